@@ -1,0 +1,83 @@
+//! Text normalisation shared by every field of the record.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Characters that carry no text and only break matching: zero-width spaces and joiners,
+/// the byte-order mark and the soft hyphen.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
+}
+
+/// Normalises one line of text: NFC (Vietnamese pages often arrive decomposed), invisible
+/// characters removed, every run of white space (non-breaking spaces included) folded into one
+/// space, and the ends trimmed.
+pub fn normalize_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.nfc() {
+        if is_invisible(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Normalises a body: each paragraph (separated by blank lines, or by single line breaks) goes
+/// through [`normalize_text`]; empty paragraphs are dropped; paragraphs are joined by one blank
+/// line.
+pub(crate) fn normalize_body(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for para in s.split('\n') {
+        let para = normalize_text(para);
+        if para.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(&para);
+    }
+    out
+}
+
+/// Counts words: runs of characters separated by white space that hold at least one letter or
+/// digit (so a lone dash or bullet is not a word).
+pub fn word_count(s: &str) -> u32 {
+    let n = s
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_nbsp_and_strips_zero_width() {
+        assert_eq!(normalize_text("\u{a0}a\u{a0}\u{a0}b\u{200b}c "), "a bc");
+    }
+
+    #[test]
+    fn body_keeps_paragraphs_apart() {
+        assert_eq!(normalize_body("a\n \n\n b  c\nd"), "a\n\nb c\n\nd");
+    }
+
+    #[test]
+    fn dashes_are_not_words() {
+        assert_eq!(word_count("Hà Nội - 2021 ."), 3);
+    }
+}

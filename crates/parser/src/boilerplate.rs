@@ -1,0 +1,363 @@
+//! What surrounds an article and is not part of it, recognised by its words: share and
+//! feedback widgets, related-news headings, agency credits and bylines.
+//!
+//! The structural rules in [`crate::dom`] remove most boilerplate by class and id; the phrases
+//! here are the second line of defence for pages whose markup says nothing, such as the old
+//! table-based portals. Phrases are compared after lower-casing and trimming punctuation, and
+//! only against short lines, so an article sentence that happens to contain "chia sẻ" stays.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Lines that are widgets or labels: dropped wherever they stand.
+const WIDGET_LINES: &[&str] = &[
+    "gửi cho bạn bè",
+    "gửi bạn bè",
+    "gửi bài viết",
+    "in bài",
+    "in bài viết",
+    "bản in",
+    "phản hồi",
+    "gửi phản hồi",
+    "chia sẻ",
+    "chia sẻ bài viết",
+    "lưu bài",
+    "lưu bài viết",
+    "gửi bình luận",
+    "quay lại",
+    "về đầu trang",
+    "đầu trang",
+    "trở lại",
+    "tweet",
+    "facebook",
+    "zalo",
+    "email",
+    "print",
+    "share",
+    "share this",
+    "share this article",
+    "theo dõi chúng tôi trên google news",
+    "theo dõi",
+    "quảng cáo",
+    "advertisement",
+    "xem thêm",
+    "đọc thêm",
+    "đọc tiếp",
+    "video",
+];
+
+/// Headings after which nothing more belongs to the article: related and other news lists,
+/// comment sections, feedback forms.
+const END_LINES: &[&str] = &[
+    "các tin khác",
+    "tin khác",
+    "các tin đã đưa",
+    "tin liên quan",
+    "bài liên quan",
+    "bài viết liên quan",
+    "tin cùng chuyên mục",
+    "cùng chuyên mục",
+    "tin mới nhất",
+    "tin mới",
+    "tin đọc nhiều",
+    "đọc nhiều nhất",
+    "xem nhiều nhất",
+    "tin nổi bật",
+    "thông tin người gửi phản hồi",
+    "ý kiến bạn đọc",
+    "ý kiến của bạn",
+    "bình luận",
+    "bình luận của bạn",
+    "related",
+    "related articles",
+    "related news",
+    "related stories",
+    "more stories",
+    "more from",
+    "read more",
+    "read next",
+    "you may also like",
+    "recommended",
+    "comments",
+    "leave a comment",
+];
+
+/// Prefixes of link lines that point elsewhere ("Xem thêm: ...").
+static REFERRAL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:>>\s*)?(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|read more|see also|related)\s*(?::|>>|»)")
+        .expect("static regex is valid")
+});
+
+/// The phrase matchers, with the configurable additions.
+#[derive(Debug, Clone, Default)]
+pub struct Phrases {
+    extra_widgets: Vec<String>,
+    extra_ends: Vec<String>,
+}
+
+impl Phrases {
+    /// Builds the matchers, adding the configured phrases to the built-in ones.
+    pub fn new(extra_widgets: &[String], extra_ends: &[String]) -> Self {
+        Phrases {
+            extra_widgets: extra_widgets.iter().map(|p| key(p)).collect(),
+            extra_ends: extra_ends.iter().map(|p| key(p)).collect(),
+        }
+    }
+
+    /// A widget or label line, or a referral to another article.
+    pub fn is_widget(&self, line: &str) -> bool {
+        if line.chars().count() > 80 {
+            return false;
+        }
+        let k = key(line);
+        k.is_empty()
+            || WIDGET_LINES.contains(&k.as_str())
+            || self.extra_widgets.contains(&k)
+            || REFERRAL_PREFIX.is_match(&line.trim().to_lowercase())
+    }
+
+    /// A heading that ends the article.
+    pub fn is_end(&self, line: &str) -> bool {
+        if line.chars().count() > 60 {
+            return false;
+        }
+        let k = key(line);
+        END_LINES.contains(&k.as_str()) || self.extra_ends.contains(&k)
+    }
+}
+
+/// A line lower-cased, with punctuation and symbols at both ends trimmed and inner white space
+/// folded.
+fn key(line: &str) -> String {
+    let lower = line.to_lowercase();
+    let trimmed = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    trimmed.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// News agencies whose credit lines appear on Vietnamese and international news pages.
+const AGENCIES: &[&str] = &[
+    "ttxvn",
+    "ttxvn/vietnam+",
+    "ttxvn/vna",
+    "vietnam+",
+    "vna",
+    "đcsvn",
+    "vov",
+    "vov.vn",
+    "vtv",
+    "vtc",
+    "chinhphu.vn",
+    "qđnd",
+    "nhân dân",
+    "reuters",
+    "afp",
+    "ap",
+    "xinhua",
+    "tân hoa xã",
+    "bloomberg",
+    "kyodo",
+    "yonhap",
+    "sputnik",
+    "tass",
+    "bbc",
+    "cnn",
+];
+
+/// Credits that name the newsroom's own staff, not an agency nor an author.
+const STAFF: &[&str] = &["pv", "btv", "ctv", "nv", "pv/btv", "nhóm pv", "tổng hợp", "th"];
+
+/// What a credit in parentheses names.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Credit {
+    Agency(String),
+    Staff,
+}
+
+/// Classifies the inside of a credit such as "(TTXVN)" or "(PV)".
+pub(crate) fn classify_credit(inner: &str) -> Option<Credit> {
+    let inner = inner.trim();
+    let lower = inner.to_lowercase();
+    if lower.is_empty() || inner.chars().count() > 40 {
+        return None;
+    }
+    if STAFF.contains(&lower.as_str()) || is_initials(inner) {
+        return Some(Credit::Staff);
+    }
+    if AGENCIES.contains(&lower.as_str()) || lower.contains("ttxvn") {
+        return Some(Credit::Agency(inner.to_string()));
+    }
+    // An unknown all-capitals word of four letters or more, or a site name, is an agency.
+    let letters: Vec<char> = inner.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) || lower.ends_with(".vn") {
+        return Some(Credit::Agency(inner.to_string()));
+    }
+    None
+}
+
+/// Initials such as "H.A", "N.H." or "TL": staff signatures.
+fn is_initials(s: &str) -> bool {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:\p{Lu}\.?\s?){1,3}$|^\p{Lu}{1,2}(?:\.\p{Lu}{1,2})+\.?$")
+            .expect("static regex is valid")
+    });
+    RE.is_match(s)
+}
+
+/// A credit at the end of the last paragraph: "... (TTXVN)", or a line "Theo TTXVN",
+/// "Nguồn: Reuters". Returns the text before the credit and what the credit names.
+pub(crate) fn trailing_credit(paragraph: &str) -> Option<(String, Credit)> {
+    static PAREN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\(\s*([^()]{1,40}?)\s*\)\s*[.]?\s*$").expect("static regex is valid")
+    });
+    static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:theo|nguồn\s*:|nguồn|source\s*:)\s*(.{2,60}?)\s*\.?\s*$")
+            .expect("static regex is valid")
+    });
+    if let Some(c) = PAREN.captures(paragraph) {
+        let whole = c.get(0)?;
+        if let Some(credit) = classify_credit(&c[1]) {
+            return Some((paragraph[..whole.start()].trim_end().to_string(), credit));
+        }
+    }
+    if paragraph.chars().count() <= 70 {
+        if let Some(c) = SOURCE_LINE.captures(paragraph) {
+            let name = c[1].trim();
+            return Some((
+                String::new(),
+                classify_credit(name).unwrap_or(Credit::Agency(name.to_string())),
+            ));
+        }
+    }
+    None
+}
+
+/// A credit that opens the first paragraph: "(ĐCSVN) - ", "Hà Nội (TTXVN) - ", "VOV.VN - ".
+/// Returns the paragraph without it, and the agency.
+pub(crate) fn leading_credit(paragraph: &str) -> Option<(String, String)> {
+    static PAREN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:[\p{L} .]{0,30}?\s*)?\(\s*([^()]{2,30}?)\s*\)\s*[-–—:]\s*")
+            .expect("static regex is valid")
+    });
+    static BARE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*([\p{Lu}][\p{Lu}\d.+/]{2,20})\s*[-–—]\s+").expect("static regex is valid")
+    });
+    for re in [&*PAREN, &*BARE] {
+        if let Some(c) = re.captures(paragraph) {
+            if let Some(Credit::Agency(name)) = classify_credit(&c[1]) {
+                let rest = paragraph[c.get(0)?.end()..].trim_start().to_string();
+                return Some((rest, name));
+            }
+        }
+    }
+    None
+}
+
+/// A closing line that only names the writers, such as "Nguyễn Văn An - Minh Hà" or
+/// "Bài và ảnh: Thu Hằng". Returns the names; staff initials and organisations are not names.
+pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
+    static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:bài\s*(?:và|,)\s*ảnh|bài|ảnh|tác giả|by|nhóm phóng viên|phóng viên|pv)\s*:?\s+")
+            .expect("static regex is valid")
+    });
+    static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\s*\((?:tổng hợp|lược dịch|theo [^)]*|ghi|thực hiện)\)\s*$")
+            .expect("static regex is valid")
+    });
+    static SPLIT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+|\s+and\s+|\s*&\s*").expect("static regex is valid"));
+    let line = line.trim();
+    if line.is_empty() || line.chars().count() > 60 || line.ends_with(['.', '?', '!', ':', ';']) {
+        return None;
+    }
+    let line = PREFIX.replace(line, "");
+    let line = SUFFIX.replace(&line, "");
+    let mut names = Vec::new();
+    for part in SPLIT.split(&line) {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        if !looks_like_name(part) {
+            return None;
+        }
+        names.push(part.to_string());
+    }
+    (!names.is_empty()).then_some(names)
+}
+
+/// Two to five words, each starting with a capital letter, no digits: a personal name.
+pub(crate) fn looks_like_name(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if !(2..=5).contains(&words.len()) {
+        return false;
+    }
+    if is_initials(s) || STAFF.contains(&s.to_lowercase().as_str()) {
+        return false;
+    }
+    words.iter().all(|w| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(char::is_uppercase)
+            && chars.all(|c| c.is_alphabetic() || c == '.' || c == '\'' || c == '-')
+            // An all-capitals word longer than a syllable is an acronym, not a name.
+            && !(w.chars().count() > 3 && w.chars().all(char::is_uppercase))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widget_and_end_lines() {
+        let p = Phrases::default();
+        assert!(p.is_widget("Gửi cho bạn bè"));
+        assert!(p.is_widget(" Phản hồi "));
+        assert!(p.is_widget("Xem thêm: Giá vàng hôm nay tăng mạnh"));
+        assert!(!p.is_widget("Người dân chia sẻ rằng giá cả đã tăng."));
+        assert!(p.is_end("Các tin khác"));
+        assert!(p.is_end("Thông tin người gửi phản hồi"));
+        assert!(p.is_end("TIN LIÊN QUAN:"));
+        assert!(!p.is_end("Tin liên quan đến vụ việc đã được công bố sau đó ba ngày"));
+        let custom = Phrases::new(&["Bấm để nghe".into()], &["Có thể bạn quan tâm".into()]);
+        assert!(custom.is_widget("Bấm để nghe"));
+        assert!(custom.is_end("Có thể bạn quan tâm"));
+    }
+
+    #[test]
+    fn credits() {
+        assert_eq!(
+            trailing_credit("Toàn tỉnh còn 2.509 thôn. (TTXVN)"),
+            Some(("Toàn tỉnh còn 2.509 thôn.".into(), Credit::Agency("TTXVN".into())))
+        );
+        assert_eq!(
+            trailing_credit(" (TTXVN)"),
+            Some((String::new(), Credit::Agency("TTXVN".into())))
+        );
+        assert_eq!(
+            trailing_credit("Theo TTXVN"),
+            Some((String::new(), Credit::Agency("TTXVN".into())))
+        );
+        assert_eq!(trailing_credit("Hết giờ. (PV)"), Some(("Hết giờ.".into(), Credit::Staff)));
+        assert_eq!(trailing_credit("Giá tăng 5% (so với năm ngoái)"), None);
+        assert_eq!(
+            leading_credit("(ĐCSVN) - Sáng nay, hội nghị khai mạc."),
+            Some(("Sáng nay, hội nghị khai mạc.".into(), "ĐCSVN".into()))
+        );
+        assert_eq!(
+            leading_credit("Hà Nội (TTXVN) - Chiều 1/12, đoàn công tác..."),
+            Some(("Chiều 1/12, đoàn công tác...".into(), "TTXVN".into()))
+        );
+    }
+
+    #[test]
+    fn bylines() {
+        assert_eq!(
+            byline_names("Nguyễn Văn An - Minh Hà"),
+            Some(vec!["Nguyễn Văn An".into(), "Minh Hà".into()])
+        );
+        assert_eq!(byline_names("Bài và ảnh: Thu Hằng"), Some(vec!["Thu Hằng".into()]));
+        assert_eq!(byline_names("PV"), None);
+        assert_eq!(byline_names("Toàn tỉnh hiện còn 2.509 thôn."), None);
+        assert_eq!(byline_names("BỘ NGOẠI GIAO"), None);
+    }
+}

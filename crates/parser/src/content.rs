@@ -1,0 +1,391 @@
+//! Finds the article body among the blocks of a page and cleans it.
+//!
+//! Scoring follows the idea behind Readability and its descendants: every paragraph-shaped
+//! block (long enough, few links) gives points to the elements that contain it, more to its
+//! parent than to its grandparent; the element with the most points, discounted by its own
+//! link density and helped by class hints, is the article. Siblings that score well join it,
+//! for sites that split an article into several containers.
+//!
+//! Then, in page order: headings of level 1 (the title), captions (kept for `images`), widget
+//! lines and date lines are dropped, and the first related-news or feedback heading ends the
+//! body. Credits and bylines at either end go to their own fields.
+
+use crate::boilerplate::{self, Credit, Phrases};
+use crate::dates::{self, LocalZone};
+use crate::dom::{Block, Blocks};
+use ego_tree::NodeId;
+use regex::Regex;
+use scraper::{Html, Node};
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+use tinstream_model::normalize_text;
+
+/// Blocks shorter than this give no points: labels, buttons, dates.
+const MIN_SCORED_CHARS: usize = 25;
+/// How deep below a body container a block may sit and still be read as part of it.
+const MAX_BODY_DEPTH: usize = 64;
+/// A text holder around an image with at most this many characters is its caption.
+const MAX_CAPTION_CHARS: usize = 400;
+
+static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"article|content|body|detail|main|post|entry|story|text|news|noidung|noi-dung|chitiet|chi-tiet|baiviet|fck|maincontent|cms")
+        .expect("static regex is valid")
+});
+
+/// The article part of a page.
+#[derive(Debug, Default)]
+pub(crate) struct Content {
+    pub paragraphs: Vec<String>,
+    pub lead: Option<String>,
+    pub images: Vec<(String, Option<String>)>,
+    pub authors: Vec<String>,
+    pub agency: Option<String>,
+    /// Date lines seen in or just before the body, nearest the title first.
+    pub date_lines: Vec<String>,
+    /// Headings inside the body container that are links: teasers of a listing page.
+    pub linked_headings: usize,
+    /// Characters and link characters of the whole page's text.
+    pub page_chars: usize,
+    pub page_link_chars: usize,
+}
+
+pub(crate) fn extract(
+    html: &Html,
+    blocks: &Blocks,
+    phrases: &Phrases,
+    title: &str,
+    zone: LocalZone,
+) -> Content {
+    let mut content = Content {
+        page_chars: blocks.blocks.iter().map(|b| b.chars).sum(),
+        page_link_chars: blocks.blocks.iter().map(|b| b.link_chars).sum(),
+        ..Content::default()
+    };
+    let Some(roots) = body_roots(html, blocks) else {
+        return content;
+    };
+    let in_root = |node: NodeId| -> bool { within(html, node, &roots, MAX_BODY_DEPTH) };
+
+    let captions = caption_holders(html, blocks, &in_root);
+    let mut caption_text: HashMap<NodeId, Vec<String>> = HashMap::new();
+    let mut first_body_block: Option<usize> = None;
+    let mut paragraphs: Vec<(String, bool)> = Vec::new();
+    let title_key = normalize_text(title).to_lowercase();
+
+    'blocks: for (index, block) in blocks.blocks.iter().enumerate() {
+        if !in_root(block.node) {
+            continue;
+        }
+        if let Some(holder) = holder_of(html, block, &captions) {
+            caption_text
+                .entry(holder)
+                .or_default()
+                .push(normalize_text(&block.text));
+            continue;
+        }
+        if block.heading.is_some() && block.link_density() > 0.5 {
+            content.linked_headings += 1;
+            continue;
+        }
+        if block.heading == Some(1) || block.in_lead {
+            continue;
+        }
+        // Lists of links (related news, tags) inside the body container.
+        if block.link_density() > 0.5 && (block.in_list_item || block.chars < 200) {
+            continue;
+        }
+        let bold = block.bold_chars * 10 >= block.chars * 8;
+        for line in block.text.split('\n') {
+            let line = normalize_text(line);
+            if line.is_empty() {
+                continue;
+            }
+            if phrases.is_end(&line) {
+                break 'blocks;
+            }
+            if phrases.is_widget(&line) || line.to_lowercase() == title_key {
+                continue;
+            }
+            if dates::is_date_line(&line, zone) {
+                content.date_lines.push(line);
+                continue;
+            }
+            first_body_block.get_or_insert(index);
+            paragraphs.push((line, bold && block.heading.is_none()));
+        }
+    }
+
+    // Short lines just before the body (the date line above or below the title), nearest first.
+    if let Some(first) = first_body_block {
+        let before = blocks.blocks[..first]
+            .iter()
+            .rev()
+            .take(30)
+            .filter(|b| b.chars <= 80 && b.link_density() < 0.5)
+            .map(|b| normalize_text(&b.text));
+        content.date_lines.extend(before);
+    }
+
+    content.lead = lead(blocks, first_body_block, &in_root);
+    if content.lead.is_none() {
+        // Vietnamese sites often set the lead apart only by making it bold.
+        if let Some((first, true)) = paragraphs.first() {
+            if first.chars().count() >= 60 && paragraphs.len() > 2 {
+                content.lead = Some(first.clone());
+                paragraphs.remove(0);
+            }
+        }
+    }
+    let mut paragraphs: Vec<String> = paragraphs.into_iter().map(|(p, _)| p).collect();
+    if let Some(lead) = &content.lead {
+        let key = normalize_text(lead);
+        paragraphs.retain(|p| *p != key);
+    }
+    split_credits(&mut paragraphs, &mut content);
+    content.paragraphs = paragraphs;
+    content.images = images(html, blocks, &in_root, &captions, &caption_text);
+    content
+}
+
+/// The elements that hold the article: the best-scoring one and its well-scoring siblings.
+fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
+    let mut scores: HashMap<NodeId, f32> = HashMap::new();
+    for block in &blocks.blocks {
+        if block.chars < MIN_SCORED_CHARS
+            || block.heading.is_some()
+            || block.in_caption
+            || block.link_density() > 0.5
+        {
+            continue;
+        }
+        let commas = block.text.matches([',', '，', '、', ';']).count() as f32;
+        let points = 1.0 + commas + (block.chars as f32 / 100.0).min(3.0);
+        let node = html.tree.get(block.node)?;
+        let paragraph_like = matches!(
+            element_name(html, block.node),
+            Some("p" | "li" | "blockquote" | "pre" | "dd" | "dt" | "span")
+        );
+        let start = if paragraph_like { 1 } else { 0 };
+        for (level, ancestor) in std::iter::once(node)
+            .chain(node.ancestors())
+            .skip(start)
+            .take(3)
+            .enumerate()
+        {
+            *scores.entry(ancestor.id()).or_default() += points / (level as f32 + 1.0);
+        }
+    }
+    let final_score = |id: NodeId, raw: f32| -> f32 {
+        let (chars, links) = blocks.totals.get(&id).copied().unwrap_or((0, 0));
+        let density = if chars == 0 {
+            0.0
+        } else {
+            links as f32 / chars as f32
+        };
+        let hint = html
+            .tree
+            .get(id)
+            .and_then(|n| n.value().as_element())
+            .map(|el| {
+                let hints = crate::dom::class_and_id(el);
+                let mut bonus = 0.0;
+                if el.name() == "article" || el.attr("itemprop") == Some("articleBody") {
+                    bonus += 5.0;
+                }
+                if !hints.is_empty() && POSITIVE.is_match(&hints) {
+                    bonus += 3.0;
+                }
+                bonus
+            })
+            .unwrap_or(0.0);
+        raw * (1.0 - density) + hint
+    };
+    let scored: HashMap<NodeId, f32> = scores
+        .iter()
+        .map(|(&id, &raw)| (id, final_score(id, raw)))
+        .collect();
+    let (&best, &best_score) = scored
+        .iter()
+        .filter(|(id, _)| !matches!(element_name(html, **id), Some("html" | "body")) || scored.len() == 1)
+        .max_by(|a, b| a.1.total_cmp(b.1).then_with(|| b.0.cmp(a.0)))?;
+    let mut roots = HashSet::from([best]);
+    let best_node = html.tree.get(best)?;
+    if let Some(parent) = best_node.parent() {
+        let threshold = (best_score * 0.25).max(3.0);
+        for sibling in parent.children() {
+            if sibling.id() == best {
+                continue;
+            }
+            if scored.get(&sibling.id()).is_some_and(|s| *s >= threshold) {
+                roots.insert(sibling.id());
+            }
+        }
+    }
+    Some(roots)
+}
+
+fn element_name(html: &Html, id: NodeId) -> Option<&str> {
+    match html.tree.get(id)?.value() {
+        Node::Element(el) => Some(el.name()),
+        _ => None,
+    }
+}
+
+/// Whether `node` is one of `set` or lies within `depth` levels below one.
+fn within(html: &Html, node: NodeId, set: &HashSet<NodeId>, depth: usize) -> bool {
+    let Some(n) = html.tree.get(node) else {
+        return false;
+    };
+    std::iter::once(n)
+        .chain(n.ancestors())
+        .take(depth + 1)
+        .any(|a| set.contains(&a.id()))
+}
+
+/// For each image inside the body, the small element around it that holds its caption.
+fn caption_holders(
+    html: &Html,
+    blocks: &Blocks,
+    in_root: &dyn Fn(NodeId) -> bool,
+) -> HashMap<NodeId, NodeId> {
+    let mut holders = HashMap::new();
+    for image in &blocks.images {
+        if !in_root(image.node) {
+            continue;
+        }
+        let Some(node) = html.tree.get(image.node) else {
+            continue;
+        };
+        for ancestor in node.ancestors().take(5) {
+            let chars = blocks.totals.get(&ancestor.id()).map_or(0, |t| t.0);
+            if chars == 0 {
+                continue;
+            }
+            if chars <= MAX_CAPTION_CHARS
+                && !matches!(element_name(html, ancestor.id()), Some("p" | "body" | "html"))
+            {
+                holders.insert(ancestor.id(), image.node);
+            }
+            break;
+        }
+    }
+    holders
+}
+
+/// The caption holder a block belongs to, if any.
+fn holder_of(html: &Html, block: &Block, holders: &HashMap<NodeId, NodeId>) -> Option<NodeId> {
+    let node = html.tree.get(block.node)?;
+    std::iter::once(node)
+        .chain(node.ancestors())
+        .take(6)
+        .find(|a| holders.contains_key(&a.id()))
+        .map(|a| a.id())
+        .or_else(|| block.in_caption.then_some(block.node))
+}
+
+fn images(
+    html: &Html,
+    blocks: &Blocks,
+    in_root: &dyn Fn(NodeId) -> bool,
+    holders: &HashMap<NodeId, NodeId>,
+    caption_text: &HashMap<NodeId, Vec<String>>,
+) -> Vec<(String, Option<String>)> {
+    let by_image: HashMap<NodeId, NodeId> = holders.iter().map(|(h, i)| (*i, *h)).collect();
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for image in &blocks.images {
+        if !in_root(image.node) || is_decoration(html, image.node) {
+            continue;
+        }
+        let caption = by_image
+            .get(&image.node)
+            .and_then(|h| caption_text.get(h))
+            .map(|lines| lines.join(" "))
+            .filter(|c| !c.is_empty());
+        if !out.iter().any(|(src, _)| *src == image.src) {
+            out.push((image.src.clone(), caption));
+        }
+    }
+    out
+}
+
+/// Icons, spacers, logos and avatars are not article images.
+fn is_decoration(html: &Html, node: NodeId) -> bool {
+    let Some(el) = html.tree.get(node).and_then(|n| n.value().as_element()) else {
+        return true;
+    };
+    let small = |attr: &str| {
+        el.attr(attr)
+            .and_then(|v| v.trim_end_matches("px").trim().parse::<u32>().ok())
+            .is_some_and(|v| v < 50)
+    };
+    let hints = format!(
+        "{} {}",
+        crate::dom::class_and_id(el),
+        el.attr("src").unwrap_or("").to_ascii_lowercase()
+    );
+    small("width") || small("height") || ["logo", "icon", "avatar", "spacer", "blank.gif", "pixel"]
+        .iter()
+        .any(|w| hints.contains(w))
+}
+
+/// The lead: text in an element whose class names a lead, in the body or just before it.
+fn lead(
+    blocks: &Blocks,
+    first_body_block: Option<usize>,
+    in_root: &dyn Fn(NodeId) -> bool,
+) -> Option<String> {
+    let first = first_body_block?;
+    blocks
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| {
+            b.in_lead
+                && b.chars >= 40
+                && b.heading != Some(1)
+                && b.link_density() < 0.3
+                && (*i < first || in_root(b.node))
+                && first.saturating_sub(*i) <= 40
+        })
+        .map(|(_, b)| normalize_text(&b.text.replace('\n', " ")))
+        .next()
+}
+
+/// Moves agency credits and bylines from the ends of the body to their fields.
+fn split_credits(paragraphs: &mut Vec<String>, content: &mut Content) {
+    for _ in 0..3 {
+        let Some(last) = paragraphs.last().cloned() else {
+            break;
+        };
+        if let Some((rest, credit)) = boilerplate::trailing_credit(&last) {
+            if let Credit::Agency(name) = credit {
+                content.agency.get_or_insert(name);
+            }
+            replace_last(paragraphs, rest);
+            continue;
+        }
+        if let Some(names) = boilerplate::byline_names(&last) {
+            if paragraphs.len() > 1 {
+                content.authors.extend(names);
+                paragraphs.pop();
+                continue;
+            }
+        }
+        break;
+    }
+    if let Some(first) = paragraphs.first() {
+        if let Some((rest, agency)) = boilerplate::leading_credit(first) {
+            content.agency.get_or_insert(agency);
+            paragraphs[0] = rest;
+        }
+    }
+    paragraphs.retain(|p| !p.is_empty());
+}
+
+fn replace_last(paragraphs: &mut Vec<String>, rest: String) {
+    if rest.trim().is_empty() {
+        paragraphs.pop();
+    } else if let Some(last) = paragraphs.last_mut() {
+        *last = rest;
+    }
+}

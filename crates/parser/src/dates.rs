@@ -1,0 +1,270 @@
+//! Dates as news pages write them: machine-readable values from metadata, and the visible date
+//! lines of Vietnamese (and English) sites.
+//!
+//! Day first, always: `1/12/2021` is the first of December. A time of day without an offset on a
+//! Vietnamese page is local time in Asia/Ho_Chi_Minh; elsewhere such a time is kept as its day
+//! only, since guessing an offset would make up a fact.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use regex::Regex;
+use std::sync::LazyLock;
+use tinstream_model::ArticleTime;
+
+/// The time zone that applies to times a page gives without an offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalZone {
+    /// Vietnamese pages: Asia/Ho_Chi_Minh (UTC+7).
+    Vietnam,
+    /// Unknown: a time without an offset is reduced to its day.
+    Unknown,
+}
+
+impl LocalZone {
+    fn resolve(self, naive: NaiveDateTime) -> ArticleTime {
+        match self {
+            LocalZone::Vietnam => chrono_tz::Asia::Ho_Chi_Minh
+                .from_local_datetime(&naive)
+                .single()
+                .map(|dt| ArticleTime::DateTime(dt.fixed_offset()))
+                .unwrap_or(ArticleTime::Date(naive.date())),
+            LocalZone::Unknown => ArticleTime::Date(naive.date()),
+        }
+    }
+}
+
+macro_rules! regex {
+    ($re:expr) => {{
+        static RE: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new($re).expect("static regex is valid"));
+        &*RE
+    }};
+}
+
+/// Parses a machine-readable date (JSON-LD, `<meta>`, `<time datetime>`): RFC 3339 and the
+/// looser ISO shapes sites emit, falling back to the visible-date shapes.
+pub fn parse_machine(value: &str, zone: LocalZone) -> Option<ArticleTime> {
+    let value = value.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(value) {
+        return plausible(ArticleTime::DateTime(dt));
+    }
+    let iso = regex!(
+        r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
+    );
+    if let Some(c) = iso.captures(value) {
+        let date = ymd(&c[1], &c[2], &c[3])?;
+        let Some(hour) = c.get(4) else {
+            return plausible(ArticleTime::Date(date));
+        };
+        let time = hms(hour.as_str(), &c[5], c.get(6).map(|m| m.as_str()))?;
+        let naive = date.and_time(time);
+        return plausible(match c.get(7) {
+            Some(off) => ArticleTime::DateTime(with_offset(naive, parse_offset(off.as_str())?)?),
+            None => zone.resolve(naive),
+        });
+    }
+    parse_visible(value, zone)
+}
+
+/// Parses a date line as a person reads it, for example "Thứ Tư, 1/12/2021",
+/// "01/12/2021 14:35", "1/12/2021 | 14:35 GMT+7", "14:35 ngày 01/12/2021",
+/// "ngày 1 tháng 12 năm 2021" or "December 1, 2021". A date must carry its year: "Sáng 8/8" is
+/// not a date line.
+pub fn parse_visible(text: &str, zone: LocalZone) -> Option<ArticleTime> {
+    let lower = text.to_lowercase();
+    let date = find_date(&lower)?;
+    let Some(time) = find_time(&lower) else {
+        return plausible(ArticleTime::Date(date));
+    };
+    let naive = date.and_time(time);
+    let offset = regex!(r"(?:gmt|utc)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?")
+        .captures(&lower)
+        .and_then(|c| {
+            let hours: i32 = c[2].parse().ok()?;
+            let minutes: i32 = c.get(3).map_or(Some(0), |m| m.as_str().parse().ok())?;
+            let sign = if &c[1] == "-" { -1 } else { 1 };
+            FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+        });
+    plausible(match offset {
+        Some(off) => ArticleTime::DateTime(with_offset(naive, off)?),
+        None => zone.resolve(naive),
+    })
+}
+
+/// Whether a short line is a date line (a date with at most a few other words: weekday,
+/// "Cập nhật", "GMT+7"), not a sentence that mentions a date.
+pub fn is_date_line(line: &str, zone: LocalZone) -> bool {
+    const DATE_WORDS: &[&str] = &[
+        "thứ", "hai", "ba", "tư", "năm", "sáu", "bảy", "chủ", "nhật", "ngày", "tháng", "cập",
+        "đăng", "lúc", "gmt", "utc", "sáng", "chiều", "tối", "trưa", "giờ", "am", "pm", "sa",
+        "ch", "published", "updated", "posted", "on", "at", "last", "modified", "monday",
+        "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed",
+        "thu", "fri", "sat", "sun", "h",
+    ];
+    if line.chars().count() > 80 || parse_visible(line, zone).is_none() {
+        return false;
+    }
+    let lower = line.to_lowercase();
+    let other_words = lower
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .filter(|w| {
+            let prefix: String = w.chars().take(3).collect();
+            !DATE_WORDS.contains(w) && month(&prefix).is_none()
+        })
+        .count();
+    other_words <= 2
+}
+
+fn find_date(lower: &str) -> Option<NaiveDate> {
+    let words = regex!(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2}),?\s+năm\s+(\d{4})");
+    if let Some(c) = words.captures(lower) {
+        return ymd(&c[3], &c[2], &c[1]);
+    }
+    let dmy = regex!(r"(?:^|[^\d/.\-])(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?:[^\d]|$)");
+    if let Some(c) = dmy.captures(lower) {
+        return ymd(&c[4], &c[3], &c[1]);
+    }
+    let ymd_re = regex!(r"(?:^|[^\d])(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[^\d]|$)");
+    if let Some(c) = ymd_re.captures(lower) {
+        return ymd(&c[1], &c[2], &c[3]);
+    }
+    let month_day_year = regex!(
+        r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"
+    );
+    if let Some(c) = month_day_year.captures(lower) {
+        return NaiveDate::from_ymd_opt(c[3].parse().ok()?, month(&c[1])?, c[2].parse().ok()?);
+    }
+    let day_month_year = regex!(
+        r"\b(\d{1,2})(?:st|nd|rd|th)?\.?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b"
+    );
+    if let Some(c) = day_month_year.captures(lower) {
+        return NaiveDate::from_ymd_opt(c[3].parse().ok()?, month(&c[2])?, c[1].parse().ok()?);
+    }
+    None
+}
+
+fn find_time(lower: &str) -> Option<NaiveTime> {
+    let re = regex!(r"(?:^|[^\d])(\d{1,2})\s*(?::|h)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(am|pm|sa|ch)\b)?");
+    let c = re.captures(lower)?;
+    let mut hour: u32 = c[1].parse().ok()?;
+    match c.get(4).map(|m| m.as_str()) {
+        Some("pm" | "ch") if hour < 12 => hour += 12,
+        Some("am" | "sa") if hour == 12 => hour = 0,
+        _ => {}
+    }
+    hms(&hour.to_string(), &c[2], c.get(3).map(|m| m.as_str()))
+}
+
+fn month(name: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    MONTHS.iter().position(|m| *m == name).map(|i| i as u32 + 1)
+}
+
+fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+fn hms(h: &str, m: &str, s: Option<&str>) -> Option<NaiveTime> {
+    let s = match s {
+        Some(s) => s.parse().ok()?,
+        None => 0,
+    };
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, s)
+}
+
+fn parse_offset(s: &str) -> Option<FixedOffset> {
+    if s.eq_ignore_ascii_case("z") {
+        return FixedOffset::east_opt(0);
+    }
+    let sign = if s.starts_with('-') { -1 } else { 1 };
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() != 4 {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = digits[2..].parse().ok()?;
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+fn with_offset(naive: NaiveDateTime, offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
+    offset.from_local_datetime(&naive).single()
+}
+
+/// Rejects dates no news page can carry: before the web, or more than a day in the future.
+fn plausible(t: ArticleTime) -> Option<ArticleTime> {
+    let day = t.date();
+    let earliest = NaiveDate::from_ymd_opt(1990, 1, 1)?;
+    let latest = chrono::Utc::now().date_naive().succ_opt()?;
+    (day >= earliest && day <= latest).then_some(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vn(s: &str) -> Option<String> {
+        parse_visible(s, LocalZone::Vietnam).map(|t| t.to_string())
+    }
+
+    #[test]
+    fn vietnamese_date_lines() {
+        assert_eq!(vn("Thứ Tư, 1/12/2021").as_deref(), Some("2021-12-01"));
+        assert_eq!(vn("01/12/2021 14:35").as_deref(), Some("2021-12-01T14:35:00+07:00"));
+        assert_eq!(
+            vn("Thứ Tư, 01/12/2021 - 14:35").as_deref(),
+            Some("2021-12-01T14:35:00+07:00")
+        );
+        assert_eq!(
+            vn("1/12/2021 | 14:35 GMT+7").as_deref(),
+            Some("2021-12-01T14:35:00+07:00")
+        );
+        assert_eq!(vn("14:35 ngày 01/12/2021").as_deref(), Some("2021-12-01T14:35:00+07:00"));
+        assert_eq!(vn("ngày 1 tháng 12 năm 2021").as_deref(), Some("2021-12-01"));
+        assert_eq!(
+            vn("Cập nhật: 08h05 ngày 2/1/2022").as_deref(),
+            Some("2022-01-02T08:05:00+07:00")
+        );
+    }
+
+    #[test]
+    fn leads_without_a_year_are_not_dates() {
+        assert_eq!(vn("Sáng 8/8, Thủ tướng đã chủ trì hội nghị"), None);
+    }
+
+    #[test]
+    fn machine_values_keep_their_offset() {
+        let t = parse_machine("2021-12-01T14:35:00+07:00", LocalZone::Unknown).unwrap();
+        assert_eq!(t.to_string(), "2021-12-01T14:35:00+07:00");
+        let t = parse_machine("2021-12-01T07:35:00.000Z", LocalZone::Vietnam).unwrap();
+        assert_eq!(t.to_string(), "2021-12-01T07:35:00Z");
+        let t = parse_machine("2021-12-01 14:35:00", LocalZone::Vietnam).unwrap();
+        assert_eq!(t.to_string(), "2021-12-01T14:35:00+07:00");
+        let t = parse_machine("2021-12-01T14:35:00+0700", LocalZone::Unknown).unwrap();
+        assert_eq!(t.to_string(), "2021-12-01T14:35:00+07:00");
+        let t = parse_machine("2021-12-01 14:35", LocalZone::Unknown).unwrap();
+        assert_eq!(t.to_string(), "2021-12-01");
+    }
+
+    #[test]
+    fn english_dates() {
+        let t = parse_visible("Published December 1, 2021 at 2:35 pm", LocalZone::Unknown);
+        assert_eq!(t.map(|t| t.to_string()).as_deref(), Some("2021-12-01"));
+        let t = parse_visible("1st Dec 2021", LocalZone::Unknown);
+        assert_eq!(t.map(|t| t.to_string()).as_deref(), Some("2021-12-01"));
+    }
+
+    #[test]
+    fn date_lines_are_not_sentences() {
+        assert!(is_date_line("Thứ Tư, 01/12/2021 - 14:35", LocalZone::Vietnam));
+        assert!(is_date_line("Cập nhật: 14:35 ngày 01/12/2021 GMT+7", LocalZone::Vietnam));
+        assert!(!is_date_line("Hội nghị diễn ra ngày 1/12/2021 tại Hà Nội.", LocalZone::Vietnam));
+    }
+
+    #[test]
+    fn impossible_dates_are_rejected() {
+        assert_eq!(vn("31/02/2021"), None);
+        assert_eq!(vn("01/01/1850"), None);
+    }
+}

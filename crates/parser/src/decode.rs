@@ -1,0 +1,107 @@
+//! Bytes to text: picks the page's character encoding the way browsers do.
+//!
+//! Order of evidence: a byte-order mark, then the charset of the HTTP `Content-Type`, then a
+//! `<meta charset>` or `http-equiv` declaration in the first bytes of the page, then statistical
+//! sniffing (chardetng). A declaration that the bytes contradict (a page labelled UTF-8 that is
+//! not valid UTF-8) falls through to sniffing, since mislabelled Vietnamese pages are common.
+
+use encoding_rs::{Encoding, UTF_8};
+use regex::bytes::Regex;
+use std::sync::LazyLock;
+
+/// How far into the page a `<meta>` charset declaration is looked for (the HTML standard's
+/// prescan reads 1024 bytes; old portals put theirs after long inline scripts, so read further).
+const META_PRESCAN_BYTES: usize = 16 * 1024;
+
+static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)"#)
+        .expect("static regex is valid")
+});
+
+/// The text of a page, with the name of the encoding it was decoded from.
+pub struct Decoded {
+    /// The page as text.
+    pub text: String,
+    /// The encoding used, by its WHATWG name (such as `UTF-8` or `windows-1258`).
+    pub encoding: &'static str,
+}
+
+/// Decodes page bytes to text. `http_charset` is the `charset` parameter of the HTTP
+/// `Content-Type` header, when the page came over HTTP with one.
+pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        return finish(encoding, &bytes[bom_len..]);
+    }
+    let declared = http_charset
+        .and_then(|label| Encoding::for_label(label.trim().as_bytes()))
+        .or_else(|| meta_charset(bytes));
+    match declared {
+        // A page declared UTF-8 that is not valid UTF-8 is mislabelled: sniff instead.
+        Some(enc) if enc == UTF_8 && std::str::from_utf8(bytes).is_err() => sniff(bytes),
+        // UTF-16 declared in a <meta> is impossible (the meta itself was read as ASCII).
+        Some(enc) if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE => {
+            finish(UTF_8, bytes)
+        }
+        Some(enc) => finish(enc, bytes),
+        None => sniff(bytes),
+    }
+}
+
+fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(META_PRESCAN_BYTES)];
+    let caps = META_CHARSET.captures(head)?;
+    Encoding::for_label(caps.get(1)?.as_bytes())
+}
+
+fn sniff(bytes: &[u8]) -> Decoded {
+    if std::str::from_utf8(bytes).is_ok() {
+        return finish(UTF_8, bytes);
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    // The top-level domain is unknown here; allow UTF-8 guesses.
+    finish(detector.guess(None, true), bytes)
+}
+
+fn finish(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    Decoded {
+        text: text.into_owned(),
+        encoding: encoding.name(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_charset_wins_over_meta() {
+        // "Việt" in windows-1258: 0xEA is "ê" and 0xF2 the combining dot below (U+0323).
+        let bytes = b"<meta charset=utf-8><p>Vi\xea\xf2t</p>";
+        let d = decode(bytes, Some("windows-1258"));
+        assert_eq!(d.encoding, "windows-1258");
+        assert!(d.text.contains("Vi\u{ea}\u{323}t"), "{}", d.text);
+    }
+
+    #[test]
+    fn meta_charset_is_used() {
+        let d = decode(b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1258\"></head><body>Vi\xea\xf2t</body>", None);
+        assert_eq!(d.encoding, "windows-1258");
+    }
+
+    #[test]
+    fn mislabelled_utf8_is_sniffed() {
+        // Latin-1 bytes labelled UTF-8.
+        let d = decode(b"<meta charset=utf-8><p>caf\xe9 cr\xe8me br\xfbl\xe9e</p>", None);
+        assert_ne!(d.encoding, "UTF-8");
+        assert!(d.text.contains("café"), "{}", d.text);
+    }
+
+    #[test]
+    fn bom_wins() {
+        let d = decode(b"\xef\xbb\xbf<p>Vi\xe1\xbb\x87t</p>", Some("windows-1252"));
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(d.text, "<p>Việt</p>");
+    }
+}

@@ -1,0 +1,446 @@
+//! One pass over the DOM that turns a page into text blocks.
+//!
+//! A block is the run of text inside one block-level element (a `<p>`, a `<td>`, a `<div>` with
+//! text of its own), with what the extractor needs to judge it: its length, how much of it is
+//! link text, whether it is bold, a heading, a caption, a list item. Elements that never hold
+//! article text (scripts, navigation, forms' controls, hidden elements, share and related-news
+//! boxes recognised by their class or id) are skipped here, subtree and all.
+//!
+//! The walk is iterative (`ego_tree`'s traversal), so a page of 100,000 nested elements costs
+//! memory, not stack.
+
+use ego_tree::iter::Edge;
+use ego_tree::NodeId;
+use regex::Regex;
+use scraper::node::Element;
+use scraper::{Html, Node};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// A run of text inside one block-level element.
+#[derive(Debug)]
+pub(crate) struct Block {
+    /// The nearest block-level element holding the text.
+    pub node: NodeId,
+    /// The text as written; `<br>` becomes a line break.
+    pub text: String,
+    /// Characters that are not white space.
+    pub chars: usize,
+    /// Of those, how many are inside links.
+    pub link_chars: usize,
+    /// Of those, how many are inside `<b>` or `<strong>`.
+    pub bold_chars: usize,
+    /// The heading level (1-6) when the block is inside a heading.
+    pub heading: Option<u8>,
+    /// Inside a `<figcaption>` or an element whose class names a caption.
+    pub in_caption: bool,
+    /// Inside an element whose class names a lead (sapo).
+    pub in_lead: bool,
+    /// Inside a list item.
+    pub in_list_item: bool,
+}
+
+impl Block {
+    pub fn link_density(&self) -> f32 {
+        if self.chars == 0 {
+            0.0
+        } else {
+            self.link_chars as f32 / self.chars as f32
+        }
+    }
+}
+
+/// An image found in the page body, with the element it sits in.
+#[derive(Debug)]
+pub(crate) struct ImageRef {
+    pub node: NodeId,
+    pub src: String,
+}
+
+/// The blocks of a page, in document order, and per-element text totals.
+pub(crate) struct Blocks {
+    pub blocks: Vec<Block>,
+    pub images: Vec<ImageRef>,
+    /// For each element that holds text (directly or not, up to [`TOTALS_DEPTH`] levels up
+    /// from a block): total characters and link characters.
+    pub totals: HashMap<NodeId, (usize, usize)>,
+}
+
+/// How many ancestors of a block get its characters added to their totals. Deeper containers
+/// are never candidates for the article body, and the bound keeps the cost linear.
+pub(crate) const TOTALS_DEPTH: usize = 8;
+
+/// Classes and ids of elements that never hold article text.
+static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        \b(share|sharing|social|socials|comments?|comment-?list|related|relate|breadcrumbs?|menu|
+        navbar|nav|navigation|sidebar|side-?bar|widget|banner|advert|advertisement|ads|ad-?slot|
+        quang-?cao|qc|popup|modal|cookie|subscribe|newsletter|tags?|tag-?list|keywords?|print|
+        toolbar|tools?|rating|vote|poll|login|search|pagination|paging|footer|masthead|
+        header-?top|top-?bar|most-?read|most-?viewed|trending|hot-?news|readmore|read-?more|
+        box-?other|other-?news|more-?news|see-?also|next-?news|pre-?footer)\b
+        |tinlienquan|lienquan|tinkhac|tin-khac|tin-lien-quan|binhluan|binh-luan|quangcao|
+        chiase|chia-se|guibai|phan-?hoi|phanhoi|tin-?cung-?chuyen-?muc|xemthem|xem-them",
+    )
+    .expect("static regex is valid")
+});
+
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"caption|chuthich|chu-thich|image-?desc|img-?desc|photo-?desc|desc-?image|figcaption|expnoedit")
+        .expect("static regex is valid")
+});
+
+static LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(sapo|lead|summary|description|chapeau|standfirst|article-?sapo|detail-?sapo|tomtat|tom-tat|intro)\b|sapo")
+        .expect("static regex is valid")
+});
+
+/// Tags whose subtree is never text of the article.
+fn is_skipped_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "svg"
+            | "canvas"
+            | "nav"
+            | "aside"
+            | "footer"
+            | "header"
+            | "button"
+            | "select"
+            | "textarea"
+            | "input"
+            | "label"
+            | "video"
+            | "audio"
+            | "head"
+            | "title"
+            | "map"
+    )
+}
+
+pub(crate) fn is_block_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "blockquote"
+            | "body"
+            | "center"
+            | "dd"
+            | "details"
+            | "dialog"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "hr"
+            | "html"
+            | "li"
+            | "main"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "table"
+            | "tbody"
+            | "thead"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "caption"
+            | "ul"
+            | "summary"
+    )
+}
+
+/// The class and id of an element, lower-cased, for the hint patterns.
+pub(crate) fn class_and_id(el: &Element) -> String {
+    let mut s = String::new();
+    if let Some(c) = el.attr("class") {
+        s.push_str(c);
+    }
+    if let Some(id) = el.attr("id") {
+        s.push(' ');
+        s.push_str(id);
+    }
+    s.make_ascii_lowercase();
+    s
+}
+
+fn is_hidden(el: &Element) -> bool {
+    if el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    el.attr("style").is_some_and(|style| {
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        style.contains("display:none") || style.contains("visibility:hidden")
+    })
+}
+
+/// Whether an element and everything in it is left out of the text.
+fn skip_element(el: &Element) -> bool {
+    let name = el.name();
+    if is_skipped_tag(name) || is_hidden(el) {
+        return true;
+    }
+    // The outermost containers hold the whole page; their classes say nothing about content.
+    if matches!(name, "html" | "body" | "main" | "article") {
+        return false;
+    }
+    let hints = class_and_id(el);
+    !hints.is_empty() && NEGATIVE.is_match(&hints) && !CAPTION.is_match(&hints)
+}
+
+/// Per-element state kept on the walk's stack.
+struct Open {
+    block: bool,
+    link: bool,
+    bold: bool,
+    heading: Option<u8>,
+    caption: bool,
+    lead: bool,
+    list_item: bool,
+}
+
+/// What encloses the text being read, kept as counters so that each text node costs O(1)
+/// however deep the document is.
+#[derive(Default)]
+struct Context {
+    stack: Vec<Open>,
+    blocks: Vec<NodeId>,
+    headings: Vec<u8>,
+    links: u32,
+    bold: u32,
+    captions: u32,
+    leads: u32,
+    list_items: u32,
+}
+
+impl Context {
+    fn push(&mut self, id: NodeId, open: Open) {
+        if open.block {
+            self.blocks.push(id);
+        }
+        if let Some(level) = open.heading {
+            self.headings.push(level);
+        }
+        self.links += u32::from(open.link);
+        self.bold += u32::from(open.bold);
+        self.captions += u32::from(open.caption);
+        self.leads += u32::from(open.lead);
+        self.list_items += u32::from(open.list_item);
+        self.stack.push(open);
+    }
+
+    fn pop(&mut self) {
+        let Some(open) = self.stack.pop() else {
+            return;
+        };
+        if open.block {
+            self.blocks.pop();
+        }
+        if open.heading.is_some() {
+            self.headings.pop();
+        }
+        self.links -= u32::from(open.link);
+        self.bold -= u32::from(open.bold);
+        self.captions -= u32::from(open.caption);
+        self.leads -= u32::from(open.lead);
+        self.list_items -= u32::from(open.list_item);
+    }
+}
+
+/// Walks the document once and returns its blocks.
+pub(crate) fn blocks(html: &Html) -> Blocks {
+    let mut out = Blocks {
+        blocks: Vec::new(),
+        images: Vec::new(),
+        totals: HashMap::new(),
+    };
+    let mut ctx = Context::default();
+    let mut skipping: Option<NodeId> = None;
+    let mut current = Pending::default();
+
+    for edge in html.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => {
+                if skipping.is_some() {
+                    continue;
+                }
+                match node.value() {
+                    Node::Element(el) => {
+                        if skip_element(el) {
+                            skipping = Some(node.id());
+                            continue;
+                        }
+                        let name = el.name();
+                        let block = is_block_tag(name);
+                        if block {
+                            current.flush(&ctx, &mut out.blocks);
+                        }
+                        if name == "br" {
+                            current.line_break();
+                        }
+                        if name == "img" {
+                            if let Some(src) = image_source(el) {
+                                out.images.push(ImageRef {
+                                    node: node.id(),
+                                    src: src.to_string(),
+                                });
+                            }
+                        }
+                        let hints = class_and_id(el);
+                        ctx.push(
+                            node.id(),
+                            Open {
+                                block,
+                                link: name == "a",
+                                bold: matches!(name, "b" | "strong"),
+                                heading: heading_level(name),
+                                caption: name == "figcaption"
+                                    || (!hints.is_empty() && CAPTION.is_match(&hints)),
+                                lead: !hints.is_empty() && LEAD.is_match(&hints),
+                                list_item: name == "li",
+                            },
+                        );
+                    }
+                    Node::Text(text) => current.push_text(text, &ctx),
+                    _ => {}
+                }
+            }
+            Edge::Close(node) => {
+                if let Some(id) = skipping {
+                    if id == node.id() {
+                        skipping = None;
+                    }
+                    continue;
+                }
+                if let Node::Element(el) = node.value() {
+                    if is_block_tag(el.name()) {
+                        current.flush(&ctx, &mut out.blocks);
+                    }
+                    ctx.pop();
+                }
+            }
+        }
+    }
+    current.flush(&ctx, &mut out.blocks);
+    out.totals = totals(html, &out.blocks);
+    out
+}
+
+fn totals(html: &Html, blocks: &[Block]) -> HashMap<NodeId, (usize, usize)> {
+    let mut totals: HashMap<NodeId, (usize, usize)> = HashMap::new();
+    for block in blocks {
+        let Some(node) = html.tree.get(block.node) else {
+            continue;
+        };
+        for ancestor in std::iter::once(node)
+            .chain(node.ancestors())
+            .take(TOTALS_DEPTH)
+        {
+            let entry = totals.entry(ancestor.id()).or_default();
+            entry.0 += block.chars;
+            entry.1 += block.link_chars;
+        }
+    }
+    totals
+}
+
+fn heading_level(name: &str) -> Option<u8> {
+    match name {
+        "h1" => Some(1),
+        "h2" => Some(2),
+        "h3" => Some(3),
+        "h4" => Some(4),
+        "h5" => Some(5),
+        "h6" => Some(6),
+        _ => None,
+    }
+}
+
+/// The address of an image, from `src` or the lazy-loading attributes sites use instead.
+pub(crate) fn image_source(el: &Element) -> Option<&str> {
+    ["data-src", "data-original", "data-lazy-src", "src"]
+        .into_iter()
+        .filter_map(|a| el.attr(a))
+        .map(str::trim)
+        .find(|s| !s.is_empty() && !s.starts_with("data:"))
+}
+
+/// The block being gathered.
+#[derive(Default)]
+struct Pending {
+    text: String,
+    chars: usize,
+    link_chars: usize,
+    bold_chars: usize,
+}
+
+impl Pending {
+    fn push_text(&mut self, text: &str, ctx: &Context) {
+        let chars = text.chars().filter(|c| !c.is_whitespace()).count();
+        if chars == 0 {
+            if !self.text.is_empty() && !self.text.ends_with(char::is_whitespace) {
+                self.text.push(' ');
+            }
+            return;
+        }
+        self.text.push_str(text);
+        self.chars += chars;
+        if ctx.links > 0 {
+            self.link_chars += chars;
+        }
+        if ctx.bold > 0 {
+            self.bold_chars += chars;
+        }
+    }
+
+    fn line_break(&mut self) {
+        self.text.push('\n');
+    }
+
+    fn flush(&mut self, ctx: &Context, blocks: &mut Vec<Block>) {
+        if self.chars == 0 {
+            self.text.clear();
+            return;
+        }
+        let pending = std::mem::take(self);
+        let Some(&container) = ctx.blocks.last() else {
+            return;
+        };
+        blocks.push(Block {
+            node: container,
+            text: pending.text,
+            chars: pending.chars,
+            link_chars: pending.link_chars,
+            bold_chars: pending.bold_chars,
+            heading: ctx.headings.last().copied(),
+            in_caption: ctx.captions > 0,
+            in_lead: ctx.leads > 0,
+            in_list_item: ctx.list_items > 0,
+        });
+    }
+}

@@ -1,0 +1,562 @@
+//! Turns the bytes of a web page into a clean article record, or, for pages that are not
+//! articles (home, section, tag and search pages), into the links they offer for discovery.
+//!
+//! The parser is generic: it needs no rules for a site to find the title, body, dates, authors,
+//! agency credit, images and captions of a news page. It decodes the bytes ([`decode`]), walks
+//! the DOM once into text blocks (`dom`), scores the blocks to find the body (`content`), removes
+//! boilerplate by structure and by phrase (`boilerplate`), and reads metadata from `<meta>`,
+//! JSON-LD and the visible date lines (`meta`, [`dates`]).
+//!
+//! It does no I/O: fetching belongs to the crawler, delivery to the sinks. Any input gives a
+//! record or a typed [`ParseError`]; nothing here panics on page content.
+
+mod boilerplate;
+mod content;
+pub mod dates;
+pub mod decode;
+mod dom;
+mod language;
+mod meta;
+
+use chrono::{DateTime, Utc};
+use dates::LocalZone;
+use scraper::Html;
+use serde::{Deserialize, Serialize};
+use tinstream_model::{article_id, normalize_text, Article, ArticleTime, Image, SCHEMA_VERSION};
+use url::Url;
+
+pub use boilerplate::Phrases;
+
+/// Settings of the parser; the `[parser]` table of the configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ParserOptions {
+    /// Extra lines to drop wherever they appear (widgets, labels), added to the built-in list.
+    pub widget_phrases: Vec<String>,
+    /// Extra headings after which nothing belongs to the article, added to the built-in list.
+    pub end_phrases: Vec<String>,
+    /// Pages larger than this many bytes are refused with [`ParseError::TooLarge`].
+    pub max_page_bytes: usize,
+}
+
+impl Default for ParserOptions {
+    fn default() -> Self {
+        ParserOptions {
+            widget_phrases: Vec::new(),
+            end_phrases: Vec::new(),
+            max_page_bytes: 20 * 1024 * 1024,
+        }
+    }
+}
+
+/// One page to parse.
+#[derive(Debug, Clone, Copy)]
+pub struct Page<'a> {
+    /// The raw bytes, in whatever encoding the server sent.
+    pub bytes: &'a [u8],
+    /// The address the page was fetched from; relative links resolve against it.
+    pub url: &'a Url,
+    /// The `charset` of the HTTP `Content-Type`, if any.
+    pub http_charset: Option<&'a str>,
+    /// When the page was fetched.
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// What a page turned out to be.
+#[derive(Debug, Clone)]
+pub enum Extraction {
+    /// An article, ready to deliver.
+    Article(Box<Article>),
+    /// Not an article: no record, only links for discovery.
+    NotArticle(NotArticle),
+}
+
+/// A page that is not an article: a home, section, tag, search or listing page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotArticle {
+    /// Always `false`; present so that the JSON says what it is.
+    pub is_article: bool,
+    /// The page's address.
+    pub url: String,
+    /// The page's title, if it has one.
+    pub title: Option<String>,
+    /// Absolute http(s) links found on the page, without fragments, in page order, each once.
+    pub links: Vec<String>,
+}
+
+/// Why a page gave no result.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ParseError {
+    /// The page has no bytes.
+    #[error("the page is empty")]
+    Empty,
+    /// The page is larger than `max_page_bytes`.
+    #[error("the page is {size} bytes, over the limit of {limit}")]
+    TooLarge {
+        /// Size of the page.
+        size: usize,
+        /// The configured limit.
+        limit: usize,
+    },
+    /// The bytes are not text (an image, an archive).
+    #[error("the page is binary data, not HTML")]
+    Binary,
+    /// An article page whose title could not be found.
+    #[error("the page looks like an article but has no title")]
+    NoTitle,
+}
+
+/// The article extractor. Cheap to share between threads.
+#[derive(Debug, Clone)]
+pub struct Parser {
+    phrases: Phrases,
+    max_page_bytes: usize,
+}
+
+impl Default for Parser {
+    fn default() -> Self {
+        Parser::new(&ParserOptions::default())
+    }
+}
+
+/// A page is an article only if its body has at least this many characters.
+const MIN_ARTICLE_CHARS: usize = 250;
+/// ... or this many when its metadata says it is an article.
+const MIN_DECLARED_ARTICLE_CHARS: usize = 120;
+/// Links kept from one page.
+const MAX_LINKS: usize = 5000;
+
+impl Parser {
+    /// A parser with the given options.
+    pub fn new(options: &ParserOptions) -> Self {
+        Parser {
+            phrases: Phrases::new(&options.widget_phrases, &options.end_phrases),
+            max_page_bytes: options.max_page_bytes,
+        }
+    }
+
+    /// Parses one page.
+    pub fn parse(&self, page: Page<'_>) -> Result<Extraction, ParseError> {
+        if page.bytes.is_empty() {
+            return Err(ParseError::Empty);
+        }
+        if page.bytes.len() > self.max_page_bytes {
+            return Err(ParseError::TooLarge {
+                size: page.bytes.len(),
+                limit: self.max_page_bytes,
+            });
+        }
+        if looks_binary(page.bytes) {
+            return Err(ParseError::Binary);
+        }
+        let decoded = decode::decode(page.bytes, page.http_charset);
+        let html = Html::parse_document(&decoded.text);
+        let meta = meta::Meta::read(&html);
+        let blocks = dom::blocks(&html);
+
+        let zone = local_zone(page.url, &meta, &blocks);
+        let site_name = meta.tag(&["og:site_name", "application-name"]).map(str::to_string);
+        let title = title(&meta, site_name.as_deref());
+        let content = content::extract(
+            &html,
+            &blocks,
+            &self.phrases,
+            title.as_deref().unwrap_or(""),
+            zone,
+        );
+
+        let mut paragraphs = content.paragraphs.clone();
+        let body_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
+        if let Some(ld_body) = &meta.ld.body {
+            // Some sites render the body with scripts and give it whole only in JSON-LD.
+            if ld_body.chars().count() > body_chars * 2 && body_chars < MIN_ARTICLE_CHARS {
+                paragraphs = ld_body
+                    .split('\n')
+                    .map(normalize_text)
+                    .filter(|p| !p.is_empty())
+                    .collect();
+            }
+        }
+        let body_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
+
+        if !is_article(page.url, &meta, &content, body_chars) {
+            return Ok(Extraction::NotArticle(NotArticle {
+                is_article: false,
+                url: page.url.to_string(),
+                title: title.or_else(|| meta.html_title.clone()),
+                links: links(&html, page.url),
+            }));
+        }
+        let title = title.ok_or(ParseError::NoTitle)?;
+
+        let canonical = canonical_url(page.url, &meta);
+        let site = canonical
+            .host_str()
+            .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
+            .unwrap_or_default();
+        let body = paragraphs.join("\n\n");
+        let published_at = published_at(&html, &meta, &content, zone);
+        let modified_at = modified_at(&meta, zone);
+        let language = language::detect(&body, meta.html_lang.as_deref());
+
+        let mut images: Vec<Image> = content
+            .images
+            .iter()
+            .filter_map(|(src, caption)| {
+                Some(Image {
+                    url: page.url.join(src).ok()?.to_string(),
+                    caption: caption.clone(),
+                })
+            })
+            .collect();
+        if images.is_empty() {
+            let fallback = meta
+                .tag(&["og:image", "twitter:image"])
+                .map(str::to_string)
+                .or_else(|| meta.ld.images.first().cloned());
+            if let Some(url) = fallback.and_then(|src| page.url.join(&src).ok()) {
+                images.push(Image {
+                    url: url.to_string(),
+                    caption: None,
+                });
+            }
+        }
+
+        let mut record = Article {
+            schema_version: SCHEMA_VERSION,
+            id: article_id(canonical.as_str()),
+            url: page.url.to_string(),
+            canonical_url: canonical.to_string(),
+            site,
+            title,
+            lead: content.lead.clone(),
+            body,
+            published_at,
+            modified_at,
+            authors: authors(&meta, &content, site_name.as_deref()),
+            source_agency: content.agency.clone(),
+            section: section(&html, &meta),
+            tags: tags(&meta),
+            images,
+            language,
+            word_count: 0,
+            content_hash: String::new(),
+            fetched_at: page.fetched_at,
+        };
+        record.normalize();
+        Ok(Extraction::Article(Box::new(record)))
+    }
+}
+
+/// More than a few NUL or control bytes at the start: not a text document.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    let control = head
+        .iter()
+        .filter(|&&b| b == 0 || (b < 0x09) || (0x0e..0x1b).contains(&b))
+        .count();
+    control * 20 > head.len().max(1)
+        && !head.starts_with(b"\xff\xfe")
+        && !head.starts_with(b"\xfe\xff")
+}
+
+fn local_zone(url: &Url, meta: &meta::Meta, blocks: &dom::Blocks) -> LocalZone {
+    let host_vn = url.host_str().is_some_and(|h| h.ends_with(".vn"));
+    let declared_vi = meta
+        .html_lang
+        .as_deref()
+        .is_some_and(|l| l.to_ascii_lowercase().starts_with("vi"));
+    if host_vn || declared_vi {
+        return LocalZone::Vietnam;
+    }
+    let sample: String = blocks
+        .blocks
+        .iter()
+        .filter(|b| b.chars > 60)
+        .take(10)
+        .map(|b| b.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    match language::detect(&sample, None).as_deref() {
+        Some("vi") => LocalZone::Vietnam,
+        _ => LocalZone::Unknown,
+    }
+}
+
+/// The headline: the page's `<h1>` when it agrees with the declared titles, else the declared
+/// title with the site's name cut off.
+fn title(meta: &meta::Meta, site_name: Option<&str>) -> Option<String> {
+    let declared: Vec<String> = [
+        meta.ld.headline.clone(),
+        meta.tag(&["og:title", "twitter:title"]).map(str::to_string),
+        meta.html_title.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|t| normalize_text(&t))
+    .filter(|t| !t.is_empty())
+    .collect();
+    let key = |s: &str| normalize_text(s).to_lowercase();
+    for h1 in &meta.h1 {
+        let h1 = normalize_text(h1);
+        let k = key(&h1);
+        if k.chars().count() >= 5 && (declared.is_empty() || declared.iter().any(|d| key(d).contains(&k))) {
+            return Some(h1);
+        }
+    }
+    declared
+        .first()
+        .map(|t| strip_site_suffix(t, site_name))
+        .or_else(|| meta.h1.first().map(|h| normalize_text(h)))
+}
+
+/// Cuts " - VnExpress", " | Báo Tin tức" and similar from a title.
+fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String {
+    const SEPARATORS: [&str; 5] = [" | ", " - ", " – ", " — ", " :: "];
+    for sep in SEPARATORS {
+        if let Some(pos) = title.rfind(sep) {
+            let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
+            let tail_is_site = site_name.is_some_and(|s| tail.trim().eq_ignore_ascii_case(s.trim()))
+                || tail.chars().count() <= 30 && head.chars().count() > tail.chars().count() * 2;
+            if tail_is_site && !head.trim().is_empty() {
+                return head.trim().to_string();
+            }
+        }
+    }
+    title.to_string()
+}
+
+fn is_article(url: &Url, meta: &meta::Meta, content: &content::Content, body_chars: usize) -> bool {
+    if url.path() == "/" || url.path().is_empty() {
+        return false;
+    }
+    if content.linked_headings >= 3 {
+        return false;
+    }
+    let declared = meta.ld.is_article
+        || meta
+            .tag(&["og:type"])
+            .is_some_and(|t| t.eq_ignore_ascii_case("article"));
+    let page_link_density = if content.page_chars == 0 {
+        1.0
+    } else {
+        content.page_link_chars as f32 / content.page_chars as f32
+    };
+    if declared {
+        body_chars >= MIN_DECLARED_ARTICLE_CHARS
+    } else {
+        body_chars >= MIN_ARTICLE_CHARS && content.paragraphs.len() >= 2 && page_link_density < 0.75
+    }
+}
+
+fn canonical_url(url: &Url, meta: &meta::Meta) -> Url {
+    [
+        meta.canonical.as_deref(),
+        meta.tag(&["og:url"]),
+        meta.ld.url.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|c| url.join(c.trim()).ok())
+    .find(|c| matches!(c.scheme(), "http" | "https") && c.host_str().is_some())
+    .map(|mut c| {
+        c.set_fragment(None);
+        c
+    })
+    .unwrap_or_else(|| url.clone())
+}
+
+const PUBLISHED_TAGS: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "article.published",
+    "dc.date.issued",
+    "dcterms.created",
+    "dc.date",
+    "date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "cxenseparse:recs:publishtime",
+];
+
+const MODIFIED_TAGS: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "lastmod",
+    "last-modified",
+    "article.updated",
+];
+
+fn published_at(
+    html: &Html,
+    meta: &meta::Meta,
+    content: &content::Content,
+    zone: LocalZone,
+) -> Option<ArticleTime> {
+    let machine = meta
+        .ld
+        .date_published
+        .iter()
+        .map(String::as_str)
+        .chain(PUBLISHED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
+        .chain(meta.time_datetimes.iter().map(String::as_str))
+        .find_map(|v| dates::parse_machine(v, zone));
+    machine
+        .or_else(|| date_elements(html, zone))
+        .or_else(|| {
+            content
+                .date_lines
+                .iter()
+                .find_map(|l| dates::parse_visible(l, zone))
+        })
+}
+
+fn modified_at(meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
+    meta.ld
+        .date_modified
+        .iter()
+        .map(String::as_str)
+        .chain(MODIFIED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
+        .find_map(|v| dates::parse_machine(v, zone))
+}
+
+/// Short elements whose class or id names a date, in page order.
+fn date_elements(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
+    static DATE_HINT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"date|time|ngay|publish|posted|thoigian|thoi-gian")
+            .expect("static regex is valid")
+    });
+    static WITH_CLASS: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("[class], [id]").expect("static selector is valid")
+    });
+    html.select(&WITH_CLASS)
+        .filter(|el| {
+            let hints = dom::class_and_id(el.value());
+            DATE_HINT.is_match(&hints) && !hints.contains("comment") && !hints.contains("related")
+        })
+        .take(50)
+        .find_map(|el| {
+            let text = meta::text_of(el);
+            (text.chars().count() <= 120)
+                .then(|| dates::parse_visible(&text, zone))
+                .flatten()
+        })
+}
+
+fn authors(meta: &meta::Meta, content: &content::Content, site_name: Option<&str>) -> Vec<String> {
+    let declared = meta
+        .ld
+        .authors
+        .iter()
+        .cloned()
+        .chain(
+            meta.tag(&["author", "article:author", "dc.creator", "parsely-author", "sailthru.author"])
+                .map(|a| a.split([',', ';']).map(str::to_string).collect::<Vec<_>>())
+                .unwrap_or_default(),
+        )
+        .map(|a| normalize_text(&a))
+        .filter(|a| is_person(a, site_name));
+    let mut out: Vec<String> = declared.collect();
+    out.extend(content.authors.iter().cloned());
+    out
+}
+
+/// Rejects what sites put in author fields that is not a person: URLs, the site's own name,
+/// staff initials.
+fn is_person(name: &str, site_name: Option<&str>) -> bool {
+    let lower = name.to_lowercase();
+    !name.is_empty()
+        && name.chars().count() <= 60
+        && !lower.contains("http")
+        && !lower.contains(".vn")
+        && !lower.contains(".com")
+        && !site_name.is_some_and(|s| lower == s.to_lowercase())
+        && boilerplate::classify_credit(name).is_none()
+}
+
+fn section(html: &Html, meta: &meta::Meta) -> Option<String> {
+    static BREADCRUMB: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse(
+            r#"[class*="breadcrumb"] a, [id*="breadcrumb"] a, [itemtype*="BreadcrumbList"] a"#,
+        )
+        .expect("static selector is valid")
+    });
+    let is_home = |s: &str| {
+        let l = s.to_lowercase();
+        l.is_empty() || l == "trang chủ" || l == "home" || l == "trang chu"
+    };
+    meta.ld
+        .section
+        .clone()
+        .or_else(|| meta.tag(&["article:section"]).map(str::to_string))
+        .or_else(|| {
+            meta.ld
+                .breadcrumb
+                .iter()
+                .find(|b| !is_home(b))
+                .cloned()
+        })
+        .or_else(|| {
+            html.select(&BREADCRUMB)
+                .map(meta::text_of)
+                .find(|t| !is_home(t))
+        })
+}
+
+fn tags(meta: &meta::Meta) -> Vec<String> {
+    let from_meta = |keys: &[&str]| -> Vec<String> {
+        meta.tag(keys)
+            .map(|v| {
+                v.split([',', ';'])
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut tags = meta.ld.keywords.clone();
+    if tags.is_empty() {
+        tags = from_meta(&["article:tag", "news_keywords"]);
+    }
+    if tags.is_empty() {
+        tags = from_meta(&["keywords"]);
+    }
+    tags.truncate(30);
+    tags
+}
+
+fn links(html: &Html, base: &Url) -> Vec<String> {
+    static ANCHOR: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("a[href]").expect("static selector is valid")
+    });
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for a in html.select(&ANCHOR) {
+        let Some(href) = a.value().attr("href") else {
+            continue;
+        };
+        let Ok(mut url) = base.join(href.trim()) else {
+            continue;
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            continue;
+        }
+        url.set_fragment(None);
+        let s = url.to_string();
+        if seen.insert(s.clone()) {
+            out.push(s);
+            if out.len() >= MAX_LINKS {
+                break;
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,242 @@
+//! Metadata a page declares about itself: `<meta>` tags (Open Graph, article:*, Dublin Core,
+//! itemprop), JSON-LD objects, `<link rel=canonical>`, `<html lang>`, `<h1>` and `<title>`.
+
+use scraper::{ElementRef, Html, Selector};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+macro_rules! selector {
+    ($s:expr) => {{
+        static SEL: LazyLock<Selector> =
+            LazyLock::new(|| Selector::parse($s).expect("static selector is valid"));
+        &*SEL
+    }};
+}
+
+/// JSON-LD types that are article pages.
+const ARTICLE_TYPES: &[&str] = &[
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "blogposting",
+    "socialmediaposting",
+    "liveblogposting",
+    "scholarlyarticle",
+    "techarticle",
+    "report",
+];
+
+/// What the page says about itself.
+#[derive(Debug, Default)]
+pub(crate) struct Meta {
+    /// `<meta>` values by lower-cased `property`, `name` or `itemprop`; first one wins.
+    tags: HashMap<String, String>,
+    pub html_lang: Option<String>,
+    pub html_title: Option<String>,
+    pub h1: Vec<String>,
+    pub canonical: Option<String>,
+    pub time_datetimes: Vec<String>,
+    pub ld: JsonLd,
+}
+
+/// The fields of the page's JSON-LD article object (and breadcrumbs).
+#[derive(Debug, Default)]
+pub(crate) struct JsonLd {
+    pub is_article: bool,
+    pub headline: Option<String>,
+    pub date_published: Option<String>,
+    pub date_modified: Option<String>,
+    pub authors: Vec<String>,
+    pub section: Option<String>,
+    pub keywords: Vec<String>,
+    pub body: Option<String>,
+    pub images: Vec<String>,
+    pub url: Option<String>,
+    pub breadcrumb: Vec<String>,
+}
+
+impl Meta {
+    /// The first non-empty `<meta>` value under any of `keys`, in that order.
+    pub fn tag(&self, keys: &[&str]) -> Option<&str> {
+        keys.iter()
+            .filter_map(|k| self.tags.get(*k))
+            .map(|v| v.trim())
+            .find(|v| !v.is_empty())
+    }
+
+    /// Reads the metadata of a parsed page. Repeated `article:tag` values are joined with commas.
+    pub fn read(html: &Html) -> Meta {
+        let mut meta = Meta::default();
+        let mut repeated_tags: Vec<String> = Vec::new();
+        for el in html.select(selector!("meta")) {
+            let v = el.value();
+            let Some(content) = v.attr("content") else {
+                continue;
+            };
+            for attr in ["property", "name", "itemprop"] {
+                if let Some(key) = v.attr(attr) {
+                    let key = key.trim().to_ascii_lowercase();
+                    if key == "article:tag" {
+                        repeated_tags.push(content.to_string());
+                    }
+                    meta.tags.entry(key).or_insert_with(|| content.to_string());
+                }
+            }
+        }
+        if !repeated_tags.is_empty() {
+            meta.tags
+                .insert("article:tag".into(), repeated_tags.join(","));
+        }
+        meta.html_lang = html
+            .select(selector!("html[lang]"))
+            .next()
+            .and_then(|e| e.value().attr("lang"))
+            .map(str::to_string);
+        meta.html_title = html.select(selector!("title")).next().map(text_of);
+        meta.h1 = html
+            .select(selector!("h1"))
+            .map(text_of)
+            .filter(|t| !t.is_empty())
+            .take(5)
+            .collect();
+        meta.canonical = html
+            .select(selector!("link[rel]"))
+            .find(|l| {
+                l.value()
+                    .attr("rel")
+                    .is_some_and(|r| r.split_whitespace().any(|r| r.eq_ignore_ascii_case("canonical")))
+            })
+            .and_then(|l| l.value().attr("href"))
+            .map(str::to_string);
+        meta.time_datetimes = html
+            .select(selector!("time[datetime]"))
+            .filter_map(|t| t.value().attr("datetime"))
+            .map(str::to_string)
+            .take(10)
+            .collect();
+        for script in html.select(selector!(r#"script[type="application/ld+json"]"#)) {
+            let raw: String = script.text().collect();
+            // Sites leave raw control characters (newlines inside strings) in their JSON-LD.
+            let cleaned: String = raw
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            if let Ok(value) = serde_json::from_str::<Value>(&cleaned) {
+                read_json_ld(&value, &mut meta.ld, 0);
+            }
+        }
+        meta
+    }
+}
+
+/// Concatenated, whitespace-folded text of an element.
+pub(crate) fn text_of(el: ElementRef<'_>) -> String {
+    let raw: String = el.text().collect::<Vec<_>>().join(" ");
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn read_json_ld(value: &Value, ld: &mut JsonLd, depth: usize) {
+    if depth > 6 {
+        return;
+    }
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                read_json_ld(item, ld, depth + 1);
+            }
+        }
+        Value::Object(obj) => {
+            let types = type_names(obj.get("@type"));
+            if types.iter().any(|t| ARTICLE_TYPES.contains(&t.as_str())) && !ld.is_article {
+                ld.is_article = true;
+                ld.headline = string(obj.get("headline")).or_else(|| string(obj.get("name")));
+                ld.date_published = string(obj.get("datePublished"));
+                ld.date_modified = string(obj.get("dateModified"));
+                ld.authors = names(obj.get("author"));
+                ld.section = list(obj.get("articleSection")).into_iter().next();
+                ld.keywords = list(obj.get("keywords"));
+                ld.body = string(obj.get("articleBody"));
+                ld.images = images(obj.get("image"));
+                ld.url = string(obj.get("url")).or_else(|| match obj.get("mainEntityOfPage") {
+                    Some(Value::Object(o)) => string(o.get("@id")),
+                    other => string(other),
+                });
+            }
+            if types.iter().any(|t| t == "breadcrumblist") && ld.breadcrumb.is_empty() {
+                if let Some(Value::Array(items)) = obj.get("itemListElement") {
+                    let mut items: Vec<(i64, String)> = items
+                        .iter()
+                        .filter_map(|i| {
+                            let pos = i.get("position").and_then(Value::as_i64).unwrap_or(0);
+                            let name = string(i.get("name"))
+                                .or_else(|| i.get("item").and_then(|it| string(it.get("name"))))?;
+                            Some((pos, name))
+                        })
+                        .collect();
+                    items.sort_by_key(|(p, _)| *p);
+                    ld.breadcrumb = items.into_iter().map(|(_, n)| n).collect();
+                }
+            }
+            if let Some(graph) = obj.get("@graph") {
+                read_json_ld(graph, ld, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn type_names(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => vec![s.to_ascii_lowercase()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_ascii_lowercase)
+            .collect(),
+        _ => vec![],
+    }
+}
+
+fn string(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Array(a) => a.iter().find_map(|x| string(Some(x))),
+        _ => None,
+    }
+}
+
+fn list(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        Some(Value::Array(a)) => a.iter().flat_map(|x| list(Some(x))).collect(),
+        _ => vec![],
+    }
+}
+
+fn names(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => vec![s.trim().to_string()],
+        Some(Value::Object(o)) => string(o.get("name")).into_iter().collect(),
+        Some(Value::Array(a)) => a.iter().flat_map(|x| names(Some(x))).collect(),
+        _ => vec![],
+    }
+}
+
+fn images(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Object(o)) => string(o.get("url")).into_iter().collect(),
+        Some(Value::Array(a)) => a.iter().flat_map(|x| images(Some(x))).collect(),
+        _ => vec![],
+    }
+}
