@@ -1,1 +1,22 @@
-//! placeholder
+//! Discovers and fetches news pages, politely, and remembers what it has done.
+//!
+//! The pieces, each usable alone: [`Fetcher`] (HTTP with size, time and address limits),
+//! [`RobotsCache`] (robots.txt per origin), [`HostGate`] (per-host pacing), [`discover`]
+//! (feeds, sitemaps, section-page links), [`urls`] (normalisation) and [`StateStore`] (the
+//! crawl state that survives restarts). The binary wires them into the pipeline.
+//!
+//! It does not parse articles nor deliver records: those are the parser's and the sinks' jobs.
+
+pub mod config;
+pub mod discover;
+pub mod fetch;
+pub mod hosts;
+pub mod robots;
+pub mod state;
+pub mod urls;
+
+pub use config::{CrawlerConfig, SourceConfig, SourceKind};
+pub use fetch::{FetchError, Fetched, Fetcher};
+pub use hosts::HostGate;
+pub use robots::{RobotsCache, RobotsDecision};
+pub use state::{PageState, PageStatus, StateError, StateStore};

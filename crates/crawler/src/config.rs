@@ -1,0 +1,134 @@
+//! The crawler's settings: the `[crawler]` table and the `[[sources]]` list of the
+//! configuration. Every default lives here, in the `Default` impls.
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::time::Duration;
+use url::Url;
+
+/// The `[crawler]` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CrawlerConfig {
+    /// The User-Agent sent with every request; it should carry a contact URL.
+    pub user_agent: String,
+    /// How many pages are fetched at once, over all hosts.
+    pub concurrency: usize,
+    /// How many requests one host may have in flight at once.
+    pub per_host_concurrency: usize,
+    /// The least time between two requests to one host (robots.txt `Crawl-delay` can raise it).
+    #[serde(with = "humantime_serde")]
+    pub per_host_delay: Duration,
+    /// Where the crawl state (seen URLs, poll times) is kept.
+    pub data_dir: PathBuf,
+    /// Allow connections to private, loopback and link-local addresses. Off in production so that
+    /// a page cannot point the crawler at internal services; tests on 127.0.0.1 turn it on.
+    pub allow_private_networks: bool,
+    /// Time allowed to connect to a server.
+    #[serde(with = "humantime_serde")]
+    pub connect_timeout: Duration,
+    /// Time allowed for a whole request, body included.
+    #[serde(with = "humantime_serde")]
+    pub request_timeout: Duration,
+    /// Bodies larger than this (after decompression) are abandoned while streaming.
+    pub max_body_bytes: usize,
+    /// Redirects followed before a fetch fails.
+    pub max_redirects: usize,
+    /// How long a fetched robots.txt is trusted.
+    #[serde(with = "humantime_serde")]
+    pub robots_ttl: Duration,
+    /// Tries of a fetch that failed for a transient reason (network, 5xx, 429) before the
+    /// failure is recorded.
+    pub max_retries: u32,
+}
+
+impl Default for CrawlerConfig {
+    fn default() -> Self {
+        CrawlerConfig {
+            user_agent: concat!(
+                "tinstream/",
+                env!("CARGO_PKG_VERSION"),
+                " (+https://github.com/tinstream/tinstream)"
+            )
+            .to_string(),
+            concurrency: 8,
+            per_host_concurrency: 2,
+            per_host_delay: Duration::from_secs(1),
+            data_dir: PathBuf::from("data"),
+            allow_private_networks: false,
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_body_bytes: 10 * 1024 * 1024,
+            max_redirects: 5,
+            robots_ttl: Duration::from_secs(3600),
+            max_retries: 3,
+        }
+    }
+}
+
+/// What a source is, which decides how its URL is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// An RSS or Atom feed: its items' links are articles.
+    Feed,
+    /// An XML sitemap or sitemap index (news sitemaps included), or a robots.txt whose
+    /// `Sitemap:` lines are followed.
+    Sitemap,
+    /// A section or listing page: its links that look like articles are followed.
+    Section,
+    /// One article URL.
+    Url,
+}
+
+/// One `[[sources]]` entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// How to read the URL.
+    pub kind: SourceKind,
+    /// Where the source is.
+    pub url: Url,
+    /// How often the source is polled.
+    #[serde(with = "humantime_serde", default = "default_every")]
+    pub every: Duration,
+}
+
+fn default_every() -> Duration {
+    Duration::from_secs(300)
+}
+
+impl CrawlerConfig {
+    /// Checks values that the types alone cannot; the error names the key.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.concurrency == 0 {
+            return Err("crawler.concurrency must be at least 1".into());
+        }
+        if self.per_host_concurrency == 0 {
+            return Err("crawler.per_host_concurrency must be at least 1".into());
+        }
+        if self.user_agent.trim().is_empty() {
+            return Err("crawler.user_agent must not be empty".into());
+        }
+        if self.max_body_bytes < 1024 {
+            return Err("crawler.max_body_bytes must be at least 1024".into());
+        }
+        Ok(())
+    }
+}
+
+impl SourceConfig {
+    /// Checks values that the types alone cannot; `index` is the source's place in the list.
+    pub fn validate(&self, index: usize) -> Result<(), String> {
+        if !matches!(self.url.scheme(), "http" | "https") {
+            return Err(format!(
+                "sources[{index}].url must be http or https, not {:?}",
+                self.url.as_str()
+            ));
+        }
+        if self.every < Duration::from_secs(1) {
+            return Err(format!("sources[{index}].every must be at least 1s"));
+        }
+        Ok(())
+    }
+}

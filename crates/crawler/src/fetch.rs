@@ -1,0 +1,309 @@
+//! HTTP fetching with the limits a crawler of the open web needs: timeouts, a body size cap
+//! enforced while streaming (so a decompression bomb is stopped early), a redirect limit with
+//! loop detection, and no connections to private networks unless allowed, checked after DNS
+//! resolution and on every redirect.
+
+use crate::config::CrawlerConfig;
+use chrono::{DateTime, Utc};
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+/// A page as the server sent it.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The address the bytes came from, after redirects.
+    pub url: Url,
+    /// The HTTP status (2xx).
+    pub status: u16,
+    /// The body, decompressed.
+    pub bytes: Vec<u8>,
+    /// The `Content-Type` header.
+    pub content_type: Option<String>,
+    /// The `charset` parameter of the `Content-Type` header.
+    pub charset: Option<String>,
+    /// When the response arrived.
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// Why a fetch failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The URL may not be fetched: not http(s), or a private address while those are not allowed.
+    #[error("{url}: refused: {reason}")]
+    Refused {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The server answered with a status that is not a success.
+    #[error("{url}: HTTP {status}")]
+    Status {
+        /// The URL.
+        url: String,
+        /// The status code.
+        status: u16,
+        /// What `Retry-After` asked for, if anything.
+        retry_after: Option<Duration>,
+    },
+    /// The body was larger than `max_body_bytes`.
+    #[error("{url}: body larger than {limit} bytes")]
+    TooLarge {
+        /// The URL.
+        url: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// Network failure, timeout, redirect loop or too many redirects.
+    #[error("{url}: {source}")]
+    Network {
+        /// The URL.
+        url: String,
+        /// What went wrong.
+        #[source]
+        source: reqwest::Error,
+    },
+}
+
+impl FetchError {
+    /// Whether trying again later may succeed: network failures, 429 and 5xx answers.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            FetchError::Status { status, .. } => *status == 429 || *status >= 500,
+            FetchError::Network { source, .. } => !source.is_redirect() && !source.is_builder(),
+            FetchError::Refused { .. } | FetchError::TooLarge { .. } => false,
+        }
+    }
+
+    /// The wait the server asked for with `Retry-After`.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            FetchError::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// The HTTP client of the crawler. Cheap to clone.
+#[derive(Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    max_body_bytes: usize,
+    allow_private: bool,
+}
+
+impl Fetcher {
+    /// Builds the client from the crawler settings.
+    pub fn new(config: &CrawlerConfig) -> Result<Fetcher, reqwest::Error> {
+        let allow_private = config.allow_private_networks;
+        let max_redirects = config.max_redirects;
+        let redirect = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() > max_redirects {
+                attempt.error(format!("more than {max_redirects} redirects"))
+            } else if attempt.previous().iter().any(|u| u == attempt.url()) {
+                attempt.error("redirect loop")
+            } else if let Err(reason) = check_url(attempt.url(), allow_private) {
+                attempt.error(reason)
+            } else {
+                attempt.follow()
+            }
+        });
+        let client = reqwest::Client::builder()
+            .user_agent(&config.user_agent)
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .redirect(redirect)
+            .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+            .gzip(true)
+            .brotli(true)
+            .deflate(true)
+            .build()?;
+        Ok(Fetcher {
+            client,
+            max_body_bytes: config.max_body_bytes,
+            allow_private,
+        })
+    }
+
+    /// Fetches one URL with GET.
+    pub async fn fetch(&self, url: &Url) -> Result<Fetched, FetchError> {
+        let refused = |reason: String| FetchError::Refused {
+            url: url.to_string(),
+            reason,
+        };
+        check_url(url, self.allow_private).map_err(refused)?;
+        let network = |source| FetchError::Network {
+            url: url.to_string(),
+            source,
+        };
+        let mut response = self.client.get(url.clone()).send().await.map_err(network)?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(FetchError::Status {
+                url: url.to_string(),
+                status: status.as_u16(),
+                retry_after: retry_after(response.headers()),
+            });
+        }
+        let final_url = response.url().clone();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.max_body_bytes as u64)
+        {
+            return Err(FetchError::TooLarge {
+                url: url.to_string(),
+                limit: self.max_body_bytes,
+            });
+        }
+        // Read chunk by chunk: the limit applies to decompressed bytes, as they arrive.
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(network)? {
+            if bytes.len() + chunk.len() > self.max_body_bytes {
+                return Err(FetchError::TooLarge {
+                    url: url.to_string(),
+                    limit: self.max_body_bytes,
+                });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(Fetched {
+            url: final_url,
+            status: status.as_u16(),
+            charset: content_type.as_deref().and_then(charset_of),
+            content_type,
+            bytes,
+            fetched_at: Utc::now(),
+        })
+    }
+}
+
+/// The `charset` parameter of a `Content-Type` value.
+fn charset_of(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (key, value) = param.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"').to_string())
+    })
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = DateTime::parse_from_rfc2822(value).ok()?;
+    (when.with_timezone(&Utc) - Utc::now()).to_std().ok()
+}
+
+/// Only http(s); and no private address literal unless allowed.
+fn check_url(url: &Url, allow_private: bool) -> Result<(), String> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("scheme {:?} is not http or https", url.scheme()));
+    }
+    if url.as_str().len() > 2048 {
+        return Err("URL longer than 2048 bytes".into());
+    }
+    if !allow_private {
+        let ip = match url.host() {
+            Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
+            Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
+            _ => None,
+        };
+        if let Some(ip) = ip.filter(|ip| is_private(*ip)) {
+            return Err(format!("{ip} is a private address"));
+        }
+    }
+    Ok(())
+}
+
+/// Loopback, private, link-local, shared, unspecified and similar non-public addresses.
+pub fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || o[0] == 0
+                || (o[0] == 100 && (64..128).contains(&o[1]))
+                || (o[0] == 198 && (o[1] == 18 || o[1] == 19))
+                || o[0] >= 240
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_private(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+/// Resolves names with the system resolver and drops private addresses unless allowed, so a
+/// public name that points inside the network is refused at connection time, redirects included.
+struct GuardedResolver {
+    allow_private: bool,
+}
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let allow_private = self.allow_private;
+        Box::pin(async move {
+            let host = name.as_str().to_string();
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await?
+                .filter(|a| allow_private || !is_private(a.ip()))
+                .collect();
+            if addrs.is_empty() {
+                return Err(format!("{host} resolves to no public address").into());
+            }
+            Ok(Box::new(addrs.into_iter()) as Addrs)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_ranges() {
+        for ip in ["127.0.0.1", "10.1.2.3", "192.168.0.1", "169.254.1.1", "100.64.0.1", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1"] {
+            assert!(is_private(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["8.8.8.8", "1.1.1.1", "2606:4700::1111"] {
+            assert!(!is_private(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn urls_are_checked() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        assert!(check_url(&u("http://127.0.0.1/"), false).is_err());
+        assert!(check_url(&u("http://127.0.0.1/"), true).is_ok());
+        assert!(check_url(&u("ftp://example.com/"), true).is_err());
+        assert!(check_url(&u("https://example.com/"), false).is_ok());
+    }
+
+    #[test]
+    fn charset_parameter() {
+        assert_eq!(charset_of("text/html; charset=\"windows-1258\"").as_deref(), Some("windows-1258"));
+        assert_eq!(charset_of("text/html"), None);
+    }
+}

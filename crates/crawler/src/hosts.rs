@@ -1,0 +1,83 @@
+//! Per-host pacing: at most `per_host_concurrency` requests in flight to one host, and
+//! requests to one host started at least `per_host_delay` (or the robots.txt `Crawl-delay`)
+//! apart.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+
+struct HostState {
+    next_start: Instant,
+    in_flight: Arc<Semaphore>,
+}
+
+/// The pacing state of every host seen.
+pub struct HostGate {
+    per_host_concurrency: usize,
+    hosts: Mutex<HashMap<String, HostState>>,
+}
+
+/// Held while a request to a host is in flight.
+pub struct HostPermit {
+    _permit: Option<OwnedSemaphorePermit>,
+}
+
+impl HostGate {
+    /// A gate allowing `per_host_concurrency` requests per host at once.
+    pub fn new(per_host_concurrency: usize) -> Self {
+        HostGate {
+            per_host_concurrency: per_host_concurrency.max(1),
+            hosts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Waits for this host's turn: a free slot, and `delay` since the previous start.
+    pub async fn enter(&self, host: &str, delay: Duration) -> HostPermit {
+        let semaphore = {
+            let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+            hosts
+                .entry(host.to_string())
+                .or_insert_with(|| HostState {
+                    next_start: Instant::now(),
+                    in_flight: Arc::new(Semaphore::new(self.per_host_concurrency)),
+                })
+                .in_flight
+                .clone()
+        };
+        // The semaphore is never closed, so acquiring does not fail.
+        let permit = semaphore.acquire_owned().await.ok();
+        // Reserve the next start slot, then sleep until it comes.
+        let start = {
+            let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            match hosts.get_mut(host) {
+                Some(state) => {
+                    let start = state.next_start.max(now);
+                    state.next_start = start + delay;
+                    start
+                }
+                None => now,
+            }
+        };
+        tokio::time::sleep_until(start).await;
+        HostPermit { _permit: permit }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn starts_are_spaced_per_host() {
+        let gate = HostGate::new(4);
+        let t0 = Instant::now();
+        let _a = gate.enter("a.example", Duration::from_secs(2)).await;
+        let _b = gate.enter("a.example", Duration::from_secs(2)).await;
+        assert_eq!(t0.elapsed(), Duration::from_secs(2));
+        let _c = gate.enter("b.example", Duration::from_secs(2)).await;
+        assert_eq!(t0.elapsed(), Duration::from_secs(2), "other hosts are not held up");
+    }
+}

@@ -1,0 +1,140 @@
+//! robots.txt, fetched once per origin and kept for a while.
+//!
+//! The rules follow RFC 9309: a robots.txt that is missing or answers 4xx allows everything; one
+//! that answers 5xx or cannot be reached means "wait": nothing on that origin is fetched until a
+//! later try succeeds.
+
+use crate::fetch::{FetchError, Fetcher};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use texting_robots::Robot;
+use url::Url;
+
+/// What robots.txt says of one URL.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RobotsDecision {
+    /// Allowed; with the `Crawl-delay` of the group that applies, if any.
+    Allowed {
+        /// The delay robots.txt asks for between requests.
+        crawl_delay: Option<Duration>,
+    },
+    /// Disallowed by a rule.
+    Disallowed,
+    /// robots.txt could not be read (5xx, network); try the URL again later.
+    Unavailable,
+}
+
+/// How long an origin whose robots.txt could not be read is left alone.
+const UNAVAILABLE_RETRY: Duration = Duration::from_secs(60);
+
+enum Rules {
+    AllowAll,
+    Parsed(Box<Robot>),
+    Unavailable,
+}
+
+struct Entry {
+    rules: Rules,
+    fetched: Instant,
+}
+
+/// robots.txt per origin, with a time to live.
+pub struct RobotsCache {
+    fetcher: Fetcher,
+    user_agent: String,
+    ttl: Duration,
+    entries: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Entry>>>>>,
+}
+
+impl RobotsCache {
+    /// A cache that fetches with `fetcher` and matches rules for `user_agent`.
+    pub fn new(fetcher: Fetcher, user_agent: &str, ttl: Duration) -> Self {
+        // Groups in robots.txt name the product token, not the whole header value.
+        let token = user_agent
+            .split(['/', ' '])
+            .next()
+            .unwrap_or(user_agent)
+            .to_string();
+        RobotsCache {
+            fetcher,
+            user_agent: token,
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Decides whether `url` may be fetched, fetching robots.txt first when needed.
+    pub async fn check(&self, url: &Url) -> RobotsDecision {
+        let origin = url.origin().ascii_serialization();
+        let slot = {
+            let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            entries.entry(origin.clone()).or_default().clone()
+        };
+        // One fetch per origin at a time; other tasks for that origin wait for its result.
+        let mut entry = slot.lock().await;
+        let fresh = entry.as_ref().is_some_and(|e| {
+            let ttl = match e.rules {
+                Rules::Unavailable => UNAVAILABLE_RETRY,
+                _ => self.ttl,
+            };
+            e.fetched.elapsed() < ttl
+        });
+        if !fresh {
+            *entry = Some(Entry {
+                rules: self.fetch_rules(&origin).await,
+                fetched: Instant::now(),
+            });
+        }
+        match entry.as_ref().map(|e| &e.rules) {
+            Some(Rules::AllowAll) | None => RobotsDecision::Allowed { crawl_delay: None },
+            Some(Rules::Unavailable) => RobotsDecision::Unavailable,
+            Some(Rules::Parsed(robot)) => {
+                if robot.allowed(url.as_str()) {
+                    RobotsDecision::Allowed {
+                        crawl_delay: robot
+                            .delay
+                            .filter(|d| d.is_finite() && *d > 0.0)
+                            .map(|d| Duration::from_secs_f32(d.min(60.0))),
+                    }
+                } else {
+                    RobotsDecision::Disallowed
+                }
+            }
+        }
+    }
+
+    /// The `Sitemap:` lines of an origin's robots.txt.
+    pub async fn sitemaps(&self, robots_url: &Url) -> Result<Vec<Url>, FetchError> {
+        let page = self.fetcher.fetch(robots_url).await?;
+        let robot = Robot::new(&self.user_agent, &page.bytes).ok();
+        Ok(robot
+            .map(|r| r.sitemaps)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| robots_url.join(s).ok())
+            .collect())
+    }
+
+    async fn fetch_rules(&self, origin: &str) -> Rules {
+        let Ok(url) = Url::parse(&format!("{origin}/robots.txt")) else {
+            return Rules::AllowAll;
+        };
+        match self.fetcher.fetch(&url).await {
+            Ok(page) => match Robot::new(&self.user_agent, &page.bytes) {
+                Ok(robot) => Rules::Parsed(Box::new(robot)),
+                Err(error) => {
+                    tracing::warn!(%url, %error, "unparsable robots.txt; treating as allow-all");
+                    Rules::AllowAll
+                }
+            },
+            Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => {
+                Rules::AllowAll
+            }
+            Err(error) => {
+                tracing::warn!(%url, %error, "robots.txt unavailable; holding the origin");
+                Rules::Unavailable
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! The crawl state that survives restarts, in an embedded redb database under `data_dir`.
+//!
+//! It records what became of each page (delivered, not an article, failed), keyed by the
+//! normalised URL, so that a restarted crawl does not fetch done work again. A page is written
+//! here only after its record was confirmed by the sink: that ordering is what makes delivery
+//! at-least-once across crashes. Writes come in batches, one transaction (and one sync) each.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const PAGES: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("pages");
+const SOURCES: redb::TableDefinition<&str, i64> = redb::TableDefinition::new("source_polls");
+
+/// What became of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageStatus {
+    /// Its record was confirmed by the sink.
+    Delivered,
+    /// It is not an article; it produced no record.
+    NotArticle,
+    /// It failed for a reason that retrying will not fix (recorded in `reason`).
+    Failed,
+}
+
+/// The stored state of one page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageState {
+    /// What became of it.
+    pub status: PageStatus,
+    /// The record's content hash, for delivered pages.
+    pub content_hash: Option<String>,
+    /// Why it failed, for failed pages.
+    pub reason: Option<String>,
+    /// When this state was written (Unix seconds).
+    pub at: i64,
+}
+
+/// Errors of the state store, naming the database file.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// The database could not be opened or used.
+    #[error("crawl state {path}: {message}")]
+    Store {
+        /// The database file.
+        path: PathBuf,
+        /// What failed.
+        message: String,
+    },
+}
+
+/// The crawl state. Cheap to clone; all clones share one database.
+#[derive(Clone)]
+pub struct StateStore {
+    db: Arc<redb::Database>,
+    path: PathBuf,
+}
+
+impl StateStore {
+    /// Opens (or creates) the state database in `data_dir`.
+    pub fn open(data_dir: &Path) -> Result<StateStore, StateError> {
+        let path = data_dir.join("state.redb");
+        let err = |message: String| StateError::Store {
+            path: path.clone(),
+            message,
+        };
+        std::fs::create_dir_all(data_dir).map_err(|e| err(e.to_string()))?;
+        let db = redb::Database::create(&path).map_err(|e| err(e.to_string()))?;
+        let store = StateStore {
+            db: Arc::new(db),
+            path: path.clone(),
+        };
+        // Create the tables up front so that reads never meet a missing table.
+        let txn = store.db.begin_write().map_err(|e| err(e.to_string()))?;
+        txn.open_table(PAGES).map_err(|e| err(e.to_string()))?;
+        txn.open_table(SOURCES).map_err(|e| err(e.to_string()))?;
+        txn.commit().map_err(|e| err(e.to_string()))?;
+        Ok(store)
+    }
+
+    fn error(&self, e: impl std::fmt::Display) -> StateError {
+        StateError::Store {
+            path: self.path.clone(),
+            message: e.to_string(),
+        }
+    }
+
+    /// The state of one page, by normalised URL.
+    pub fn page(&self, url: &str) -> Result<Option<PageState>, StateError> {
+        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let table = txn.open_table(PAGES).map_err(|e| self.error(e))?;
+        let Some(value) = table.get(url).map_err(|e| self.error(e))? else {
+            return Ok(None);
+        };
+        serde_json::from_slice(value.value())
+            .map(Some)
+            .map_err(|e| self.error(format!("entry for {url}: {e}")))
+    }
+
+    /// Writes the states of several pages in one transaction.
+    pub fn record_pages(&self, batch: &[(String, PageState)]) -> Result<(), StateError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
+        {
+            let mut table = txn.open_table(PAGES).map_err(|e| self.error(e))?;
+            for (url, state) in batch {
+                let bytes = serde_json::to_vec(state).map_err(|e| self.error(e))?;
+                table
+                    .insert(url.as_str(), bytes.as_slice())
+                    .map_err(|e| self.error(e))?;
+            }
+        }
+        txn.commit().map_err(|e| self.error(e))
+    }
+
+    /// Number of pages with a recorded state.
+    pub fn page_count(&self) -> Result<u64, StateError> {
+        use redb::ReadableTableMetadata;
+        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let table = txn.open_table(PAGES).map_err(|e| self.error(e))?;
+        table.len().map_err(|e| self.error(e))
+    }
+
+    /// When a source was last polled (Unix seconds).
+    pub fn last_poll(&self, source: &str) -> Result<Option<i64>, StateError> {
+        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let table = txn.open_table(SOURCES).map_err(|e| self.error(e))?;
+        Ok(table
+            .get(source)
+            .map_err(|e| self.error(e))?
+            .map(|v| v.value()))
+    }
+
+    /// Records that a source was polled at `at` (Unix seconds).
+    pub fn record_poll(&self, source: &str, at: i64) -> Result<(), StateError> {
+        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
+        {
+            let mut table = txn.open_table(SOURCES).map_err(|e| self.error(e))?;
+            table.insert(source, at).map_err(|e| self.error(e))?;
+        }
+        txn.commit().map_err(|e| self.error(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_survive_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = PageState {
+            status: PageStatus::Delivered,
+            content_hash: Some("abc".into()),
+            reason: None,
+            at: 1,
+        };
+        {
+            let store = StateStore::open(dir.path()).unwrap();
+            assert_eq!(store.page("https://ex.vn/a").unwrap(), None);
+            store
+                .record_pages(&[("https://ex.vn/a".into(), state.clone())])
+                .unwrap();
+            store.record_poll("https://ex.vn/rss", 42).unwrap();
+        }
+        let store = StateStore::open(dir.path()).unwrap();
+        assert_eq!(store.page("https://ex.vn/a").unwrap(), Some(state));
+        assert_eq!(store.page_count().unwrap(), 1);
+        assert_eq!(store.last_poll("https://ex.vn/rss").unwrap(), Some(42));
+    }
+}

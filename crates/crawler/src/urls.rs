@@ -1,0 +1,48 @@
+//! URL normalisation, so that one page reached under several spellings is one entry.
+
+use url::Url;
+
+/// Query parameters that only track where a visitor came from.
+fn is_tracking_param(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.starts_with("utm_")
+        || matches!(
+            name.as_str(),
+            "fbclid" | "gclid" | "dclid" | "msclkid" | "yclid" | "mc_cid" | "mc_eid" | "igshid"
+                | "_ga" | "_gl" | "ref_src" | "zarsrc" | "gidzl"
+        )
+}
+
+/// Normalises a URL: scheme and host lower-cased and default ports dropped (the `url` crate
+/// does this on parsing), the fragment removed, tracking parameters removed, an empty query
+/// removed.
+pub fn normalize(url: &Url) -> Url {
+    let mut url = url.clone();
+    url.set_fragment(None);
+    if url.query().is_some() {
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| !is_tracking_param(k))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if kept.is_empty() {
+            url.set_query(None);
+        } else {
+            url.query_pairs_mut().clear().extend_pairs(kept);
+        }
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_tracking_and_fragments() {
+        let u = Url::parse("HTTPS://VnExpress.net:443/a-1.html?utm_source=fb&id=2&fbclid=x#top").unwrap();
+        assert_eq!(normalize(&u).as_str(), "https://vnexpress.net/a-1.html?id=2");
+        let u = Url::parse("http://example.com/a?utm_medium=x").unwrap();
+        assert_eq!(normalize(&u).as_str(), "http://example.com/a");
+    }
+}
