@@ -1,1 +1,122 @@
-//! placeholder
+//! Delivers tinstream records to their destination and says when each one is safe.
+//!
+//! A sink is chosen by configuration ([`SinkConfig`]): JSON Lines files by default, Apache
+//! Kafka in production. [`Sink::deliver`] resolves only once the record is durable: written and
+//! synced to disk for the file sink, acknowledged by all in-sync replicas for Kafka. The
+//! pipeline marks a page done only after that, which is what makes delivery at-least-once.
+//!
+//! Pages that fail and records that cannot be delivered go to the dead-letter destination
+//! ([`Sink::dead_letter`]) with the URL, the stage and the reason, so nothing disappears.
+//!
+//! It does not decide what to fetch or how to parse; it never drops a record on its own.
+
+pub mod config;
+mod jsonl;
+mod kafka;
+
+pub use config::{JsonlConfig, KafkaConfig, SinkConfig, SinkKind};
+pub use jsonl::JsonlSink;
+pub use kafka::KafkaSink;
+
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use tinstream_model::Article;
+
+/// The pipeline stage at which a page was given up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Fetching failed for good.
+    Fetch,
+    /// The page could not be parsed.
+    Parse,
+    /// The sink refused the record.
+    Deliver,
+}
+
+/// A page or record that could not go through, with why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    /// The page's URL.
+    pub url: String,
+    /// Where it failed.
+    pub stage: Stage,
+    /// Why.
+    pub reason: String,
+    /// When (RFC 3339, UTC).
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The record's id, when a record was made.
+    pub record_id: Option<String>,
+}
+
+/// Why a delivery did not succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    /// The destination refused this record and always will (too large, invalid): send it to
+    /// the dead letters.
+    #[error("record rejected: {0}")]
+    Rejected(String),
+    /// The destination could not be reached or did not confirm in time; trying again later may
+    /// succeed.
+    #[error("delivery failed: {0}")]
+    Unavailable(String),
+}
+
+/// Why a sink could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    /// A file of the JSON Lines sink.
+    #[error("{path}: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The Kafka producer or topic.
+    #[error("kafka: {0}")]
+    Kafka(String),
+}
+
+/// The configured sink.
+pub enum Sink {
+    /// JSON Lines files.
+    Jsonl(JsonlSink),
+    /// Apache Kafka.
+    Kafka(KafkaSink),
+}
+
+impl Sink {
+    /// Opens the sink the configuration names.
+    pub async fn open(config: &SinkConfig) -> Result<Sink, SinkError> {
+        Ok(match config.kind {
+            SinkKind::Jsonl => Sink::Jsonl(JsonlSink::open(&config.jsonl).await?),
+            SinkKind::Kafka => Sink::Kafka(KafkaSink::open(&config.kafka).await?),
+        })
+    }
+
+    /// Delivers one record; resolves when it is durable.
+    pub async fn deliver(&self, record: &Article) -> Result<(), DeliveryError> {
+        match self {
+            Sink::Jsonl(s) => s.deliver(record).await,
+            Sink::Kafka(s) => s.deliver(record).await,
+        }
+    }
+
+    /// Delivers one dead letter; resolves when it is durable.
+    pub async fn dead_letter(&self, letter: &DeadLetter) -> Result<(), DeliveryError> {
+        match self {
+            Sink::Jsonl(s) => s.dead_letter(letter).await,
+            Sink::Kafka(s) => s.dead_letter(letter).await,
+        }
+    }
+
+    /// Waits until everything handed over is delivered, for at most `timeout`.
+    pub async fn flush(&self, timeout: Duration) -> Result<(), DeliveryError> {
+        match self {
+            Sink::Jsonl(s) => s.flush().await,
+            Sink::Kafka(s) => s.flush(timeout).await,
+        }
+    }
+}

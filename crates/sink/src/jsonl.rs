@@ -1,0 +1,166 @@
+//! The JSON Lines sink: one record per line, appended to a local file.
+//!
+//! One writer task owns each file. Records queued while it syncs are written together and
+//! synced once (group commit), so durability costs one `fsync` per batch, not per record; each
+//! caller is answered after the sync that covers its line.
+
+use crate::{DeadLetter, DeliveryError, JsonlConfig, SinkError};
+use std::path::Path;
+use tinstream_model::Article;
+use tokio::io::AsyncWriteExt;
+use tokio::sync::{mpsc, oneshot};
+
+/// Most lines written between two syncs.
+const MAX_BATCH: usize = 1024;
+
+type Ack = oneshot::Sender<Result<(), String>>;
+
+enum Command {
+    Write(Vec<u8>, Ack),
+    Flush(Ack),
+}
+
+/// Appends records and dead letters to two files.
+pub struct JsonlSink {
+    records: mpsc::Sender<Command>,
+    dead_letters: mpsc::Sender<Command>,
+}
+
+impl JsonlSink {
+    /// Opens (creating as needed) the record and dead-letter files.
+    pub async fn open(config: &JsonlConfig) -> Result<JsonlSink, SinkError> {
+        Ok(JsonlSink {
+            records: spawn_writer(&config.path).await?,
+            dead_letters: spawn_writer(&config.dead_letter_path).await?,
+        })
+    }
+
+    /// Appends one record; resolves after the line is synced to disk.
+    pub async fn deliver(&self, record: &Article) -> Result<(), DeliveryError> {
+        let line = serde_json::to_vec(record).map_err(|e| DeliveryError::Rejected(e.to_string()))?;
+        submit(&self.records, line).await
+    }
+
+    /// Appends one dead letter; resolves after the line is synced to disk.
+    pub async fn dead_letter(&self, letter: &DeadLetter) -> Result<(), DeliveryError> {
+        let line = serde_json::to_vec(letter).map_err(|e| DeliveryError::Rejected(e.to_string()))?;
+        submit(&self.dead_letters, line).await
+    }
+
+    /// Resolves once everything written before is synced.
+    pub async fn flush(&self) -> Result<(), DeliveryError> {
+        for writer in [&self.records, &self.dead_letters] {
+            let (tx, rx) = oneshot::channel();
+            writer
+                .send(Command::Flush(tx))
+                .await
+                .map_err(|_| DeliveryError::Unavailable("file writer stopped".into()))?;
+            rx.await
+                .map_err(|_| DeliveryError::Unavailable("file writer stopped".into()))?
+                .map_err(DeliveryError::Unavailable)?;
+        }
+        Ok(())
+    }
+}
+
+async fn submit(writer: &mpsc::Sender<Command>, mut line: Vec<u8>) -> Result<(), DeliveryError> {
+    line.push(b'\n');
+    let (tx, rx) = oneshot::channel();
+    writer
+        .send(Command::Write(line, tx))
+        .await
+        .map_err(|_| DeliveryError::Unavailable("file writer stopped".into()))?;
+    rx.await
+        .map_err(|_| DeliveryError::Unavailable("file writer stopped".into()))?
+        .map_err(DeliveryError::Unavailable)
+}
+
+enum Output {
+    File(tokio::fs::File),
+    Stdout(tokio::io::Stdout),
+}
+
+async fn spawn_writer(path: &Path) -> Result<mpsc::Sender<Command>, SinkError> {
+    let output = if path.as_os_str() == "-" {
+        Output::Stdout(tokio::io::stdout())
+    } else {
+        let err = |source| SinkError::File {
+            path: path.display().to_string(),
+            source,
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            tokio::fs::create_dir_all(parent).await.map_err(err)?;
+        }
+        let file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .await
+            .map_err(err)?;
+        Output::File(file)
+    };
+    let (tx, rx) = mpsc::channel(MAX_BATCH);
+    tokio::spawn(write_loop(output, rx, path.display().to_string()));
+    Ok(tx)
+}
+
+async fn write_loop(mut output: Output, mut rx: mpsc::Receiver<Command>, path: String) {
+    let mut batch: Vec<Command> = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let mut buf = Vec::new();
+        for command in &batch {
+            if let Command::Write(line, _) = command {
+                buf.extend_from_slice(line);
+            }
+        }
+        let result = match &mut output {
+            Output::File(file) => match file.write_all(&buf).await {
+                Ok(()) => file.sync_data().await,
+                Err(e) => Err(e),
+            },
+            Output::Stdout(out) => match out.write_all(&buf).await {
+                Ok(()) => out.flush().await,
+                Err(e) => Err(e),
+            },
+        }
+        .map_err(|e| format!("{path}: {e}"));
+        if let Err(error) = &result {
+            tracing::error!(%path, %error, "writing records failed");
+        }
+        for command in batch.drain(..) {
+            let (Command::Write(_, ack) | Command::Flush(ack)) = command;
+            // A caller that stopped waiting no longer needs the answer.
+            let _ = ack.send(result.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn records_and_dead_letters_are_appended_as_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = JsonlConfig {
+            path: dir.path().join("out/articles.jsonl"),
+            dead_letter_path: dir.path().join("out/dead.jsonl"),
+        };
+        let sink = JsonlSink::open(&config).await.unwrap();
+        let letter = DeadLetter {
+            url: "https://ex.vn/a".into(),
+            stage: crate::Stage::Parse,
+            reason: "the page is empty".into(),
+            at: chrono::Utc::now(),
+            record_id: None,
+        };
+        sink.dead_letter(&letter).await.unwrap();
+        sink.dead_letter(&letter).await.unwrap();
+        sink.flush().await.unwrap();
+        let text = std::fs::read_to_string(&config.dead_letter_path).unwrap();
+        assert_eq!(text.lines().count(), 2);
+        let back: DeadLetter = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+        assert_eq!(back, letter);
+        assert!(std::fs::read_to_string(&config.path).unwrap().is_empty());
+    }
+}
