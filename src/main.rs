@@ -1,1 +1,122 @@
-fn main() {}
+//! `tinstream`: crawls news sites, extracts clean article records and publishes them.
+//!
+//! Commands: `run` (the long-lived service), `extract` (one-shot extraction of files or URLs)
+//! and `check-config` (validate and print the effective configuration).
+
+mod config;
+mod extract;
+mod logging;
+mod pipeline;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "tinstream", version, about = "News ingestion: crawl, extract, publish to Kafka")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the crawler service until SIGINT or SIGTERM.
+    Run {
+        /// Configuration file (default: config/default.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Poll every source once, finish the pages found, then exit.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Extract article records from files, directories of .html/.html.gz, or URLs.
+    Extract {
+        /// Files, directories or http(s) URLs.
+        #[arg(required = true)]
+        inputs: Vec<String>,
+        /// The page's address, for a single file input (resolves links, names the site).
+        #[arg(long)]
+        url: Option<String>,
+        /// Threads used to parse (default: all cores).
+        #[arg(short = 'j', long)]
+        jobs: Option<usize>,
+    },
+    /// Validate the configuration and print it as the service would use it.
+    CheckConfig {
+        /// Configuration file (default: config/default.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run { config, once } => run(config, once),
+        Command::Extract { inputs, url, jobs } => {
+            logging::init_for_tools();
+            extract::main(&inputs, url.as_deref(), jobs)
+        }
+        Command::CheckConfig { config } => check_config(config),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("tinstream: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(path: Option<PathBuf>, once: bool) -> anyhow::Result<ExitCode> {
+    let path = config::path_or_default(path);
+    let config = config::Config::load(&path)?;
+    logging::init(&config.log);
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        tokio::spawn(watch_signals(shutdown.clone()));
+        pipeline::run(config, once, shutdown).await
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The first SIGINT or SIGTERM asks for a graceful stop; a second one exits at once. The
+/// crawl state is only ever written in whole transactions, so an immediate exit loses at most
+/// the confirmations not yet written, and those pages are done again on restart.
+async fn watch_signals(shutdown: tokio_util::sync::CancellationToken) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        tracing::error!("cannot install signal handlers");
+        return;
+    };
+    for round in 0..2 {
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
+        }
+        if round == 0 {
+            tracing::info!("stop requested: finishing pages in flight (signal again to exit now)");
+            shutdown.cancel();
+        } else {
+            tracing::warn!("second stop signal: exiting now");
+            std::process::exit(130);
+        }
+    }
+}
+
+fn check_config(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let path = config::path_or_default(path);
+    let config = config::Config::load(&path)?;
+    let shown = config
+        .to_masked_toml()
+        .context("cannot print the configuration")?;
+    println!("# effective configuration from {}", path.display());
+    print!("{shown}");
+    Ok(ExitCode::SUCCESS)
+}

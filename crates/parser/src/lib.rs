@@ -28,7 +28,7 @@ use url::Url;
 pub use boilerplate::Phrases;
 
 /// Settings of the parser; the `[parser]` table of the configuration.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ParserOptions {
     /// Extra lines to drop wherever they appear (widgets, labels), added to the built-in list.

@@ -1,0 +1,585 @@
+//! The crawl pipeline: discover → fetch → parse → deliver, with the sink's acknowledgements
+//! flowing back into the crawl state.
+//!
+//! Each source has a poller task that reads it on its interval and queues the article URLs it
+//! has not settled yet. A dispatcher takes queued pages, at most `crawler.concurrency` at a
+//! time, and runs each through robots.txt, per-host pacing, fetching (with retries), parsing
+//! (on the blocking pool) and delivery. Only once the sink confirms a record is the page
+//! written to the state store as delivered; a crash before that means the page is done again
+//! after restart, never lost.
+//!
+//! The stages talk through narrow types (`Job` in, `PageState` marks out), so that moving the
+//! queue to a Kafka frontier topic later changes the transport, not the stages.
+
+use crate::config::Config;
+use anyhow::Context as _;
+use rand::Rng;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tinstream_crawler::discover;
+use tinstream_crawler::{
+    urls, CrawlerConfig, FetchError, Fetched, Fetcher, HostGate, PageState, PageStatus,
+    RobotsCache, RobotsDecision, SourceConfig, SourceKind, StateStore,
+};
+use tinstream_parser::{Extraction, Page, Parser};
+use tinstream_sink::{DeadLetter, DeliveryError, Sink, Stage};
+use tokio::sync::{mpsc, Semaphore};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tracing::{info, info_span, warn, Instrument};
+use url::Url;
+
+/// How long the sink may take to flush at shutdown.
+const FLUSH_TIMEOUT: Duration = Duration::from_secs(30);
+/// State marks written per transaction, at most.
+const MARK_BATCH: usize = 256;
+/// Sitemaps read from one source per poll, at most (indexes can point at thousands).
+const MAX_SITEMAPS_PER_POLL: usize = 100;
+/// Wait before the first retry of a transient fetch failure; doubled each time.
+const RETRY_BASE: Duration = Duration::from_millis(500);
+/// Longest wait between retries, whatever `Retry-After` asks.
+const RETRY_CAP: Duration = Duration::from_secs(300);
+
+/// A page to fetch, and the source that found it.
+#[derive(Debug, Clone)]
+struct Job {
+    url: Url,
+    source: Arc<str>,
+}
+
+/// Counters of what the pipeline did, logged at the end and periodically.
+#[derive(Default)]
+struct Stats {
+    fetched: AtomicU64,
+    delivered: AtomicU64,
+    not_articles: AtomicU64,
+    failed: AtomicU64,
+    disallowed: AtomicU64,
+    dead_letters: AtomicU64,
+}
+
+impl Stats {
+    fn log(&self, message: &str) {
+        info!(
+            fetched = self.fetched.load(Ordering::Relaxed),
+            delivered = self.delivered.load(Ordering::Relaxed),
+            not_articles = self.not_articles.load(Ordering::Relaxed),
+            failed = self.failed.load(Ordering::Relaxed),
+            disallowed = self.disallowed.load(Ordering::Relaxed),
+            dead_letters = self.dead_letters.load(Ordering::Relaxed),
+            "{message}"
+        );
+    }
+}
+
+/// What every stage shares.
+struct Shared {
+    crawler: CrawlerConfig,
+    fetcher: Fetcher,
+    robots: RobotsCache,
+    hosts: HostGate,
+    parser: Parser,
+    sink: Sink,
+    state: StateStore,
+    marks: mpsc::Sender<(String, PageState)>,
+    /// Normalised URLs queued or in flight, or settled but not yet committed to the store:
+    /// a page is in here from the moment it is queued until its state is on disk.
+    pending: Arc<Mutex<HashSet<String>>>,
+    stats: Stats,
+    shutdown: CancellationToken,
+}
+
+/// Runs the pipeline until `shutdown` is cancelled, or, with `once`, until every source was
+/// polled once and every page found was processed.
+pub async fn run(config: Config, once: bool, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let state = StateStore::open(&config.crawler.data_dir)?;
+    let sink = Sink::open(&config.sink)
+        .await
+        .context("cannot open the sink")?;
+    let fetcher = Fetcher::new(&config.crawler).context("cannot build the HTTP client")?;
+    let pending = Arc::new(Mutex::new(HashSet::new()));
+    let (marks, marks_rx) = mpsc::channel(MARK_BATCH * 4);
+    let writer = tokio::spawn(write_marks(state.clone(), marks_rx, pending.clone()));
+
+    let shared = Arc::new(Shared {
+        robots: RobotsCache::new(
+            fetcher.clone(),
+            &config.crawler.user_agent,
+            config.crawler.robots_ttl,
+        ),
+        hosts: HostGate::new(config.crawler.per_host_concurrency),
+        parser: Parser::new(&config.parser),
+        crawler: config.crawler.clone(),
+        fetcher,
+        sink,
+        state,
+        marks,
+        pending,
+        stats: Stats::default(),
+        shutdown: shutdown.clone(),
+    });
+    info!(
+        sources = config.sources.len(),
+        sink = ?config.sink.kind,
+        data_dir = %config.crawler.data_dir.display(),
+        "tinstream started"
+    );
+
+    // The queue is bounded: when workers fall behind, pollers wait instead of piling up URLs.
+    let (jobs, jobs_rx) = mpsc::channel::<Job>(config.crawler.concurrency * 4);
+    let mut pollers = JoinSet::new();
+    for source in config.sources {
+        let span = info_span!("source", source = %source.url, kind = ?source.kind);
+        pollers.spawn(poll_source(shared.clone(), source, jobs.clone(), once).instrument(span));
+    }
+    drop(jobs);
+    let reporter = tokio::spawn(report_periodically(shared.clone()));
+
+    dispatch(shared.clone(), jobs_rx).await;
+
+    // Pollers end by themselves in `once` mode; otherwise they stop on shutdown.
+    pollers.shutdown().await;
+    reporter.abort();
+    let _ = reporter.await;
+    if let Err(error) = shared.sink.flush(FLUSH_TIMEOUT).await {
+        warn!(%error, "the sink did not flush everything before the deadline");
+    }
+    shared.stats.log("tinstream stopped");
+    // The last holder of the marks sender goes away here; the writer then commits what is left.
+    let Ok(shared) = Arc::try_unwrap(shared) else {
+        anyhow::bail!("pipeline tasks still running at shutdown");
+    };
+    drop(shared);
+    writer.await.context("the state writer failed")??;
+    Ok(())
+}
+
+/// Takes queued pages and processes them, `crawler.concurrency` at a time. Returns when the
+/// queue is closed and drained, or on shutdown once the pages in flight are finished.
+async fn dispatch(shared: Arc<Shared>, mut jobs: mpsc::Receiver<Job>) {
+    let slots = Arc::new(Semaphore::new(shared.crawler.concurrency));
+    let mut in_flight = JoinSet::new();
+    loop {
+        let job = tokio::select! {
+            biased;
+            _ = shared.shutdown.cancelled() => break,
+            job = jobs.recv() => match job {
+                Some(job) => job,
+                None => break,
+            },
+        };
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            break;
+        };
+        let site = job.url.host_str().unwrap_or("").to_string();
+        let span = info_span!("page", url = %job.url, site = %site, source = %job.source);
+        let shared = shared.clone();
+        in_flight.spawn(
+            async move {
+                let key = urls::normalize(&job.url).to_string();
+                let settled = process(&shared, &job).await;
+                if !settled {
+                    // Not settled: forget it, so the next poll can queue it again.
+                    shared.forget(&key);
+                }
+                drop(slot);
+            }
+            .instrument(span),
+        );
+        // Reap finished tasks so the set does not grow over a long run.
+        while in_flight.try_join_next().is_some() {}
+    }
+    // Stop taking work; let what has started finish.
+    jobs.close();
+    while in_flight.join_next().await.is_some() {}
+}
+
+impl Shared {
+    fn forget(&self, key: &str) {
+        self.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
+    }
+
+    /// Queues a page unless it is settled in the store or already pending. Returns false when
+    /// the queue is closed (shutdown).
+    async fn enqueue(&self, url: Url, source: &Arc<str>, jobs: &mpsc::Sender<Job>) -> bool {
+        let key = urls::normalize(&url).to_string();
+        match self.state.page(&key) {
+            Ok(Some(_)) => return true,
+            Ok(None) => {}
+            Err(error) => {
+                warn!(%error, url = %key, "cannot read the crawl state");
+                return true;
+            }
+        }
+        if !self
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.clone())
+        {
+            return true;
+        }
+        let job = Job {
+            url,
+            source: source.clone(),
+        };
+        tokio::select! {
+            sent = jobs.send(job) => sent.is_ok(),
+            _ = self.shutdown.cancelled() => {
+                self.forget(&key);
+                false
+            }
+        }
+    }
+
+    /// Records what became of a page (and of the other URLs it is known by) once the store
+    /// commits it.
+    async fn mark(&self, urls: &[&Url], status: PageStatus, content_hash: Option<String>, reason: Option<String>) {
+        let state = PageState {
+            status,
+            content_hash,
+            reason,
+            at: chrono::Utc::now().timestamp(),
+        };
+        let mut seen = HashSet::new();
+        for url in urls {
+            let key = urls::normalize(url).to_string();
+            if seen.insert(key.clone()) {
+                // The writer removes the key from `pending` after its commit.
+                self.pending
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(key.clone());
+                if self.marks.send((key, state.clone())).await.is_err() {
+                    warn!("the state writer has stopped; this page will be done again");
+                }
+            }
+        }
+    }
+
+    async fn dead_letter(&self, url: &Url, stage: Stage, reason: String, record_id: Option<String>) -> bool {
+        let letter = DeadLetter {
+            url: url.to_string(),
+            stage,
+            reason,
+            at: chrono::Utc::now(),
+            record_id,
+        };
+        match self.sink.dead_letter(&letter).await {
+            Ok(()) => {
+                self.stats.dead_letters.fetch_add(1, Ordering::Relaxed);
+                true
+            }
+            Err(error) => {
+                warn!(%error, "cannot deliver a dead letter; the page will be done again");
+                false
+            }
+        }
+    }
+
+    /// Fetches with robots.txt, per-host pacing and retries of transient failures.
+    async fn polite_fetch(&self, url: &Url) -> Result<Fetched, PoliteError> {
+        let crawl_delay = match self.robots.check(url).await {
+            RobotsDecision::Allowed { crawl_delay } => crawl_delay,
+            RobotsDecision::Disallowed => return Err(PoliteError::Disallowed),
+            RobotsDecision::Unavailable => return Err(PoliteError::RobotsUnavailable),
+        };
+        let delay = crawl_delay
+            .map_or(self.crawler.per_host_delay, |d| d.max(self.crawler.per_host_delay));
+        let host = url.host_str().unwrap_or("").to_string();
+        let mut attempt = 0;
+        loop {
+            let result = {
+                let _turn = self.hosts.enter(&host, delay).await;
+                self.fetcher.fetch(url).await
+            };
+            match result {
+                Ok(page) => {
+                    self.stats.fetched.fetch_add(1, Ordering::Relaxed);
+                    return Ok(page);
+                }
+                Err(error) if error.is_transient() && attempt < self.crawler.max_retries => {
+                    let backoff = RETRY_BASE * 2u32.saturating_pow(attempt);
+                    let jitter = rand::rng().random_range(0..=backoff.as_millis() as u64 / 2);
+                    let wait = error
+                        .retry_after()
+                        .unwrap_or(backoff + Duration::from_millis(jitter))
+                        .min(RETRY_CAP);
+                    warn!(%error, attempt, wait_ms = wait.as_millis() as u64, "fetch failed; retrying");
+                    attempt += 1;
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {},
+                        _ = self.shutdown.cancelled() => return Err(PoliteError::Fetch(error)),
+                    }
+                }
+                Err(error) => return Err(PoliteError::Fetch(error)),
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+enum PoliteError {
+    Disallowed,
+    RobotsUnavailable,
+    Fetch(FetchError),
+}
+
+/// Runs one page through fetch, parse and deliver. Returns whether the page was settled
+/// (its state is on its way to the store), so that unsettled pages can be queued again later.
+async fn process(shared: &Shared, job: &Job) -> bool {
+    let page = match shared.polite_fetch(&job.url).await {
+        Ok(page) => page,
+        Err(PoliteError::Disallowed) => {
+            shared.stats.disallowed.fetch_add(1, Ordering::Relaxed);
+            info!("disallowed by robots.txt; not fetched");
+            return false;
+        }
+        Err(PoliteError::RobotsUnavailable) => return false,
+        Err(PoliteError::Fetch(error)) if error.is_transient() => {
+            warn!(%error, "fetch failed; the page will be tried on a later poll");
+            return false;
+        }
+        Err(PoliteError::Fetch(error)) => {
+            shared.stats.failed.fetch_add(1, Ordering::Relaxed);
+            warn!(%error, "fetch failed for good");
+            let reason = error.to_string();
+            if !shared.dead_letter(&job.url, Stage::Fetch, reason.clone(), None).await {
+                return false;
+            }
+            shared.mark(&[&job.url], PageStatus::Failed, None, Some(reason)).await;
+            return true;
+        }
+    };
+
+    let parser = shared.parser.clone();
+    let final_url = page.url.clone();
+    let parsed = tokio::task::spawn_blocking(move || {
+        parser.parse(Page {
+            bytes: &page.bytes,
+            url: &page.url,
+            http_charset: page.charset.as_deref(),
+            fetched_at: page.fetched_at,
+        })
+    })
+    .await;
+    let extraction = match parsed {
+        Ok(Ok(extraction)) => extraction,
+        Ok(Err(error)) => {
+            shared.stats.failed.fetch_add(1, Ordering::Relaxed);
+            warn!(%error, "page could not be parsed");
+            let reason = error.to_string();
+            if !shared.dead_letter(&job.url, Stage::Parse, reason.clone(), None).await {
+                return false;
+            }
+            shared.mark(&[&job.url, &final_url], PageStatus::Failed, None, Some(reason)).await;
+            return true;
+        }
+        Err(join_error) => {
+            // The parser is written not to panic; if it ever does, the page is dead-lettered
+            // and the service goes on.
+            shared.stats.failed.fetch_add(1, Ordering::Relaxed);
+            let reason = format!("parser panicked: {join_error}");
+            warn!(%reason, "page could not be parsed");
+            if !shared.dead_letter(&job.url, Stage::Parse, reason.clone(), None).await {
+                return false;
+            }
+            shared.mark(&[&job.url], PageStatus::Failed, None, Some(reason)).await;
+            return true;
+        }
+    };
+
+    let record = match extraction {
+        Extraction::NotArticle(_) => {
+            shared.stats.not_articles.fetch_add(1, Ordering::Relaxed);
+            info!("not an article");
+            shared.mark(&[&job.url, &final_url], PageStatus::NotArticle, None, None).await;
+            return true;
+        }
+        Extraction::Article(record) => record,
+    };
+    let canonical = Url::parse(&record.canonical_url).unwrap_or_else(|_| final_url.clone());
+    // The same story under another URL: its canonical address was delivered already.
+    if let Ok(Some(known)) = shared.state.page(urls::normalize(&canonical).as_str()) {
+        if known.status == PageStatus::Delivered && known.content_hash.as_deref() == Some(record.content_hash.as_str()) {
+            info!(canonical = %canonical, "already delivered under its canonical URL");
+            shared.mark(&[&job.url, &final_url], PageStatus::Delivered, Some(record.content_hash.clone()), None).await;
+            return true;
+        }
+    }
+    match shared.sink.deliver(&record).await {
+        Ok(()) => {
+            shared.stats.delivered.fetch_add(1, Ordering::Relaxed);
+            info!(id = %record.id, title = %record.title, "delivered");
+            shared
+                .mark(&[&job.url, &final_url, &canonical], PageStatus::Delivered, Some(record.content_hash.clone()), None)
+                .await;
+            true
+        }
+        Err(DeliveryError::Rejected(reason)) => {
+            shared.stats.failed.fetch_add(1, Ordering::Relaxed);
+            warn!(%reason, "the sink rejected the record");
+            if !shared.dead_letter(&job.url, Stage::Deliver, reason.clone(), Some(record.id.clone())).await {
+                return false;
+            }
+            shared.mark(&[&job.url, &final_url], PageStatus::Failed, None, Some(reason)).await;
+            true
+        }
+        Err(DeliveryError::Unavailable(reason)) => {
+            warn!(%reason, "delivery failed; the page will be done again on a later poll");
+            false
+        }
+    }
+}
+
+/// Reads one source on its interval and queues what it finds.
+async fn poll_source(shared: Arc<Shared>, source: SourceConfig, jobs: mpsc::Sender<Job>, once: bool) {
+    let name: Arc<str> = Arc::from(source.url.as_str());
+    loop {
+        let found = discover_source(&shared, &source).await;
+        let count = found.len();
+        let mut open = true;
+        for url in found {
+            if !shared.enqueue(url, &name, &jobs).await {
+                open = false;
+                break;
+            }
+        }
+        info!(links = count, "source polled");
+        if let Err(error) = shared.state.record_poll(&name, chrono::Utc::now().timestamp()) {
+            warn!(%error, "cannot record the poll time");
+        }
+        if once || !open {
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(source.every) => {},
+            _ = shared.shutdown.cancelled() => return,
+        }
+    }
+}
+
+/// The article URLs a source lists now.
+async fn discover_source(shared: &Shared, source: &SourceConfig) -> Vec<Url> {
+    match source.kind {
+        SourceKind::Url => vec![source.url.clone()],
+        SourceKind::Feed => match shared.polite_fetch(&source.url).await {
+            Ok(page) => discover::feed_links(&page.url, &page.bytes).unwrap_or_else(|error| {
+                warn!(%error, "cannot read the feed");
+                Vec::new()
+            }),
+            Err(error) => {
+                warn!(?error, "cannot fetch the feed");
+                Vec::new()
+            }
+        },
+        SourceKind::Sitemap => sitemap_urls(shared, &source.url).await,
+        SourceKind::Section => match shared.polite_fetch(&source.url).await {
+            Ok(page) => {
+                let parsed = shared.parser.parse(Page {
+                    bytes: &page.bytes,
+                    url: &page.url,
+                    http_charset: page.charset.as_deref(),
+                    fetched_at: page.fetched_at,
+                });
+                match parsed {
+                    Ok(Extraction::NotArticle(listing)) => listing
+                        .links
+                        .iter()
+                        .filter_map(|l| Url::parse(l).ok())
+                        .filter(|l| discover::looks_like_article(l, &page.url))
+                        .collect(),
+                    Ok(Extraction::Article(_)) => {
+                        warn!("the section page reads as an article; no links taken");
+                        Vec::new()
+                    }
+                    Err(error) => {
+                        warn!(%error, "cannot parse the section page");
+                        Vec::new()
+                    }
+                }
+            }
+            Err(error) => {
+                warn!(?error, "cannot fetch the section page");
+                Vec::new()
+            }
+        },
+    }
+}
+
+/// Page URLs of a sitemap, following sitemap indexes; a robots.txt URL stands for all the
+/// sitemaps it lists.
+async fn sitemap_urls(shared: &Shared, url: &Url) -> Vec<Url> {
+    let mut to_read: Vec<Url> = if url.path().ends_with("/robots.txt") {
+        match shared.robots.sitemaps(url).await {
+            Ok(list) => list,
+            Err(error) => {
+                warn!(%error, "cannot read the sitemaps of robots.txt");
+                return Vec::new();
+            }
+        }
+    } else {
+        vec![url.clone()]
+    };
+    let mut read = HashSet::new();
+    let mut pages = Vec::new();
+    while let Some(next) = to_read.pop() {
+        if read.len() >= MAX_SITEMAPS_PER_POLL || !read.insert(next.clone()) {
+            continue;
+        }
+        match shared.polite_fetch(&next).await {
+            Ok(page) => match discover::sitemap(&page.url, &page.bytes) {
+                Ok(map) => {
+                    pages.extend(map.urls);
+                    to_read.extend(map.sitemaps);
+                }
+                Err(error) => warn!(%error, "cannot read the sitemap"),
+            },
+            Err(error) => warn!(?error, sitemap = %next, "cannot fetch the sitemap"),
+        }
+    }
+    pages
+}
+
+/// Writes page states in batches: whatever arrived while the previous batch was committing
+/// goes into the next transaction. Pages leave `pending` only once their state is on disk.
+async fn write_marks(
+    state: StateStore,
+    mut marks: mpsc::Receiver<(String, PageState)>,
+    pending: Arc<Mutex<HashSet<String>>>,
+) -> anyhow::Result<()> {
+    let mut batch = Vec::with_capacity(MARK_BATCH);
+    while marks.recv_many(&mut batch, MARK_BATCH).await > 0 {
+        let to_write = std::mem::take(&mut batch);
+        let store = state.clone();
+        let written = tokio::task::spawn_blocking(move || store.record_pages(&to_write).map(|()| to_write))
+            .await
+            .context("the state writer panicked")?;
+        match written {
+            Ok(done) => {
+                let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
+                for (key, _) in done {
+                    pending.remove(&key);
+                }
+            }
+            // Losing marks only means pages are done again; the sink already has them.
+            Err(error) => warn!(%error, "cannot write the crawl state"),
+        }
+    }
+    Ok(())
+}
+
+/// Logs a one-line summary every minute.
+async fn report_periodically(shared: Arc<Shared>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        shared.stats.log("progress");
+    }
+}
