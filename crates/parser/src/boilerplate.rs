@@ -231,22 +231,28 @@ pub(crate) fn trailing_credit(paragraph: &str) -> Option<(String, Credit)> {
     None
 }
 
-/// A credit that opens the first paragraph: "(ĐCSVN) - ", "Hà Nội (TTXVN) - ", "VOV.VN - ".
-/// Returns the paragraph without it, and the agency.
-pub(crate) fn leading_credit(paragraph: &str) -> Option<(String, String)> {
+/// A credit that opens the lead or first paragraph: "(ĐCSVN) - ", "Hà Nội (TTXVN) - ",
+/// "VOV.VN - ", or the site's own tag such as "TTO - " or "(Dân trí) - ". Returns the paragraph
+/// without it, and the agency when the credit names one (a site's own tag names none).
+pub(crate) fn leading_credit(paragraph: &str) -> Option<(String, Option<String>)> {
     static PAREN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*(?:[\p{L} .]{0,30}?\s*)?\(\s*([^()]{2,30}?)\s*\)\s*[-–—:]\s*")
+        Regex::new(r"^\s*(?:[\p{Lu}][\p{L} .]{0,25}?\s*)?\(\s*([^()]{2,30}?)\s*\)\s*[-–—:]\s*")
             .expect("static regex is valid")
     });
     static BARE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*([\p{Lu}][\p{Lu}\d.+/]{2,20})\s*[-–—]\s+").expect("static regex is valid")
+        Regex::new(r"^\s*([\p{Lu}][\p{Lu}\d.+/]{1,20})\s*[-–—]\s+").expect("static regex is valid")
     });
     for re in [&*PAREN, &*BARE] {
         if let Some(c) = re.captures(paragraph) {
-            if let Some(Credit::Agency(name)) = classify_credit(&c[1]) {
-                let rest = paragraph[c.get(0)?.end()..].trim_start().to_string();
-                return Some((rest, name));
+            let rest = paragraph[c.get(0)?.end()..].trim_start().to_string();
+            if rest.is_empty() {
+                return None;
             }
+            let agency = match classify_credit(&c[1]) {
+                Some(Credit::Agency(name)) => Some(name),
+                _ => None,
+            };
+            return Some((rest, agency));
         }
     }
     None
@@ -271,6 +277,7 @@ pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
     }
     let line = PREFIX.replace(line, "");
     let line = SUFFIX.replace(&line, "");
+    let line = name_case(&line);
     let mut names = Vec::new();
     for part in SPLIT.split(&line) {
         let part = part.trim();
@@ -283,6 +290,24 @@ pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
         names.push(part.to_string());
     }
     (!names.is_empty()).then_some(names)
+}
+
+/// Names written in capitals ("NGỌC AN", as some sites print bylines) in title case.
+fn name_case(s: &str) -> String {
+    let letters = s.chars().filter(|c| c.is_alphabetic());
+    if letters.clone().count() < 4 || !letters.clone().all(char::is_uppercase) {
+        return s.to_string();
+    }
+    s.split(' ')
+        .map(|w| {
+            let mut chars = w.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
 }
 
 /// Two to five words, each starting with a capital letter, no digits: a personal name.
@@ -341,12 +366,21 @@ mod tests {
         assert_eq!(trailing_credit("Giá tăng 5% (so với năm ngoái)"), None);
         assert_eq!(
             leading_credit("(ĐCSVN) - Sáng nay, hội nghị khai mạc."),
-            Some(("Sáng nay, hội nghị khai mạc.".into(), "ĐCSVN".into()))
+            Some(("Sáng nay, hội nghị khai mạc.".into(), Some("ĐCSVN".into())))
         );
         assert_eq!(
             leading_credit("Hà Nội (TTXVN) - Chiều 1/12, đoàn công tác..."),
-            Some(("Chiều 1/12, đoàn công tác...".into(), "TTXVN".into()))
+            Some(("Chiều 1/12, đoàn công tác...".into(), Some("TTXVN".into())))
         );
+        assert_eq!(
+            leading_credit("TTO - Sáng 1-12, đoàn công tác..."),
+            Some(("Sáng 1-12, đoàn công tác...".into(), None))
+        );
+        assert_eq!(
+            leading_credit("(Dân trí) - Sáng 1/12, đoàn công tác..."),
+            Some(("Sáng 1/12, đoàn công tác...".into(), None))
+        );
+        assert_eq!(leading_credit("Sáng 1/12 - đoàn công tác đến"), None);
     }
 
     #[test]
@@ -357,7 +391,8 @@ mod tests {
         );
         assert_eq!(byline_names("Bài và ảnh: Thu Hằng"), Some(vec!["Thu Hằng".into()]));
         assert_eq!(byline_names("PV"), None);
+        assert_eq!(byline_names("NGỌC AN"), Some(vec!["Ngọc An".into()]));
         assert_eq!(byline_names("Toàn tỉnh hiện còn 2.509 thôn."), None);
-        assert_eq!(byline_names("BỘ NGOẠI GIAO"), None);
+        assert_eq!(byline_names("Bộ Ngoại giao"), None);
     }
 }

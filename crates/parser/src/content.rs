@@ -49,6 +49,13 @@ pub(crate) struct Content {
     pub page_link_chars: usize,
 }
 
+impl Content {
+    /// Characters of the body text.
+    pub fn body_chars(&self) -> usize {
+        self.paragraphs.iter().map(|p| p.chars().count()).sum()
+    }
+}
+
 pub(crate) fn extract(
     html: &Html,
     blocks: &Blocks,
@@ -65,22 +72,30 @@ pub(crate) fn extract(
         return content;
     };
     let in_root = |node: NodeId| -> bool { within(html, node, &roots, MAX_BODY_DEPTH) };
+    // Images often sit beside the body rather than in it (a photo table between the title and
+    // the text), so they are looked for a few levels further up.
+    let image_scope = image_scope(html, &roots);
+    let in_image_scope = |node: NodeId| -> bool { within(html, node, &image_scope, MAX_BODY_DEPTH) };
 
-    let captions = caption_holders(html, blocks, &in_root);
+    let captions = caption_holders(html, blocks, &in_image_scope);
     let mut caption_text: HashMap<NodeId, Vec<String>> = HashMap::new();
     let mut first_body_block: Option<usize> = None;
     let mut paragraphs: Vec<(String, bool)> = Vec::new();
     let title_key = normalize_text(title).to_lowercase();
 
     'blocks: for (index, block) in blocks.blocks.iter().enumerate() {
-        if !in_root(block.node) {
-            continue;
-        }
         if let Some(holder) = holder_of(html, block, &captions) {
             caption_text
                 .entry(holder)
                 .or_default()
                 .push(normalize_text(&block.text));
+            continue;
+        }
+        if !in_root(block.node) {
+            continue;
+        }
+        if block.in_caption {
+            // A caption whose image was not found: still not body text.
             continue;
         }
         if block.heading.is_some() && block.link_density() > 0.5 {
@@ -143,7 +158,7 @@ pub(crate) fn extract(
     }
     split_credits(&mut paragraphs, &mut content);
     content.paragraphs = paragraphs;
-    content.images = images(html, blocks, &in_root, &captions, &caption_text);
+    content.images = images(html, blocks, &in_root, &in_image_scope, &captions, &caption_text);
     content
 }
 
@@ -242,6 +257,23 @@ fn within(html: &Html, node: NodeId, set: &HashSet<NodeId>, depth: usize) -> boo
         .any(|a| set.contains(&a.id()))
 }
 
+/// The elements images of the article are looked for in: the body's containers and the
+/// element up to three levels above the first of them (not the whole page).
+fn image_scope(html: &Html, roots: &HashSet<NodeId>) -> HashSet<NodeId> {
+    let mut scope = roots.clone();
+    if let Some(node) = roots.iter().min().and_then(|id| html.tree.get(*id)) {
+        if let Some(up) = node
+            .ancestors()
+            .take(3)
+            .take_while(|a| !matches!(a.value().as_element().map(|e| e.name()), Some("body" | "html")))
+            .last()
+        {
+            scope.insert(up.id());
+        }
+    }
+    scope
+}
+
 /// For each image inside the body, the small element around it that holds its caption.
 fn caption_holders(
     html: &Html,
@@ -280,20 +312,22 @@ fn holder_of(html: &Html, block: &Block, holders: &HashMap<NodeId, NodeId>) -> O
         .take(6)
         .find(|a| holders.contains_key(&a.id()))
         .map(|a| a.id())
-        .or_else(|| block.in_caption.then_some(block.node))
 }
 
 fn images(
     html: &Html,
     blocks: &Blocks,
     in_root: &dyn Fn(NodeId) -> bool,
+    in_scope: &dyn Fn(NodeId) -> bool,
     holders: &HashMap<NodeId, NodeId>,
     caption_text: &HashMap<NodeId, Vec<String>>,
 ) -> Vec<(String, Option<String>)> {
     let by_image: HashMap<NodeId, NodeId> = holders.iter().map(|(h, i)| (*i, *h)).collect();
     let mut out: Vec<(String, Option<String>)> = Vec::new();
     for image in &blocks.images {
-        if !in_root(image.node) || is_decoration(html, image.node) {
+        // Outside the body proper, an image in a link is a teaser of another article.
+        let wanted = in_root(image.node) || (in_scope(image.node) && !image.in_link);
+        if !wanted || is_decoration(html, image.node) {
             continue;
         }
         let caption = by_image
@@ -373,10 +407,17 @@ fn split_credits(paragraphs: &mut Vec<String>, content: &mut Content) {
         }
         break;
     }
-    if let Some(first) = paragraphs.first() {
+    // The opening credit stands at the start of the lead, or of the body when there is none.
+    let opening = match content.lead.as_mut() {
+        Some(lead) => Some(lead),
+        None => paragraphs.first_mut(),
+    };
+    if let Some(first) = opening {
         if let Some((rest, agency)) = boilerplate::leading_credit(first) {
-            content.agency.get_or_insert(agency);
-            paragraphs[0] = rest;
+            if let Some(agency) = agency {
+                content.agency.get_or_insert(agency);
+            }
+            *first = rest;
         }
     }
     paragraphs.retain(|p| !p.is_empty());

@@ -55,6 +55,8 @@ impl Block {
 pub(crate) struct ImageRef {
     pub node: NodeId,
     pub src: String,
+    /// Inside a link: a teaser thumbnail rather than an article image.
+    pub in_link: bool,
 }
 
 /// The blocks of a page, in document order, and per-element text totals.
@@ -199,11 +201,16 @@ fn is_hidden(el: &Element) -> bool {
     })
 }
 
-/// Whether an element and everything in it is left out of the text.
-fn skip_element(el: &Element) -> bool {
+/// Whether an element and everything in it is left out of the text. With `by_class` off,
+/// only tags and hidden elements are skipped (the fallback pass for pages whose main column
+/// has a class such as "sidebar-1").
+fn skip_element(el: &Element, by_class: bool) -> bool {
     let name = el.name();
     if is_skipped_tag(name) || is_hidden(el) {
         return true;
+    }
+    if !by_class {
+        return false;
     }
     // The outermost containers hold the whole page; their classes say nothing about content.
     if matches!(name, "html" | "body" | "main" | "article") {
@@ -272,8 +279,9 @@ impl Context {
     }
 }
 
-/// Walks the document once and returns its blocks.
-pub(crate) fn blocks(html: &Html) -> Blocks {
+/// Walks the document once and returns its blocks; `by_class` also skips elements whose class
+/// or id names boilerplate.
+pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
     let mut out = Blocks {
         blocks: Vec::new(),
         images: Vec::new(),
@@ -291,7 +299,7 @@ pub(crate) fn blocks(html: &Html) -> Blocks {
                 }
                 match node.value() {
                     Node::Element(el) => {
-                        if skip_element(el) {
+                        if skip_element(el, by_class) {
                             skipping = Some(node.id());
                             continue;
                         }
@@ -308,6 +316,7 @@ pub(crate) fn blocks(html: &Html) -> Blocks {
                                 out.images.push(ImageRef {
                                     node: node.id(),
                                     src: src.to_string(),
+                                    in_link: ctx.links > 0,
                                 });
                             }
                         }

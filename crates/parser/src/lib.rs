@@ -152,18 +152,23 @@ impl Parser {
         let decoded = decode::decode(page.bytes, page.http_charset);
         let html = Html::parse_document(&decoded.text);
         let meta = meta::Meta::read(&html);
-        let blocks = dom::blocks(&html);
+        let blocks = dom::blocks(&html, true);
 
         let zone = local_zone(page.url, &meta, &blocks);
         let site_name = meta.tag(&["og:site_name", "application-name"]).map(str::to_string);
         let title = title(&meta, site_name.as_deref());
-        let content = content::extract(
-            &html,
-            &blocks,
-            &self.phrases,
-            title.as_deref().unwrap_or(""),
-            zone,
-        );
+        let title_text = title.as_deref().unwrap_or("");
+        let mut content = content::extract(&html, &blocks, &self.phrases, title_text, zone);
+        if content.body_chars() < MIN_ARTICLE_CHARS {
+            // Class hints can be wrong (a main column named "sidebar-1"): try again without
+            // them and keep the longer body, as Readability does.
+            let relaxed_blocks = dom::blocks(&html, false);
+            let relaxed =
+                content::extract(&html, &relaxed_blocks, &self.phrases, title_text, zone);
+            if relaxed.body_chars() > content.body_chars() {
+                content = relaxed;
+            }
+        }
 
         let mut paragraphs = content.paragraphs.clone();
         let body_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
@@ -233,7 +238,7 @@ impl Parser {
             body,
             published_at,
             modified_at,
-            authors: authors(&meta, &content, site_name.as_deref()),
+            authors: authors(&html, &meta, &content, site_name.as_deref()),
             source_agency: content.agency.clone(),
             section: section(&html, &meta),
             tags: tags(&meta),
@@ -450,7 +455,12 @@ fn date_elements(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
         })
 }
 
-fn authors(meta: &meta::Meta, content: &content::Content, site_name: Option<&str>) -> Vec<String> {
+fn authors(
+    html: &Html,
+    meta: &meta::Meta,
+    content: &content::Content,
+    site_name: Option<&str>,
+) -> Vec<String> {
     let declared = meta
         .ld
         .authors
@@ -465,7 +475,26 @@ fn authors(meta: &meta::Meta, content: &content::Content, site_name: Option<&str
         .filter(|a| is_person(a, site_name));
     let mut out: Vec<String> = declared.collect();
     out.extend(content.authors.iter().cloned());
+    if out.is_empty() {
+        out.extend(byline_elements(html));
+    }
     out
+}
+
+/// Names in elements marked as bylines (`class="author"`, `rel="author"`, `itemprop="author"`).
+fn byline_elements(html: &Html) -> Vec<String> {
+    static BYLINE: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse(
+            r#"[class*="author"], [class*="byline"], [class*="tac-gia"], [rel="author"], [itemprop="author"]"#,
+        )
+        .expect("static selector is valid")
+    });
+    html.select(&BYLINE)
+        .take(20)
+        .map(meta::text_of)
+        .filter(|t| !t.is_empty() && t.chars().count() <= 60)
+        .find_map(|t| boilerplate::byline_names(&t))
+        .unwrap_or_default()
 }
 
 /// Rejects what sites put in author fields that is not a person: URLs, the site's own name,
