@@ -1,0 +1,175 @@
+//! Shared pieces of the end-to-end tests: the real Kafka broker, topics, a consumer that reads
+//! a topic to its end, and a small Vietnamese news site served on 127.0.0.1.
+#![allow(dead_code)]
+
+pub mod site;
+
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::{Headers, Message};
+use rdkafka::{ClientConfig, TopicPartitionList};
+use std::path::Path;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The bootstrap address of the test broker: `TINSTREAM_TEST_KAFKA` when set (the README's test
+/// command sets it), otherwise the broker of `scripts/kafka.sh`, started here if needed.
+pub fn kafka() -> &'static str {
+    static ADDRESS: OnceLock<String> = OnceLock::new();
+    ADDRESS.get_or_init(|| {
+        if let Ok(address) = std::env::var("TINSTREAM_TEST_KAFKA") {
+            return address;
+        }
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/kafka.sh");
+        let status = std::process::Command::new("bash")
+            .arg(&script)
+            .arg("start")
+            .status()
+            .expect("run scripts/kafka.sh");
+        assert!(status.success(), "scripts/kafka.sh start failed");
+        let out = std::process::Command::new("bash")
+            .arg(&script)
+            .arg("address")
+            .output()
+            .expect("run scripts/kafka.sh");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    })
+}
+
+/// A topic name no other test uses.
+pub fn unique_topic(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{prefix}-{}-{nanos}", std::process::id())
+}
+
+/// Creates topics on the test broker, with extra topic settings.
+pub async fn create_topics(names: &[&str], partitions: i32, config: &[(&str, &str)]) {
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", kafka())
+        .create()
+        .expect("admin client");
+    let topics: Vec<NewTopic> = names
+        .iter()
+        .map(|n| {
+            let mut t = NewTopic::new(n, partitions, TopicReplication::Fixed(1));
+            for (k, v) in config {
+                t = t.set(k, v);
+            }
+            t
+        })
+        .collect();
+    let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
+    let results = admin.create_topics(&topics, &options).await.expect("create topics");
+    for result in results {
+        result.expect("topic created");
+    }
+}
+
+/// One message as read back.
+#[derive(Debug)]
+pub struct Received {
+    pub key: String,
+    pub payload: serde_json::Value,
+    pub headers: Vec<(String, String)>,
+}
+
+/// Reads every message of a topic, from the beginning to the high watermark of each partition.
+pub fn read_topic(topic: &str) -> Vec<Received> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", kafka())
+        .set("group.id", unique_topic("reader"))
+        .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .expect("consumer");
+    let metadata = consumer
+        .fetch_metadata(Some(topic), Duration::from_secs(30))
+        .expect("metadata");
+    let partitions: Vec<i32> = metadata.topics()[0]
+        .partitions()
+        .iter()
+        .map(|p| p.id())
+        .collect();
+    let mut assignment = TopicPartitionList::new();
+    let mut remaining = 0i64;
+    let mut highs = std::collections::HashMap::new();
+    for p in &partitions {
+        let (low, high) = consumer
+            .fetch_watermarks(topic, *p, Duration::from_secs(30))
+            .expect("watermarks");
+        assignment
+            .add_partition_offset(topic, *p, rdkafka::Offset::Offset(low))
+            .unwrap();
+        remaining += high - low;
+        highs.insert(*p, high);
+    }
+    consumer.assign(&assignment).expect("assign");
+    let mut out = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while remaining > 0 {
+        assert!(Instant::now() < deadline, "timed out reading {topic}");
+        let Some(message) = consumer.poll(Duration::from_millis(500)) else {
+            continue;
+        };
+        let message = message.expect("message");
+        if message.offset() >= highs[&message.partition()] {
+            continue;
+        }
+        remaining -= 1;
+        let headers = message
+            .headers()
+            .map(|h| {
+                h.iter()
+                    .map(|h| {
+                        (
+                            h.key.to_string(),
+                            String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push(Received {
+            key: String::from_utf8_lossy(message.key().unwrap_or_default()).into_owned(),
+            payload: serde_json::from_slice(message.payload().unwrap_or_default())
+                .expect("payload is JSON"),
+            headers,
+        });
+    }
+    out
+}
+
+/// Waits until `topic` holds at least `count` messages, reading watermarks.
+pub fn wait_for_messages(topic: &str, count: i64, timeout: Duration) -> bool {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", kafka())
+        .set("group.id", unique_topic("watcher"))
+        .create()
+        .expect("consumer");
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        let metadata = consumer
+            .fetch_metadata(Some(topic), Duration::from_secs(10))
+            .expect("metadata");
+        let total: i64 = metadata.topics()[0]
+            .partitions()
+            .iter()
+            .map(|p| {
+                consumer
+                    .fetch_watermarks(topic, p.id(), Duration::from_secs(10))
+                    .map(|(low, high)| high - low)
+                    .unwrap_or(0)
+            })
+            .sum();
+        if total >= count {
+            return true;
+        }
+        // Watermark queries are cheap round trips; this only paces them.
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    false
+}
