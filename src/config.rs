@@ -144,7 +144,10 @@ fn describe(error: &figment::Error, file: &str) -> String {
     let key = error.path.join(".");
     let origin = match error.metadata.as_ref() {
         Some(m) if m.name.contains("environment") => {
-            format!("environment variable {ENV_PREFIX}{}", key.to_uppercase().replace('.', "__"))
+            format!(
+                "environment variable {ENV_PREFIX}{}",
+                key.to_uppercase().replace('.', "__")
+            )
         }
         _ => file.to_string(),
     };
@@ -193,10 +196,14 @@ mod tests {
     #[test]
     fn bad_values_are_named() {
         let err = load_str("[crawler]\nconcurrency = 0\n").unwrap_err();
-        assert!(err.contains("crawler.concurrency must be at least 1"), "{err}");
+        assert!(
+            err.contains("crawler.concurrency must be at least 1"),
+            "{err}"
+        );
         let err = load_str("[[sources]]\nkind = \"feed\"\nurl = \"ftp://x.vn/rss\"\n").unwrap_err();
         assert!(err.contains("sources[0].url"), "{err}");
-        let err = load_str("[[sources]]\nkind = \"magazine\"\nurl = \"https://x.vn/\"\n").unwrap_err();
+        let err =
+            load_str("[[sources]]\nkind = \"magazine\"\nurl = \"https://x.vn/\"\n").unwrap_err();
         assert!(err.contains("magazine"), "{err}");
         let err = load_str("[crawler]\nper_host_delay = \"soon\"\n").unwrap_err();
         assert!(err.contains("crawler.per_host_delay"), "{err}");

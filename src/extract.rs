@@ -35,7 +35,11 @@ struct Loaded {
     charset: Option<String>,
 }
 
-pub fn main(inputs: &[String], base_url: Option<&str>, jobs: Option<usize>) -> anyhow::Result<ExitCode> {
+pub fn main(
+    inputs: &[String],
+    base_url: Option<&str>,
+    jobs: Option<usize>,
+) -> anyhow::Result<ExitCode> {
     let base_url = base_url
         .map(|u| Url::parse(u).with_context(|| format!("--url {u:?} is not a valid URL")))
         .transpose()?;
@@ -44,7 +48,10 @@ pub fn main(inputs: &[String], base_url: Option<&str>, jobs: Option<usize>) -> a
         expand(input, &mut expanded)?;
     }
     if base_url.is_some() && expanded.len() != 1 {
-        bail!("--url applies to a single input, but {} were given", expanded.len());
+        bail!(
+            "--url applies to a single input, but {} were given",
+            expanded.len()
+        );
     }
     let single = inputs.len() == 1 && expanded.len() == 1;
     let options = ParserOptions::default();
@@ -63,7 +70,10 @@ pub fn main(inputs: &[String], base_url: Option<&str>, jobs: Option<usize>) -> a
             .map(|(i, input)| {
                 let loaded = match input {
                     Input::File(path) => load_file(path, base_url.as_ref(), options.max_page_bytes),
-                    Input::Url(_) => fetched[i].clone().ok_or_else(|| "not fetched".to_string()).and_then(|r| r),
+                    Input::Url(_) => fetched[i]
+                        .clone()
+                        .ok_or_else(|| "not fetched".to_string())
+                        .and_then(|r| r),
                 }?;
                 parse(&parser, &loaded)
             })
@@ -103,7 +113,9 @@ pub fn main(inputs: &[String], base_url: Option<&str>, jobs: Option<usize>) -> a
 
 fn expand(input: &str, out: &mut Vec<Input>) -> anyhow::Result<()> {
     if input.starts_with("http://") || input.starts_with("https://") {
-        out.push(Input::Url(Url::parse(input).with_context(|| format!("{input:?} is not a valid URL"))?));
+        out.push(Input::Url(
+            Url::parse(input).with_context(|| format!("{input:?} is not a valid URL"))?,
+        ));
         return Ok(());
     }
     let path = Path::new(input);
@@ -140,7 +152,9 @@ fn load_file(path: &Path, base_url: Option<&Url>, limit: usize) -> Result<Loaded
     // Read one byte past the limit so that the parser can say the page is too large.
     let cap = limit as u64 + 1;
     let read = if path.extension().is_some_and(|e| e == "gz") {
-        flate2::read::GzDecoder::new(file).take(cap).read_to_end(&mut bytes)
+        flate2::read::GzDecoder::new(file)
+            .take(cap)
+            .read_to_end(&mut bytes)
     } else {
         file.take(cap).read_to_end(&mut bytes)
     };

@@ -14,7 +14,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "tinstream", version, about = "News ingestion: crawl, extract, publish to Kafka")]
+#[command(
+    name = "tinstream",
+    version,
+    about = "News ingestion: crawl, extract, publish to Kafka"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -239,7 +239,13 @@ impl Shared {
 
     /// Records what became of a page (and of the other URLs it is known by) once the store
     /// commits it.
-    async fn mark(&self, urls: &[&Url], status: PageStatus, content_hash: Option<String>, reason: Option<String>) {
+    async fn mark(
+        &self,
+        urls: &[&Url],
+        status: PageStatus,
+        content_hash: Option<String>,
+        reason: Option<String>,
+    ) {
         let state = PageState {
             status,
             content_hash,
@@ -262,7 +268,13 @@ impl Shared {
         }
     }
 
-    async fn dead_letter(&self, url: &Url, stage: Stage, reason: String, record_id: Option<String>) -> bool {
+    async fn dead_letter(
+        &self,
+        url: &Url,
+        stage: Stage,
+        reason: String,
+        record_id: Option<String>,
+    ) -> bool {
         let letter = DeadLetter {
             url: url.to_string(),
             stage,
@@ -289,8 +301,9 @@ impl Shared {
             RobotsDecision::Disallowed => return Err(PoliteError::Disallowed),
             RobotsDecision::Unavailable => return Err(PoliteError::RobotsUnavailable),
         };
-        let delay = crawl_delay
-            .map_or(self.crawler.per_host_delay, |d| d.max(self.crawler.per_host_delay));
+        let delay = crawl_delay.map_or(self.crawler.per_host_delay, |d| {
+            d.max(self.crawler.per_host_delay)
+        });
         let host = url.host_str().unwrap_or("").to_string();
         let mut attempt = 0;
         loop {
@@ -349,10 +362,15 @@ async fn process(shared: &Shared, job: &Job) -> bool {
             shared.stats.failed.fetch_add(1, Ordering::Relaxed);
             warn!(%error, "fetch failed for good");
             let reason = error.to_string();
-            if !shared.dead_letter(&job.url, Stage::Fetch, reason.clone(), None).await {
+            if !shared
+                .dead_letter(&job.url, Stage::Fetch, reason.clone(), None)
+                .await
+            {
                 return false;
             }
-            shared.mark(&[&job.url], PageStatus::Failed, None, Some(reason)).await;
+            shared
+                .mark(&[&job.url], PageStatus::Failed, None, Some(reason))
+                .await;
             return true;
         }
     };
@@ -374,10 +392,20 @@ async fn process(shared: &Shared, job: &Job) -> bool {
             shared.stats.failed.fetch_add(1, Ordering::Relaxed);
             warn!(%error, "page could not be parsed");
             let reason = error.to_string();
-            if !shared.dead_letter(&job.url, Stage::Parse, reason.clone(), None).await {
+            if !shared
+                .dead_letter(&job.url, Stage::Parse, reason.clone(), None)
+                .await
+            {
                 return false;
             }
-            shared.mark(&[&job.url, &final_url], PageStatus::Failed, None, Some(reason)).await;
+            shared
+                .mark(
+                    &[&job.url, &final_url],
+                    PageStatus::Failed,
+                    None,
+                    Some(reason),
+                )
+                .await;
             return true;
         }
         Err(join_error) => {
@@ -386,10 +414,15 @@ async fn process(shared: &Shared, job: &Job) -> bool {
             shared.stats.failed.fetch_add(1, Ordering::Relaxed);
             let reason = format!("parser panicked: {join_error}");
             warn!(%reason, "page could not be parsed");
-            if !shared.dead_letter(&job.url, Stage::Parse, reason.clone(), None).await {
+            if !shared
+                .dead_letter(&job.url, Stage::Parse, reason.clone(), None)
+                .await
+            {
                 return false;
             }
-            shared.mark(&[&job.url], PageStatus::Failed, None, Some(reason)).await;
+            shared
+                .mark(&[&job.url], PageStatus::Failed, None, Some(reason))
+                .await;
             return true;
         }
     };
@@ -398,7 +431,9 @@ async fn process(shared: &Shared, job: &Job) -> bool {
         Extraction::NotArticle(_) => {
             shared.stats.not_articles.fetch_add(1, Ordering::Relaxed);
             info!("not an article");
-            shared.mark(&[&job.url, &final_url], PageStatus::NotArticle, None, None).await;
+            shared
+                .mark(&[&job.url, &final_url], PageStatus::NotArticle, None, None)
+                .await;
             return true;
         }
         Extraction::Article(record) => record,
@@ -406,9 +441,18 @@ async fn process(shared: &Shared, job: &Job) -> bool {
     let canonical = Url::parse(&record.canonical_url).unwrap_or_else(|_| final_url.clone());
     // The same story under another URL: its canonical address was delivered already.
     if let Ok(Some(known)) = shared.state.page(urls::normalize(&canonical).as_str()) {
-        if known.status == PageStatus::Delivered && known.content_hash.as_deref() == Some(record.content_hash.as_str()) {
+        if known.status == PageStatus::Delivered
+            && known.content_hash.as_deref() == Some(record.content_hash.as_str())
+        {
             info!(canonical = %canonical, "already delivered under its canonical URL");
-            shared.mark(&[&job.url, &final_url], PageStatus::Delivered, Some(record.content_hash.clone()), None).await;
+            shared
+                .mark(
+                    &[&job.url, &final_url],
+                    PageStatus::Delivered,
+                    Some(record.content_hash.clone()),
+                    None,
+                )
+                .await;
             return true;
         }
     }
@@ -417,17 +461,37 @@ async fn process(shared: &Shared, job: &Job) -> bool {
             shared.stats.delivered.fetch_add(1, Ordering::Relaxed);
             info!(id = %record.id, title = %record.title, "delivered");
             shared
-                .mark(&[&job.url, &final_url, &canonical], PageStatus::Delivered, Some(record.content_hash.clone()), None)
+                .mark(
+                    &[&job.url, &final_url, &canonical],
+                    PageStatus::Delivered,
+                    Some(record.content_hash.clone()),
+                    None,
+                )
                 .await;
             true
         }
         Err(DeliveryError::Rejected(reason)) => {
             shared.stats.failed.fetch_add(1, Ordering::Relaxed);
             warn!(%reason, "the sink rejected the record");
-            if !shared.dead_letter(&job.url, Stage::Deliver, reason.clone(), Some(record.id.clone())).await {
+            if !shared
+                .dead_letter(
+                    &job.url,
+                    Stage::Deliver,
+                    reason.clone(),
+                    Some(record.id.clone()),
+                )
+                .await
+            {
                 return false;
             }
-            shared.mark(&[&job.url, &final_url], PageStatus::Failed, None, Some(reason)).await;
+            shared
+                .mark(
+                    &[&job.url, &final_url],
+                    PageStatus::Failed,
+                    None,
+                    Some(reason),
+                )
+                .await;
             true
         }
         Err(DeliveryError::Unavailable(reason)) => {
@@ -438,7 +502,12 @@ async fn process(shared: &Shared, job: &Job) -> bool {
 }
 
 /// Reads one source on its interval and queues what it finds.
-async fn poll_source(shared: Arc<Shared>, source: SourceConfig, jobs: mpsc::Sender<Job>, once: bool) {
+async fn poll_source(
+    shared: Arc<Shared>,
+    source: SourceConfig,
+    jobs: mpsc::Sender<Job>,
+    once: bool,
+) {
     let name: Arc<str> = Arc::from(source.url.as_str());
     loop {
         let found = discover_source(&shared, &source).await;
@@ -451,7 +520,10 @@ async fn poll_source(shared: Arc<Shared>, source: SourceConfig, jobs: mpsc::Send
             }
         }
         info!(links = count, "source polled");
-        if let Err(error) = shared.state.record_poll(&name, chrono::Utc::now().timestamp()) {
+        if let Err(error) = shared
+            .state
+            .record_poll(&name, chrono::Utc::now().timestamp())
+        {
             warn!(%error, "cannot record the poll time");
         }
         if once || !open {
@@ -557,9 +629,10 @@ async fn write_marks(
     while marks.recv_many(&mut batch, MARK_BATCH).await > 0 {
         let to_write = std::mem::take(&mut batch);
         let store = state.clone();
-        let written = tokio::task::spawn_blocking(move || store.record_pages(&to_write).map(|()| to_write))
-            .await
-            .context("the state writer panicked")?;
+        let written =
+            tokio::task::spawn_blocking(move || store.record_pages(&to_write).map(|()| to_write))
+                .await
+                .context("the state writer panicked")?;
         match written {
             Ok(done) => {
                 let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());

@@ -49,8 +49,16 @@ fn check_records(site: &Site, records: &[Value]) {
     );
     for expected in &site.articles {
         let url = site.url(expected.path);
-        let matching: Vec<&Value> = records.iter().filter(|r| r["url"] == url.as_str()).collect();
-        assert_eq!(matching.len(), 1, "{url} delivered {} times", matching.len());
+        let matching: Vec<&Value> = records
+            .iter()
+            .filter(|r| r["url"] == url.as_str())
+            .collect();
+        assert_eq!(
+            matching.len(),
+            1,
+            "{url} delivered {} times",
+            matching.len()
+        );
         let record = matching[0];
         assert_eq!(record["title"], expected.title, "{url}");
         assert_eq!(record["published_at"], expected.published_at, "{url}");
@@ -60,9 +68,17 @@ fn check_records(site: &Site, records: &[Value]) {
         assert_eq!(record["site"], "127.0.0.1", "{url}");
         assert_eq!(record["schema_version"], 1);
         let canonical = record["canonical_url"].as_str().unwrap();
-        assert_eq!(record["id"], tinstream_model::article_id(canonical), "{url}");
+        assert_eq!(
+            record["id"],
+            tinstream_model::article_id(canonical),
+            "{url}"
+        );
     }
-    assert_eq!(site.requested(site::DISALLOWED), 0, "a disallowed page was fetched");
+    assert_eq!(
+        site.requested(site::DISALLOWED),
+        0,
+        "a disallowed page was fetched"
+    );
 }
 
 fn tinstream() -> tokio::process::Command {
@@ -120,8 +136,14 @@ async fn crawl_into_kafka_then_stop_on_sigterm() {
         .await
         .unwrap();
     for message in &received {
-        assert_eq!(message.key, message.payload["id"].as_str().unwrap(), "key is the record id");
-        assert!(message.headers.contains(&("schema_version".into(), "1".into())));
+        assert_eq!(
+            message.key,
+            message.payload["id"].as_str().unwrap(),
+            "key is the record id"
+        );
+        assert!(message
+            .headers
+            .contains(&("schema_version".into(), "1".into())));
         assert!(message
             .headers
             .contains(&("content-type".into(), "application/json".into())));
@@ -164,7 +186,11 @@ async fn crawl_into_json_lines_and_resume_without_refetching() {
     };
     check_records(&site, &read());
     let first = site.articles[0].path;
-    assert_eq!(site.requested(first), 1, "the same article under two URLs is fetched once");
+    assert_eq!(
+        site.requested(first),
+        1,
+        "the same article under two URLs is fetched once"
+    );
 
     // A second run resumes from the crawl state: nothing is fetched or delivered again.
     let run = tinstream()
@@ -173,10 +199,19 @@ async fn crawl_into_json_lines_and_resume_without_refetching() {
         .output()
         .await
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert_eq!(read().len(), site.articles.len());
     for article in &site.articles {
-        assert_eq!(site.requested(article.path), 1, "{} fetched again", article.path);
+        assert_eq!(
+            site.requested(article.path),
+            1,
+            "{} fetched again",
+            article.path
+        );
     }
     // Twice as the section source (once a run), once as a feed item that is not an article:
     // that item is settled and not fetched again.

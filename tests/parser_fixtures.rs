@@ -87,7 +87,12 @@ fn every_fixture_gives_its_expected_record() {
                         record.body, want
                     ));
                 }
-                assert_eq!(record.word_count as usize, want.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count());
+                assert_eq!(
+                    record.word_count as usize,
+                    want.split_whitespace()
+                        .filter(|w| w.chars().any(char::is_alphanumeric))
+                        .count()
+                );
             }
         }
     }
@@ -116,5 +121,8 @@ fn old_portal_body_has_none_of_the_boilerplate() {
     ] {
         assert!(!record.body.contains(phrase), "body contains {phrase:?}");
     }
-    assert_eq!(record.published_at.map(|t| t.to_string()).as_deref(), Some("2021-12-01"));
+    assert_eq!(
+        record.published_at.map(|t| t.to_string()).as_deref(),
+        Some("2021-12-01")
+    );
 }

@@ -63,7 +63,10 @@ pub async fn create_topics(names: &[&str], partitions: i32, config: &[(&str, &st
         })
         .collect();
     let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
-    let results = admin.create_topics(&topics, &options).await.expect("create topics");
+    let results = admin
+        .create_topics(&topics, &options)
+        .await
+        .expect("create topics");
     for result in results {
         result.expect("topic created");
     }

@@ -85,33 +85,97 @@ fn pages() -> (HashMap<String, (String, &'static str)>, Vec<Expected>) {
 
     let p1 = paragraphs("cải cách hành chính");
     let path1 = "/thoi-su/hoi-nghi-cai-cach-hanh-chinh-4412001.html";
-    pages.insert(path1.into(), (template("Hội nghị toàn quốc về cải cách hành chính", "Thứ Hai, 06/12/2021 - 09:15", &p1, ""), html));
-    expected.push(Expected { path: path1, title: "Hội nghị toàn quốc về cải cách hành chính", published_at: "2021-12-06T09:15:00+07:00", agency: None, paragraphs: p1 });
+    pages.insert(
+        path1.into(),
+        (
+            template(
+                "Hội nghị toàn quốc về cải cách hành chính",
+                "Thứ Hai, 06/12/2021 - 09:15",
+                &p1,
+                "",
+            ),
+            html,
+        ),
+    );
+    expected.push(Expected {
+        path: path1,
+        title: "Hội nghị toàn quốc về cải cách hành chính",
+        published_at: "2021-12-06T09:15:00+07:00",
+        agency: None,
+        paragraphs: p1,
+    });
 
     let mut p2 = paragraphs("chuyển đổi số");
     let last = p2.len() - 1;
     p2[last].push_str(" (TTXVN)");
     let path2 = "/kinh-te/day-manh-chuyen-doi-so-4412002.html";
-    pages.insert(path2.into(), (template("Đẩy mạnh chuyển đổi số trong doanh nghiệp nhỏ", "14:35 ngày 01/12/2021", &p2, ""), html));
+    pages.insert(
+        path2.into(),
+        (
+            template(
+                "Đẩy mạnh chuyển đổi số trong doanh nghiệp nhỏ",
+                "14:35 ngày 01/12/2021",
+                &p2,
+                "",
+            ),
+            html,
+        ),
+    );
     let mut p2_expected = p2.clone();
     p2_expected[last] = p2_expected[last].trim_end_matches(" (TTXVN)").to_string();
-    expected.push(Expected { path: path2, title: "Đẩy mạnh chuyển đổi số trong doanh nghiệp nhỏ", published_at: "2021-12-01T14:35:00+07:00", agency: Some("TTXVN"), paragraphs: p2_expected });
+    expected.push(Expected {
+        path: path2,
+        title: "Đẩy mạnh chuyển đổi số trong doanh nghiệp nhỏ",
+        published_at: "2021-12-01T14:35:00+07:00",
+        agency: Some("TTXVN"),
+        paragraphs: p2_expected,
+    });
 
     let p3 = paragraphs("bảo vệ môi trường");
     let path3 = "/thoi-su/bao-ve-moi-truong-song-hong-4412003.html";
     let ld = r#"<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"Bảo vệ môi trường lưu vực sông Hồng","datePublished":"2021-12-03T08:00:00+07:00"}</script>"#;
-    pages.insert(path3.into(), (template("Bảo vệ môi trường lưu vực sông Hồng", "", &p3, ld), html));
-    expected.push(Expected { path: path3, title: "Bảo vệ môi trường lưu vực sông Hồng", published_at: "2021-12-03T08:00:00+07:00", agency: None, paragraphs: p3 });
+    pages.insert(
+        path3.into(),
+        (
+            template("Bảo vệ môi trường lưu vực sông Hồng", "", &p3, ld),
+            html,
+        ),
+    );
+    expected.push(Expected {
+        path: path3,
+        title: "Bảo vệ môi trường lưu vực sông Hồng",
+        published_at: "2021-12-03T08:00:00+07:00",
+        agency: None,
+        paragraphs: p3,
+    });
 
     // Found only through the listing page (the section source), not the feed.
     let p4 = paragraphs("an toàn giao thông");
     let path4 = "/thoi-su/bao-dam-an-toan-giao-thong-dip-tet-4412004.html";
-    pages.insert(path4.into(), (template("Bảo đảm an toàn giao thông dịp Tết", "Thứ Sáu, 10/12/2021 | 07:30 GMT+7", &p4, ""), html));
-    expected.push(Expected { path: path4, title: "Bảo đảm an toàn giao thông dịp Tết", published_at: "2021-12-10T07:30:00+07:00", agency: None, paragraphs: p4 });
+    pages.insert(
+        path4.into(),
+        (
+            template(
+                "Bảo đảm an toàn giao thông dịp Tết",
+                "Thứ Sáu, 10/12/2021 | 07:30 GMT+7",
+                &p4,
+                "",
+            ),
+            html,
+        ),
+    );
+    expected.push(Expected {
+        path: path4,
+        title: "Bảo đảm an toàn giao thông dịp Tết",
+        published_at: "2021-12-10T07:30:00+07:00",
+        agency: None,
+        paragraphs: p4,
+    });
 
     // The old portal page of the fixtures.
     let portal = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites/old-portal-article.html"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/sites/old-portal-article.html"),
     )
     .unwrap();
     let path5 = "/cu/tin-tuc-35218.aspx";
@@ -127,11 +191,23 @@ fn pages() -> (HashMap<String, (String, &'static str)>, Vec<Expected>) {
         .iter()
         .map(|v| v.as_str().unwrap().to_string())
         .collect();
-    expected.push(Expected { path: path5, title: "Đoàn kiểm tra của Bộ Chính trị làm việc tại Sơn La", published_at: "2021-12-01", agency: Some("TTXVN"), paragraphs: p5 });
+    expected.push(Expected {
+        path: path5,
+        title: "Đoàn kiểm tra của Bộ Chính trị làm việc tại Sơn La",
+        published_at: "2021-12-01",
+        agency: Some("TTXVN"),
+        paragraphs: p5,
+    });
 
     let mut private = paragraphs("một chủ đề bị chặn");
     private.truncate(3);
-    pages.insert(DISALLOWED.into(), (template("Bài không được thu thập", "01/12/2021", &private, ""), html));
+    pages.insert(
+        DISALLOWED.into(),
+        (
+            template("Bài không được thu thập", "01/12/2021", &private, ""),
+            html,
+        ),
+    );
 
     let listing_items: String = [path1, path4, path3]
         .iter()
@@ -160,7 +236,9 @@ fn rss(base: &str) -> String {
         .iter()
         .map(|p| format!("<item><title>Tin</title><link>{base}{p}</link></item>"))
         .collect();
-    format!(r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Báo Thử Nghiệm</title><link>{base}/</link><description>Tin mới</description>{items}</channel></rss>"#)
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Báo Thử Nghiệm</title><link>{base}/</link><description>Tin mới</description>{items}</channel></rss>"#
+    )
 }
 
 /// Starts the site on a free port of 127.0.0.1.
@@ -169,8 +247,14 @@ pub async fn start() -> Site {
     let addr = listener.local_addr().unwrap();
     let base = format!("http://{addr}");
     let (mut pages, articles) = pages();
-    pages.insert("/rss.xml".into(), (rss(&base), "application/rss+xml; charset=utf-8"));
-    pages.insert("/robots.txt".into(), ("User-agent: *\nDisallow: /private/\n".into(), "text/plain"));
+    pages.insert(
+        "/rss.xml".into(),
+        (rss(&base), "application/rss+xml; charset=utf-8"),
+    );
+    pages.insert(
+        "/robots.txt".into(),
+        ("User-agent: *\nDisallow: /private/\n".into(), "text/plain"),
+    );
     let requests = Arc::new(Mutex::new(Vec::new()));
     let state = (Arc::new(pages), requests.clone());
     let app = Router::new().fallback(serve).with_state(state);
@@ -187,10 +271,15 @@ pub async fn start() -> Site {
 
 type Pages = Arc<HashMap<String, (String, &'static str)>>;
 
-async fn serve(State((pages, requests)): State<(Pages, Arc<Mutex<Vec<String>>>)>, uri: Uri) -> Response {
+async fn serve(
+    State((pages, requests)): State<(Pages, Arc<Mutex<Vec<String>>>)>,
+    uri: Uri,
+) -> Response {
     requests.lock().unwrap().push(uri.path().to_string());
     match pages.get(uri.path()) {
-        Some((body, content_type)) => ([(header::CONTENT_TYPE, *content_type)], body.clone()).into_response(),
+        Some((body, content_type)) => {
+            ([(header::CONTENT_TYPE, *content_type)], body.clone()).into_response()
+        }
         None => (StatusCode::NOT_FOUND, "not found").into_response(),
     }
 }

@@ -132,8 +132,20 @@ pub fn looks_like_article(link: &Url, section: &Url) -> bool {
     }
     let path = link.path().to_ascii_lowercase();
     const NOT_ARTICLES: &[&str] = &[
-        "/tag/", "/tags/", "/tim-kiem", "/search", "/video/", "/author/", "/tac-gia/", "/login",
-        "/dang-nhap", "/rss", "/lien-he", "/contact", "/gioi-thieu", "/about",
+        "/tag/",
+        "/tags/",
+        "/tim-kiem",
+        "/search",
+        "/video/",
+        "/author/",
+        "/tac-gia/",
+        "/login",
+        "/dang-nhap",
+        "/rss",
+        "/lien-he",
+        "/contact",
+        "/gioi-thieu",
+        "/about",
     ];
     if NOT_ARTICLES.iter().any(|p| path.contains(p)) {
         return false;
@@ -144,7 +156,9 @@ pub fn looks_like_article(link: &Url, section: &Url) -> bool {
     let has_id = stem
         .split(['-', '_'])
         .any(|w| w.len() >= 5 && w.chars().all(|c| c.is_ascii_digit()));
-    let dated = path.split('/').any(|seg| seg.len() == 4 && seg.starts_with("20") && seg.chars().all(|c| c.is_ascii_digit()));
+    let dated = path.split('/').any(|seg| {
+        seg.len() == 4 && seg.starts_with("20") && seg.chars().all(|c| c.is_ascii_digit())
+    });
     words >= 4 || has_id || (dated && words >= 2)
 }
 
@@ -176,7 +190,8 @@ mod tests {
         let s = sitemap(&base, set).unwrap();
         assert_eq!(s.urls.len(), 2);
         assert!(s.sitemaps.is_empty());
-        let index = br#"<sitemapindex><sitemap><loc>https://ex.vn/s1.xml</loc></sitemap></sitemapindex>"#;
+        let index =
+            br#"<sitemapindex><sitemap><loc>https://ex.vn/s1.xml</loc></sitemap></sitemapindex>"#;
         let s = sitemap(&base, index).unwrap();
         assert_eq!(s.sitemaps[0].as_str(), "https://ex.vn/s1.xml");
         assert!(sitemap(&base, b"<html></html>").is_err());
@@ -186,10 +201,14 @@ mod tests {
     fn article_like_links() {
         let section = Url::parse("https://ex.vn/thoi-su/").unwrap();
         let yes = |s: &str| looks_like_article(&Url::parse(s).unwrap(), &section);
-        assert!(yes("https://ex.vn/thoi-su/doan-kiem-tra-lam-viec-tai-son-la-4412345.html"));
+        assert!(yes(
+            "https://ex.vn/thoi-su/doan-kiem-tra-lam-viec-tai-son-la-4412345.html"
+        ));
         assert!(yes("https://ex.vn/2021/12/01/son-la"));
         assert!(!yes("https://ex.vn/the-gioi/"));
         assert!(!yes("https://ex.vn/tag/son-la-12345"));
-        assert!(!yes("https://other.vn/doan-kiem-tra-lam-viec-tai-son-la-4412345.html"));
+        assert!(!yes(
+            "https://other.vn/doan-kiem-tra-lam-viec-tai-son-la-4412345.html"
+        ));
     }
 }

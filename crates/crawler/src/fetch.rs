@@ -284,7 +284,17 @@ mod tests {
 
     #[test]
     fn private_ranges() {
-        for ip in ["127.0.0.1", "10.1.2.3", "192.168.0.1", "169.254.1.1", "100.64.0.1", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1"] {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.0.1",
+            "169.254.1.1",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+        ] {
             assert!(is_private(ip.parse().unwrap()), "{ip}");
         }
         for ip in ["8.8.8.8", "1.1.1.1", "2606:4700::1111"] {
@@ -303,7 +313,10 @@ mod tests {
 
     #[test]
     fn charset_parameter() {
-        assert_eq!(charset_of("text/html; charset=\"windows-1258\"").as_deref(), Some("windows-1258"));
+        assert_eq!(
+            charset_of("text/html; charset=\"windows-1258\"").as_deref(),
+            Some("windows-1258")
+        );
         assert_eq!(charset_of("text/html"), None);
     }
 }

@@ -78,6 +78,10 @@ mod tests {
         let _b = gate.enter("a.example", Duration::from_secs(2)).await;
         assert_eq!(t0.elapsed(), Duration::from_secs(2));
         let _c = gate.enter("b.example", Duration::from_secs(2)).await;
-        assert_eq!(t0.elapsed(), Duration::from_secs(2), "other hosts are not held up");
+        assert_eq!(
+            t0.elapsed(),
+            Duration::from_secs(2),
+            "other hosts are not held up"
+        );
     }
 }

@@ -8,8 +8,19 @@ fn is_tracking_param(name: &str) -> bool {
     name.starts_with("utm_")
         || matches!(
             name.as_str(),
-            "fbclid" | "gclid" | "dclid" | "msclkid" | "yclid" | "mc_cid" | "mc_eid" | "igshid"
-                | "_ga" | "_gl" | "ref_src" | "zarsrc" | "gidzl"
+            "fbclid"
+                | "gclid"
+                | "dclid"
+                | "msclkid"
+                | "yclid"
+                | "mc_cid"
+                | "mc_eid"
+                | "igshid"
+                | "_ga"
+                | "_gl"
+                | "ref_src"
+                | "zarsrc"
+                | "gidzl"
         )
 }
 
@@ -40,8 +51,12 @@ mod tests {
 
     #[test]
     fn drops_tracking_and_fragments() {
-        let u = Url::parse("HTTPS://VnExpress.net:443/a-1.html?utm_source=fb&id=2&fbclid=x#top").unwrap();
-        assert_eq!(normalize(&u).as_str(), "https://vnexpress.net/a-1.html?id=2");
+        let u = Url::parse("HTTPS://VnExpress.net:443/a-1.html?utm_source=fb&id=2&fbclid=x#top")
+            .unwrap();
+        assert_eq!(
+            normalize(&u).as_str(),
+            "https://vnexpress.net/a-1.html?id=2"
+        );
         let u = Url::parse("http://example.com/a?utm_medium=x").unwrap();
         assert_eq!(normalize(&u).as_str(), "http://example.com/a");
     }

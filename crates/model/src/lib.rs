@@ -26,7 +26,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// All text fields are NFC-normalised with whitespace folded (see [`normalize_text`]); call
 /// [`Article::normalize`] after filling a record by hand.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[schemars(title = "tinstream article record", description = "One news article extracted by tinstream.")]
+#[schemars(
+    title = "tinstream article record",
+    description = "One news article extracted by tinstream."
+)]
 pub struct Article {
     /// Layout version of this record; see [`SCHEMA_VERSION`].
     pub schema_version: u32,
@@ -164,7 +167,10 @@ mod tests {
             content_hash("ab", None, "c"),
             content_hash("a", Some("b"), "c")
         );
-        assert_eq!(content_hash("a", None, "b"), content_hash("a", Some(""), "b"));
+        assert_eq!(
+            content_hash("a", None, "b"),
+            content_hash("a", Some(""), "b")
+        );
         // From `printf 'a\0\0b\0' | sha256sum`.
         assert_eq!(
             content_hash("a", None, "b"),
@@ -184,7 +190,10 @@ mod tests {
         assert_eq!(a.body, "Một hai\n\nba");
         assert_eq!(a.word_count, 3);
         assert_eq!(a.authors, vec!["An".to_string()]);
-        assert_eq!(a.content_hash, content_hash("Việt Nam", None, "Một hai\n\nba"));
+        assert_eq!(
+            a.content_hash,
+            content_hash("Việt Nam", None, "Một hai\n\nba")
+        );
     }
 
     fn sample() -> Article {

@@ -116,7 +116,10 @@ mod tests {
     #[test]
     fn date_only_stays_date_only() {
         let t: ArticleTime = "2021-12-01".parse().unwrap();
-        assert_eq!(t, ArticleTime::Date(NaiveDate::from_ymd_opt(2021, 12, 1).unwrap()));
+        assert_eq!(
+            t,
+            ArticleTime::Date(NaiveDate::from_ymd_opt(2021, 12, 1).unwrap())
+        );
         assert_eq!(t.to_string(), "2021-12-01");
     }
 

@@ -28,8 +28,19 @@ fn schema_requires_every_field_and_documents_dates() {
         .map(|v| v.as_str().unwrap())
         .collect();
     for field in [
-        "id", "url", "canonical_url", "site", "title", "body", "authors", "tags", "images",
-        "word_count", "content_hash", "fetched_at", "schema_version",
+        "id",
+        "url",
+        "canonical_url",
+        "site",
+        "title",
+        "body",
+        "authors",
+        "tags",
+        "images",
+        "word_count",
+        "content_hash",
+        "fetched_at",
+        "schema_version",
     ] {
         assert!(required.contains(&field), "{field} is not required");
     }

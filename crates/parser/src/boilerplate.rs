@@ -164,7 +164,16 @@ const AGENCIES: &[&str] = &[
 ];
 
 /// Credits that name the newsroom's own staff, not an agency nor an author.
-const STAFF: &[&str] = &["pv", "btv", "ctv", "nv", "pv/btv", "nhóm pv", "tổng hợp", "th"];
+const STAFF: &[&str] = &[
+    "pv",
+    "btv",
+    "ctv",
+    "nv",
+    "pv/btv",
+    "nhóm pv",
+    "tổng hợp",
+    "th",
+];
 
 /// What a credit in parentheses names.
 #[derive(Debug, PartialEq, Eq)]
@@ -269,8 +278,10 @@ pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
         Regex::new(r"(?i)\s*\((?:tổng hợp|lược dịch|theo [^)]*|ghi|thực hiện)\)\s*$")
             .expect("static regex is valid")
     });
-    static SPLIT: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+|\s+and\s+|\s*&\s*").expect("static regex is valid"));
+    static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+|\s+and\s+|\s*&\s*")
+            .expect("static regex is valid")
+    });
     let line = line.trim();
     if line.is_empty() || line.chars().count() > 60 || line.ends_with(['.', '?', '!', ':', ';']) {
         return None;
@@ -302,7 +313,10 @@ fn name_case(s: &str) -> String {
         .map(|w| {
             let mut chars = w.chars();
             match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+                Some(first) => first
+                    .to_uppercase()
+                    .chain(chars.flat_map(char::to_lowercase))
+                    .collect(),
                 None => String::new(),
             }
         })
@@ -352,7 +366,10 @@ mod tests {
     fn credits() {
         assert_eq!(
             trailing_credit("Toàn tỉnh còn 2.509 thôn. (TTXVN)"),
-            Some(("Toàn tỉnh còn 2.509 thôn.".into(), Credit::Agency("TTXVN".into())))
+            Some((
+                "Toàn tỉnh còn 2.509 thôn.".into(),
+                Credit::Agency("TTXVN".into())
+            ))
         );
         assert_eq!(
             trailing_credit(" (TTXVN)"),
@@ -362,7 +379,10 @@ mod tests {
             trailing_credit("Theo TTXVN"),
             Some((String::new(), Credit::Agency("TTXVN".into())))
         );
-        assert_eq!(trailing_credit("Hết giờ. (PV)"), Some(("Hết giờ.".into(), Credit::Staff)));
+        assert_eq!(
+            trailing_credit("Hết giờ. (PV)"),
+            Some(("Hết giờ.".into(), Credit::Staff))
+        );
         assert_eq!(trailing_credit("Giá tăng 5% (so với năm ngoái)"), None);
         assert_eq!(
             leading_credit("(ĐCSVN) - Sáng nay, hội nghị khai mạc."),
@@ -389,7 +409,10 @@ mod tests {
             byline_names("Nguyễn Văn An - Minh Hà"),
             Some(vec!["Nguyễn Văn An".into(), "Minh Hà".into()])
         );
-        assert_eq!(byline_names("Bài và ảnh: Thu Hằng"), Some(vec!["Thu Hằng".into()]));
+        assert_eq!(
+            byline_names("Bài và ảnh: Thu Hằng"),
+            Some(vec!["Thu Hằng".into()])
+        );
         assert_eq!(byline_names("PV"), None);
         assert_eq!(byline_names("NGỌC AN"), Some(vec!["Ngọc An".into()]));
         assert_eq!(byline_names("Toàn tỉnh hiện còn 2.509 thôn."), None);

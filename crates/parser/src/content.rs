@@ -75,7 +75,8 @@ pub(crate) fn extract(
     // Images often sit beside the body rather than in it (a photo table between the title and
     // the text), so they are looked for a few levels further up.
     let image_scope = image_scope(html, &roots);
-    let in_image_scope = |node: NodeId| -> bool { within(html, node, &image_scope, MAX_BODY_DEPTH) };
+    let in_image_scope =
+        |node: NodeId| -> bool { within(html, node, &image_scope, MAX_BODY_DEPTH) };
 
     let captions = caption_holders(html, blocks, &in_image_scope);
     let mut caption_text: HashMap<NodeId, Vec<String>> = HashMap::new();
@@ -158,7 +159,14 @@ pub(crate) fn extract(
     }
     split_credits(&mut paragraphs, &mut content);
     content.paragraphs = paragraphs;
-    content.images = images(html, blocks, &in_root, &in_image_scope, &captions, &caption_text);
+    content.images = images(
+        html,
+        blocks,
+        &in_root,
+        &in_image_scope,
+        &captions,
+        &caption_text,
+    );
     content
 }
 
@@ -221,7 +229,9 @@ fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
         .collect();
     let (&best, &best_score) = scored
         .iter()
-        .filter(|(id, _)| !matches!(element_name(html, **id), Some("html" | "body")) || scored.len() == 1)
+        .filter(|(id, _)| {
+            !matches!(element_name(html, **id), Some("html" | "body")) || scored.len() == 1
+        })
         .max_by(|a, b| a.1.total_cmp(b.1).then_with(|| b.0.cmp(a.0)))?;
     let mut roots = HashSet::from([best]);
     let best_node = html.tree.get(best)?;
@@ -265,7 +275,12 @@ fn image_scope(html: &Html, roots: &HashSet<NodeId>) -> HashSet<NodeId> {
         if let Some(up) = node
             .ancestors()
             .take(3)
-            .take_while(|a| !matches!(a.value().as_element().map(|e| e.name()), Some("body" | "html")))
+            .take_while(|a| {
+                !matches!(
+                    a.value().as_element().map(|e| e.name()),
+                    Some("body" | "html")
+                )
+            })
             .last()
         {
             scope.insert(up.id());
@@ -294,7 +309,10 @@ fn caption_holders(
                 continue;
             }
             if chars <= MAX_CAPTION_CHARS
-                && !matches!(element_name(html, ancestor.id()), Some("p" | "body" | "html"))
+                && !matches!(
+                    element_name(html, ancestor.id()),
+                    Some("p" | "body" | "html")
+                )
             {
                 holders.insert(ancestor.id(), image.node);
             }
@@ -357,9 +375,11 @@ fn is_decoration(html: &Html, node: NodeId) -> bool {
         crate::dom::class_and_id(el),
         el.attr("src").unwrap_or("").to_ascii_lowercase()
     );
-    small("width") || small("height") || ["logo", "icon", "avatar", "spacer", "blank.gif", "pixel"]
-        .iter()
-        .any(|w| hints.contains(w))
+    small("width")
+        || small("height")
+        || ["logo", "icon", "avatar", "spacer", "blank.gif", "pixel"]
+            .iter()
+            .any(|w| hints.contains(w))
 }
 
 /// The lead: text in an element whose class names a lead, in the body or just before it.

@@ -94,11 +94,53 @@ pub fn parse_visible(text: &str, zone: LocalZone) -> Option<ArticleTime> {
 /// "Cập nhật", "GMT+7"), not a sentence that mentions a date.
 pub fn is_date_line(line: &str, zone: LocalZone) -> bool {
     const DATE_WORDS: &[&str] = &[
-        "thứ", "hai", "ba", "tư", "năm", "sáu", "bảy", "chủ", "nhật", "ngày", "tháng", "cập",
-        "đăng", "lúc", "gmt", "utc", "sáng", "chiều", "tối", "trưa", "giờ", "am", "pm", "sa",
-        "ch", "published", "updated", "posted", "on", "at", "last", "modified", "monday",
-        "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed",
-        "thu", "fri", "sat", "sun", "h",
+        "thứ",
+        "hai",
+        "ba",
+        "tư",
+        "năm",
+        "sáu",
+        "bảy",
+        "chủ",
+        "nhật",
+        "ngày",
+        "tháng",
+        "cập",
+        "đăng",
+        "lúc",
+        "gmt",
+        "utc",
+        "sáng",
+        "chiều",
+        "tối",
+        "trưa",
+        "giờ",
+        "am",
+        "pm",
+        "sa",
+        "ch",
+        "published",
+        "updated",
+        "posted",
+        "on",
+        "at",
+        "last",
+        "modified",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "h",
     ];
     if line.chars().count() > 80 || parse_visible(line, zone).is_none() {
         return false;
@@ -120,7 +162,8 @@ fn find_date(lower: &str) -> Option<NaiveDate> {
     if let Some(c) = words.captures(lower) {
         return ymd(&c[3], &c[2], &c[1]);
     }
-    let dmy = regex!(r"(?:^|[^\d/.\-])(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?:[^\d]|$)");
+    let dmy =
+        regex!(r"(?:^|[^\d/.\-])(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?:[^\d]|$)");
     if let Some(c) = dmy.captures(lower) {
         return ymd(&c[4], &c[3], &c[1]);
     }
@@ -144,7 +187,9 @@ fn find_date(lower: &str) -> Option<NaiveDate> {
 }
 
 fn find_time(lower: &str) -> Option<NaiveTime> {
-    let re = regex!(r"(?:^|[^\d])(\d{1,2})\s*(?::|h)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(am|pm|sa|ch)\b)?");
+    let re = regex!(
+        r"(?:^|[^\d])(\d{1,2})\s*(?::|h)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(am|pm|sa|ch)\b)?"
+    );
     let c = re.captures(lower)?;
     let mut hour: u32 = c[1].parse().ok()?;
     match c.get(4).map(|m| m.as_str()) {
@@ -211,7 +256,10 @@ mod tests {
     #[test]
     fn vietnamese_date_lines() {
         assert_eq!(vn("Thứ Tư, 1/12/2021").as_deref(), Some("2021-12-01"));
-        assert_eq!(vn("01/12/2021 14:35").as_deref(), Some("2021-12-01T14:35:00+07:00"));
+        assert_eq!(
+            vn("01/12/2021 14:35").as_deref(),
+            Some("2021-12-01T14:35:00+07:00")
+        );
         assert_eq!(
             vn("Thứ Tư, 01/12/2021 - 14:35").as_deref(),
             Some("2021-12-01T14:35:00+07:00")
@@ -220,8 +268,14 @@ mod tests {
             vn("1/12/2021 | 14:35 GMT+7").as_deref(),
             Some("2021-12-01T14:35:00+07:00")
         );
-        assert_eq!(vn("14:35 ngày 01/12/2021").as_deref(), Some("2021-12-01T14:35:00+07:00"));
-        assert_eq!(vn("ngày 1 tháng 12 năm 2021").as_deref(), Some("2021-12-01"));
+        assert_eq!(
+            vn("14:35 ngày 01/12/2021").as_deref(),
+            Some("2021-12-01T14:35:00+07:00")
+        );
+        assert_eq!(
+            vn("ngày 1 tháng 12 năm 2021").as_deref(),
+            Some("2021-12-01")
+        );
         assert_eq!(
             vn("Cập nhật: 08h05 ngày 2/1/2022").as_deref(),
             Some("2022-01-02T08:05:00+07:00")
@@ -257,9 +311,18 @@ mod tests {
 
     #[test]
     fn date_lines_are_not_sentences() {
-        assert!(is_date_line("Thứ Tư, 01/12/2021 - 14:35", LocalZone::Vietnam));
-        assert!(is_date_line("Cập nhật: 14:35 ngày 01/12/2021 GMT+7", LocalZone::Vietnam));
-        assert!(!is_date_line("Hội nghị diễn ra ngày 1/12/2021 tại Hà Nội.", LocalZone::Vietnam));
+        assert!(is_date_line(
+            "Thứ Tư, 01/12/2021 - 14:35",
+            LocalZone::Vietnam
+        ));
+        assert!(is_date_line(
+            "Cập nhật: 14:35 ngày 01/12/2021 GMT+7",
+            LocalZone::Vietnam
+        ));
+        assert!(!is_date_line(
+            "Hội nghị diễn ra ngày 1/12/2021 tại Hà Nội.",
+            LocalZone::Vietnam
+        ));
     }
 
     #[test]

@@ -93,7 +93,10 @@ mod tests {
     #[test]
     fn mislabelled_utf8_is_sniffed() {
         // Latin-1 bytes labelled UTF-8.
-        let d = decode(b"<meta charset=utf-8><p>caf\xe9 cr\xe8me br\xfbl\xe9e</p>", None);
+        let d = decode(
+            b"<meta charset=utf-8><p>caf\xe9 cr\xe8me br\xfbl\xe9e</p>",
+            None,
+        );
         assert_ne!(d.encoding, "UTF-8");
         assert!(d.text.contains("café"), "{}", d.text);
     }

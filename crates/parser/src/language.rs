@@ -11,7 +11,11 @@ pub(crate) fn detect(text: &str, declared: Option<&str>) -> Option<String> {
         .filter(|info| info.is_reliable() || sample.chars().count() > 400)
         .and_then(|info| iso639_1(info.lang()));
     detected.map(str::to_string).or_else(|| {
-        let primary = declared?.split(['-', '_']).next()?.trim().to_ascii_lowercase();
+        let primary = declared?
+            .split(['-', '_'])
+            .next()?
+            .trim()
+            .to_ascii_lowercase();
         (primary.len() == 2 && primary.chars().all(|c| c.is_ascii_lowercase())).then_some(primary)
     })
 }

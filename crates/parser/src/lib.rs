@@ -155,7 +155,9 @@ impl Parser {
         let blocks = dom::blocks(&html, true);
 
         let zone = local_zone(page.url, &meta, &blocks);
-        let site_name = meta.tag(&["og:site_name", "application-name"]).map(str::to_string);
+        let site_name = meta
+            .tag(&["og:site_name", "application-name"])
+            .map(str::to_string);
         let title = title(&meta, site_name.as_deref());
         let title_text = title.as_deref().unwrap_or("");
         let mut content = content::extract(&html, &blocks, &self.phrases, title_text, zone);
@@ -163,8 +165,7 @@ impl Parser {
             // Class hints can be wrong (a main column named "sidebar-1"): try again without
             // them and keep the longer body, as Readability does.
             let relaxed_blocks = dom::blocks(&html, false);
-            let relaxed =
-                content::extract(&html, &relaxed_blocks, &self.phrases, title_text, zone);
+            let relaxed = content::extract(&html, &relaxed_blocks, &self.phrases, title_text, zone);
             if relaxed.body_chars() > content.body_chars() {
                 content = relaxed;
             }
@@ -305,7 +306,9 @@ fn title(meta: &meta::Meta, site_name: Option<&str>) -> Option<String> {
     for h1 in &meta.h1 {
         let h1 = normalize_text(h1);
         let k = key(&h1);
-        if k.chars().count() >= 5 && (declared.is_empty() || declared.iter().any(|d| key(d).contains(&k))) {
+        if k.chars().count() >= 5
+            && (declared.is_empty() || declared.iter().any(|d| key(d).contains(&k)))
+        {
             return Some(h1);
         }
     }
@@ -321,7 +324,8 @@ fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String {
     for sep in SEPARATORS {
         if let Some(pos) = title.rfind(sep) {
             let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
-            let tail_is_site = site_name.is_some_and(|s| tail.trim().eq_ignore_ascii_case(s.trim()))
+            let tail_is_site = site_name
+                .is_some_and(|s| tail.trim().eq_ignore_ascii_case(s.trim()))
                 || tail.chars().count() <= 30 && head.chars().count() > tail.chars().count() * 2;
             if tail_is_site && !head.trim().is_empty() {
                 return head.trim().to_string();
@@ -413,14 +417,12 @@ fn published_at(
         .chain(PUBLISHED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
         .chain(meta.time_datetimes.iter().map(String::as_str))
         .find_map(|v| dates::parse_machine(v, zone));
-    machine
-        .or_else(|| date_elements(html, zone))
-        .or_else(|| {
-            content
-                .date_lines
-                .iter()
-                .find_map(|l| dates::parse_visible(l, zone))
-        })
+    machine.or_else(|| date_elements(html, zone)).or_else(|| {
+        content
+            .date_lines
+            .iter()
+            .find_map(|l| dates::parse_visible(l, zone))
+    })
 }
 
 fn modified_at(meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
@@ -467,9 +469,15 @@ fn authors(
         .iter()
         .cloned()
         .chain(
-            meta.tag(&["author", "article:author", "dc.creator", "parsely-author", "sailthru.author"])
-                .map(|a| a.split([',', ';']).map(str::to_string).collect::<Vec<_>>())
-                .unwrap_or_default(),
+            meta.tag(&[
+                "author",
+                "article:author",
+                "dc.creator",
+                "parsely-author",
+                "sailthru.author",
+            ])
+            .map(|a| a.split([',', ';']).map(str::to_string).collect::<Vec<_>>())
+            .unwrap_or_default(),
         )
         .map(|a| normalize_text(&a))
         .filter(|a| is_person(a, site_name));
@@ -506,7 +514,7 @@ fn is_person(name: &str, site_name: Option<&str>) -> bool {
         && !lower.contains("http")
         && !lower.contains(".vn")
         && !lower.contains(".com")
-        && !site_name.is_some_and(|s| lower == s.to_lowercase())
+        && site_name.is_none_or(|s| lower != s.to_lowercase())
         && boilerplate::classify_credit(name).is_none()
 }
 
@@ -525,13 +533,7 @@ fn section(html: &Html, meta: &meta::Meta) -> Option<String> {
         .section
         .clone()
         .or_else(|| meta.tag(&["article:section"]).map(str::to_string))
-        .or_else(|| {
-            meta.ld
-                .breadcrumb
-                .iter()
-                .find(|b| !is_home(b))
-                .cloned()
-        })
+        .or_else(|| meta.ld.breadcrumb.iter().find(|b| !is_home(b)).cloned())
         .or_else(|| {
             html.select(&BREADCRUMB)
                 .map(meta::text_of)

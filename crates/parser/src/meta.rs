@@ -107,9 +107,10 @@ impl Meta {
         meta.canonical = html
             .select(selector!("link[rel]"))
             .find(|l| {
-                l.value()
-                    .attr("rel")
-                    .is_some_and(|r| r.split_whitespace().any(|r| r.eq_ignore_ascii_case("canonical")))
+                l.value().attr("rel").is_some_and(|r| {
+                    r.split_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("canonical"))
+                })
             })
             .and_then(|l| l.value().attr("href"))
             .map(str::to_string);

@@ -37,13 +37,15 @@ impl JsonlSink {
 
     /// Appends one record; resolves after the line is synced to disk.
     pub async fn deliver(&self, record: &Article) -> Result<(), DeliveryError> {
-        let line = serde_json::to_vec(record).map_err(|e| DeliveryError::Rejected(e.to_string()))?;
+        let line =
+            serde_json::to_vec(record).map_err(|e| DeliveryError::Rejected(e.to_string()))?;
         submit(&self.records, line).await
     }
 
     /// Appends one dead letter; resolves after the line is synced to disk.
     pub async fn dead_letter(&self, letter: &DeadLetter) -> Result<(), DeliveryError> {
-        let line = serde_json::to_vec(letter).map_err(|e| DeliveryError::Rejected(e.to_string()))?;
+        let line =
+            serde_json::to_vec(letter).map_err(|e| DeliveryError::Rejected(e.to_string()))?;
         submit(&self.dead_letters, line).await
     }
 
