@@ -1,9 +1,11 @@
 //! `tinstream`: crawls news sites, extracts clean article records and publishes them.
 //!
-//! Commands: `run` (the long-lived service), `extract` (one-shot extraction of files or URLs)
-//! and `check-config` (validate and print the effective configuration).
+//! Commands: `run` (the long-lived service), `extract` (one-shot extraction of files or URLs),
+//! `eval` (score the parser on a dataset) and `check-config` (validate and print the effective
+//! configuration).
 
 mod config;
+mod eval;
 mod extract;
 mod logging;
 mod pipeline;
@@ -47,6 +49,17 @@ enum Command {
         #[arg(short = 'j', long)]
         jobs: Option<usize>,
     },
+    /// Score the parser on an extraction dataset (truth.jsonl + html/<id>.html.gz).
+    Eval {
+        /// The dataset folder, such as ../shared/datasets/wcxb-articles.
+        dataset: PathBuf,
+        /// Only the pages of this split or subset (such as `test`, `dev`, `bbaw`).
+        #[arg(long)]
+        split: Option<String>,
+        /// Threads used to parse (default: all cores).
+        #[arg(short = 'j', long)]
+        jobs: Option<usize>,
+    },
     /// Validate the configuration and print it as the service would use it.
     CheckConfig {
         /// Configuration file (default: config/default.toml).
@@ -62,6 +75,14 @@ fn main() -> ExitCode {
         Command::Extract { inputs, url, jobs } => {
             logging::init_for_tools();
             extract::main(&inputs, url.as_deref(), jobs)
+        }
+        Command::Eval {
+            dataset,
+            split,
+            jobs,
+        } => {
+            logging::init_for_tools();
+            eval::main(&dataset, split.as_deref(), jobs)
         }
         Command::CheckConfig { config } => check_config(config),
     };

@@ -71,6 +71,17 @@ pub enum Extraction {
     NotArticle(NotArticle),
 }
 
+/// Everything extracted from a page, article or not.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// Whether the page is an article.
+    pub is_article: bool,
+    /// The record the page gives (for a non-article, what it would be).
+    pub record: Article,
+    /// For a non-article, its links; empty for an article.
+    pub links: Vec<String>,
+}
+
 /// A page that is not an article: a home, section, tag, search or listing page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NotArticle {
@@ -135,8 +146,27 @@ impl Parser {
         }
     }
 
-    /// Parses one page.
+    /// Parses one page: an article record, or the links of a page that is not an article.
     pub fn parse(&self, page: Page<'_>) -> Result<Extraction, ParseError> {
+        let analysis = self.analyze(page)?;
+        if !analysis.is_article {
+            return Ok(Extraction::NotArticle(NotArticle {
+                is_article: false,
+                url: page.url.to_string(),
+                title: (!analysis.record.title.is_empty()).then(|| analysis.record.title.clone()),
+                links: analysis.links,
+            }));
+        }
+        if analysis.record.title.is_empty() {
+            return Err(ParseError::NoTitle);
+        }
+        Ok(Extraction::Article(Box::new(analysis.record)))
+    }
+
+    /// Extracts everything from a page whether or not it is an article: the record as it
+    /// would be (its title may be empty), the verdict, and, for non-articles, the links.
+    /// Evaluation uses this to score metadata on pages of every kind.
+    pub fn analyze(&self, page: Page<'_>) -> Result<Analysis, ParseError> {
         if page.bytes.is_empty() {
             return Err(ParseError::Empty);
         }
@@ -185,15 +215,15 @@ impl Parser {
         }
         let body_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
 
-        if !is_article(page.url, &meta, &content, body_chars) {
-            return Ok(Extraction::NotArticle(NotArticle {
-                is_article: false,
-                url: page.url.to_string(),
-                title: title.or_else(|| meta.html_title.clone()),
-                links: links(&html, page.url),
-            }));
-        }
-        let title = title.ok_or(ParseError::NoTitle)?;
+        let is_article = is_article(page.url, &meta, &content, body_chars);
+        let links = if is_article {
+            Vec::new()
+        } else {
+            links(&html, page.url)
+        };
+        let title = title
+            .or_else(|| (!is_article).then(|| meta.html_title.clone()).flatten())
+            .unwrap_or_default();
 
         let canonical = canonical_url(page.url, &meta);
         let site = canonical
@@ -250,7 +280,11 @@ impl Parser {
             fetched_at: page.fetched_at,
         };
         record.normalize();
-        Ok(Extraction::Article(Box::new(record)))
+        Ok(Analysis {
+            is_article,
+            record,
+            links,
+        })
     }
 }
 
