@@ -18,7 +18,8 @@ use anyhow::{bail, Context};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::io::{BufRead, Read};
+use std::fmt::Write as _;
+use std::io::{BufRead, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use tinstream_parser::{Page, Parser};
@@ -28,6 +29,7 @@ use url::Url;
 /// What one page scored.
 #[derive(Default, Clone)]
 struct PageScore {
+    id: String,
     group: String,
     failed: bool,
     not_article: bool,
@@ -46,7 +48,12 @@ struct DateOutcome {
     correct: bool,
 }
 
-pub fn main(dataset: &Path, split: Option<&str>, jobs: Option<usize>) -> anyhow::Result<ExitCode> {
+pub fn main(
+    dataset: &Path,
+    split: Option<&str>,
+    jobs: Option<usize>,
+    worst: usize,
+) -> anyhow::Result<ExitCode> {
     let truth_path = dataset.join("truth.jsonl");
     let file = std::fs::File::open(&truth_path)
         .with_context(|| format!("{}: cannot open", truth_path.display()))?;
@@ -92,24 +99,44 @@ pub fn main(dataset: &Path, split: Option<&str>, jobs: Option<usize>) -> anyhow:
     let mut groups: Vec<String> = scores.iter().map(|s| s.group.clone()).collect();
     groups.sort();
     groups.dedup();
-    println!(
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
         "# {name}: {} pages in {:.1} s",
         scores.len(),
         elapsed.as_secs_f64()
     );
     for group in &groups {
         let of_group: Vec<&PageScore> = scores.iter().filter(|s| &s.group == group).collect();
-        report(&format!("{name} / {group}"), &of_group);
+        report(&mut out, &format!("{name} / {group}"), &of_group);
     }
     if groups.len() > 1 {
         let all: Vec<&PageScore> = scores.iter().collect();
-        report(&format!("{name} / all"), &all);
+        report(&mut out, &format!("{name} / all"), &all);
     }
-    Ok(ExitCode::SUCCESS)
+    if worst > 0 {
+        let mut ranked: Vec<&PageScore> = scores.iter().filter(|s| s.body.is_some()).collect();
+        ranked.sort_by(|a, b| {
+            let f = |s: &PageScore| s.body.map_or(0.0, |b| b.2);
+            f(a).total_cmp(&f(b))
+        });
+        let _ = writeln!(out, "\n## {worst} lowest body F1\n| id | P | R | F1 |\n|---|---|---|---|");
+        for s in ranked.into_iter().take(worst) {
+            if let Some((p, r, f)) = s.body {
+                let _ = writeln!(out, "| {} | {p:.2} | {r:.2} | {f:.2} |", s.id);
+            }
+        }
+    }
+    match std::io::stdout().write_all(out.as_bytes()) {
+        // A reader that stopped early (`| head`) is not an error.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }
 
 fn score_page(parser: &Parser, dataset: &Path, group: &str, truth: &Value) -> PageScore {
     let mut score = PageScore {
+        id: truth["id"].as_str().unwrap_or("").to_string(),
         group: group.to_string(),
         ..PageScore::default()
     };
@@ -306,13 +333,13 @@ fn mean(values: &[f64]) -> f64 {
     }
 }
 
-fn report(label: &str, scores: &[&PageScore]) {
-    println!("\n## {label} ({} pages)", scores.len());
+fn report(out: &mut String, label: &str, scores: &[&PageScore]) {
+    let _ = writeln!(out, "\n## {label} ({} pages)", scores.len());
     let failed = scores.iter().filter(|s| s.failed).count();
     let not_article = scores.iter().filter(|s| s.not_article).count();
-    println!("| metric | value |\n|---|---|");
-    println!("| pages that failed to parse | {failed} |");
-    println!("| pages judged not an article | {not_article} |");
+    let _ = writeln!(out, "| metric | value |\n|---|---|");
+    let _ = writeln!(out, "| pages that failed to parse | {failed} |");
+    let _ = writeln!(out, "| pages judged not an article | {not_article} |");
 
     let bodies: Vec<(f64, f64, f64)> = scores.iter().filter_map(|s| s.body).collect();
     if !bodies.is_empty() {
@@ -323,16 +350,16 @@ fn report(label: &str, scores: &[&PageScore]) {
         let high = f.iter().filter(|v| **v >= 0.9).count();
         f.sort_by(f64::total_cmp);
         let median = f[f.len() / 2];
-        println!("| body pages scored | {} |", bodies.len());
-        println!("| body precision (macro) | {:.3} |", mean(&p));
-        println!("| body recall (macro) | {:.3} |", mean(&r));
-        println!("| body F1 (macro) | {:.3} |", mean(&f));
-        println!("| body F1 median | {median:.3} |");
-        println!(
+        let _ = writeln!(out, "| body pages scored | {} |", bodies.len());
+        let _ = writeln!(out, "| body precision (macro) | {:.3} |", mean(&p));
+        let _ = writeln!(out, "| body recall (macro) | {:.3} |", mean(&r));
+        let _ = writeln!(out, "| body F1 (macro) | {:.3} |", mean(&f));
+        let _ = writeln!(out, "| body F1 median | {median:.3} |");
+        let _ = writeln!(out, 
             "| body F1 ≥ 0.9 | {:.1} % |",
             100.0 * high as f64 / f.len() as f64
         );
-        println!("| body F1 = 0 (nothing right) | {zero} |");
+        let _ = writeln!(out, "| body F1 = 0 (nothing right) | {zero} |");
     }
     let snippet_pages: Vec<[u32; 4]> = scores.iter().filter_map(|s| s.snippets).collect();
     if !snippet_pages.is_empty() {
@@ -350,10 +377,10 @@ fn report(label: &str, scores: &[&PageScore]) {
         } else {
             2.0 * p * r / (p + r)
         };
-        println!("| snippets precision | {p:.3} |");
-        println!("| snippets recall | {r:.3} |");
-        println!("| snippets F1 | {f:.3} |");
-        println!(
+        let _ = writeln!(out, "| snippets precision | {p:.3} |");
+        let _ = writeln!(out, "| snippets recall | {r:.3} |");
+        let _ = writeln!(out, "| snippets F1 | {f:.3} |");
+        let _ = writeln!(out, 
             "| snippets accuracy | {:.3} |",
             (tp + tn) / (tp + tn + fp + fnn).max(1.0)
         );
@@ -363,16 +390,16 @@ fn report(label: &str, scores: &[&PageScore]) {
     if !known.is_empty() {
         let correct = known.iter().filter(|d| d.correct).count();
         let returned = known.iter().filter(|d| d.returned).count();
-        println!(
+        let _ = writeln!(out, 
             "| date accuracy | {:.3} ({correct}/{}) |",
             correct as f64 / known.len() as f64,
             known.len()
         );
-        println!(
+        let _ = writeln!(out, 
             "| date coverage | {:.3} |",
             returned as f64 / known.len() as f64
         );
-        println!(
+        let _ = writeln!(out, 
             "| date precision | {:.3} |",
             correct as f64 / returned.max(1) as f64
         );
@@ -382,13 +409,13 @@ fn report(label: &str, scores: &[&PageScore]) {
             .count();
         let unknown = dates.iter().filter(|d| !d.truth_known).count();
         if unknown > 0 {
-            println!("| dates returned where none is annotated | {unknown_returned}/{unknown} |");
+            let _ = writeln!(out, "| dates returned where none is annotated | {unknown_returned}/{unknown} |");
         }
     }
     let titles: Vec<bool> = scores.iter().filter_map(|s| s.title_exact).collect();
     if !titles.is_empty() {
         let exact = titles.iter().filter(|t| **t).count();
-        println!(
+        let _ = writeln!(out, 
             "| title exact match | {:.3} ({exact}/{}) |",
             exact as f64 / titles.len() as f64,
             titles.len()
@@ -396,7 +423,7 @@ fn report(label: &str, scores: &[&PageScore]) {
     }
     let authors: Vec<f64> = scores.iter().filter_map(|s| s.authors_f1).collect();
     if !authors.is_empty() {
-        println!(
+        let _ = writeln!(out, 
             "| author token F1 | {:.3} ({} pages) |",
             mean(&authors),
             authors.len()
@@ -408,7 +435,7 @@ fn report(label: &str, scores: &[&PageScore]) {
         .collect();
     if !none.is_empty() {
         let fp = none.iter().filter(|v| **v).count();
-        println!(
+        let _ = writeln!(out, 
             "| authors given where none exist | {:.3} ({fp}/{}) |",
             fp as f64 / none.len() as f64,
             none.len()

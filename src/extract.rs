@@ -39,6 +39,7 @@ pub fn main(
     inputs: &[String],
     base_url: Option<&str>,
     jobs: Option<usize>,
+    force: bool,
 ) -> anyhow::Result<ExitCode> {
     let base_url = base_url
         .map(|u| Url::parse(u).with_context(|| format!("--url {u:?} is not a valid URL")))
@@ -75,7 +76,7 @@ pub fn main(
                         .ok_or_else(|| "not fetched".to_string())
                         .and_then(|r| r),
                 }?;
-                parse(&parser, &loaded)
+                parse(&parser, &loaded, force)
             })
             .collect()
     });
@@ -206,13 +207,21 @@ fn fetch_urls(inputs: &[Input]) -> anyhow::Result<Vec<Option<Result<Loaded, Stri
     }))
 }
 
-fn parse(parser: &Parser, loaded: &Loaded) -> Result<Value, String> {
+fn parse(parser: &Parser, loaded: &Loaded, force: bool) -> Result<Value, String> {
     let page = Page {
         bytes: &loaded.bytes,
         url: &loaded.url,
         http_charset: loaded.charset.as_deref(),
         fetched_at: chrono::Utc::now(),
     };
+    if force {
+        let analysis = parser.analyze(page).map_err(|e| e.to_string())?;
+        let mut value = serde_json::to_value(&analysis.record).map_err(|e| e.to_string())?;
+        if let Value::Object(map) = &mut value {
+            map.insert("is_article".into(), Value::Bool(analysis.is_article));
+        }
+        return Ok(value);
+    }
     let extraction = parser.parse(page).map_err(|e| e.to_string())?;
     let value = match extraction {
         Extraction::Article(article) => serde_json::to_value(&*article),

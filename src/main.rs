@@ -48,6 +48,10 @@ enum Command {
         /// Threads used to parse (default: all cores).
         #[arg(short = 'j', long)]
         jobs: Option<usize>,
+        /// Print the record a page gives even when it is not judged an article (with
+        /// `is_article` in it), to see what the extractor found.
+        #[arg(long)]
+        force: bool,
     },
     /// Score the parser on an extraction dataset (truth.jsonl + html/<id>.html.gz).
     Eval {
@@ -59,6 +63,9 @@ enum Command {
         /// Threads used to parse (default: all cores).
         #[arg(short = 'j', long)]
         jobs: Option<usize>,
+        /// Also list the N pages with the lowest body F1.
+        #[arg(long, default_value_t = 0)]
+        worst: usize,
     },
     /// Validate the configuration and print it as the service would use it.
     CheckConfig {
@@ -72,17 +79,23 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run { config, once } => run(config, once),
-        Command::Extract { inputs, url, jobs } => {
+        Command::Extract {
+            inputs,
+            url,
+            jobs,
+            force,
+        } => {
             logging::init_for_tools();
-            extract::main(&inputs, url.as_deref(), jobs)
+            extract::main(&inputs, url.as_deref(), jobs, force)
         }
         Command::Eval {
             dataset,
             split,
             jobs,
+            worst,
         } => {
             logging::init_for_tools();
-            eval::main(&dataset, split.as_deref(), jobs)
+            eval::main(&dataset, split.as_deref(), jobs, worst)
         }
         Command::CheckConfig { config } => check_config(config),
     };

@@ -103,7 +103,7 @@ pub(crate) fn extract(
             content.linked_headings += 1;
             continue;
         }
-        if block.heading == Some(1) || block.in_lead {
+        if block.heading == Some(1) || is_lead(html, blocks, &roots, block) {
             continue;
         }
         // Lists of links (related news, tags) inside the body container.
@@ -142,7 +142,7 @@ pub(crate) fn extract(
         content.date_lines.extend(before);
     }
 
-    content.lead = lead(blocks, first_body_block, &in_root);
+    content.lead = lead(html, blocks, &roots, first_body_block, &in_root);
     if content.lead.is_none() {
         // Vietnamese sites often set the lead apart only by making it bold.
         if let Some((first, true)) = paragraphs.first() {
@@ -382,9 +382,29 @@ fn is_decoration(html: &Html, node: NodeId) -> bool {
             .any(|w| hints.contains(w))
 }
 
+/// A lead is one short passage: an element with a lead class holding at most this much text.
+const MAX_LEAD_CHARS: usize = 600;
+
+/// Whether a block sits in an element that is a lead by class and by size, and that does not
+/// hold the body itself (a short page's whole text in a "text-with-summary" field).
+fn is_lead(html: &Html, blocks: &Blocks, roots: &HashSet<NodeId>, block: &Block) -> bool {
+    block.lead_node.is_some_and(|node| {
+        let small = blocks
+            .totals
+            .get(&node)
+            .is_some_and(|(chars, _)| *chars <= MAX_LEAD_CHARS);
+        let holds_body = roots
+            .iter()
+            .any(|root| within(html, *root, &HashSet::from([node]), MAX_BODY_DEPTH));
+        small && !holds_body
+    })
+}
+
 /// The lead: text in an element whose class names a lead, in the body or just before it.
 fn lead(
+    html: &Html,
     blocks: &Blocks,
+    roots: &HashSet<NodeId>,
     first_body_block: Option<usize>,
     in_root: &dyn Fn(NodeId) -> bool,
 ) -> Option<String> {
@@ -394,7 +414,7 @@ fn lead(
         .iter()
         .enumerate()
         .filter(|(i, b)| {
-            b.in_lead
+            is_lead(html, blocks, roots, b)
                 && b.chars >= 40
                 && b.heading != Some(1)
                 && b.link_density() < 0.3

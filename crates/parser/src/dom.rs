@@ -34,8 +34,9 @@ pub(crate) struct Block {
     pub heading: Option<u8>,
     /// Inside a `<figcaption>` or an element whose class names a caption.
     pub in_caption: bool,
-    /// Inside an element whose class names a lead (sapo).
-    pub in_lead: bool,
+    /// The innermost enclosing element whose class names a lead (sapo), if any. Whether it
+    /// really is one depends on its size (a "summary" class can wrap a whole body).
+    pub lead_node: Option<NodeId>,
     /// Inside a list item.
     pub in_list_item: bool,
 }
@@ -111,10 +112,6 @@ fn is_skipped_tag(name: &str) -> bool {
             | "embed"
             | "svg"
             | "canvas"
-            | "nav"
-            | "aside"
-            | "footer"
-            | "header"
             | "button"
             | "select"
             | "textarea"
@@ -212,6 +209,11 @@ fn skip_element(el: &Element, by_class: bool) -> bool {
     if !by_class {
         return false;
     }
+    // Page furniture by its tag; sites also misuse these for content, hence only in the
+    // strict pass.
+    if matches!(name, "nav" | "aside" | "footer" | "header") {
+        return true;
+    }
     // The outermost containers hold the whole page; their classes say nothing about content.
     if matches!(name, "html" | "body" | "main" | "article") {
         return false;
@@ -241,7 +243,7 @@ struct Context {
     links: u32,
     bold: u32,
     captions: u32,
-    leads: u32,
+    leads: Vec<NodeId>,
     list_items: u32,
 }
 
@@ -256,7 +258,9 @@ impl Context {
         self.links += u32::from(open.link);
         self.bold += u32::from(open.bold);
         self.captions += u32::from(open.caption);
-        self.leads += u32::from(open.lead);
+        if open.lead {
+            self.leads.push(id);
+        }
         self.list_items += u32::from(open.list_item);
         self.stack.push(open);
     }
@@ -274,7 +278,9 @@ impl Context {
         self.links -= u32::from(open.link);
         self.bold -= u32::from(open.bold);
         self.captions -= u32::from(open.caption);
-        self.leads -= u32::from(open.lead);
+        if open.lead {
+            self.leads.pop();
+        }
         self.list_items -= u32::from(open.list_item);
     }
 }
@@ -448,7 +454,7 @@ impl Pending {
             bold_chars: pending.bold_chars,
             heading: ctx.headings.last().copied(),
             in_caption: ctx.captions > 0,
-            in_lead: ctx.leads > 0,
+            lead_node: ctx.leads.last().copied(),
             in_list_item: ctx.list_items > 0,
         });
     }
