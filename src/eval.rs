@@ -120,7 +120,10 @@ pub fn main(
             let f = |s: &PageScore| s.body.map_or(0.0, |b| b.2);
             f(a).total_cmp(&f(b))
         });
-        let _ = writeln!(out, "\n## {worst} lowest body F1\n| id | P | R | F1 |\n|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "\n## {worst} lowest body F1\n| id | P | R | F1 |\n|---|---|---|---|"
+        );
         for s in ranked.into_iter().take(worst) {
             if let Some((p, r, f)) = s.body {
                 let _ = writeln!(out, "| {} | {p:.2} | {r:.2} | {f:.2} |", s.id);
@@ -355,7 +358,8 @@ fn report(out: &mut String, label: &str, scores: &[&PageScore]) {
         let _ = writeln!(out, "| body recall (macro) | {:.3} |", mean(&r));
         let _ = writeln!(out, "| body F1 (macro) | {:.3} |", mean(&f));
         let _ = writeln!(out, "| body F1 median | {median:.3} |");
-        let _ = writeln!(out, 
+        let _ = writeln!(
+            out,
             "| body F1 ≥ 0.9 | {:.1} % |",
             100.0 * high as f64 / f.len() as f64
         );
@@ -380,7 +384,8 @@ fn report(out: &mut String, label: &str, scores: &[&PageScore]) {
         let _ = writeln!(out, "| snippets precision | {p:.3} |");
         let _ = writeln!(out, "| snippets recall | {r:.3} |");
         let _ = writeln!(out, "| snippets F1 | {f:.3} |");
-        let _ = writeln!(out, 
+        let _ = writeln!(
+            out,
             "| snippets accuracy | {:.3} |",
             (tp + tn) / (tp + tn + fp + fnn).max(1.0)
         );
@@ -390,16 +395,19 @@ fn report(out: &mut String, label: &str, scores: &[&PageScore]) {
     if !known.is_empty() {
         let correct = known.iter().filter(|d| d.correct).count();
         let returned = known.iter().filter(|d| d.returned).count();
-        let _ = writeln!(out, 
+        let _ = writeln!(
+            out,
             "| date accuracy | {:.3} ({correct}/{}) |",
             correct as f64 / known.len() as f64,
             known.len()
         );
-        let _ = writeln!(out, 
+        let _ = writeln!(
+            out,
             "| date coverage | {:.3} |",
             returned as f64 / known.len() as f64
         );
-        let _ = writeln!(out, 
+        let _ = writeln!(
+            out,
             "| date precision | {:.3} |",
             correct as f64 / returned.max(1) as f64
         );
@@ -409,13 +417,17 @@ fn report(out: &mut String, label: &str, scores: &[&PageScore]) {
             .count();
         let unknown = dates.iter().filter(|d| !d.truth_known).count();
         if unknown > 0 {
-            let _ = writeln!(out, "| dates returned where none is annotated | {unknown_returned}/{unknown} |");
+            let _ = writeln!(
+                out,
+                "| dates returned where none is annotated | {unknown_returned}/{unknown} |"
+            );
         }
     }
     let titles: Vec<bool> = scores.iter().filter_map(|s| s.title_exact).collect();
     if !titles.is_empty() {
         let exact = titles.iter().filter(|t| **t).count();
-        let _ = writeln!(out, 
+        let _ = writeln!(
+            out,
             "| title exact match | {:.3} ({exact}/{}) |",
             exact as f64 / titles.len() as f64,
             titles.len()
@@ -423,7 +435,8 @@ fn report(out: &mut String, label: &str, scores: &[&PageScore]) {
     }
     let authors: Vec<f64> = scores.iter().filter_map(|s| s.authors_f1).collect();
     if !authors.is_empty() {
-        let _ = writeln!(out, 
+        let _ = writeln!(
+            out,
             "| author token F1 | {:.3} ({} pages) |",
             mean(&authors),
             authors.len()
@@ -435,7 +448,8 @@ fn report(out: &mut String, label: &str, scores: &[&PageScore]) {
         .collect();
     if !none.is_empty() {
         let fp = none.iter().filter(|v| **v).count();
-        let _ = writeln!(out, 
+        let _ = writeln!(
+            out,
             "| authors given where none exist | {:.3} ({fp}/{}) |",
             fp as f64 / none.len() as f64,
             none.len()

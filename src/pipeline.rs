@@ -294,6 +294,31 @@ impl Shared {
         }
     }
 
+    /// Gives a page up for good: counts it, sends a dead letter and marks it failed under
+    /// `urls`. Returns whether the page is settled (false when even the dead letter could not
+    /// be delivered, so that the page is tried again later rather than lost).
+    async fn give_up(
+        &self,
+        urls: &[&Url],
+        stage: Stage,
+        reason: String,
+        record_id: Option<String>,
+    ) -> bool {
+        self.stats.failed.fetch_add(1, Ordering::Relaxed);
+        let Some(url) = urls.first() else {
+            return false;
+        };
+        if !self
+            .dead_letter(url, stage, reason.clone(), record_id)
+            .await
+        {
+            return false;
+        }
+        self.mark(urls, PageStatus::Failed, None, Some(reason))
+            .await;
+        true
+    }
+
     /// Fetches with robots.txt, per-host pacing and retries of transient failures.
     async fn polite_fetch(&self, url: &Url) -> Result<Fetched, PoliteError> {
         let crawl_delay = match self.robots.check(url).await {
@@ -359,19 +384,10 @@ async fn process(shared: &Shared, job: &Job) -> bool {
             return false;
         }
         Err(PoliteError::Fetch(error)) => {
-            shared.stats.failed.fetch_add(1, Ordering::Relaxed);
             warn!(%error, "fetch failed for good");
-            let reason = error.to_string();
-            if !shared
-                .dead_letter(&job.url, Stage::Fetch, reason.clone(), None)
-                .await
-            {
-                return false;
-            }
-            shared
-                .mark(&[&job.url], PageStatus::Failed, None, Some(reason))
+            return shared
+                .give_up(&[&job.url], Stage::Fetch, error.to_string(), None)
                 .await;
-            return true;
         }
     };
 
@@ -389,41 +405,24 @@ async fn process(shared: &Shared, job: &Job) -> bool {
     let extraction = match parsed {
         Ok(Ok(extraction)) => extraction,
         Ok(Err(error)) => {
-            shared.stats.failed.fetch_add(1, Ordering::Relaxed);
             warn!(%error, "page could not be parsed");
-            let reason = error.to_string();
-            if !shared
-                .dead_letter(&job.url, Stage::Parse, reason.clone(), None)
-                .await
-            {
-                return false;
-            }
-            shared
-                .mark(
+            return shared
+                .give_up(
                     &[&job.url, &final_url],
-                    PageStatus::Failed,
+                    Stage::Parse,
+                    error.to_string(),
                     None,
-                    Some(reason),
                 )
                 .await;
-            return true;
         }
         Err(join_error) => {
             // The parser is written not to panic; if it ever does, the page is dead-lettered
             // and the service goes on.
-            shared.stats.failed.fetch_add(1, Ordering::Relaxed);
             let reason = format!("parser panicked: {join_error}");
             warn!(%reason, "page could not be parsed");
-            if !shared
-                .dead_letter(&job.url, Stage::Parse, reason.clone(), None)
-                .await
-            {
-                return false;
-            }
-            shared
-                .mark(&[&job.url], PageStatus::Failed, None, Some(reason))
+            return shared
+                .give_up(&[&job.url], Stage::Parse, reason, None)
                 .await;
-            return true;
         }
     };
 
@@ -471,28 +470,11 @@ async fn process(shared: &Shared, job: &Job) -> bool {
             true
         }
         Err(DeliveryError::Rejected(reason)) => {
-            shared.stats.failed.fetch_add(1, Ordering::Relaxed);
             warn!(%reason, "the sink rejected the record");
-            if !shared
-                .dead_letter(
-                    &job.url,
-                    Stage::Deliver,
-                    reason.clone(),
-                    Some(record.id.clone()),
-                )
-                .await
-            {
-                return false;
-            }
+            let id = Some(record.id.clone());
             shared
-                .mark(
-                    &[&job.url, &final_url],
-                    PageStatus::Failed,
-                    None,
-                    Some(reason),
-                )
-                .await;
-            true
+                .give_up(&[&job.url, &final_url], Stage::Deliver, reason, id)
+                .await
         }
         Err(DeliveryError::Unavailable(reason)) => {
             warn!(%reason, "delivery failed; the page will be done again on a later poll");

@@ -81,6 +81,29 @@ fn check_records(site: &Site, records: &[Value]) {
     );
 }
 
+/// The empty page, and only it, is a dead letter of the parse stage.
+fn check_dead_letters(site: &Site, letters: &[Value]) {
+    assert_eq!(letters.len(), 1, "{letters:#?}");
+    assert_eq!(letters[0]["url"], site.url(site::EMPTY).as_str());
+    assert_eq!(letters[0]["stage"], "parse");
+    assert_eq!(letters[0]["reason"], "the page is empty");
+}
+
+/// `tinstream run --once`, which must exit 0 by itself.
+async fn run_once(config: &Path) {
+    let run = tinstream()
+        .args(["run", "--once", "--config"])
+        .arg(config)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 fn tinstream() -> tokio::process::Command {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tinstream"));
     command.env("RUST_LOG", "info").kill_on_drop(true);
@@ -150,6 +173,11 @@ async fn crawl_into_kafka_then_stop_on_sigterm() {
     }
     let records: Vec<Value> = received.into_iter().map(|m| m.payload).collect();
     check_records(&site, &records);
+    let letters = tokio::task::spawn_blocking(move || support::read_topic(&dlq))
+        .await
+        .unwrap();
+    let letters: Vec<Value> = letters.into_iter().map(|m| m.payload).collect();
+    check_dead_letters(&site, &letters);
     assert!(log_text().contains("tinstream stopped"));
 }
 
@@ -166,17 +194,7 @@ async fn crawl_into_json_lines_and_resume_without_refetching() {
     );
     let config = write_config(dir.path(), &site, &sink);
 
-    let run = tinstream()
-        .args(["run", "--once", "--config"])
-        .arg(&config)
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    run_once(&config).await;
     let read = || -> Vec<Value> {
         std::fs::read_to_string(&out)
             .unwrap()
@@ -185,6 +203,12 @@ async fn crawl_into_json_lines_and_resume_without_refetching() {
             .collect()
     };
     check_records(&site, &read());
+    let letters: Vec<Value> = std::fs::read_to_string(&dead)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    check_dead_letters(&site, &letters);
     let first = site.articles[0].path;
     assert_eq!(
         site.requested(first),
@@ -193,18 +217,13 @@ async fn crawl_into_json_lines_and_resume_without_refetching() {
     );
 
     // A second run resumes from the crawl state: nothing is fetched or delivered again.
-    let run = tinstream()
-        .args(["run", "--once", "--config"])
-        .arg(&config)
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    run_once(&config).await;
     assert_eq!(read().len(), site.articles.len());
+    assert_eq!(
+        site.requested(site::EMPTY),
+        1,
+        "a dead-lettered page is settled"
+    );
     for article in &site.articles {
         assert_eq!(
             site.requested(article.path),

@@ -45,6 +45,8 @@ impl Site {
 
 /// The path of a page the feed links to but robots.txt disallows.
 pub const DISALLOWED: &str = "/private/bai-khong-duoc-thu-thap-4412999.html";
+/// A page that answers 200 with an empty body: it must end up as a dead letter.
+pub const EMPTY: &str = "/thoi-su/bai-rong-4412010.html";
 /// The listing page: a section source and also linked from the feed.
 pub const LISTING: &str = "/thoi-su/";
 
@@ -199,6 +201,8 @@ fn pages() -> (HashMap<String, (String, &'static str)>, Vec<Expected>) {
         paragraphs: p5,
     });
 
+    pages.insert(EMPTY.into(), (String::new(), html));
+
     let mut private = paragraphs("một chủ đề bị chặn");
     private.truncate(3);
     pages.insert(
@@ -228,6 +232,7 @@ fn rss(base: &str) -> String {
         "/thoi-su/bao-ve-moi-truong-song-hong-4412003.html",
         DISALLOWED,
         LISTING,
+        EMPTY,
         "/cu/tin-tuc-35218.aspx",
         // Listed twice, as feeds do; it must still give one record.
         "/thoi-su/hoi-nghi-cai-cach-hanh-chinh-4412001.html?utm_source=rss",

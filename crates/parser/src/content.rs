@@ -12,7 +12,7 @@
 
 use crate::boilerplate::{self, Credit, Phrases};
 use crate::dates::{self, LocalZone};
-use crate::dom::{Block, Blocks};
+use crate::dom::{Block, Blocks, TOTALS_DEPTH};
 use ego_tree::NodeId;
 use regex::Regex;
 use scraper::{Html, Node};
@@ -182,7 +182,11 @@ fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
             continue;
         }
         let commas = block.text.matches([',', '，', '、', ';']).count() as f32;
-        let points = 1.0 + commas + (block.chars as f32 / 100.0).min(3.0);
+        let mut points = 1.0 + commas + (block.chars as f32 / 100.0).min(3.0);
+        // Code listings are full of commas and say little about where the prose is.
+        if matches!(element_name(html, block.node), Some("pre" | "code")) {
+            points *= 0.3;
+        }
         let node = html.tree.get(block.node)?;
         let paragraph_like = matches!(
             element_name(html, block.node),
@@ -233,6 +237,46 @@ fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
             !matches!(element_name(html, **id), Some("html" | "body")) || scored.len() == 1
         })
         .max_by(|a, b| a.1.total_cmp(b.1).then_with(|| b.0.cmp(a.0)))?;
+    // Paragraph text under each element: an article split into several containers (one per
+    // section, one per "page") has its best-scoring container hold only part of it. Move up
+    // while the parent holds markedly more paragraph text and stays free of links.
+    let mut good: HashMap<NodeId, usize> = HashMap::new();
+    for block in blocks.blocks.iter().filter(|b| {
+        b.chars >= MIN_SCORED_CHARS
+            && b.heading.is_none()
+            && !b.in_caption
+            && b.link_density() <= 0.5
+    }) {
+        if let Some(node) = html.tree.get(block.node) {
+            for ancestor in std::iter::once(node)
+                .chain(node.ancestors())
+                .take(TOTALS_DEPTH)
+            {
+                *good.entry(ancestor.id()).or_default() += block.chars;
+            }
+        }
+    }
+    let mut best = best;
+    for _ in 0..3 {
+        let Some(parent) = html.tree.get(best).and_then(|n| n.parent()) else {
+            break;
+        };
+        if matches!(
+            element_name(html, parent.id()),
+            Some("body" | "html") | None
+        ) {
+            break;
+        }
+        let here = good.get(&best).copied().unwrap_or(0);
+        let there = good.get(&parent.id()).copied().unwrap_or(0);
+        let (chars, links) = blocks.totals.get(&parent.id()).copied().unwrap_or((0, 0));
+        let density = links as f32 / chars.max(1) as f32;
+        if there as f32 >= here as f32 * 1.3 && density < 0.25 {
+            best = parent.id();
+        } else {
+            break;
+        }
+    }
     let mut roots = HashSet::from([best]);
     let best_node = html.tree.get(best)?;
     if let Some(parent) = best_node.parent() {
