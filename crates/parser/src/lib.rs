@@ -15,6 +15,7 @@ mod content;
 pub mod dates;
 pub mod decode;
 mod dom;
+mod guard;
 mod language;
 mod meta;
 
@@ -112,6 +113,12 @@ pub enum ParseError {
     /// The bytes are not text (an image, an archive).
     #[error("the page is binary data, not HTML")]
     Binary,
+    /// Elements nested deeper than any real page nests them.
+    #[error("the page nests elements more than {limit} deep")]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
     /// An article page whose title could not be found.
     #[error("the page looks like an article but has no title")]
     NoTitle,
@@ -180,6 +187,11 @@ impl Parser {
             return Err(ParseError::Binary);
         }
         let decoded = decode::decode(page.bytes, page.http_charset);
+        if guard::nesting_within(&decoded.text, guard::MAX_NESTING).is_none() {
+            return Err(ParseError::TooDeep {
+                limit: guard::MAX_NESTING,
+            });
+        }
         let html = Html::parse_document(&decoded.text);
         let meta = meta::Meta::read(&html);
         let blocks = dom::blocks(&html, true);
