@@ -24,6 +24,8 @@ use tinstream_model::normalize_text;
 const MIN_SCORED_CHARS: usize = 25;
 /// How deep below a body container a block may sit and still be read as part of it.
 const MAX_BODY_DEPTH: usize = 64;
+/// How many levels the body container may move up to take in the rest of the article.
+const MAX_PROMOTIONS: usize = 6;
 /// A text holder around an image with at most this many characters is its caption.
 const MAX_CAPTION_CHARS: usize = 400;
 
@@ -257,7 +259,7 @@ fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
         }
     }
     let mut best = best;
-    for _ in 0..3 {
+    for _ in 0..MAX_PROMOTIONS {
         let Some(parent) = html.tree.get(best).and_then(|n| n.parent()) else {
             break;
         };
@@ -271,7 +273,10 @@ fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
         let there = good.get(&parent.id()).copied().unwrap_or(0);
         let (chars, links) = blocks.totals.get(&parent.id()).copied().unwrap_or((0, 0));
         let density = links as f32 / chars.max(1) as f32;
-        if there as f32 >= here as f32 * 1.3 && density < 0.25 {
+        // Mostly paragraph text, few links: the parent is more of the article, not a page
+        // region full of teasers.
+        let prose = there as f32 / chars.max(1) as f32;
+        if there as f32 >= here as f32 * 1.3 && density < 0.35 && prose >= 0.4 {
             best = parent.id();
         } else {
             break;
@@ -471,7 +476,7 @@ fn lead(
 
 /// Moves agency credits and bylines from the ends of the body to their fields.
 fn split_credits(paragraphs: &mut Vec<String>, content: &mut Content) {
-    for _ in 0..3 {
+    for _ in 0..MAX_PROMOTIONS {
         let Some(last) = paragraphs.last().cloned() else {
             break;
         };

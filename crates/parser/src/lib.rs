@@ -141,6 +141,8 @@ impl Default for Parser {
 const MIN_ARTICLE_CHARS: usize = 250;
 /// ... or this many when its metadata says it is an article.
 const MIN_DECLARED_ARTICLE_CHARS: usize = 120;
+/// A body shorter than this after the strict pass gets a second, relaxed pass.
+const RELAXED_PASS_BELOW_CHARS: usize = 2000;
 /// Links kept from one page.
 const MAX_LINKS: usize = 5000;
 
@@ -203,12 +205,14 @@ impl Parser {
         let title = title(&meta, site_name.as_deref());
         let title_text = title.as_deref().unwrap_or("");
         let mut content = content::extract(&html, &blocks, &self.phrases, title_text, zone);
-        if content.body_chars() < MIN_ARTICLE_CHARS {
-            // Class hints can be wrong (a main column named "sidebar-1"): try again without
-            // them and keep the longer body, as Readability does.
+        if content.body_chars() < RELAXED_PASS_BELOW_CHARS {
+            // Class hints can be wrong (a main column named "sidebar-1", article cards in a
+            // "page-footer"): try again without them, and keep that body if it is more than
+            // twice as long (on wcxb dev this beat Readability's rule of retrying only when
+            // nearly nothing was found).
             let relaxed_blocks = dom::blocks(&html, false);
             let relaxed = content::extract(&html, &relaxed_blocks, &self.phrases, title_text, zone);
-            if relaxed.body_chars() > content.body_chars() {
+            if relaxed.body_chars() > content.body_chars() * 2 {
                 content = relaxed;
             }
         }
