@@ -41,11 +41,14 @@ struct PageScore {
     authors_false_positive: Option<bool>,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct DateOutcome {
     truth_known: bool,
     returned: bool,
     correct: bool,
+    /// The predicted and true days, for the list of misses.
+    predicted: Option<String>,
+    truth: Option<String>,
 }
 
 pub fn main(
@@ -130,6 +133,25 @@ pub fn main(
             }
         }
     }
+    if worst > 0 {
+        let _ = writeln!(
+            out,
+            "\n## wrong or missing dates (first {worst})\n| id | truth | got |\n|---|---|---|"
+        );
+        let misses = scores.iter().filter_map(|s| {
+            let d = s.date.as_ref()?;
+            (d.truth_known && !d.correct).then_some((s, d))
+        });
+        for (s, d) in misses.take(worst) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                s.id,
+                d.truth.as_deref().unwrap_or("-"),
+                d.predicted.as_deref().unwrap_or("-")
+            );
+        }
+    }
     match std::io::stdout().write_all(out.as_bytes()) {
         // A reader that stopped early (`| head`) is not an error.
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
@@ -202,6 +224,8 @@ fn score_page(parser: &Parser, dataset: &Path, group: &str, truth: &Value) -> Pa
         truth_known: truth_day.is_some(),
         returned: predicted_day.is_some(),
         correct: truth_day.is_some() && predicted_day.as_deref() == truth_day,
+        predicted: predicted_day,
+        truth: truth_day.map(str::to_string),
     });
     if let Some(title) = truth["title"].as_str() {
         let got = record.as_ref().map(|r| r.title.as_str()).unwrap_or("");
@@ -390,7 +414,7 @@ fn report(out: &mut String, label: &str, scores: &[&PageScore]) {
             (tp + tn) / (tp + tn + fp + fnn).max(1.0)
         );
     }
-    let dates: Vec<DateOutcome> = scores.iter().filter_map(|s| s.date).collect();
+    let dates: Vec<DateOutcome> = scores.iter().filter_map(|s| s.date.clone()).collect();
     let known: Vec<&DateOutcome> = dates.iter().filter(|d| d.truth_known).collect();
     if !known.is_empty() {
         let correct = known.iter().filter(|d| d.correct).count();

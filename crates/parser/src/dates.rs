@@ -149,10 +149,7 @@ pub fn is_date_line(line: &str, zone: LocalZone) -> bool {
     let other_words = lower
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
-        .filter(|w| {
-            let prefix: String = w.chars().take(3).collect();
-            !DATE_WORDS.contains(w) && month(&prefix).is_none()
-        })
+        .filter(|w| !DATE_WORDS.contains(w) && month(w).is_none())
         .count();
     other_words <= 2
 }
@@ -171,16 +168,24 @@ fn find_date(lower: &str) -> Option<NaiveDate> {
     if let Some(c) = ymd_re.captures(lower) {
         return ymd(&c[1], &c[2], &c[3]);
     }
-    let month_day_year = regex!(
-        r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"
-    );
-    if let Some(c) = month_day_year.captures(lower) {
+    static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"(?:^|[^\p{{L}}])({})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?:[^\d]|$)",
+            month_alternation()
+        ))
+        .expect("month regex is valid")
+    });
+    if let Some(c) = MONTH_DAY_YEAR.captures(lower) {
         return NaiveDate::from_ymd_opt(c[3].parse().ok()?, month(&c[1])?, c[2].parse().ok()?);
     }
-    let day_month_year = regex!(
-        r"\b(\d{1,2})(?:st|nd|rd|th)?\.?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b"
-    );
-    if let Some(c) = day_month_year.captures(lower) {
+    static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"(?:^|[^\d])(\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?({})\.?,?\s+(?:de\s+)?(\d{{4}})(?:[^\d]|$)",
+            month_alternation()
+        ))
+        .expect("month regex is valid")
+    });
+    if let Some(c) = DAY_MONTH_YEAR.captures(lower) {
         return NaiveDate::from_ymd_opt(c[3].parse().ok()?, month(&c[2])?, c[1].parse().ok()?);
     }
     None
@@ -200,11 +205,117 @@ fn find_time(lower: &str) -> Option<NaiveTime> {
     hms(&hour.to_string(), &c[2], c.get(3).map(|m| m.as_str()))
 }
 
+/// Month names and abbreviations in the languages of the news the parser meets most
+/// (English, German, French, Spanish, Italian, Portuguese, Dutch), lower case.
+const MONTH_NAMES: &[(&str, u32)] = &[
+    ("january", 1),
+    ("jan", 1),
+    ("januar", 1),
+    ("jänner", 1),
+    ("janvier", 1),
+    ("enero", 1),
+    ("gennaio", 1),
+    ("janeiro", 1),
+    ("januari", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("februar", 2),
+    ("février", 2),
+    ("fevrier", 2),
+    ("febrero", 2),
+    ("febbraio", 2),
+    ("fevereiro", 2),
+    ("februari", 2),
+    ("févr", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("märz", 3),
+    ("maerz", 3),
+    ("mars", 3),
+    ("marzo", 3),
+    ("março", 3),
+    ("maart", 3),
+    ("mär", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("avril", 4),
+    ("abril", 4),
+    ("aprile", 4),
+    ("avr", 4),
+    ("may", 5),
+    ("mai", 5),
+    ("mayo", 5),
+    ("maggio", 5),
+    ("maio", 5),
+    ("mei", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("juni", 6),
+    ("juin", 6),
+    ("junio", 6),
+    ("giugno", 6),
+    ("junho", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("juli", 7),
+    ("juillet", 7),
+    ("julio", 7),
+    ("luglio", 7),
+    ("julho", 7),
+    ("juil", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("août", 8),
+    ("aout", 8),
+    ("agosto", 8),
+    ("augustus", 8),
+    ("september", 9),
+    ("sep", 9),
+    ("sept", 9),
+    ("septembre", 9),
+    ("septiembre", 9),
+    ("settembre", 9),
+    ("setembro", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("oktober", 10),
+    ("okt", 10),
+    ("octobre", 10),
+    ("octubre", 10),
+    ("ottobre", 10),
+    ("outubro", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("novembre", 11),
+    ("noviembre", 11),
+    ("novembro", 11),
+    ("december", 12),
+    ("dec", 12),
+    ("dezember", 12),
+    ("dez", 12),
+    ("décembre", 12),
+    ("decembre", 12),
+    ("diciembre", 12),
+    ("dicembre", 12),
+    ("dezembro", 12),
+];
+
+/// The month names as a regex alternation, longest first so that "juni" wins over "jun".
+fn month_alternation() -> String {
+    let mut names: Vec<&str> = MONTH_NAMES.iter().map(|(n, _)| *n).collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    names
+        .iter()
+        .map(|n| regex::escape(n))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
 fn month(name: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    MONTHS.iter().position(|m| *m == name).map(|i| i as u32 + 1)
+    MONTH_NAMES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, m)| *m)
 }
 
 fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
@@ -323,6 +434,19 @@ mod tests {
             "Hội nghị diễn ra ngày 1/12/2021 tại Hà Nội.",
             LocalZone::Vietnam
         ));
+    }
+
+    #[test]
+    fn european_month_names() {
+        let day = |s: &str| parse_visible(s, LocalZone::Unknown).map(|t| t.to_string());
+        assert_eq!(day("12. Juli 2017").as_deref(), Some("2017-07-12"));
+        assert_eq!(
+            day("Veröffentlicht am 3. März 2020").as_deref(),
+            Some("2020-03-03")
+        );
+        assert_eq!(day("le 1er décembre 2021").as_deref(), Some("2021-12-01"));
+        assert_eq!(day("27 de junio de 2019").as_deref(), Some("2019-06-27"));
+        assert_eq!(day("September 5, 2019").as_deref(), Some("2019-09-05"));
     }
 
     #[test]

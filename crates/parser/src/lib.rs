@@ -247,7 +247,7 @@ impl Parser {
             .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
             .unwrap_or_default();
         let body = paragraphs.join("\n\n");
-        let published_at = published_at(&html, &meta, &content, zone);
+        let published_at = published_at(page.url, &html, &meta, &content, zone);
         let modified_at = modified_at(&meta, zone);
         let language = language::detect(&body, meta.html_lang.as_deref());
 
@@ -454,6 +454,7 @@ const MODIFIED_TAGS: &[&str] = &[
 ];
 
 fn published_at(
+    url: &Url,
     html: &Html,
     meta: &meta::Meta,
     content: &content::Content,
@@ -473,6 +474,21 @@ fn published_at(
             .iter()
             .find_map(|l| dates::parse_visible(l, zone))
     })
+}
+
+/// A day written in the URL's path: `/2021/12/01/`, `/2021-12-01-` and the like.
+fn date_in_url(url: &Url) -> Option<ArticleTime> {
+    static IN_PATH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[/_-]((?:19|20)\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?:[/_.-]|$)")
+            .expect("static regex is valid")
+    });
+    let c = IN_PATH.captures(url.path())?;
+    let day = chrono::NaiveDate::from_ymd_opt(
+        c[1].parse().ok()?,
+        c[2].parse().ok()?,
+        c[3].parse().ok()?,
+    )?;
+    dates::parse_machine(&day.format("%Y-%m-%d").to_string(), LocalZone::Unknown)
 }
 
 fn modified_at(meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
