@@ -468,12 +468,17 @@ fn published_at(
         .chain(PUBLISHED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
         .chain(meta.time_datetimes.iter().map(String::as_str))
         .find_map(|v| dates::parse_machine(v, zone));
-    machine.or_else(|| date_elements(html, zone)).or_else(|| {
-        content
-            .date_lines
-            .iter()
-            .find_map(|l| dates::parse_visible(l, zone))
-    })
+    // Metadata first, then the day in the URL, then elements named as dates, then the date
+    // lines around the title.
+    machine
+        .or_else(|| date_in_url(url))
+        .or_else(|| date_elements(html, zone))
+        .or_else(|| {
+            content
+                .date_lines
+                .iter()
+                .find_map(|l| dates::parse_visible(l, zone))
+        })
 }
 
 /// A day written in the URL's path: `/2021/12/01/`, `/2021-12-01-` and the like.
