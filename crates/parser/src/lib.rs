@@ -662,3 +662,42 @@ fn links(html: &Html, base: &Url) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_in_the_url_path() {
+        let day = |u: &str| date_in_url(&Url::parse(u).unwrap()).map(|t| t.to_string());
+        assert_eq!(
+            day("https://ex.com/2019/06/29/story/").as_deref(),
+            Some("2019-06-29")
+        );
+        assert_eq!(
+            day("https://ex.com/news/2020-1-5-title.html").as_deref(),
+            Some("2020-01-05")
+        );
+        assert_eq!(day("https://ex.com/2019/13/40/x").as_deref(), None);
+        assert_eq!(
+            day("https://ex.vn/bai-viet-20211201103512345.htm").as_deref(),
+            None
+        );
+    }
+
+    #[test]
+    fn site_suffixes_are_cut_from_titles() {
+        assert_eq!(
+            strip_site_suffix("Giá xăng giảm mạnh - VnExpress", Some("VnExpress")),
+            "Giá xăng giảm mạnh"
+        );
+        assert_eq!(
+            strip_site_suffix("Hà Nội khởi công cầu mới | Báo Tin tức", None),
+            "Hà Nội khởi công cầu mới"
+        );
+        assert_eq!(
+            strip_site_suffix("Covid-19 - một năm nhìn lại", None),
+            "Covid-19 - một năm nhìn lại"
+        );
+    }
+}
