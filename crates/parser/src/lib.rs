@@ -353,19 +353,43 @@ fn title(meta: &meta::Meta, site_name: Option<&str>) -> Option<String> {
     .filter(|t| !t.is_empty())
     .collect();
     let key = |s: &str| normalize_text(s).to_lowercase();
+    let site_key = site_name.map(key);
+    // An <h1> the declared titles contain is the headline without the site's name.
     for h1 in &meta.h1 {
         let h1 = normalize_text(h1);
         let k = key(&h1);
-        if k.chars().count() >= 5
-            && (declared.is_empty() || declared.iter().any(|d| key(d).contains(&k)))
-        {
+        if k.chars().count() >= 5 && declared.iter().any(|d| key(d).contains(&k)) {
             return Some(h1);
         }
     }
-    declared
-        .first()
-        .map(|t| strip_site_suffix(t, site_name))
+    // Otherwise the visible headline wins over what the page declares for sharing (often a
+    // reworded teaser): the first <h1> that reads like a headline, not a logo or site name.
+    let headline = meta.h1.iter().map(|h| normalize_text(h)).find(|h| {
+        let k = key(h);
+        h.split_whitespace().count() >= 3
+            && h.chars().count() <= 300
+            && site_key.as_deref() != Some(k.as_str())
+    });
+    headline
+        .or_else(|| {
+            declared
+                .first()
+                .map(|t| strip_site_suffix(&unescape_entities(t), site_name))
+        })
         .or_else(|| meta.h1.first().map(|h| normalize_text(h)))
+}
+
+/// Entities left in metadata by sites that escape twice (`&#39;` in an `og:title`).
+fn unescape_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&#39;", "'")
+        .replace("&#039;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// Cuts " - VnExpress", " | Báo Tin tức" and similar from a title.
