@@ -324,8 +324,69 @@ fn name_case(s: &str) -> String {
         .join(" ")
 }
 
+/// Words that never belong to a person's name but do turn up in author slots: interface
+/// labels ("Sign In", "You Might Also Like") and collective credits ("Our Editors").
+const NOT_NAME_WORDS: &[&str] = &[
+    "sign",
+    "in",
+    "also",
+    "like",
+    "might",
+    "you",
+    "related",
+    "resources",
+    "editor",
+    "editors",
+    "editorial",
+    "team",
+    "staff",
+    "contributor",
+    "contributors",
+    "admin",
+    "our",
+    "more",
+    "read",
+    "share",
+    "follow",
+    "subscribe",
+    "login",
+    "log",
+    "posts",
+    "view",
+    "profile",
+    "guest",
+    "community",
+    "newsroom",
+    "desk",
+    "author",
+    "authors",
+    "comments",
+    "reply",
+    "menu",
+    "bio",
+    "full",
+    "ban",
+    "biên",
+    "tập",
+    "tòa",
+    "soạn",
+    "phóng",
+    "viên",
+    "nhóm",
+];
+
+/// Whether a credit names people rather than an interface label or a collective.
+pub(crate) fn is_not_a_name(s: &str) -> bool {
+    s.split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .any(|w| NOT_NAME_WORDS.contains(&w.to_lowercase().as_str()))
+}
+
 /// Two to five words, each starting with a capital letter, no digits: a personal name.
 pub(crate) fn looks_like_name(s: &str) -> bool {
+    if is_not_a_name(s) {
+        return false;
+    }
     let words: Vec<&str> = s.split_whitespace().collect();
     if !(2..=5).contains(&words.len()) {
         return false;
@@ -417,5 +478,7 @@ mod tests {
         assert_eq!(byline_names("NGỌC AN"), Some(vec!["Ngọc An".into()]));
         assert_eq!(byline_names("Toàn tỉnh hiện còn 2.509 thôn."), None);
         assert_eq!(byline_names("Bộ Ngoại giao"), None);
+        assert_eq!(byline_names("You Might Also Like"), None);
+        assert_eq!(byline_names("Sign In"), None);
     }
 }

@@ -611,6 +611,7 @@ fn is_person(name: &str, site_name: Option<&str>) -> bool {
         && !lower.contains(".com")
         && site_name.is_none_or(|s| lower != s.to_lowercase())
         && boilerplate::classify_credit(name).is_none()
+        && !boilerplate::is_not_a_name(name)
 }
 
 fn section(html: &Html, meta: &meta::Meta) -> Option<String> {
