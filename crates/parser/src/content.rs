@@ -25,7 +25,7 @@ const MIN_SCORED_CHARS: usize = 25;
 /// How deep below a body container a block may sit and still be read as part of it.
 const MAX_BODY_DEPTH: usize = 64;
 /// How many levels the body container may move up to take in the rest of the article.
-const MAX_PROMOTIONS: usize = 6;
+const MAX_PROMOTIONS: usize = 10;
 /// A text holder around an image with at most this many characters is its caption.
 const MAX_CAPTION_CHARS: usize = 400;
 
@@ -258,9 +258,12 @@ fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
             }
         }
     }
+    // Wrappers with a single child hold the same text as it, so equal levels are passed
+    // through; a level is taken when it holds markedly more paragraph text.
     let mut best = best;
+    let mut climbing = best;
     for _ in 0..MAX_PROMOTIONS {
-        let Some(parent) = html.tree.get(best).and_then(|n| n.parent()) else {
+        let Some(parent) = html.tree.get(climbing).and_then(|n| n.parent()) else {
             break;
         };
         if matches!(
@@ -276,11 +279,13 @@ fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
         // Mostly paragraph text, few links: the parent is more of the article, not a page
         // region full of teasers.
         let prose = there as f32 / chars.max(1) as f32;
-        if there as f32 >= here as f32 * 1.3 && density < 0.35 && prose >= 0.4 {
-            best = parent.id();
-        } else {
+        if density >= 0.45 || prose < 0.3 {
             break;
         }
+        if there as f32 >= here as f32 * 1.2 {
+            best = parent.id();
+        }
+        climbing = parent.id();
     }
     let mut roots = HashSet::from([best]);
     let best_node = html.tree.get(best)?;
@@ -476,7 +481,8 @@ fn lead(
 
 /// Moves agency credits and bylines from the ends of the body to their fields.
 fn split_credits(paragraphs: &mut Vec<String>, content: &mut Content) {
-    for _ in 0..MAX_PROMOTIONS {
+    // A byline, a credit, and a byline again at most ("Minh Anh" / "(TTXVN)").
+    for _ in 0..3 {
         let Some(last) = paragraphs.last().cloned() else {
             break;
         };
