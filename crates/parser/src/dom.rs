@@ -71,7 +71,7 @@ pub(crate) struct Blocks {
 
 /// How many ancestors of a block get its characters added to their totals. Deeper containers
 /// are never candidates for the article body, and the bound keeps the cost linear.
-pub(crate) const TOTALS_DEPTH: usize = 8;
+pub(crate) const TOTALS_DEPTH: usize = 12;
 
 /// Classes and ids of elements that never hold article text.
 static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
