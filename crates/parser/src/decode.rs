@@ -36,6 +36,14 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
         .and_then(|label| Encoding::for_label(label.trim().as_bytes()))
         .or_else(|| meta_charset(bytes));
     match declared {
+        // A page declared in a legacy encoding whose bytes are valid UTF-8 with non-ASCII text
+        // is UTF-8 mislabelled: natural text in a single-byte encoding is practically never
+        // valid UTF-8.
+        Some(enc)
+            if enc.is_single_byte() && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() =>
+        {
+            finish(UTF_8, bytes)
+        }
         // A page declared UTF-8 that is not valid UTF-8 is mislabelled: sniff instead.
         Some(enc) if enc == UTF_8 && std::str::from_utf8(bytes).is_err() => sniff(bytes),
         // UTF-16 declared in a <meta> is impossible (the meta itself was read as ASCII).
@@ -99,6 +107,16 @@ mod tests {
         );
         assert_ne!(d.encoding, "UTF-8");
         assert!(d.text.contains("café"), "{}", d.text);
+    }
+
+    #[test]
+    fn valid_utf8_labelled_latin1_is_utf8() {
+        let d = decode(
+            "<meta charset=iso-8859-1><p>let’s café</p>".as_bytes(),
+            None,
+        );
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(d.text.contains("let’s café"));
     }
 
     #[test]

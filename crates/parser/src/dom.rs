@@ -225,6 +225,7 @@ fn skip_element(el: &Element, by_class: bool) -> bool {
 /// Per-element state kept on the walk's stack.
 struct Open {
     block: bool,
+    pre: bool,
     link: bool,
     bold: bool,
     heading: Option<u8>,
@@ -245,6 +246,7 @@ struct Context {
     captions: u32,
     leads: Vec<NodeId>,
     list_items: u32,
+    preformatted: u32,
 }
 
 impl Context {
@@ -262,6 +264,7 @@ impl Context {
             self.leads.push(id);
         }
         self.list_items += u32::from(open.list_item);
+        self.preformatted += u32::from(open.pre);
         self.stack.push(open);
     }
 
@@ -282,6 +285,7 @@ impl Context {
             self.leads.pop();
         }
         self.list_items -= u32::from(open.list_item);
+        self.preformatted -= u32::from(open.pre);
     }
 }
 
@@ -331,6 +335,7 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                             node.id(),
                             Open {
                                 block,
+                                pre: matches!(name, "pre" | "textarea" | "listing"),
                                 link: name == "a",
                                 bold: matches!(name, "b" | "strong"),
                                 heading: heading_level(name),
@@ -423,7 +428,16 @@ impl Pending {
             }
             return;
         }
-        self.text.push_str(text);
+        if ctx.preformatted > 0 {
+            self.text.push_str(text);
+        } else {
+            // Outside <pre>, line breaks in the source are only white space; a paragraph
+            // break comes from <br> or a block element.
+            self.text.extend(
+                text.chars()
+                    .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+            );
+        }
         self.chars += chars;
         if ctx.links > 0 {
             self.link_chars += chars;

@@ -711,6 +711,27 @@ mod tests {
     }
 
     #[test]
+    fn source_line_breaks_are_spaces_but_br_and_pre_break_lines() {
+        let page = "<html><head><title>Một bài viết thử nghiệm</title></head><body><article><h1>Một bài viết thử nghiệm</h1>\
+            <p>Đoạn thứ nhất được viết\ntrên hai dòng trong mã nguồn, nhưng vẫn là một đoạn văn duy nhất của bài.</p>\
+            <p>Đoạn thứ hai có dấu ngắt<br>ngay giữa câu, nên phải tách thành hai dòng riêng biệt trong nội dung.</p>\
+            <pre>dòng một\ndòng hai</pre></article></body></html>";
+        let url = Url::parse("https://bao.example.vn/bai-viet-4412345.html").unwrap();
+        let analysis = Parser::default()
+            .analyze(Page {
+                bytes: page.as_bytes(),
+                url: &url,
+                http_charset: None,
+                fetched_at: chrono::Utc::now(),
+            })
+            .unwrap();
+        let body = analysis.record.body;
+        assert!(body.contains("được viết trên hai dòng"), "{body}");
+        assert!(body.contains("dấu ngắt\n\nngay giữa câu"), "{body}");
+        assert!(body.contains("dòng một\n\ndòng hai"), "{body}");
+    }
+
+    #[test]
     fn site_suffixes_are_cut_from_titles() {
         assert_eq!(
             strip_site_suffix("Giá xăng giảm mạnh - VnExpress", Some("VnExpress")),
