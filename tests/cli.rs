@@ -9,6 +9,17 @@ fn tinstream() -> Command {
     c
 }
 
+/// Runs the command, checks that it succeeded, and returns what it printed.
+fn succeeds(command: &mut Command) -> String {
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 fn fixture(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/sites")
@@ -19,31 +30,19 @@ fn fixture(name: &str) -> String {
 
 #[test]
 fn check_config_prints_the_default_configuration() {
-    let out = tinstream().arg("check-config").output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = succeeds(tinstream().arg("check-config"));
     assert!(text.contains("kind = \"jsonl\""));
     assert!(text.contains("https://vnexpress.net/rss/tin-moi-nhat.rss"));
 }
 
 #[test]
 fn environment_overrides_keys() {
-    let out = tinstream()
-        .arg("check-config")
-        .env("TINSTREAM__SINK__KIND", "kafka")
-        .env("TINSTREAM__SINK__KAFKA__BROKERS", "127.0.0.1:29092")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let text = succeeds(
+        tinstream()
+            .arg("check-config")
+            .env("TINSTREAM__SINK__KIND", "kafka")
+            .env("TINSTREAM__SINK__KAFKA__BROKERS", "127.0.0.1:29092"),
     );
-    let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("kind = \"kafka\""), "{text}");
     assert!(text.contains("brokers = \"127.0.0.1:29092\""), "{text}");
 }
@@ -79,21 +78,12 @@ fn config_errors_name_the_file_and_the_key() {
 
 #[test]
 fn extract_one_file_prints_one_pretty_record() {
-    let out = tinstream()
-        .args([
-            "extract",
-            &fixture("old-portal-article.html"),
-            "--url",
-            "http://portal.example.gov.vn/tin-tuc.aspx?id=35218",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = succeeds(tinstream().args([
+        "extract",
+        &fixture("old-portal-article.html"),
+        "--url",
+        "http://portal.example.gov.vn/tin-tuc.aspx?id=35218",
+    ]));
     assert!(text.starts_with("{\n"), "pretty JSON");
     let record: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(
@@ -121,21 +111,11 @@ fn extract_a_directory_prints_a_line_per_page_with_its_source() {
     encoder.finish().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not a page").unwrap();
 
-    let out = tinstream()
-        .args(["extract", "-j", "2"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<serde_json::Value> =
+        succeeds(tinstream().args(["extract", "-j", "2"]).arg(dir.path()))
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
     assert_eq!(lines.len(), 3, "one line per .html and .html.gz file");
     let by_name = |n: &str| {
         lines
