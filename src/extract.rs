@@ -27,8 +27,10 @@ impl Input {
     }
 }
 
+/// Inputs parsed together before their results are printed.
+const CHUNK: usize = 256;
+
 /// Loaded bytes with what the parser needs to know about them.
-#[derive(Clone)]
 struct Loaded {
     bytes: Vec<u8>,
     url: Url,
@@ -64,43 +66,49 @@ pub fn main(
         .num_threads(jobs.unwrap_or(0))
         .build()
         .context("cannot start the parsing threads")?;
-    let results: Vec<Result<Value, String>> = pool.install(|| {
-        expanded
-            .par_iter()
-            .enumerate()
-            .map(|(i, input)| {
-                let loaded = match input {
-                    Input::File(path) => load_file(path, base_url.as_ref(), options.max_page_bytes),
-                    Input::Url(_) => fetched[i]
-                        .clone()
-                        .ok_or_else(|| "not fetched".to_string())
-                        .and_then(|r| r),
-                }?;
-                parse(&parser, &loaded, force)
-            })
-            .collect()
-    });
-
+    // Pages are parsed a chunk at a time and printed in input order, so memory stays bounded
+    // however many inputs a directory holds.
+    let mut fetched = fetched;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failures = 0;
-    for (input, result) in expanded.iter().zip(results) {
-        let source = input.source();
-        match result {
-            Ok(value) if single => writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?,
-            Ok(mut value) => {
-                if let Value::Object(map) = &mut value {
-                    map.insert("source".into(), Value::String(source));
+    for (chunk_index, chunk) in expanded.chunks(CHUNK).enumerate() {
+        let work: Vec<(&Input, Option<Result<Loaded, String>>)> = chunk
+            .iter()
+            .enumerate()
+            .map(|(j, input)| (input, fetched[chunk_index * CHUNK + j].take()))
+            .collect();
+        let results: Vec<Result<Value, String>> = pool.install(|| {
+            work.into_par_iter()
+                .map(|(input, prefetched)| {
+                    let loaded = match input {
+                        Input::File(path) => {
+                            load_file(path, base_url.as_ref(), options.max_page_bytes)
+                        }
+                        Input::Url(_) => prefetched.unwrap_or_else(|| Err("not fetched".into())),
+                    }?;
+                    parse(&parser, &loaded, force)
+                })
+                .collect()
+        });
+        for (input, result) in chunk.iter().zip(results) {
+            let source = input.source();
+            match result {
+                Ok(value) if single => writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?,
+                Ok(mut value) => {
+                    if let Value::Object(map) = &mut value {
+                        map.insert("source".into(), Value::String(source));
+                    }
+                    writeln!(out, "{}", serde_json::to_string(&value)?)?;
                 }
-                writeln!(out, "{}", serde_json::to_string(&value)?)?;
-            }
-            Err(error) if single => {
-                out.flush()?;
-                bail!("{source}: {error}");
-            }
-            Err(error) => {
-                failures += 1;
-                writeln!(out, "{}", json!({ "source": source, "error": error }))?;
+                Err(error) if single => {
+                    out.flush()?;
+                    bail!("{source}: {error}");
+                }
+                Err(error) => {
+                    failures += 1;
+                    writeln!(out, "{}", json!({ "source": source, "error": error }))?;
+                }
             }
         }
     }
