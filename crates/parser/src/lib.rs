@@ -494,15 +494,19 @@ fn published_at(
         .find_map(|v| dates::parse_machine(v, zone));
     // Metadata first, then the day in the URL, then elements named as dates, then the date
     // lines around the title.
-    machine
-        .or_else(|| date_in_url(url))
-        .or_else(|| date_elements(html, zone))
-        .or_else(|| {
-            content
-                .date_lines
-                .iter()
-                .find_map(|l| dates::parse_visible(l, zone))
-        })
+    // A full date in the URL is what the site filed the article under; metadata that
+    // disagrees with it is more often a re-save than a publication. When they agree, the
+    // metadata's time and offset are kept.
+    let filed = match (date_in_url(url), machine) {
+        (Some(day), Some(meta)) if day.date() != meta.date() => Some(day),
+        (day, meta) => meta.or(day),
+    };
+    filed.or_else(|| date_elements(html, zone)).or_else(|| {
+        content
+            .date_lines
+            .iter()
+            .find_map(|l| dates::parse_visible(l, zone))
+    })
 }
 
 /// A day written in the URL's path: `/2021/12/01/`, `/2021-12-01-` and the like.
@@ -729,6 +733,42 @@ mod tests {
         assert!(body.contains("được viết trên hai dòng"), "{body}");
         assert!(body.contains("dấu ngắt\n\nngay giữa câu"), "{body}");
         assert!(body.contains("dòng một\n\ndòng hai"), "{body}");
+    }
+
+    #[test]
+    fn url_day_and_metadata() {
+        let published = |url: &str| {
+            let page = r#"<html><head><title>Tiêu đề</title>
+                <meta property="article:published_time" content="2019-06-17T18:28:00+02:00">
+                </head><body><p>Nội dung.</p></body></html>"#;
+            let url = Url::parse(url).unwrap();
+            Parser::default()
+                .analyze(Page {
+                    bytes: page.as_bytes(),
+                    url: &url,
+                    http_charset: None,
+                    fetched_at: chrono::Utc::now(),
+                })
+                .unwrap()
+                .record
+                .published_at
+                .map(|t| t.to_string())
+        };
+        // Agreeing: the metadata's time and offset are kept.
+        assert_eq!(
+            published("https://ex.de/2019/06/17/a").as_deref(),
+            Some("2019-06-17T18:28:00+02:00")
+        );
+        // Disagreeing: the day the site filed the article under.
+        assert_eq!(
+            published("https://ex.de/2017/7/12/a").as_deref(),
+            Some("2017-07-12")
+        );
+        // No day in the URL: the metadata.
+        assert_eq!(
+            published("https://ex.de/a").as_deref(),
+            Some("2019-06-17T18:28:00+02:00")
+        );
     }
 
     #[test]
