@@ -3,8 +3,10 @@
 //! Scoring follows the idea behind Readability and its descendants: every paragraph-shaped
 //! block (long enough, few links) gives points to the elements that contain it, more to its
 //! parent than to its grandparent; the element with the most points, discounted by its own
-//! link density and helped by class hints, is the article. Siblings that score well join it,
-//! for sites that split an article into several containers.
+//! link density and helped by class hints, is where the article is. From there the container
+//! climbs through wrappers to the ancestor that holds markedly more paragraph text while
+//! staying prose (page builders split one article over many sections), and siblings that
+//! score well join it.
 //!
 //! Then, in page order: headings of level 1 (the title), captions (kept for `images`), widget
 //! lines and date lines are dropped, and the first related-news or feedback heading ends the
