@@ -87,12 +87,16 @@ fn every_fixture_gives_its_expected_record() {
                         record.body, want
                     ));
                 }
-                assert_eq!(
-                    record.word_count as usize,
-                    want.split_whitespace()
-                        .filter(|w| w.chars().any(char::is_alphanumeric))
-                        .count()
-                );
+                let words = want
+                    .split_whitespace()
+                    .filter(|w| w.chars().any(char::is_alphanumeric))
+                    .count();
+                if record.word_count as usize != words {
+                    failures.push(format!(
+                        "{file}: word_count {} expected {words}",
+                        record.word_count
+                    ));
+                }
             }
         }
     }

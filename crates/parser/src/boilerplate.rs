@@ -189,11 +189,12 @@ pub(crate) fn classify_credit(inner: &str) -> Option<Credit> {
     if lower.is_empty() || inner.chars().count() > 40 {
         return None;
     }
-    if STAFF.contains(&lower.as_str()) || is_initials(inner) {
-        return Some(Credit::Staff);
-    }
+    // Known agencies first: "VOV" or "AP" would otherwise pass for initials.
     if AGENCIES.contains(&lower.as_str()) || lower.contains("ttxvn") {
         return Some(Credit::Agency(inner.to_string()));
+    }
+    if STAFF.contains(&lower.as_str()) || is_initials(inner) {
+        return Some(Credit::Staff);
     }
     // An unknown all-capitals word of four letters or more, or a site name, is an agency.
     let letters: Vec<char> = inner.chars().filter(|c| c.is_alphabetic()).collect();
@@ -226,6 +227,19 @@ pub(crate) fn trailing_credit(paragraph: &str) -> Option<(String, Credit)> {
         let whole = c.get(0)?;
         if let Some(credit) = classify_credit(&c[1]) {
             return Some((paragraph[..whole.start()].trim_end().to_string(), credit));
+        }
+    }
+    // A bare signature line: "TTXVN", "PV/VOV", "BTV/TTXVN".
+    let bare = paragraph.trim().trim_end_matches('.');
+    if bare.chars().count() <= 30 && !bare.contains(' ') {
+        let credits: Vec<Credit> = bare
+            .split('/')
+            .map(classify_credit)
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default();
+        if !credits.is_empty() {
+            let agency = credits.into_iter().find(|c| matches!(c, Credit::Agency(_)));
+            return Some((String::new(), agency.unwrap_or(Credit::Staff)));
         }
     }
     if paragraph.chars().count() <= 70 {
