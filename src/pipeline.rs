@@ -23,7 +23,7 @@ use tinstream_crawler::{
     urls, CrawlerConfig, FetchError, Fetched, Fetcher, HostGate, PageState, PageStatus,
     RobotsCache, RobotsDecision, SourceConfig, SourceKind, StateStore,
 };
-use tinstream_parser::{Extraction, Page, Parser};
+use tinstream_parser::{Extraction, Page, ParseError, Parser};
 use tinstream_sink::{DeadLetter, DeliveryError, Sink, Stage};
 use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
@@ -319,6 +319,25 @@ impl Shared {
         true
     }
 
+    /// Parses a fetched page on the blocking pool: parsing is CPU work that would stall the
+    /// async workers. The outer error is a parser panic, which the caller turns into a dead
+    /// letter instead of a stopped service.
+    async fn parse(
+        &self,
+        page: Fetched,
+    ) -> Result<Result<Extraction, ParseError>, tokio::task::JoinError> {
+        let parser = self.parser.clone();
+        tokio::task::spawn_blocking(move || {
+            parser.parse(Page {
+                bytes: &page.bytes,
+                url: &page.url,
+                http_charset: page.charset.as_deref(),
+                fetched_at: page.fetched_at,
+            })
+        })
+        .await
+    }
+
     /// Fetches with robots.txt, per-host pacing and retries of transient failures.
     async fn polite_fetch(&self, url: &Url) -> Result<Fetched, PoliteError> {
         let crawl_delay = match self.robots.check(url).await {
@@ -391,17 +410,8 @@ async fn process(shared: &Shared, job: &Job) -> bool {
         }
     };
 
-    let parser = shared.parser.clone();
     let final_url = page.url.clone();
-    let parsed = tokio::task::spawn_blocking(move || {
-        parser.parse(Page {
-            bytes: &page.bytes,
-            url: &page.url,
-            http_charset: page.charset.as_deref(),
-            fetched_at: page.fetched_at,
-        })
-    })
-    .await;
+    let parsed = shared.parse(page).await;
     let extraction = match parsed {
         Ok(Ok(extraction)) => extraction,
         Ok(Err(error)) => {
@@ -535,25 +545,24 @@ async fn discover_source(shared: &Shared, source: &SourceConfig) -> Vec<Url> {
         SourceKind::Sitemap => sitemap_urls(shared, &source.url).await,
         SourceKind::Section => match shared.polite_fetch(&source.url).await {
             Ok(page) => {
-                let parsed = shared.parser.parse(Page {
-                    bytes: &page.bytes,
-                    url: &page.url,
-                    http_charset: page.charset.as_deref(),
-                    fetched_at: page.fetched_at,
-                });
-                match parsed {
-                    Ok(Extraction::NotArticle(listing)) => listing
+                let section_url = page.url.clone();
+                match shared.parse(page).await {
+                    Ok(Ok(Extraction::NotArticle(listing))) => listing
                         .links
                         .iter()
                         .filter_map(|l| Url::parse(l).ok())
-                        .filter(|l| discover::looks_like_article(l, &page.url))
+                        .filter(|l| discover::looks_like_article(l, &section_url))
                         .collect(),
-                    Ok(Extraction::Article(_)) => {
+                    Ok(Ok(Extraction::Article(_))) => {
                         warn!("the section page reads as an article; no links taken");
                         Vec::new()
                     }
-                    Err(error) => {
+                    Ok(Err(error)) => {
                         warn!(%error, "cannot parse the section page");
+                        Vec::new()
+                    }
+                    Err(error) => {
+                        warn!(%error, "the parser panicked on the section page");
                         Vec::new()
                     }
                 }
