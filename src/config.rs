@@ -35,6 +35,17 @@ pub struct Config {
     pub sink: SinkConfig,
     /// Logging.
     pub log: LogConfig,
+    /// The service's HTTP endpoints.
+    pub service: ServiceConfig,
+}
+
+/// The `[service]` table.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServiceConfig {
+    /// Address of the HTTP endpoints `/healthz`, `/readyz` and `/metrics`, such as
+    /// `127.0.0.1:9464`; none when absent. Port 0 picks a free port (logged at start).
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 /// The `[log]` table.

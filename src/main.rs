@@ -8,7 +8,9 @@ mod config;
 mod eval;
 mod extract;
 mod logging;
+mod metrics;
 mod pipeline;
+mod serve;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};

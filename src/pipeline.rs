@@ -8,14 +8,22 @@
 //! written to the state store as delivered; a crash before that means the page is done again
 //! after restart, never lost.
 //!
+//! Backpressure runs back along the same path. A parsed record takes one of
+//! `sink.max_in_flight` delivery permits before it leaves its fetch slot, and keeps it until
+//! the sink confirms it; a delivery that fails for a transient reason (broker down) is retried
+//! with backoff, holding its permit. So while the destination is down, crawling goes on until
+//! the permits are gone, then the fetch slots fill, then the queue, then the pollers wait:
+//! memory stays bounded and nothing is dropped. When the destination comes back, the waiting
+//! records go out first.
+//!
 //! The stages talk through narrow types (`Job` in, `PageState` marks out), so that moving the
 //! queue to a Kafka frontier topic later changes the transport, not the stages.
 
 use crate::config::Config;
+use crate::metrics::Metrics;
 use anyhow::Context as _;
 use rand::Rng;
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tinstream_crawler::discover;
@@ -24,15 +32,20 @@ use tinstream_crawler::{
     RobotsCache, RobotsDecision, SourceConfig, SourceKind, StateStore,
 };
 use tinstream_parser::{Extraction, Page, ParseError, Parser};
-use tinstream_sink::{DeadLetter, DeliveryError, Sink, Stage};
-use tokio::sync::{mpsc, Semaphore};
+use tinstream_sink::{DeadLetter, DeliveryError, Readiness, Sink, Stage};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, info_span, warn, Instrument};
 use url::Url;
 
-/// How long the sink may take to flush at shutdown.
+/// How long, after a stop is asked for, records in flight may take to be confirmed, and the
+/// sink to flush.
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(30);
+/// Wait before retrying a delivery that failed for a transient reason; doubled each time.
+const DELIVERY_RETRY_BASE: Duration = Duration::from_millis(500);
+/// Longest wait between delivery retries.
+const DELIVERY_RETRY_CAP: Duration = Duration::from_secs(15);
 /// State marks written per transaction, at most.
 const MARK_BATCH: usize = 256;
 /// Sitemaps read from one source per poll, at most (indexes can point at thousands).
@@ -49,31 +62,6 @@ struct Job {
     source: Arc<str>,
 }
 
-/// Counters of what the pipeline did, logged at the end and periodically.
-#[derive(Default)]
-struct Stats {
-    fetched: AtomicU64,
-    delivered: AtomicU64,
-    not_articles: AtomicU64,
-    failed: AtomicU64,
-    disallowed: AtomicU64,
-    dead_letters: AtomicU64,
-}
-
-impl Stats {
-    fn log(&self, message: &str) {
-        info!(
-            fetched = self.fetched.load(Ordering::Relaxed),
-            delivered = self.delivered.load(Ordering::Relaxed),
-            not_articles = self.not_articles.load(Ordering::Relaxed),
-            failed = self.failed.load(Ordering::Relaxed),
-            disallowed = self.disallowed.load(Ordering::Relaxed),
-            dead_letters = self.dead_letters.load(Ordering::Relaxed),
-            "{message}"
-        );
-    }
-}
-
 /// What every stage shares.
 struct Shared {
     crawler: CrawlerConfig,
@@ -87,7 +75,12 @@ struct Shared {
     /// Normalised URLs queued or in flight, or settled but not yet committed to the store:
     /// a page is in here from the moment it is queued until its state is on disk.
     pending: Arc<Mutex<HashSet<String>>>,
-    stats: Stats,
+    /// Permits of records handed to the sink and not yet confirmed (`sink.max_in_flight`).
+    deliveries: Arc<Semaphore>,
+    /// When records in flight stop being waited for: `FLUSH_TIMEOUT` after the stop was
+    /// first noticed, the same instant for every task.
+    drain_until: std::sync::OnceLock<tokio::time::Instant>,
+    metrics: Arc<Metrics>,
     shutdown: CancellationToken,
 }
 
@@ -102,6 +95,8 @@ pub async fn run(config: Config, once: bool, shutdown: CancellationToken) -> any
     let pending = Arc::new(Mutex::new(HashSet::new()));
     let (marks, marks_rx) = mpsc::channel(MARK_BATCH * 4);
     let writer = tokio::spawn(write_marks(state.clone(), marks_rx, pending.clone()));
+    let metrics = Arc::new(Metrics::default());
+    let registry = metrics.registry(&config);
 
     let shared = Arc::new(Shared {
         robots: RobotsCache::new(
@@ -117,9 +112,24 @@ pub async fn run(config: Config, once: bool, shutdown: CancellationToken) -> any
         state,
         marks,
         pending,
-        stats: Stats::default(),
+        deliveries: Arc::new(Semaphore::new(config.sink.max_in_flight)),
+        drain_until: std::sync::OnceLock::new(),
+        metrics: metrics.clone(),
         shutdown: shutdown.clone(),
     });
+    let endpoints = match config.service.listen {
+        Some(listen) => {
+            let probe = shared.clone();
+            let readiness: crate::serve::ReadinessCheck = Arc::new(move || {
+                if probe.shutdown.is_cancelled() {
+                    return Readiness::NotReady("stopping".into());
+                }
+                probe.sink.readiness()
+            });
+            Some(crate::serve::start(listen, registry, metrics, readiness, shutdown.clone()).await?)
+        }
+        None => None,
+    };
     info!(
         sources = config.sources.len(),
         sink = ?config.sink.kind,
@@ -143,10 +153,22 @@ pub async fn run(config: Config, once: bool, shutdown: CancellationToken) -> any
     pollers.shutdown().await;
     reporter.abort();
     let _ = reporter.await;
-    if let Err(error) = shared.sink.flush(FLUSH_TIMEOUT).await {
+    let left = shared
+        .drain_until
+        .get()
+        .map_or(FLUSH_TIMEOUT, |until| {
+            until.saturating_duration_since(tokio::time::Instant::now())
+        })
+        .max(Duration::from_secs(1));
+    if let Err(error) = shared.sink.flush(left).await {
         warn!(%error, "the sink did not flush everything before the deadline");
     }
-    shared.stats.log("tinstream stopped");
+    shared.metrics.log("tinstream stopped");
+    if let Some(endpoints) = endpoints {
+        // It holds a reference to the shared state through the readiness check.
+        shutdown.cancel();
+        let _ = endpoints.await;
+    }
     // The last holder of the marks sender goes away here; the writer then commits what is left.
     let Ok(shared) = Arc::try_unwrap(shared) else {
         anyhow::bail!("pipeline tasks still running at shutdown");
@@ -170,6 +192,7 @@ async fn dispatch(shared: Arc<Shared>, mut jobs: mpsc::Receiver<Job>) {
                 None => break,
             },
         };
+        shared.metrics.queued.dec();
         let Ok(slot) = slots.clone().acquire_owned().await else {
             break;
         };
@@ -179,12 +202,12 @@ async fn dispatch(shared: Arc<Shared>, mut jobs: mpsc::Receiver<Job>) {
         in_flight.spawn(
             async move {
                 let key = urls::normalize(&job.url).to_string();
-                let settled = process(&shared, &job).await;
+                let settled = process(&shared, &job, slot).await;
                 if !settled {
                     // Not settled: forget it, so the next poll can queue it again.
+                    shared.metrics.deferred.inc();
                     shared.forget(&key);
                 }
-                drop(slot);
             }
             .instrument(span),
         );
@@ -228,13 +251,17 @@ impl Shared {
             url,
             source: source.clone(),
         };
-        tokio::select! {
+        // Count it before it can be taken, so that the gauge never goes below zero.
+        self.metrics.queued.inc();
+        let sent = tokio::select! {
             sent = jobs.send(job) => sent.is_ok(),
-            _ = self.shutdown.cancelled() => {
-                self.forget(&key);
-                false
-            }
+            _ = self.shutdown.cancelled() => false,
+        };
+        if !sent {
+            self.metrics.queued.dec();
+            self.forget(&key);
         }
+        sent
     }
 
     /// Records what became of a page (and of the other URLs it is known by) once the store
@@ -282,9 +309,9 @@ impl Shared {
             at: chrono::Utc::now(),
             record_id,
         };
-        match self.sink.dead_letter(&letter).await {
+        match self.with_retries(|| self.sink.dead_letter(&letter)).await {
             Ok(()) => {
-                self.stats.dead_letters.fetch_add(1, Ordering::Relaxed);
+                self.metrics.dead_letters.get_or_create(&stage.into()).inc();
                 true
             }
             Err(error) => {
@@ -292,6 +319,48 @@ impl Shared {
                 false
             }
         }
+    }
+
+    /// Runs one delivery until the sink confirms or rejects it. Transient failures are retried
+    /// with backoff for as long as the service runs; once a stop is asked for, a delivery
+    /// already handed over still has `FLUSH_TIMEOUT` to be confirmed, and none is retried.
+    async fn with_retries<'a, F, Fut>(&'a self, mut attempt: F) -> Result<(), DeliveryError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<(), DeliveryError>> + 'a,
+    {
+        let mut wait = DELIVERY_RETRY_BASE;
+        loop {
+            let outcome = tokio::select! {
+                outcome = attempt() => outcome,
+                _ = self.drain_deadline() => {
+                    return Err(DeliveryError::Unavailable(
+                        "stopped before the sink confirmed".into(),
+                    ))
+                }
+            };
+            match outcome {
+                Err(DeliveryError::Unavailable(reason)) if !self.shutdown.is_cancelled() => {
+                    self.metrics.delivery_retries.inc();
+                    warn!(%reason, wait_ms = wait.as_millis() as u64, "delivery failed; retrying");
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = self.shutdown.cancelled() => return Err(DeliveryError::Unavailable(reason)),
+                    }
+                    wait = (wait * 2).min(DELIVERY_RETRY_CAP);
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Resolves `FLUSH_TIMEOUT` after a stop is asked for.
+    async fn drain_deadline(&self) {
+        self.shutdown.cancelled().await;
+        let until = *self
+            .drain_until
+            .get_or_init(|| tokio::time::Instant::now() + FLUSH_TIMEOUT);
+        tokio::time::sleep_until(until).await;
     }
 
     /// Gives a page up for good: counts it, sends a dead letter and marks it failed under
@@ -304,7 +373,7 @@ impl Shared {
         reason: String,
         record_id: Option<String>,
     ) -> bool {
-        self.stats.failed.fetch_add(1, Ordering::Relaxed);
+        self.metrics.failed.get_or_create(&stage.into()).inc();
         let Some(url) = urls.first() else {
             return false;
         };
@@ -357,7 +426,7 @@ impl Shared {
             };
             match result {
                 Ok(page) => {
-                    self.stats.fetched.fetch_add(1, Ordering::Relaxed);
+                    self.metrics.fetched.inc();
                     return Ok(page);
                 }
                 Err(error) if error.is_transient() && attempt < self.crawler.max_retries => {
@@ -389,11 +458,12 @@ enum PoliteError {
 
 /// Runs one page through fetch, parse and deliver. Returns whether the page was settled
 /// (its state is on its way to the store), so that unsettled pages can be queued again later.
-async fn process(shared: &Shared, job: &Job) -> bool {
+/// The fetch slot is given back once the record holds a delivery permit.
+async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> bool {
     let page = match shared.polite_fetch(&job.url).await {
         Ok(page) => page,
         Err(PoliteError::Disallowed) => {
-            shared.stats.disallowed.fetch_add(1, Ordering::Relaxed);
+            shared.metrics.disallowed.inc();
             info!("disallowed by robots.txt; not fetched");
             return false;
         }
@@ -438,7 +508,7 @@ async fn process(shared: &Shared, job: &Job) -> bool {
 
     let record = match extraction {
         Extraction::NotArticle(_) => {
-            shared.stats.not_articles.fetch_add(1, Ordering::Relaxed);
+            shared.metrics.not_articles.inc();
             info!("not an article");
             shared
                 .mark(&[&job.url, &final_url], PageStatus::NotArticle, None, None)
@@ -465,9 +535,21 @@ async fn process(shared: &Shared, job: &Job) -> bool {
             return true;
         }
     }
-    match shared.sink.deliver(&record).await {
+    // Wait for room among the records in flight, then let the next page be fetched.
+    let permit = tokio::select! {
+        permit = shared.deliveries.clone().acquire_owned() => permit,
+        _ = shared.drain_deadline() => return false,
+    };
+    let Ok(_permit) = permit else {
+        return false;
+    };
+    drop(slot);
+    shared.metrics.in_flight.inc();
+    let delivered = shared.with_retries(|| shared.sink.deliver(&record)).await;
+    shared.metrics.in_flight.dec();
+    match delivered {
         Ok(()) => {
-            shared.stats.delivered.fetch_add(1, Ordering::Relaxed);
+            shared.metrics.delivered.inc();
             info!(id = %record.id, title = %record.title, "delivered");
             shared
                 .mark(
@@ -487,7 +569,7 @@ async fn process(shared: &Shared, job: &Job) -> bool {
                 .await
         }
         Err(DeliveryError::Unavailable(reason)) => {
-            warn!(%reason, "delivery failed; the page will be done again on a later poll");
+            warn!(%reason, "not delivered before the stop; the page will be done again");
             false
         }
     }
@@ -644,6 +726,6 @@ async fn report_periodically(shared: Arc<Shared>) {
     tick.tick().await;
     loop {
         tick.tick().await;
-        shared.stats.log("progress");
+        shared.metrics.log("progress");
     }
 }

@@ -17,15 +17,30 @@ pub enum SinkKind {
 }
 
 /// The `[sink]` table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SinkConfig {
     /// Which sink to use.
     pub kind: SinkKind,
+    /// Records handed to the sink and not yet confirmed, at most. When the destination is slow
+    /// or down, this many records wait in memory; then fetching stops until some are
+    /// confirmed. It bounds both memory and the duplicates a crash can cause.
+    pub max_in_flight: usize,
     /// Settings of the JSON Lines sink.
     pub jsonl: JsonlConfig,
     /// Settings of the Kafka sink.
     pub kafka: KafkaConfig,
+}
+
+impl Default for SinkConfig {
+    fn default() -> Self {
+        SinkConfig {
+            kind: SinkKind::default(),
+            max_in_flight: 1000,
+            jsonl: JsonlConfig::default(),
+            kafka: KafkaConfig::default(),
+        }
+    }
 }
 
 /// The `[sink.jsonl]` table.
@@ -61,9 +76,24 @@ pub struct KafkaConfig {
     /// How long librdkafka keeps trying to deliver one record (`message.timeout.ms`).
     #[serde(with = "humantime_serde")]
     pub delivery_timeout: Duration,
-    /// Other librdkafka producer settings, passed through as they are (for example
-    /// `security.protocol`, `sasl.mechanism`, `linger.ms`).
+    /// Other librdkafka settings, passed through as they are to the producer and to the admin
+    /// client (for example `security.protocol`, `sasl.mechanism`, `sasl.password`,
+    /// `ssl.ca.location`, `linger.ms`). Values are never logged.
     pub options: BTreeMap<String, String>,
+    /// Create `topic` and `dlq_topic` when they do not exist (with `partitions`,
+    /// `replication_factor` and the topic configs below). When false, a missing topic stops
+    /// the start with a message naming it.
+    pub create_topics: bool,
+    /// Partitions of a topic tinstream creates; -1 takes the broker's `num.partitions`.
+    pub partitions: i32,
+    /// Replication factor of a topic tinstream creates; -1 takes the broker's
+    /// `default.replication.factor`.
+    pub replication_factor: i32,
+    /// Topic-level settings of `topic` when tinstream creates it (for example
+    /// `cleanup.policy`, `min.insync.replicas`, `retention.ms`, `max.message.bytes`).
+    pub topic_config: BTreeMap<String, String>,
+    /// Topic-level settings of `dlq_topic` when tinstream creates it.
+    pub dlq_topic_config: BTreeMap<String, String>,
 }
 
 impl Default for KafkaConfig {
@@ -74,6 +104,11 @@ impl Default for KafkaConfig {
             dlq_topic: "tinstream.dead-letter".into(),
             delivery_timeout: Duration::from_secs(300),
             options: BTreeMap::new(),
+            create_topics: false,
+            partitions: 6,
+            replication_factor: -1,
+            topic_config: BTreeMap::new(),
+            dlq_topic_config: BTreeMap::new(),
         }
     }
 }
@@ -81,6 +116,9 @@ impl Default for KafkaConfig {
 impl SinkConfig {
     /// Checks values that the types alone cannot; the error names the key.
     pub fn validate(&self) -> Result<(), String> {
+        if self.max_in_flight == 0 {
+            return Err("sink.max_in_flight must be at least 1".into());
+        }
         match self.kind {
             SinkKind::Jsonl => {
                 if self.jsonl.path.as_os_str().is_empty() {
@@ -96,6 +134,16 @@ impl SinkConfig {
                 }
                 if self.kafka.topic == self.kafka.dlq_topic {
                     return Err("sink.kafka.dlq_topic must differ from sink.kafka.topic".into());
+                }
+                for (key, value) in [
+                    ("partitions", self.kafka.partitions),
+                    ("replication_factor", self.kafka.replication_factor),
+                ] {
+                    if value == 0 || value < -1 {
+                        return Err(format!(
+                            "sink.kafka.{key} must be positive, or -1 for the broker's default"
+                        ));
+                    }
                 }
                 for key in ["enable.idempotence", "acks"] {
                     if self.kafka.options.contains_key(key) {

@@ -4,8 +4,10 @@
 //! synced once (group commit), so durability costs one `fsync` per batch, not per record; each
 //! caller is answered after the sync that covers its line.
 
-use crate::{DeadLetter, DeliveryError, JsonlConfig, SinkError};
+use crate::health::Health;
+use crate::{DeadLetter, DeliveryError, JsonlConfig, Readiness, SinkError};
 use std::path::Path;
+use std::sync::Arc;
 use tinstream_model::Article;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::{mpsc, oneshot};
@@ -24,15 +26,24 @@ enum Command {
 pub struct JsonlSink {
     records: mpsc::Sender<Command>,
     dead_letters: mpsc::Sender<Command>,
+    /// Not ready while the last write failed (disk full, file removed).
+    health: Arc<Health>,
 }
 
 impl JsonlSink {
     /// Opens (creating as needed) the record and dead-letter files.
     pub async fn open(config: &JsonlConfig) -> Result<JsonlSink, SinkError> {
+        let health = Arc::new(Health::ready());
         Ok(JsonlSink {
-            records: spawn_writer(&config.path).await?,
-            dead_letters: spawn_writer(&config.dead_letter_path).await?,
+            records: spawn_writer(&config.path, health.clone()).await?,
+            dead_letters: spawn_writer(&config.dead_letter_path, health.clone()).await?,
+            health,
         })
+    }
+
+    /// Whether records can be written now.
+    pub fn readiness(&self) -> Readiness {
+        self.health.readiness()
     }
 
     /// Appends one record; resolves after the line is synced to disk.
@@ -82,7 +93,10 @@ enum Output {
     Stdout(tokio::io::Stdout),
 }
 
-async fn spawn_writer(path: &Path) -> Result<mpsc::Sender<Command>, SinkError> {
+async fn spawn_writer(
+    path: &Path,
+    health: Arc<Health>,
+) -> Result<mpsc::Sender<Command>, SinkError> {
     let output = if path.as_os_str() == "-" {
         Output::Stdout(tokio::io::stdout())
     } else {
@@ -102,11 +116,16 @@ async fn spawn_writer(path: &Path) -> Result<mpsc::Sender<Command>, SinkError> {
         Output::File(file)
     };
     let (tx, rx) = mpsc::channel(MAX_BATCH);
-    tokio::spawn(write_loop(output, rx, path.display().to_string()));
+    tokio::spawn(write_loop(output, rx, path.display().to_string(), health));
     Ok(tx)
 }
 
-async fn write_loop(mut output: Output, mut rx: mpsc::Receiver<Command>, path: String) {
+async fn write_loop(
+    mut output: Output,
+    mut rx: mpsc::Receiver<Command>,
+    path: String,
+    health: Arc<Health>,
+) {
     let mut batch: Vec<Command> = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let mut buf = Vec::new();
@@ -126,8 +145,12 @@ async fn write_loop(mut output: Output, mut rx: mpsc::Receiver<Command>, path: S
             },
         }
         .map_err(|e| format!("{path}: {e}"));
-        if let Err(error) = &result {
-            tracing::error!(%path, %error, "writing records failed");
+        match &result {
+            Ok(()) => health.delivered(),
+            Err(error) => {
+                tracing::error!(%path, %error, "writing records failed");
+                health.delivery_failed(error.clone());
+            }
         }
         for command in batch.drain(..) {
             let (Command::Write(_, ack) | Command::Flush(ack)) = command;

@@ -3,20 +3,33 @@
 //!
 //! A record counts as delivered only when its delivery report comes back without error. A
 //! record the broker refuses for good (too large, invalid) is reported as
-//! [`DeliveryError::Rejected`] so the pipeline can dead-letter it; anything else is
-//! [`DeliveryError::Unavailable`] and is not marked done.
+//! [`DeliveryError::Rejected`] so the pipeline can dead-letter it; anything else (broker down,
+//! topic missing, not enough in-sync replicas) is [`DeliveryError::Unavailable`]: the record is
+//! not marked done and is tried again.
+//!
+//! A watcher task asks the brokers for the topics' metadata every few seconds. It feeds the
+//! sink's readiness, and creates the topics when they are missing and `create_topics` is on,
+//! which also covers a broker that was down when tinstream started.
 
-use crate::{DeadLetter, DeliveryError, KafkaConfig, SinkError};
+use crate::health::Health;
+use crate::{DeadLetter, DeliveryError, KafkaConfig, Readiness, SinkError};
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::util::Timeout;
 use rdkafka::ClientConfig;
+use std::sync::Arc;
 use std::time::Duration;
 use tinstream_model::{Article, SCHEMA_VERSION};
 
-/// How long `open` waits for the brokers' metadata before going on without it.
-const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one metadata request may take.
+const METADATA_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often the watcher asks about the topics.
+const PROBE_INTERVAL: Duration = Duration::from_secs(3);
+/// How long topic creation may take.
+const CREATE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Publishes records and dead letters to Kafka topics.
 pub struct KafkaSink {
@@ -24,17 +37,21 @@ pub struct KafkaSink {
     topic: String,
     dlq_topic: String,
     schema_version: String,
+    health: Arc<Health>,
+    watcher: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for KafkaSink {
+    fn drop(&mut self) {
+        self.watcher.abort();
+    }
 }
 
 /// librdkafka settings for the given configuration: the pass-through options first, then the
 /// settings the delivery guarantees rest on.
 pub(crate) fn client_config(config: &KafkaConfig) -> ClientConfig {
-    let mut client = ClientConfig::new();
-    for (key, value) in &config.options {
-        client.set(key, value);
-    }
+    let mut client = base_config(config);
     client
-        .set("bootstrap.servers", &config.brokers)
         .set("enable.idempotence", "true")
         .set("acks", "all")
         .set(
@@ -47,57 +64,178 @@ pub(crate) fn client_config(config: &KafkaConfig) -> ClientConfig {
     client
 }
 
+/// The pass-through options and the brokers: what every client (producer, admin) needs to
+/// reach the cluster, security settings included.
+fn base_config(config: &KafkaConfig) -> ClientConfig {
+    let mut client = ClientConfig::new();
+    for (key, value) in &config.options {
+        client.set(key, value);
+    }
+    client.set("bootstrap.servers", &config.brokers);
+    client
+}
+
+/// What one look at the cluster found.
+enum Probe {
+    /// Both topics exist and every partition has a leader.
+    Ready,
+    /// The brokers did not answer.
+    Unreachable(String),
+    /// A topic does not exist.
+    Missing(String),
+    /// Something else is wrong (a partition without a leader, a creation that failed).
+    NotReady(String),
+}
+
+/// What the watcher needs to probe the cluster and create topics.
+struct Topics {
+    producer: FutureProducer,
+    admin: Option<AdminClient<DefaultClientContext>>,
+    config: KafkaConfig,
+}
+
+impl Topics {
+    /// Looks at both topics; creates them first when they are missing and creation is on.
+    async fn probe(&self) -> Probe {
+        let names = [self.config.topic.clone(), self.config.dlq_topic.clone()];
+        let mut first = self.look(&names).await;
+        if let (Probe::Missing(_), Some(admin)) = (&first, &self.admin) {
+            if let Err(reason) = self.create(admin).await {
+                return Probe::NotReady(reason);
+            }
+            first = self.look(&names).await;
+        }
+        first
+    }
+
+    async fn look(&self, names: &[String]) -> Probe {
+        for name in names {
+            let producer = self.producer.clone();
+            let topic = name.clone();
+            // Fetching metadata blocks the calling thread; keep it off the async workers.
+            let metadata = tokio::task::spawn_blocking(move || {
+                producer
+                    .client()
+                    .fetch_metadata(Some(&topic), Timeout::After(METADATA_TIMEOUT))
+            })
+            .await;
+            let metadata = match metadata {
+                Ok(Ok(metadata)) => metadata,
+                Ok(Err(error)) => {
+                    return Probe::Unreachable(format!(
+                        "Kafka brokers {} not reachable: {error}",
+                        self.config.brokers
+                    ))
+                }
+                Err(error) => return Probe::NotReady(error.to_string()),
+            };
+            let Some(found) = metadata.topics().iter().find(|t| t.name() == name) else {
+                return Probe::Missing(name.clone());
+            };
+            match found.error().map(RDKafkaErrorCode::from) {
+                Some(RDKafkaErrorCode::UnknownTopicOrPartition) => {
+                    return Probe::Missing(name.clone())
+                }
+                Some(code) => return Probe::NotReady(format!("topic {name:?}: {code}")),
+                None => {}
+            }
+            if found.partitions().is_empty() {
+                return Probe::Missing(name.clone());
+            }
+            if let Some(p) = found.partitions().iter().find(|p| p.leader() < 0) {
+                return Probe::NotReady(format!(
+                    "partition {} of topic {name:?} has no leader",
+                    p.id()
+                ));
+            }
+        }
+        Probe::Ready
+    }
+
+    async fn create(&self, admin: &AdminClient<DefaultClientContext>) -> Result<(), String> {
+        let config = &self.config;
+        let topics = [
+            new_topic(&config.topic, &config.topic_config, config),
+            new_topic(&config.dlq_topic, &config.dlq_topic_config, config),
+        ];
+        let options = AdminOptions::new()
+            .request_timeout(Some(CREATE_TIMEOUT))
+            .operation_timeout(Some(CREATE_TIMEOUT));
+        let results = admin
+            .create_topics(&topics, &options)
+            .await
+            .map_err(|e| format!("cannot create topics: {e}"))?;
+        for result in results {
+            match result {
+                Ok(name) => tracing::info!(topic = %name, "created the topic"),
+                Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
+                Err((name, code)) => return Err(format!("cannot create topic {name:?}: {code}")),
+            }
+        }
+        Ok(())
+    }
+}
+
 impl KafkaSink {
-    /// Creates the producer and checks that the topics exist. A broker that cannot be reached
-    /// yet is not an error (delivery waits for it); a topic the broker says is missing is.
+    /// Creates the producer and looks at the topics: creates them when they are missing and
+    /// `create_topics` is on, or fails naming the missing topic. A broker that cannot be
+    /// reached yet is not an error: the sink reports not ready, records wait, and the watcher
+    /// finishes this work once the broker answers.
     pub async fn open(config: &KafkaConfig) -> Result<KafkaSink, SinkError> {
         let producer: FutureProducer = client_config(config)
             .create()
             .map_err(|e| SinkError::Kafka(format!("cannot create the producer: {e}")))?;
-        let sink = KafkaSink {
+        let admin =
+            if config.create_topics {
+                Some(base_config(config).create().map_err(|e| {
+                    SinkError::Kafka(format!("cannot create the admin client: {e}"))
+                })?)
+            } else {
+                None
+            };
+        let topics = Topics {
+            producer: producer.clone(),
+            admin,
+            config: config.clone(),
+        };
+        let health = Arc::new(Health::new(format!(
+            "not connected to {} yet",
+            config.brokers
+        )));
+        match topics.probe().await {
+            Probe::Ready => health.probe_ok(),
+            Probe::Missing(topic) => {
+                return Err(SinkError::Kafka(format!(
+                    "topic {topic:?} does not exist on {}; create it, or set sink.kafka.create_topics = true (see README, \"Switching to Kafka\")",
+                    config.brokers
+                )))
+            }
+            Probe::Unreachable(reason) => {
+                tracing::warn!(%reason, "records wait until the brokers answer");
+                health.probe_failed(reason);
+            }
+            Probe::NotReady(reason) => {
+                if config.create_topics && reason.starts_with("cannot create") {
+                    return Err(SinkError::Kafka(reason));
+                }
+                tracing::warn!(%reason, "the Kafka sink is not ready");
+                health.probe_failed(reason);
+            }
+        }
+        let watcher = tokio::spawn(watch(topics, health.clone()));
+        Ok(KafkaSink {
             producer,
             topic: config.topic.clone(),
             dlq_topic: config.dlq_topic.clone(),
             schema_version: SCHEMA_VERSION.to_string(),
-        };
-        for topic in [&config.topic, &config.dlq_topic] {
-            sink.check_topic(topic, &config.brokers).await?;
-        }
-        Ok(sink)
+            health,
+            watcher,
+        })
     }
 
-    async fn check_topic(&self, topic: &str, brokers: &str) -> Result<(), SinkError> {
-        let producer = self.producer.clone();
-        let name = topic.to_string();
-        // Fetching metadata blocks the calling thread; keep it off the async workers.
-        let metadata = tokio::task::spawn_blocking(move || {
-            producer
-                .client()
-                .fetch_metadata(Some(&name), Timeout::After(METADATA_TIMEOUT))
-        })
-        .await
-        .map_err(|e| SinkError::Kafka(e.to_string()))?;
-        match metadata {
-            Ok(metadata) => {
-                let missing = metadata.topics().iter().any(|t| {
-                    t.name() == topic
-                        && matches!(
-                            t.error().map(RDKafkaErrorCode::from),
-                            Some(RDKafkaErrorCode::UnknownTopicOrPartition)
-                        )
-                });
-                if missing {
-                    return Err(SinkError::Kafka(format!(
-                        "topic {topic:?} does not exist on {brokers}; create it (see README, \"Switching to Kafka\")"
-                    )));
-                }
-                Ok(())
-            }
-            Err(error) => {
-                tracing::warn!(%brokers, %error, "Kafka brokers not reachable yet; records wait for them");
-                Ok(())
-            }
-        }
+    /// Whether records can be delivered now.
+    pub fn readiness(&self) -> Readiness {
+        self.health.readiness()
     }
 
     /// Publishes one record, keyed by its id; resolves on its delivery report.
@@ -130,8 +268,17 @@ impl KafkaSink {
             .headers(headers);
         // Wait for room in librdkafka's queue rather than fail: that wait is the backpressure.
         match self.producer.send(record, Timeout::Never).await {
-            Ok(_) => Ok(()),
-            Err((error, _)) => Err(classify(error)),
+            Ok(_) => {
+                self.health.delivered();
+                Ok(())
+            }
+            Err((error, _)) => {
+                let error = classify(error);
+                if let DeliveryError::Unavailable(reason) = &error {
+                    self.health.delivery_failed(reason.clone());
+                }
+                Err(error)
+            }
         }
     }
 
@@ -145,7 +292,59 @@ impl KafkaSink {
     }
 }
 
-/// Errors that retrying cannot fix are rejections; the rest are outages.
+/// The creation request of one topic.
+fn new_topic<'a>(
+    name: &'a str,
+    settings: &'a std::collections::BTreeMap<String, String>,
+    config: &KafkaConfig,
+) -> NewTopic<'a> {
+    let mut topic = NewTopic::new(
+        name,
+        config.partitions,
+        TopicReplication::Fixed(config.replication_factor),
+    );
+    for (key, value) in settings {
+        topic = topic.set(key, value);
+    }
+    topic
+}
+
+/// Probes the cluster for as long as the sink lives, keeping its readiness current.
+async fn watch(topics: Topics, health: Arc<Health>) {
+    let mut was_ready = health.readiness().is_ready();
+    loop {
+        tokio::time::sleep(PROBE_INTERVAL).await;
+        let ready = match topics.probe().await {
+            Probe::Ready => {
+                health.probe_ok();
+                true
+            }
+            Probe::Missing(topic) => {
+                health.probe_failed(format!(
+                    "topic {topic:?} does not exist; create it, or set sink.kafka.create_topics = true"
+                ));
+                false
+            }
+            Probe::Unreachable(reason) | Probe::NotReady(reason) => {
+                health.probe_failed(reason);
+                false
+            }
+        };
+        if ready != was_ready {
+            match health.readiness() {
+                Readiness::Ready => tracing::info!("the Kafka sink is ready"),
+                Readiness::NotReady(reason) => {
+                    tracing::warn!(%reason, "the Kafka sink is not ready")
+                }
+            }
+            was_ready = ready;
+        }
+    }
+}
+
+/// Errors that retrying cannot fix are rejections; the rest are outages. A missing topic or a
+/// denied write is an outage, not a rejection: dead-lettering every record because of a
+/// configuration mistake would lose the crawl, waiting for the fix loses nothing.
 fn classify(error: KafkaError) -> DeliveryError {
     let permanent = matches!(
         error.rdkafka_error_code(),
@@ -154,8 +353,6 @@ fn classify(error: KafkaError) -> DeliveryError {
                 | RDKafkaErrorCode::InvalidMessageSize
                 | RDKafkaErrorCode::InvalidMessage
                 | RDKafkaErrorCode::InvalidRecord
-                | RDKafkaErrorCode::TopicAuthorizationFailed
-                | RDKafkaErrorCode::UnknownTopicOrPartition
         )
     );
     if permanent {

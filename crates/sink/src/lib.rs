@@ -11,10 +11,12 @@
 //! It does not decide what to fetch or how to parse; it never drops a record on its own.
 
 pub mod config;
+mod health;
 mod jsonl;
 mod kafka;
 
 pub use config::{JsonlConfig, KafkaConfig, SinkConfig, SinkKind};
+pub use health::Readiness;
 pub use jsonl::JsonlSink;
 pub use kafka::KafkaSink;
 
@@ -94,6 +96,14 @@ impl Sink {
             SinkKind::Jsonl => Sink::Jsonl(JsonlSink::open(&config.jsonl).await?),
             SinkKind::Kafka => Sink::Kafka(KafkaSink::open(&config.kafka).await?),
         })
+    }
+
+    /// Whether records can be delivered now (the readiness endpoint reports this).
+    pub fn readiness(&self) -> Readiness {
+        match self {
+            Sink::Jsonl(s) => s.readiness(),
+            Sink::Kafka(s) => s.readiness(),
+        }
     }
 
     /// Delivers one record; resolves when it is durable.
