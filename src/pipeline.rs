@@ -33,7 +33,7 @@ use tinstream_crawler::{
 };
 use tinstream_parser::{Extraction, Page, ParseError, Parser};
 use tinstream_sink::{DeadLetter, DeliveryError, Readiness, Sink, Stage};
-use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, info_span, warn, Instrument};
@@ -55,6 +55,13 @@ const RETRY_BASE: Duration = Duration::from_millis(500);
 /// Longest wait between retries, whatever `Retry-After` asks.
 const RETRY_CAP: Duration = Duration::from_secs(300);
 
+/// A page state for the store, and who waits for its commit.
+struct Mark {
+    key: String,
+    state: PageState,
+    committed: oneshot::Sender<()>,
+}
+
 /// A page to fetch, and the source that found it.
 #[derive(Debug, Clone)]
 struct Job {
@@ -71,7 +78,7 @@ struct Shared {
     parser: Parser,
     sink: Sink,
     state: StateStore,
-    marks: mpsc::Sender<(String, PageState)>,
+    marks: mpsc::Sender<Mark>,
     /// Normalised URLs queued or in flight, or settled but not yet committed to the store:
     /// a page is in here from the moment it is queued until its state is on disk.
     pending: Arc<Mutex<HashSet<String>>>,
@@ -264,8 +271,9 @@ impl Shared {
         sent
     }
 
-    /// Records what became of a page (and of the other URLs it is known by) once the store
-    /// commits it.
+    /// Records what became of a page (and of the other URLs it is known by), and waits until
+    /// the store has committed it. Waiting keeps the page's delivery permit taken until then,
+    /// so that a crash can only redo pages within `sink.max_in_flight`.
     async fn mark(
         &self,
         urls: &[&Url],
@@ -280,6 +288,7 @@ impl Shared {
             at: chrono::Utc::now().timestamp(),
         };
         let mut seen = HashSet::new();
+        let mut commits = Vec::new();
         for url in urls {
             let key = urls::normalize(url).to_string();
             if seen.insert(key.clone()) {
@@ -288,10 +297,22 @@ impl Shared {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .insert(key.clone());
-                if self.marks.send((key, state.clone())).await.is_err() {
+                let (committed, done) = oneshot::channel();
+                let mark = Mark {
+                    key,
+                    state: state.clone(),
+                    committed,
+                };
+                if self.marks.send(mark).await.is_err() {
                     warn!("the state writer has stopped; this page will be done again");
                 }
+                commits.push(done);
             }
+        }
+        for done in commits {
+            // An error here means the commit failed (logged by the writer) or the writer
+            // stopped: the page will then be done again, which is safe.
+            let _ = done.await;
         }
     }
 
@@ -695,25 +716,38 @@ async fn sitemap_urls(shared: &Shared, url: &Url) -> Vec<Url> {
 /// goes into the next transaction. Pages leave `pending` only once their state is on disk.
 async fn write_marks(
     state: StateStore,
-    mut marks: mpsc::Receiver<(String, PageState)>,
+    mut marks: mpsc::Receiver<Mark>,
     pending: Arc<Mutex<HashSet<String>>>,
 ) -> anyhow::Result<()> {
     let mut batch = Vec::with_capacity(MARK_BATCH);
     while marks.recv_many(&mut batch, MARK_BATCH).await > 0 {
-        let to_write = std::mem::take(&mut batch);
+        let (to_write, waiting): (Vec<(String, PageState)>, Vec<oneshot::Sender<()>>) = batch
+            .drain(..)
+            .map(|m| ((m.key, m.state), m.committed))
+            .unzip();
         let store = state.clone();
-        let written =
-            tokio::task::spawn_blocking(move || store.record_pages(&to_write).map(|()| to_write))
-                .await
-                .context("the state writer panicked")?;
-        match written {
-            Ok(done) => {
-                let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
-                for (key, _) in done {
-                    pending.remove(&key);
+        let (written, result) = tokio::task::spawn_blocking(move || {
+            let result = store.record_pages(&to_write);
+            (to_write, result)
+        })
+        .await
+        .context("the state writer panicked")?;
+        // Committed or not, the pages leave `pending`: either they are settled in the store,
+        // or they must be free to be queued and done again.
+        {
+            let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
+            for (key, _) in &written {
+                pending.remove(key);
+            }
+        }
+        match result {
+            Ok(()) => {
+                for waiter in waiting {
+                    let _ = waiter.send(());
                 }
             }
             // Losing marks only means pages are done again; the sink already has them.
+            // Dropping the waiters tells them so.
             Err(error) => warn!(%error, "cannot write the crawl state"),
         }
     }

@@ -2,6 +2,9 @@
 //! a topic to its end, and a small Vietnamese news site served on 127.0.0.1.
 #![allow(dead_code)]
 
+pub mod broker;
+pub mod newsroom;
+pub mod service;
 pub mod site;
 
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
@@ -80,10 +83,15 @@ pub struct Received {
     pub headers: Vec<(String, String)>,
 }
 
-/// Reads every message of a topic, from the beginning to the high watermark of each partition.
+/// Reads every message of a topic of the shared test broker.
 pub fn read_topic(topic: &str) -> Vec<Received> {
+    read_topic_from(kafka(), topic)
+}
+
+/// Reads every message of a topic, from the beginning to the high watermark of each partition.
+pub fn read_topic_from(bootstrap: &str, topic: &str) -> Vec<Received> {
     let consumer: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", kafka())
+        .set("bootstrap.servers", bootstrap)
         .set("group.id", unique_topic("reader"))
         .set("enable.auto.commit", "false")
         .set("auto.offset.reset", "earliest")
@@ -146,18 +154,23 @@ pub fn read_topic(topic: &str) -> Vec<Received> {
     out
 }
 
-/// Waits until `topic` holds at least `count` messages, reading watermarks.
+/// Waits until `topic` of the shared test broker holds at least `count` messages.
 pub fn wait_for_messages(topic: &str, count: i64, timeout: Duration) -> bool {
+    wait_for_messages_on(kafka(), topic, count, timeout)
+}
+
+/// Waits until `topic` holds at least `count` messages, reading watermarks.
+pub fn wait_for_messages_on(bootstrap: &str, topic: &str, count: i64, timeout: Duration) -> bool {
     let consumer: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", kafka())
+        .set("bootstrap.servers", bootstrap)
         .set("group.id", unique_topic("watcher"))
         .create()
         .expect("consumer");
     let deadline = Instant::now() + timeout;
     while Instant::now() < deadline {
-        let metadata = consumer
-            .fetch_metadata(Some(topic), Duration::from_secs(10))
-            .expect("metadata");
+        let Ok(metadata) = consumer.fetch_metadata(Some(topic), Duration::from_secs(10)) else {
+            continue;
+        };
         let total: i64 = metadata.topics()[0]
             .partitions()
             .iter()

@@ -50,7 +50,7 @@ pub const EMPTY: &str = "/thoi-su/bai-rong-4412010.html";
 /// The listing page: a section source and also linked from the feed.
 pub const LISTING: &str = "/thoi-su/";
 
-fn template(title: &str, date_line: &str, paragraphs: &[String], extra_head: &str) -> String {
+pub fn template(title: &str, date_line: &str, paragraphs: &[String], extra_head: &str) -> String {
     let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();
     format!(
         r##"<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
@@ -71,7 +71,7 @@ fn template(title: &str, date_line: &str, paragraphs: &[String], extra_head: &st
     )
 }
 
-fn paragraphs(topic: &str) -> Vec<String> {
+pub fn paragraphs(topic: &str) -> Vec<String> {
     vec![
         format!("Sáng nay, tại Hà Nội, các cơ quan chức năng đã tổ chức hội nghị bàn về {topic}, với sự tham gia của đại diện nhiều bộ, ngành và địa phương trên cả nước."),
         format!("Theo báo cáo tại hội nghị, trong năm qua công tác {topic} đã đạt nhiều kết quả tích cực, góp phần ổn định đời sống của người dân và thúc đẩy phát triển kinh tế - xã hội."),

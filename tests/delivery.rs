@@ -1,0 +1,296 @@
+//! Delivery guarantees against real Kafka brokers: a broker stopped for 30 s in the middle of
+//! a run, a broker that is down when the service starts, and a record larger than the topic
+//! accepts. Each outage test runs its own broker, so that stopping it disturbs nobody else.
+
+mod support;
+
+use rdkafka::admin::{AdminClient, AdminOptions, ResourceSpecifier};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::ClientConfig;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use support::broker::Cluster;
+use support::newsroom::{self, Newsroom};
+use support::service::{self, Service};
+
+/// Groups the records by URL and checks that every article of the site is there with its
+/// title and body. Returns the number of records beyond one per article.
+fn check_articles(site: &Newsroom, records: &[Value]) -> usize {
+    let mut by_url: HashMap<&str, Vec<&Value>> = HashMap::new();
+    for record in records {
+        by_url
+            .entry(record["url"].as_str().unwrap())
+            .or_default()
+            .push(record);
+    }
+    for i in 0..site.n {
+        let url = site.url(&newsroom::path(i));
+        let copies = by_url
+            .get(url.as_str())
+            .unwrap_or_else(|| panic!("{url} is missing from the topic"));
+        for copy in copies {
+            assert_eq!(copy["title"], newsroom::title(i), "{url}");
+            assert_eq!(copy["body"], newsroom::body(i), "{url}");
+            // A duplicate is the same record: same id, same content hash.
+            assert_eq!(copy["id"], copies[0]["id"], "{url}");
+            assert_eq!(copy["content_hash"], copies[0]["content_hash"], "{url}");
+        }
+    }
+    assert_eq!(
+        by_url.len(),
+        site.n,
+        "records for pages that are not articles"
+    );
+    records.len() - site.n
+}
+
+fn kafka_sink(brokers: &str, topic: &str, extra: &str) -> String {
+    format!(
+        "kind = \"kafka\"\n[sink.kafka]\nbrokers = \"{brokers}\"\ntopic = \"{topic}\"\ndlq_topic = \"{topic}-dlq\"\ncreate_topics = true\npartitions = 3\nreplication_factor = 1\n{extra}"
+    )
+}
+
+/// Waits until the topic holds at least `n` messages.
+async fn wait_for(bootstrap: &str, topic: &str, n: usize, service: &Service) {
+    let (b, t) = (bootstrap.to_string(), topic.to_string());
+    let arrived = tokio::task::spawn_blocking(move || {
+        support::wait_for_messages_on(&b, &t, n as i64, Duration::from_secs(180))
+    })
+    .await
+    .unwrap();
+    assert!(
+        arrived,
+        "{n} records did not arrive; log:\n{}",
+        service.log()
+    );
+}
+
+async fn read(bootstrap: &str, topic: &str) -> Vec<Value> {
+    let (b, t) = (bootstrap.to_string(), topic.to_string());
+    tokio::task::spawn_blocking(move || support::read_topic_from(&b, &t))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.payload)
+        .collect()
+}
+
+/// While the sink cannot deliver, the service fetches no more than the records it may hold
+/// unconfirmed, plus one page per fetch slot.
+async fn check_backpressure(
+    service: &Service,
+    site: &Newsroom,
+    max_in_flight: usize,
+    slots: usize,
+) {
+    let delivered = service.metric("tinstream_records_delivered_total").await as usize;
+    let fetched = site.article_requests();
+    assert!(
+        fetched <= delivered + max_in_flight + slots,
+        "{fetched} pages fetched with {delivered} delivered and {max_in_flight} in flight at most"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broker_stopped_for_30_seconds_loses_nothing_and_repeats_nothing() {
+    const MAX_IN_FLIGHT: usize = 20;
+    const SLOTS: usize = 2;
+    let mut cluster = tokio::task::spawn_blocking(|| Cluster::start(1))
+        .await
+        .unwrap();
+    let bootstrap = cluster.bootstrap();
+    let site = newsroom::start(400, Duration::from_millis(50), false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let topic = support::unique_topic("outage");
+    let listen = service::free_address();
+    let config = service::write_config(
+        dir.path(),
+        &site.url("/sitemap.xml"),
+        listen,
+        SLOTS,
+        MAX_IN_FLIGHT,
+        &kafka_sink(&bootstrap, &topic, ""),
+    );
+    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    service.wait_readiness(true, Duration::from_secs(60)).await;
+    wait_for(&bootstrap, &topic, 20, &service).await;
+
+    // The outage: the broker shuts down cleanly and stays down for 30 s.
+    let cluster_moved = tokio::task::spawn_blocking(move || {
+        cluster.stop_node(0);
+        cluster
+    });
+    cluster = cluster_moved.await.unwrap();
+    let down_since = Instant::now();
+    let reason = service.wait_readiness(false, Duration::from_secs(30)).await;
+    assert!(reason.contains("not ready"), "{reason}");
+    // Crawling goes on until the records in flight reach the bound, then stops.
+    service
+        .wait_until(
+            "the records in flight to reach the bound",
+            Duration::from_secs(60),
+            || async {
+                service.metric("tinstream_records_in_flight").await as usize == MAX_IN_FLIGHT
+            },
+        )
+        .await;
+    check_backpressure(&service, &site, MAX_IN_FLIGHT, SLOTS).await;
+    let fetched_during_outage = site.article_requests();
+    // The outage lasts 30 s by design; this is the length of the test scenario, not a wait
+    // for a condition.
+    tokio::time::sleep(Duration::from_secs(30).saturating_sub(down_since.elapsed())).await;
+    check_backpressure(&service, &site, MAX_IN_FLIGHT, SLOTS).await;
+    assert_eq!(
+        site.article_requests(),
+        fetched_during_outage,
+        "pages were fetched while every delivery permit was taken"
+    );
+    assert_eq!(service.get("/healthz").await.map(|r| r.0), Some(200));
+
+    // The broker comes back on its old log directory; delivery resumes by itself.
+    let cluster = tokio::task::spawn_blocking(move || {
+        cluster.start_node(0);
+        cluster
+    })
+    .await
+    .unwrap();
+    service.wait_readiness(true, Duration::from_secs(120)).await;
+    wait_for(&bootstrap, &topic, site.n, &service).await;
+    let log = service.log();
+    let status = service.terminate().await;
+    assert!(status.success(), "exit {status}; log:\n{log}");
+    let records = read(&bootstrap, &topic).await;
+    let duplicates = check_articles(&site, &records);
+    assert_eq!(duplicates, 0, "records published twice");
+    drop(cluster);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broker_down_at_start_is_waited_for() {
+    const MAX_IN_FLIGHT: usize = 30;
+    const SLOTS: usize = 2;
+    let mut cluster = tokio::task::spawn_blocking(|| Cluster::prepare(1))
+        .await
+        .unwrap();
+    let bootstrap = cluster.bootstrap();
+    let site = newsroom::start(200, Duration::from_millis(10), false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let topic = support::unique_topic("late");
+    let listen = service::free_address();
+    let config = service::write_config(
+        dir.path(),
+        &site.url("/sitemap.xml"),
+        listen,
+        SLOTS,
+        MAX_IN_FLIGHT,
+        &kafka_sink(&bootstrap, &topic, ""),
+    );
+    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    let reason = service.wait_readiness(false, Duration::from_secs(60)).await;
+    assert!(reason.contains("not reachable"), "{reason}");
+    service
+        .wait_until(
+            "the records in flight to reach the bound",
+            Duration::from_secs(60),
+            || async {
+                service.metric("tinstream_records_in_flight").await as usize == MAX_IN_FLIGHT
+            },
+        )
+        .await;
+    check_backpressure(&service, &site, MAX_IN_FLIGHT, SLOTS).await;
+    assert_eq!(service.metric("tinstream_sink_ready").await, 0.0);
+
+    // The broker appears; tinstream creates the topics and delivers everything.
+    let cluster = tokio::task::spawn_blocking(move || {
+        cluster.start_node(0);
+        cluster
+    })
+    .await
+    .unwrap();
+    service.wait_readiness(true, Duration::from_secs(120)).await;
+    wait_for(&bootstrap, &topic, site.n, &service).await;
+    let log = service.log();
+    let status = service.terminate().await;
+    assert!(status.success(), "exit {status}; log:\n{log}");
+    let records = read(&bootstrap, &topic).await;
+    assert_eq!(
+        check_articles(&site, &records),
+        0,
+        "records published twice"
+    );
+    drop(cluster);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn created_topics_take_their_settings_and_a_record_too_large_is_a_dead_letter() {
+    let site = newsroom::start(5, Duration::ZERO, true).await;
+    let dir = tempfile::tempdir().unwrap();
+    let topic = support::unique_topic("created");
+    let dlq = format!("{topic}-dlq");
+    let listen = service::free_address();
+    let sink = format!(
+        "kind = \"kafka\"\n[sink.kafka]\nbrokers = \"{}\"\ntopic = \"{topic}\"\ndlq_topic = \"{dlq}\"\ncreate_topics = true\npartitions = 2\nreplication_factor = 1\n[sink.kafka.topic_config]\n\"max.message.bytes\" = \"16384\"\n\"cleanup.policy\" = \"delete\"\n",
+        support::kafka()
+    );
+    let config = service::write_config(dir.path(), &site.url("/sitemap.xml"), listen, 2, 10, &sink);
+    let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_tinstream"))
+        .args(["run", "--once", "--config"])
+        .arg(&config)
+        .output()
+        .await
+        .unwrap();
+    let log = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{log}");
+
+    // The topic exists with the partitions and settings of the configuration.
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", support::kafka())
+        .create()
+        .unwrap();
+    let described = admin
+        .describe_configs(
+            &[ResourceSpecifier::Topic(&topic)],
+            &AdminOptions::new().request_timeout(Some(Duration::from_secs(30))),
+        )
+        .await
+        .unwrap();
+    let resource = described[0].as_ref().expect("topic config");
+    let setting = |name: &str| {
+        resource
+            .get(name)
+            .and_then(|e| e.value.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(setting("max.message.bytes"), "16384");
+    assert_eq!(setting("cleanup.policy"), "delete");
+    let t = topic.clone();
+    let partitions = tokio::task::spawn_blocking(move || {
+        use rdkafka::consumer::{BaseConsumer, Consumer};
+        let c: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", support::kafka())
+            .create()
+            .unwrap();
+        c.fetch_metadata(Some(&t), Duration::from_secs(10))
+            .unwrap()
+            .topics()[0]
+            .partitions()
+            .len()
+    })
+    .await
+    .unwrap();
+    assert_eq!(partitions, 2);
+
+    // The five ordinary articles are in the topic; the oversized one is a dead letter with
+    // its reason and its record id.
+    let records = read(support::kafka(), &topic).await;
+    assert_eq!(check_articles(&site, &records), 0, "{log}");
+    let letters = read(support::kafka(), &dlq).await;
+    assert_eq!(letters.len(), 1, "{letters:#?}");
+    let big = site.url(newsroom::BIG);
+    assert_eq!(letters[0]["url"], big.as_str());
+    assert_eq!(letters[0]["stage"], "deliver");
+    let reason = letters[0]["reason"].as_str().unwrap().to_lowercase();
+    assert!(reason.contains("too large"), "{reason}");
+    assert_eq!(letters[0]["record_id"], tinstream_model::article_id(&big));
+}

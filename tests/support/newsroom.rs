@@ -1,0 +1,188 @@
+//! A generated news site on 127.0.0.1 for the delivery tests: a sitemap of `n` article pages,
+//! each with its own title and body, served with a fixed latency so that a crawl lasts long
+//! enough to be interrupted. Optionally one more article far larger than a topic accepts.
+
+use super::site::{paragraphs, template};
+use axum::extract::State;
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The path of the oversized article, when there is one.
+pub const BIG: &str = "/tin-tuc/bao-cao-toan-van-dai-5999999.html";
+
+/// The running site.
+pub struct Newsroom {
+    pub addr: SocketAddr,
+    pub n: usize,
+    requests: Arc<Mutex<HashMap<String, usize>>>,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+/// The path of article `i`.
+pub fn path(i: usize) -> String {
+    format!("/tin-tuc/ban-tin-so-{i}-{}.html", 5_000_000 + i)
+}
+
+/// The title article `i` must get.
+pub fn title(i: usize) -> String {
+    format!("Bản tin số {i} về công tác quản lý đô thị")
+}
+
+fn topic(i: usize) -> String {
+    format!("quy hoạch đô thị tại khu vực số {i}")
+}
+
+/// The body article `i` must get: its paragraphs, one blank line apart.
+pub fn body(i: usize) -> String {
+    paragraphs(&topic(i)).join("\n\n")
+}
+
+/// Text that compression cannot shrink much: `words` pseudo-random Vietnamese-looking words,
+/// different for each `seed`.
+fn noise(seed: u64, words: usize) -> String {
+    const SYLLABLES: [&str; 16] = [
+        "trường",
+        "người",
+        "những",
+        "được",
+        "quốc",
+        "nghiệp",
+        "thành",
+        "phố",
+        "công",
+        "nhân",
+        "đường",
+        "huyện",
+        "xã",
+        "tỉnh",
+        "mới",
+        "lớn",
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ seed.wrapping_mul(0x2545_f491_4f6c_dd1d);
+    let mut out = String::new();
+    for w in 0..words {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.push_str(SYLLABLES[(state % 16) as usize]);
+        out.push_str(&format!("{}", state % 1000));
+        out.push(if w % 20 == 19 { '.' } else { ' ' });
+    }
+    out
+}
+
+impl Newsroom {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// How many times `path` was requested.
+    pub fn requested(&self, path: &str) -> usize {
+        self.requests
+            .lock()
+            .unwrap()
+            .get(path)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// How many article pages were requested, repeats included.
+    pub fn article_requests(&self) -> usize {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, _)| p.starts_with("/tin-tuc/"))
+            .map(|(_, c)| c)
+            .sum()
+    }
+}
+
+/// Starts a site of `n` articles (plus the oversized one when `big`), each page answered
+/// after `latency`.
+pub async fn start(n: usize, latency: Duration, big: bool) -> Newsroom {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let base = format!("http://{addr}");
+    let mut pages: HashMap<String, (String, &'static str)> = HashMap::new();
+    let html = "text/html; charset=utf-8";
+    let mut locs = String::new();
+    for i in 0..n {
+        let p = paragraphs(&topic(i));
+        pages.insert(
+            path(i),
+            (
+                template(&title(i), "Thứ Hai, 06/12/2021 - 09:15", &p, ""),
+                html,
+            ),
+        );
+        locs.push_str(&format!("<url><loc>{base}{}</loc></url>", path(i)));
+    }
+    if big {
+        let p: Vec<String> = (0..60).map(|seed| noise(seed, 400)).collect();
+        pages.insert(
+            BIG.into(),
+            (
+                template(
+                    "Toàn văn báo cáo tổng kết công tác năm",
+                    "Thứ Hai, 06/12/2021 - 09:15",
+                    &p,
+                    "",
+                ),
+                html,
+            ),
+        );
+        locs.push_str(&format!("<url><loc>{base}{BIG}</loc></url>"));
+    }
+    pages.insert(
+        "/sitemap.xml".into(),
+        (
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>"#),
+            "application/xml",
+        ),
+    );
+    pages.insert(
+        "/robots.txt".into(),
+        ("User-agent: *\nAllow: /\n".into(), "text/plain"),
+    );
+    let requests = Arc::new(Mutex::new(HashMap::new()));
+    let state = (Arc::new(pages), requests.clone(), latency);
+    let app = Router::new().fallback(serve).with_state(state);
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    Newsroom {
+        addr,
+        n,
+        requests,
+        _server: server,
+    }
+}
+
+type Pages = Arc<HashMap<String, (String, &'static str)>>;
+
+async fn serve(
+    State((pages, requests, latency)): State<(Pages, Arc<Mutex<HashMap<String, usize>>>, Duration)>,
+    uri: Uri,
+) -> Response {
+    *requests
+        .lock()
+        .unwrap()
+        .entry(uri.path().to_string())
+        .or_default() += 1;
+    if uri.path().starts_with("/tin-tuc/") {
+        // A slow origin, so that a crawl of a few hundred pages takes seconds.
+        tokio::time::sleep(latency).await;
+    }
+    match pages.get(uri.path()) {
+        Some((body, content_type)) => {
+            ([(header::CONTENT_TYPE, *content_type)], body.clone()).into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}

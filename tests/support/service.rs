@@ -1,0 +1,193 @@
+//! `tinstream run` as a child process, with its HTTP endpoints: readiness, metrics, SIGTERM
+//! and SIGKILL.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitStatus;
+use std::time::{Duration, Instant};
+
+/// A running `tinstream run`.
+pub struct Service {
+    child: tokio::process::Child,
+    log: PathBuf,
+    pub listen: SocketAddr,
+    http: reqwest::Client,
+}
+
+/// A free loopback address for the service's endpoints.
+pub fn free_address() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// A configuration crawling one sitemap, with the given `[crawler]`/`[sink]` extras.
+#[allow(clippy::too_many_arguments)]
+pub fn write_config(
+    dir: &Path,
+    sitemap: &str,
+    listen: SocketAddr,
+    concurrency: usize,
+    max_in_flight: usize,
+    sink: &str,
+) -> PathBuf {
+    let path = dir.join("tinstream.toml");
+    let config = format!(
+        r#"
+[crawler]
+user_agent = "tinstream-test (+https://github.com/tinstream/tinstream)"
+concurrency = {concurrency}
+per_host_concurrency = {concurrency}
+per_host_delay = "0s"
+data_dir = "{data}"
+allow_private_networks = true
+
+[[sources]]
+kind = "sitemap"
+url = "{sitemap}"
+every = "1h"
+
+[service]
+listen = "{listen}"
+
+[sink]
+max_in_flight = {max_in_flight}
+{sink}
+"#,
+        data = dir.join("state").display(),
+    );
+    std::fs::write(&path, config).unwrap();
+    path
+}
+
+impl Service {
+    /// Starts `tinstream run --config <config>`, appending its log to `log`.
+    pub fn start(config: &Path, log: &Path, listen: SocketAddr) -> Service {
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .unwrap();
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tinstream"))
+            .arg("run")
+            .arg("--config")
+            .arg(config)
+            .env("RUST_LOG", "info,rdkafka=warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(out)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start tinstream");
+        Service {
+            child,
+            log: log.to_path_buf(),
+            listen,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()
+                .unwrap(),
+        }
+    }
+
+    /// The log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// GETs one endpoint: status and body; None while nothing answers.
+    pub async fn get(&self, path: &str) -> Option<(u16, String)> {
+        let response = self
+            .http
+            .get(format!("http://{}{path}", self.listen))
+            .send()
+            .await
+            .ok()?;
+        let status = response.status().as_u16();
+        Some((status, response.text().await.ok()?))
+    }
+
+    /// The service's metrics, by name with labels (`tinstream_pages_failed_total{stage="parse"}`).
+    pub async fn metrics(&self) -> HashMap<String, f64> {
+        let Some((200, text)) = self.get("/metrics").await else {
+            return HashMap::new();
+        };
+        text.lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let (name, value) = l.rsplit_once(' ')?;
+                Some((name.to_string(), value.parse().ok()?))
+            })
+            .collect()
+    }
+
+    /// One metric; 0 when absent.
+    pub async fn metric(&self, name: &str) -> f64 {
+        self.metrics().await.get(name).copied().unwrap_or(0.0)
+    }
+
+    /// Waits until `check` holds, polling the service; fails with the log after `timeout`.
+    pub async fn wait_until<F, Fut>(&self, what: &str, timeout: Duration, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + timeout;
+        while !check().await {
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; log:\n{}",
+                self.log()
+            );
+            // Polling an HTTP endpoint; this only paces the requests.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until `/readyz` answers `ready` (200) or not (503); returns its body.
+    pub async fn wait_readiness(&self, ready: bool, timeout: Duration) -> String {
+        let want = if ready { 200 } else { 503 };
+        let mut body = String::new();
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some((status, text)) = self.get("/readyz").await {
+                if status == want {
+                    return text;
+                }
+                body = text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "/readyz never answered {want} (last: {body:?}); log:\n{}",
+                self.log()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// SIGTERM, then waits for the exit.
+    pub async fn terminate(mut self) -> ExitStatus {
+        let pid = self.child.id().expect("running");
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        tokio::time::timeout(Duration::from_secs(90), self.child.wait())
+            .await
+            .expect("exits after SIGTERM")
+            .unwrap()
+    }
+
+    /// SIGKILL: no chance to clean up.
+    pub async fn kill(mut self) {
+        self.child.start_kill().unwrap();
+        let _ = self.child.wait().await;
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+}
