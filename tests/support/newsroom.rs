@@ -165,9 +165,10 @@ pub async fn start(n: usize, latency: Duration, big: bool) -> Newsroom {
 }
 
 type Pages = Arc<HashMap<String, (String, &'static str)>>;
+type Requests = Arc<Mutex<HashMap<String, usize>>>;
 
 async fn serve(
-    State((pages, requests, latency)): State<(Pages, Arc<Mutex<HashMap<String, usize>>>, Duration)>,
+    State((pages, requests, latency)): State<(Pages, Requests, Duration)>,
     uri: Uri,
 ) -> Response {
     *requests
