@@ -7,74 +7,10 @@ mod support;
 use rdkafka::admin::{AdminClient, AdminOptions, ResourceSpecifier};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::ClientConfig;
-use serde_json::Value;
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use support::broker::Cluster;
 use support::newsroom::{self, Newsroom};
 use support::service::{self, Service};
-
-/// Groups the records by URL and checks that every article of the site is there with its
-/// title and body. Returns the number of records beyond one per article.
-fn check_articles(site: &Newsroom, records: &[Value]) -> usize {
-    let mut by_url: HashMap<&str, Vec<&Value>> = HashMap::new();
-    for record in records {
-        by_url
-            .entry(record["url"].as_str().unwrap())
-            .or_default()
-            .push(record);
-    }
-    for i in 0..site.n {
-        let url = site.url(&newsroom::path(i));
-        let copies = by_url
-            .get(url.as_str())
-            .unwrap_or_else(|| panic!("{url} is missing from the topic"));
-        for copy in copies {
-            assert_eq!(copy["title"], newsroom::title(i), "{url}");
-            assert_eq!(copy["body"], newsroom::body(i), "{url}");
-            // A duplicate is the same record: same id, same content hash.
-            assert_eq!(copy["id"], copies[0]["id"], "{url}");
-            assert_eq!(copy["content_hash"], copies[0]["content_hash"], "{url}");
-        }
-    }
-    assert_eq!(
-        by_url.len(),
-        site.n,
-        "records for pages that are not articles"
-    );
-    records.len() - site.n
-}
-
-fn kafka_sink(brokers: &str, topic: &str, extra: &str) -> String {
-    format!(
-        "kind = \"kafka\"\n[sink.kafka]\nbrokers = \"{brokers}\"\ntopic = \"{topic}\"\ndlq_topic = \"{topic}-dlq\"\ncreate_topics = true\npartitions = 3\nreplication_factor = 1\n{extra}"
-    )
-}
-
-/// Waits until the topic holds at least `n` messages.
-async fn wait_for(bootstrap: &str, topic: &str, n: usize, service: &Service) {
-    let (b, t) = (bootstrap.to_string(), topic.to_string());
-    let arrived = tokio::task::spawn_blocking(move || {
-        support::wait_for_messages_on(&b, &t, n as i64, Duration::from_secs(180))
-    })
-    .await
-    .unwrap();
-    assert!(
-        arrived,
-        "{n} records did not arrive; log:\n{}",
-        service.log()
-    );
-}
-
-async fn read(bootstrap: &str, topic: &str) -> Vec<Value> {
-    let (b, t) = (bootstrap.to_string(), topic.to_string());
-    tokio::task::spawn_blocking(move || support::read_topic_from(&b, &t))
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|m| m.payload)
-        .collect()
-}
 
 /// While the sink cannot deliver, the service fetches no more than the records it may hold
 /// unconfirmed, plus one page per fetch slot.
@@ -110,11 +46,11 @@ async fn a_broker_stopped_for_30_seconds_loses_nothing_and_repeats_nothing() {
         listen,
         SLOTS,
         MAX_IN_FLIGHT,
-        &kafka_sink(&bootstrap, &topic, ""),
+        &service::kafka_sink(&bootstrap, &topic, ""),
     );
     let service = Service::start(&config, &dir.path().join("run.log"), listen);
     service.wait_readiness(true, Duration::from_secs(60)).await;
-    wait_for(&bootstrap, &topic, 20, &service).await;
+    service::wait_for(&bootstrap, &topic, 20, &service).await;
 
     // The outage: the broker shuts down cleanly and stays down for 30 s.
     let cluster_moved = tokio::task::spawn_blocking(move || {
@@ -156,12 +92,12 @@ async fn a_broker_stopped_for_30_seconds_loses_nothing_and_repeats_nothing() {
     .await
     .unwrap();
     service.wait_readiness(true, Duration::from_secs(120)).await;
-    wait_for(&bootstrap, &topic, site.n, &service).await;
+    service::wait_for(&bootstrap, &topic, site.n, &service).await;
     let log = service.log();
     let status = service.terminate().await;
     assert!(status.success(), "exit {status}; log:\n{log}");
-    let records = read(&bootstrap, &topic).await;
-    let duplicates = check_articles(&site, &records);
+    let records = service::read(&bootstrap, &topic).await;
+    let duplicates = site.check(&records);
     assert_eq!(duplicates, 0, "records published twice");
     drop(cluster);
 }
@@ -184,7 +120,7 @@ async fn a_broker_down_at_start_is_waited_for() {
         listen,
         SLOTS,
         MAX_IN_FLIGHT,
-        &kafka_sink(&bootstrap, &topic, ""),
+        &service::kafka_sink(&bootstrap, &topic, ""),
     );
     let service = Service::start(&config, &dir.path().join("run.log"), listen);
     let reason = service.wait_readiness(false, Duration::from_secs(60)).await;
@@ -209,16 +145,12 @@ async fn a_broker_down_at_start_is_waited_for() {
     .await
     .unwrap();
     service.wait_readiness(true, Duration::from_secs(120)).await;
-    wait_for(&bootstrap, &topic, site.n, &service).await;
+    service::wait_for(&bootstrap, &topic, site.n, &service).await;
     let log = service.log();
     let status = service.terminate().await;
     assert!(status.success(), "exit {status}; log:\n{log}");
-    let records = read(&bootstrap, &topic).await;
-    assert_eq!(
-        check_articles(&site, &records),
-        0,
-        "records published twice"
-    );
+    let records = service::read(&bootstrap, &topic).await;
+    assert_eq!(site.check(&records), 0, "records published twice");
     drop(cluster);
 }
 
@@ -283,9 +215,9 @@ async fn created_topics_take_their_settings_and_a_record_too_large_is_a_dead_let
 
     // The five ordinary articles are in the topic; the oversized one is a dead letter with
     // its reason and its record id.
-    let records = read(support::kafka(), &topic).await;
-    assert_eq!(check_articles(&site, &records), 0, "{log}");
-    let letters = read(support::kafka(), &dlq).await;
+    let records = service::read(support::kafka(), &topic).await;
+    assert_eq!(site.check(&records), 0, "{log}");
+    let letters = service::read(support::kafka(), &dlq).await;
     assert_eq!(letters.len(), 1, "{letters:#?}");
     let big = site.url(newsroom::BIG);
     assert_eq!(letters[0]["url"], big.as_str());

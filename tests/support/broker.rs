@@ -141,8 +141,12 @@ group.initial.rebalance.delay.ms=0
     /// Prepares and starts `n` nodes, and waits until every broker is in the metadata.
     pub fn start(n: usize) -> Cluster {
         let mut cluster = Cluster::prepare(n);
+        // All at once: a node's broker waits for a controller quorum of the others.
         for i in 0..n {
-            cluster.start_node(i);
+            cluster.spawn_node(i);
+        }
+        for i in 0..n {
+            cluster.wait_for_node(i);
         }
         cluster.wait_for_brokers(n, Duration::from_secs(120));
         cluster
@@ -159,6 +163,11 @@ group.initial.rebalance.delay.ms=0
 
     /// Starts node `i` (again), on its old data, and waits until it accepts connections.
     pub fn start_node(&mut self, i: usize) {
+        self.spawn_node(i);
+        self.wait_for_node(i);
+    }
+
+    fn spawn_node(&mut self, i: usize) {
         let log4j = self.dir.path().join("log4j2.properties");
         let node = &mut self.nodes[i];
         assert!(node.process.is_none(), "node {} already runs", i + 1);
@@ -179,7 +188,10 @@ group.initial.rebalance.delay.ms=0
             .spawn()
             .expect("start a broker");
         node.process = Some(child);
-        let port = node.port;
+    }
+
+    fn wait_for_node(&mut self, i: usize) {
+        let port = self.nodes[i].port;
         let deadline = Instant::now() + Duration::from_secs(120);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if let Some(status) = self.nodes[i]
@@ -187,10 +199,12 @@ group.initial.rebalance.delay.ms=0
                 .as_mut()
                 .and_then(|p| p.try_wait().ok().flatten())
             {
+                let log = std::fs::read_to_string(&self.nodes[i].log).unwrap_or_default();
+                let tail: Vec<&str> = log.lines().rev().take(30).collect();
                 panic!(
-                    "broker {} exited ({status}); log:\n{}",
+                    "broker {} exited ({status}); end of its log:\n{}",
                     i + 1,
-                    std::fs::read_to_string(&self.nodes[i].log).unwrap_or_default()
+                    tail.into_iter().rev().collect::<Vec<_>>().join("\n")
                 );
             }
             assert!(

@@ -91,6 +91,37 @@ impl Newsroom {
             .unwrap_or(0)
     }
 
+    /// Checks that every article of the site is among `records` with its title and body, and
+    /// that copies of one article are the same record (same id and content hash). Returns the
+    /// number of records beyond one per article.
+    pub fn check(&self, records: &[serde_json::Value]) -> usize {
+        let mut by_url: HashMap<&str, Vec<&serde_json::Value>> = HashMap::new();
+        for record in records {
+            by_url
+                .entry(record["url"].as_str().unwrap())
+                .or_default()
+                .push(record);
+        }
+        for i in 0..self.n {
+            let url = self.url(&path(i));
+            let copies = by_url
+                .get(url.as_str())
+                .unwrap_or_else(|| panic!("{url} is missing from the topic"));
+            for copy in copies {
+                assert_eq!(copy["title"], title(i), "{url}");
+                assert_eq!(copy["body"], body(i), "{url}");
+                assert_eq!(copy["id"], copies[0]["id"], "{url}");
+                assert_eq!(copy["content_hash"], copies[0]["content_hash"], "{url}");
+            }
+        }
+        assert_eq!(
+            by_url.len(),
+            self.n,
+            "records for pages that are not articles"
+        );
+        records.len() - self.n
+    }
+
     /// How many article pages were requested, repeats included.
     pub fn article_requests(&self) -> usize {
         self.requests

@@ -191,3 +191,36 @@ impl Service {
         self.child.id().expect("running")
     }
 }
+
+/// The `[sink]` lines of a Kafka sink that creates its topics.
+pub fn kafka_sink(brokers: &str, topic: &str, extra: &str) -> String {
+    format!(
+        "kind = \"kafka\"\n[sink.kafka]\nbrokers = \"{brokers}\"\ntopic = \"{topic}\"\ndlq_topic = \"{topic}-dlq\"\ncreate_topics = true\npartitions = 3\nreplication_factor = 1\n{extra}"
+    )
+}
+
+/// Waits until the topic holds at least `n` messages.
+pub async fn wait_for(bootstrap: &str, topic: &str, n: usize, service: &Service) {
+    let (b, t) = (bootstrap.to_string(), topic.to_string());
+    let arrived = tokio::task::spawn_blocking(move || {
+        super::wait_for_messages_on(&b, &t, n as i64, Duration::from_secs(180))
+    })
+    .await
+    .unwrap();
+    assert!(
+        arrived,
+        "{n} records did not arrive; log:\n{}",
+        service.log()
+    );
+}
+
+/// Every payload of a topic.
+pub async fn read(bootstrap: &str, topic: &str) -> Vec<serde_json::Value> {
+    let (b, t) = (bootstrap.to_string(), topic.to_string());
+    tokio::task::spawn_blocking(move || super::read_topic_from(&b, &t))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.payload)
+        .collect()
+}
