@@ -57,6 +57,8 @@ pub struct Metrics {
     pub queued: Gauge,
     /// 1 while the sink can deliver, 0 while it cannot.
     pub sink_ready: Gauge,
+    /// Bytes waiting in the on-disk spool (0 without one).
+    pub spool_bytes: Gauge,
 }
 
 impl Metrics {
@@ -119,6 +121,11 @@ impl Metrics {
             "queue_urls",
             "URLs waiting to be fetched",
             self.queued.clone(),
+        );
+        registry.register(
+            "spool_bytes",
+            "Bytes waiting in the on-disk spool",
+            self.spool_bytes.clone(),
         );
         registry.register(
             "sink_ready",

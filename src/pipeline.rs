@@ -133,7 +133,24 @@ pub async fn run(config: Config, once: bool, shutdown: CancellationToken) -> any
                 }
                 probe.sink.readiness()
             });
-            Some(crate::serve::start(listen, registry, metrics, readiness, shutdown.clone()).await?)
+            let sink = shared.clone();
+            let refresh: crate::serve::Refresh = Arc::new(move |metrics: &Metrics| {
+                let bytes = sink.sink.spool_bytes().unwrap_or(0);
+                metrics
+                    .spool_bytes
+                    .set(i64::try_from(bytes).unwrap_or(i64::MAX));
+            });
+            Some(
+                crate::serve::start(
+                    listen,
+                    registry,
+                    metrics,
+                    readiness,
+                    refresh,
+                    shutdown.clone(),
+                )
+                .await?,
+            )
         }
         None => None,
     };

@@ -17,11 +17,14 @@ use tokio_util::sync::CancellationToken;
 
 /// Tells whether the service can deliver records now.
 pub type ReadinessCheck = Arc<dyn Fn() -> Readiness + Send + Sync>;
+/// Brings the gauges that are read rather than counted up to date before a scrape.
+pub type Refresh = Arc<dyn Fn(&Metrics) + Send + Sync>;
 
 struct Endpoints {
     registry: Registry,
     metrics: Arc<Metrics>,
     readiness: ReadinessCheck,
+    refresh: Refresh,
 }
 
 /// Binds `listen` and serves the endpoints until `shutdown`. Binding errors are returned at
@@ -31,6 +34,7 @@ pub async fn start(
     registry: Registry,
     metrics: Arc<Metrics>,
     readiness: ReadinessCheck,
+    refresh: Refresh,
     shutdown: CancellationToken,
 ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
     let listener = tokio::net::TcpListener::bind(listen)
@@ -42,6 +46,7 @@ pub async fn start(
         registry,
         metrics,
         readiness,
+        refresh,
     });
     let app = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
@@ -71,6 +76,7 @@ async fn readyz(State(endpoints): State<Arc<Endpoints>>) -> impl IntoResponse {
 async fn serve_metrics(State(endpoints): State<Arc<Endpoints>>) -> impl IntoResponse {
     let ready = (endpoints.readiness)().is_ready();
     endpoints.metrics.sink_ready.set(i64::from(ready));
+    (endpoints.refresh)(&endpoints.metrics);
     let mut text = String::new();
     match prometheus_client::encoding::text::encode(&mut text, &endpoints.registry) {
         Ok(()) => (

@@ -226,3 +226,67 @@ async fn created_topics_take_their_settings_and_a_record_too_large_is_a_dead_let
     assert!(reason.contains("too large"), "{reason}");
     assert_eq!(letters[0]["record_id"], tinstream_model::article_id(&big));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_spool_carries_an_outage_across_a_crash() {
+    const MAX_IN_FLIGHT: usize = 10;
+    let mut cluster = tokio::task::spawn_blocking(|| Cluster::prepare(1))
+        .await
+        .unwrap();
+    let bootstrap = cluster.bootstrap();
+    let site = newsroom::start(200, Duration::from_millis(5), false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let topic = support::unique_topic("spooled");
+    let listen = service::free_address();
+    let spool = format!(
+        "[sink.spool]\nenabled = true\npath = \"{}\"\nsegment_bytes = 65536\n",
+        dir.path().join("spool").display()
+    );
+    let config = service::write_config(
+        dir.path(),
+        &site.url("/sitemap.xml"),
+        listen,
+        2,
+        MAX_IN_FLIGHT,
+        &service::kafka_sink(&bootstrap, &topic, &spool),
+    );
+    let log = dir.path().join("run.log");
+
+    // The broker is down: every article is crawled anyway, far beyond the in-flight bound,
+    // because the spool confirms each record once it is on disk.
+    let service = Service::start(&config, &log, listen);
+    service
+        .wait_until(
+            "every record in the spool",
+            Duration::from_secs(120),
+            || async {
+                service.metric("tinstream_records_delivered_total").await as usize == site.n
+            },
+        )
+        .await;
+    assert!(service.metric("tinstream_spool_bytes").await > 0.0);
+    service.wait_readiness(true, Duration::from_secs(10)).await;
+    // A crash while everything is only in the spool.
+    service.kill().await;
+
+    // The broker comes up; the next start forwards the spool, and fetches nothing again.
+    let cluster = tokio::task::spawn_blocking(move || {
+        cluster.start_node(0);
+        cluster
+    })
+    .await
+    .unwrap();
+    let service = Service::start(&config, &log, listen);
+    service::wait_for(&bootstrap, &topic, site.n, &service).await;
+    service
+        .wait_until("an empty spool", Duration::from_secs(60), || async {
+            service.metric("tinstream_spool_bytes").await == 0.0
+        })
+        .await;
+    let status = service.terminate().await;
+    assert!(status.success(), "exit {status}");
+    let records = service::read(&bootstrap, &topic).await;
+    assert_eq!(site.check(&records), 0, "records published twice");
+    assert_eq!(site.article_requests(), site.n, "articles fetched again");
+    drop(cluster);
+}

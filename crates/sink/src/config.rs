@@ -30,6 +30,39 @@ pub struct SinkConfig {
     pub jsonl: JsonlConfig,
     /// Settings of the Kafka sink.
     pub kafka: KafkaConfig,
+    /// The optional on-disk spool in front of the sink.
+    pub spool: SpoolConfig,
+}
+
+/// The `[sink.spool]` table: an on-disk write-ahead buffer in front of the sink, for outages
+/// longer than `max_in_flight` records can carry.
+///
+/// With the spool on, a record counts as delivered once it is synced to the spool; a
+/// forwarder sends the spool to the sink in order and deletes what the sink confirmed. When
+/// the spool is full, delivery waits, which stops fetching as `max_in_flight` does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SpoolConfig {
+    /// Use the spool.
+    pub enabled: bool,
+    /// Folder of the spool's segment files.
+    pub path: PathBuf,
+    /// Most bytes the spool may hold on disk.
+    pub max_bytes: u64,
+    /// Size at which a segment file is closed and a new one started; a closed segment is
+    /// deleted once the sink confirmed all of it.
+    pub segment_bytes: u64,
+}
+
+impl Default for SpoolConfig {
+    fn default() -> Self {
+        SpoolConfig {
+            enabled: false,
+            path: PathBuf::from("data/spool"),
+            max_bytes: 1024 * 1024 * 1024,
+            segment_bytes: 8 * 1024 * 1024,
+        }
+    }
 }
 
 impl Default for SinkConfig {
@@ -39,6 +72,7 @@ impl Default for SinkConfig {
             max_in_flight: 1000,
             jsonl: JsonlConfig::default(),
             kafka: KafkaConfig::default(),
+            spool: SpoolConfig::default(),
         }
     }
 }
@@ -118,6 +152,19 @@ impl SinkConfig {
     pub fn validate(&self) -> Result<(), String> {
         if self.max_in_flight == 0 {
             return Err("sink.max_in_flight must be at least 1".into());
+        }
+        if self.spool.enabled {
+            if self.spool.path.as_os_str().is_empty() {
+                return Err("sink.spool.path must not be empty".into());
+            }
+            if self.spool.segment_bytes < 4096 {
+                return Err("sink.spool.segment_bytes must be at least 4096".into());
+            }
+            if self.spool.max_bytes < 2 * self.spool.segment_bytes {
+                return Err(
+                    "sink.spool.max_bytes must be at least twice sink.spool.segment_bytes".into(),
+                );
+            }
         }
         match self.kind {
             SinkKind::Jsonl => {

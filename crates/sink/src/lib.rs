@@ -8,19 +8,25 @@
 //! Pages that fail and records that cannot be delivered go to the dead-letter destination
 //! ([`Sink::dead_letter`]) with the URL, the stage and the reason, so nothing disappears.
 //!
+//! An optional on-disk spool ([`SpoolConfig`]) sits in front of the destination for long
+//! outages: records are confirmed once synced to the spool, and forwarded from there.
+//!
 //! It does not decide what to fetch or how to parse; it never drops a record on its own.
 
 pub mod config;
 mod health;
 mod jsonl;
 mod kafka;
+mod spool;
 
-pub use config::{JsonlConfig, KafkaConfig, SinkConfig, SinkKind};
+pub use config::{JsonlConfig, KafkaConfig, SinkConfig, SinkKind, SpoolConfig};
 pub use health::Readiness;
 pub use jsonl::JsonlSink;
 pub use kafka::KafkaSink;
 
 use serde::{Deserialize, Serialize};
+use spool::Spool;
+use std::sync::Arc;
 use std::time::Duration;
 use tinstream_model::Article;
 
@@ -81,8 +87,14 @@ pub enum SinkError {
     Kafka(String),
 }
 
-/// The configured sink.
-pub enum Sink {
+/// The configured sink: the destination, with the spool in front of it when configured.
+pub struct Sink {
+    destination: Arc<Destination>,
+    spool: Option<Spool>,
+}
+
+/// Where records end up.
+pub(crate) enum Destination {
     /// JSON Lines files.
     Jsonl(JsonlSink),
     /// Apache Kafka.
@@ -92,41 +104,85 @@ pub enum Sink {
 impl Sink {
     /// Opens the sink the configuration names.
     pub async fn open(config: &SinkConfig) -> Result<Sink, SinkError> {
-        Ok(match config.kind {
-            SinkKind::Jsonl => Sink::Jsonl(JsonlSink::open(&config.jsonl).await?),
-            SinkKind::Kafka => Sink::Kafka(KafkaSink::open(&config.kafka).await?),
-        })
+        let destination = Arc::new(match config.kind {
+            SinkKind::Jsonl => Destination::Jsonl(JsonlSink::open(&config.jsonl).await?),
+            SinkKind::Kafka => Destination::Kafka(KafkaSink::open(&config.kafka).await?),
+        });
+        let spool = if config.spool.enabled {
+            Some(Spool::open(&config.spool, destination.clone()).await?)
+        } else {
+            None
+        };
+        Ok(Sink { destination, spool })
     }
 
-    /// Whether records can be delivered now (the readiness endpoint reports this).
+    /// Whether records can be delivered now (the readiness endpoint reports this). With the
+    /// spool, that is while the spool has room, whatever the destination's state.
     pub fn readiness(&self) -> Readiness {
-        match self {
-            Sink::Jsonl(s) => s.readiness(),
-            Sink::Kafka(s) => s.readiness(),
+        match &self.spool {
+            Some(spool) => spool.readiness(),
+            None => self.destination.readiness(),
         }
     }
 
-    /// Delivers one record; resolves when it is durable.
+    /// Bytes waiting in the spool; None without a spool.
+    pub fn spool_bytes(&self) -> Option<u64> {
+        self.spool.as_ref().map(Spool::bytes)
+    }
+
+    /// Delivers one record; resolves when it is durable (in the spool when there is one).
     pub async fn deliver(&self, record: &Article) -> Result<(), DeliveryError> {
-        match self {
-            Sink::Jsonl(s) => s.deliver(record).await,
-            Sink::Kafka(s) => s.deliver(record).await,
+        match &self.spool {
+            Some(spool) => spool.append(&spool::Entry::Record(record.clone())).await,
+            None => self.destination.deliver(record).await,
         }
     }
 
     /// Delivers one dead letter; resolves when it is durable.
     pub async fn dead_letter(&self, letter: &DeadLetter) -> Result<(), DeliveryError> {
-        match self {
-            Sink::Jsonl(s) => s.dead_letter(letter).await,
-            Sink::Kafka(s) => s.dead_letter(letter).await,
+        match &self.spool {
+            Some(spool) => {
+                spool
+                    .append(&spool::Entry::DeadLetter(letter.clone()))
+                    .await
+            }
+            None => self.destination.dead_letter(letter).await,
         }
     }
 
-    /// Waits until everything handed over is delivered, for at most `timeout`.
+    /// Waits until everything handed to the destination is delivered, for at most `timeout`.
+    /// What is still in the spool stays there for the next start.
     pub async fn flush(&self, timeout: Duration) -> Result<(), DeliveryError> {
+        self.destination.flush(timeout).await
+    }
+}
+
+impl Destination {
+    pub(crate) fn readiness(&self) -> Readiness {
         match self {
-            Sink::Jsonl(s) => s.flush().await,
-            Sink::Kafka(s) => s.flush(timeout).await,
+            Destination::Jsonl(s) => s.readiness(),
+            Destination::Kafka(s) => s.readiness(),
+        }
+    }
+
+    pub(crate) async fn deliver(&self, record: &Article) -> Result<(), DeliveryError> {
+        match self {
+            Destination::Jsonl(s) => s.deliver(record).await,
+            Destination::Kafka(s) => s.deliver(record).await,
+        }
+    }
+
+    pub(crate) async fn dead_letter(&self, letter: &DeadLetter) -> Result<(), DeliveryError> {
+        match self {
+            Destination::Jsonl(s) => s.dead_letter(letter).await,
+            Destination::Kafka(s) => s.dead_letter(letter).await,
+        }
+    }
+
+    pub(crate) async fn flush(&self, timeout: Duration) -> Result<(), DeliveryError> {
+        match self {
+            Destination::Jsonl(s) => s.flush().await,
+            Destination::Kafka(s) => s.flush(timeout).await,
         }
     }
 }
