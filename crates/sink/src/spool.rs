@@ -44,7 +44,7 @@ const CURSOR: &str = "cursor";
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub(crate) enum Entry {
     /// A record for the destination.
-    Record(Article),
+    Record(Box<Article>),
     /// A dead letter for the destination.
     DeadLetter(DeadLetter),
 }
@@ -539,7 +539,7 @@ mod tests {
         };
         let spool = Spool::open(&config, destination).await.unwrap();
         for i in 0..300 {
-            spool.append(&Entry::Record(record(i))).await.unwrap();
+            spool.append(&Entry::Record(Box::new(record(i)))).await.unwrap();
         }
         wait_for_lines(&out, 300).await;
         let expected: Vec<String> = (0..300).map(|i| format!("Bài số {i}")).collect();
@@ -568,7 +568,7 @@ mod tests {
         let mut segment = Vec::new();
         let mut after_first = 0;
         for i in 0..3 {
-            segment.extend(serde_json::to_vec(&Entry::Record(record(i))).unwrap());
+            segment.extend(serde_json::to_vec(&Entry::Record(Box::new(record(i)))).unwrap());
             segment.push(b'\n');
             if i == 0 {
                 after_first = segment.len() as u64;
@@ -602,7 +602,7 @@ mod tests {
         }
         assert_eq!(titles(&out), vec!["Bài số 1", "Bài số 2"]);
         // New entries go to a segment after the old ones.
-        spool.append(&Entry::Record(record(3))).await.unwrap();
+        spool.append(&Entry::Record(Box::new(record(3)))).await.unwrap();
         wait_for_lines(&out, 3).await;
         assert!(segment_path(&spool_dir, 8).exists());
     }
