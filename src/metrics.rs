@@ -9,6 +9,7 @@ use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 use tinstream_sink::Stage;
 
@@ -32,7 +33,6 @@ impl From<Stage> for StageLabel {
 }
 
 /// The pipeline's counters and gauges.
-#[derive(Default)]
 pub struct Metrics {
     /// Pages fetched (HTTP 2xx with a body).
     pub fetched: Counter,
@@ -59,6 +59,29 @@ pub struct Metrics {
     pub sink_ready: Gauge,
     /// Bytes waiting in the on-disk spool (0 without one).
     pub spool_bytes: Gauge,
+    /// Seconds from the end of a page's fetch to the sink's confirmation of its record.
+    pub delivery_latency: Histogram,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            fetched: Counter::default(),
+            delivered: Counter::default(),
+            not_articles: Counter::default(),
+            failed: Family::default(),
+            dead_letters: Family::default(),
+            disallowed: Counter::default(),
+            deferred: Counter::default(),
+            delivery_retries: Counter::default(),
+            in_flight: Gauge::default(),
+            queued: Gauge::default(),
+            sink_ready: Gauge::default(),
+            spool_bytes: Gauge::default(),
+            // 1 ms to about 10 minutes: a local file sink on one end, an outage on the other.
+            delivery_latency: Histogram::new(exponential_buckets(0.001, 1.5, 34)),
+        }
+    }
 }
 
 impl Metrics {
@@ -121,6 +144,11 @@ impl Metrics {
             "queue_urls",
             "URLs waiting to be fetched",
             self.queued.clone(),
+        );
+        registry.register(
+            "delivery_latency_seconds",
+            "Seconds from the end of a page's fetch to the sink's confirmation of its record",
+            self.delivery_latency.clone(),
         );
         registry.register(
             "spool_bytes",

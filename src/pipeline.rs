@@ -518,6 +518,7 @@ async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> bool
         }
     };
 
+    let fetched_at = std::time::Instant::now();
     let final_url = page.url.clone();
     let parsed = shared.parse(page).await;
     let extraction = match parsed {
@@ -588,6 +589,10 @@ async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> bool
     match delivered {
         Ok(()) => {
             shared.metrics.delivered.inc();
+            shared
+                .metrics
+                .delivery_latency
+                .observe(fetched_at.elapsed().as_secs_f64());
             info!(id = %record.id, title = %record.title, "delivered");
             shared
                 .mark(

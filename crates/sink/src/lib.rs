@@ -133,7 +133,11 @@ impl Sink {
     /// Delivers one record; resolves when it is durable (in the spool when there is one).
     pub async fn deliver(&self, record: &Article) -> Result<(), DeliveryError> {
         match &self.spool {
-            Some(spool) => spool.append(&spool::Entry::Record(Box::new(record.clone()))).await,
+            Some(spool) => {
+                spool
+                    .append(&spool::Entry::Record(Box::new(record.clone())))
+                    .await
+            }
             None => self.destination.deliver(record).await,
         }
     }

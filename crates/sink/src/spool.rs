@@ -539,7 +539,10 @@ mod tests {
         };
         let spool = Spool::open(&config, destination).await.unwrap();
         for i in 0..300 {
-            spool.append(&Entry::Record(Box::new(record(i)))).await.unwrap();
+            spool
+                .append(&Entry::Record(Box::new(record(i))))
+                .await
+                .unwrap();
         }
         wait_for_lines(&out, 300).await;
         let expected: Vec<String> = (0..300).map(|i| format!("Bài số {i}")).collect();
@@ -602,7 +605,10 @@ mod tests {
         }
         assert_eq!(titles(&out), vec!["Bài số 1", "Bài số 2"]);
         // New entries go to a segment after the old ones.
-        spool.append(&Entry::Record(Box::new(record(3)))).await.unwrap();
+        spool
+            .append(&Entry::Record(Box::new(record(3))))
+            .await
+            .unwrap();
         wait_for_lines(&out, 3).await;
         assert!(segment_path(&spool_dir, 8).exists());
     }
