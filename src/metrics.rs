@@ -51,7 +51,8 @@ pub struct Metrics {
     pub deferred: Counter,
     /// Delivery attempts that failed for a reason retrying can fix, and were retried.
     pub delivery_retries: Counter,
-    /// Records handed to the sink and not yet confirmed.
+    /// Records handed to the sink and not yet settled (confirmed, and their page's state
+    /// committed): the delivery permits taken.
     pub in_flight: Gauge,
     /// URLs waiting in the fetch queue.
     pub queued: Gauge,

@@ -487,6 +487,22 @@ impl Shared {
     }
 }
 
+/// Counts a record in `tinstream_records_in_flight` for as long as it lives.
+struct InFlight<'a>(&'a Metrics);
+
+impl<'a> InFlight<'a> {
+    fn enter(metrics: &'a Metrics) -> Self {
+        metrics.in_flight.inc();
+        InFlight(metrics)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.dec();
+    }
+}
+
 #[derive(Debug)]
 enum PoliteError {
     Disallowed,
@@ -583,9 +599,9 @@ async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> bool
         return false;
     };
     drop(slot);
-    shared.metrics.in_flight.inc();
+    // Counted until the page's state is committed, like the permit.
+    let _in_flight = InFlight::enter(&shared.metrics);
     let delivered = shared.with_retries(|| shared.sink.deliver(&record)).await;
-    shared.metrics.in_flight.dec();
     match delivered {
         Ok(()) => {
             shared.metrics.delivered.inc();

@@ -4,7 +4,6 @@
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::ClientConfig;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -20,14 +19,6 @@ struct Node {
     properties: PathBuf,
     log: PathBuf,
     process: Option<Child>,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind a free port")
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn libs() -> PathBuf {
@@ -57,7 +48,9 @@ impl Cluster {
     /// Writes the nodes' configuration and formats their storage, without starting them.
     pub fn prepare(n: usize) -> Cluster {
         let dir = tempfile::tempdir().expect("temporary folder");
-        let ports: Vec<(u16, u16)> = (0..n).map(|_| (free_port(), free_port())).collect();
+        let ports: Vec<(u16, u16)> = (0..n)
+            .map(|_| (super::free_port(), super::free_port()))
+            .collect();
         let voters: Vec<String> = ports
             .iter()
             .enumerate()
@@ -193,7 +186,14 @@ group.initial.rebalance.delay.ms=0
     fn wait_for_node(&mut self, i: usize) {
         let port = self.nodes[i].port;
         let deadline = Instant::now() + Duration::from_secs(120);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        // Listening is not enough: the broker must be ours and still running (a port taken by
+        // something else would make it exit).
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+            || self.nodes[i]
+                .process
+                .as_mut()
+                .is_some_and(|p| p.try_wait().ok().flatten().is_some())
+        {
             if let Some(status) = self.nodes[i]
                 .process
                 .as_mut()

@@ -40,6 +40,25 @@ pub fn kafka() -> &'static str {
     })
 }
 
+/// A loopback port nobody listens on, for a server a test starts later (a broker, the
+/// service's endpoints). Ports are taken below Linux's ephemeral range (32768 and up), so that
+/// no outgoing connection can take the port between this choice and the bind, and each port is
+/// handed out once per process, so that tests running side by side never share one.
+pub fn free_port() -> u16 {
+    use std::sync::Mutex;
+    static NEXT: Mutex<Option<u16>> = Mutex::new(None);
+    let mut next = NEXT.lock().unwrap();
+    let start = 20_000 + (std::process::id() % 1000) as u16 * 10;
+    let mut port = next.unwrap_or(start);
+    loop {
+        port = if port >= 32_000 { 20_000 } else { port + 1 };
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            *next = Some(port);
+            return port;
+        }
+    }
+}
+
 /// A topic name no other test uses.
 pub fn unique_topic(prefix: &str) -> String {
     let nanos = std::time::SystemTime::now()

@@ -17,10 +17,7 @@ pub struct Service {
 
 /// A free loopback address for the service's endpoints.
 pub fn free_address() -> SocketAddr {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
+    SocketAddr::from(([127, 0, 0, 1], super::free_port()))
 }
 
 /// A configuration crawling one sitemap, with the given `[crawler]`/`[sink]` extras.

@@ -12,9 +12,9 @@
 //! which also covers a broker that was down when tinstream started.
 
 use crate::health::Health;
+use crate::kafka_log::QuietContext;
 use crate::{DeadLetter, DeliveryError, KafkaConfig, Readiness, SinkError};
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-use rdkafka::client::DefaultClientContext;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
@@ -33,7 +33,7 @@ const CREATE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Publishes records and dead letters to Kafka topics.
 pub struct KafkaSink {
-    producer: FutureProducer,
+    producer: FutureProducer<QuietContext>,
     topic: String,
     dlq_topic: String,
     schema_version: String,
@@ -89,8 +89,8 @@ enum Probe {
 
 /// What the watcher needs to probe the cluster and create topics.
 struct Topics {
-    producer: FutureProducer,
-    admin: Option<AdminClient<DefaultClientContext>>,
+    producer: FutureProducer<QuietContext>,
+    admin: Option<AdminClient<QuietContext>>,
     config: KafkaConfig,
 }
 
@@ -152,7 +152,7 @@ impl Topics {
         Probe::Ready
     }
 
-    async fn create(&self, admin: &AdminClient<DefaultClientContext>) -> Result<(), String> {
+    async fn create(&self, admin: &AdminClient<QuietContext>) -> Result<(), String> {
         let config = &self.config;
         let topics = [
             new_topic(&config.topic, &config.topic_config, config),
@@ -182,17 +182,20 @@ impl KafkaSink {
     /// reached yet is not an error: the sink reports not ready, records wait, and the watcher
     /// finishes this work once the broker answers.
     pub async fn open(config: &KafkaConfig) -> Result<KafkaSink, SinkError> {
-        let producer: FutureProducer = client_config(config)
-            .create()
+        let producer: FutureProducer<QuietContext> = client_config(config)
+            .create_with_context(QuietContext::default())
             .map_err(|e| SinkError::Kafka(format!("cannot create the producer: {e}")))?;
-        let admin =
-            if config.create_topics {
-                Some(base_config(config).create().map_err(|e| {
-                    SinkError::Kafka(format!("cannot create the admin client: {e}"))
-                })?)
-            } else {
-                None
-            };
+        let admin = if config.create_topics {
+            Some(
+                base_config(config)
+                    .create_with_context(QuietContext::default())
+                    .map_err(|e| {
+                        SinkError::Kafka(format!("cannot create the admin client: {e}"))
+                    })?,
+            )
+        } else {
+            None
+        };
         let topics = Topics {
             producer: producer.clone(),
             admin,

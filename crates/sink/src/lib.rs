@@ -17,6 +17,7 @@ pub mod config;
 mod health;
 mod jsonl;
 mod kafka;
+mod kafka_log;
 mod spool;
 
 pub use config::{JsonlConfig, KafkaConfig, SinkConfig, SinkKind, SpoolConfig};
