@@ -48,10 +48,18 @@ impl QuietContext {
 
 /// The message without the parts that change on every repeat ("after 0ms", counts).
 fn shape(message: &str) -> String {
-    message
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect()
+    let mut out = String::with_capacity(message.len());
+    for c in message.chars() {
+        if c.is_ascii_digit() {
+            // A run of digits, whatever its length, is one `#`.
+            if !out.ends_with('#') {
+                out.push('#');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl ClientContext for QuietContext {
