@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 /// A running `tinstream run`.
 pub struct Service {
-    child: tokio::process::Child,
+    child: std::sync::Mutex<tokio::process::Child>,
     log: PathBuf,
     pub listen: SocketAddr,
     http: reqwest::Client,
@@ -78,13 +78,20 @@ impl Service {
             .spawn()
             .expect("start tinstream");
         Service {
-            child,
+            child: std::sync::Mutex::new(child),
             log: log.to_path_buf(),
             listen,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(5))
                 .build()
                 .unwrap(),
+        }
+    }
+
+    /// Fails the test, with the log, when the process has exited.
+    fn check_running(&self) {
+        if let Ok(Some(status)) = self.child.lock().unwrap().try_wait() {
+            panic!("tinstream exited ({status}); log:\n{}", self.log());
         }
     }
 
@@ -132,6 +139,7 @@ impl Service {
     {
         let deadline = Instant::now() + timeout;
         while !check().await {
+            self.check_running();
             assert!(
                 Instant::now() < deadline,
                 "timed out waiting for {what}; log:\n{}",
@@ -154,6 +162,7 @@ impl Service {
                 }
                 body = text;
             }
+            self.check_running();
             assert!(
                 Instant::now() < deadline,
                 "/readyz never answered {want} (last: {body:?}); log:\n{}",
@@ -164,28 +173,30 @@ impl Service {
     }
 
     /// SIGTERM, then waits for the exit.
-    pub async fn terminate(mut self) -> ExitStatus {
-        let pid = self.child.id().expect("running");
+    pub async fn terminate(self) -> ExitStatus {
+        let mut child = self.child.into_inner().unwrap();
+        let pid = child.id().expect("running");
         let status = std::process::Command::new("kill")
             .args(["-TERM", &pid.to_string()])
             .status()
             .unwrap();
         assert!(status.success());
-        tokio::time::timeout(Duration::from_secs(90), self.child.wait())
+        tokio::time::timeout(Duration::from_secs(90), child.wait())
             .await
             .expect("exits after SIGTERM")
             .unwrap()
     }
 
     /// SIGKILL: no chance to clean up.
-    pub async fn kill(mut self) {
-        self.child.start_kill().unwrap();
-        let _ = self.child.wait().await;
+    pub async fn kill(self) {
+        let mut child = self.child.into_inner().unwrap();
+        child.start_kill().unwrap();
+        let _ = child.wait().await;
     }
 
     /// The process id.
     pub fn pid(&self) -> u32 {
-        self.child.id().expect("running")
+        self.child.lock().unwrap().id().expect("running")
     }
 }
 

@@ -103,7 +103,13 @@ impl Topics {
             if let Err(reason) = self.create(admin).await {
                 return Probe::NotReady(reason);
             }
-            first = self.look(&names).await;
+            first = match self.look(&names).await {
+                // Just created: the brokers may not list it yet.
+                Probe::Missing(topic) => {
+                    Probe::NotReady(format!("topic {topic:?} created; waiting for its leaders"))
+                }
+                other => other,
+            };
         }
         first
     }
