@@ -187,6 +187,25 @@ impl Service {
             .unwrap()
     }
 
+    /// Sends `signal` (such as `TERM`) to the process.
+    pub fn signal(&self, signal: &str) {
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.pid().to_string())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits for the process to exit, for at most `timeout`.
+    pub async fn wait(self, timeout: Duration) -> ExitStatus {
+        let mut child = self.child.into_inner().unwrap();
+        tokio::time::timeout(timeout, child.wait())
+            .await
+            .expect("the process exits")
+            .unwrap()
+    }
+
     /// SIGKILL: no chance to clean up.
     pub async fn kill(self) {
         let mut child = self.child.into_inner().unwrap();

@@ -370,3 +370,61 @@ fn classify(error: KafkaError) -> DeliveryError {
         DeliveryError::Unavailable(error.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn security_settings_pass_through_and_guarantees_win() {
+        let mut config = KafkaConfig::default();
+        for (key, value) in [
+            ("security.protocol", "SASL_SSL"),
+            ("sasl.mechanism", "SCRAM-SHA-512"),
+            ("sasl.username", "tinstream"),
+            ("sasl.password", "hunter2"),
+            ("ssl.ca.location", "/etc/ssl/kafka-ca.pem"),
+            ("linger.ms", "20"),
+        ] {
+            config.options.insert(key.into(), value.into());
+        }
+        let producer = client_config(&config);
+        assert_eq!(producer.get("security.protocol"), Some("SASL_SSL"));
+        assert_eq!(producer.get("sasl.password"), Some("hunter2"));
+        assert_eq!(
+            producer.get("ssl.ca.location"),
+            Some("/etc/ssl/kafka-ca.pem")
+        );
+        assert_eq!(producer.get("enable.idempotence"), Some("true"));
+        assert_eq!(producer.get("acks"), Some("all"));
+        assert_eq!(producer.get("compression.type"), Some("zstd"));
+        assert_eq!(producer.get("message.timeout.ms"), Some("300000"));
+        // The admin client that creates topics reaches the cluster the same way.
+        let admin = base_config(&config);
+        assert_eq!(admin.get("sasl.username"), Some("tinstream"));
+        assert_eq!(admin.get("bootstrap.servers"), Some("127.0.0.1:9092"));
+    }
+
+    #[test]
+    fn only_size_and_validity_errors_are_rejections() {
+        let rejected = classify(KafkaError::MessageProduction(
+            RDKafkaErrorCode::MessageSizeTooLarge,
+        ));
+        assert!(matches!(rejected, DeliveryError::Rejected(_)));
+        for code in [
+            RDKafkaErrorCode::UnknownTopicOrPartition,
+            RDKafkaErrorCode::TopicAuthorizationFailed,
+            RDKafkaErrorCode::MessageTimedOut,
+            RDKafkaErrorCode::NotEnoughReplicas,
+            RDKafkaErrorCode::AllBrokersDown,
+        ] {
+            assert!(
+                matches!(
+                    classify(KafkaError::MessageProduction(code)),
+                    DeliveryError::Unavailable(_)
+                ),
+                "{code:?}"
+            );
+        }
+    }
+}
