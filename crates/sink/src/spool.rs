@@ -15,6 +15,12 @@
 //!
 //! When the segments reach `max_bytes`, appending waits for the forwarder to free space:
 //! backpressure, as with `max_in_flight`, but after far more records.
+//!
+//! Order: entries are handed over in spool order, and the idempotent producer keeps that order
+//! per partition. The one exception is an entry whose delivery report failed (librdkafka gave
+//! up after `delivery_timeout`) and is sent again while later entries of its chunk went
+//! through; two versions of one article in one chunk could then arrive swapped. Consumers that
+//! keep the latest version should compare `modified_at` or `fetched_at`.
 
 use crate::health::Health;
 use crate::{DeadLetter, DeliveryError, Destination, Readiness, SinkError, SpoolConfig, Stage};
