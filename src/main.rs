@@ -1,8 +1,8 @@
 //! `tinstream`: crawls news sites, extracts clean article records and publishes them.
 //!
 //! Commands: `run` (the long-lived service), `extract` (one-shot extraction of files or URLs),
-//! `eval` (score the parser on a dataset) and `check-config` (validate and print the effective
-//! configuration).
+//! `eval` (score the parser on a dataset), `check-config` (validate and print the effective
+//! configuration) and `tail` (print what the service publishes).
 
 mod config;
 mod eval;
@@ -11,6 +11,7 @@ mod logging;
 mod metrics;
 mod pipeline;
 mod serve;
+mod tail;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -75,6 +76,25 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Print the records arriving in the Kafka topic of the configuration.
+    Tail {
+        /// Configuration file (default: config/default.toml); its [sink.kafka] table says
+        /// where to read.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Start with the oldest record in the topic instead of the next new one.
+        #[arg(long)]
+        from_beginning: bool,
+        /// One JSON object per line, as published, instead of readable text.
+        #[arg(long)]
+        json: bool,
+        /// Stop after this many records.
+        #[arg(long)]
+        count: Option<u64>,
+        /// Read the dead-letter topic instead.
+        #[arg(long)]
+        dead_letters: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -100,6 +120,21 @@ fn main() -> ExitCode {
             eval::main(&dataset, split.as_deref(), jobs, worst)
         }
         Command::CheckConfig { config } => check_config(config),
+        Command::Tail {
+            config,
+            from_beginning,
+            json,
+            count,
+            dead_letters,
+        } => tail(
+            config,
+            tail::TailOptions {
+                from_beginning,
+                json,
+                count,
+                dead_letters,
+            },
+        ),
     };
     match result {
         Ok(code) => code,
@@ -110,6 +145,15 @@ fn main() -> ExitCode {
     }
 }
 
+fn tail(path: Option<PathBuf>, options: tail::TailOptions) -> anyhow::Result<ExitCode> {
+    let path = config::path_or_default(path);
+    let config = config::Config::load(&path)?;
+    logging::init_for_tools();
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(tail::main(&config, options))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run(path: Option<PathBuf>, once: bool) -> anyhow::Result<ExitCode> {
     let path = config::path_or_default(path);
     let config = config::Config::load(&path)?;
@@ -118,7 +162,13 @@ fn run(path: Option<PathBuf>, once: bool) -> anyhow::Result<ExitCode> {
     runtime.block_on(async {
         let shutdown = tokio_util::sync::CancellationToken::new();
         tokio::spawn(watch_signals(shutdown.clone()));
-        pipeline::run(config, once, shutdown).await
+        let (requests, received) = tokio::sync::mpsc::channel(1);
+        tokio::spawn(watch_hangups(requests));
+        let reload = pipeline::Reload {
+            path,
+            requests: received,
+        };
+        pipeline::run(config, once, shutdown, Some(reload)).await
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -147,6 +197,20 @@ async fn watch_signals(shutdown: tokio_util::sync::CancellationToken) {
             tracing::warn!("second stop signal: exiting now");
             std::process::exit(130);
         }
+    }
+}
+
+/// Each SIGHUP asks for the sources to be read again from the configuration file.
+async fn watch_hangups(requests: tokio::sync::mpsc::Sender<()>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+        tracing::error!("cannot install the SIGHUP handler; reload by restarting");
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        tracing::info!("SIGHUP: reloading the sources");
+        // A request already waiting covers this one too.
+        let _ = requests.try_send(());
     }
 }
 

@@ -20,6 +20,41 @@ pub struct StageLabel {
     pub stage: &'static str,
 }
 
+/// The labels of fetch counters.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct FetchLabel {
+    /// The host fetched from.
+    pub host: String,
+    /// `2xx`, `3xx`, `4xx`, `5xx`, or `error` (network failure, timeout, refused address,
+    /// body too large).
+    pub class: &'static str,
+}
+
+/// The label of parse outcomes.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabel {
+    /// `article`, `not_article` or `failed`.
+    pub outcome: &'static str,
+}
+
+/// The label of per-source metrics.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SourceLabel {
+    /// The source's URL, as configured.
+    pub source: String,
+}
+
+/// The class of an HTTP status, as the `class` label writes it.
+pub fn status_class(status: u16) -> &'static str {
+    match status {
+        200..=299 => "2xx",
+        300..=399 => "3xx",
+        400..=499 => "4xx",
+        500..=599 => "5xx",
+        _ => "error",
+    }
+}
+
 impl From<Stage> for StageLabel {
     fn from(stage: Stage) -> Self {
         StageLabel {
@@ -36,6 +71,25 @@ impl From<Stage> for StageLabel {
 pub struct Metrics {
     /// Pages fetched (HTTP 2xx with a body).
     pub fetched: Counter,
+    /// HTTP requests by host and status class (pages, feeds and sitemaps; robots.txt has its
+    /// own cache and is not counted here).
+    pub fetches: Family<FetchLabel, Counter>,
+    /// Body bytes received (after decompression).
+    pub fetched_bytes: Counter,
+    /// Retries of transient fetch failures.
+    pub fetch_retries: Counter,
+    /// Parse outcomes of fetched pages.
+    pub parsed: Family<OutcomeLabel, Counter>,
+    /// When each source was last polled (Unix seconds).
+    pub source_polled: Family<SourceLabel, Gauge>,
+    /// URLs each source listed that were neither settled nor queued already.
+    pub source_new_items: Family<SourceLabel, Counter>,
+    /// URLs queued, in flight, or settled but not yet committed.
+    pub frontier: Gauge,
+    /// Pages with a state in the store.
+    pub state_pages: Gauge,
+    /// Size of the state store file, in bytes.
+    pub state_bytes: Gauge,
     /// Records the sink confirmed.
     pub delivered: Counter,
     /// Pages that were read as something other than an article (listings, section pages).
@@ -68,6 +122,15 @@ impl Default for Metrics {
     fn default() -> Self {
         Metrics {
             fetched: Counter::default(),
+            fetches: Family::default(),
+            fetched_bytes: Counter::default(),
+            fetch_retries: Counter::default(),
+            parsed: Family::default(),
+            source_polled: Family::default(),
+            source_new_items: Family::default(),
+            frontier: Gauge::default(),
+            state_pages: Gauge::default(),
+            state_bytes: Gauge::default(),
             delivered: Counter::default(),
             not_articles: Counter::default(),
             failed: Family::default(),
@@ -93,6 +156,51 @@ impl Metrics {
             "pages_fetched",
             "Pages fetched with a 2xx answer",
             self.fetched.clone(),
+        );
+        registry.register(
+            "fetches",
+            "HTTP requests by host and status class",
+            self.fetches.clone(),
+        );
+        registry.register(
+            "fetched_bytes",
+            "Body bytes received, after decompression",
+            self.fetched_bytes.clone(),
+        );
+        registry.register(
+            "fetch_retries",
+            "Retries of transient fetch failures",
+            self.fetch_retries.clone(),
+        );
+        registry.register(
+            "pages_parsed",
+            "Parse outcomes of fetched pages",
+            self.parsed.clone(),
+        );
+        registry.register(
+            "source_last_poll_timestamp_seconds",
+            "When each source was last polled",
+            self.source_polled.clone(),
+        );
+        registry.register(
+            "source_new_items",
+            "URLs a source listed that were new to the crawl",
+            self.source_new_items.clone(),
+        );
+        registry.register(
+            "frontier_urls",
+            "URLs queued, in flight, or settled but not yet committed",
+            self.frontier.clone(),
+        );
+        registry.register(
+            "state_pages",
+            "Pages with a state in the crawl state store",
+            self.state_pages.clone(),
+        );
+        registry.register(
+            "state_store_bytes",
+            "Size of the crawl state store file",
+            self.state_bytes.clone(),
         );
         registry.register(
             "records_delivered",
@@ -164,6 +272,32 @@ impl Metrics {
         registry
     }
 
+    /// The numbers the periodic summary compares from one line to the next.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            fetched: self.fetched.get(),
+            delivered: self.delivered.get(),
+            at: std::time::Instant::now(),
+        }
+    }
+
+    /// One log line with the rates since `previous` and the totals.
+    pub fn log_progress(&self, previous: &Snapshot) -> Snapshot {
+        let now = self.snapshot();
+        let seconds = now.at.duration_since(previous.at).as_secs_f64().max(0.001);
+        let rate = |a: u64, b: u64| (a.saturating_sub(b) as f64 / seconds * 10.0).round() / 10.0;
+        tracing::info!(
+            pages_per_second = rate(now.fetched, previous.fetched),
+            records_per_second = rate(now.delivered, previous.delivered),
+            queued = self.queued.get(),
+            in_flight = self.in_flight.get(),
+            frontier = self.frontier.get(),
+            "progress"
+        );
+        self.log("totals");
+        now
+    }
+
     /// One log line with the totals.
     pub fn log(&self, message: &str) {
         let by_stage = |family: &Family<StageLabel, Counter>| -> u64 {
@@ -185,4 +319,11 @@ impl Metrics {
             "{message}"
         );
     }
+}
+
+/// Counter values at one moment, for rates.
+pub struct Snapshot {
+    fetched: u64,
+    delivered: u64,
+    at: std::time::Instant,
 }

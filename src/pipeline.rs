@@ -62,6 +62,17 @@ struct Mark {
     committed: oneshot::Sender<()>,
 }
 
+/// What became of a URL a source listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Enqueued {
+    /// Queued: new to the crawl.
+    New,
+    /// Settled already, or queued already.
+    Known,
+    /// Not queued: the queue is closed (shutdown).
+    Closed,
+}
+
 /// A page to fetch, and the source that found it.
 #[derive(Debug, Clone)]
 struct Job {
@@ -93,7 +104,12 @@ struct Shared {
 
 /// Runs the pipeline until `shutdown` is cancelled, or, with `once`, until every source was
 /// polled once and every page found was processed.
-pub async fn run(config: Config, once: bool, shutdown: CancellationToken) -> anyhow::Result<()> {
+pub async fn run(
+    config: Config,
+    once: bool,
+    shutdown: CancellationToken,
+    reload: Option<Reload>,
+) -> anyhow::Result<()> {
     let state = StateStore::open(&config.crawler.data_dir)?;
     let sink = Sink::open(&config.sink)
         .await
@@ -131,14 +147,26 @@ pub async fn run(config: Config, once: bool, shutdown: CancellationToken) -> any
                 if probe.shutdown.is_cancelled() {
                     return Readiness::NotReady("stopping".into());
                 }
+                if let Err(error) = probe.state.page_count() {
+                    return Readiness::NotReady(format!("crawl state: {error}"));
+                }
                 probe.sink.readiness()
             });
             let sink = shared.clone();
+            let state_file = config.crawler.data_dir.join("state.redb");
             let refresh: crate::serve::Refresh = Arc::new(move |metrics: &Metrics| {
-                let bytes = sink.sink.spool_bytes().unwrap_or(0);
+                let gauge = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
                 metrics
                     .spool_bytes
-                    .set(i64::try_from(bytes).unwrap_or(i64::MAX));
+                    .set(gauge(sink.sink.spool_bytes().unwrap_or(0)));
+                let frontier = sink.pending.lock().unwrap_or_else(|e| e.into_inner()).len();
+                metrics.frontier.set(gauge(frontier as u64));
+                if let Ok(pages) = sink.state.page_count() {
+                    metrics.state_pages.set(gauge(pages));
+                }
+                if let Ok(meta) = std::fs::metadata(&state_file) {
+                    metrics.state_bytes.set(gauge(meta.len()));
+                }
             });
             Some(
                 crate::serve::start(
@@ -163,18 +191,23 @@ pub async fn run(config: Config, once: bool, shutdown: CancellationToken) -> any
 
     // The queue is bounded: when workers fall behind, pollers wait instead of piling up URLs.
     let (jobs, jobs_rx) = mpsc::channel::<Job>(config.crawler.concurrency * 4);
-    let mut pollers = JoinSet::new();
-    for source in config.sources {
-        let span = info_span!("source", source = %source.url, kind = ?source.kind);
-        pollers.spawn(poll_source(shared.clone(), source, jobs.clone(), once).instrument(span));
+    let mut pollers = Pollers {
+        shared: shared.clone(),
+        jobs,
+        once,
+        set: JoinSet::new(),
+        running: Vec::new(),
+    };
+    for source in config.sources.clone() {
+        pollers.start(source);
     }
-    drop(jobs);
+    let manager = tokio::spawn(manage_pollers(pollers, reload.filter(|_| !once), config));
     let reporter = tokio::spawn(report_periodically(shared.clone()));
 
     dispatch(shared.clone(), jobs_rx).await;
 
     // Pollers end by themselves in `once` mode; otherwise they stop on shutdown.
-    pollers.shutdown().await;
+    let _ = manager.await;
     reporter.abort();
     let _ = reporter.await;
     let left = shared
@@ -251,16 +284,21 @@ impl Shared {
             .remove(key);
     }
 
-    /// Queues a page unless it is settled in the store or already pending. Returns false when
-    /// the queue is closed (shutdown).
-    async fn enqueue(&self, url: Url, source: &Arc<str>, jobs: &mpsc::Sender<Job>) -> bool {
+    /// Queues a page unless it is settled in the store or already pending.
+    async fn enqueue(
+        &self,
+        url: Url,
+        source: &Arc<str>,
+        jobs: &mpsc::Sender<Job>,
+        stop: &CancellationToken,
+    ) -> Enqueued {
         let key = urls::normalize(&url).to_string();
         match self.state.page(&key) {
-            Ok(Some(_)) => return true,
+            Ok(Some(_)) => return Enqueued::Known,
             Ok(None) => {}
             Err(error) => {
                 warn!(%error, url = %key, "cannot read the crawl state");
-                return true;
+                return Enqueued::Known;
             }
         }
         if !self
@@ -269,7 +307,7 @@ impl Shared {
             .unwrap_or_else(|e| e.into_inner())
             .insert(key.clone())
         {
-            return true;
+            return Enqueued::Known;
         }
         let job = Job {
             url,
@@ -279,13 +317,14 @@ impl Shared {
         self.metrics.queued.inc();
         let sent = tokio::select! {
             sent = jobs.send(job) => sent.is_ok(),
-            _ = self.shutdown.cancelled() => false,
+            _ = stop.cancelled() => false,
         };
         if !sent {
             self.metrics.queued.dec();
             self.forget(&key);
+            return Enqueued::Closed;
         }
-        sent
+        Enqueued::New
     }
 
     /// Records what became of a page (and of the other URLs it is known by), and waits until
@@ -462,9 +501,22 @@ impl Shared {
                 let _turn = self.hosts.enter(&host, delay).await;
                 self.fetcher.fetch(url).await
             };
+            let class = match &result {
+                Ok(page) => crate::metrics::status_class(page.status),
+                Err(FetchError::Status { status, .. }) => crate::metrics::status_class(*status),
+                Err(_) => "error",
+            };
+            self.metrics
+                .fetches
+                .get_or_create(&crate::metrics::FetchLabel {
+                    host: host.clone(),
+                    class,
+                })
+                .inc();
             match result {
                 Ok(page) => {
                     self.metrics.fetched.inc();
+                    self.metrics.fetched_bytes.inc_by(page.bytes.len() as u64);
                     return Ok(page);
                 }
                 Err(error) if error.is_transient() && attempt < self.crawler.max_retries => {
@@ -475,6 +527,7 @@ impl Shared {
                         .unwrap_or(backoff + Duration::from_millis(jitter))
                         .min(RETRY_CAP);
                     warn!(%error, attempt, wait_ms = wait.as_millis() as u64, "fetch failed; retrying");
+                    self.metrics.fetch_retries.inc();
                     attempt += 1;
                     tokio::select! {
                         _ = tokio::time::sleep(wait) => {},
@@ -537,6 +590,16 @@ async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> bool
     let fetched_at = std::time::Instant::now();
     let final_url = page.url.clone();
     let parsed = shared.parse(page).await;
+    let outcome = match &parsed {
+        Ok(Ok(Extraction::Article(_))) => "article",
+        Ok(Ok(Extraction::NotArticle(_))) => "not_article",
+        _ => "failed",
+    };
+    shared
+        .metrics
+        .parsed
+        .get_or_create(&crate::metrics::OutcomeLabel { outcome })
+        .inc();
     let extraction = match parsed {
         Ok(Ok(extraction)) => extraction,
         Ok(Err(error)) => {
@@ -634,25 +697,154 @@ async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> bool
     }
 }
 
+/// Where to read the configuration again, and the requests to do so (SIGHUP).
+pub struct Reload {
+    /// The configuration file.
+    pub path: std::path::PathBuf,
+    /// One message per request.
+    pub requests: mpsc::Receiver<()>,
+}
+
+/// The running source pollers.
+struct Pollers {
+    shared: Arc<Shared>,
+    jobs: mpsc::Sender<Job>,
+    once: bool,
+    set: JoinSet<()>,
+    /// Each running source with the token that stops its poller.
+    running: Vec<(SourceConfig, CancellationToken)>,
+}
+
+impl Pollers {
+    fn start(&mut self, source: SourceConfig) {
+        let stop = self.shared.shutdown.child_token();
+        let span = info_span!("source", source = %source.url, kind = ?source.kind);
+        self.set.spawn(
+            poll_source(
+                self.shared.clone(),
+                source.clone(),
+                self.jobs.clone(),
+                self.once,
+                stop.clone(),
+            )
+            .instrument(span),
+        );
+        self.running.push((source, stop));
+    }
+
+    /// Stops the pollers of sources that are gone and starts those of new ones; sources that
+    /// did not change keep their poller (and its schedule). Pages already queued or in flight
+    /// are not touched. Returns (started, stopped).
+    fn apply(&mut self, sources: Vec<SourceConfig>) -> (usize, usize) {
+        let before = self.running.len();
+        self.running.retain(|(source, stop)| {
+            let keep = sources.contains(source);
+            if !keep {
+                stop.cancel();
+            }
+            keep
+        });
+        let stopped = before - self.running.len();
+        let mut started = 0;
+        for source in sources {
+            if !self.running.iter().any(|(running, _)| *running == source) {
+                self.start(source);
+                started += 1;
+            }
+        }
+        (started, stopped)
+    }
+}
+
+/// Owns the pollers: applies reload requests, reaps pollers that stopped, and returns when
+/// the service stops (or, with `--once`, when every poller is done). Returning drops the last
+/// sender of the queue, which lets the dispatcher finish.
+async fn manage_pollers(mut pollers: Pollers, mut reload: Option<Reload>, mut current: Config) {
+    loop {
+        tokio::select! {
+            _ = pollers.shared.shutdown.cancelled() => break,
+            Some(path) = next_reload(&mut reload) => {
+                match Config::load(&path) {
+                    Ok(new) => {
+                        let mut others_new = new.clone();
+                        others_new.sources = Vec::new();
+                        let mut others_now = current.clone();
+                        others_now.sources = Vec::new();
+                        if others_new != others_now {
+                            warn!(config = %path.display(), "only [[sources]] are reloaded; restart to apply the other changes");
+                        }
+                        let (started, stopped) = pollers.apply(new.sources.clone());
+                        info!(config = %path.display(), started, stopped, sources = pollers.running.len(), "sources reloaded");
+                        current.sources = new.sources;
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "reload failed; the current sources stay");
+                    }
+                }
+            }
+            finished = pollers.set.join_next(), if pollers.once || !pollers.set.is_empty() => {
+                if finished.is_none() && pollers.once {
+                    break;
+                }
+            }
+        }
+    }
+    for (_, stop) in &pollers.running {
+        stop.cancel();
+    }
+    drop(pollers.jobs);
+    pollers.set.shutdown().await;
+}
+
+/// The next reload request's configuration path; never resolves without reloading.
+async fn next_reload(reload: &mut Option<Reload>) -> Option<std::path::PathBuf> {
+    match reload {
+        Some(reload) => {
+            reload.requests.recv().await?;
+            Some(reload.path.clone())
+        }
+        None => std::future::pending().await,
+    }
+}
+
 /// Reads one source on its interval and queues what it finds.
 async fn poll_source(
     shared: Arc<Shared>,
     source: SourceConfig,
     jobs: mpsc::Sender<Job>,
     once: bool,
+    stop: CancellationToken,
 ) {
     let name: Arc<str> = Arc::from(source.url.as_str());
     loop {
         let found = discover_source(&shared, &source).await;
         let count = found.len();
         let mut open = true;
+        let mut new = 0u64;
         for url in found {
-            if !shared.enqueue(url, &name, &jobs).await {
-                open = false;
-                break;
+            match shared.enqueue(url, &name, &jobs, &stop).await {
+                Enqueued::New => new += 1,
+                Enqueued::Known => {}
+                Enqueued::Closed => {
+                    open = false;
+                    break;
+                }
             }
         }
-        info!(links = count, "source polled");
+        info!(links = count, new, "source polled");
+        let label = crate::metrics::SourceLabel {
+            source: name.to_string(),
+        };
+        shared
+            .metrics
+            .source_new_items
+            .get_or_create(&label)
+            .inc_by(new);
+        shared
+            .metrics
+            .source_polled
+            .get_or_create(&label)
+            .set(chrono::Utc::now().timestamp());
         if let Err(error) = shared
             .state
             .record_poll(&name, chrono::Utc::now().timestamp())
@@ -664,7 +856,7 @@ async fn poll_source(
         }
         tokio::select! {
             _ = tokio::time::sleep(source.every) => {},
-            _ = shared.shutdown.cancelled() => return,
+            _ = stop.cancelled() => return,
         }
     }
 }
@@ -796,8 +988,9 @@ async fn write_marks(
 async fn report_periodically(shared: Arc<Shared>) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     tick.tick().await;
+    let mut last = shared.metrics.snapshot();
     loop {
         tick.tick().await;
-        shared.metrics.log("progress");
+        last = shared.metrics.log_progress(&last);
     }
 }

@@ -236,3 +236,71 @@ async fn crawl_into_json_lines_and_resume_without_refetching() {
     // that item is settled and not fetched again.
     assert_eq!(site.requested(site::LISTING), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_readiness_and_metrics_over_http() {
+    let site = site::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let listen = support::service::free_address();
+    let sink = format!(
+        "[service]\nlisten = \"{listen}\"\n[sink]\nkind = \"jsonl\"\n[sink.jsonl]\npath = \"{}\"\ndead_letter_path = \"{}\"\n",
+        dir.path().join("articles.jsonl").display(),
+        dir.path().join("dead.jsonl").display()
+    );
+    let config = write_config(dir.path(), &site, &sink);
+    let service = support::service::Service::start(&config, &dir.path().join("run.log"), listen);
+    assert_eq!(
+        service.wait_readiness(true, Duration::from_secs(30)).await,
+        "ready\n"
+    );
+    let articles = site.articles.len() as f64;
+    service
+        .wait_until(
+            "every article delivered",
+            Duration::from_secs(60),
+            || async {
+                let metrics = service.metrics().await;
+                let value = |name: &str| metrics.get(name).copied().unwrap_or(-1.0);
+                value("tinstream_records_delivered_total") == articles
+                    && value("tinstream_dead_letters_total{stage=\"parse\"}") == 1.0
+                    && value("tinstream_records_in_flight") == 0.0
+            },
+        )
+        .await;
+    assert_eq!(service.get("/healthz").await, Some((200, "ok\n".into())));
+    let metrics = service.metrics().await;
+    let value = |name: &str| metrics.get(name).copied().unwrap_or(-1.0);
+    // What the site holds (tests/support/site.rs): five articles, the listing page reached as a
+    // feed item, the empty page, the disallowed page.
+    assert_eq!(
+        value("tinstream_pages_parsed_total{outcome=\"article\"}"),
+        5.0
+    );
+    assert_eq!(
+        value("tinstream_pages_parsed_total{outcome=\"not_article\"}"),
+        1.0
+    );
+    assert_eq!(value("tinstream_dead_letters_total{stage=\"parse\"}"), 1.0);
+    assert_eq!(value("tinstream_pages_failed_total{stage=\"parse\"}"), 1.0);
+    assert_eq!(value("tinstream_pages_disallowed_total"), 1.0);
+    // The feed, the section page, and seven pages (the listing twice: as the section source
+    // and as a feed item); the tracking-parameter duplicate is not fetched.
+    assert_eq!(
+        value("tinstream_fetches_total{host=\"127.0.0.1\",class=\"2xx\"}"),
+        9.0,
+        "{metrics:#?}"
+    );
+    assert_eq!(value("tinstream_records_in_flight"), 0.0);
+    assert_eq!(value("tinstream_sink_ready"), 1.0);
+    assert_eq!(value("tinstream_delivery_latency_seconds_count"), 5.0);
+    assert!(value("tinstream_state_pages") >= 5.0, "{metrics:#?}");
+    assert!(value("tinstream_state_store_bytes") > 0.0);
+    let feed = site.url("/rss.xml");
+    assert!(
+        value(&format!(
+            "tinstream_source_last_poll_timestamp_seconds{{source=\"{feed}\"}}"
+        )) > 1.7e9
+    );
+    let status = service.terminate().await;
+    assert!(status.success());
+}

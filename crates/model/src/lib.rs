@@ -3,11 +3,13 @@
 //! This crate is the contract between tinstream and its downstream consumers: the [`Article`]
 //! type that every sink publishes, how its identity ([`article_id`]) and content fingerprint
 //! ([`content_hash`]) are computed, the text normalisation every field goes through
-//! ([`normalize_text`]), and the JSON Schema generated from the types ([`json_schema`]).
+//! ([`normalize_text`]), the JSON Schema generated from the types ([`json_schema`]), and a
+//! helper for consumers that drop redeliveries ([`dedup::Seen`]).
 //!
 //! It does not fetch, parse or deliver anything; it has no I/O at all, so consumers written in
 //! Rust can depend on it alone.
 
+pub mod dedup;
 mod text;
 mod time;
 

@@ -1,0 +1,173 @@
+//! The service as its operators and consumers meet it: SIGHUP reloads the sources, and
+//! `tinstream tail` prints what `run` delivered.
+
+mod support;
+
+use std::time::Duration;
+use support::newsroom;
+use support::service::{self, Service};
+
+fn config_with_sources(
+    dir: &std::path::Path,
+    listen: std::net::SocketAddr,
+    sources: &str,
+) -> std::path::PathBuf {
+    let path = dir.join("tinstream.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"
+[crawler]
+user_agent = "tinstream-test (+https://github.com/tinstream/tinstream)"
+per_host_delay = "0s"
+data_dir = "{state}"
+allow_private_networks = true
+
+{sources}
+
+[service]
+listen = "{listen}"
+
+[sink]
+kind = "jsonl"
+[sink.jsonl]
+path = "{out}"
+dead_letter_path = "{dead}"
+"#,
+            state = dir.join("state").display(),
+            out = dir.join("articles.jsonl").display(),
+            dead = dir.join("dead.jsonl").display(),
+        ),
+    )
+    .unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_reloads_the_sources_and_a_bad_file_changes_nothing() {
+    let site = newsroom::start(5, Duration::ZERO, false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let listen = service::free_address();
+    let one_page = format!(
+        "[[sources]]\nkind = \"url\"\nurl = \"{}\"\nevery = \"1h\"\n",
+        site.url(&newsroom::path(0))
+    );
+    let config = config_with_sources(dir.path(), listen, &one_page);
+    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    service
+        .wait_until(
+            "the one page delivered",
+            Duration::from_secs(60),
+            || async { service.metric("tinstream_records_delivered_total").await == 1.0 },
+        )
+        .await;
+
+    // A broken file: the reload is refused, the service goes on with what it had.
+    let good = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, good.replace("per_host_delay", "per_host_dealy")).unwrap();
+    service.signal("HUP");
+    service
+        .wait_until(
+            "the refused reload in the log",
+            Duration::from_secs(30),
+            || async { service.log().contains("reload failed") },
+        )
+        .await;
+    assert!(
+        service.log().contains("per_host_dealy"),
+        "the error names the key"
+    );
+    assert_eq!(service.get("/healthz").await.map(|r| r.0), Some(200));
+
+    // A new source: its pages are crawled without a restart; the old source keeps going.
+    let both = format!(
+        "{one_page}\n[[sources]]\nkind = \"sitemap\"\nurl = \"{}\"\nevery = \"1h\"\n",
+        site.url("/sitemap.xml")
+    );
+    config_with_sources(dir.path(), listen, &both);
+    service.signal("HUP");
+    service
+        .wait_until("every page delivered", Duration::from_secs(60), || async {
+            service.metric("tinstream_records_delivered_total").await == 5.0
+        })
+        .await;
+    assert!(service.log().contains("sources reloaded"));
+    assert_eq!(
+        site.requested(&newsroom::path(0)),
+        1,
+        "a page fetched twice"
+    );
+    let status = service.terminate().await;
+    assert!(status.success());
+    let lines = std::fs::read_to_string(dir.path().join("articles.jsonl")).unwrap();
+    let records: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(site.check(&records), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tail_prints_what_run_delivered() {
+    let site = newsroom::start(3, Duration::ZERO, false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let topic = support::unique_topic("tail");
+    let config = service::write_config(
+        dir.path(),
+        &site.url("/sitemap.xml"),
+        service::free_address(),
+        2,
+        10,
+        &service::kafka_sink(support::kafka(), &topic, ""),
+    );
+    let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_tinstream"))
+        .args(["run", "--once", "--config"])
+        .arg(&config)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+
+    let tail = |args: &[&str]| {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tinstream"));
+        command
+            .args(["tail", "--from-beginning", "--count", "3", "--config"])
+            .arg(&config)
+            .args(args)
+            .kill_on_drop(true);
+        command
+    };
+    let json = tokio::time::timeout(Duration::from_secs(60), tail(&["--json"]).output())
+        .await
+        .expect("tail --count 3 ends")
+        .unwrap();
+    assert!(
+        json.status.success(),
+        "{}",
+        String::from_utf8_lossy(&json.stderr)
+    );
+    let printed: Vec<serde_json::Value> = String::from_utf8(json.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(site.check(&printed), 0);
+
+    let pretty = tokio::time::timeout(Duration::from_secs(60), tail(&[]).output())
+        .await
+        .expect("tail --count 3 ends")
+        .unwrap();
+    let text = String::from_utf8(pretty.stdout).unwrap();
+    for i in 0..3 {
+        assert!(text.contains(&newsroom::title(i)), "{text}");
+        assert!(text.contains(&site.url(&newsroom::path(i))), "{text}");
+    }
+    assert!(
+        text.contains("── 2021-12-06T09:15:00+07:00 · 127.0.0.1 · vi"),
+        "{text}"
+    );
+}
