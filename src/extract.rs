@@ -72,6 +72,7 @@ pub fn main(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failures = 0;
+    let progress = crate::progress::bar(if single { 0 } else { expanded.len() as u64 }, "pages");
     for (chunk_index, chunk) in expanded.chunks(CHUNK).enumerate() {
         let work: Vec<(&Input, Option<Result<Loaded, String>>)> = chunk
             .iter()
@@ -91,6 +92,7 @@ pub fn main(
                 })
                 .collect()
         });
+        progress.inc(chunk.len() as u64);
         for (input, result) in chunk.iter().zip(results) {
             let source = input.source();
             match result {
@@ -113,6 +115,7 @@ pub fn main(
         }
     }
     out.flush()?;
+    progress.finish_and_clear();
     if failures > 0 {
         eprintln!("tinstream: {failures} of {} inputs failed", expanded.len());
         return Ok(ExitCode::FAILURE);

@@ -2,14 +2,17 @@
 //!
 //! Commands: `run` (the long-lived service), `extract` (one-shot extraction of files or URLs),
 //! `eval` (score the parser on a dataset), `check-config` (validate and print the effective
-//! configuration) and `tail` (print what the service publishes).
+//! configuration), `tail` (print what the service publishes) and `ingest-warc` (backfill from
+//! web archives).
 
 mod config;
 mod eval;
 mod extract;
+mod ingest_warc;
 mod logging;
 mod metrics;
 mod pipeline;
+mod progress;
 mod serve;
 mod tail;
 
@@ -76,6 +79,17 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Backfill: parse the HTML responses of WARC files (plain or gzipped, such as CC-NEWS)
+    /// and deliver their records to the configured sink.
+    IngestWarc {
+        /// Configuration file (default: config/default.toml); its [parser] and [sink] tables
+        /// are used.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// WARC files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Print the records arriving in the Kafka topic of the configuration.
     Tail {
         /// Configuration file (default: config/default.toml); its [sink.kafka] table says
@@ -120,6 +134,7 @@ fn main() -> ExitCode {
             eval::main(&dataset, split.as_deref(), jobs, worst)
         }
         Command::CheckConfig { config } => check_config(config),
+        Command::IngestWarc { config, files } => ingest_warc(config, &files),
         Command::Tail {
             config,
             from_beginning,
@@ -143,6 +158,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn ingest_warc(path: Option<PathBuf>, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let path = config::path_or_default(path);
+    let config = config::Config::load(&path)?;
+    logging::init_for_tools();
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(ingest_warc::main(&config, files))
 }
 
 fn tail(path: Option<PathBuf>, options: tail::TailOptions) -> anyhow::Result<ExitCode> {
