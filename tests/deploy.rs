@@ -135,8 +135,8 @@ fn the_dockerfile_runs_as_a_user_and_copies_what_exists() {
     let text = std::fs::read_to_string(root().join("deploy/Dockerfile")).unwrap();
     let user = text
         .lines()
-        .filter_map(|l| l.strip_prefix("USER "))
-        .last()
+        .rev()
+        .find_map(|l| l.strip_prefix("USER "))
         .expect("a USER line");
     assert!(!user.starts_with('0') && user != "root", "runs as {user}");
     for line in text
