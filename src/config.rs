@@ -143,6 +143,35 @@ impl Config {
     }
 }
 
+/// Loads the per-site rules of `dir` (every `*.toml` in it, in name order). A folder that does
+/// not exist gives no rules; a file that cannot be read or compiled is an error naming the file
+/// and the key.
+pub fn load_site_rules(dir: &Path) -> Result<tinstream_parser::SiteRules, ConfigError> {
+    use tinstream_parser::{SiteRule, SiteRuleConfig, SiteRules};
+    let error = |message: String| ConfigError {
+        messages: vec![message],
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(SiteRules::default()),
+        Err(e) => return Err(error(format!("{}: {e}", dir.display()))),
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut rules = Vec::new();
+    for file in files {
+        let shown = file.display().to_string();
+        let text = std::fs::read_to_string(&file).map_err(|e| error(format!("{shown}: {e}")))?;
+        let config: SiteRuleConfig =
+            toml::from_str(&text).map_err(|e| error(format!("{shown}: {e}")))?;
+        rules.push(SiteRule::compile(&config).map_err(|e| error(format!("{shown}: {e}")))?);
+    }
+    Ok(SiteRules::new(rules))
+}
+
 /// librdkafka keys that hold secrets.
 pub fn is_secret(key: &str) -> bool {
     let k = key.to_ascii_lowercase();

@@ -72,7 +72,8 @@ pub async fn main(config: &Config, files: &[PathBuf]) -> anyhow::Result<ExitCode
             .await
             .context("cannot open the sink")?,
     );
-    let parser = Parser::new(&config.parser);
+    let parser = Parser::new(&config.parser)
+        .with_sites(crate::config::load_site_rules(&config.parser.sites_dir)?);
     let counts = Arc::new(Counts::default());
     let slots = Arc::new(Semaphore::new(config.sink.max_in_flight));
     let mut failed_files = 0;

@@ -240,10 +240,16 @@ async fn watch_hangups(requests: tokio::sync::mpsc::Sender<()>) {
 fn check_config(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let path = config::path_or_default(path);
     let config = config::Config::load(&path)?;
+    let rules = config::load_site_rules(&config.parser.sites_dir)?;
     let shown = config
         .to_masked_toml()
         .context("cannot print the configuration")?;
     println!("# effective configuration from {}", path.display());
+    println!(
+        "# {} site rule(s) from {}",
+        rules.len(),
+        config.parser.sites_dir.display()
+    );
     print!("{shown}");
     Ok(ExitCode::SUCCESS)
 }

@@ -86,7 +86,8 @@ struct Shared {
     fetcher: Fetcher,
     robots: RobotsCache,
     hosts: HostGate,
-    parser: Parser,
+    /// Replaced whole when SIGHUP brings new site rules.
+    parser: std::sync::RwLock<Parser>,
     sink: Sink,
     state: StateStore,
     marks: mpsc::Sender<Mark>,
@@ -128,7 +129,10 @@ pub async fn run(
             config.crawler.robots_ttl,
         ),
         hosts: HostGate::new(config.crawler.per_host_concurrency),
-        parser: Parser::new(&config.parser),
+        parser: std::sync::RwLock::new(
+            Parser::new(&config.parser)
+                .with_sites(crate::config::load_site_rules(&config.parser.sites_dir)?),
+        ),
         crawler: config.crawler.clone(),
         fetcher,
         sink,
@@ -277,6 +281,11 @@ async fn dispatch(shared: Arc<Shared>, mut jobs: mpsc::Receiver<Job>) {
 }
 
 impl Shared {
+    /// The parser in use (with the site rules of the last load).
+    fn parser(&self) -> std::sync::RwLockReadGuard<'_, Parser> {
+        self.parser.read().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn forget(&self, key: &str) {
         self.pending
             .lock()
@@ -472,7 +481,7 @@ impl Shared {
         &self,
         page: Fetched,
     ) -> Result<Result<Extraction, ParseError>, tokio::task::JoinError> {
-        let parser = self.parser.clone();
+        let parser = self.parser().clone();
         tokio::task::spawn_blocking(move || {
             parser.parse(Page {
                 bytes: &page.bytes,
@@ -764,18 +773,29 @@ async fn manage_pollers(mut pollers: Pollers, mut reload: Option<Reload>, mut cu
         tokio::select! {
             _ = pollers.shared.shutdown.cancelled() => break,
             Some(path) = next_reload(&mut reload) => {
-                match Config::load(&path) {
-                    Ok(new) => {
+                let loaded = Config::load(&path).and_then(|new| {
+                    let sites = crate::config::load_site_rules(&new.parser.sites_dir)?;
+                    Ok((new, sites))
+                });
+                match loaded {
+                    Ok((new, sites)) => {
+                        let rules = sites.len();
+                        *pollers.shared.parser.write().unwrap_or_else(|e| e.into_inner()) =
+                            Parser::new(&new.parser).with_sites(sites);
+                        info!(rules, "site rules reloaded");
                         let mut others_new = new.clone();
                         others_new.sources = Vec::new();
+                        others_new.parser = Default::default();
                         let mut others_now = current.clone();
                         others_now.sources = Vec::new();
+                        others_now.parser = Default::default();
                         if others_new != others_now {
                             warn!(config = %path.display(), "only [[sources]] are reloaded; restart to apply the other changes");
                         }
                         let (started, stopped) = pollers.apply(new.sources.clone());
                         info!(config = %path.display(), started, stopped, sources = pollers.running.len(), "sources reloaded");
                         current.sources = new.sources;
+                        current.parser = new.parser;
                     }
                     Err(error) => {
                         tracing::error!(%error, "reload failed; the current sources stay");
@@ -884,7 +904,14 @@ async fn discover_source(shared: &Shared, source: &SourceConfig) -> Vec<Url> {
                         .links
                         .iter()
                         .filter_map(|l| Url::parse(l).ok())
-                        .filter(|l| discover::looks_like_article(l, &section_url))
+                        .filter(|l| {
+                            // The site's own article URL patterns, when its rule has some.
+                            shared
+                                .parser()
+                                .sites()
+                                .is_article_url(l)
+                                .unwrap_or_else(|| discover::looks_like_article(l, &section_url))
+                        })
                         .collect(),
                     Ok(Ok(Extraction::Article(_))) => {
                         warn!("the section page reads as an article; no links taken");

@@ -142,3 +142,30 @@ fn extract_a_missing_file_is_an_error_naming_it() {
         .unwrap()
         .contains("/nonexistent/page.html"));
 }
+
+#[test]
+fn a_bad_site_rule_is_named_by_check_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let sites = dir.path().join("sites");
+    std::fs::create_dir_all(&sites).unwrap();
+    std::fs::write(
+        sites.join("baovidu.vn.toml"),
+        "domains = [\"baovidu.vn\"]\nremove = [\".ok\", \"div[\"]\n",
+    )
+    .unwrap();
+    let config = dir.path().join("c.toml");
+    std::fs::write(
+        &config,
+        format!("[parser]\nsites_dir = \"{}\"\n", sites.display()),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tinstream"))
+        .args(["check-config", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("baovidu.vn.toml"), "{stderr}");
+    assert!(stderr.contains("remove[1]"), "{stderr}");
+}

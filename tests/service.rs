@@ -23,6 +23,9 @@ per_host_delay = "0s"
 data_dir = "{state}"
 allow_private_networks = true
 
+[parser]
+sites_dir = "{sites}"
+
 {sources}
 
 [service]
@@ -35,6 +38,7 @@ path = "{out}"
 dead_letter_path = "{dead}"
 "#,
             state = dir.join("state").display(),
+            sites = dir.join("sites").display(),
             out = dir.join("articles.jsonl").display(),
             dead = dir.join("dead.jsonl").display(),
         ),
@@ -79,7 +83,13 @@ async fn sighup_reloads_the_sources_and_a_bad_file_changes_nothing() {
     );
     assert_eq!(service.get("/healthz").await.map(|r| r.0), Some(200));
 
-    // A new source: its pages are crawled without a restart; the old source keeps going.
+    // A new source, and a site rule for the site: both apply without a restart.
+    std::fs::create_dir_all(dir.path().join("sites")).unwrap();
+    std::fs::write(
+        dir.path().join("sites/127.0.0.1.toml"),
+        "domains = [\"127.0.0.1\"]\nlead = \".article-header .post-date\"\n",
+    )
+    .unwrap();
     let both = format!(
         "{one_page}\n[[sources]]\nkind = \"sitemap\"\nurl = \"{}\"\nevery = \"1h\"\n",
         site.url("/sitemap.xml")
@@ -92,6 +102,7 @@ async fn sighup_reloads_the_sources_and_a_bad_file_changes_nothing() {
         })
         .await;
     assert!(service.log().contains("sources reloaded"));
+    assert!(service.log().contains("site rules reloaded"));
     assert_eq!(
         site.requested(&newsroom::path(0)),
         1,
@@ -105,6 +116,15 @@ async fn sighup_reloads_the_sources_and_a_bad_file_changes_nothing() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(site.check(&records), 0);
+    // The page delivered before the reload has no lead; those after it take the rule's.
+    for record in &records {
+        let expected = if record["url"] == site.url(&newsroom::path(0)).as_str() {
+            serde_json::Value::Null
+        } else {
+            serde_json::Value::from("Thứ Hai, 06/12/2021 - 09:15")
+        };
+        assert_eq!(record["lead"], expected, "{}", record["url"]);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

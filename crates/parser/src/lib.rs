@@ -18,6 +18,7 @@ mod dom;
 mod guard;
 mod language;
 mod meta;
+pub mod sites;
 
 use chrono::{DateTime, Utc};
 use dates::LocalZone;
@@ -27,6 +28,7 @@ use tinstream_model::{article_id, normalize_text, Article, ArticleTime, Image, S
 use url::Url;
 
 pub use boilerplate::Phrases;
+pub use sites::{SiteRule, SiteRuleConfig, SiteRuleError, SiteRules};
 
 /// Settings of the parser; the `[parser]` table of the configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +40,9 @@ pub struct ParserOptions {
     pub end_phrases: Vec<String>,
     /// Pages larger than this many bytes are refused with [`ParseError::TooLarge`].
     pub max_page_bytes: usize,
+    /// Folder of per-site rules, one `<domain>.toml` each ([`SiteRuleConfig`]); a folder that
+    /// does not exist means no rules.
+    pub sites_dir: std::path::PathBuf,
 }
 
 impl Default for ParserOptions {
@@ -46,6 +51,7 @@ impl Default for ParserOptions {
             widget_phrases: Vec::new(),
             end_phrases: Vec::new(),
             max_page_bytes: 20 * 1024 * 1024,
+            sites_dir: std::path::PathBuf::from("config/sites"),
         }
     }
 }
@@ -129,6 +135,7 @@ pub enum ParseError {
 pub struct Parser {
     phrases: Phrases,
     max_page_bytes: usize,
+    sites: SiteRules,
 }
 
 impl Default for Parser {
@@ -152,7 +159,19 @@ impl Parser {
         Parser {
             phrases: Phrases::new(&options.widget_phrases, &options.end_phrases),
             max_page_bytes: options.max_page_bytes,
+            sites: SiteRules::default(),
         }
+    }
+
+    /// The same parser, with per-site rules.
+    pub fn with_sites(mut self, sites: SiteRules) -> Self {
+        self.sites = sites;
+        self
+    }
+
+    /// The per-site rules in use.
+    pub fn sites(&self) -> &SiteRules {
+        &self.sites
     }
 
     /// Parses one page: an article record, or the links of a page that is not an article.
@@ -194,7 +213,11 @@ impl Parser {
                 limit: guard::MAX_NESTING,
             });
         }
-        let html = Html::parse_document(&decoded.text);
+        let mut html = Html::parse_document(&decoded.text);
+        let rule = self.sites.for_url(page.url);
+        if let Some(rule) = rule {
+            remove_elements(&mut html, &rule.remove);
+        }
         let meta = meta::Meta::read(&html);
         let blocks = dom::blocks(&html, true);
 
@@ -202,10 +225,32 @@ impl Parser {
         let site_name = meta
             .tag(&["og:site_name", "application-name"])
             .map(str::to_string);
-        let title = title(&meta, site_name.as_deref());
+        let title = rule
+            .and_then(|r| first_text(&html, r.title.as_ref()))
+            .or_else(|| title(&meta, site_name.as_deref()));
         let title_text = title.as_deref().unwrap_or("");
-        let mut content = content::extract(&html, &blocks, &self.phrases, title_text, zone);
-        if content.body_chars() < RELAXED_PASS_BELOW_CHARS {
+        // The site's body element, when its rule names one: the generic cleaning runs inside
+        // it only.
+        let body_only = rule
+            .and_then(|r| r.body.as_ref())
+            .map(|selector| html.select(selector).map(|e| e.html()).collect::<String>())
+            .filter(|inner| !inner.is_empty())
+            .map(|inner| Html::parse_document(&format!("<html><body>{inner}</body></html>")));
+        let mut content = match &body_only {
+            Some(body) => content::extract(
+                body,
+                &dom::blocks(body, true),
+                &self.phrases,
+                title_text,
+                zone,
+            ),
+            None => content::extract(&html, &blocks, &self.phrases, title_text, zone),
+        };
+        if let Some(lead) = rule.and_then(|r| first_text(&html, r.lead.as_ref())) {
+            content.paragraphs.retain(|p| *p != lead);
+            content.lead = Some(lead);
+        }
+        if body_only.is_none() && content.body_chars() < RELAXED_PASS_BELOW_CHARS {
             // Class hints can be wrong (a main column named "sidebar-1", article cards in a
             // "page-footer"): try again without them, and keep that body if it is more than
             // twice as long (on wcxb dev this beat Readability's rule of retrying only when
@@ -247,7 +292,10 @@ impl Parser {
             .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
             .unwrap_or_default();
         let body = paragraphs.join("\n\n");
-        let published_at = published_at(page.url, &html, &meta, &content, zone);
+        let published_at = rule
+            .and_then(|r| r.published.as_ref())
+            .and_then(|selector| rule_time(&html, selector, zone))
+            .or_else(|| published_at(page.url, &html, &meta, &content, zone));
         let modified_at = modified_at(&meta, zone);
         let language = language::detect(&body, meta.html_lang.as_deref());
 
@@ -285,7 +333,16 @@ impl Parser {
             body,
             published_at,
             modified_at,
-            authors: authors(&html, &meta, &content, site_name.as_deref()),
+            authors: rule
+                .and_then(|r| r.authors.as_ref())
+                .map(|selector| {
+                    html.select(selector)
+                        .map(|e| normalize_text(&e.text().collect::<String>()))
+                        .filter(|name| !name.is_empty())
+                        .collect::<Vec<_>>()
+                })
+                .filter(|names| !names.is_empty())
+                .unwrap_or_else(|| authors(&html, &meta, &content, site_name.as_deref())),
             source_agency: content.agency.clone(),
             section: section(&html, &meta),
             tags: tags(&meta),
@@ -302,6 +359,35 @@ impl Parser {
             links,
         })
     }
+}
+
+/// Detaches the elements a site rule removes, before anything reads the document.
+fn remove_elements(html: &mut Html, selectors: &[scraper::Selector]) {
+    let ids: Vec<ego_tree::NodeId> = selectors
+        .iter()
+        .flat_map(|s| html.select(s).map(|e| e.id()).collect::<Vec<_>>())
+        .collect();
+    for id in ids {
+        if let Some(mut node) = html.tree.get_mut(id) {
+            node.detach();
+        }
+    }
+}
+
+/// The normalised text of the first element `selector` matches, when not empty.
+fn first_text(html: &Html, selector: Option<&scraper::Selector>) -> Option<String> {
+    let element = html.select(selector?).next()?;
+    Some(normalize_text(&element.text().collect::<String>())).filter(|t| !t.is_empty())
+}
+
+/// The time a site rule's element gives: its `datetime` or `content` attribute, else its text.
+fn rule_time(html: &Html, selector: &scraper::Selector, zone: LocalZone) -> Option<ArticleTime> {
+    let element = html.select(selector).next()?;
+    let attribute = ["datetime", "content"]
+        .iter()
+        .find_map(|a| element.value().attr(a))
+        .and_then(|v| dates::parse_machine(v, zone));
+    attribute.or_else(|| dates::parse_visible(&element.text().collect::<String>(), zone))
 }
 
 /// More than a few NUL or control bytes at the start: not a text document.
