@@ -286,15 +286,25 @@ impl Metrics {
         let now = self.snapshot();
         let seconds = now.at.duration_since(previous.at).as_secs_f64().max(0.001);
         let rate = |a: u64, b: u64| (a.saturating_sub(b) as f64 / seconds * 10.0).round() / 10.0;
+        let by_stage = |family: &Family<StageLabel, Counter>| -> u64 {
+            [Stage::Fetch, Stage::Parse, Stage::Deliver]
+                .into_iter()
+                .map(|s| family.get_or_create(&s.into()).get())
+                .sum()
+        };
         tracing::info!(
             pages_per_second = rate(now.fetched, previous.fetched),
             records_per_second = rate(now.delivered, previous.delivered),
+            fetched = now.fetched,
+            delivered = now.delivered,
+            failed = by_stage(&self.failed),
+            dead_letters = by_stage(&self.dead_letters),
+            deferred = self.deferred.get(),
             queued = self.queued.get(),
             in_flight = self.in_flight.get(),
             frontier = self.frontier.get(),
             "progress"
         );
-        self.log("totals");
         now
     }
 

@@ -129,6 +129,18 @@ fn extract_a_directory_prints_a_line_per_page_with_its_source() {
     );
     assert_eq!(by_name("vnexpress-article.html")["authors"][0], "Anh Minh");
     assert_eq!(by_name("listing-page.html")["is_article"], false);
+
+    // Standard error is a pipe here, not a terminal: no progress bar, no control characters.
+    let out = tinstream()
+        .args(["extract", "-j", "2"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains('\r') && !stderr.contains('\u{1b}'),
+        "{stderr:?}"
+    );
 }
 
 #[test]
