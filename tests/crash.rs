@@ -7,7 +7,7 @@ mod support;
 use rand::{Rng, SeedableRng};
 use std::time::Duration;
 use support::newsroom;
-use support::service::{self, Service};
+use support::service::{self, Crawl};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_kills_lose_nothing_and_duplicate_only_what_was_in_flight() {
@@ -15,23 +15,13 @@ async fn five_kills_lose_nothing_and_duplicate_only_what_was_in_flight() {
     const SLOTS: usize = 2;
     const KILLS: usize = 5;
     let site = newsroom::start(500, Duration::from_millis(25), false).await;
-    let dir = tempfile::tempdir().unwrap();
-    let topic = support::unique_topic("crash");
-    let listen = service::free_address();
-    let config = service::write_config(
-        dir.path(),
-        &site.url("/sitemap.xml"),
-        listen,
-        SLOTS,
-        MAX_IN_FLIGHT,
-        &service::kafka_sink(support::kafka(), &topic, ""),
-    );
-    let log = dir.path().join("run.log");
+    let crawl = Crawl::new(&site, support::kafka(), "crash", SLOTS, MAX_IN_FLIGHT, "");
+    let topic = crawl.topic.clone();
     let seed: u64 = rand::rng().random();
     eprintln!("kill moments from seed {seed}");
     let mut moments = rand::rngs::StdRng::seed_from_u64(seed);
     for kill in 0..KILLS {
-        let service = Service::start(&config, &log, listen);
+        let service = crawl.start();
         // Any moment of the run: during start-up, fetching, delivering or committing state.
         let after = Duration::from_millis(moments.random_range(300..2500));
         // The kill moment is what the test is about; the process is not awaited for a state.
@@ -45,7 +35,7 @@ async fn five_kills_lose_nothing_and_duplicate_only_what_was_in_flight() {
     }
 
     // A last run, left to finish.
-    let service = Service::start(&config, &log, listen);
+    let service = crawl.start();
     service::wait_for(support::kafka(), &topic, site.n, &service).await;
     // Enough messages can include duplicates; wait until every article is there.
     service

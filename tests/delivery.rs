@@ -10,7 +10,7 @@ use rdkafka::ClientConfig;
 use std::time::{Duration, Instant};
 use support::broker::Cluster;
 use support::newsroom::{self, Newsroom};
-use support::service::{self, Service};
+use support::service::{self, Crawl, Service};
 
 /// While the sink cannot deliver, the service fetches no more than the records it may hold
 /// unconfirmed, plus one page per fetch slot.
@@ -32,32 +32,17 @@ async fn check_backpressure(
 async fn a_broker_stopped_for_30_seconds_loses_nothing_and_repeats_nothing() {
     const MAX_IN_FLIGHT: usize = 20;
     const SLOTS: usize = 2;
-    let mut cluster = tokio::task::spawn_blocking(|| Cluster::start(1))
-        .await
-        .unwrap();
+    let mut cluster = Cluster::started(1).await;
     let bootstrap = cluster.bootstrap();
     let site = newsroom::start(400, Duration::from_millis(50), false).await;
-    let dir = tempfile::tempdir().unwrap();
-    let topic = support::unique_topic("outage");
-    let listen = service::free_address();
-    let config = service::write_config(
-        dir.path(),
-        &site.url("/sitemap.xml"),
-        listen,
-        SLOTS,
-        MAX_IN_FLIGHT,
-        &service::kafka_sink(&bootstrap, &topic, ""),
-    );
-    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    let crawl = Crawl::new(&site, &bootstrap, "outage", SLOTS, MAX_IN_FLIGHT, "");
+    let topic = crawl.topic.clone();
+    let service = crawl.start();
     service.wait_readiness(true, Duration::from_secs(60)).await;
     service::wait_for(&bootstrap, &topic, 20, &service).await;
 
     // The outage: the broker shuts down cleanly and stays down for 30 s.
-    let cluster_moved = tokio::task::spawn_blocking(move || {
-        cluster.stop_node(0);
-        cluster
-    });
-    cluster = cluster_moved.await.unwrap();
+    cluster = cluster.with_node_stopped(0).await;
     let down_since = Instant::now();
     let reason = service.wait_readiness(false, Duration::from_secs(30)).await;
     assert!(reason.contains("not ready"), "{reason}");
@@ -85,12 +70,7 @@ async fn a_broker_stopped_for_30_seconds_loses_nothing_and_repeats_nothing() {
     assert_eq!(service.get("/healthz").await.map(|r| r.0), Some(200));
 
     // The broker comes back on its old log directory; delivery resumes by itself.
-    let cluster = tokio::task::spawn_blocking(move || {
-        cluster.start_node(0);
-        cluster
-    })
-    .await
-    .unwrap();
+    let cluster = cluster.with_node_started(0).await;
     service.wait_readiness(true, Duration::from_secs(120)).await;
     service::wait_for(&bootstrap, &topic, site.n, &service).await;
     let log = service.log();
@@ -106,23 +86,12 @@ async fn a_broker_stopped_for_30_seconds_loses_nothing_and_repeats_nothing() {
 async fn a_broker_down_at_start_is_waited_for() {
     const MAX_IN_FLIGHT: usize = 30;
     const SLOTS: usize = 2;
-    let mut cluster = tokio::task::spawn_blocking(|| Cluster::prepare(1))
-        .await
-        .unwrap();
+    let cluster = Cluster::prepared(1).await;
     let bootstrap = cluster.bootstrap();
     let site = newsroom::start(200, Duration::from_millis(10), false).await;
-    let dir = tempfile::tempdir().unwrap();
-    let topic = support::unique_topic("late");
-    let listen = service::free_address();
-    let config = service::write_config(
-        dir.path(),
-        &site.url("/sitemap.xml"),
-        listen,
-        SLOTS,
-        MAX_IN_FLIGHT,
-        &service::kafka_sink(&bootstrap, &topic, ""),
-    );
-    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    let crawl = Crawl::new(&site, &bootstrap, "late", SLOTS, MAX_IN_FLIGHT, "");
+    let topic = crawl.topic.clone();
+    let service = crawl.start();
     let reason = service.wait_readiness(false, Duration::from_secs(60)).await;
     assert!(reason.contains("not reachable"), "{reason}");
     service
@@ -138,12 +107,7 @@ async fn a_broker_down_at_start_is_waited_for() {
     assert_eq!(service.metric("tinstream_sink_ready").await, 0.0);
 
     // The broker appears; tinstream creates the topics and delivers everything.
-    let cluster = tokio::task::spawn_blocking(move || {
-        cluster.start_node(0);
-        cluster
-    })
-    .await
-    .unwrap();
+    let cluster = cluster.with_node_started(0).await;
     service.wait_readiness(true, Duration::from_secs(120)).await;
     service::wait_for(&bootstrap, &topic, site.n, &service).await;
     let log = service.log();
@@ -230,31 +194,20 @@ async fn created_topics_take_their_settings_and_a_record_too_large_is_a_dead_let
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_spool_carries_an_outage_across_a_crash() {
     const MAX_IN_FLIGHT: usize = 10;
-    let mut cluster = tokio::task::spawn_blocking(|| Cluster::prepare(1))
-        .await
-        .unwrap();
+    let cluster = Cluster::prepared(1).await;
     let bootstrap = cluster.bootstrap();
     let site = newsroom::start(200, Duration::from_millis(5), false).await;
-    let dir = tempfile::tempdir().unwrap();
-    let topic = support::unique_topic("spooled");
-    let listen = service::free_address();
+    let spool_dir = tempfile::tempdir().unwrap();
     let spool = format!(
         "[sink.spool]\nenabled = true\npath = \"{}\"\nsegment_bytes = 65536\n",
-        dir.path().join("spool").display()
+        spool_dir.path().display()
     );
-    let config = service::write_config(
-        dir.path(),
-        &site.url("/sitemap.xml"),
-        listen,
-        2,
-        MAX_IN_FLIGHT,
-        &service::kafka_sink(&bootstrap, &topic, &spool),
-    );
-    let log = dir.path().join("run.log");
+    let crawl = Crawl::new(&site, &bootstrap, "spooled", 2, MAX_IN_FLIGHT, &spool);
+    let topic = crawl.topic.clone();
 
     // The broker is down: every article is crawled anyway, far beyond the in-flight bound,
     // because the spool confirms each record once it is on disk.
-    let service = Service::start(&config, &log, listen);
+    let service = crawl.start();
     service
         .wait_until(
             "every record in the spool",
@@ -270,13 +223,8 @@ async fn the_spool_carries_an_outage_across_a_crash() {
     service.kill().await;
 
     // The broker comes up; the next start forwards the spool, and fetches nothing again.
-    let cluster = tokio::task::spawn_blocking(move || {
-        cluster.start_node(0);
-        cluster
-    })
-    .await
-    .unwrap();
-    let service = Service::start(&config, &log, listen);
+    let cluster = cluster.with_node_started(0).await;
+    let service = crawl.start();
     service::wait_for(&bootstrap, &topic, site.n, &service).await;
     service
         .wait_until("an empty spool", Duration::from_secs(60), || async {

@@ -8,31 +8,19 @@ mod support;
 use std::time::{Duration, Instant};
 use support::broker::Cluster;
 use support::newsroom;
-use support::service::{self, Service};
+use support::service::{self, Crawl};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stopping_during_an_outage_loses_nothing() {
     const MAX_IN_FLIGHT: usize = 10;
-    let mut cluster = tokio::task::spawn_blocking(|| Cluster::prepare(1))
-        .await
-        .unwrap();
+    let cluster = Cluster::prepared(1).await;
     let bootstrap = cluster.bootstrap();
     let site = newsroom::start(100, Duration::from_millis(5), false).await;
-    let dir = tempfile::tempdir().unwrap();
-    let topic = support::unique_topic("stopped");
-    let listen = service::free_address();
-    let config = service::write_config(
-        dir.path(),
-        &site.url("/sitemap.xml"),
-        listen,
-        2,
-        MAX_IN_FLIGHT,
-        &service::kafka_sink(&bootstrap, &topic, ""),
-    );
-    let log = dir.path().join("run.log");
+    let crawl = Crawl::new(&site, &bootstrap, "stopped", 2, MAX_IN_FLIGHT, "");
+    let topic = crawl.topic.clone();
 
     // One SIGTERM: records in flight get the drain deadline (30 s), then the service exits 0.
-    let service = Service::start(&config, &log, listen);
+    let service = crawl.start();
     service
         .wait_until("the in-flight bound", Duration::from_secs(60), || async {
             service.metric("tinstream_records_in_flight").await as usize == MAX_IN_FLIGHT
@@ -44,11 +32,11 @@ async fn stopping_during_an_outage_loses_nothing() {
     let took = asked.elapsed();
     assert!(status.success(), "exit {status}");
     eprintln!("SIGTERM with the broker down: exit 0 after {took:?}");
-    let text = std::fs::read_to_string(&log).unwrap();
+    let text = std::fs::read_to_string(&crawl.log).unwrap();
     assert!(text.contains("tinstream stopped"), "{text}");
 
     // Two signals: the second one ends the process at once, with status 130.
-    let service = Service::start(&config, &log, listen);
+    let service = crawl.start();
     service
         .wait_until("the in-flight bound", Duration::from_secs(60), || async {
             service.metric("tinstream_records_in_flight").await as usize == MAX_IN_FLIGHT
@@ -60,13 +48,8 @@ async fn stopping_during_an_outage_loses_nothing() {
     assert_eq!(status.code(), Some(130), "exit {status}");
 
     // The broker appears; a new run delivers every article, once.
-    let cluster = tokio::task::spawn_blocking(move || {
-        cluster.start_node(0);
-        cluster
-    })
-    .await
-    .unwrap();
-    let service = Service::start(&config, &log, listen);
+    let cluster = cluster.with_node_started(0).await;
+    let service = crawl.start();
     service::wait_for(&bootstrap, &topic, site.n, &service).await;
     let status = service.terminate().await;
     assert!(status.success(), "exit {status}");

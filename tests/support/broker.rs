@@ -275,3 +275,51 @@ impl Drop for Cluster {
         }
     }
 }
+
+/// The same operations from async tests: each runs on the blocking pool (starting or stopping
+/// a broker waits for it) and hands the cluster back.
+impl Cluster {
+    /// [`Cluster::start`].
+    pub async fn started(n: usize) -> Cluster {
+        tokio::task::spawn_blocking(move || Cluster::start(n))
+            .await
+            .unwrap()
+    }
+
+    /// [`Cluster::prepare`].
+    pub async fn prepared(n: usize) -> Cluster {
+        tokio::task::spawn_blocking(move || Cluster::prepare(n))
+            .await
+            .unwrap()
+    }
+
+    /// [`Cluster::start_node`].
+    pub async fn with_node_started(mut self, i: usize) -> Cluster {
+        tokio::task::spawn_blocking(move || {
+            self.start_node(i);
+            self
+        })
+        .await
+        .unwrap()
+    }
+
+    /// [`Cluster::stop_node`].
+    pub async fn with_node_stopped(mut self, i: usize) -> Cluster {
+        tokio::task::spawn_blocking(move || {
+            self.stop_node(i);
+            self
+        })
+        .await
+        .unwrap()
+    }
+
+    /// [`Cluster::kill_node`].
+    pub async fn with_node_killed(mut self, i: usize) -> Cluster {
+        tokio::task::spawn_blocking(move || {
+            self.kill_node(i);
+            self
+        })
+        .await
+        .unwrap()
+    }
+}

@@ -219,10 +219,11 @@ impl Service {
     }
 }
 
-/// The `[sink]` lines of a Kafka sink that creates its topics.
+/// The `[sink]` lines of a Kafka sink that creates its topics (3 partitions, the brokers'
+/// default replication factor).
 pub fn kafka_sink(brokers: &str, topic: &str, extra: &str) -> String {
     format!(
-        "kind = \"kafka\"\n[sink.kafka]\nbrokers = \"{brokers}\"\ntopic = \"{topic}\"\ndlq_topic = \"{topic}-dlq\"\ncreate_topics = true\npartitions = 3\nreplication_factor = 1\n{extra}"
+        "kind = \"kafka\"\n[sink.kafka]\nbrokers = \"{brokers}\"\ntopic = \"{topic}\"\ndlq_topic = \"{topic}-dlq\"\ncreate_topics = true\npartitions = 3\n{extra}"
     )
 }
 
@@ -250,4 +251,53 @@ pub async fn read(bootstrap: &str, topic: &str) -> Vec<serde_json::Value> {
         .into_iter()
         .map(|m| m.payload)
         .collect()
+}
+
+/// A crawl of a generated site into a Kafka topic: its folder (state, log), topic, endpoint
+/// address and configuration.
+pub struct Crawl {
+    pub dir: tempfile::TempDir,
+    pub topic: String,
+    pub listen: SocketAddr,
+    pub config: PathBuf,
+    pub log: PathBuf,
+}
+
+impl Crawl {
+    /// Writes the configuration: the site's sitemap as the source, `slots` fetches at once,
+    /// `max_in_flight` records in flight, a Kafka sink on `bootstrap` that creates its topics
+    /// (`sink_extra` adds lines to `[sink.kafka]`).
+    pub fn new(
+        site: &super::newsroom::Newsroom,
+        bootstrap: &str,
+        topic_prefix: &str,
+        slots: usize,
+        max_in_flight: usize,
+        sink_extra: &str,
+    ) -> Crawl {
+        let dir = tempfile::tempdir().unwrap();
+        let topic = super::unique_topic(topic_prefix);
+        let listen = free_address();
+        let config = write_config(
+            dir.path(),
+            &site.url("/sitemap.xml"),
+            listen,
+            slots,
+            max_in_flight,
+            &kafka_sink(bootstrap, &topic, sink_extra),
+        );
+        let log = dir.path().join("run.log");
+        Crawl {
+            dir,
+            topic,
+            listen,
+            config,
+            log,
+        }
+    }
+
+    /// Starts `tinstream run` on this configuration.
+    pub fn start(&self) -> Service {
+        Service::start(&self.config, &self.log, self.listen)
+    }
 }
