@@ -12,6 +12,21 @@ use support::broker::Cluster;
 use support::newsroom::{self, Newsroom};
 use support::service::{self, Crawl, Service};
 
+/// While the sink cannot deliver, crawling goes on until the records in flight reach the
+/// bound, and then stops.
+async fn reach_the_bound(service: &Service, site: &Newsroom, max_in_flight: usize, slots: usize) {
+    service
+        .wait_until(
+            "the records in flight to reach the bound",
+            Duration::from_secs(60),
+            || async {
+                service.metric("tinstream_records_in_flight").await as usize == max_in_flight
+            },
+        )
+        .await;
+    check_backpressure(service, site, max_in_flight, slots).await;
+}
+
 /// While the sink cannot deliver, the service fetches no more than the records it may hold
 /// unconfirmed, plus one page per fetch slot.
 async fn check_backpressure(
@@ -47,16 +62,7 @@ async fn a_broker_stopped_for_30_seconds_loses_nothing_and_repeats_nothing() {
     let reason = service.wait_readiness(false, Duration::from_secs(30)).await;
     assert!(reason.contains("not ready"), "{reason}");
     // Crawling goes on until the records in flight reach the bound, then stops.
-    service
-        .wait_until(
-            "the records in flight to reach the bound",
-            Duration::from_secs(60),
-            || async {
-                service.metric("tinstream_records_in_flight").await as usize == MAX_IN_FLIGHT
-            },
-        )
-        .await;
-    check_backpressure(&service, &site, MAX_IN_FLIGHT, SLOTS).await;
+    reach_the_bound(&service, &site, MAX_IN_FLIGHT, SLOTS).await;
     let fetched_during_outage = site.article_requests();
     // The outage lasts 30 s by design; this is the length of the test scenario, not a wait
     // for a condition.
@@ -94,16 +100,7 @@ async fn a_broker_down_at_start_is_waited_for() {
     let service = crawl.start();
     let reason = service.wait_readiness(false, Duration::from_secs(60)).await;
     assert!(reason.contains("not reachable"), "{reason}");
-    service
-        .wait_until(
-            "the records in flight to reach the bound",
-            Duration::from_secs(60),
-            || async {
-                service.metric("tinstream_records_in_flight").await as usize == MAX_IN_FLIGHT
-            },
-        )
-        .await;
-    check_backpressure(&service, &site, MAX_IN_FLIGHT, SLOTS).await;
+    reach_the_bound(&service, &site, MAX_IN_FLIGHT, SLOTS).await;
     assert_eq!(service.metric("tinstream_sink_ready").await, 0.0);
 
     // The broker appears; tinstream creates the topics and delivers everything.
