@@ -28,8 +28,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tinstream_crawler::discover;
 use tinstream_crawler::{
-    urls, CrawlerConfig, FetchError, Fetched, Fetcher, HostGate, PageState, PageStatus,
-    RobotsCache, RobotsDecision, SourceConfig, SourceKind, StateStore,
+    urls, Conditional, CrawlerConfig, FetchError, Fetched, Fetcher, HostGate, PageState,
+    PageStatus, RobotsCache, RobotsDecision, SourceConfig, SourceKind, StateStore, Validators,
 };
 use tinstream_parser::{Extraction, Page, ParseError, Parser};
 use tinstream_sink::{DeadLetter, DeliveryError, Readiness, Sink, Stage};
@@ -94,6 +94,13 @@ struct Shared {
     /// Normalised URLs queued or in flight, or settled but not yet committed to the store:
     /// a page is in here from the moment it is queued until its state is on disk.
     pending: Arc<Mutex<HashSet<String>>>,
+    /// The validators (ETag, Last-Modified) of each source's documents (feeds, sitemaps,
+    /// section pages) from its last complete poll, so that the next poll of an unchanged
+    /// document costs a 304. Kept in memory only: the first poll after a start is
+    /// unconditional, because it is what queues again the pages a crash left unsettled. A
+    /// source whose page is deferred forgets its validators for the same reason.
+    validators:
+        Mutex<std::collections::HashMap<Arc<str>, std::collections::HashMap<String, Validators>>>,
     /// Permits of records handed to the sink and not yet confirmed (`sink.max_in_flight`).
     deliveries: Arc<Semaphore>,
     /// When records in flight stop being waited for: `FLUSH_TIMEOUT` after the stop was
@@ -139,6 +146,7 @@ pub async fn run(
         state,
         marks,
         pending,
+        validators: Mutex::new(std::collections::HashMap::new()),
         deliveries: Arc::new(Semaphore::new(config.sink.max_in_flight)),
         drain_until: std::sync::OnceLock::new(),
         metrics: metrics.clone(),
@@ -265,9 +273,15 @@ async fn dispatch(shared: Arc<Shared>, mut jobs: mpsc::Receiver<Job>) {
                 let key = urls::normalize(&job.url).to_string();
                 let settled = process(&shared, &job, slot).await;
                 if !settled {
-                    // Not settled: forget it, so the next poll can queue it again.
+                    // Not settled: forget it, so the next poll can queue it again; that poll
+                    // must read its source in full, not get a 304.
                     shared.metrics.deferred.inc();
                     shared.forget(&key);
+                    shared
+                        .validators
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .remove(&job.source);
                 }
             }
             .instrument(span),
@@ -495,6 +509,22 @@ impl Shared {
 
     /// Fetches with robots.txt, per-host pacing and retries of transient failures.
     async fn polite_fetch(&self, url: &Url) -> Result<Fetched, PoliteError> {
+        match self
+            .polite_fetch_if_modified(url, &Validators::default())
+            .await?
+        {
+            Conditional::Modified(page) => Ok(*page),
+            // Only sent validators can bring a 304 back.
+            Conditional::NotModified => Err(PoliteError::NotModified),
+        }
+    }
+
+    /// [`Shared::polite_fetch`], conditional on `validators`.
+    async fn polite_fetch_if_modified(
+        &self,
+        url: &Url,
+        validators: &Validators,
+    ) -> Result<Conditional, PoliteError> {
         let crawl_delay = match self.robots.check(url).await {
             RobotsDecision::Allowed { crawl_delay } => crawl_delay,
             RobotsDecision::Disallowed => return Err(PoliteError::Disallowed),
@@ -508,10 +538,11 @@ impl Shared {
         loop {
             let result = {
                 let _turn = self.hosts.enter(&host, delay).await;
-                self.fetcher.fetch(url).await
+                self.fetcher.fetch_if_modified(url, validators).await
             };
             let class = match &result {
-                Ok(page) => crate::metrics::status_class(page.status),
+                Ok(Conditional::Modified(page)) => crate::metrics::status_class(page.status),
+                Ok(Conditional::NotModified) => "3xx",
                 Err(FetchError::Status { status, .. }) => crate::metrics::status_class(*status),
                 Err(_) => "error",
             };
@@ -523,11 +554,12 @@ impl Shared {
                 })
                 .inc();
             match result {
-                Ok(page) => {
+                Ok(Conditional::Modified(page)) => {
                     self.metrics.fetched.inc();
                     self.metrics.fetched_bytes.inc_by(page.bytes.len() as u64);
-                    return Ok(page);
+                    return Ok(Conditional::Modified(page));
                 }
+                Ok(Conditional::NotModified) => return Ok(Conditional::NotModified),
                 Err(error) if error.is_transient() && attempt < self.crawler.max_retries => {
                     let backoff = RETRY_BASE * 2u32.saturating_pow(attempt);
                     let jitter = rand::rng().random_range(0..=backoff.as_millis() as u64 / 2);
@@ -568,6 +600,7 @@ impl Drop for InFlight<'_> {
 #[derive(Debug)]
 enum PoliteError {
     Disallowed,
+    NotModified,
     RobotsUnavailable,
     Fetch(FetchError),
 }
@@ -583,7 +616,7 @@ async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> bool
             info!("disallowed by robots.txt; not fetched");
             return false;
         }
-        Err(PoliteError::RobotsUnavailable) => return false,
+        Err(PoliteError::RobotsUnavailable | PoliteError::NotModified) => return false,
         Err(PoliteError::Fetch(error)) if error.is_transient() => {
             warn!(%error, "fetch failed; the page will be tried on a later poll");
             return false;
@@ -836,12 +869,18 @@ async fn poll_source(
     stop: CancellationToken,
 ) {
     let name: Arc<str> = Arc::from(source.url.as_str());
+    let (min, max) = source.interval_bounds();
+    // The interval the source had reached before a restart, else its configured one.
+    let mut interval = match shared.state.poll_interval(&name) {
+        Ok(Some(secs)) => Duration::from_secs(secs).clamp(min, max),
+        _ => source.every,
+    };
     loop {
-        let found = discover_source(&shared, &source).await;
-        let count = found.len();
+        let discovered = discover_source(&shared, &source, &name).await;
+        let count = discovered.urls.len();
         let mut open = true;
         let mut new = 0u64;
-        for url in found {
+        for url in discovered.urls {
             match shared.enqueue(url, &name, &jobs, &stop).await {
                 Enqueued::New => new += 1,
                 Enqueued::Known => {}
@@ -851,7 +890,22 @@ async fn poll_source(
                 }
             }
         }
-        info!(links = count, new, "source polled");
+        if open {
+            // Everything listed is queued or settled: the next poll may be conditional.
+            shared
+                .validators
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(name.clone(), discovered.validators);
+        }
+        interval = source.next_interval(interval, new as usize);
+        info!(
+            links = count,
+            new,
+            not_modified = discovered.not_modified,
+            next_poll_secs = interval.as_secs(),
+            "source polled"
+        );
         let label = crate::metrics::SourceLabel {
             source: name.to_string(),
         };
@@ -865,9 +919,10 @@ async fn poll_source(
             .source_polled
             .get_or_create(&label)
             .set(chrono::Utc::now().timestamp());
-        if let Err(error) = shared
-            .state
-            .record_poll(&name, chrono::Utc::now().timestamp())
+        if let Err(error) =
+            shared
+                .state
+                .record_poll(&name, chrono::Utc::now().timestamp(), interval.as_secs())
         {
             warn!(%error, "cannot record the poll time");
         }
@@ -875,98 +930,136 @@ async fn poll_source(
             return;
         }
         tokio::select! {
-            _ = tokio::time::sleep(source.every) => {},
+            _ = tokio::time::sleep(interval) => {},
             _ = stop.cancelled() => return,
         }
     }
 }
 
-/// The article URLs a source lists now.
-async fn discover_source(shared: &Shared, source: &SourceConfig) -> Vec<Url> {
-    match source.kind {
-        SourceKind::Url => vec![source.url.clone()],
-        SourceKind::Feed => match shared.polite_fetch(&source.url).await {
-            Ok(page) => discover::feed_links(&page.url, &page.bytes).unwrap_or_else(|error| {
-                warn!(%error, "cannot read the feed");
-                Vec::new()
-            }),
-            Err(error) => {
-                warn!(?error, "cannot fetch the feed");
-                Vec::new()
-            }
-        },
-        SourceKind::Sitemap => sitemap_urls(shared, &source.url).await,
-        SourceKind::Section => match shared.polite_fetch(&source.url).await {
-            Ok(page) => {
-                let section_url = page.url.clone();
-                match shared.parse(page).await {
-                    Ok(Ok(Extraction::NotArticle(listing))) => listing
-                        .links
-                        .iter()
-                        .filter_map(|l| Url::parse(l).ok())
-                        .filter(|l| {
-                            // The site's own article URL patterns, when its rule has some.
-                            shared
-                                .parser()
-                                .sites()
-                                .is_article_url(l)
-                                .unwrap_or_else(|| discover::looks_like_article(l, &section_url))
-                        })
-                        .collect(),
-                    Ok(Ok(Extraction::Article(_))) => {
-                        warn!("the section page reads as an article; no links taken");
-                        Vec::new()
-                    }
-                    Ok(Err(error)) => {
-                        warn!(%error, "cannot parse the section page");
-                        Vec::new()
-                    }
-                    Err(error) => {
-                        warn!(%error, "the parser panicked on the section page");
-                        Vec::new()
-                    }
+/// What one poll of a source found.
+#[derive(Default)]
+struct Discovered {
+    /// The page URLs it lists.
+    urls: Vec<Url>,
+    /// The validators of the documents read (or still valid after a 304), by URL.
+    validators: std::collections::HashMap<String, Validators>,
+    /// Documents that answered 304.
+    not_modified: usize,
+}
+
+impl Discovered {
+    /// Fetches one document of the source (a feed, a sitemap, a section page), conditionally
+    /// when the last complete poll left validators for it. None when it is unchanged (304) or
+    /// could not be fetched (logged).
+    async fn document(&mut self, shared: &Shared, source: &Arc<str>, url: &Url) -> Option<Fetched> {
+        let known = shared
+            .validators
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(source)
+            .and_then(|docs| docs.get(url.as_str()).cloned())
+            .unwrap_or_default();
+        match shared.polite_fetch_if_modified(url, &known).await {
+            Ok(Conditional::Modified(page)) => {
+                if !page.validators.is_empty() {
+                    self.validators
+                        .insert(url.to_string(), page.validators.clone());
                 }
+                Some(*page)
+            }
+            Ok(Conditional::NotModified) => {
+                self.not_modified += 1;
+                self.validators.insert(url.to_string(), known);
+                None
             }
             Err(error) => {
-                warn!(?error, "cannot fetch the section page");
-                Vec::new()
+                warn!(?error, document = %url, "cannot fetch the source document");
+                None
             }
-        },
+        }
     }
 }
 
+/// The article URLs a source lists now.
+async fn discover_source(shared: &Shared, source: &SourceConfig, name: &Arc<str>) -> Discovered {
+    let mut found = Discovered::default();
+    match source.kind {
+        SourceKind::Url => found.urls.push(source.url.clone()),
+        SourceKind::Feed => {
+            if let Some(page) = found.document(shared, name, &source.url).await {
+                match discover::feed_links(&page.url, &page.bytes) {
+                    Ok(links) => found.urls = links,
+                    Err(error) => warn!(%error, "cannot read the feed"),
+                }
+            }
+        }
+        SourceKind::Sitemap => sitemap_urls(shared, &source.url, name, &mut found).await,
+        SourceKind::Section => {
+            if let Some(page) = found.document(shared, name, &source.url).await {
+                let section_url = page.url.clone();
+                match shared.parse(page).await {
+                    Ok(Ok(Extraction::NotArticle(listing))) => {
+                        found.urls = listing
+                            .links
+                            .iter()
+                            .filter_map(|l| Url::parse(l).ok())
+                            .filter(|l| {
+                                // The site's own article URL patterns, when its rule has some.
+                                shared
+                                    .parser()
+                                    .sites()
+                                    .is_article_url(l)
+                                    .unwrap_or_else(|| {
+                                        discover::looks_like_article(l, &section_url)
+                                    })
+                            })
+                            .collect()
+                    }
+                    Ok(Ok(Extraction::Article(_))) => {
+                        warn!("the section page reads as an article; no links taken")
+                    }
+                    Ok(Err(error)) => warn!(%error, "cannot parse the section page"),
+                    Err(error) => warn!(%error, "the parser panicked on the section page"),
+                }
+            }
+        }
+    }
+    found
+}
+
 /// Page URLs of a sitemap, following sitemap indexes; a robots.txt URL stands for all the
-/// sitemaps it lists.
-async fn sitemap_urls(shared: &Shared, url: &Url) -> Vec<Url> {
+/// sitemaps it lists. Indexes are always read in full (an unchanged index can list changed
+/// sitemaps); the sitemaps of pages are read conditionally.
+async fn sitemap_urls(shared: &Shared, url: &Url, name: &Arc<str>, found: &mut Discovered) {
     let mut to_read: Vec<Url> = if url.path().ends_with("/robots.txt") {
         match shared.robots.sitemaps(url).await {
             Ok(list) => list,
             Err(error) => {
                 warn!(%error, "cannot read the sitemaps of robots.txt");
-                return Vec::new();
+                return;
             }
         }
     } else {
         vec![url.clone()]
     };
     let mut read = HashSet::new();
-    let mut pages = Vec::new();
     while let Some(next) = to_read.pop() {
         if read.len() >= MAX_SITEMAPS_PER_POLL || !read.insert(next.clone()) {
             continue;
         }
-        match shared.polite_fetch(&next).await {
-            Ok(page) => match discover::sitemap(&page.url, &page.bytes) {
+        if let Some(page) = found.document(shared, name, &next).await {
+            match discover::sitemap(&page.url, &page.bytes) {
                 Ok(map) => {
-                    pages.extend(map.urls);
+                    if !map.sitemaps.is_empty() {
+                        found.validators.remove(next.as_str());
+                    }
+                    found.urls.extend(map.urls);
                     to_read.extend(map.sitemaps);
                 }
-                Err(error) => warn!(%error, "cannot read the sitemap"),
-            },
-            Err(error) => warn!(?error, sitemap = %next, "cannot fetch the sitemap"),
+                Err(error) => warn!(%error, sitemap = %next, "cannot read the sitemap"),
+            }
         }
     }
-    pages
 }
 
 /// Writes page states in batches: whatever arrived while the previous batch was committing

@@ -198,15 +198,42 @@ pub async fn start(n: usize, latency: Duration, big: bool) -> Newsroom {
 type Pages = Arc<HashMap<String, (String, &'static str)>>;
 type Requests = Arc<Mutex<HashMap<String, usize>>>;
 
+/// The sitemap's entity tag: the site does not change while a test runs.
+pub const SITEMAP_ETAG: &str = "\"sitemap-v1\"";
+
 async fn serve(
     State((pages, requests, latency)): State<(Pages, Requests, Duration)>,
     uri: Uri,
+    headers: axum::http::HeaderMap,
 ) -> Response {
     *requests
         .lock()
         .unwrap()
         .entry(uri.path().to_string())
         .or_default() += 1;
+    if uri.path() == "/sitemap.xml" {
+        let conditional = headers
+            .get(header::IF_NONE_MATCH)
+            .is_some_and(|v| v.as_bytes() == SITEMAP_ETAG.as_bytes());
+        if conditional {
+            *requests
+                .lock()
+                .unwrap()
+                .entry("304 /sitemap.xml".into())
+                .or_default() += 1;
+            return StatusCode::NOT_MODIFIED.into_response();
+        }
+        if let Some((body, content_type)) = pages.get(uri.path()) {
+            return (
+                [
+                    (header::CONTENT_TYPE, *content_type),
+                    (header::ETAG, SITEMAP_ETAG),
+                ],
+                body.clone(),
+            )
+                .into_response();
+        }
+    }
     if uri.path().starts_with("/tin-tuc/") {
         // A slow origin, so that a crawl of a few hundred pages takes seconds.
         tokio::time::sleep(latency).await;

@@ -89,9 +89,18 @@ pub struct SourceConfig {
     pub kind: SourceKind,
     /// Where the source is.
     pub url: Url,
-    /// How often the source is polled.
+    /// How often the source is polled at first; polling then adapts between `min_every`
+    /// and `max_every`.
     #[serde(with = "humantime_serde", default = "default_every")]
     pub every: Duration,
+    /// Shortest interval polling may reach while the source keeps showing new items
+    /// (default: a quarter of `every`, at least 1 s).
+    #[serde(with = "humantime_serde", default)]
+    pub min_every: Option<Duration>,
+    /// Longest interval polling may reach while the source shows nothing new (default: six
+    /// times `every`).
+    #[serde(with = "humantime_serde", default)]
+    pub max_every: Option<Duration>,
 }
 
 fn default_every() -> Duration {
@@ -118,6 +127,27 @@ impl CrawlerConfig {
 }
 
 impl SourceConfig {
+    /// The bounds of the adaptive interval.
+    pub fn interval_bounds(&self) -> (Duration, Duration) {
+        let min = self
+            .min_every
+            .unwrap_or((self.every / 4).max(Duration::from_secs(1)));
+        let max = self.max_every.unwrap_or(self.every * 6);
+        (min, max.max(min))
+    }
+
+    /// The next poll interval: halved (down to the minimum) after a poll that found new items,
+    /// one and a half times longer (up to the maximum) after one that found none.
+    pub fn next_interval(&self, current: Duration, new_items: usize) -> Duration {
+        let (min, max) = self.interval_bounds();
+        let next = if new_items > 0 {
+            current / 2
+        } else {
+            current * 3 / 2
+        };
+        next.clamp(min, max)
+    }
+
     /// Checks values that the types alone cannot; `index` is the source's place in the list.
     pub fn validate(&self, index: usize) -> Result<(), String> {
         if !matches!(self.url.scheme(), "http" | "https") {
@@ -129,6 +159,56 @@ impl SourceConfig {
         if self.every < Duration::from_secs(1) {
             return Err(format!("sources[{index}].every must be at least 1s"));
         }
+        let (min, max) = self.interval_bounds();
+        if min < Duration::from_secs(1) {
+            return Err(format!("sources[{index}].min_every must be at least 1s"));
+        }
+        if min > self.every || max < self.every {
+            return Err(format!(
+                "sources[{index}]: min_every <= every <= max_every is required"
+            ));
+        }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(extra: &str) -> SourceConfig {
+        toml::from_str(&format!(
+            "kind = \"feed\"\nurl = \"https://ex.vn/rss\"\nevery = \"4m\"\n{extra}"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn polling_speeds_up_on_news_and_slows_down_without_within_bounds() {
+        let s = source("");
+        assert_eq!(
+            s.interval_bounds(),
+            (Duration::from_secs(60), Duration::from_secs(1440))
+        );
+        let every = Duration::from_secs(240);
+        assert_eq!(s.next_interval(every, 3), Duration::from_secs(120));
+        assert_eq!(
+            s.next_interval(Duration::from_secs(100), 1),
+            Duration::from_secs(60)
+        );
+        assert_eq!(s.next_interval(every, 0), Duration::from_secs(360));
+        assert_eq!(
+            s.next_interval(Duration::from_secs(1200), 0),
+            Duration::from_secs(1440)
+        );
+    }
+
+    #[test]
+    fn bounds_must_hold_every() {
+        assert!(source("min_every = \"5m\"").validate(0).is_err());
+        assert!(source("max_every = \"1m\"").validate(0).is_err());
+        assert!(source("min_every = \"1m\"\nmax_every = \"1h\"")
+            .validate(0)
+            .is_ok());
     }
 }

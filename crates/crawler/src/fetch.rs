@@ -6,7 +6,10 @@
 use crate::config::CrawlerConfig;
 use chrono::{DateTime, Utc};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{
+    HeaderMap, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER,
+};
+use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +30,34 @@ pub struct Fetched {
     pub charset: Option<String>,
     /// When the response arrived.
     pub fetched_at: DateTime<Utc>,
+    /// The response's validators, for a conditional request next time.
+    pub validators: Validators,
+}
+
+/// What a server said identifies a version of a resource (`ETag`, `Last-Modified`), sent back
+/// as `If-None-Match` / `If-Modified-Since` so that an unchanged resource costs a 304.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validators {
+    /// The `ETag` header.
+    pub etag: Option<String>,
+    /// The `Last-Modified` header.
+    pub last_modified: Option<String>,
+}
+
+impl Validators {
+    /// True when the server gave neither.
+    pub fn is_empty(&self) -> bool {
+        self.etag.is_none() && self.last_modified.is_none()
+    }
+}
+
+/// The answer to a conditional request.
+#[derive(Debug)]
+pub enum Conditional {
+    /// The resource changed (or the server ignores validators): here it is.
+    Modified(Box<Fetched>),
+    /// 304: unchanged since the validators were given.
+    NotModified,
 }
 
 /// Why a fetch failed.
@@ -131,6 +162,24 @@ impl Fetcher {
 
     /// Fetches one URL with GET.
     pub async fn fetch(&self, url: &Url) -> Result<Fetched, FetchError> {
+        match self.fetch_if_modified(url, &Validators::default()).await? {
+            Conditional::Modified(page) => Ok(*page),
+            // Without validators a server has nothing to compare; a 304 anyway is an error.
+            Conditional::NotModified => Err(FetchError::Status {
+                url: url.to_string(),
+                status: 304,
+                retry_after: None,
+            }),
+        }
+    }
+
+    /// Fetches one URL with GET, sending `validators` as `If-None-Match` and
+    /// `If-Modified-Since`.
+    pub async fn fetch_if_modified(
+        &self,
+        url: &Url,
+        validators: &Validators,
+    ) -> Result<Conditional, FetchError> {
         let refused = |reason: String| FetchError::Refused {
             url: url.to_string(),
             reason,
@@ -140,8 +189,18 @@ impl Fetcher {
             url: url.to_string(),
             source,
         };
-        let mut response = self.client.get(url.clone()).send().await.map_err(network)?;
+        let mut request = self.client.get(url.clone());
+        if let Some(etag) = &validators.etag {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(date) = &validators.last_modified {
+            request = request.header(IF_MODIFIED_SINCE, date);
+        }
+        let mut response = request.send().await.map_err(network)?;
         let status = response.status();
+        if status == reqwest::StatusCode::NOT_MODIFIED && !validators.is_empty() {
+            return Ok(Conditional::NotModified);
+        }
         if !status.is_success() {
             return Err(FetchError::Status {
                 url: url.to_string(),
@@ -150,6 +209,17 @@ impl Fetcher {
             });
         }
         let final_url = response.url().clone();
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let new_validators = Validators {
+            etag: header(ETAG),
+            last_modified: header(LAST_MODIFIED),
+        };
         let content_type = response
             .headers()
             .get(CONTENT_TYPE)
@@ -175,14 +245,15 @@ impl Fetcher {
             }
             bytes.extend_from_slice(&chunk);
         }
-        Ok(Fetched {
+        Ok(Conditional::Modified(Box::new(Fetched {
             url: final_url,
             status: status.as_u16(),
             charset: content_type.as_deref().and_then(charset_of),
             content_type,
             bytes,
             fetched_at: Utc::now(),
-        })
+            validators: new_validators,
+        })))
     }
 }
 

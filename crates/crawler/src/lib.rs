@@ -16,7 +16,7 @@ pub mod state;
 pub mod urls;
 
 pub use config::{CrawlerConfig, SourceConfig, SourceKind};
-pub use fetch::{FetchError, Fetched, Fetcher};
+pub use fetch::{Conditional, FetchError, Fetched, Fetcher, Validators};
 pub use hosts::HostGate;
 pub use robots::{RobotsCache, RobotsDecision};
 pub use state::{PageState, PageStatus, StateError, StateStore};

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 const PAGES: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("pages");
 const SOURCES: redb::TableDefinition<&str, i64> = redb::TableDefinition::new("source_polls");
+const SCHEDULES: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("source_intervals");
 
 /// What became of a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +76,7 @@ impl StateStore {
         let txn = store.db.begin_write().map_err(|e| err(e.to_string()))?;
         txn.open_table(PAGES).map_err(|e| err(e.to_string()))?;
         txn.open_table(SOURCES).map_err(|e| err(e.to_string()))?;
+        txn.open_table(SCHEDULES).map_err(|e| err(e.to_string()))?;
         txn.commit().map_err(|e| err(e.to_string()))?;
         Ok(store)
     }
@@ -134,14 +136,29 @@ impl StateStore {
             .map(|v| v.value()))
     }
 
-    /// Records that a source was polled at `at` (Unix seconds).
-    pub fn record_poll(&self, source: &str, at: i64) -> Result<(), StateError> {
+    /// Records that a source was polled at `at` (Unix seconds) and will be polled again
+    /// after `interval_secs`.
+    pub fn record_poll(&self, source: &str, at: i64, interval_secs: u64) -> Result<(), StateError> {
         let txn = self.db.begin_write().map_err(|e| self.error(e))?;
         {
             let mut table = txn.open_table(SOURCES).map_err(|e| self.error(e))?;
             table.insert(source, at).map_err(|e| self.error(e))?;
+            let mut table = txn.open_table(SCHEDULES).map_err(|e| self.error(e))?;
+            table
+                .insert(source, interval_secs)
+                .map_err(|e| self.error(e))?;
         }
         txn.commit().map_err(|e| self.error(e))
+    }
+
+    /// The poll interval a source had reached (seconds), if it was polled before.
+    pub fn poll_interval(&self, source: &str) -> Result<Option<u64>, StateError> {
+        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let table = txn.open_table(SCHEDULES).map_err(|e| self.error(e))?;
+        Ok(table
+            .get(source)
+            .map_err(|e| self.error(e))?
+            .map(|v| v.value()))
     }
 }
 
@@ -164,11 +181,13 @@ mod tests {
             store
                 .record_pages(&[("https://ex.vn/a".into(), state.clone())])
                 .unwrap();
-            store.record_poll("https://ex.vn/rss", 42).unwrap();
+            store.record_poll("https://ex.vn/rss", 42, 600).unwrap();
         }
         let store = StateStore::open(dir.path()).unwrap();
         assert_eq!(store.page("https://ex.vn/a").unwrap(), Some(state));
         assert_eq!(store.page_count().unwrap(), 1);
         assert_eq!(store.last_poll("https://ex.vn/rss").unwrap(), Some(42));
+        assert_eq!(store.poll_interval("https://ex.vn/rss").unwrap(), Some(600));
+        assert_eq!(store.poll_interval("https://ex.vn/other").unwrap(), None);
     }
 }

@@ -1,0 +1,101 @@
+//! Polling as a long run does it: the second and later polls of an unchanged sitemap are
+//! conditional (ETag, 304) and fetch nothing again; the poll interval adapts between its
+//! bounds and is kept in the crawl state.
+
+mod support;
+
+use std::time::Duration;
+use support::newsroom;
+use support::service::{self, Service};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unchanged_sources_cost_a_304_and_polling_slows_down() {
+    let site = newsroom::start(3, Duration::ZERO, false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let listen = service::free_address();
+    let config = dir.path().join("tinstream.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+[crawler]
+user_agent = "tinstream-test (+https://github.com/tinstream/tinstream)"
+per_host_delay = "0s"
+data_dir = "{state}"
+allow_private_networks = true
+
+[[sources]]
+kind = "sitemap"
+url = "{sitemap}"
+every = "1s"
+min_every = "1s"
+max_every = "2s"
+
+[service]
+listen = "{listen}"
+
+[sink.jsonl]
+path = "{out}"
+dead_letter_path = "{dead}"
+"#,
+            state = dir.path().join("state").display(),
+            sitemap = site.url("/sitemap.xml"),
+            out = dir.path().join("articles.jsonl").display(),
+            dead = dir.path().join("dead.jsonl").display(),
+        ),
+    )
+    .unwrap();
+    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    service
+        .wait_until(
+            "two conditional polls answered 304",
+            Duration::from_secs(60),
+            || async { site.requested("304 /sitemap.xml") >= 2 },
+        )
+        .await;
+    assert_eq!(
+        service.metric("tinstream_records_delivered_total").await,
+        3.0
+    );
+    for i in 0..3 {
+        assert_eq!(
+            site.requested(&newsroom::path(i)),
+            1,
+            "article {i} fetched again"
+        );
+    }
+    assert!(
+        service
+            .metric("tinstream_fetches_total{host=\"127.0.0.1\",class=\"3xx\"}")
+            .await
+            >= 2.0
+    );
+    // Nothing new: the interval grew from 1 s to its 2 s bound (1.5 s, then 2 s).
+    let log = service.log();
+    assert!(log.contains("\"next_poll_secs\":2"), "{log}");
+    let status = service.terminate().await;
+    assert!(status.success());
+
+    // A restart polls at once and in full (what a crash left unsettled must be queued again),
+    // and fetches no settled article.
+    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    service
+        .wait_until(
+            "a full poll after the restart",
+            Duration::from_secs(30),
+            || async {
+                // Every request of the sitemap, less those answered 304.
+                site.requested("/sitemap.xml") - site.requested("304 /sitemap.xml") >= 2
+            },
+        )
+        .await;
+    for i in 0..3 {
+        assert_eq!(
+            site.requested(&newsroom::path(i)),
+            1,
+            "article {i} fetched again"
+        );
+    }
+    let status = service.terminate().await;
+    assert!(status.success());
+}
