@@ -534,10 +534,12 @@ impl Shared {
             d.max(self.crawler.per_host_delay)
         });
         let host = url.host_str().unwrap_or("").to_string();
+        // Pacing is per server: host and port, as robots.txt is per origin.
+        let server = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
         let mut attempt = 0;
         loop {
             let result = {
-                let _turn = self.hosts.enter(&host, delay).await;
+                let _turn = self.hosts.enter(&server, delay).await;
                 self.fetcher.fetch_if_modified(url, validators).await
             };
             let class = match &result {
