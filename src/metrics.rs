@@ -90,6 +90,8 @@ pub struct Metrics {
     pub state_pages: Gauge,
     /// Size of the state store file, in bytes.
     pub state_bytes: Gauge,
+    /// Page states deleted by the retention policy.
+    pub state_expired: Counter,
     /// Records the sink confirmed.
     pub delivered: Counter,
     /// Pages that were read as something other than an article (listings, section pages).
@@ -131,6 +133,7 @@ impl Default for Metrics {
             frontier: Gauge::default(),
             state_pages: Gauge::default(),
             state_bytes: Gauge::default(),
+            state_expired: Counter::default(),
             delivered: Counter::default(),
             not_articles: Counter::default(),
             failed: Family::default(),
@@ -201,6 +204,11 @@ impl Metrics {
             "state_store_bytes",
             "Size of the crawl state store file",
             self.state_bytes.clone(),
+        );
+        registry.register(
+            "state_expired",
+            "Page states deleted by crawler.state_retention",
+            self.state_expired.clone(),
         );
         registry.register(
             "records_delivered",

@@ -203,6 +203,7 @@ pub async fn run(
 
     // The queue is bounded: when workers fall behind, pollers wait instead of piling up URLs.
     let (jobs, jobs_rx) = mpsc::channel::<Job>(config.crawler.concurrency * 4);
+    expire_state(&shared).await;
     let mut pollers = Pollers {
         shared: shared.clone(),
         jobs,
@@ -215,6 +216,7 @@ pub async fn run(
     }
     let manager = tokio::spawn(manage_pollers(pollers, reload.filter(|_| !once), config));
     let reporter = tokio::spawn(report_periodically(shared.clone()));
+    let expiry = tokio::spawn(expire_periodically(shared.clone()));
 
     dispatch(shared.clone(), jobs_rx).await;
 
@@ -222,6 +224,8 @@ pub async fn run(
     let _ = manager.await;
     reporter.abort();
     let _ = reporter.await;
+    expiry.abort();
+    let _ = expiry.await;
     let left = shared
         .drain_until
         .get()
@@ -1104,6 +1108,53 @@ async fn write_marks(
         }
     }
     Ok(())
+}
+
+/// Entries deleted per transaction when the state expires.
+const EXPIRE_BATCH: usize = 10_000;
+
+/// Deletes crawl-state entries older than `crawler.state_retention`, in batches so that no
+/// transaction grows large. Runs before the first poll (so that a start sees the state as
+/// the policy says it is), then every hour.
+async fn expire_state(shared: &Shared) {
+    let retention = shared.crawler.state_retention;
+    if retention.is_zero() {
+        return;
+    }
+    let cutoff = chrono::Utc::now().timestamp() - retention.as_secs() as i64;
+    let mut removed = 0;
+    loop {
+        let state = shared.state.clone();
+        let batch =
+            tokio::task::spawn_blocking(move || state.expire_pages(cutoff, EXPIRE_BATCH)).await;
+        match batch {
+            Ok(Ok(n)) => {
+                removed += n;
+                shared.metrics.state_expired.inc_by(n as u64);
+                if n < EXPIRE_BATCH {
+                    break;
+                }
+            }
+            Ok(Err(error)) => {
+                warn!(%error, "cannot expire old crawl state");
+                break;
+            }
+            Err(_) => break,
+        }
+    }
+    if removed > 0 {
+        info!(removed, "old crawl state expired");
+    }
+}
+
+/// [`expire_state`] every hour.
+async fn expire_periodically(shared: Arc<Shared>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        expire_state(&shared).await;
+    }
 }
 
 /// Logs a one-line summary every minute.

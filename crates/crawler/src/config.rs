@@ -40,6 +40,12 @@ pub struct CrawlerConfig {
     /// Tries of a fetch that failed for a transient reason (network, 5xx, 429) before the
     /// failure is recorded.
     pub max_retries: u32,
+    /// How long the crawl state remembers a settled page; older entries are deleted (at start
+    /// and every hour), which keeps the store bounded. A page a source still lists after that
+    /// is fetched again (and, unchanged, delivered again with the same id and content hash), so
+    /// keep it longer than sources list their articles. `0s` keeps entries forever.
+    #[serde(with = "humantime_serde")]
+    pub state_retention: Duration,
 }
 
 impl Default for CrawlerConfig {
@@ -62,6 +68,7 @@ impl Default for CrawlerConfig {
             max_redirects: 5,
             robots_ttl: Duration::from_secs(3600),
             max_retries: 3,
+            state_retention: Duration::from_secs(180 * 24 * 3600),
         }
     }
 }

@@ -118,6 +118,43 @@ impl StateStore {
         txn.commit().map_err(|e| self.error(e))
     }
 
+    /// Deletes the pages whose state was written before `cutoff` (Unix seconds), at most
+    /// `limit` of them in this one transaction. Returns how many went.
+    pub fn expire_pages(&self, cutoff: i64, limit: usize) -> Result<usize, StateError> {
+        use redb::ReadableTable;
+        let old: Vec<String> = {
+            let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+            let table = txn.open_table(PAGES).map_err(|e| self.error(e))?;
+            let mut old = Vec::new();
+            for entry in table.iter().map_err(|e| self.error(e))? {
+                let (key, value) = entry.map_err(|e| self.error(e))?;
+                // An entry that does not read as a state is old by definition.
+                let at = serde_json::from_slice::<PageState>(value.value())
+                    .map(|s| s.at)
+                    .unwrap_or(i64::MIN);
+                if at < cutoff {
+                    old.push(key.value().to_string());
+                    if old.len() >= limit {
+                        break;
+                    }
+                }
+            }
+            old
+        };
+        if old.is_empty() {
+            return Ok(0);
+        }
+        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
+        {
+            let mut table = txn.open_table(PAGES).map_err(|e| self.error(e))?;
+            for key in &old {
+                table.remove(key.as_str()).map_err(|e| self.error(e))?;
+            }
+        }
+        txn.commit().map_err(|e| self.error(e))?;
+        Ok(old.len())
+    }
+
     /// Number of pages with a recorded state.
     pub fn page_count(&self) -> Result<u64, StateError> {
         use redb::ReadableTableMetadata;
@@ -189,5 +226,32 @@ mod tests {
         assert_eq!(store.last_poll("https://ex.vn/rss").unwrap(), Some(42));
         assert_eq!(store.poll_interval("https://ex.vn/rss").unwrap(), Some(600));
         assert_eq!(store.poll_interval("https://ex.vn/other").unwrap(), None);
+    }
+
+    #[test]
+    fn old_pages_expire_and_recent_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StateStore::open(dir.path()).unwrap();
+        let state = |at| PageState {
+            status: PageStatus::Delivered,
+            content_hash: Some("h".into()),
+            reason: None,
+            at,
+        };
+        let batch: Vec<(String, PageState)> = (0..10)
+            .map(|i| {
+                (
+                    format!("https://ex.vn/{i}"),
+                    state(if i < 6 { 100 } else { 1000 }),
+                )
+            })
+            .collect();
+        store.record_pages(&batch).unwrap();
+        assert_eq!(store.expire_pages(500, 4).unwrap(), 4, "at most the limit");
+        assert_eq!(store.expire_pages(500, 100).unwrap(), 2);
+        assert_eq!(store.expire_pages(500, 100).unwrap(), 0);
+        assert_eq!(store.page_count().unwrap(), 4);
+        assert!(store.page("https://ex.vn/9").unwrap().is_some());
+        assert!(store.page("https://ex.vn/0").unwrap().is_none());
     }
 }
