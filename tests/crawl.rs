@@ -119,22 +119,8 @@ async fn run_once(
         ),
     )
     .unwrap();
-    let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_tinstream"))
-        .args(["run", "--once", "--config"])
-        .arg(&config)
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    std::fs::read_to_string(dir.join("out.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    support::run_once(&config).await;
+    support::read_jsonl(&dir.join("out.jsonl"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -127,14 +127,7 @@ async fn created_topics_take_their_settings_and_a_record_too_large_is_a_dead_let
         support::kafka()
     );
     let config = service::write_config(dir.path(), &site.url("/sitemap.xml"), listen, 2, 10, &sink);
-    let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_tinstream"))
-        .args(["run", "--once", "--config"])
-        .arg(&config)
-        .output()
-        .await
-        .unwrap();
-    let log = String::from_utf8_lossy(&run.stderr);
-    assert!(run.status.success(), "{log}");
+    let log = support::run_once(&config).await;
 
     // The topic exists with the partitions and settings of the configuration.
     let admin: AdminClient<DefaultClientContext> = ClientConfig::new()

@@ -89,21 +89,6 @@ fn check_dead_letters(site: &Site, letters: &[Value]) {
     assert_eq!(letters[0]["reason"], "the page is empty");
 }
 
-/// `tinstream run --once`, which must exit 0 by itself.
-async fn run_once(config: &Path) {
-    let run = tinstream()
-        .args(["run", "--once", "--config"])
-        .arg(config)
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-}
-
 fn tinstream() -> tokio::process::Command {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tinstream"));
     command.env("RUST_LOG", "info").kill_on_drop(true);
@@ -194,7 +179,7 @@ async fn crawl_into_json_lines_and_resume_without_refetching() {
     );
     let config = write_config(dir.path(), &site, &sink);
 
-    run_once(&config).await;
+    support::run_once(&config).await;
     let read = || -> Vec<Value> {
         std::fs::read_to_string(&out)
             .unwrap()
@@ -217,7 +202,7 @@ async fn crawl_into_json_lines_and_resume_without_refetching() {
     );
 
     // A second run resumes from the crawl state: nothing is fetched or delivered again.
-    run_once(&config).await;
+    support::run_once(&config).await;
     assert_eq!(read().len(), site.articles.len());
     assert_eq!(
         site.requested(site::EMPTY),

@@ -234,27 +234,9 @@ dead_letter_path = "{dead}"
         ),
     )
     .unwrap();
-    let run = tokio::time::timeout(
-        Duration::from_secs(120),
-        tokio::process::Command::new(env!("CARGO_BIN_EXE_tinstream"))
-            .args(["run", "--once", "--config"])
-            .arg(&config)
-            .output(),
-    )
-    .await
-    .expect("the crawl ends")
-    .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    support::run_once(&config).await;
 
-    let records: Vec<serde_json::Value> = std::fs::read_to_string(&out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = support::read_jsonl(&out);
     let titles: HashMap<String, usize> = records.iter().fold(HashMap::new(), |mut m, r| {
         *m.entry(r["title"].as_str().unwrap().to_string())
             .or_default() += 1;
@@ -291,11 +273,7 @@ dead_letter_path = "{dead}"
     assert!(limited[1] - limited[0] >= Duration::from_millis(900));
 
     // The failures, each once, with its stage and reason.
-    let letters: Vec<serde_json::Value> = std::fs::read_to_string(&dead)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let letters = support::read_jsonl(&dead);
     let reason = |path: &str| {
         let url = format!("http://{addr_c}{path}");
         let found: Vec<&serde_json::Value> = letters

@@ -110,11 +110,7 @@ async fn sighup_reloads_the_sources_and_a_bad_file_changes_nothing() {
     );
     let status = service.terminate().await;
     assert!(status.success());
-    let lines = std::fs::read_to_string(dir.path().join("articles.jsonl")).unwrap();
-    let records: Vec<serde_json::Value> = lines
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = support::read_jsonl(&dir.path().join("articles.jsonl"));
     assert_eq!(site.check(&records), 0);
     // The page delivered before the reload has no lead; those after it take the rule's.
     for record in &records {
@@ -140,17 +136,7 @@ async fn tail_prints_what_run_delivered() {
         10,
         &service::kafka_sink(support::kafka(), &topic, ""),
     );
-    let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_tinstream"))
-        .args(["run", "--once", "--config"])
-        .arg(&config)
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    support::run_once(&config).await;
 
     let tail = |args: &[&str]| {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tinstream"));

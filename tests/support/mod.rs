@@ -59,6 +59,34 @@ pub fn free_port() -> u16 {
     }
 }
 
+/// `tinstream run --once --config <config>`, which must end by itself (within two minutes)
+/// and exit 0; returns its standard error (the log).
+pub async fn run_once(config: &Path) -> String {
+    let run = tokio::time::timeout(
+        Duration::from_secs(120),
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_tinstream"))
+            .args(["run", "--once", "--config"])
+            .arg(config)
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("run --once ends by itself")
+    .expect("tinstream runs");
+    let log = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert!(run.status.success(), "exit {}; log:\n{log}", run.status);
+    log
+}
+
+/// Every line of a JSON Lines file, parsed; none when the file does not exist.
+pub fn read_jsonl(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
 /// A topic name no other test uses.
 pub fn unique_topic(prefix: &str) -> String {
     let nanos = std::time::SystemTime::now()
