@@ -172,6 +172,13 @@ pub fn load_site_rules(dir: &Path) -> Result<tinstream_parser::SiteRules, Config
     Ok(SiteRules::new(rules))
 }
 
+/// The parser the `[parser]` table describes, with the site rules of its `sites_dir`.
+pub fn parser(
+    options: &tinstream_parser::ParserOptions,
+) -> Result<tinstream_parser::Parser, ConfigError> {
+    Ok(tinstream_parser::Parser::new(options).with_sites(load_site_rules(&options.sites_dir)?))
+}
+
 /// librdkafka keys that hold secrets.
 pub fn is_secret(key: &str) -> bool {
     let k = key.to_ascii_lowercase();

@@ -59,8 +59,7 @@ pub fn main(
     let single = inputs.len() == 1 && expanded.len() == 1;
     let options = ParserOptions::default();
     // The site rules of the working directory's config/sites, as `run` would use them.
-    let parser =
-        Parser::new(&options).with_sites(crate::config::load_site_rules(&options.sites_dir)?);
+    let parser = crate::config::parser(&options)?;
 
     // Fetch URL inputs first (network I/O), then parse everything on the thread pool.
     let fetched = fetch_urls(&expanded)?;

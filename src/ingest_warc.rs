@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tinstream_model::Article;
 use tinstream_parser::{Extraction, Page, Parser};
-use tinstream_sink::{DeadLetter, DeliveryError, Sink, Stage};
+use tinstream_sink::{Backoff, DeadLetter, DeliveryError, Sink, Stage};
 use tokio::sync::{mpsc, Semaphore};
 use url::Url;
 use warc::{RecordType, WarcHeader, WarcReader};
@@ -72,8 +72,7 @@ pub async fn main(config: &Config, files: &[PathBuf]) -> anyhow::Result<ExitCode
             .await
             .context("cannot open the sink")?,
     );
-    let parser = Parser::new(&config.parser)
-        .with_sites(crate::config::load_site_rules(&config.parser.sites_dir)?);
+    let parser = crate::config::parser(&config.parser)?;
     let counts = Arc::new(Counts::default());
     let slots = Arc::new(Semaphore::new(config.sink.max_in_flight));
     let mut failed_files = 0;
@@ -170,15 +169,14 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<(), DeliveryError>>,
 {
-    let mut wait = Duration::from_millis(500);
+    let mut backoff = Backoff::default();
     loop {
         match attempt().await {
             Ok(()) => return Ok(()),
             Err(DeliveryError::Rejected(reason)) => return Err(reason),
             Err(DeliveryError::Unavailable(reason)) => {
                 tracing::warn!(%reason, "delivery failed; retrying");
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(Duration::from_secs(15));
+                tokio::time::sleep(backoff.next_wait()).await;
             }
         }
     }

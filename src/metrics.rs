@@ -294,19 +294,13 @@ impl Metrics {
         let now = self.snapshot();
         let seconds = now.at.duration_since(previous.at).as_secs_f64().max(0.001);
         let rate = |a: u64, b: u64| (a.saturating_sub(b) as f64 / seconds * 10.0).round() / 10.0;
-        let by_stage = |family: &Family<StageLabel, Counter>| -> u64 {
-            [Stage::Fetch, Stage::Parse, Stage::Deliver]
-                .into_iter()
-                .map(|s| family.get_or_create(&s.into()).get())
-                .sum()
-        };
         tracing::info!(
             pages_per_second = rate(now.fetched, previous.fetched),
             records_per_second = rate(now.delivered, previous.delivered),
             fetched = now.fetched,
             delivered = now.delivered,
-            failed = by_stage(&self.failed),
-            dead_letters = by_stage(&self.dead_letters),
+            failed = sum_over_stages(&self.failed),
+            dead_letters = sum_over_stages(&self.dead_letters),
             deferred = self.deferred.get(),
             queued = self.queued.get(),
             in_flight = self.in_flight.get(),
@@ -318,25 +312,27 @@ impl Metrics {
 
     /// One log line with the totals.
     pub fn log(&self, message: &str) {
-        let by_stage = |family: &Family<StageLabel, Counter>| -> u64 {
-            [Stage::Fetch, Stage::Parse, Stage::Deliver]
-                .into_iter()
-                .map(|s| family.get_or_create(&s.into()).get())
-                .sum()
-        };
         tracing::info!(
             fetched = self.fetched.get(),
             delivered = self.delivered.get(),
             not_articles = self.not_articles.get(),
-            failed = by_stage(&self.failed),
+            failed = sum_over_stages(&self.failed),
             disallowed = self.disallowed.get(),
             deferred = self.deferred.get(),
-            dead_letters = by_stage(&self.dead_letters),
+            dead_letters = sum_over_stages(&self.dead_letters),
             delivery_retries = self.delivery_retries.get(),
             in_flight = self.in_flight.get(),
             "{message}"
         );
     }
+}
+
+/// The total of a counter split by stage.
+fn sum_over_stages(family: &Family<StageLabel, Counter>) -> u64 {
+    [Stage::Fetch, Stage::Parse, Stage::Deliver]
+        .into_iter()
+        .map(|s| family.get_or_create(&s.into()).get())
+        .sum()
 }
 
 /// Counter values at one moment, for rates.

@@ -32,7 +32,7 @@ use tinstream_crawler::{
     PageStatus, RobotsCache, RobotsDecision, SourceConfig, SourceKind, StateStore, Validators,
 };
 use tinstream_parser::{Extraction, Page, ParseError, Parser};
-use tinstream_sink::{DeadLetter, DeliveryError, Readiness, Sink, Stage};
+use tinstream_sink::{Backoff, DeadLetter, DeliveryError, Readiness, Sink, Stage};
 use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -42,10 +42,6 @@ use url::Url;
 /// How long, after a stop is asked for, records in flight may take to be confirmed, and the
 /// sink to flush.
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(30);
-/// Wait before retrying a delivery that failed for a transient reason; doubled each time.
-const DELIVERY_RETRY_BASE: Duration = Duration::from_millis(500);
-/// Longest wait between delivery retries.
-const DELIVERY_RETRY_CAP: Duration = Duration::from_secs(15);
 /// State marks written per transaction, at most.
 const MARK_BATCH: usize = 256;
 /// Sitemaps read from one source per poll, at most (indexes can point at thousands).
@@ -136,10 +132,7 @@ pub async fn run(
             config.crawler.robots_ttl,
         ),
         hosts: HostGate::new(config.crawler.per_host_concurrency),
-        parser: std::sync::RwLock::new(
-            Parser::new(&config.parser)
-                .with_sites(crate::config::load_site_rules(&config.parser.sites_dir)?),
-        ),
+        parser: std::sync::RwLock::new(crate::config::parser(&config.parser)?),
         crawler: config.crawler.clone(),
         fetcher,
         sink,
@@ -433,7 +426,7 @@ impl Shared {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<(), DeliveryError>> + 'a,
     {
-        let mut wait = DELIVERY_RETRY_BASE;
+        let mut backoff = Backoff::default();
         loop {
             let outcome = tokio::select! {
                 outcome = attempt() => outcome,
@@ -446,12 +439,12 @@ impl Shared {
             match outcome {
                 Err(DeliveryError::Unavailable(reason)) if !self.shutdown.is_cancelled() => {
                     self.metrics.delivery_retries.inc();
+                    let wait = backoff.next_wait();
                     warn!(%reason, wait_ms = wait.as_millis() as u64, "delivery failed; retrying");
                     tokio::select! {
                         _ = tokio::time::sleep(wait) => {}
                         _ = self.shutdown.cancelled() => return Err(DeliveryError::Unavailable(reason)),
                     }
-                    wait = (wait * 2).min(DELIVERY_RETRY_CAP);
                 }
                 other => return other,
             }
@@ -813,14 +806,13 @@ async fn manage_pollers(mut pollers: Pollers, mut reload: Option<Reload>, mut cu
             _ = pollers.shared.shutdown.cancelled() => break,
             Some(path) = next_reload(&mut reload) => {
                 let loaded = Config::load(&path).and_then(|new| {
-                    let sites = crate::config::load_site_rules(&new.parser.sites_dir)?;
-                    Ok((new, sites))
+                    let parser = crate::config::parser(&new.parser)?;
+                    Ok((new, parser))
                 });
                 match loaded {
-                    Ok((new, sites)) => {
-                        let rules = sites.len();
-                        *pollers.shared.parser.write().unwrap_or_else(|e| e.into_inner()) =
-                            Parser::new(&new.parser).with_sites(sites);
+                    Ok((new, parser)) => {
+                        let rules = parser.sites().len();
+                        *pollers.shared.parser.write().unwrap_or_else(|e| e.into_inner()) = parser;
                         info!(rules, "site rules reloaded");
                         let mut others_new = new.clone();
                         others_new.sources = Vec::new();

@@ -13,6 +13,7 @@
 //!
 //! It does not decide what to fetch or how to parse; it never drops a record on its own.
 
+mod backoff;
 pub mod config;
 mod health;
 mod jsonl;
@@ -20,6 +21,7 @@ mod kafka;
 mod kafka_log;
 mod spool;
 
+pub use backoff::Backoff;
 pub use config::{JsonlConfig, KafkaConfig, SinkConfig, SinkKind, SpoolConfig};
 pub use health::Readiness;
 pub use jsonl::JsonlSink;

@@ -38,10 +38,8 @@ const MAX_BATCH: usize = 1024;
 /// Entries handed to the destination together, at most; also the most a crash can make the
 /// forwarder send twice.
 const CHUNK: usize = 256;
-/// First wait before retrying a transient failure of the destination; doubled each time.
-const RETRY_BASE: Duration = Duration::from_millis(500);
-/// Longest wait between retries.
-const RETRY_CAP: Duration = Duration::from_secs(15);
+/// Wait before reading the spool again after a read error.
+const REREAD_AFTER: Duration = Duration::from_secs(15);
 /// Name of the file holding the forwarder's position.
 const CURSOR: &str = "cursor";
 
@@ -351,7 +349,7 @@ async fn forward_loop(
                 Ok(reached) => next = reached,
                 Err(error) => {
                     tracing::error!(path = %path.display(), %error, "cannot read the spool; retrying");
-                    tokio::time::sleep(RETRY_CAP).await;
+                    tokio::time::sleep(REREAD_AFTER).await;
                     continue;
                 }
             }
@@ -432,7 +430,7 @@ async fn forward_range(
 /// Hands one entry to the destination until it is confirmed; a rejected record becomes a
 /// dead letter.
 async fn forward(destination: &Destination, entry: &Entry) {
-    let mut wait = RETRY_BASE;
+    let mut backoff = crate::Backoff::default();
     loop {
         let outcome = match entry {
             Entry::Record(record) => match destination.deliver(record).await {
@@ -459,9 +457,9 @@ async fn forward(destination: &Destination, entry: &Entry) {
                 return;
             }
             Err(DeliveryError::Unavailable(reason)) => {
+                let wait = backoff.next_wait();
                 tracing::debug!(%reason, wait_ms = wait.as_millis() as u64, "forwarding from the spool failed; retrying");
                 tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(RETRY_CAP);
             }
         }
     }
