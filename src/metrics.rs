@@ -1,8 +1,8 @@
 //! What the pipeline counts, in the Prometheus text format served at `/metrics`.
 //!
 //! Every way a page can end has its own counter, so that "nothing disappears silently" can be
-//! checked from outside: fetched = delivered + not articles + failed + deferred (to a later
-//! poll), give or take what is in flight.
+//! checked from outside: fetched = delivered + duplicates + not articles + failed + deferred
+//! (put back in the frontier), give or take what is in flight.
 
 use crate::config::Config;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -33,7 +33,8 @@ pub struct FetchLabel {
 /// The label of parse outcomes.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OutcomeLabel {
-    /// `article`, `not_article` or `failed`.
+    /// Parses: `article`, `not_article` or `failed`; re-checks: `unchanged`, `changed` or
+    /// `gone`.
     pub outcome: &'static str,
 }
 
@@ -84,7 +85,7 @@ pub struct Metrics {
     pub source_polled: Family<SourceLabel, Gauge>,
     /// URLs each source listed that were neither settled nor queued already.
     pub source_new_items: Family<SourceLabel, Counter>,
-    /// URLs queued, in flight, or settled but not yet committed.
+    /// Pages in the frontier: waiting, in flight, or scheduled for a re-check.
     pub frontier: Gauge,
     /// Pages with a state in the store.
     pub state_pages: Gauge,
@@ -102,15 +103,21 @@ pub struct Metrics {
     pub dead_letters: Family<StageLabel, Counter>,
     /// Pages robots.txt did not allow.
     pub disallowed: Counter,
-    /// Pages left for a later poll (a transient fetch failure, robots.txt unavailable,
-    /// shutdown before the sink confirmed).
+    /// Pages put back in the frontier for a later try (a transient fetch failure after the
+    /// retries, robots.txt unavailable).
     pub deferred: Counter,
+    /// Articles not delivered because the same story was delivered under another URL
+    /// (canonical URL or same content hash).
+    pub duplicates: Counter,
+    /// Re-checks of delivered articles, by outcome: `unchanged`, `changed` (delivered again),
+    /// `gone` (no more re-checks).
+    pub rechecks: Family<OutcomeLabel, Counter>,
     /// Delivery attempts that failed for a reason retrying can fix, and were retried.
     pub delivery_retries: Counter,
     /// Records handed to the sink and not yet settled (confirmed, and their page's state
     /// committed): the delivery permits taken.
     pub in_flight: Gauge,
-    /// URLs waiting in the fetch queue.
+    /// Pages taken from the frontier and waiting for a fetch slot.
     pub queued: Gauge,
     /// 1 while the sink can deliver, 0 while it cannot.
     pub sink_ready: Gauge,
@@ -140,6 +147,8 @@ impl Default for Metrics {
             dead_letters: Family::default(),
             disallowed: Counter::default(),
             deferred: Counter::default(),
+            duplicates: Counter::default(),
+            rechecks: Family::default(),
             delivery_retries: Counter::default(),
             in_flight: Gauge::default(),
             queued: Gauge::default(),
@@ -192,7 +201,7 @@ impl Metrics {
         );
         registry.register(
             "frontier_urls",
-            "URLs queued, in flight, or settled but not yet committed",
+            "Pages in the frontier: waiting, in flight, or scheduled for a re-check",
             self.frontier.clone(),
         );
         registry.register(
@@ -237,8 +246,18 @@ impl Metrics {
         );
         registry.register(
             "pages_deferred",
-            "Pages left for a later poll",
+            "Pages put back in the frontier for a later try",
             self.deferred.clone(),
+        );
+        registry.register(
+            "pages_duplicate",
+            "Articles not delivered again: the same story was delivered under another URL",
+            self.duplicates.clone(),
+        );
+        registry.register(
+            "rechecks",
+            "Re-checks of delivered articles, by outcome (unchanged, changed, gone)",
+            self.rechecks.clone(),
         );
         registry.register(
             "delivery_retries",
@@ -259,7 +278,7 @@ impl Metrics {
         );
         registry.register(
             "queue_urls",
-            "URLs waiting to be fetched",
+            "Pages taken from the frontier and waiting for a fetch slot",
             self.queued.clone(),
         );
         registry.register(

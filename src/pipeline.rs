@@ -1,39 +1,44 @@
 //! The crawl pipeline: discover → fetch → parse → deliver, with the sink's acknowledgements
 //! flowing back into the crawl state.
 //!
-//! Each source has a poller task that reads it on its interval and queues the article URLs it
-//! has not settled yet. A dispatcher takes queued pages, at most `crawler.concurrency` at a
-//! time, and runs each through robots.txt, per-host pacing, fetching (with retries), parsing
-//! (on the blocking pool) and delivery. Only once the sink confirms a record is the page
-//! written to the state store as delivered; a crash before that means the page is done again
-//! after restart, never lost.
+//! Each source has a poller task that reads it on its interval and adds the article URLs it
+//! has not settled yet to the frontier, which lives in the state store (so a restart resumes
+//! it, and memory does not grow with it). A dispatcher takes due pages from the frontier, at
+//! most `crawler.concurrency` at a time, and runs each through robots.txt, per-host pacing,
+//! fetching (with retries), parsing (on the blocking pool) and delivery. Only once the sink
+//! confirms a record is the page written to the state store as delivered, in the transaction
+//! that takes it out of the frontier; a crash before that means the page is done again after
+//! restart, never lost. A transient failure puts the page back in the frontier with a later
+//! due time, up to `crawler.max_requeues` times; then the failure is recorded.
 //!
 //! Backpressure runs back along the same path. A parsed record takes one of
 //! `sink.max_in_flight` delivery permits before it leaves its fetch slot, and keeps it until
 //! the sink confirms it; a delivery that fails for a transient reason (broker down) is retried
 //! with backoff, holding its permit. So while the destination is down, crawling goes on until
-//! the permits are gone, then the fetch slots fill, then the queue, then the pollers wait:
-//! memory stays bounded and nothing is dropped. When the destination comes back, the waiting
+//! the permits are gone, then the fetch slots fill and the dispatcher stops taking pages; the
+//! frontier keeps growing on disk only: memory stays bounded and nothing is dropped. When the destination comes back, the waiting
 //! records go out first.
 //!
-//! The stages talk through narrow types (`Job` in, `PageState` marks out), so that moving the
-//! queue to a Kafka frontier topic later changes the transport, not the stages.
+//! The stages talk through narrow types (`FrontierEntry` in, `StateChange` out), so that moving
+//! the frontier to a Kafka topic later changes the transport, not the stages.
 
 use crate::config::Config;
 use crate::metrics::Metrics;
 use anyhow::Context as _;
 use rand::Rng;
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
 use std::time::Duration;
 use tinstream_crawler::discover;
 use tinstream_crawler::{
-    urls, Conditional, CrawlerConfig, FetchError, Fetched, Fetcher, HostGate, PageState,
-    PageStatus, RobotsCache, RobotsDecision, SourceConfig, SourceKind, StateStore, Validators,
+    urls, Conditional, CrawlerConfig, FetchError, Fetched, Fetcher, FrontierEntry, HostGate,
+    PageState, PageStatus, Recheck, RobotsCache, RobotsDecision, SourceConfig, SourceKind,
+    StateChange, StateError, StateStore, Validators,
 };
+use tinstream_model::{Article, ArticleTime};
 use tinstream_parser::{Extraction, Page, ParseError, Parser};
 use tinstream_sink::{Backoff, DeadLetter, DeliveryError, Readiness, Sink, Stage};
-use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{mpsc, oneshot, Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, info_span, warn, Instrument};
@@ -42,8 +47,14 @@ use url::Url;
 /// How long, after a stop is asked for, records in flight may take to be confirmed, and the
 /// sink to flush.
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(30);
-/// State marks written per transaction, at most.
-const MARK_BATCH: usize = 256;
+/// State changes written per transaction, at most.
+const CHANGE_BATCH: usize = 256;
+/// URLs a poll adds to the frontier per transaction.
+const ENQUEUE_BATCH: usize = 1000;
+/// Longest wait before the dispatcher looks at the frontier again when nothing wakes it.
+const IDLE_CHECK: Duration = Duration::from_secs(1);
+/// Longest wait before a page put back in the frontier is tried again.
+const REQUEUE_CAP: Duration = Duration::from_secs(3600);
 /// Sitemaps read from one source per poll, at most (indexes can point at thousands).
 const MAX_SITEMAPS_PER_POLL: usize = 100;
 /// Wait before the first retry of a transient fetch failure; doubled each time.
@@ -51,29 +62,31 @@ const RETRY_BASE: Duration = Duration::from_millis(500);
 /// Longest wait between retries, whatever `Retry-After` asks.
 const RETRY_CAP: Duration = Duration::from_secs(300);
 
-/// A page state for the store, and who waits for its commit.
-struct Mark {
-    key: String,
-    state: PageState,
-    committed: oneshot::Sender<()>,
+/// A change for the state store, and who waits for its commit.
+struct Change {
+    change: StateChange,
+    committed: Option<oneshot::Sender<()>>,
 }
 
-/// What became of a URL a source listed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Enqueued {
-    /// Queued: new to the crawl.
-    New,
-    /// Settled already, or queued already.
-    Known,
-    /// Not queued: the queue is closed (shutdown).
-    Closed,
-}
-
-/// A page to fetch, and the source that found it.
+/// A page taken from the frontier.
 #[derive(Debug, Clone)]
 struct Job {
+    /// Its normalised URL, the frontier's key.
+    key: String,
     url: Url,
     source: Arc<str>,
+    entry: FrontierEntry,
+}
+
+/// What became of a page taken from the frontier.
+#[derive(Debug)]
+enum Outcome {
+    /// Its state is committed and it left the frontier (or came back as a re-check).
+    Settled,
+    /// It failed for a transient reason: back to the frontier, due later.
+    Retry(String),
+    /// The stop came first: it stays in the frontier, for the next start.
+    Stopped,
 }
 
 /// What every stage shares.
@@ -86,17 +99,13 @@ struct Shared {
     parser: std::sync::RwLock<Parser>,
     sink: Sink,
     state: StateStore,
-    marks: mpsc::Sender<Mark>,
-    /// Normalised URLs queued or in flight, or settled but not yet committed to the store:
-    /// a page is in here from the moment it is queued until its state is on disk.
-    pending: Arc<Mutex<HashSet<String>>>,
-    /// The validators (ETag, Last-Modified) of each source's documents (feeds, sitemaps,
-    /// section pages) from its last complete poll, so that the next poll of an unchanged
-    /// document costs a 304. Kept in memory only: the first poll after a start is
-    /// unconditional, because it is what queues again the pages a crash left unsettled. A
-    /// source whose page is deferred forgets its validators for the same reason.
-    validators:
-        Mutex<std::collections::HashMap<Arc<str>, std::collections::HashMap<String, Validators>>>,
+    changes: mpsc::Sender<Change>,
+    /// Wakes the dispatcher when pollers add pages to the frontier.
+    wake: Notify,
+    /// Content hashes of records being delivered and not yet settled: a copy of the same
+    /// story under another URL waits for the first to settle, so that it is then found as a
+    /// duplicate instead of racing it to the sink.
+    delivering: std::sync::Mutex<HashSet<String>>,
     /// Permits of records handed to the sink and not yet confirmed (`sink.max_in_flight`).
     deliveries: Arc<Semaphore>,
     /// When records in flight stop being waited for: `FLUSH_TIMEOUT` after the stop was
@@ -119,9 +128,13 @@ pub async fn run(
         .await
         .context("cannot open the sink")?;
     let fetcher = Fetcher::new(&config.crawler).context("cannot build the HTTP client")?;
-    let pending = Arc::new(Mutex::new(HashSet::new()));
-    let (marks, marks_rx) = mpsc::channel(MARK_BATCH * 4);
-    let writer = tokio::spawn(write_marks(state.clone(), marks_rx, pending.clone()));
+    let (changes, changes_rx) = mpsc::channel(CHANGE_BATCH * 4);
+    let writer = tokio::spawn(write_changes(state.clone(), changes_rx));
+    // Pages taken but not settled when the last run stopped become due again.
+    let restore = state.clone();
+    let frontier = tokio::task::spawn_blocking(move || restore.restore_frontier())
+        .await
+        .context("restoring the frontier panicked")??;
     let metrics = Arc::new(Metrics::default());
     let registry = metrics.registry(&config);
 
@@ -137,9 +150,9 @@ pub async fn run(
         fetcher,
         sink,
         state,
-        marks,
-        pending,
-        validators: Mutex::new(std::collections::HashMap::new()),
+        changes,
+        wake: Notify::new(),
+        delivering: std::sync::Mutex::new(HashSet::new()),
         deliveries: Arc::new(Semaphore::new(config.sink.max_in_flight)),
         drain_until: std::sync::OnceLock::new(),
         metrics: metrics.clone(),
@@ -164,8 +177,9 @@ pub async fn run(
                 metrics
                     .spool_bytes
                     .set(gauge(sink.sink.spool_bytes().unwrap_or(0)));
-                let frontier = sink.pending.lock().unwrap_or_else(|e| e.into_inner()).len();
-                metrics.frontier.set(gauge(frontier as u64));
+                if let Ok(frontier) = sink.state.frontier_len() {
+                    metrics.frontier.set(gauge(frontier));
+                }
                 if let Ok(pages) = sink.state.page_count() {
                     metrics.state_pages.set(gauge(pages));
                 }
@@ -191,15 +205,17 @@ pub async fn run(
         sources = config.sources.len(),
         sink = ?config.sink.kind,
         data_dir = %config.crawler.data_dir.display(),
+        frontier,
         "tinstream started"
     );
 
-    // The queue is bounded: when workers fall behind, pollers wait instead of piling up URLs.
-    let (jobs, jobs_rx) = mpsc::channel::<Job>(config.crawler.concurrency * 4);
     expire_state(&shared).await;
+    // Cancelled when every poller has stopped: in `once` mode, the run then ends as soon as
+    // nothing due is left in the frontier.
+    let discovery_done = CancellationToken::new();
     let mut pollers = Pollers {
         shared: shared.clone(),
-        jobs,
+        done: discovery_done.clone(),
         once,
         set: JoinSet::new(),
         running: Vec::new(),
@@ -211,7 +227,7 @@ pub async fn run(
     let reporter = tokio::spawn(report_periodically(shared.clone()));
     let expiry = tokio::spawn(expire_periodically(shared.clone()));
 
-    dispatch(shared.clone(), jobs_rx).await;
+    dispatch(shared.clone(), once, discovery_done).await;
 
     // Pollers end by themselves in `once` mode; otherwise they stop on shutdown.
     let _ = manager.await;
@@ -235,7 +251,8 @@ pub async fn run(
         shutdown.cancel();
         let _ = endpoints.await;
     }
-    // The last holder of the marks sender goes away here; the writer then commits what is left.
+    // The last holder of the changes sender goes away here; the writer then commits what is
+    // left.
     let Ok(shared) = Arc::try_unwrap(shared) else {
         anyhow::bail!("pipeline tasks still running at shutdown");
     };
@@ -244,41 +261,85 @@ pub async fn run(
     Ok(())
 }
 
-/// Takes queued pages and processes them, `crawler.concurrency` at a time. Returns when the
-/// queue is closed and drained, or on shutdown once the pages in flight are finished.
-async fn dispatch(shared: Arc<Shared>, mut jobs: mpsc::Receiver<Job>) {
+/// Takes due pages from the frontier and processes them, `crawler.concurrency` at a time.
+/// Returns on shutdown once the pages in flight are finished, or, in `once` mode, when the
+/// pollers are done and no page is due or in flight.
+async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: CancellationToken) {
     let slots = Arc::new(Semaphore::new(shared.crawler.concurrency));
     let mut in_flight = JoinSet::new();
+    // Pages taken from the frontier and waiting for a fetch slot. Taking a few at a time
+    // keeps the store's write transactions few; what is taken but not started when the
+    // process stops is still in the frontier and comes back at the next start.
+    let mut ready: VecDeque<(String, FrontierEntry)> = VecDeque::new();
+    let take = (shared.crawler.concurrency * 2).max(16);
     loop {
-        let job = tokio::select! {
+        if shared.shutdown.is_cancelled() {
+            break;
+        }
+        let mut next_due = None;
+        if ready.is_empty() {
+            let store = shared.state.clone();
+            let now = now_ms();
+            match tokio::task::spawn_blocking(move || store.take_due(now, take)).await {
+                Ok(Ok((taken, next))) => {
+                    ready.extend(taken);
+                    next_due = next;
+                }
+                Ok(Err(error)) => warn!(%error, "cannot read the frontier"),
+                Err(error) => warn!(%error, "reading the frontier panicked"),
+            }
+            shared.metrics.queued.set(ready.len() as i64);
+        }
+        let Some((key, entry)) = ready.pop_front() else {
+            if once && discovery_done.is_cancelled() && in_flight.is_empty() {
+                break;
+            }
+            // Nothing due: wait for new pages, a finished page (it may requeue or end the
+            // run), the next due time, or the stop.
+            let wait = next_due
+                .map(|at| Duration::from_millis(at.saturating_sub(now_ms())))
+                .unwrap_or(IDLE_CHECK)
+                .min(IDLE_CHECK);
+            tokio::select! {
+                _ = shared.shutdown.cancelled() => {}
+                _ = shared.wake.notified() => {}
+                _ = discovery_done.cancelled(), if once && !discovery_done.is_cancelled() => {}
+                Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {}
+                _ = tokio::time::sleep(wait) => {}
+            }
+            continue;
+        };
+        shared.metrics.queued.set(ready.len() as i64);
+        let slot = tokio::select! {
             biased;
             _ = shared.shutdown.cancelled() => break,
-            job = jobs.recv() => match job {
-                Some(job) => job,
-                None => break,
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
             },
         };
-        shared.metrics.queued.dec();
-        let Ok(slot) = slots.clone().acquire_owned().await else {
-            break;
+        let Ok(url) = Url::parse(&entry.url) else {
+            // Only parsed URLs are added; an entry that does not read is dropped.
+            warn!(url = %entry.url, "a frontier entry is not a URL; dropped");
+            shared
+                .send(StateChange::Unqueue { key: key.clone() }, None)
+                .await;
+            continue;
+        };
+        let job = Job {
+            key,
+            url,
+            source: Arc::from(entry.source.as_str()),
+            entry,
         };
         let site = job.url.host_str().unwrap_or("").to_string();
         let span = info_span!("page", url = %job.url, site = %site, source = %job.source);
         let shared = shared.clone();
         in_flight.spawn(
             async move {
-                let key = urls::normalize(&job.url).to_string();
-                let settled = process(&shared, &job, slot).await;
-                if !settled {
-                    // Not settled: forget it, so the next poll can queue it again; that poll
-                    // must read its source in full, not get a 304.
-                    shared.metrics.deferred.inc();
-                    shared.forget(&key);
-                    shared
-                        .validators
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .remove(&job.source);
+                match process(&shared, &job, slot).await {
+                    Outcome::Settled | Outcome::Stopped => {}
+                    Outcome::Retry(reason) => shared.requeue(&job, reason).await,
                 }
             }
             .instrument(span),
@@ -286,9 +347,13 @@ async fn dispatch(shared: Arc<Shared>, mut jobs: mpsc::Receiver<Job>) {
         // Reap finished tasks so the set does not grow over a long run.
         while in_flight.try_join_next().is_some() {}
     }
-    // Stop taking work; let what has started finish.
-    jobs.close();
+    // Let what has started finish.
     while in_flight.join_next().await.is_some() {}
+}
+
+/// Now, in Unix milliseconds: the frontier's clock.
+fn now_ms() -> u64 {
+    u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0)
 }
 
 impl Shared {
@@ -297,65 +362,93 @@ impl Shared {
         self.parser.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn forget(&self, key: &str) {
-        self.pending
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(key);
+    /// Adds the pages a source listed to the frontier, a batch per transaction; pages settled
+    /// or already in the frontier are skipped. Returns how many were new.
+    async fn enqueue_all(&self, found: Vec<Url>, source: &Arc<str>) -> Result<usize, StateError> {
+        let now = now_ms();
+        let mut new = 0;
+        for chunk in found.chunks(ENQUEUE_BATCH) {
+            let entries: Vec<(String, FrontierEntry)> = chunk
+                .iter()
+                .map(|url| {
+                    let entry = FrontierEntry {
+                        url: url.to_string(),
+                        source: source.to_string(),
+                        due_ms: now,
+                        requeues: 0,
+                        recheck: None,
+                    };
+                    (urls::normalize(url).to_string(), entry)
+                })
+                .collect();
+            let store = self.state.clone();
+            new += tokio::task::spawn_blocking(move || store.add_to_frontier(&entries))
+                .await
+                .map_err(|e| StateError::Store {
+                    path: "state.redb".into(),
+                    message: format!("adding to the frontier panicked: {e}"),
+                })??;
+            self.wake.notify_one();
+        }
+        Ok(new)
     }
 
-    /// Queues a page unless it is settled in the store or already pending.
-    async fn enqueue(
-        &self,
-        url: Url,
-        source: &Arc<str>,
-        jobs: &mpsc::Sender<Job>,
-        stop: &CancellationToken,
-    ) -> Enqueued {
-        let key = urls::normalize(&url).to_string();
-        match self.state.page(&key) {
-            Ok(Some(_)) => return Enqueued::Known,
-            Ok(None) => {}
-            Err(error) => {
-                warn!(%error, url = %key, "cannot read the crawl state");
-                return Enqueued::Known;
-            }
-        }
-        if !self
-            .pending
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key.clone())
+    /// Hands a change to the state writer; with `committed`, the caller can wait for it.
+    async fn send(&self, change: StateChange, committed: Option<oneshot::Sender<()>>) {
+        if self
+            .changes
+            .send(Change { change, committed })
+            .await
+            .is_err()
         {
-            return Enqueued::Known;
+            warn!("the state writer has stopped; this page will be done again");
         }
-        let job = Job {
-            url,
-            source: source.clone(),
-        };
-        // Count it before it can be taken, so that the gauge never goes below zero.
-        self.metrics.queued.inc();
-        let sent = tokio::select! {
-            sent = jobs.send(job) => sent.is_ok(),
-            _ = stop.cancelled() => false,
-        };
-        if !sent {
-            self.metrics.queued.dec();
-            self.forget(&key);
-            return Enqueued::Closed;
-        }
-        Enqueued::New
     }
 
-    /// Records what became of a page (and of the other URLs it is known by), and waits until
-    /// the store has committed it. Waiting keeps the page's delivery permit taken until then,
-    /// so that a crash can only redo pages within `sink.max_in_flight`.
-    async fn mark(
+    /// Puts a page back in the frontier after a transient failure, due later (the wait
+    /// doubles each time); past `crawler.max_requeues`, records the failure for good.
+    async fn requeue(&self, job: &Job, reason: String) {
+        let requeues = job.entry.requeues + 1;
+        if requeues > self.crawler.max_requeues {
+            let reason = format!("{reason} (gave up after {requeues} tries)");
+            warn!(%reason, "page failed for good");
+            self.give_up(&[&job.url], Stage::Fetch, reason, None).await;
+            return;
+        }
+        self.metrics.deferred.inc();
+        let wait = self
+            .crawler
+            .requeue_delay
+            .saturating_mul(2u32.saturating_pow(job.entry.requeues))
+            .min(REQUEUE_CAP);
+        info!(%reason, requeues, wait_secs = wait.as_secs_f64(), "page put back in the frontier");
+        let entry = FrontierEntry {
+            due_ms: now_ms() + wait.as_millis() as u64,
+            requeues,
+            ..job.entry.clone()
+        };
+        self.send(
+            StateChange::Requeue {
+                key: job.key.clone(),
+                entry,
+            },
+            None,
+        )
+        .await;
+    }
+
+    /// Records what became of a page under every URL it is known by (the first is the one
+    /// it was listed under, the last its canonical address), takes it out of the frontier
+    /// (or schedules its re-check), and waits until the store has committed it. Waiting
+    /// keeps the page's delivery permit taken until then, so that a crash can only redo
+    /// pages within `sink.max_in_flight`.
+    async fn settle(
         &self,
         urls: &[&Url],
         status: PageStatus,
         content_hash: Option<String>,
         reason: Option<String>,
+        recheck: Option<FrontierEntry>,
     ) {
         let state = PageState {
             status,
@@ -363,33 +456,31 @@ impl Shared {
             reason,
             at: chrono::Utc::now().timestamp(),
         };
-        let mut seen = HashSet::new();
-        let mut commits = Vec::new();
+        self.settle_state(urls, state, recheck).await;
+    }
+
+    /// [`Shared::settle`] with the whole state given.
+    async fn settle_state(&self, urls: &[&Url], state: PageState, recheck: Option<FrontierEntry>) {
+        let mut keys: Vec<String> = Vec::with_capacity(urls.len());
         for url in urls {
             let key = urls::normalize(url).to_string();
-            if seen.insert(key.clone()) {
-                // The writer removes the key from `pending` after its commit.
-                self.pending
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(key.clone());
-                let (committed, done) = oneshot::channel();
-                let mark = Mark {
-                    key,
-                    state: state.clone(),
-                    committed,
-                };
-                if self.marks.send(mark).await.is_err() {
-                    warn!("the state writer has stopped; this page will be done again");
-                }
-                commits.push(done);
+            if !keys.contains(&key) {
+                keys.push(key);
             }
         }
-        for done in commits {
-            // An error here means the commit failed (logged by the writer) or the writer
-            // stopped: the page will then be done again, which is safe.
-            let _ = done.await;
-        }
+        let (committed, done) = oneshot::channel();
+        self.send(
+            StateChange::Settle {
+                keys,
+                state,
+                recheck,
+            },
+            Some(committed),
+        )
+        .await;
+        // An error here means the commit failed (logged by the writer) or the writer
+        // stopped: the page will then be done again, which is safe.
+        let _ = done.await;
     }
 
     async fn dead_letter(
@@ -480,7 +571,7 @@ impl Shared {
         {
             return false;
         }
-        self.mark(urls, PageStatus::Failed, None, Some(reason))
+        self.settle(urls, PageStatus::Failed, None, Some(reason), None)
             .await;
         true
     }
@@ -604,32 +695,260 @@ enum PoliteError {
     Fetch(FetchError),
 }
 
-/// Runs one page through fetch, parse and deliver. Returns whether the page was settled
-/// (its state is on its way to the store), so that unsettled pages can be queued again later.
-/// The fetch slot is given back once the record holds a delivery permit.
-async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> bool {
+/// Runs one page through fetch, parse and deliver. The fetch slot is given back once the
+/// record holds a delivery permit.
+async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> Outcome {
+    if let Some(recheck) = &job.entry.recheck {
+        return process_recheck(shared, job, recheck, slot).await;
+    }
     let page = match shared.polite_fetch(&job.url).await {
         Ok(page) => page,
         Err(PoliteError::Disallowed) => {
             shared.metrics.disallowed.inc();
             info!("disallowed by robots.txt; not fetched");
-            return false;
+            let reason = Some("disallowed by robots.txt".to_string());
+            shared
+                .settle(&[&job.url], PageStatus::Disallowed, None, reason, None)
+                .await;
+            return Outcome::Settled;
         }
-        Err(PoliteError::RobotsUnavailable | PoliteError::NotModified) => return false,
+        Err(_) if shared.shutdown.is_cancelled() => return Outcome::Stopped,
+        Err(PoliteError::RobotsUnavailable) => {
+            return Outcome::Retry("robots.txt unavailable".into())
+        }
+        // Only sent validators bring a 304, and none were sent.
+        Err(PoliteError::NotModified) => return Outcome::Retry("unexpected 304".into()),
         Err(PoliteError::Fetch(error)) if error.is_transient() => {
-            warn!(%error, "fetch failed; the page will be tried on a later poll");
-            return false;
+            warn!(%error, "fetch failed");
+            return Outcome::Retry(error.to_string());
         }
         Err(PoliteError::Fetch(error)) => {
             warn!(%error, "fetch failed for good");
-            return shared
-                .give_up(&[&job.url], Stage::Fetch, error.to_string(), None)
-                .await;
+            return settled_or_stopped(
+                shared
+                    .give_up(&[&job.url], Stage::Fetch, error.to_string(), None)
+                    .await,
+            );
         }
     };
 
     let fetched_at = std::time::Instant::now();
     let final_url = page.url.clone();
+    let validators = page.validators.clone();
+    let record = match parse_counted(shared, page).await {
+        Ok(Extraction::Article(record)) => record,
+        Ok(Extraction::NotArticle(_)) => {
+            shared.metrics.not_articles.inc();
+            info!("not an article");
+            shared
+                .settle(
+                    &[&job.url, &final_url],
+                    PageStatus::NotArticle,
+                    None,
+                    None,
+                    None,
+                )
+                .await;
+            return Outcome::Settled;
+        }
+        Err(reason) => {
+            warn!(%reason, "page could not be parsed");
+            return settled_or_stopped(
+                shared
+                    .give_up(&[&job.url, &final_url], Stage::Parse, reason, None)
+                    .await,
+            );
+        }
+    };
+    let canonical = Url::parse(&record.canonical_url).unwrap_or_else(|_| final_url.clone());
+    if let Some(original) = shared.delivered_before(&record, &[&job.url, &final_url, &canonical]) {
+        // The same story under another URL: one record is enough.
+        shared.metrics.duplicates.inc();
+        info!(same_as = %original, "already delivered under another URL");
+        shared
+            .settle(
+                &[&job.url, &final_url],
+                PageStatus::Delivered,
+                Some(record.content_hash.clone()),
+                None,
+                None,
+            )
+            .await;
+        return Outcome::Settled;
+    }
+    let Some(_claim) = ContentClaim::take(shared, &record.content_hash) else {
+        return Outcome::Retry("the same content is being delivered under another URL".into());
+    };
+    let held = match deliver(shared, &record, slot, fetched_at).await {
+        Delivery::Confirmed(held) => held,
+        Delivery::Rejected(reason) => {
+            let id = Some(record.id.clone());
+            return settled_or_stopped(
+                shared
+                    .give_up(&[&job.url, &final_url], Stage::Deliver, reason, id)
+                    .await,
+            );
+        }
+        Delivery::Stopped => return Outcome::Stopped,
+    };
+    let now = chrono::Utc::now().timestamp();
+    let recheck = shared.next_recheck(job, now, None, validators);
+    shared
+        .settle(
+            &[&job.url, &final_url, &canonical],
+            PageStatus::Delivered,
+            Some(record.content_hash.clone()),
+            None,
+            recheck,
+        )
+        .await;
+    drop(held);
+    Outcome::Settled
+}
+
+/// Fetches a delivered article again (conditionally) and delivers it again if its content
+/// changed. Whatever happens, the next re-check is scheduled while the window lasts; a page
+/// that is gone or no longer an article is not re-checked again.
+async fn process_recheck(
+    shared: &Shared,
+    job: &Job,
+    recheck: &Recheck,
+    slot: OwnedSemaphorePermit,
+) -> Outcome {
+    let known = match shared.state.page(&job.key) {
+        Ok(Some(known)) if known.status == PageStatus::Delivered => known,
+        // Expired or settled otherwise since: nothing to compare with.
+        _ => {
+            shared
+                .send(
+                    StateChange::Unqueue {
+                        key: job.key.clone(),
+                    },
+                    None,
+                )
+                .await;
+            return Outcome::Settled;
+        }
+    };
+    let count = |outcome: &'static str| {
+        shared
+            .metrics
+            .rechecks
+            .get_or_create(&crate::metrics::OutcomeLabel { outcome })
+            .inc();
+    };
+    let now = chrono::Utc::now().timestamp();
+    // The record stands as delivered; only the state's time and the schedule move on.
+    let unchanged = |validators: Validators| {
+        count("unchanged");
+        let state = PageState {
+            at: now,
+            ..known.clone()
+        };
+        let next = shared.next_recheck(job, now, Some(recheck), validators);
+        async move {
+            shared.settle_state(&[&job.url], state, next).await;
+            Outcome::Settled
+        }
+    };
+    let page = match shared
+        .polite_fetch_if_modified(&job.url, &recheck.validators)
+        .await
+    {
+        Ok(Conditional::Modified(page)) => *page,
+        Ok(Conditional::NotModified) => return unchanged(recheck.validators.clone()).await,
+        Err(_) if shared.shutdown.is_cancelled() => return Outcome::Stopped,
+        Err(PoliteError::Fetch(error)) if !error.is_transient() => {
+            // Gone (404, 410, ...): the delivered record stands; no more re-checks.
+            info!(%error, "re-check: the article is gone");
+            count("gone");
+            shared
+                .settle_state(
+                    &[&job.url],
+                    PageState {
+                        at: now,
+                        ..known.clone()
+                    },
+                    None,
+                )
+                .await;
+            return Outcome::Settled;
+        }
+        Err(error) => {
+            // Unreachable for now: skip this re-check, keep the next.
+            info!(?error, "re-check failed; the next one stays scheduled");
+            return unchanged(recheck.validators.clone()).await;
+        }
+    };
+    let fetched_at = std::time::Instant::now();
+    let seen_at = page.fetched_at;
+    let validators = page.validators.clone();
+    let mut record = match parse_counted(shared, page).await {
+        Ok(Extraction::Article(record)) => record,
+        _ => {
+            info!("re-check: the page is no longer an article; no more re-checks");
+            count("gone");
+            shared
+                .settle_state(
+                    &[&job.url],
+                    PageState {
+                        at: now,
+                        ..known.clone()
+                    },
+                    None,
+                )
+                .await;
+            return Outcome::Settled;
+        }
+    };
+    if known.content_hash.as_deref() == Some(record.content_hash.as_str()) {
+        return unchanged(validators).await;
+    }
+    count("changed");
+    if record.modified_at.is_none() {
+        // The page does not say when it changed: the time the change was seen is the best
+        // bound there is.
+        record.modified_at = Some(ArticleTime::DateTime(seen_at.fixed_offset()));
+    }
+    let held = match deliver(shared, &record, slot, fetched_at).await {
+        Delivery::Confirmed(held) => held,
+        Delivery::Rejected(reason) => {
+            let id = Some(record.id.clone());
+            shared
+                .dead_letter(&job.url, Stage::Deliver, reason, id)
+                .await;
+            return unchanged(validators).await;
+        }
+        Delivery::Stopped => return Outcome::Stopped,
+    };
+    info!(id = %record.id, "re-check: updated article delivered again");
+    let next = shared.next_recheck(job, now, Some(recheck), validators);
+    shared
+        .settle(
+            &[&job.url],
+            PageStatus::Delivered,
+            Some(record.content_hash.clone()),
+            None,
+            next,
+        )
+        .await;
+    drop(held);
+    Outcome::Settled
+}
+
+/// A page given up (dead letter delivered, failure recorded) is settled; one whose dead
+/// letter could not be delivered before the stop stays in the frontier.
+fn settled_or_stopped(settled: bool) -> Outcome {
+    if settled {
+        Outcome::Settled
+    } else {
+        Outcome::Stopped
+    }
+}
+
+/// Parses on the blocking pool and counts the outcome; a parse error or a parser panic comes
+/// back as its reason.
+async fn parse_counted(shared: &Shared, page: Fetched) -> Result<Extraction, String> {
     let parsed = shared.parse(page).await;
     let outcome = match &parsed {
         Ok(Ok(Extraction::Article(_))) => "article",
@@ -641,72 +960,81 @@ async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> bool
         .parsed
         .get_or_create(&crate::metrics::OutcomeLabel { outcome })
         .inc();
-    let extraction = match parsed {
-        Ok(Ok(extraction)) => extraction,
-        Ok(Err(error)) => {
-            warn!(%error, "page could not be parsed");
-            return shared
-                .give_up(
-                    &[&job.url, &final_url],
-                    Stage::Parse,
-                    error.to_string(),
-                    None,
-                )
-                .await;
-        }
-        Err(join_error) => {
-            // The parser is written not to panic; if it ever does, the page is dead-lettered
-            // and the service goes on.
-            let reason = format!("parser panicked: {join_error}");
-            warn!(%reason, "page could not be parsed");
-            return shared
-                .give_up(&[&job.url], Stage::Parse, reason, None)
-                .await;
-        }
-    };
-
-    let record = match extraction {
-        Extraction::NotArticle(_) => {
-            shared.metrics.not_articles.inc();
-            info!("not an article");
-            shared
-                .mark(&[&job.url, &final_url], PageStatus::NotArticle, None, None)
-                .await;
-            return true;
-        }
-        Extraction::Article(record) => record,
-    };
-    let canonical = Url::parse(&record.canonical_url).unwrap_or_else(|_| final_url.clone());
-    // The same story under another URL: its canonical address was delivered already.
-    if let Ok(Some(known)) = shared.state.page(urls::normalize(&canonical).as_str()) {
-        if known.status == PageStatus::Delivered
-            && known.content_hash.as_deref() == Some(record.content_hash.as_str())
-        {
-            info!(canonical = %canonical, "already delivered under its canonical URL");
-            shared
-                .mark(
-                    &[&job.url, &final_url],
-                    PageStatus::Delivered,
-                    Some(record.content_hash.clone()),
-                    None,
-                )
-                .await;
-            return true;
-        }
+    match parsed {
+        Ok(Ok(extraction)) => Ok(extraction),
+        Ok(Err(error)) => Err(error.to_string()),
+        // The parser is written not to panic; if it ever does, the page is dead-lettered and
+        // the service goes on.
+        Err(join_error) => Err(format!("parser panicked: {join_error}")),
     }
-    // Wait for room among the records in flight, then let the next page be fetched.
+}
+
+/// A content hash being delivered, released when dropped (after the page's state is
+/// committed).
+struct ContentClaim<'a> {
+    shared: &'a Shared,
+    hash: String,
+}
+
+impl<'a> ContentClaim<'a> {
+    /// None when a record with this hash is being delivered already.
+    fn take(shared: &'a Shared, hash: &str) -> Option<Self> {
+        let mut delivering = shared.delivering.lock().unwrap_or_else(|e| e.into_inner());
+        delivering.insert(hash.to_string()).then(|| ContentClaim {
+            shared,
+            hash: hash.to_string(),
+        })
+    }
+}
+
+impl Drop for ContentClaim<'_> {
+    fn drop(&mut self) {
+        self.shared
+            .delivering
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.hash);
+    }
+}
+
+/// A record's way through the sink.
+enum Delivery<'a> {
+    /// Confirmed; hold this until the page's state is committed.
+    Confirmed(Held<'a>),
+    /// Refused for good, with the reason.
+    Rejected(String),
+    /// The stop came before the confirmation.
+    Stopped,
+}
+
+/// A delivery permit and the in-flight count of one record.
+struct Held<'a> {
+    _permit: OwnedSemaphorePermit,
+    _in_flight: InFlight<'a>,
+}
+
+/// Waits for room among the records in flight, gives the fetch slot back, and delivers the
+/// record, retrying transient failures.
+async fn deliver<'a>(
+    shared: &'a Shared,
+    record: &Article,
+    slot: OwnedSemaphorePermit,
+    fetched_at: std::time::Instant,
+) -> Delivery<'a> {
     let permit = tokio::select! {
         permit = shared.deliveries.clone().acquire_owned() => permit,
-        _ = shared.drain_deadline() => return false,
+        _ = shared.drain_deadline() => return Delivery::Stopped,
     };
-    let Ok(_permit) = permit else {
-        return false;
+    let Ok(permit) = permit else {
+        return Delivery::Stopped;
     };
     drop(slot);
     // Counted until the page's state is committed, like the permit.
-    let _in_flight = InFlight::enter(&shared.metrics);
-    let delivered = shared.with_retries(|| shared.sink.deliver(&record)).await;
-    match delivered {
+    let held = Held {
+        _permit: permit,
+        _in_flight: InFlight::enter(&shared.metrics),
+    };
+    match shared.with_retries(|| shared.sink.deliver(record)).await {
         Ok(()) => {
             shared.metrics.delivered.inc();
             shared
@@ -714,27 +1042,78 @@ async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> bool
                 .delivery_latency
                 .observe(fetched_at.elapsed().as_secs_f64());
             info!(id = %record.id, title = %record.title, "delivered");
-            shared
-                .mark(
-                    &[&job.url, &final_url, &canonical],
-                    PageStatus::Delivered,
-                    Some(record.content_hash.clone()),
-                    None,
-                )
-                .await;
-            true
+            Delivery::Confirmed(held)
         }
         Err(DeliveryError::Rejected(reason)) => {
             warn!(%reason, "the sink rejected the record");
-            let id = Some(record.id.clone());
-            shared
-                .give_up(&[&job.url, &final_url], Stage::Deliver, reason, id)
-                .await
+            Delivery::Rejected(reason)
         }
         Err(DeliveryError::Unavailable(reason)) => {
             warn!(%reason, "not delivered before the stop; the page will be done again");
-            false
+            Delivery::Stopped
         }
+    }
+}
+
+impl Shared {
+    /// The URL under which the same story was delivered already, if it was: under its
+    /// canonical address, or under any other URL with the same content hash. `mine` are the
+    /// URLs of the page at hand.
+    fn delivered_before(&self, record: &Article, mine: &[&Url]) -> Option<String> {
+        let mine: Vec<String> = mine
+            .iter()
+            .map(|u| urls::normalize(u).to_string())
+            .collect();
+        let same = |key: &str| {
+            matches!(
+                self.state.page(key),
+                Ok(Some(known)) if known.status == PageStatus::Delivered
+                    && known.content_hash.as_deref() == Some(record.content_hash.as_str())
+            )
+        };
+        if let Some(canonical) = mine.last() {
+            if same(canonical) {
+                return Some(canonical.clone());
+            }
+        }
+        match self.state.content_owner(&record.content_hash) {
+            Ok(Some(owner)) if !mine.contains(&owner) && same(&owner) => Some(owner),
+            _ => None,
+        }
+    }
+
+    /// The next re-check of a delivered page, if re-checks are on and the window lasts:
+    /// the first one `recheck_interval` after the first delivery, each next one twice as far.
+    fn next_recheck(
+        &self,
+        job: &Job,
+        now: i64,
+        last: Option<&Recheck>,
+        validators: Validators,
+    ) -> Option<FrontierEntry> {
+        let window = self.crawler.recheck_window;
+        if window.is_zero() {
+            return None;
+        }
+        let (first_delivered, gap_secs) = match last {
+            Some(last) => (last.first_delivered, last.gap_secs.saturating_mul(2)),
+            None => (now, self.crawler.recheck_interval.as_secs().max(1)),
+        };
+        let due = now.saturating_add(gap_secs as i64);
+        if due > first_delivered.saturating_add(window.as_secs() as i64) {
+            return None;
+        }
+        Some(FrontierEntry {
+            url: job.url.to_string(),
+            source: job.source.to_string(),
+            due_ms: u64::try_from(due).unwrap_or(0).saturating_mul(1000),
+            requeues: 0,
+            recheck: Some(Recheck {
+                first_delivered,
+                gap_secs,
+                validators,
+            }),
+        })
     }
 }
 
@@ -749,7 +1128,8 @@ pub struct Reload {
 /// The running source pollers.
 struct Pollers {
     shared: Arc<Shared>,
-    jobs: mpsc::Sender<Job>,
+    /// Cancelled when the pollers are all stopped.
+    done: CancellationToken,
     once: bool,
     set: JoinSet<()>,
     /// Each running source with the token that stops its poller.
@@ -761,14 +1141,8 @@ impl Pollers {
         let stop = self.shared.shutdown.child_token();
         let span = info_span!("source", source = %source.url, kind = ?source.kind);
         self.set.spawn(
-            poll_source(
-                self.shared.clone(),
-                source.clone(),
-                self.jobs.clone(),
-                self.once,
-                stop.clone(),
-            )
-            .instrument(span),
+            poll_source(self.shared.clone(), source.clone(), self.once, stop.clone())
+                .instrument(span),
         );
         self.running.push((source, stop));
     }
@@ -798,8 +1172,8 @@ impl Pollers {
 }
 
 /// Owns the pollers: applies reload requests, reaps pollers that stopped, and returns when
-/// the service stops (or, with `--once`, when every poller is done). Returning drops the last
-/// sender of the queue, which lets the dispatcher finish.
+/// the service stops (or, with `--once`, when every poller is done). Returning tells the
+/// dispatcher that discovery is over.
 async fn manage_pollers(mut pollers: Pollers, mut reload: Option<Reload>, mut current: Config) {
     loop {
         tokio::select! {
@@ -843,8 +1217,8 @@ async fn manage_pollers(mut pollers: Pollers, mut reload: Option<Reload>, mut cu
     for (_, stop) in &pollers.running {
         stop.cancel();
     }
-    drop(pollers.jobs);
     pollers.set.shutdown().await;
+    pollers.done.cancel();
 }
 
 /// The next reload request's configuration path; never resolves without reloading.
@@ -858,11 +1232,10 @@ async fn next_reload(reload: &mut Option<Reload>) -> Option<std::path::PathBuf> 
     }
 }
 
-/// Reads one source on its interval and queues what it finds.
+/// Reads one source on its interval and adds what it finds to the frontier.
 async fn poll_source(
     shared: Arc<Shared>,
     source: SourceConfig,
-    jobs: mpsc::Sender<Job>,
     once: bool,
     stop: CancellationToken,
 ) {
@@ -874,29 +1247,24 @@ async fn poll_source(
         _ => source.every,
     };
     loop {
-        let discovered = discover_source(&shared, &source, &name).await;
+        let discovered = discover_source(&shared, &source).await;
         let count = discovered.urls.len();
-        let mut open = true;
-        let mut new = 0u64;
-        for url in discovered.urls {
-            match shared.enqueue(url, &name, &jobs, &stop).await {
-                Enqueued::New => new += 1,
-                Enqueued::Known => {}
-                Enqueued::Closed => {
-                    open = false;
-                    break;
+        let new = match shared.enqueue_all(discovered.urls, &name).await {
+            Ok(new) => {
+                // Everything listed is in the store: the next poll may be conditional.
+                let documents: Vec<(String, Option<Validators>)> =
+                    discovered.validators.into_iter().collect();
+                if let Err(error) = shared.state.record_document_validators(&documents) {
+                    warn!(%error, "cannot record the source's validators");
                 }
+                new
             }
-        }
-        if open {
-            // Everything listed is queued or settled: the next poll may be conditional.
-            shared
-                .validators
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(name.clone(), discovered.validators);
-        }
-        interval = source.next_interval(interval, new as usize);
+            Err(error) => {
+                warn!(%error, "cannot add the source's pages to the frontier");
+                0
+            }
+        };
+        interval = source.next_interval(interval, new);
         info!(
             links = count,
             new,
@@ -911,7 +1279,7 @@ async fn poll_source(
             .metrics
             .source_new_items
             .get_or_create(&label)
-            .inc_by(new);
+            .inc_by(new as u64);
         shared
             .metrics
             .source_polled
@@ -924,7 +1292,7 @@ async fn poll_source(
         {
             warn!(%error, "cannot record the poll time");
         }
-        if once || !open {
+        if once {
             return;
         }
         tokio::select! {
@@ -939,35 +1307,32 @@ async fn poll_source(
 struct Discovered {
     /// The page URLs it lists.
     urls: Vec<Url>,
-    /// The validators of the documents read (or still valid after a 304), by URL.
-    validators: std::collections::HashMap<String, Validators>,
+    /// The validators to keep for the documents read, by URL (None: keep none, so the next
+    /// read is in full).
+    validators: std::collections::HashMap<String, Option<Validators>>,
     /// Documents that answered 304.
     not_modified: usize,
 }
 
 impl Discovered {
     /// Fetches one document of the source (a feed, a sitemap, a section page), conditionally
-    /// when the last complete poll left validators for it. None when it is unchanged (304) or
+    /// when an earlier complete poll left validators for it. None when it is unchanged (304) or
     /// could not be fetched (logged).
-    async fn document(&mut self, shared: &Shared, source: &Arc<str>, url: &Url) -> Option<Fetched> {
+    async fn document(&mut self, shared: &Shared, url: &Url) -> Option<Fetched> {
         let known = shared
-            .validators
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(source)
-            .and_then(|docs| docs.get(url.as_str()).cloned())
+            .state
+            .document_validators(url.as_str())
+            .ok()
+            .flatten()
             .unwrap_or_default();
         match shared.polite_fetch_if_modified(url, &known).await {
             Ok(Conditional::Modified(page)) => {
-                if !page.validators.is_empty() {
-                    self.validators
-                        .insert(url.to_string(), page.validators.clone());
-                }
+                let validators = Some(page.validators.clone()).filter(|v| !v.is_empty());
+                self.validators.insert(url.to_string(), validators);
                 Some(*page)
             }
             Ok(Conditional::NotModified) => {
                 self.not_modified += 1;
-                self.validators.insert(url.to_string(), known);
                 None
             }
             Err(error) => {
@@ -979,21 +1344,21 @@ impl Discovered {
 }
 
 /// The article URLs a source lists now.
-async fn discover_source(shared: &Shared, source: &SourceConfig, name: &Arc<str>) -> Discovered {
+async fn discover_source(shared: &Shared, source: &SourceConfig) -> Discovered {
     let mut found = Discovered::default();
     match source.kind {
         SourceKind::Url => found.urls.push(source.url.clone()),
         SourceKind::Feed => {
-            if let Some(page) = found.document(shared, name, &source.url).await {
+            if let Some(page) = found.document(shared, &source.url).await {
                 match discover::feed_links(&page.url, &page.bytes) {
                     Ok(links) => found.urls = links,
                     Err(error) => warn!(%error, "cannot read the feed"),
                 }
             }
         }
-        SourceKind::Sitemap => sitemap_urls(shared, &source.url, name, &mut found).await,
+        SourceKind::Sitemap => sitemap_urls(shared, &source.url, &mut found).await,
         SourceKind::Section => {
-            if let Some(page) = found.document(shared, name, &source.url).await {
+            if let Some(page) = found.document(shared, &source.url).await {
                 let section_url = page.url.clone();
                 match shared.parse(page).await {
                     Ok(Ok(Extraction::NotArticle(listing))) => {
@@ -1028,7 +1393,7 @@ async fn discover_source(shared: &Shared, source: &SourceConfig, name: &Arc<str>
 /// Page URLs of a sitemap, following sitemap indexes; a robots.txt URL stands for all the
 /// sitemaps it lists. Indexes are always read in full (an unchanged index can list changed
 /// sitemaps); the sitemaps of pages are read conditionally.
-async fn sitemap_urls(shared: &Shared, url: &Url, name: &Arc<str>, found: &mut Discovered) {
+async fn sitemap_urls(shared: &Shared, url: &Url, found: &mut Discovered) {
     let mut to_read: Vec<Url> = if url.path().ends_with("/robots.txt") {
         match shared.robots.sitemaps(url).await {
             Ok(list) => list,
@@ -1045,11 +1410,11 @@ async fn sitemap_urls(shared: &Shared, url: &Url, name: &Arc<str>, found: &mut D
         if read.len() >= MAX_SITEMAPS_PER_POLL || !read.insert(next.clone()) {
             continue;
         }
-        if let Some(page) = found.document(shared, name, &next).await {
+        if let Some(page) = found.document(shared, &next).await {
             match discover::sitemap(&page.url, &page.bytes) {
                 Ok(map) => {
                     if !map.sitemaps.is_empty() {
-                        found.validators.remove(next.as_str());
+                        found.validators.insert(next.to_string(), None);
                     }
                     found.urls.extend(map.urls);
                     to_read.extend(map.sitemaps);
@@ -1060,41 +1425,27 @@ async fn sitemap_urls(shared: &Shared, url: &Url, name: &Arc<str>, found: &mut D
     }
 }
 
-/// Writes page states in batches: whatever arrived while the previous batch was committing
-/// goes into the next transaction. Pages leave `pending` only once their state is on disk.
-async fn write_marks(
+/// Writes state changes in batches: whatever arrived while the previous batch was committing
+/// goes into the next transaction, and each waiter hears when its change is on disk.
+async fn write_changes(
     state: StateStore,
-    mut marks: mpsc::Receiver<Mark>,
-    pending: Arc<Mutex<HashSet<String>>>,
+    mut changes: mpsc::Receiver<Change>,
 ) -> anyhow::Result<()> {
-    let mut batch = Vec::with_capacity(MARK_BATCH);
-    while marks.recv_many(&mut batch, MARK_BATCH).await > 0 {
-        let (to_write, waiting): (Vec<(String, PageState)>, Vec<oneshot::Sender<()>>) = batch
-            .drain(..)
-            .map(|m| ((m.key, m.state), m.committed))
-            .unzip();
+    let mut batch = Vec::with_capacity(CHANGE_BATCH);
+    while changes.recv_many(&mut batch, CHANGE_BATCH).await > 0 {
+        let (to_write, waiting): (Vec<StateChange>, Vec<Option<oneshot::Sender<()>>>) =
+            batch.drain(..).map(|c| (c.change, c.committed)).unzip();
         let store = state.clone();
-        let (written, result) = tokio::task::spawn_blocking(move || {
-            let result = store.record_pages(&to_write);
-            (to_write, result)
-        })
-        .await
-        .context("the state writer panicked")?;
-        // Committed or not, the pages leave `pending`: either they are settled in the store,
-        // or they must be free to be queued and done again.
-        {
-            let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
-            for (key, _) in &written {
-                pending.remove(key);
-            }
-        }
+        let result = tokio::task::spawn_blocking(move || store.apply(&to_write))
+            .await
+            .context("the state writer panicked")?;
         match result {
             Ok(()) => {
-                for waiter in waiting {
+                for waiter in waiting.into_iter().flatten() {
                     let _ = waiter.send(());
                 }
             }
-            // Losing marks only means pages are done again; the sink already has them.
+            // Losing changes only means pages are done again; the sink already has them.
             // Dropping the waiters tells them so.
             Err(error) => warn!(%error, "cannot write the crawl state"),
         }
@@ -1136,6 +1487,11 @@ async fn expire_state(shared: &Shared) {
     }
     if removed > 0 {
         info!(removed, "old crawl state expired");
+        // A source that still lists an expired page must be read in full to list it again,
+        // not answered with a 304.
+        if let Err(error) = shared.state.forget_document_validators() {
+            warn!(%error, "cannot reset the sources' validators");
+        }
     }
 }
 

@@ -46,6 +46,22 @@ pub struct CrawlerConfig {
     /// keep it longer than sources list their articles. `0s` keeps entries forever.
     #[serde(with = "humantime_serde")]
     pub state_retention: Duration,
+    /// A page whose fetch still fails for a transient reason after `max_retries` goes back to
+    /// the frontier, due this long later; the wait doubles each time (at most one hour).
+    #[serde(with = "humantime_serde")]
+    pub requeue_delay: Duration,
+    /// Times a page may go back to the frontier before its failure is recorded for good
+    /// (dead letter of stage `fetch`, state `failed` with the reason).
+    pub max_requeues: u32,
+    /// How long after its first delivery an article is fetched again to catch updates; `0s`
+    /// (the default) turns re-checks off. A changed article is delivered again under the same
+    /// id, with its new `content_hash` and `modified_at`; an unchanged one is not.
+    #[serde(with = "humantime_serde")]
+    pub recheck_window: Duration,
+    /// The wait before the first re-check of a delivered article; each next wait is twice as
+    /// long, while the re-check window lasts.
+    #[serde(with = "humantime_serde")]
+    pub recheck_interval: Duration,
 }
 
 impl Default for CrawlerConfig {
@@ -69,6 +85,10 @@ impl Default for CrawlerConfig {
             robots_ttl: Duration::from_secs(3600),
             max_retries: 3,
             state_retention: Duration::from_secs(180 * 24 * 3600),
+            requeue_delay: Duration::from_secs(60),
+            max_requeues: 5,
+            recheck_window: Duration::ZERO,
+            recheck_interval: Duration::from_secs(3600),
         }
     }
 }
@@ -125,6 +145,9 @@ impl CrawlerConfig {
         }
         if self.user_agent.trim().is_empty() {
             return Err("crawler.user_agent must not be empty".into());
+        }
+        if !self.recheck_window.is_zero() && self.recheck_interval < Duration::from_secs(1) {
+            return Err("crawler.recheck_interval must be at least 1s".into());
         }
         if self.max_body_bytes < 1024 {
             return Err("crawler.max_body_bytes must be at least 1024".into());

@@ -3,13 +3,14 @@
 //! The pieces, each usable alone: [`Fetcher`] (HTTP with size, time and address limits),
 //! [`RobotsCache`] (robots.txt per origin), [`HostGate`] (per-host pacing), [`discover`]
 //! (feeds, sitemaps, section-page links), [`urls`] (normalisation) and [`StateStore`] (the
-//! crawl state that survives restarts). The binary wires them into the pipeline.
+//! crawl state that survives restarts, with the [`frontier`] of pages still to do). The binary wires them into the pipeline.
 //!
 //! It does not parse articles nor deliver records: those are the parser's and the sinks' jobs.
 
 pub mod config;
 pub mod discover;
 pub mod fetch;
+pub mod frontier;
 pub mod hosts;
 pub mod robots;
 pub mod state;
@@ -17,6 +18,7 @@ pub mod urls;
 
 pub use config::{CrawlerConfig, SourceConfig, SourceKind};
 pub use fetch::{Conditional, FetchError, Fetched, Fetcher, Validators};
+pub use frontier::{FrontierEntry, Recheck, StateChange};
 pub use hosts::HostGate;
 pub use robots::{RobotsCache, RobotsDecision};
 pub use state::{PageState, PageStatus, StateError, StateStore};

@@ -9,9 +9,14 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-const PAGES: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("pages");
+pub(crate) const PAGES: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("pages");
 const SOURCES: redb::TableDefinition<&str, i64> = redb::TableDefinition::new("source_polls");
 const SCHEDULES: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("source_intervals");
+/// The validators (ETag, Last-Modified) of source documents (feeds, sitemaps, section pages).
+const DOCUMENTS: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("documents");
+/// Memory the database may use for its cache. redb's default (1 GiB) would dwarf the rest
+/// of the process; the operating system's page cache does the rest.
+const CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 /// What became of a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,8 +26,11 @@ pub enum PageStatus {
     Delivered,
     /// It is not an article; it produced no record.
     NotArticle,
-    /// It failed for a reason that retrying will not fix (recorded in `reason`).
+    /// It failed for a reason that retrying will not fix, or failed for transient reasons
+    /// more times than the retry cap allows (recorded in `reason`).
     Failed,
+    /// robots.txt does not allow it; it was not fetched.
+    Disallowed,
 }
 
 /// The stored state of one page.
@@ -54,7 +62,7 @@ pub enum StateError {
 /// The crawl state. Cheap to clone; all clones share one database.
 #[derive(Clone)]
 pub struct StateStore {
-    db: Arc<redb::Database>,
+    pub(crate) db: Arc<redb::Database>,
     path: PathBuf,
 }
 
@@ -67,7 +75,10 @@ impl StateStore {
             message,
         };
         std::fs::create_dir_all(data_dir).map_err(|e| err(e.to_string()))?;
-        let db = redb::Database::create(&path).map_err(|e| err(e.to_string()))?;
+        let db = redb::Builder::new()
+            .set_cache_size(CACHE_BYTES)
+            .create(&path)
+            .map_err(|e| err(e.to_string()))?;
         let store = StateStore {
             db: Arc::new(db),
             path: path.clone(),
@@ -77,11 +88,18 @@ impl StateStore {
         txn.open_table(PAGES).map_err(|e| err(e.to_string()))?;
         txn.open_table(SOURCES).map_err(|e| err(e.to_string()))?;
         txn.open_table(SCHEDULES).map_err(|e| err(e.to_string()))?;
+        txn.open_table(DOCUMENTS).map_err(|e| err(e.to_string()))?;
+        txn.open_table(crate::frontier::FRONTIER)
+            .map_err(|e| err(e.to_string()))?;
+        txn.open_table(crate::frontier::FRONTIER_DUE)
+            .map_err(|e| err(e.to_string()))?;
+        txn.open_table(crate::frontier::CONTENT)
+            .map_err(|e| err(e.to_string()))?;
         txn.commit().map_err(|e| err(e.to_string()))?;
         Ok(store)
     }
 
-    fn error(&self, e: impl std::fmt::Display) -> StateError {
+    pub(crate) fn error(&self, e: impl std::fmt::Display) -> StateError {
         StateError::Store {
             path: self.path.clone(),
             message: e.to_string(),
@@ -100,40 +118,36 @@ impl StateStore {
             .map_err(|e| self.error(format!("entry for {url}: {e}")))
     }
 
-    /// Writes the states of several pages in one transaction.
+    /// Writes the states of several pages in one transaction (each page also leaves the
+    /// frontier).
     pub fn record_pages(&self, batch: &[(String, PageState)]) -> Result<(), StateError> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
-        {
-            let mut table = txn.open_table(PAGES).map_err(|e| self.error(e))?;
-            for (url, state) in batch {
-                let bytes = serde_json::to_vec(state).map_err(|e| self.error(e))?;
-                table
-                    .insert(url.as_str(), bytes.as_slice())
-                    .map_err(|e| self.error(e))?;
-            }
-        }
-        txn.commit().map_err(|e| self.error(e))
+        let changes: Vec<crate::frontier::StateChange> = batch
+            .iter()
+            .map(|(url, state)| crate::frontier::StateChange::Settle {
+                keys: vec![url.clone()],
+                state: state.clone(),
+                recheck: None,
+            })
+            .collect();
+        self.apply(&changes)
     }
 
     /// Deletes the pages whose state was written before `cutoff` (Unix seconds), at most
     /// `limit` of them in this one transaction. Returns how many went.
     pub fn expire_pages(&self, cutoff: i64, limit: usize) -> Result<usize, StateError> {
         use redb::ReadableTable;
-        let old: Vec<String> = {
+        let old: Vec<(String, Option<String>)> = {
             let txn = self.db.begin_read().map_err(|e| self.error(e))?;
             let table = txn.open_table(PAGES).map_err(|e| self.error(e))?;
             let mut old = Vec::new();
             for entry in table.iter().map_err(|e| self.error(e))? {
                 let (key, value) = entry.map_err(|e| self.error(e))?;
                 // An entry that does not read as a state is old by definition.
-                let at = serde_json::from_slice::<PageState>(value.value())
-                    .map(|s| s.at)
-                    .unwrap_or(i64::MIN);
+                let (at, hash) = serde_json::from_slice::<PageState>(value.value())
+                    .map(|s| (s.at, s.content_hash))
+                    .unwrap_or((i64::MIN, None));
                 if at < cutoff {
-                    old.push(key.value().to_string());
+                    old.push((key.value().to_string(), hash));
                     if old.len() >= limit {
                         break;
                     }
@@ -147,8 +161,21 @@ impl StateStore {
         let txn = self.db.begin_write().map_err(|e| self.error(e))?;
         {
             let mut table = txn.open_table(PAGES).map_err(|e| self.error(e))?;
-            for key in &old {
+            let mut content = txn
+                .open_table(crate::frontier::CONTENT)
+                .map_err(|e| self.error(e))?;
+            for (key, hash) in &old {
                 table.remove(key.as_str()).map_err(|e| self.error(e))?;
+                // The content index forgets the page with it.
+                if let Some(hash) = hash {
+                    let owned = content
+                        .get(hash.as_str())
+                        .map_err(|e| self.error(e))?
+                        .is_some_and(|owner| owner.value() == key);
+                    if owned {
+                        content.remove(hash.as_str()).map_err(|e| self.error(e))?;
+                    }
+                }
             }
         }
         txn.commit().map_err(|e| self.error(e))?;
@@ -196,6 +223,59 @@ impl StateStore {
             .get(source)
             .map_err(|e| self.error(e))?
             .map(|v| v.value()))
+    }
+
+    /// The validators a source document had when it was last read in full.
+    pub fn document_validators(
+        &self,
+        url: &str,
+    ) -> Result<Option<crate::fetch::Validators>, StateError> {
+        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let table = txn.open_table(DOCUMENTS).map_err(|e| self.error(e))?;
+        Ok(table
+            .get(url)
+            .map_err(|e| self.error(e))?
+            .and_then(|v| serde_json::from_slice(v.value()).ok()))
+    }
+
+    /// Forgets the validators of every source document, so that the next poll of each reads
+    /// it in full.
+    pub fn forget_document_validators(&self) -> Result<(), StateError> {
+        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
+        {
+            let mut table = txn.open_table(DOCUMENTS).map_err(|e| self.error(e))?;
+            table.retain(|_, _| false).map_err(|e| self.error(e))?;
+        }
+        txn.commit().map_err(|e| self.error(e))
+    }
+
+    /// Replaces the validators of the documents of one poll, in one transaction; documents
+    /// mapped to None forget theirs.
+    pub fn record_document_validators(
+        &self,
+        documents: &[(String, Option<crate::fetch::Validators>)],
+    ) -> Result<(), StateError> {
+        if documents.is_empty() {
+            return Ok(());
+        }
+        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
+        {
+            let mut table = txn.open_table(DOCUMENTS).map_err(|e| self.error(e))?;
+            for (url, validators) in documents {
+                match validators {
+                    Some(v) => {
+                        let bytes = serde_json::to_vec(v).map_err(|e| self.error(e))?;
+                        table
+                            .insert(url.as_str(), bytes.as_slice())
+                            .map_err(|e| self.error(e))?;
+                    }
+                    None => {
+                        table.remove(url.as_str()).map_err(|e| self.error(e))?;
+                    }
+                }
+            }
+        }
+        txn.commit().map_err(|e| self.error(e))
     }
 }
 
