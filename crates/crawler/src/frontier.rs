@@ -141,11 +141,7 @@ impl StateStore {
     /// Takes up to `limit` entries due at `now_ms`, earliest first, out of the due order (they
     /// stay in the frontier until settled or requeued). Also returns when the next entry left
     /// is due, if any.
-    pub fn take_due(
-        &self,
-        now_ms: u64,
-        limit: usize,
-    ) -> Result<Taken, StateError> {
+    pub fn take_due(&self, now_ms: u64, limit: usize) -> Result<Taken, StateError> {
         let mut txn = self.db.begin_write().map_err(|e| self.error(e))?;
         // Losing a take in a crash loses nothing: the due order is rebuilt at start.
         txn.set_durability(redb::Durability::None);

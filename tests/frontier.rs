@@ -1,0 +1,429 @@
+//! The frontier and what it keeps: pages found once are done after a restart even when their
+//! source no longer lists them; transient failures (500s, a slow response) are put back and
+//! tried later, then recorded with their reason; the same story under two URLs is one
+//! record; with a re-check window, an article that changed is delivered again under the same
+//! id, and one that did not is not.
+
+mod support;
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use support::service::{self, Service};
+use support::site::{paragraphs, template};
+
+/// Articles the rotating feed lists, once.
+const ROTATING: usize = 40;
+
+/// The test web: its request log (`path`, or `304 path`) and the switch that edits an article.
+#[derive(Clone, Default)]
+struct Web {
+    requests: Arc<Mutex<Vec<String>>>,
+    edited: Arc<AtomicBool>,
+}
+
+impl Web {
+    fn requested(&self, entry: &str) -> usize {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| *r == entry)
+            .count()
+    }
+}
+
+fn title(path: &str) -> String {
+    match path {
+        "/loi/chap-chon.html" => "Bài trên máy chủ chập chờn".into(),
+        "/loi/cham.html" => "Bài trên máy chủ trả lời chậm".into(),
+        "/loi/binh-thuong.html" => "Bài trên máy chủ bình thường".into(),
+        "/tin/ban-goc.html" | "/khac/ban-sao.html" => "Một câu chuyện đăng ở hai địa chỉ".into(),
+        "/cap-nhat/thay-doi.html" => "Bài được biên tập lại sau khi đăng".into(),
+        "/cap-nhat/giu-nguyen.html" => "Bài không thay đổi sau khi đăng".into(),
+        _ => format!("Bài số {} trong luồng tin xoay vòng", number(path)),
+    }
+}
+
+fn number(path: &str) -> usize {
+    path.trim_start_matches("/tin/bai-")
+        .trim_end_matches(".html")
+        .parse()
+        .unwrap_or(usize::MAX)
+}
+
+/// The paragraph an edit adds.
+const ADDED: &str = "Cập nhật lúc 10 giờ: cơ quan chức năng đã công bố thêm số liệu mới về dự án, \
+                     theo đó tổng vốn đầu tư được điều chỉnh tăng so với kế hoạch ban đầu.";
+
+fn article(web: &Web, path: &str) -> String {
+    let title = title(path);
+    let mut body = paragraphs(&title);
+    if path == "/cap-nhat/thay-doi.html" && web.edited.load(Ordering::SeqCst) {
+        body.push(ADDED.to_string());
+    }
+    template(&title, "Thứ Hai, 06/12/2021 - 09:15", &body, "")
+}
+
+fn feed(base: &str, paths: &[String]) -> Response {
+    let items: String = paths
+        .iter()
+        .map(|p| {
+            format!(
+                "<item><title>{}</title><link>{base}{p}</link></item>",
+                title(p)
+            )
+        })
+        .collect();
+    (
+        [(header::CONTENT_TYPE, "application/rss+xml")],
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Tin</title><link>{base}/</link>{items}</channel></rss>"#
+        ),
+    )
+        .into_response()
+}
+
+fn html(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+async fn serve(State(web): State<Web>, uri: Uri, headers: HeaderMap) -> Response {
+    let path = uri.path().to_string();
+    let base = format!(
+        "http://{}",
+        headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("")
+    );
+    let etag_matches = headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == b"\"v1\"");
+    let seen = {
+        let mut requests = web.requests.lock().unwrap();
+        let entry = if path == "/cap-nhat/giu-nguyen.html" && etag_matches {
+            format!("304 {path}")
+        } else {
+            path.clone()
+        };
+        requests.push(entry);
+        requests.iter().filter(|r| **r == path).count()
+    };
+    let list = |paths: &[&str]| -> Vec<String> { paths.iter().map(|p| p.to_string()).collect() };
+    match path.as_str() {
+        "/robots.txt" => "User-agent: *\nAllow: /\n".into_response(),
+        // Lists its articles on the first request only, as a busy feed that has moved on.
+        "/rotating.xml" if seen == 1 => feed(
+            &base,
+            &(0..ROTATING)
+                .map(|i| format!("/tin/bai-{i}.html"))
+                .collect::<Vec<_>>(),
+        ),
+        "/rotating.xml" => feed(&base, &[]),
+        p if p.starts_with("/tin/bai-") => {
+            // Slow enough for the crawl to be stopped halfway.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            html(article(&web, p))
+        }
+        "/faults.xml" => feed(
+            &base,
+            &list(&[
+                "/loi/chap-chon.html",
+                "/loi/hong.html",
+                "/loi/cham.html",
+                "/loi/binh-thuong.html",
+            ]),
+        ),
+        "/loi/chap-chon.html" if seen <= 3 => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "try again").into_response()
+        }
+        "/loi/hong.html" => (StatusCode::INTERNAL_SERVER_ERROR, "broken").into_response(),
+        "/loi/cham.html" if seen == 1 => {
+            // Longer than the request timeout.
+            tokio::time::sleep(Duration::from_secs(4)).await;
+            html(article(&web, &path))
+        }
+        "/copies.xml" => feed(
+            &base,
+            &list(&[
+                "/tin/ban-goc.html",
+                "/tin/ban-goc.html?utm_source=rss&amp;utm_medium=feed",
+                "/khac/ban-sao.html",
+            ]),
+        ),
+        "/updates.xml" => feed(
+            &base,
+            &list(&["/cap-nhat/thay-doi.html", "/cap-nhat/giu-nguyen.html"]),
+        ),
+        "/cap-nhat/giu-nguyen.html" if etag_matches => {
+            (StatusCode::NOT_MODIFIED, [(header::ETAG, "\"v1\"")]).into_response()
+        }
+        "/cap-nhat/giu-nguyen.html" => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::ETAG, "\"v1\""),
+            ],
+            article(&web, &path),
+        )
+            .into_response(),
+        p if p.starts_with("/loi/") || p.starts_with("/tin/") || p.starts_with("/khac/") => {
+            html(article(&web, p))
+        }
+        p if p.starts_with("/cap-nhat/") => html(article(&web, p)),
+        _ => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+async fn start(web: Web) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = Router::new().fallback(serve).with_state(web);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+/// A configuration reading one feed into JSON Lines, with `[crawler]` extras.
+fn config(dir: &Path, feed: &str, crawler: &str) -> (std::path::PathBuf, std::net::SocketAddr) {
+    let listen = service::free_address();
+    let path = dir.join("tinstream.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"
+[crawler]
+user_agent = "tinstream-test (+https://github.com/tinstream/tinstream)"
+concurrency = 2
+per_host_concurrency = 2
+per_host_delay = "0s"
+data_dir = "{state}"
+allow_private_networks = true
+{crawler}
+
+[[sources]]
+kind = "feed"
+url = "{feed}"
+every = "1h"
+
+[service]
+listen = "{listen}"
+
+[sink.jsonl]
+path = "{out}"
+dead_letter_path = "{dead}"
+"#,
+            state = dir.join("state").display(),
+            out = dir.join("out.jsonl").display(),
+            dead = dir.join("dead.jsonl").display(),
+        ),
+    )
+    .unwrap();
+    (path, listen)
+}
+
+fn records(dir: &Path) -> Vec<serde_json::Value> {
+    support::read_jsonl(&dir.join("out.jsonl"))
+}
+
+fn dead_letters(dir: &Path) -> Vec<serde_json::Value> {
+    support::read_jsonl(&dir.join("dead.jsonl"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_found_once_are_done_after_a_restart() {
+    let web = Web::default();
+    let base = start(web.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, listen) = config(dir.path(), &format!("{base}/rotating.xml"), "");
+
+    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    service
+        .wait_until("a few records", Duration::from_secs(60), || async {
+            records(dir.path()).len() >= 6
+        })
+        .await;
+    assert!(service.terminate().await.success());
+    let first = records(dir.path()).len();
+    assert!(
+        first < ROTATING,
+        "the whole feed was done before the stop ({first}); the test proves nothing"
+    );
+
+    // The feed lists nothing any more: what is left comes from the frontier.
+    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    service
+        .wait_until("every article", Duration::from_secs(60), || async {
+            records(dir.path()).len() >= ROTATING
+        })
+        .await;
+    service
+        .wait_until("an empty frontier", Duration::from_secs(10), || async {
+            service.metric("tinstream_frontier_urls").await == 0.0
+        })
+        .await;
+    assert!(service.terminate().await.success());
+    assert_eq!(web.requested("/rotating.xml"), 2, "one poll per start");
+    let mut titles: Vec<String> = records(dir.path())
+        .iter()
+        .map(|r| r["title"].as_str().unwrap().to_string())
+        .collect();
+    titles.sort();
+    let mut expected: Vec<String> = (0..ROTATING)
+        .map(|i| title(&format!("/tin/bai-{i}.html")))
+        .collect();
+    expected.sort();
+    assert_eq!(titles, expected, "each article exactly once");
+    for i in 0..ROTATING {
+        assert_eq!(
+            web.requested(&format!("/tin/bai-{i}.html")),
+            1,
+            "article {i} fetched again"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transient_failures_are_tried_later_then_recorded() {
+    let web = Web::default();
+    let base = start(web.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, listen) = config(
+        dir.path(),
+        &format!("{base}/faults.xml"),
+        "max_retries = 1\nrequeue_delay = \"300ms\"\nmax_requeues = 2\nrequest_timeout = \"1s\"",
+    );
+    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    service
+        .wait_until(
+            "three records and one dead letter",
+            Duration::from_secs(60),
+            || async { records(dir.path()).len() >= 3 && !dead_letters(dir.path()).is_empty() },
+        )
+        .await;
+    let metrics = service.metrics().await;
+    assert!(service.terminate().await.success());
+
+    let mut titles: Vec<String> = records(dir.path())
+        .iter()
+        .map(|r| r["title"].as_str().unwrap().to_string())
+        .collect();
+    titles.sort();
+    let mut expected = vec![
+        title("/loi/chap-chon.html"),
+        title("/loi/cham.html"),
+        title("/loi/binh-thuong.html"),
+    ];
+    expected.sort();
+    assert_eq!(titles, expected);
+    // 500, retry 500, put back; 500, retry 200.
+    assert_eq!(web.requested("/loi/chap-chon.html"), 4);
+    // Timed out, retry answered.
+    assert_eq!(web.requested("/loi/cham.html"), 2);
+    // Three rounds of a try and a retry, then the failure is recorded and never tried again.
+    assert_eq!(web.requested("/loi/hong.html"), 6);
+    let dead = dead_letters(dir.path());
+    assert_eq!(dead.len(), 1, "{dead:?}");
+    assert!(dead[0]["url"].as_str().unwrap().ends_with("/loi/hong.html"));
+    assert_eq!(dead[0]["stage"], "fetch");
+    let reason = dead[0]["reason"].as_str().unwrap();
+    assert!(reason.contains("500"), "{reason}");
+    assert!(reason.contains("gave up after 3 tries"), "{reason}");
+    // chap-chon once, hong twice.
+    assert_eq!(metrics["tinstream_pages_deferred_total"], 3.0);
+    assert_eq!(
+        metrics["tinstream_pages_failed_total{stage=\"fetch\"}"],
+        1.0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_story_under_two_urls_is_one_record() {
+    let web = Web::default();
+    let base = start(web.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, listen) = config(
+        dir.path(),
+        &format!("{base}/copies.xml"),
+        "requeue_delay = \"200ms\"",
+    );
+    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    service
+        .wait_until("the copy found out", Duration::from_secs(30), || async {
+            service.metric("tinstream_pages_duplicate_total").await == 1.0
+        })
+        .await;
+    assert!(service.terminate().await.success());
+    let records = records(dir.path());
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0]["title"], title("/tin/ban-goc.html"));
+    // The tracking-parameter variant is the same URL and is not fetched at all.
+    assert_eq!(web.requested("/tin/ban-goc.html"), 1);
+    assert!(web.requested("/khac/ban-sao.html") >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rechecks_deliver_changed_articles_again_and_only_them() {
+    let web = Web::default();
+    let base = start(web.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, listen) = config(
+        dir.path(),
+        &format!("{base}/updates.xml"),
+        "recheck_window = \"30s\"\nrecheck_interval = \"1s\"",
+    );
+    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    service
+        .wait_until("both articles", Duration::from_secs(30), || async {
+            records(dir.path()).len() >= 2
+        })
+        .await;
+    web.edited.store(true, Ordering::SeqCst);
+    let changed = "tinstream_rechecks_total{outcome=\"changed\"}";
+    let unchanged = "tinstream_rechecks_total{outcome=\"unchanged\"}";
+    service
+        .wait_until(
+            "the edit delivered, then seen unchanged",
+            Duration::from_secs(30),
+            || async {
+                let metrics = service.metrics().await;
+                metrics.get(changed) == Some(&1.0)
+                    && metrics.get(unchanged).is_some_and(|n| *n >= 3.0)
+            },
+        )
+        .await;
+    assert!(service.terminate().await.success());
+
+    let records = records(dir.path());
+    assert_eq!(records.len(), 3, "{records:?}");
+    let edited: Vec<&serde_json::Value> = records
+        .iter()
+        .filter(|r| r["title"] == title("/cap-nhat/thay-doi.html"))
+        .collect();
+    assert_eq!(edited.len(), 2, "the edit delivered once more");
+    assert_eq!(edited[0]["id"], edited[1]["id"], "under the same key");
+    assert_ne!(edited[0]["content_hash"], edited[1]["content_hash"]);
+    assert!(!edited[0]["body"].as_str().unwrap().contains(ADDED));
+    assert!(edited[1]["body"].as_str().unwrap().contains(ADDED));
+    // The page states no modification time: the time the change was seen stands for it.
+    assert!(edited[0]["modified_at"].is_null());
+    let modified = edited[1]["modified_at"].as_str().unwrap();
+    let fetched = edited[1]["fetched_at"].as_str().unwrap();
+    let modified = chrono::DateTime::parse_from_rfc3339(modified).unwrap();
+    let fetched = chrono::DateTime::parse_from_rfc3339(fetched).unwrap();
+    assert!(
+        (modified - fetched).num_seconds().abs() <= 1,
+        "{modified} vs {fetched}"
+    );
+    // The unchanged article: delivered once, re-checked with its ETag.
+    let kept = records
+        .iter()
+        .filter(|r| r["title"] == title("/cap-nhat/giu-nguyen.html"))
+        .count();
+    assert_eq!(kept, 1);
+    assert!(web.requested("304 /cap-nhat/giu-nguyen.html") >= 1);
+}
