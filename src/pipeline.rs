@@ -36,7 +36,7 @@ use tinstream_crawler::{
     StateChange, StateError, StateStore, Validators,
 };
 use tinstream_model::{Article, ArticleTime};
-use tinstream_parser::{Extraction, Page, ParseError, Parser};
+use tinstream_parser::{Extraction, Hints, Page, ParseError, Parser};
 use tinstream_sink::{Backoff, DeadLetter, DeliveryError, Readiness, Sink, Stage};
 use tokio::sync::{mpsc, oneshot, Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
@@ -362,23 +362,38 @@ impl Shared {
         self.parser.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// A page's key in the crawl state: its normalised URL, with the parameters its site's
+    /// rule drops also removed.
+    fn key(&self, url: &Url) -> String {
+        let parser = self.parser();
+        match parser.sites().for_url(url) {
+            Some(rule) => urls::normalize_with(url, |name| rule.drops_param(name)).to_string(),
+            None => urls::normalize(url).to_string(),
+        }
+    }
+
     /// Adds the pages a source listed to the frontier, a batch per transaction; pages settled
     /// or already in the frontier are skipped. Returns how many were new.
-    async fn enqueue_all(&self, found: Vec<Url>, source: &Arc<str>) -> Result<usize, StateError> {
+    async fn enqueue_all(
+        &self,
+        found: Vec<discover::Listed>,
+        source: &Arc<str>,
+    ) -> Result<usize, StateError> {
         let now = now_ms();
         let mut new = 0;
         for chunk in found.chunks(ENQUEUE_BATCH) {
             let entries: Vec<(String, FrontierEntry)> = chunk
                 .iter()
-                .map(|url| {
+                .map(|listed| {
                     let entry = FrontierEntry {
-                        url: url.to_string(),
+                        url: listed.url.to_string(),
                         source: source.to_string(),
                         due_ms: now,
                         requeues: 0,
                         recheck: None,
+                        hint: listed.hint.clone(),
                     };
-                    (urls::normalize(url).to_string(), entry)
+                    (self.key(&listed.url), entry)
                 })
                 .collect();
             let store = self.state.clone();
@@ -463,7 +478,7 @@ impl Shared {
     async fn settle_state(&self, urls: &[&Url], state: PageState, recheck: Option<FrontierEntry>) {
         let mut keys: Vec<String> = Vec::with_capacity(urls.len());
         for url in urls {
-            let key = urls::normalize(url).to_string();
+            let key = self.key(url);
             if !keys.contains(&key) {
                 keys.push(key);
             }
@@ -582,15 +597,21 @@ impl Shared {
     async fn parse(
         &self,
         page: Fetched,
+        hint: discover::Hint,
     ) -> Result<Result<Extraction, ParseError>, tokio::task::JoinError> {
         let parser = self.parser().clone();
         tokio::task::spawn_blocking(move || {
-            parser.parse(Page {
+            let page_in = Page {
                 bytes: &page.bytes,
                 url: &page.url,
                 http_charset: page.charset.as_deref(),
                 fetched_at: page.fetched_at,
-            })
+            };
+            let hints = Hints {
+                published: hint.published.as_deref(),
+                title: hint.title.as_deref(),
+            };
+            parser.parse_with_hints(page_in, hints)
         })
         .await
     }
@@ -735,7 +756,7 @@ async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> Outc
     let fetched_at = std::time::Instant::now();
     let final_url = page.url.clone();
     let validators = page.validators.clone();
-    let record = match parse_counted(shared, page).await {
+    let record = match parse_counted(shared, page, &job.entry.hint).await {
         Ok(Extraction::Article(record)) => record,
         Ok(Extraction::NotArticle(_)) => {
             shared.metrics.not_articles.inc();
@@ -883,7 +904,7 @@ async fn process_recheck(
     let fetched_at = std::time::Instant::now();
     let seen_at = page.fetched_at;
     let validators = page.validators.clone();
-    let mut record = match parse_counted(shared, page).await {
+    let mut record = match parse_counted(shared, page, &job.entry.hint).await {
         Ok(Extraction::Article(record)) => record,
         _ => {
             info!("re-check: the page is no longer an article; no more re-checks");
@@ -948,8 +969,12 @@ fn settled_or_stopped(settled: bool) -> Outcome {
 
 /// Parses on the blocking pool and counts the outcome; a parse error or a parser panic comes
 /// back as its reason.
-async fn parse_counted(shared: &Shared, page: Fetched) -> Result<Extraction, String> {
-    let parsed = shared.parse(page).await;
+async fn parse_counted(
+    shared: &Shared,
+    page: Fetched,
+    hint: &discover::Hint,
+) -> Result<Extraction, String> {
+    let parsed = shared.parse(page, hint.clone()).await;
     let outcome = match &parsed {
         Ok(Ok(Extraction::Article(_))) => "article",
         Ok(Ok(Extraction::NotArticle(_))) => "not_article",
@@ -1060,10 +1085,7 @@ impl Shared {
     /// canonical address, or under any other URL with the same content hash. `mine` are the
     /// URLs of the page at hand.
     fn delivered_before(&self, record: &Article, mine: &[&Url]) -> Option<String> {
-        let mine: Vec<String> = mine
-            .iter()
-            .map(|u| urls::normalize(u).to_string())
-            .collect();
+        let mine: Vec<String> = mine.iter().map(|u| self.key(u)).collect();
         let same = |key: &str| {
             matches!(
                 self.state.page(key),
@@ -1108,6 +1130,7 @@ impl Shared {
             source: job.source.to_string(),
             due_ms: u64::try_from(due).unwrap_or(0).saturating_mul(1000),
             requeues: 0,
+            hint: job.entry.hint.clone(),
             recheck: Some(Recheck {
                 first_delivered,
                 gap_secs,
@@ -1305,8 +1328,8 @@ async fn poll_source(
 /// What one poll of a source found.
 #[derive(Default)]
 struct Discovered {
-    /// The page URLs it lists.
-    urls: Vec<Url>,
+    /// The pages it lists.
+    urls: Vec<discover::Listed>,
     /// The validators to keep for the documents read, by URL (None: keep none, so the next
     /// read is in full).
     validators: std::collections::HashMap<String, Option<Validators>>,
@@ -1347,7 +1370,15 @@ impl Discovered {
 async fn discover_source(shared: &Shared, source: &SourceConfig) -> Discovered {
     let mut found = Discovered::default();
     match source.kind {
-        SourceKind::Url => found.urls.push(source.url.clone()),
+        SourceKind::Url => found.urls.push(discover::Listed {
+            url: source.url.clone(),
+            hint: Default::default(),
+        }),
+        SourceKind::List => {
+            if let Some(page) = found.document(shared, &source.url).await {
+                found.urls = discover::url_list(&page.url, &page.bytes);
+            }
+        }
         SourceKind::Feed => {
             if let Some(page) = found.document(shared, &source.url).await {
                 match discover::feed_links(&page.url, &page.bytes) {
@@ -1360,7 +1391,7 @@ async fn discover_source(shared: &Shared, source: &SourceConfig) -> Discovered {
         SourceKind::Section => {
             if let Some(page) = found.document(shared, &source.url).await {
                 let section_url = page.url.clone();
-                match shared.parse(page).await {
+                match shared.parse(page, Default::default()).await {
                     Ok(Ok(Extraction::NotArticle(listing))) => {
                         found.urls = listing
                             .links
@@ -1375,6 +1406,10 @@ async fn discover_source(shared: &Shared, source: &SourceConfig) -> Discovered {
                                     .unwrap_or_else(|| {
                                         discover::looks_like_article(l, &section_url)
                                     })
+                            })
+                            .map(|url| discover::Listed {
+                                url,
+                                hint: Default::default(),
                             })
                             .collect()
                     }

@@ -2,7 +2,8 @@
 //! source no longer lists them; transient failures (500s, a slow response) are put back and
 //! tried later, then recorded with their reason; the same story under two URLs is one
 //! record; with a re-check window, an article that changed is delivered again under the same
-//! id, and one that did not is not.
+//! id, and one that did not is not. And what sources say beside their links: a news sitemap's
+//! publication date for a page that gives none, a plain URL list, a site's own parameters.
 
 mod support;
 
@@ -45,6 +46,10 @@ fn title(path: &str) -> String {
         "/loi/binh-thuong.html" => "Bài trên máy chủ bình thường".into(),
         "/tin/ban-goc.html" | "/khac/ban-sao.html" => "Một câu chuyện đăng ở hai địa chỉ".into(),
         "/cap-nhat/thay-doi.html" => "Bài được biên tập lại sau khi đăng".into(),
+        "/khong-ngay/hop-bao.html" => "Họp báo thường kỳ không ghi ngày trên trang".into(),
+        "/co-ngay/bai-co-ngay.html" => "Bài có ngày đăng trên trang của mình".into(),
+        "/danh-sach/bai-mot.html" => "Bài thứ nhất của danh sách địa chỉ".into(),
+        "/danh-sach/bai-hai.html" => "Bài thứ hai của danh sách địa chỉ".into(),
         "/cap-nhat/giu-nguyen.html" => "Bài không thay đổi sau khi đăng".into(),
         _ => format!("Bài số {} trong luồng tin xoay vòng", number(path)),
     }
@@ -67,7 +72,13 @@ fn article(web: &Web, path: &str) -> String {
     if path == "/cap-nhat/thay-doi.html" && web.edited.load(Ordering::SeqCst) {
         body.push(ADDED.to_string());
     }
-    template(&title, "Thứ Hai, 06/12/2021 - 09:15", &body, "")
+    // One page gives no date at all: its news sitemap does.
+    let date_line = if path == "/khong-ngay/hop-bao.html" {
+        ""
+    } else {
+        "Thứ Hai, 06/12/2021 - 09:15"
+    };
+    template(&title, date_line, &body, "")
 }
 
 fn feed(base: &str, paths: &[String]) -> Response {
@@ -161,6 +172,28 @@ async fn serve(State(web): State<Web>, uri: Uri, headers: HeaderMap) -> Response
             &base,
             &list(&["/cap-nhat/thay-doi.html", "/cap-nhat/giu-nguyen.html"]),
         ),
+        "/sitemap-news.xml" => (
+            [(header::CONTENT_TYPE, "application/xml")],
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>{base}/khong-ngay/hop-bao.html</loc><news:news><news:publication><news:name>Báo Thử Nghiệm</news:name><news:language>vi</news:language></news:publication>
+<news:publication_date>2021-12-01T14:35:00+07:00</news:publication_date><news:title>Họp báo thường kỳ</news:title></news:news></url>
+<url><loc>{base}/co-ngay/bai-co-ngay.html</loc><news:news><news:publication_date>2021-12-05T08:00:00+07:00</news:publication_date></news:news></url>
+</urlset>"#
+            ),
+        )
+            .into_response(),
+        "/danh-sach.txt" => {
+            "# Bài hôm nay\n/danh-sach/bai-mot.html?from=home\n\n/danh-sach/bai-mot.html\n/danh-sach/bai-hai.html\n"
+                .into_response()
+        }
+        p if p.starts_with("/khong-ngay/")
+            || p.starts_with("/co-ngay/")
+            || p.starts_with("/danh-sach/") =>
+        {
+            html(article(&web, p))
+        }
         "/cap-nhat/giu-nguyen.html" if etag_matches => {
             (StatusCode::NOT_MODIFIED, [(header::ETAG, "\"v1\"")]).into_response()
         }
@@ -426,4 +459,73 @@ async fn rechecks_deliver_changed_articles_again_and_only_them() {
         .count();
     assert_eq!(kept, 1);
     assert!(web.requested("304 /cap-nhat/giu-nguyen.html") >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn news_sitemaps_and_url_lists_with_site_parameters() {
+    let web = Web::default();
+    let base = start(web.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let sites = dir.path().join("sites");
+    std::fs::create_dir_all(&sites).unwrap();
+    std::fs::write(
+        sites.join("127.0.0.1.toml"),
+        "domains = [\"127.0.0.1\"]\ndrop_params = [\"from\"]\n",
+    )
+    .unwrap();
+    let config = dir.path().join("once.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+[crawler]
+per_host_delay = "0s"
+data_dir = "{state}"
+allow_private_networks = true
+
+[parser]
+sites_dir = "{sites}"
+
+[[sources]]
+kind = "sitemap"
+url = "{base}/sitemap-news.xml"
+
+[[sources]]
+kind = "list"
+url = "{base}/danh-sach.txt"
+
+[sink.jsonl]
+path = "{out}"
+dead_letter_path = "{dead}"
+"#,
+            state = dir.path().join("state").display(),
+            sites = sites.display(),
+            out = dir.path().join("out.jsonl").display(),
+            dead = dir.path().join("dead.jsonl").display(),
+        ),
+    )
+    .unwrap();
+    support::run_once(&config).await;
+    let records = records(dir.path());
+    let by_title = |path: &str| {
+        records
+            .iter()
+            .find(|r| r["title"] == title(path))
+            .unwrap_or_else(|| panic!("no record for {path}: {records:?}"))
+    };
+    assert_eq!(records.len(), 4, "{records:?}");
+    // The page gives no date: the sitemap's publication date, offset kept.
+    assert_eq!(
+        by_title("/khong-ngay/hop-bao.html")["published_at"],
+        "2021-12-01T14:35:00+07:00"
+    );
+    // The page's own date wins over the sitemap's.
+    assert_eq!(
+        by_title("/co-ngay/bai-co-ngay.html")["published_at"],
+        "2021-12-06T09:15:00+07:00"
+    );
+    by_title("/danh-sach/bai-mot.html");
+    by_title("/danh-sach/bai-hai.html");
+    // `?from=home` is dropped by the site's rule: one page, fetched once.
+    assert_eq!(web.requested("/danh-sach/bai-mot.html"), 1);
 }

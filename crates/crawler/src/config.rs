@@ -30,6 +30,10 @@ pub struct CrawlerConfig {
     /// Time allowed for a whole request, body included.
     #[serde(with = "humantime_serde")]
     pub request_timeout: Duration,
+    /// Time allowed between two reads of a response: a server that stops sending halfway
+    /// fails this soon, without waiting for the whole request's time.
+    #[serde(with = "humantime_serde")]
+    pub read_timeout: Duration,
     /// Bodies larger than this (after decompression) are abandoned while streaming.
     pub max_body_bytes: usize,
     /// Redirects followed before a fetch fails.
@@ -80,6 +84,7 @@ impl Default for CrawlerConfig {
             allow_private_networks: false,
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            read_timeout: Duration::from_secs(15),
             max_body_bytes: 10 * 1024 * 1024,
             max_redirects: 5,
             robots_ttl: Duration::from_secs(3600),
@@ -104,6 +109,8 @@ pub enum SourceKind {
     Sitemap,
     /// A section or listing page: its links that look like articles are followed.
     Section,
+    /// A plain text list of article URLs, one per line (`#` starts a comment line).
+    List,
     /// One article URL.
     Url,
 }

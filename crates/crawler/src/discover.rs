@@ -1,9 +1,49 @@
 //! Reading sources: the article links of RSS and Atom feeds, the URLs of sitemaps and sitemap
-//! indexes, and which links of a section page look like articles.
+//! indexes (Google News sitemaps with their publication dates and titles), plain URL lists,
+//! and which links of a section page look like articles.
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
+use serde::{Deserialize, Serialize};
 use url::Url;
+
+/// A page a source lists, with what the source says of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    /// The page.
+    pub url: Url,
+    /// What the source says beside the link.
+    pub hint: Hint,
+}
+
+/// What a source says of a page beside its link: a fallback for the page's own metadata,
+/// never a replacement for it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hint {
+    /// Publication time as the source writes it (`news:publication_date`, a feed item's
+    /// date in RFC 3339).
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// The title the source gives (`news:title`, a feed item's title).
+    #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+impl Hint {
+    /// True when the source said nothing.
+    pub fn is_empty(&self) -> bool {
+        self.published.is_none() && self.title.is_none()
+    }
+}
+
+impl Listed {
+    fn bare(url: Url) -> Listed {
+        Listed {
+            url,
+            hint: Hint::default(),
+        }
+    }
+}
 
 /// Why a source could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -26,8 +66,8 @@ pub enum DiscoverError {
     },
 }
 
-/// The item links of an RSS or Atom feed, in feed order.
-pub fn feed_links(feed_url: &Url, bytes: &[u8]) -> Result<Vec<Url>, DiscoverError> {
+/// The items of an RSS or Atom feed, in feed order, with their dates and titles as hints.
+pub fn feed_links(feed_url: &Url, bytes: &[u8]) -> Result<Vec<Listed>, DiscoverError> {
     let feed = feed_rs::parser::parse(bytes).map_err(|e| DiscoverError::Feed {
         url: feed_url.to_string(),
         reason: e.to_string(),
@@ -42,21 +82,57 @@ pub fn feed_links(feed_url: &Url, bytes: &[u8]) -> Result<Vec<Url>, DiscoverErro
             .map(|l| l.href.clone())
             .or_else(|| entry.id.starts_with("http").then(|| entry.id.clone()));
         if let Some(url) = href.and_then(|h| feed_url.join(h.trim()).ok()) {
-            if !out.contains(&url) {
-                out.push(url);
+            if !out.iter().any(|l: &Listed| l.url == url) {
+                let hint = Hint {
+                    published: entry.published.map(|d| d.to_rfc3339()),
+                    title: entry
+                        .title
+                        .map(|t| t.content.trim().to_string())
+                        .filter(|t| !t.is_empty()),
+                };
+                out.push(Listed { url, hint });
             }
         }
     }
     Ok(out)
 }
 
-/// What a sitemap lists: page URLs (`<urlset>`) or further sitemaps (`<sitemapindex>`).
+/// A plain URL list: one URL per line, relative ones resolved against the list's address;
+/// blank lines and lines starting with `#` are skipped, and so are lines that are not http(s)
+/// URLs.
+pub fn url_list(list_url: &Url, bytes: &[u8]) -> Vec<Listed> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out: Vec<Listed> = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Ok(url) = list_url.join(line) else {
+            continue;
+        };
+        if matches!(url.scheme(), "http" | "https") && !out.iter().any(|l| l.url == url) {
+            out.push(Listed::bare(url));
+        }
+    }
+    out
+}
+
+/// What a sitemap lists: pages (`<urlset>`) or further sitemaps (`<sitemapindex>`).
 #[derive(Debug, Default, PartialEq)]
 pub struct Sitemap {
-    /// Pages.
-    pub urls: Vec<Url>,
+    /// Pages, with the `news:publication_date` and `news:title` of Google News sitemaps.
+    pub urls: Vec<Listed>,
     /// Child sitemaps of an index.
     pub sitemaps: Vec<Url>,
+}
+
+/// The element whose text is being read.
+#[derive(Clone, Copy, PartialEq)]
+enum Field {
+    None,
+    Loc,
+    Published,
+    Title,
 }
 
 /// Reads a sitemap or sitemap index (Google News sitemaps are sitemaps with extra tags).
@@ -65,43 +141,68 @@ pub fn sitemap(sitemap_url: &Url, bytes: &[u8]) -> Result<Sitemap, DiscoverError
     reader.config_mut().trim_text(true);
     let mut out = Sitemap::default();
     let mut in_index = false;
-    let mut in_loc = false;
+    let mut field = Field::None;
     let mut buf = Vec::new();
     let mut saw_root = false;
+    // The `<url>` (or `<sitemap>`) being read.
+    let mut loc: Option<Url> = None;
+    let mut hint = Hint::default();
+    // Inside `<news:news>`: image and video extensions have titles of their own.
+    let mut in_news = false;
+    // Element depth, and that of the `<url>` being read: only its own `<loc>` is the page's
+    // (`<image:loc>` is an image's).
+    let mut depth = 0usize;
+    let mut entry_depth = usize::MAX;
     loop {
-        match reader.read_event_into(&mut buf) {
+        let text = match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) => {
-                let name = e.local_name();
-                match name.as_ref() {
+                depth += 1;
+                match e.local_name().as_ref() {
                     b"sitemapindex" => {
                         in_index = true;
                         saw_root = true;
                     }
                     b"urlset" => saw_root = true,
-                    b"loc" => in_loc = true,
+                    b"url" | b"sitemap" => {
+                        loc = None;
+                        hint = Hint::default();
+                        entry_depth = depth;
+                    }
+                    b"news" => in_news = true,
+                    b"loc" if depth == entry_depth + 1 => field = Field::Loc,
+                    b"publication_date" if in_news => field = Field::Published,
+                    b"title" if in_news => field = Field::Title,
                     _ => {}
                 }
+                None
             }
-            Ok(Event::End(e)) if e.local_name().as_ref() == b"loc" => in_loc = false,
-            Ok(Event::Text(t)) if in_loc => {
-                let text = t.unescape().map(|c| c.into_owned()).unwrap_or_default();
-                if let Ok(url) = sitemap_url.join(text.trim()) {
-                    if in_index {
-                        out.sitemaps.push(url);
-                    } else {
-                        out.urls.push(url);
+            Ok(Event::End(e)) => {
+                depth = depth.saturating_sub(1);
+                match e.local_name().as_ref() {
+                    b"url" | b"sitemap" => {
+                        entry_depth = usize::MAX;
+                        if let Some(url) = loc.take() {
+                            if in_index {
+                                out.sitemaps.push(url);
+                            } else {
+                                out.urls.push(Listed {
+                                    url,
+                                    hint: std::mem::take(&mut hint),
+                                });
+                            }
+                        }
                     }
+                    b"news" => in_news = false,
+                    b"loc" | b"publication_date" | b"title" => field = Field::None,
+                    _ => {}
                 }
+                None
             }
-            Ok(Event::CData(t)) if in_loc => {
-                let text = String::from_utf8_lossy(&t).into_owned();
-                if let Ok(url) = sitemap_url.join(text.trim()) {
-                    if in_index {
-                        out.sitemaps.push(url);
-                    } else {
-                        out.urls.push(url);
-                    }
-                }
+            Ok(Event::Text(t)) if field != Field::None => {
+                Some(t.unescape().map(|c| c.into_owned()).unwrap_or_default())
+            }
+            Ok(Event::CData(t)) if field != Field::None => {
+                Some(String::from_utf8_lossy(&t).into_owned())
             }
             Ok(Event::Eof) => break,
             Err(e) => {
@@ -110,7 +211,16 @@ pub fn sitemap(sitemap_url: &Url, bytes: &[u8]) -> Result<Sitemap, DiscoverError
                     reason: e.to_string(),
                 })
             }
-            _ => {}
+            _ => None,
+        };
+        if let Some(text) = text {
+            let text = text.trim();
+            match field {
+                Field::Loc => loc = sitemap_url.join(text).ok(),
+                Field::Published if !text.is_empty() => hint.published = Some(text.to_string()),
+                Field::Title if !text.is_empty() => hint.title = Some(text.to_string()),
+                _ => {}
+            }
         }
         buf.clear();
     }
@@ -174,9 +284,10 @@ mod tests {
             <item><title>A again</title><link>https://ex.vn/a-1.html</link></item>
             </channel></rss>"#;
         let base = Url::parse("https://ex.vn/rss/home.rss").unwrap();
-        let links = feed_links(&base, rss).unwrap();
-        let links: Vec<&str> = links.iter().map(Url::as_str).collect();
+        let listed = feed_links(&base, rss).unwrap();
+        let links: Vec<&str> = listed.iter().map(|l| l.url.as_str()).collect();
         assert_eq!(links, ["https://ex.vn/a-1.html", "https://ex.vn/b-2.html"]);
+        assert_eq!(listed[0].hint.title.as_deref(), Some("A"));
         assert!(feed_links(&base, b"<html>not a feed</html>").is_err());
     }
 
@@ -190,11 +301,65 @@ mod tests {
         let s = sitemap(&base, set).unwrap();
         assert_eq!(s.urls.len(), 2);
         assert!(s.sitemaps.is_empty());
+        assert_eq!(s.urls[0].hint.title.as_deref(), Some("A"));
+        assert_eq!(s.urls[1].url.as_str(), "https://ex.vn/b.html");
+        assert!(s.urls[1].hint.is_empty());
         let index =
             br#"<sitemapindex><sitemap><loc>https://ex.vn/s1.xml</loc></sitemap></sitemapindex>"#;
         let s = sitemap(&base, index).unwrap();
         assert_eq!(s.sitemaps[0].as_str(), "https://ex.vn/s1.xml");
         assert!(sitemap(&base, b"<html></html>").is_err());
+    }
+
+    #[test]
+    fn google_news_sitemap_hints_stay_with_their_url() {
+        let base = Url::parse("https://baomoi.vn/sitemap-news.xml").unwrap();
+        let news = r#"<?xml version="1.0" encoding="UTF-8"?>
+            <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+                    xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+              <url>
+                <loc>https://baomoi.vn/hop-bao-chinh-phu-thuong-ky-4412345.html</loc>
+                <lastmod>2021-12-02T08:00:00+07:00</lastmod>
+                <news:news>
+                  <news:publication><news:name>Báo Mới</news:name><news:language>vi</news:language></news:publication>
+                  <news:publication_date>2021-12-01T14:35:00+07:00</news:publication_date>
+                  <news:title>Họp báo Chính phủ thường kỳ &amp; các vấn đề nóng</news:title>
+                </news:news>
+              </url>
+              <url><loc>https://baomoi.vn/tin-khong-co-ngay-4412346.html</loc>
+                <image:image><image:loc>https://baomoi.vn/a.jpg</image:loc><image:title>Ảnh</image:title></image:image>
+              </url>
+            </urlset>"#;
+        let s = sitemap(&base, news.as_bytes()).unwrap();
+        let urls: Vec<&str> = s.urls.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://baomoi.vn/hop-bao-chinh-phu-thuong-ky-4412345.html",
+                "https://baomoi.vn/tin-khong-co-ngay-4412346.html"
+            ]
+        );
+        assert_eq!(
+            s.urls[0].hint,
+            Hint {
+                published: Some("2021-12-01T14:35:00+07:00".into()),
+                title: Some("Họp báo Chính phủ thường kỳ & các vấn đề nóng".into()),
+            }
+        );
+        // The publication's name is not the article's title, an image's title neither, and
+        // the next URL gets nothing of the first's.
+        assert!(s.urls[1].hint.is_empty());
+    }
+
+    #[test]
+    fn plain_url_lists() {
+        let base = Url::parse("https://ex.vn/lists/today.txt").unwrap();
+        let list = b"# today\nhttps://ex.vn/a-1.html\n\n  /b-2.html  \nftp://ex.vn/x\nhttps://ex.vn/a-1.html\n";
+        let urls: Vec<String> = url_list(&base, list)
+            .into_iter()
+            .map(|l| l.url.to_string())
+            .collect();
+        assert_eq!(urls, ["https://ex.vn/a-1.html", "https://ex.vn/b-2.html"]);
     }
 
     #[test]

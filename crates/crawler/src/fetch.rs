@@ -147,6 +147,7 @@ impl Fetcher {
             .user_agent(&config.user_agent)
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
+            .read_timeout(config.read_timeout)
             .redirect(redirect)
             .dns_resolver(Arc::new(GuardedResolver { allow_private }))
             .gzip(true)

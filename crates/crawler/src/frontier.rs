@@ -11,6 +11,7 @@
 //! transaction that records the page. After a crash, [`StateStore::restore_frontier`]
 //! rebuilds the due table, so the pages that were in flight are taken again.
 
+use crate::discover::Hint;
 use crate::fetch::Validators;
 use crate::state::{PageState, StateError, StateStore, PAGES};
 use redb::{ReadableTable, ReadableTableMetadata};
@@ -28,20 +29,33 @@ pub(crate) const CONTENT: redb::TableDefinition<&str, &str> =
 pub type Taken = (Vec<(String, FrontierEntry)>, Option<u64>);
 
 /// A page waiting in the frontier.
+///
+/// Stored as JSON with one-letter names and without what can be inferred (the URL when it is
+/// the key itself, zero counts, no re-check): a frontier of millions of URLs is mostly keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrontierEntry {
     /// The URL as the source listed it.
+    #[serde(rename = "u", default, skip_serializing_if = "String::is_empty")]
     pub url: String,
     /// The source that listed it (its URL).
+    #[serde(rename = "s")]
     pub source: String,
     /// When it may be fetched (Unix milliseconds).
+    #[serde(rename = "d")]
     pub due_ms: u64,
     /// How many times it was put back after a transient failure.
-    #[serde(default)]
+    #[serde(rename = "q", default, skip_serializing_if = "is_zero")]
     pub requeues: u32,
     /// Set when this is a re-check of an article delivered before.
-    #[serde(default)]
+    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
     pub recheck: Option<Recheck>,
+    /// What the source said of the page (publication time, title), if anything.
+    #[serde(rename = "h", default, skip_serializing_if = "Hint::is_empty")]
+    pub hint: Hint,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// What a re-check of a delivered article needs to know.
@@ -86,13 +100,27 @@ pub enum StateChange {
     },
 }
 
-fn encode(entry: &FrontierEntry) -> Vec<u8> {
+/// The stored form of an entry under `key`.
+fn encode(key: &str, entry: &FrontierEntry) -> Vec<u8> {
+    let bytes = if entry.url == key {
+        serde_json::to_vec(&FrontierEntry {
+            url: String::new(),
+            ..entry.clone()
+        })
+    } else {
+        serde_json::to_vec(entry)
+    };
     // A struct of strings and numbers always serialises.
-    serde_json::to_vec(entry).unwrap_or_default()
+    bytes.unwrap_or_default()
 }
 
-fn decode(bytes: &[u8]) -> Option<FrontierEntry> {
-    serde_json::from_slice(bytes).ok()
+/// An entry read back from under `key`.
+fn decode(key: &str, bytes: &[u8]) -> Option<FrontierEntry> {
+    let mut entry: FrontierEntry = serde_json::from_slice(bytes).ok()?;
+    if entry.url.is_empty() {
+        entry.url = key.to_string();
+    }
+    Some(entry)
 }
 
 impl StateStore {
@@ -127,7 +155,7 @@ impl StateStore {
                     continue;
                 }
                 frontier
-                    .insert(key.as_str(), encode(entry).as_slice())
+                    .insert(key.as_str(), encode(key, entry).as_slice())
                     .map_err(|e| self.error(e))?;
                 due.insert((entry.due_ms, key.as_str()), ())
                     .map_err(|e| self.error(e))?;
@@ -164,7 +192,7 @@ impl StateStore {
                 let entry = frontier
                     .get(key.as_str())
                     .map_err(|e| self.error(e))?
-                    .and_then(|v| decode(v.value()));
+                    .and_then(|v| decode(&key, v.value()));
                 // A due key without its entry was settled under another URL meanwhile.
                 if let Some(entry) = entry {
                     taken.push((key, entry));
@@ -191,7 +219,7 @@ impl StateStore {
             due.retain(|_, _| false).map_err(|e| self.error(e))?;
             for item in frontier.iter().map_err(|e| self.error(e))? {
                 let (key, value) = item.map_err(|e| self.error(e))?;
-                let at = decode(value.value()).map_or(0, |e| e.due_ms);
+                let at = decode(key.value(), value.value()).map_or(0, |e| e.due_ms);
                 due.insert((at, key.value()), ())
                     .map_err(|e| self.error(e))?;
             }
@@ -215,7 +243,7 @@ impl StateStore {
         Ok(table
             .get(key)
             .map_err(|e| self.error(e))?
-            .and_then(|v| decode(v.value())))
+            .and_then(|v| decode(key, v.value())))
     }
 
     /// The normalised URL a record with this content hash was delivered under, if any.
@@ -246,7 +274,7 @@ impl StateStore {
                 let old = frontier
                     .remove(key)
                     .map_err(|e| self.error(e))?
-                    .and_then(|v| decode(v.value()));
+                    .and_then(|v| decode(key, v.value()));
                 if let Some(old) = old {
                     due.remove((old.due_ms, key)).map_err(|e| self.error(e))?;
                 }
@@ -279,7 +307,7 @@ impl StateStore {
                         }
                         if let (Some(entry), Some(key)) = (recheck, keys.first()) {
                             frontier
-                                .insert(key.as_str(), encode(entry).as_slice())
+                                .insert(key.as_str(), encode(key, entry).as_slice())
                                 .map_err(|e| self.error(e))?;
                             due.insert((entry.due_ms, key.as_str()), ())
                                 .map_err(|e| self.error(e))?;
@@ -289,7 +317,7 @@ impl StateStore {
                     StateChange::Requeue { key, entry } => {
                         unqueue(&mut frontier, &mut due, key)?;
                         frontier
-                            .insert(key.as_str(), encode(entry).as_slice())
+                            .insert(key.as_str(), encode(key, entry).as_slice())
                             .map_err(|e| self.error(e))?;
                         due.insert((entry.due_ms, key.as_str()), ())
                             .map_err(|e| self.error(e))?;
@@ -315,6 +343,7 @@ mod tests {
                 due_ms,
                 requeues: 0,
                 recheck: None,
+                hint: Hint::default(),
             },
         )
     }

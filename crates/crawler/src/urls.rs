@@ -28,12 +28,17 @@ fn is_tracking_param(name: &str) -> bool {
 /// does this on parsing), the fragment removed, tracking parameters removed, an empty query
 /// removed.
 pub fn normalize(url: &Url) -> Url {
+    normalize_with(url, |_| false)
+}
+
+/// [`normalize`], also dropping the query parameters `drop` names (a site's own rules).
+pub fn normalize_with(url: &Url, drop: impl Fn(&str) -> bool) -> Url {
     let mut url = url.clone();
     url.set_fragment(None);
     if url.query().is_some() {
         let kept: Vec<(String, String)> = url
             .query_pairs()
-            .filter(|(k, _)| !is_tracking_param(k))
+            .filter(|(k, _)| !is_tracking_param(k) && !drop(k))
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
         if kept.is_empty() {
@@ -59,5 +64,12 @@ mod tests {
         );
         let u = Url::parse("http://example.com/a?utm_medium=x").unwrap();
         assert_eq!(normalize(&u).as_str(), "http://example.com/a");
+    }
+
+    #[test]
+    fn a_site_can_drop_its_own_parameters() {
+        let u = Url::parse("https://ex.vn/a-1.html?from=home&page=2&src_x=1").unwrap();
+        let dropped = normalize_with(&u, |name| name == "from" || name.starts_with("src_"));
+        assert_eq!(dropped.as_str(), "https://ex.vn/a-1.html?page=2");
     }
 }

@@ -69,6 +69,15 @@ pub struct Page<'a> {
     pub fetched_at: DateTime<Utc>,
 }
 
+/// What the source that listed a page (a news sitemap, a feed) said of it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hints<'a> {
+    /// The publication time as the source writes it (`news:publication_date`, RFC 3339).
+    pub published: Option<&'a str>,
+    /// The title the source gives.
+    pub title: Option<&'a str>,
+}
+
 /// What a page turned out to be.
 #[derive(Debug, Clone)]
 pub enum Extraction {
@@ -176,7 +185,40 @@ impl Parser {
 
     /// Parses one page: an article record, or the links of a page that is not an article.
     pub fn parse(&self, page: Page<'_>) -> Result<Extraction, ParseError> {
-        let analysis = self.analyze(page)?;
+        self.parse_with_hints(page, Hints::default())
+    }
+
+    /// [`Parser::parse`], with what the source that listed the page said of it as fallbacks
+    /// for what the page itself does not give (its title, its publication time). The page
+    /// wins whenever it says something.
+    pub fn parse_with_hints(
+        &self,
+        page: Page<'_>,
+        hints: Hints<'_>,
+    ) -> Result<Extraction, ParseError> {
+        let mut analysis = self.analyze(page)?;
+        if analysis.is_article {
+            let record = &mut analysis.record;
+            if record.title.is_empty() {
+                if let Some(title) = hints.title {
+                    record.title = title.to_string();
+                    // The title is part of the content hash.
+                    record.normalize();
+                }
+            }
+            if record.published_at.is_none() {
+                let vietnamese = record.language.as_deref() == Some("vi")
+                    || page.url.host_str().is_some_and(|h| h.ends_with(".vn"));
+                let zone = if vietnamese {
+                    LocalZone::Vietnam
+                } else {
+                    LocalZone::Unknown
+                };
+                record.published_at = hints
+                    .published
+                    .and_then(|value| dates::parse_machine(value, zone));
+            }
+        }
         if !analysis.is_article {
             return Ok(Extraction::NotArticle(NotArticle {
                 is_article: false,

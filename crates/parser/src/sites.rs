@@ -34,6 +34,11 @@ pub struct SiteRuleConfig {
     /// Regular expressions matched against the whole URL of links on section pages: a link
     /// that matches one is an article of this site, one that matches none is not.
     pub article_urls: Vec<String>,
+    /// Query parameters that do not change the page on this site, dropped when URLs are
+    /// normalised (as `utm_*` and the other tracking parameters are everywhere), so that the
+    /// page is one entry of the crawl state however it is linked. A name ending in `*` is a
+    /// prefix.
+    pub drop_params: Vec<String>,
 }
 
 /// A rule that could not be compiled: which key, and why.
@@ -57,6 +62,7 @@ pub struct SiteRule {
     pub(crate) authors: Option<Selector>,
     pub(crate) remove: Vec<Selector>,
     article_urls: Vec<Regex>,
+    drop_params: Vec<String>,
 }
 
 fn selector(key: &str, text: &str) -> Result<Selector, SiteRuleError> {
@@ -109,6 +115,21 @@ impl SiteRule {
             authors: optional("authors", &config.authors)?,
             remove,
             article_urls,
+            drop_params: config
+                .drop_params
+                .iter()
+                .map(|p| p.trim().to_ascii_lowercase())
+                .filter(|p| !p.is_empty())
+                .collect(),
+        })
+    }
+
+    /// Whether this site's rule drops the query parameter `name` from its URLs.
+    pub fn drops_param(&self, name: &str) -> bool {
+        let name = name.to_ascii_lowercase();
+        self.drop_params.iter().any(|p| match p.strip_suffix('*') {
+            Some(prefix) => name.starts_with(prefix),
+            None => name == *p,
         })
     }
 
