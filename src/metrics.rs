@@ -87,6 +87,8 @@ pub struct Metrics {
     pub source_new_items: Family<SourceLabel, Counter>,
     /// Pages in the frontier: waiting, in flight, or scheduled for a re-check.
     pub frontier: Gauge,
+    /// New pages refused because the frontier held `crawler.max_frontier` pages.
+    pub frontier_refused: Counter,
     /// Pages with a state in the store.
     pub state_pages: Gauge,
     /// Size of the state store file, in bytes.
@@ -138,6 +140,7 @@ impl Default for Metrics {
             source_polled: Family::default(),
             source_new_items: Family::default(),
             frontier: Gauge::default(),
+            frontier_refused: Counter::default(),
             state_pages: Gauge::default(),
             state_bytes: Gauge::default(),
             state_expired: Counter::default(),
@@ -203,6 +206,11 @@ impl Metrics {
             "frontier_urls",
             "Pages in the frontier: waiting, in flight, or scheduled for a re-check",
             self.frontier.clone(),
+        );
+        registry.register(
+            "frontier_refused",
+            "New pages refused because the frontier was full (crawler.max_frontier)",
+            self.frontier_refused.clone(),
         );
         registry.register(
             "state_pages",

@@ -397,12 +397,22 @@ impl Shared {
                 })
                 .collect();
             let store = self.state.clone();
-            new += tokio::task::spawn_blocking(move || store.add_to_frontier(&entries))
+            let limit = self.crawler.max_frontier;
+            let added = tokio::task::spawn_blocking(move || store.add_to_frontier(&entries, limit))
                 .await
                 .map_err(|e| StateError::Store {
                     path: "state.redb".into(),
                     message: format!("adding to the frontier panicked: {e}"),
                 })??;
+            new += added.new;
+            if added.refused > 0 {
+                self.metrics.frontier_refused.inc_by(added.refused as u64);
+                warn!(
+                    refused = added.refused,
+                    max_frontier = limit,
+                    "the frontier is full; pages refused until it has room"
+                );
+            }
             self.wake.notify_one();
         }
         Ok(new)

@@ -136,8 +136,9 @@ fn main() {
             })
             .collect();
         added += store
-            .add_to_frontier(&batch)
-            .expect("the frontier takes pages");
+            .add_to_frontier(&batch, u64::MAX)
+            .expect("the frontier takes pages")
+            .new;
         i = end;
     }
     let fill = started.elapsed();

@@ -50,6 +50,9 @@ pub struct CrawlerConfig {
     /// keep it longer than sources list their articles. `0s` keeps entries forever.
     #[serde(with = "humantime_serde")]
     pub state_retention: Duration,
+    /// Pages the frontier may hold; new pages a source lists beyond that are refused (and
+    /// counted) until it has room, so that no source can make it grow without bound.
+    pub max_frontier: u64,
     /// A page whose fetch still fails for a transient reason after `max_retries` goes back to
     /// the frontier, due this long later; the wait doubles each time (at most one hour).
     #[serde(with = "humantime_serde")]
@@ -90,6 +93,7 @@ impl Default for CrawlerConfig {
             robots_ttl: Duration::from_secs(3600),
             max_retries: 3,
             state_retention: Duration::from_secs(180 * 24 * 3600),
+            max_frontier: 5_000_000,
             requeue_delay: Duration::from_secs(60),
             max_requeues: 5,
             recheck_window: Duration::ZERO,

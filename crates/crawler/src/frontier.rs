@@ -25,6 +25,15 @@ pub(crate) const FRONTIER_DUE: redb::TableDefinition<(u64, &str), ()> =
 pub(crate) const CONTENT: redb::TableDefinition<&str, &str> =
     redb::TableDefinition::new("content_hashes");
 
+/// What became of the pages a source listed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Added {
+    /// New to the crawl: now in the frontier.
+    pub new: usize,
+    /// New, but refused because the frontier is full.
+    pub refused: usize,
+}
+
 /// Entries taken from the frontier by key, and when the next one left is due (Unix ms).
 pub type Taken = (Vec<(String, FrontierEntry)>, Option<u64>);
 
@@ -125,17 +134,19 @@ fn decode(key: &str, bytes: &[u8]) -> Option<FrontierEntry> {
 
 impl StateStore {
     /// Adds pages found by a source, in one transaction. A page already settled or already in
-    /// the frontier is skipped (re-check entries are added whatever the page's state).
-    /// Returns how many were new.
+    /// the frontier is skipped (re-check entries are added whatever the page's state); a new
+    /// page is refused once the frontier holds `limit` pages, so that no source can make it
+    /// grow without bound.
     pub fn add_to_frontier(
         &self,
         entries: &[(String, FrontierEntry)],
-    ) -> Result<usize, StateError> {
+        limit: u64,
+    ) -> Result<Added, StateError> {
+        let mut added = Added::default();
         if entries.is_empty() {
-            return Ok(0);
+            return Ok(added);
         }
         let txn = self.db.begin_write().map_err(|e| self.error(e))?;
-        let mut added = 0;
         {
             let pages = txn.open_table(PAGES).map_err(|e| self.error(e))?;
             let mut frontier = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
@@ -154,12 +165,16 @@ impl StateStore {
                 {
                     continue;
                 }
+                if frontier.len().map_err(|e| self.error(e))? >= limit {
+                    added.refused += 1;
+                    continue;
+                }
                 frontier
                     .insert(key.as_str(), encode(key, entry).as_slice())
                     .map_err(|e| self.error(e))?;
                 due.insert((entry.due_ms, key.as_str()), ())
                     .map_err(|e| self.error(e))?;
-                added += 1;
+                added.new += 1;
             }
         }
         txn.commit().map_err(|e| self.error(e))?;
@@ -362,17 +377,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = StateStore::open(dir.path()).unwrap();
         let added = store
-            .add_to_frontier(&[entry("b", 20), entry("a", 10), entry("c", 5_000)])
+            .add_to_frontier(&[entry("b", 20), entry("a", 10), entry("c", 5_000)], 10)
             .unwrap();
-        assert_eq!(added, 3);
+        assert_eq!(added.new, 3);
         // Listed again: known.
-        assert_eq!(store.add_to_frontier(&[entry("a", 30)]).unwrap(), 0);
+        assert_eq!(store.add_to_frontier(&[entry("a", 30)], 10).unwrap().new, 0);
         let (taken, next) = store.take_due(100, 10).unwrap();
         let keys: Vec<&str> = taken.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["a", "b"]);
         assert_eq!(next, Some(5_000));
         // Taken, not settled: still known, not taken twice.
-        assert_eq!(store.add_to_frontier(&[entry("a", 30)]).unwrap(), 0);
+        assert_eq!(store.add_to_frontier(&[entry("a", 30)], 10).unwrap().new, 0);
         assert!(store.take_due(100, 10).unwrap().0.is_empty());
         store
             .apply(&[StateChange::Settle {
@@ -382,7 +397,7 @@ mod tests {
             }])
             .unwrap();
         assert_eq!(store.frontier_len().unwrap(), 2);
-        assert_eq!(store.add_to_frontier(&[entry("a", 30)]).unwrap(), 0);
+        assert_eq!(store.add_to_frontier(&[entry("a", 30)], 10).unwrap().new, 0);
         assert_eq!(
             store.content_owner("h1").unwrap().as_deref(),
             Some("a-canonical")
@@ -402,7 +417,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = StateStore::open(dir.path()).unwrap();
         store
-            .add_to_frontier(&[entry("a", 1), entry("a-canonical", 2), entry("x", 3)])
+            .add_to_frontier(&[entry("a", 1), entry("a-canonical", 2), entry("x", 3)], 10)
             .unwrap();
         let (taken, _) = store.take_due(1, 1).unwrap();
         assert_eq!(taken[0].0, "a");
@@ -426,6 +441,29 @@ mod tests {
         assert_eq!(next, Some(500));
         let (taken, _) = store.take_due(500, 10).unwrap();
         assert_eq!(taken, vec![("x".to_string(), later)]);
+    }
+
+    #[test]
+    fn a_full_frontier_refuses_new_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StateStore::open(dir.path()).unwrap();
+        let added = store
+            .add_to_frontier(
+                &[entry("a", 1), entry("b", 1), entry("c", 1), entry("a", 1)],
+                2,
+            )
+            .unwrap();
+        assert_eq!(added, Added { new: 2, refused: 1 });
+        assert_eq!(store.frontier_len().unwrap(), 2);
+        // Room again once a page is settled.
+        store
+            .apply(&[StateChange::Settle {
+                keys: vec!["a".into()],
+                state: delivered("h"),
+                recheck: None,
+            }])
+            .unwrap();
+        assert_eq!(store.add_to_frontier(&[entry("c", 1)], 2).unwrap().new, 1);
     }
 
     #[test]

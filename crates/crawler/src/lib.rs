@@ -18,7 +18,7 @@ pub mod urls;
 
 pub use config::{CrawlerConfig, SourceConfig, SourceKind};
 pub use fetch::{Conditional, FetchError, Fetched, Fetcher, Validators};
-pub use frontier::{FrontierEntry, Recheck, StateChange};
+pub use frontier::{Added, FrontierEntry, Recheck, StateChange};
 pub use hosts::HostGate;
 pub use robots::{RobotsCache, RobotsDecision};
 pub use state::{PageState, PageStatus, StateError, StateStore};
