@@ -191,7 +191,7 @@ pub(crate) fn classify_credit(inner: &str) -> Option<Credit> {
     }
     // Known agencies first: "VOV" or "AP" would otherwise pass for initials.
     if AGENCIES.contains(&lower.as_str()) || lower.contains("ttxvn") {
-        return Some(Credit::Agency(inner.to_string()));
+        return Some(Credit::Agency(canonical_agency(inner)));
     }
     if STAFF.contains(&lower.as_str()) || is_initials(inner) {
         return Some(Credit::Staff);
@@ -202,6 +202,54 @@ pub(crate) fn classify_credit(inner: &str) -> Option<Credit> {
         return Some(Credit::Agency(inner.to_string()));
     }
     None
+}
+
+/// One name per agency: the radio's site "VOV.VN" signs for VOV.
+fn canonical_agency(name: &str) -> String {
+    match name.to_lowercase().as_str() {
+        "vov.vn" => "VOV".to_string(),
+        _ => name.to_string(),
+    }
+}
+
+/// A closing signature that names writers and an agency at once: "Hải Yến/VOV-Miền Trung",
+/// "Quang Minh/VOV.VN", "PV/VOV", "Tin, ảnh: Văn Đức (TTXVN)", "Như Tâm (Theo Reuters)".
+/// Returns the names (staff initials give none) and the agency.
+pub(crate) fn signature(line: &str) -> Option<(Vec<String>, String)> {
+    static PAREN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(.{2,60}?)\s*\(\s*(?i:theo\s+)?([^()]{2,40}?)\s*\)\s*\.?$")
+            .expect("static regex is valid")
+    });
+    let line = line.trim();
+    if line.is_empty() || line.chars().count() > 80 {
+        return None;
+    }
+    let names_of = |who: &str| -> Option<Vec<String>> {
+        match classify_credit(who) {
+            Some(Credit::Staff) => Some(Vec::new()),
+            _ => byline_names(who),
+        }
+    };
+    // "Names/AGENCY" with an optional "-Region" (VOV's bureaus).
+    if let Some((who, rest)) = line.split_once('/') {
+        let agency = rest.split(['-', '–']).next().unwrap_or("").trim();
+        if let Some(Credit::Agency(agency)) = classify_credit(agency) {
+            if let Some(names) = names_of(who.trim()) {
+                return Some((names, agency));
+            }
+        }
+    }
+    // "Names (AGENCY)" or "Names (Theo AGENCY)".
+    let c = PAREN.captures(line)?;
+    let theo = c[0].to_lowercase().contains("(theo ");
+    let agency = match classify_credit(&c[2]) {
+        Some(Credit::Agency(agency)) => agency,
+        // "(Theo Reuters)" credits whatever it names; "(PV)" alone is not an agency.
+        _ if theo => c[2].trim().to_string(),
+        _ => return None,
+    };
+    let names = names_of(c[1].trim())?;
+    (!names.is_empty()).then_some((names, agency))
 }
 
 /// Initials such as "H.A", "N.H." or "TL": staff signatures.
@@ -285,7 +333,7 @@ pub(crate) fn leading_credit(paragraph: &str) -> Option<(String, Option<String>)
 /// "Bài và ảnh: Thu Hằng". Returns the names; staff initials and organisations are not names.
 pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
     static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s*(?:bài\s*(?:và|,)\s*ảnh|bài|ảnh|tác giả|by|nhóm phóng viên|phóng viên|pv)\s*:?\s+")
+        Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện)\s*:\s*|(?:bài|ảnh|tác giả|by|nhóm phóng viên|phóng viên|pv)\s*:?\s+)")
             .expect("static regex is valid")
     });
     static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -494,5 +542,39 @@ mod tests {
         assert_eq!(byline_names("Bộ Ngoại giao"), None);
         assert_eq!(byline_names("You Might Also Like"), None);
         assert_eq!(byline_names("Sign In"), None);
+        assert_eq!(
+            byline_names("Tin, ảnh: Văn Đức"),
+            Some(vec!["Văn Đức".into()])
+        );
+        assert_eq!(
+            byline_names("Tin và ảnh: Thu Hằng - Minh Hà"),
+            Some(vec!["Thu Hằng".into(), "Minh Hà".into()])
+        );
+        assert_eq!(byline_names("Tin tức"), None);
+    }
+
+    #[test]
+    fn signatures_name_writers_and_agency() {
+        let sig = |s: &str| signature(s).map(|(names, agency)| (names, agency));
+        assert_eq!(
+            sig("Hải Yến/VOV-Miền Trung"),
+            Some((vec!["Hải Yến".into()], "VOV".into()))
+        );
+        assert_eq!(
+            sig("Quang Minh/VOV.VN"),
+            Some((vec!["Quang Minh".into()], "VOV".into()))
+        );
+        assert_eq!(sig("PV/VOV"), Some((vec![], "VOV".into())));
+        assert_eq!(
+            sig("Tin, ảnh: Văn Đức (TTXVN)"),
+            Some((vec!["Văn Đức".into()], "TTXVN".into()))
+        );
+        assert_eq!(
+            sig("Như Tâm (Theo Reuters)"),
+            Some((vec!["Như Tâm".into()], "Reuters".into()))
+        );
+        // A sentence with a slash or brackets is not a signature.
+        assert_eq!(sig("Giá tăng 5% (so với năm ngoái)"), None);
+        assert_eq!(sig("Tỷ lệ 1/3 dân số (TTXVN)"), None);
     }
 }

@@ -121,7 +121,12 @@ pub(crate) fn extract(
                 continue;
             }
             if phrases.is_end(&line) {
-                break 'blocks;
+                // A related-news heading ends the body; one met before the body began heads
+                // a side box (an old portal's "Tin mới" column), whose links are skipped.
+                if first_body_block.is_some() {
+                    break 'blocks;
+                }
+                continue;
             }
             if phrases.is_widget(&line) || line.to_lowercase() == title_key {
                 continue;
@@ -433,9 +438,17 @@ fn is_decoration(html: &Html, node: NodeId) -> bool {
     );
     small("width")
         || small("height")
-        || ["logo", "icon", "avatar", "spacer", "blank.gif", "pixel"]
-            .iter()
-            .any(|w| hints.contains(w))
+        || [
+            "logo",
+            "icon",
+            "avatar",
+            "spacer",
+            "blank.gif",
+            "pixel",
+            "banner",
+        ]
+        .iter()
+        .any(|w| hints.contains(w))
 }
 
 /// A lead is one short passage: an element with a lead class holding at most this much text.
@@ -488,6 +501,14 @@ fn split_credits(paragraphs: &mut Vec<String>, content: &mut Content) {
         let Some(last) = paragraphs.last().cloned() else {
             break;
         };
+        if paragraphs.len() > 1 {
+            if let Some((names, agency)) = boilerplate::signature(&last) {
+                content.agency.get_or_insert(agency);
+                content.authors.extend(names);
+                paragraphs.pop();
+                continue;
+            }
+        }
         if let Some((rest, credit)) = boilerplate::trailing_credit(&last) {
             if let Credit::Agency(name) = credit {
                 content.agency.get_or_insert(name);

@@ -95,7 +95,7 @@ static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(sapo|lead|summary|description|chapeau|standfirst|article-?sapo|detail-?sapo|tomtat|tom-tat|intro)\b|sapo")
+    Regex::new(r"\b(sapo|lead|summary|description|chapeau|chappeau|standfirst|article-?sapo|detail-?sapo|tomtat|tom-tat|intro)\b|sapo")
         .expect("static regex is valid")
 });
 

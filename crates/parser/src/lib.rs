@@ -304,6 +304,15 @@ impl Parser {
             }
         }
 
+        let rule_title = rule.and_then(|r| r.title.as_ref()).is_some();
+        let title = match portal_headline(&meta, title_text, &content.paragraphs) {
+            Some(headline) if !rule_title => {
+                content.paragraphs.remove(0);
+                Some(headline)
+            }
+            _ => title,
+        };
+
         let mut paragraphs = content.paragraphs.clone();
         let body_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
         if let Some(ld_body) = &meta.ld.body {
@@ -505,6 +514,27 @@ fn title(meta: &meta::Meta, site_name: Option<&str>) -> Option<String> {
                 .map(|t| strip_site_suffix(&unescape_entities(t), site_name))
         })
         .or_else(|| meta.h1.first().map(|h| normalize_text(h)))
+}
+
+/// Older portals have no `<h1>`: they set the headline in an `<h2>`-`<h4>` at the top of the
+/// content and give every page the same `<title>` ("Sở Y tế - Tin tức"). When the body found
+/// opens with such a heading and the title taken from the metadata is not it, the heading is
+/// the title (and leaves the body). Only pages whose one declared title is `<title>` qualify.
+fn portal_headline(meta: &meta::Meta, title: &str, paragraphs: &[String]) -> Option<String> {
+    // Pages that declare a headline for sharing (Open Graph, JSON-LD) are not of that kind.
+    let declares_headline =
+        meta.ld.headline.is_some() || meta.tag(&["og:title", "twitter:title"]).is_some();
+    if declares_headline || !meta.h1.is_empty() {
+        return None;
+    }
+    let first = paragraphs.first()?;
+    let words = first.split_whitespace().count();
+    let is_heading = meta.subheadings.iter().any(|h| normalize_text(h) == *first);
+    let key = |s: &str| normalize_text(s).to_lowercase();
+    let (first_key, title_key) = (key(first), key(title));
+    let agrees = title_key.contains(&first_key) || first_key.contains(&title_key);
+    (is_heading && (5..=40).contains(&words) && !agrees && paragraphs.len() > 1)
+        .then(|| first.clone())
 }
 
 /// Entities left in metadata by sites that escape twice (`&#39;` in an `og:title`).
@@ -724,11 +754,34 @@ fn byline_elements(html: &Html) -> Vec<String> {
         )
         .expect("static selector is valid")
     });
+    static NAME_LINK: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("a").expect("static selector is valid")
+    });
     html.select(&BYLINE)
         .take(20)
-        .map(meta::text_of)
-        .filter(|t| !t.is_empty() && t.chars().count() <= 60)
-        .find_map(|t| boilerplate::byline_names(&t))
+        .find_map(|element| {
+            // Several authors are often several links side by side, with no separator in
+            // the text: each link is one name.
+            let linked: Vec<String> = element
+                .select(&NAME_LINK)
+                .map(meta::text_of)
+                .filter(|t| !t.is_empty())
+                .collect();
+            if linked.len() >= 2 {
+                let names: Option<Vec<String>> = linked
+                    .iter()
+                    .map(|t| boilerplate::byline_names(t).filter(|n| n.len() == 1))
+                    .map(|n| n.and_then(|mut n| n.pop()))
+                    .collect();
+                if let Some(names) = names {
+                    return Some(names);
+                }
+            }
+            let text = meta::text_of(element);
+            (!text.is_empty() && text.chars().count() <= 60)
+                .then(|| boilerplate::byline_names(&text))
+                .flatten()
+        })
         .unwrap_or_default()
 }
 
@@ -749,7 +802,7 @@ fn is_person(name: &str, site_name: Option<&str>) -> bool {
 fn section(html: &Html, meta: &meta::Meta) -> Option<String> {
     static BREADCRUMB: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
         scraper::Selector::parse(
-            r#"[class*="breadcrumb"] a, [id*="breadcrumb"] a, [itemtype*="BreadcrumbList"] a"#,
+            r#"[class*="breadcrumb"] a, [id*="breadcrumb"] a, [class*="bread-crumb"] a, [itemtype*="BreadcrumbList"] a, [class*="detail-cate"] a"#,
         )
         .expect("static selector is valid")
     });

@@ -39,6 +39,9 @@ pub(crate) struct Meta {
     pub html_lang: Option<String>,
     pub html_title: Option<String>,
     pub h1: Vec<String>,
+    /// `<h2>` to `<h4>` headings that are not links, in page order (the first few): old
+    /// portals set their headline in one of these.
+    pub subheadings: Vec<String>,
     pub canonical: Option<String>,
     pub time_datetimes: Vec<String>,
     pub ld: JsonLd,
@@ -103,6 +106,18 @@ impl Meta {
             .map(text_of)
             .filter(|t| !t.is_empty())
             .take(5)
+            .collect();
+        meta.subheadings = html
+            .select(selector!("h2, h3, h4"))
+            .filter(|h| {
+                h.select(selector!("a")).next().is_none()
+                    && !h
+                        .ancestors()
+                        .any(|a| a.value().as_element().is_some_and(|e| e.name() == "a"))
+            })
+            .map(text_of)
+            .filter(|t| !t.is_empty())
+            .take(20)
             .collect();
         meta.canonical = html
             .select(selector!("link[rel]"))
