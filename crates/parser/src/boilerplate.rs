@@ -555,7 +555,7 @@ mod tests {
 
     #[test]
     fn signatures_name_writers_and_agency() {
-        let sig = |s: &str| signature(s).map(|(names, agency)| (names, agency));
+        let sig = signature;
         assert_eq!(
             sig("Hải Yến/VOV-Miền Trung"),
             Some((vec!["Hải Yến".into()], "VOV".into()))
