@@ -1,10 +1,12 @@
-//! The parser on pages in the markup of the big Vietnamese sites and of an older government
-//! portal. Each page's expected record is in `tests/fixtures/sites/expected.json`, written by
-//! hand from the page's content (the fixtures are our own pages, so the truth is known).
+//! The parser on pages in the markup of the big Vietnamese sites and of older government
+//! portals, three or more per site. Each page's expected record is in
+//! `tests/fixtures/sites/expected.json`, written by hand from the page's content (the fixtures
+//! are our own pages in each site's markup, so the truth is known). Every page must give its
+//! record both with no site rule and with the rules shipped in `config/sites`.
 
 use serde_json::Value;
 use std::path::Path;
-use tinstream_parser::{Extraction, Page, Parser};
+use tinstream_parser::{Extraction, Page, Parser, SiteRule, SiteRuleConfig, SiteRules};
 use url::Url;
 
 fn fixtures() -> Vec<(String, Value)> {
@@ -14,13 +16,35 @@ fn fixtures() -> Vec<(String, Value)> {
     map.into_iter().collect()
 }
 
+/// The rules shipped in `config/sites`, loaded as the service loads them.
+fn shipped_rules() -> SiteRules {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/sites");
+    let mut rules = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("config/sites") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).expect("rule file");
+            let config: SiteRuleConfig =
+                toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            rules.push(
+                SiteRule::compile(&config).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+            );
+        }
+    }
+    SiteRules::new(rules)
+}
+
 fn parse(file: &str, url: &str) -> Extraction {
+    parse_with(&Parser::default(), file, url)
+}
+
+fn parse_with(parser: &Parser, file: &str, url: &str) -> Extraction {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/sites")
         .join(file);
     let bytes = std::fs::read(&path).expect("fixture");
     let url = Url::parse(url).expect("url");
-    Parser::default()
+    parser
         .parse(Page {
             bytes: &bytes,
             url: &url,
@@ -30,12 +54,25 @@ fn parse(file: &str, url: &str) -> Extraction {
         .unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
+/// Without any site rule: the generic extraction alone must give every record.
 #[test]
 fn every_fixture_gives_its_expected_record() {
+    check_all(&Parser::default());
+}
+
+/// With the rules of `config/sites`: they refine, and must not spoil, the same records.
+#[test]
+fn every_fixture_gives_its_expected_record_with_the_shipped_rules() {
+    let rules = shipped_rules();
+    assert!(rules.len() >= 10, "a rule per named site");
+    check_all(&Parser::default().with_sites(rules));
+}
+
+fn check_all(parser: &Parser) {
     let mut failures = Vec::new();
     for (file, expected) in fixtures() {
         let url = expected["url"].as_str().expect("url");
-        match parse(&file, url) {
+        match parse_with(parser, &file, url) {
             Extraction::NotArticle(page) => {
                 if expected.get("is_article") != Some(&Value::Bool(false)) {
                     failures.push(format!("{file}: read as not an article"));

@@ -290,6 +290,18 @@ impl Parser {
         };
         if let Some(lead) = rule.and_then(|r| first_text(&html, r.lead.as_ref())) {
             content.paragraphs.retain(|p| *p != lead);
+            // The rule's lead gets the same cleaning as a found one: "TTO - ", "(Dân trí) - "
+            // and agency credits at its start.
+            let lead = match boilerplate::leading_credit(&lead) {
+                Some((rest, agency)) => {
+                    if let Some(agency) = agency {
+                        content.agency.get_or_insert(agency);
+                    }
+                    rest
+                }
+                None => lead,
+            };
+            content.paragraphs.retain(|p| *p != lead);
             content.lead = Some(lead);
         }
         if body_only.is_none() && content.body_chars() < RELAXED_PASS_BELOW_CHARS {
@@ -387,9 +399,12 @@ impl Parser {
             authors: rule
                 .and_then(|r| r.authors.as_ref())
                 .map(|selector| {
+                    // One element per author, read like any byline ("Bài và ảnh: …", names
+                    // in capitals); what does not read as names is dropped.
                     html.select(selector)
                         .map(|e| normalize_text(&e.text().collect::<String>()))
-                        .filter(|name| !name.is_empty())
+                        .filter_map(|text| boilerplate::byline_names(&text))
+                        .flatten()
                         .collect::<Vec<_>>()
                 })
                 .filter(|names| !names.is_empty())
