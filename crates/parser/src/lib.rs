@@ -358,7 +358,8 @@ impl Parser {
         let published_at = rule
             .and_then(|r| r.published.as_ref())
             .and_then(|selector| rule_time(&html, selector, zone))
-            .or_else(|| published_at(page.url, &html, &meta, &content, zone));
+            .or_else(|| published_at(page.url, &html, &meta, &content, zone))
+            .or_else(|| first_dated_line(&dom::blocks(&html, false), zone));
         let modified_at = modified_at(&meta, zone);
         let language = language::detect(&body, meta.html_lang.as_deref());
 
@@ -664,6 +665,7 @@ fn published_at(
         .map(String::as_str)
         .chain(PUBLISHED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
         .chain(meta.time_datetimes.iter().map(String::as_str))
+        .chain(meta.ld.page_date_published.as_deref())
         .find_map(|v| dates::parse_machine(v, zone));
     // Metadata first, then the day in the URL, then elements named as dates, then the date
     // lines around the title.
@@ -680,6 +682,26 @@ fn published_at(
             .iter()
             .find_map(|l| dates::parse_visible(l, zone))
     })
+}
+
+/// The last resort, when neither metadata, the URL, date elements nor the lines around the
+/// title give a date: the first short line of the page, outside links, that reads as a full
+/// date ("Samstag, 19. Juli 2014", "06.10.2017 11:15"). Pages list newer items above older
+/// ones less often than they put their own date near the top.
+fn first_dated_line(blocks: &dom::Blocks, zone: LocalZone) -> Option<ArticleTime> {
+    blocks
+        .blocks
+        .iter()
+        // A date that is itself a link (a permalink) counts; a date inside a list of links
+        // (archives, related posts) does not.
+        .filter(|b| b.chars <= 100 && (b.link_density() < 0.5 || b.chars <= 40))
+        .take(400)
+        .find_map(|b| {
+            b.text
+                .split('\n')
+                .filter(|l| l.chars().count() <= 100)
+                .find_map(|l| dates::parse_visible(l, zone))
+        })
 }
 
 /// A day written in the URL's path: `/2021/12/01/`, `/2021-12-01-` and the like.

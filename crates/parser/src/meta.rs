@@ -53,6 +53,9 @@ pub(crate) struct JsonLd {
     pub is_article: bool,
     pub headline: Option<String>,
     pub date_published: Option<String>,
+    /// The `datePublished` of the page object (`WebPage`) when no article object has one:
+    /// SEO plugins put the post's date there.
+    pub page_date_published: Option<String>,
     pub date_modified: Option<String>,
     pub authors: Vec<String>,
     pub section: Option<String>,
@@ -182,6 +185,11 @@ fn read_json_ld(value: &Value, ld: &mut JsonLd, depth: usize) {
                     Some(Value::Object(o)) => string(o.get("@id")),
                     other => string(other),
                 });
+            }
+            if types.iter().any(|t| t == "webpage" || t == "itempage")
+                && ld.page_date_published.is_none()
+            {
+                ld.page_date_published = string(obj.get("datePublished"));
             }
             if types.iter().any(|t| t == "breadcrumblist") && ld.breadcrumb.is_empty() {
                 if let Some(Value::Array(items)) = obj.get("itemListElement") {
