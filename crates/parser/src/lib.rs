@@ -658,7 +658,7 @@ fn published_at(
     content: &content::Content,
     zone: LocalZone,
 ) -> Option<ArticleTime> {
-    let machine = meta
+    let candidates: Vec<ArticleTime> = meta
         .ld
         .date_published
         .iter()
@@ -666,7 +666,12 @@ fn published_at(
         .chain(PUBLISHED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
         .chain(meta.time_datetimes.iter().map(String::as_str))
         .chain(meta.ld.page_date_published.as_deref())
-        .find_map(|v| dates::parse_machine(v, zone));
+        .filter_map(|v| dates::parse_machine(v, zone))
+        .collect();
+    let machine = candidates
+        .first()
+        .cloned()
+        .map(|first| local_offset(first, &candidates, zone));
     // Metadata first, then the day in the URL, then elements named as dates, then the date
     // lines around the title.
     // A full date in the URL is what the site filed the article under; metadata that
@@ -702,6 +707,29 @@ fn first_dated_line(blocks: &dom::Blocks, zone: LocalZone) -> Option<ArticleTime
                 .filter(|l| l.chars().count() <= 100)
                 .find_map(|l| dates::parse_visible(l, zone))
         })
+}
+
+/// A time given in UTC ("2019-10-18T22:04:00Z") is shown in the page's own offset when the
+/// page says it elsewhere (the same instant as "Sat, 19 Oct 2019 00:04:00 +0200"), or, on a
+/// Vietnamese page, in Vietnam's: the day a reader sees is the local one.
+fn local_offset(time: ArticleTime, others: &[ArticleTime], zone: LocalZone) -> ArticleTime {
+    let ArticleTime::DateTime(utc) = time else {
+        return time;
+    };
+    if utc.offset().local_minus_utc() != 0 {
+        return time;
+    }
+    let same_instant = others.iter().find_map(|other| match other {
+        ArticleTime::DateTime(t) if t.offset().local_minus_utc() != 0 && *t == utc => Some(*t),
+        _ => None,
+    });
+    if let Some(local) = same_instant {
+        return ArticleTime::DateTime(local);
+    }
+    match (zone, chrono::FixedOffset::east_opt(7 * 3600)) {
+        (LocalZone::Vietnam, Some(vietnam)) => ArticleTime::DateTime(utc.with_timezone(&vietnam)),
+        _ => time,
+    }
 }
 
 /// A day written in the URL's path: `/2021/12/01/`, `/2021-12-01-` and the like.
@@ -913,6 +941,36 @@ fn links(html: &Html, base: &Url) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utc_times_take_the_local_offset_the_page_gives_or_vietnam_s() {
+        let t = |s: &str| dates::parse_machine(s, LocalZone::Unknown).unwrap();
+        let utc = t("2019-10-18T22:04:00Z");
+        let local = t("2019-10-19T00:04:00+02:00");
+        assert_eq!(
+            local_offset(
+                utc.clone(),
+                &[utc.clone(), local.clone()],
+                LocalZone::Unknown
+            )
+            .to_string(),
+            "2019-10-19T00:04:00+02:00"
+        );
+        // Nothing else said: kept as given, unless the page is Vietnamese.
+        assert_eq!(
+            local_offset(utc.clone(), &[utc.clone()], LocalZone::Unknown).to_string(),
+            "2019-10-18T22:04:00Z"
+        );
+        assert_eq!(
+            local_offset(utc.clone(), &[utc], LocalZone::Vietnam).to_string(),
+            "2019-10-19T05:04:00+07:00"
+        );
+        // A time with its own offset is left alone.
+        assert_eq!(
+            local_offset(local.clone(), &[local], LocalZone::Vietnam).to_string(),
+            "2019-10-19T00:04:00+02:00"
+        );
+    }
 
     #[test]
     fn day_in_the_url_path() {
