@@ -670,8 +670,7 @@ fn published_at(
         .collect();
     let machine = candidates
         .first()
-        .cloned()
-        .map(|first| local_offset(first, &candidates, zone));
+        .map(|first| local_offset(*first, &candidates, zone));
     // Metadata first, then the day in the URL, then elements named as dates, then the date
     // lines around the title.
     // A full date in the URL is what the site filed the article under; metadata that
@@ -948,26 +947,21 @@ mod tests {
         let utc = t("2019-10-18T22:04:00Z");
         let local = t("2019-10-19T00:04:00+02:00");
         assert_eq!(
-            local_offset(
-                utc.clone(),
-                &[utc.clone(), local.clone()],
-                LocalZone::Unknown
-            )
-            .to_string(),
+            local_offset(utc, &[utc, local], LocalZone::Unknown).to_string(),
             "2019-10-19T00:04:00+02:00"
         );
         // Nothing else said: kept as given, unless the page is Vietnamese.
         assert_eq!(
-            local_offset(utc.clone(), &[utc.clone()], LocalZone::Unknown).to_string(),
+            local_offset(utc, &[utc], LocalZone::Unknown).to_string(),
             "2019-10-18T22:04:00Z"
         );
         assert_eq!(
-            local_offset(utc.clone(), &[utc], LocalZone::Vietnam).to_string(),
+            local_offset(utc, &[utc], LocalZone::Vietnam).to_string(),
             "2019-10-19T05:04:00+07:00"
         );
         // A time with its own offset is left alone.
         assert_eq!(
-            local_offset(local.clone(), &[local], LocalZone::Vietnam).to_string(),
+            local_offset(local, &[local], LocalZone::Vietnam).to_string(),
             "2019-10-19T00:04:00+02:00"
         );
     }
