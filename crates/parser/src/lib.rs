@@ -359,7 +359,7 @@ impl Parser {
             .and_then(|r| r.published.as_ref())
             .and_then(|selector| rule_time(&html, selector, zone))
             .or_else(|| published_at(page.url, &html, &meta, &content, zone))
-            .or_else(|| first_dated_line(&dom::blocks(&html, false), zone));
+            .or_else(|| first_dated_line(&html, &dom::blocks(&html, false), zone));
         let modified_at = modified_at(&meta, zone);
         let language = language::detect(&body, meta.html_lang.as_deref());
 
@@ -692,7 +692,7 @@ fn published_at(
 /// title give a date: the first short line of the page, outside links, that reads as a full
 /// date ("Samstag, 19. Juli 2014", "06.10.2017 11:15"). Pages list newer items above older
 /// ones less often than they put their own date near the top.
-fn first_dated_line(blocks: &dom::Blocks, zone: LocalZone) -> Option<ArticleTime> {
+fn first_dated_line(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> Option<ArticleTime> {
     blocks
         .blocks
         .iter()
@@ -700,11 +700,36 @@ fn first_dated_line(blocks: &dom::Blocks, zone: LocalZone) -> Option<ArticleTime
         // (archives, related posts) does not.
         .filter(|b| b.chars <= 100 && (b.link_density() < 0.5 || b.chars <= 40))
         .take(400)
+        // Never a comment's time nor a related item's.
+        .filter(|b| !in_foreign_box(html, b.node))
         .find_map(|b| {
             b.text
                 .split('\n')
                 .filter(|l| l.chars().count() <= 100)
                 .find_map(|l| dates::parse_visible(l, zone))
+        })
+}
+
+/// Whether a node sits in a box of other people's or other pages' items: comments, related
+/// or recommended articles.
+fn in_foreign_box(html: &Html, node: ego_tree::NodeId) -> bool {
+    static FOREIGN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"comment|binh-?luan|related|relate|lien-?quan|recommend|tin-?khac|other-?news|more-?news",
+        )
+        .expect("static regex is valid")
+    });
+    let Some(start) = html.tree.get(node) else {
+        return false;
+    };
+    start
+        .ancestors()
+        .take(20)
+        .chain(std::iter::once(start))
+        .filter_map(|n| n.value().as_element())
+        .any(|el| {
+            let hints = dom::class_and_id(el);
+            !hints.is_empty() && FOREIGN.is_match(&hints)
         })
 }
 
@@ -940,6 +965,39 @@ fn links(html: &Html, base: &Url) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_resort_date_is_the_page_s_own_never_a_comment_s() {
+        let paragraphs = "<p>Die Stadtverwaltung hat am Montag neue Pläne für den Ausbau der \
+            Radwege vorgestellt, die in den kommenden Jahren umgesetzt werden sollen.</p>"
+            .repeat(4);
+        let page = |header: &str| {
+            format!(
+                "<html><head><title>Neue Radwege für die Stadt</title></head><body>\
+                 <header class=\"entry-header\"><h1>Neue Radwege für die Stadt</h1>{header}</header>\
+                 <div class=\"entry-content\">{paragraphs}</div>\
+                 <div class=\"comments\"><p>Schöne Idee! Geschrieben am 21. Juli 2014</p></div>\
+                 </body></html>"
+            )
+        };
+        let published = |html: String| {
+            let url = Url::parse("https://example.org/radwege").unwrap();
+            match Parser::default().parse(Page {
+                bytes: html.as_bytes(),
+                url: &url,
+                http_charset: None,
+                fetched_at: Utc::now(),
+            }) {
+                Ok(Extraction::Article(a)) => a.published_at.map(|t| t.to_string()),
+                other => panic!("not an article: {other:?}"),
+            }
+        };
+        assert_eq!(
+            published(page("<span>[ Samstag, 19. Juli 2014 ]</span>")).as_deref(),
+            Some("2014-07-19")
+        );
+        assert_eq!(published(page("")), None);
+    }
 
     #[test]
     fn utc_times_take_the_local_offset_the_page_gives_or_vietnam_s() {
