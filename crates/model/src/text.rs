@@ -15,9 +15,23 @@ fn is_invisible(c: char) -> bool {
 /// characters removed, every run of white space (non-breaking spaces included) folded into one
 /// space, and the ends trimmed.
 pub fn normalize_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    // Most text is NFC already (and ASCII always is): composing it again costs more than
+    // the quick check that says so.
+    if s.is_ascii()
+        || unicode_normalization::is_nfc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        fold(s.chars(), s.len())
+    } else {
+        fold(s.nfc(), s.len())
+    }
+}
+
+/// Drops invisible characters and folds white space, from characters already in NFC.
+fn fold(chars: impl Iterator<Item = char>, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
     let mut pending_space = false;
-    for c in s.nfc() {
+    for c in chars {
         if is_invisible(c) {
             continue;
         }

@@ -8,44 +8,55 @@ pub(crate) const MAX_NESTING: usize = 4096;
 /// Elements whose end tag is optional or absent: an unclosed one does not deepen the tree the
 /// parser builds, so they are not counted.
 fn counted(name: &[u8]) -> bool {
-    const NOT_COUNTED: &[&[u8]] = &[
-        b"p",
-        b"li",
-        b"dt",
-        b"dd",
-        b"tr",
-        b"td",
-        b"th",
-        b"option",
-        b"optgroup",
-        b"rb",
-        b"rt",
-        b"rp",
-        b"thead",
-        b"tbody",
-        b"tfoot",
-        b"colgroup",
-        b"caption",
-        b"html",
-        b"head",
-        b"body",
-        b"area",
-        b"base",
-        b"br",
-        b"col",
-        b"embed",
-        b"hr",
-        b"img",
-        b"input",
-        b"link",
-        b"meta",
-        b"param",
-        b"source",
-        b"track",
-        b"wbr",
-        b"image",
-    ];
-    !name.is_empty() && !NOT_COUNTED.iter().any(|n| n.eq_ignore_ascii_case(name))
+    // Every name left out is at most 8 letters: compare a lower-cased copy in one `match`
+    // (this runs once per tag of every page).
+    if name.is_empty() {
+        return false;
+    }
+    if name.len() > 8 {
+        return true;
+    }
+    let mut lower = [0u8; 8];
+    for (to, from) in lower.iter_mut().zip(name) {
+        *to = from.to_ascii_lowercase();
+    }
+    !matches!(
+        &lower[..name.len()],
+        b"p" | b"li"
+            | b"dt"
+            | b"dd"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"option"
+            | b"optgroup"
+            | b"rb"
+            | b"rt"
+            | b"rp"
+            | b"thead"
+            | b"tbody"
+            | b"tfoot"
+            | b"colgroup"
+            | b"caption"
+            | b"html"
+            | b"head"
+            | b"body"
+            | b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"param"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"image"
+    )
 }
 
 /// The deepest nesting of counted elements, or `None` as soon as it passes `limit`.
@@ -101,17 +112,27 @@ pub(crate) fn nesting_within(text: &str, limit: usize) -> Option<usize> {
 }
 
 fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|b| *b == needle)
+    memchr::memchr(needle, haystack)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
+/// `needle` starts with `</`: find each `</` fast, then compare the rest without case.
 fn find_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
+    let mut from = 0;
+    while let Some(at) = memchr::memmem::find(&haystack[from..], b"</") {
+        let start = from + at;
+        if haystack
+            .get(start..start + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+        {
+            return Some(start);
+        }
+        from = start + 2;
+    }
+    None
 }
 
 #[cfg(test)]
