@@ -159,6 +159,8 @@ const MIN_ARTICLE_CHARS: usize = 250;
 const MIN_DECLARED_ARTICLE_CHARS: usize = 120;
 /// A body shorter than this after the strict pass gets a second, relaxed pass.
 const RELAXED_PASS_BELOW_CHARS: usize = 2000;
+/// Text per linked heading below which a page of linked headings is a listing.
+const LISTING_TEASER_CHARS: usize = 400;
 /// Links kept from one page.
 const MAX_LINKS: usize = 5000;
 
@@ -587,7 +589,9 @@ fn is_article(url: &Url, meta: &meta::Meta, content: &content::Content, body_cha
     if url.path() == "/" || url.path().is_empty() {
         return false;
     }
-    if content.linked_headings >= 3 {
+    // Headings that are links are a listing's items; a listicle links its headings too, but
+    // writes paragraphs under each, where a listing has a line or two of teaser.
+    if content.linked_headings >= 3 && body_chars < content.linked_headings * LISTING_TEASER_CHARS {
         return false;
     }
     let declared = meta.ld.is_article
@@ -965,6 +969,46 @@ fn links(html: &Html, base: &Url) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listicle_with_linked_headings_is_an_article_a_listing_is_not() {
+        let verdict = |items: &str| {
+            let html = format!(
+                "<html><head><title>Các điểm đến</title></head><body><h1>Năm điểm đến mùa thu</h1>\
+                 <div class=\"content\">{items}</div></body></html>"
+            );
+            let url = Url::parse("https://example.vn/diem-den-mua-thu-4412345.html").unwrap();
+            matches!(
+                Parser::default().parse(Page {
+                    bytes: html.as_bytes(),
+                    url: &url,
+                    http_charset: None,
+                    fetched_at: Utc::now(),
+                }),
+                Ok(Extraction::Article(_))
+            )
+        };
+        let paragraph = "<p>Mùa thu là thời điểm đẹp nhất trong năm để ghé thăm nơi này, khi \
+            thời tiết mát mẻ, lá cây chuyển màu và các lễ hội truyền thống diễn ra sôi nổi, thu \
+            hút đông đảo du khách trong và ngoài nước đến tham quan, trải nghiệm.</p>";
+        let listicle: String = (1..=5)
+            .map(|i| {
+                format!(
+                    "<h2><a href=\"/dia-diem-{i}\">Điểm đến số {i}</a></h2>{paragraph}{paragraph}"
+                )
+            })
+            .collect();
+        let listing: String = (1..=5)
+            .map(|i| {
+                format!(
+                    "<h2><a href=\"/bai-{i}-44100{i}.html\">Bài viết số {i} về du lịch mùa thu</a></h2>\
+                     <p>Một đoạn giới thiệu ngắn về bài viết số {i}.</p>"
+                )
+            })
+            .collect();
+        assert!(verdict(&listicle), "a listicle is an article");
+        assert!(!verdict(&listing), "a listing is not");
+    }
 
     #[test]
     fn the_last_resort_date_is_the_page_s_own_never_a_comment_s() {
