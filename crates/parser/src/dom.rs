@@ -174,7 +174,18 @@ pub(crate) fn is_block_tag(name: &str) -> bool {
 pub(crate) fn class_and_id(el: &Element) -> String {
     let mut s = String::new();
     if let Some(c) = el.attr("class") {
-        s.push_str(c);
+        // Utility classes with variants or arbitrary values ("lg:col-span-8",
+        // "[&_figcaption]:mt-xs") style the element and say nothing of what it holds; read
+        // as hints they would make a whole article a caption.
+        for class in c
+            .split_whitespace()
+            .filter(|class| !class.contains([':', '[', '&']))
+        {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(class);
+        }
     }
     if let Some(id) = el.attr("id") {
         s.push(' ');

@@ -971,6 +971,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn utility_classes_are_not_read_as_hints() {
+        let paragraph = "<p>The batching change cut the cost of embedding short queries by half, \
+            because requests are now grouped by their token count instead of their number.</p>";
+        let html = format!(
+            "<html><head><title>Token-count-based batching</title></head><body>\
+             <h1>Token-count-based batching</h1>\
+             <article class=\"break-words [&_figcaption]:mt-xxs lg:[&>*]:col-start-3 md:col-span-7\">\
+             {}</article></body></html>",
+            paragraph.repeat(5)
+        );
+        let url = Url::parse("https://example.com/blog/token-count-batching").unwrap();
+        let Ok(Extraction::Article(record)) = Parser::default().parse(Page {
+            bytes: html.as_bytes(),
+            url: &url,
+            http_charset: None,
+            fetched_at: Utc::now(),
+        }) else {
+            panic!("the article is found");
+        };
+        assert_eq!(record.body.matches("batching change").count(), 5);
+    }
+
+    #[test]
     fn a_listicle_with_linked_headings_is_an_article_a_listing_is_not() {
         let verdict = |items: &str| {
             let html = format!(
