@@ -882,6 +882,18 @@ async fn process_recheck(
             Outcome::Settled
         }
     };
+    // The page is gone or no longer an article: its record stands, and re-checks end.
+    let gone = || {
+        count("gone");
+        let state = PageState {
+            at: now,
+            ..known.clone()
+        };
+        async move {
+            shared.settle_state(&[&job.url], state, None).await;
+            Outcome::Settled
+        }
+    };
     let page = match shared
         .polite_fetch_if_modified(&job.url, &recheck.validators)
         .await
@@ -892,18 +904,7 @@ async fn process_recheck(
         Err(PoliteError::Fetch(error)) if !error.is_transient() => {
             // Gone (404, 410, ...): the delivered record stands; no more re-checks.
             info!(%error, "re-check: the article is gone");
-            count("gone");
-            shared
-                .settle_state(
-                    &[&job.url],
-                    PageState {
-                        at: now,
-                        ..known.clone()
-                    },
-                    None,
-                )
-                .await;
-            return Outcome::Settled;
+            return gone().await;
         }
         Err(error) => {
             // Unreachable for now: skip this re-check, keep the next.
@@ -918,18 +919,7 @@ async fn process_recheck(
         Ok(Extraction::Article(record)) => record,
         _ => {
             info!("re-check: the page is no longer an article; no more re-checks");
-            count("gone");
-            shared
-                .settle_state(
-                    &[&job.url],
-                    PageState {
-                        at: now,
-                        ..known.clone()
-                    },
-                    None,
-                )
-                .await;
-            return Outcome::Settled;
+            return gone().await;
         }
     };
     if known.content_hash.as_deref() == Some(record.content_hash.as_str()) {

@@ -246,13 +246,9 @@ every = "1h"
 [service]
 listen = "{listen}"
 
-[sink.jsonl]
-path = "{out}"
-dead_letter_path = "{dead}"
-"#,
+{sink}"#,
             state = dir.join("state").display(),
-            out = dir.join("out.jsonl").display(),
-            dead = dir.join("dead.jsonl").display(),
+            sink = support::jsonl_sink_toml(dir),
         ),
     )
     .unwrap();
@@ -498,14 +494,10 @@ url = "{base}/sitemap-news.xml"
 kind = "list"
 url = "{base}/danh-sach.txt"
 
-[sink.jsonl]
-path = "{out}"
-dead_letter_path = "{dead}"
-"#,
+{sink}"#,
             state = dir.path().join("state").display(),
             sites = sites.display(),
-            out = dir.path().join("out.jsonl").display(),
-            dead = dir.path().join("dead.jsonl").display(),
+            sink = support::jsonl_sink_toml(dir.path()),
         ),
     )
     .unwrap();

@@ -78,6 +78,17 @@ pub async fn run_once(config: &Path) -> String {
     log
 }
 
+/// The `[sink.jsonl]` table of a test configuration: records to `dir/out.jsonl`, dead
+/// letters to `dir/dead.jsonl`.
+#[allow(dead_code)]
+pub fn jsonl_sink_toml(dir: &Path) -> String {
+    format!(
+        "[sink.jsonl]\npath = \"{}\"\ndead_letter_path = \"{}\"\n",
+        dir.join("out.jsonl").display(),
+        dir.join("dead.jsonl").display()
+    )
+}
+
 /// Every line of a JSON Lines file, parsed; none when the file does not exist.
 pub fn read_jsonl(path: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(path)
