@@ -5,7 +5,7 @@
 //! Vietnamese page is local time in Asia/Ho_Chi_Minh; elsewhere such a time is kept as its day
 //! only, since guessing an offset would make up a fact.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use regex::Regex;
 use std::sync::LazyLock;
 use tinstream_model::ArticleTime;
@@ -87,6 +87,26 @@ pub fn parse_visible(text: &str, zone: LocalZone) -> Option<ArticleTime> {
     plausible(match offset {
         Some(off) => ArticleTime::DateTime(with_offset(naive, off)?),
         None => zone.resolve(naive),
+    })
+}
+
+/// A day written with a two-digit year, "02.12.19" or "28.09.19 12:44" (day first, dots
+/// only): too ambiguous for everyday use, but a last resort for a page that gives no other
+/// date. The century is the one that puts the year no later than next year.
+pub fn parse_short_year(text: &str, zone: LocalZone) -> Option<ArticleTime> {
+    let lower = text.to_lowercase();
+    let c = regex!(r"(?:^|[^\d.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?:[^\d.]|$)").captures(&lower)?;
+    let short: i32 = c[3].parse().ok()?;
+    let next_year = chrono::Utc::now().year() + 1;
+    let century = if 2000 + short <= next_year {
+        2000
+    } else {
+        1900
+    };
+    let date = NaiveDate::from_ymd_opt(century + short, c[2].parse().ok()?, c[1].parse().ok()?)?;
+    plausible(match find_time(&lower) {
+        Some(time) => zone.resolve(date.and_time(time)),
+        None => ArticleTime::Date(date),
     })
 }
 
@@ -359,6 +379,25 @@ fn plausible(t: ArticleTime) -> Option<ArticleTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_digit_years_are_a_last_resort() {
+        let t = |s: &str| parse_short_year(s, LocalZone::Unknown).map(|t| t.to_string());
+        assert_eq!(t("02.12.19").as_deref(), Some("2019-12-02"));
+        assert_eq!(
+            t("macbacchi 28.09.19 12:44 hallo").as_deref(),
+            Some("2019-09-28")
+        );
+        assert_eq!(
+            t("von Klaus-Peter Schöppner, 8.5.12").as_deref(),
+            Some("2012-05-08")
+        );
+        assert_eq!(t("31.10.23 / 0 Kommentare").as_deref(), Some("2023-10-31"));
+        // Version numbers and full dates are not this.
+        assert_eq!(t("Version 1.2.19.4"), None);
+        assert_eq!(t("32.13.19"), None);
+        assert_eq!(t("Ausgabe 02.12.2019"), None);
+    }
 
     fn vn(s: &str) -> Option<String> {
         parse_visible(s, LocalZone::Vietnam).map(|t| t.to_string())

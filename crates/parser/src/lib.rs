@@ -361,6 +361,7 @@ impl Parser {
             .and_then(|r| r.published.as_ref())
             .and_then(|selector| rule_time(&html, selector, zone))
             .or_else(|| published_at(page.url, &html, &meta, &content, zone))
+            .or_else(|| script_date(&html, zone))
             .or_else(|| first_dated_line(&html, &dom::blocks(&html, false), zone));
         let modified_at = modified_at(&meta, zone);
         let language = language::detect(&body, meta.html_lang.as_deref());
@@ -710,7 +711,31 @@ fn first_dated_line(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> Optio
             b.text
                 .split('\n')
                 .filter(|l| l.chars().count() <= 100)
-                .find_map(|l| dates::parse_visible(l, zone))
+                .find_map(|l| {
+                    dates::parse_visible(l, zone).or_else(|| dates::parse_short_year(l, zone))
+                })
+        })
+}
+
+/// A publication date that only a script's data gives (`"published_at":"2019-03-02T06:22:28+01:00"`
+/// in a page's state object, a JSON-LD block too broken to parse).
+fn script_date(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
+    static SCRIPT: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("script").expect("static selector is valid")
+    });
+    static KEY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#""(?:datePublished|date_published|publishedAt|published_at|publishDate|publish_date|pubDate)"\s*:\s*"([^"]{8,40})""#,
+        )
+        .expect("static regex is valid")
+    });
+    html.select(&SCRIPT)
+        .take(50)
+        .flat_map(|script| script.text().collect::<Vec<_>>())
+        .find_map(|text| {
+            KEY.captures_iter(text)
+                .take(5)
+                .find_map(|c| dates::parse_machine(&c[1], zone))
         })
 }
 
@@ -1031,6 +1056,21 @@ mod tests {
             .collect();
         assert!(verdict(&listicle), "a listicle is an article");
         assert!(!verdict(&listing), "a listing is not");
+    }
+
+    #[test]
+    fn a_date_only_a_script_gives_is_found() {
+        let html = Html::parse_document(
+            r#"<html><body><script>window.__STATE__ = {"post":{"title":"Sidamo","published_at":"2019-03-02T06:22:28+01:00","views":3}};</script></body></html>"#,
+        );
+        assert_eq!(
+            script_date(&html, LocalZone::Unknown)
+                .map(|t| t.to_string())
+                .as_deref(),
+            Some("2019-03-02T06:22:28+01:00")
+        );
+        let none = Html::parse_document(r#"<script>var a = {"created_at":"2013-02-16"};</script>"#);
+        assert_eq!(script_date(&none, LocalZone::Unknown), None);
     }
 
     #[test]
