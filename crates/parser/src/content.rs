@@ -162,6 +162,7 @@ pub(crate) fn extract(
         }
     }
     let mut paragraphs: Vec<String> = paragraphs.into_iter().map(|(p, _)| p).collect();
+    drop_repeated(&mut paragraphs);
     if let Some(lead) = &content.lead {
         let key = normalize_text(lead);
         paragraphs.retain(|p| *p != key);
@@ -494,6 +495,16 @@ fn lead(
         .next()
 }
 
+/// Paragraphs this long are not said twice in one article: a second copy is the page's
+/// markup repeating the text (a mobile and a desktop version, tabs, a print view).
+const REPEAT_MIN_CHARS: usize = 40;
+
+/// Drops the second and later copies of long paragraphs.
+fn drop_repeated(paragraphs: &mut Vec<String>) {
+    let mut seen = HashSet::new();
+    paragraphs.retain(|p| p.chars().count() < REPEAT_MIN_CHARS || seen.insert(p.clone()));
+}
+
 /// Moves agency credits and bylines from the ends of the body to their fields.
 fn split_credits(paragraphs: &mut Vec<String>, content: &mut Content) {
     // A byline, a credit, and a byline again at most ("Minh Anh" / "(TTXVN)").
@@ -546,5 +557,22 @@ fn replace_last(paragraphs: &mut Vec<String>, rest: String) {
         paragraphs.pop();
     } else if let Some(last) = paragraphs.last_mut() {
         *last = rest;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_said_twice_is_kept_once() {
+        let long = "Đoạn văn này đủ dài để không thể lặp lại một cách tình cờ trong bài.";
+        let second = "Đoạn thứ hai của bài viết, cũng khá dài để được tính.";
+        let mut paragraphs: Vec<String> = [long, "Ảnh", second, long, "Ảnh"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        drop_repeated(&mut paragraphs);
+        assert_eq!(paragraphs, [long, "Ảnh", second, "Ảnh"]);
     }
 }
