@@ -9,6 +9,10 @@
 //!
 //! `cargo bench -p tinstream-crawler --bench crawl`. Under `cargo test` it does nothing.
 
+#[path = "../../../benches/support/proc_stats.rs"]
+#[allow(dead_code)]
+mod proc_stats;
+
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,16 +32,7 @@ fn env_number(name: &str, default: u64) -> u64 {
 
 /// (current, peak) resident memory of this process, in KiB.
 fn memory() -> (u64, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
+    proc_stats::memory(std::process::id())
 }
 
 fn mib(kib: u64) -> f64 {
