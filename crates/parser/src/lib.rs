@@ -96,6 +96,9 @@ pub struct Analysis {
     pub record: Article,
     /// For a non-article, its links; empty for an article.
     pub links: Vec<String>,
+    /// The publication time came from the last resorts (a script's data, the first dated
+    /// line of the page): what the page's source says, when it says it, is better evidence.
+    pub published_is_guess: bool,
 }
 
 /// A page that is not an article: a home, section, tag, search or listing page.
@@ -208,7 +211,7 @@ impl Parser {
                     record.normalize();
                 }
             }
-            if record.published_at.is_none() {
+            if record.published_at.is_none() || analysis.published_is_guess {
                 let vietnamese = record.language.as_deref() == Some("vi")
                     || page.url.host_str().is_some_and(|h| h.ends_with(".vn"));
                 let zone = if vietnamese {
@@ -216,9 +219,12 @@ impl Parser {
                 } else {
                     LocalZone::Unknown
                 };
-                record.published_at = hints
+                if let Some(listed) = hints
                     .published
-                    .and_then(|value| dates::parse_machine(value, zone));
+                    .and_then(|value| dates::parse_machine(value, zone))
+                {
+                    record.published_at = Some(listed);
+                }
             }
         }
         if !analysis.is_article {
@@ -357,12 +363,15 @@ impl Parser {
             .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
             .unwrap_or_default();
         let body = paragraphs.join("\n\n");
-        let published_at = rule
+        let stated = rule
             .and_then(|r| r.published.as_ref())
             .and_then(|selector| rule_time(&html, selector, zone))
-            .or_else(|| published_at(page.url, &html, &meta, &content, zone))
+            .or_else(|| published_at(page.url, &html, &meta, &content, zone));
+        let published_is_guess = stated.is_none();
+        let published_at = stated
             .or_else(|| script_date(&html, zone))
             .or_else(|| first_dated_line(&html, &dom::blocks(&html, false), zone));
+        let published_is_guess = published_is_guess && published_at.is_some();
         let modified_at = modified_at(&meta, zone);
         let language = language::detect(&body, meta.html_lang.as_deref());
 
@@ -427,6 +436,7 @@ impl Parser {
             is_article,
             record,
             links,
+            published_is_guess,
         })
     }
 }
@@ -1062,6 +1072,57 @@ mod tests {
             .collect();
         assert!(verdict(&listicle), "a listicle is an article");
         assert!(!verdict(&listing), "a listing is not");
+    }
+
+    #[test]
+    fn a_sitemap_s_date_beats_a_guess_but_not_what_the_page_states() {
+        let paragraphs: String = (1..=4)
+            .map(|i| {
+                format!(
+                    "<p>Đoạn {i}: Ủy ban nhân dân tỉnh vừa tổ chức hội nghị triển khai kế hoạch \
+                     phát triển kinh tế - xã hội năm tới với sự tham gia của các sở, ngành.</p>"
+                )
+            })
+            .collect();
+        let page = |head: &str| {
+            format!(
+                "<html><head><title>Hội nghị triển khai kế hoạch</title>{head}</head><body>\
+                 <h1>Hội nghị triển khai kế hoạch</h1><div class=\"noi-dung\">{paragraphs}</div>\
+                 <p>Lượt xem: 120 - Cập nhật 03/01/2022</p></body></html>"
+            )
+        };
+        let published = |html: String| {
+            let url = Url::parse("https://tinh.example.vn/tin-tuc/hoi-nghi-4412345.html").unwrap();
+            let hints = Hints {
+                published: Some("2021-12-30T08:00:00+07:00"),
+                title: None,
+            };
+            match Parser::default().parse_with_hints(
+                Page {
+                    bytes: html.as_bytes(),
+                    url: &url,
+                    http_charset: None,
+                    fetched_at: Utc::now(),
+                },
+                hints,
+            ) {
+                Ok(Extraction::Article(a)) => a.published_at.map(|t| t.to_string()),
+                other => panic!("not an article: {other:?}"),
+            }
+        };
+        // Only a stray dated line on the page: the sitemap's date wins over that guess.
+        assert_eq!(
+            published(page("")).as_deref(),
+            Some("2021-12-30T08:00:00+07:00")
+        );
+        // The page states its date: the page wins.
+        assert_eq!(
+            published(page(
+                r#"<meta property="article:published_time" content="2021-12-29T10:00:00+07:00">"#
+            ))
+            .as_deref(),
+            Some("2021-12-29T10:00:00+07:00")
+        );
     }
 
     #[test]
