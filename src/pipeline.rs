@@ -102,6 +102,9 @@ struct Shared {
     changes: mpsc::Sender<Change>,
     /// Wakes the dispatcher when pollers add pages to the frontier.
     wake: Notify,
+    /// The due time last given to a new page of each server (host and port), to pace new
+    /// pages per server in the frontier's order.
+    schedule: std::sync::Mutex<std::collections::HashMap<String, u64>>,
     /// Content hashes of records being delivered and not yet settled: a copy of the same
     /// story under another URL waits for the first to settle, so that it is then found as a
     /// duplicate instead of racing it to the sink.
@@ -152,6 +155,7 @@ pub async fn run(
         state,
         changes,
         wake: Notify::new(),
+        schedule: std::sync::Mutex::new(std::collections::HashMap::new()),
         delivering: std::sync::Mutex::new(HashSet::new()),
         deliveries: Arc::new(Semaphore::new(config.sink.max_in_flight)),
         drain_until: std::sync::OnceLock::new(),
@@ -291,8 +295,22 @@ async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: CancellationT
             shared.metrics.queued.set(ready.len() as i64);
         }
         let Some((key, entry)) = ready.pop_front() else {
+            // A run with `--once` is over when discovery is, nothing is in flight, and what
+            // is left in the frontier is not a page this run found and paced for later
+            // (those are due by the last paced time; anything later was put back or is a
+            // re-check, for the next run).
             if once && discovery_done.is_cancelled() && in_flight.is_empty() {
-                break;
+                let last_paced = shared
+                    .schedule
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .values()
+                    .copied()
+                    .max()
+                    .unwrap_or(0);
+                if next_due.is_none_or(|due| due > last_paced) {
+                    break;
+                }
             }
             // Nothing due: wait for new pages, a finished page (it may requeue or end the
             // run), the next due time, or the stop.
@@ -382,18 +400,33 @@ impl Shared {
         let now = now_ms();
         let mut new = 0;
         for chunk in found.chunks(ENQUEUE_BATCH) {
+            let keys: Vec<String> = chunk.iter().map(|listed| self.key(&listed.url)).collect();
+            let store = self.state.clone();
+            let lookup = keys.clone();
+            let known = tokio::task::spawn_blocking(move || store.known(&lookup))
+                .await
+                .map_err(|e| StateError::Store {
+                    path: "state.redb".into(),
+                    message: format!("reading the frontier panicked: {e}"),
+                })??;
+            // New pages are due at the pace their server allows, so that the due order
+            // interleaves servers: a sitemap of ten thousand pages of one site does not hold
+            // every fetch slot waiting on that site while the others have work.
             let entries: Vec<(String, FrontierEntry)> = chunk
                 .iter()
-                .map(|listed| {
+                .zip(keys)
+                .zip(known)
+                .filter(|(_, known)| !known)
+                .map(|((listed, key), _)| {
                     let entry = FrontierEntry {
                         url: listed.url.to_string(),
                         source: source.to_string(),
-                        due_ms: now,
+                        due_ms: self.paced_due(&listed.url, now),
                         requeues: 0,
                         recheck: None,
                         hint: listed.hint.clone(),
                     };
-                    (self.key(&listed.url), entry)
+                    (key, entry)
                 })
                 .collect();
             let store = self.state.clone();
@@ -416,6 +449,22 @@ impl Shared {
             self.wake.notify_one();
         }
         Ok(new)
+    }
+
+    /// When a new page of this URL's server may be fetched: `crawler.per_host_delay` after
+    /// the last one scheduled for that server, and not before now.
+    fn paced_due(&self, url: &Url, now: u64) -> u64 {
+        let server = format!(
+            "{}:{}",
+            url.host_str().unwrap_or(""),
+            url.port_or_known_default().unwrap_or(0)
+        );
+        let spacing = u64::try_from(self.crawler.per_host_delay.as_millis()).unwrap_or(u64::MAX);
+        let mut schedule = self.schedule.lock().unwrap_or_else(|e| e.into_inner());
+        let last = schedule.entry(server).or_insert(0);
+        let due = now.max(last.saturating_add(spacing));
+        *last = due;
+        due
     }
 
     /// Hands a change to the state writer; with `committed`, the caller can wait for it.

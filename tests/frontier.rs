@@ -26,6 +26,8 @@ const ROTATING: usize = 40;
 struct Web {
     requests: Arc<Mutex<Vec<String>>>,
     edited: Arc<AtomicBool>,
+    /// The address of the second server, for the feed that lists pages of both.
+    other: Arc<Mutex<String>>,
 }
 
 impl Web {
@@ -51,6 +53,9 @@ fn title(path: &str) -> String {
         "/danh-sach/bai-mot.html" => "Bài thứ nhất của danh sách địa chỉ".into(),
         "/danh-sach/bai-hai.html" => "Bài thứ hai của danh sách địa chỉ".into(),
         "/cap-nhat/giu-nguyen.html" => "Bài không thay đổi sau khi đăng".into(),
+        p if p.starts_with("/hang-doi/") => {
+            format!("Bài {} trong hàng đợi của hai máy chủ", &p[10..])
+        }
         _ => format!("Bài số {} trong luồng tin xoay vòng", number(path)),
     }
 }
@@ -130,6 +135,16 @@ async fn serve(State(web): State<Web>, uri: Uri, headers: HeaderMap) -> Response
     match path.as_str() {
         "/robots.txt" => "User-agent: *\nAllow: /\n".into_response(),
         // Lists its articles on the first request only, as a busy feed that has moved on.
+        // Ten pages of this server, then two of the other one.
+        "/fair.xml" => {
+            let other = web.other.lock().unwrap().clone();
+            let mut items: Vec<String> = (1..=10)
+                .map(|i| format!("{base}/hang-doi/a-{i}.html"))
+                .collect();
+            items.extend((1..=2).map(|i| format!("{other}/hang-doi/b-{i}.html")));
+            feed("", &items)
+        }
+        p if p.starts_with("/hang-doi/") => html(article(&web, p)),
         "/rotating.xml" if seen == 1 => feed(
             &base,
             &(0..ROTATING)
@@ -215,15 +230,27 @@ async fn serve(State(web): State<Web>, uri: Uri, headers: HeaderMap) -> Response
 
 async fn start(web: Web) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    serve_on(listener, web)
+}
+
+fn serve_on(listener: tokio::net::TcpListener, web: Web) -> String {
     let addr = listener.local_addr().unwrap();
     let app = Router::new().fallback(serve).with_state(web);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{addr}")
 }
 
-/// A configuration reading one feed into JSON Lines, with `[crawler]` extras.
+/// A configuration reading one feed into JSON Lines, with `[crawler]` extras (which may set
+/// the pacing keys themselves).
 fn config(dir: &Path, feed: &str, crawler: &str) -> (std::path::PathBuf, std::net::SocketAddr) {
     let listen = service::free_address();
+    let mut pacing = String::new();
+    if !crawler.contains("per_host_concurrency") {
+        pacing.push_str("per_host_concurrency = 2\n");
+    }
+    if !crawler.contains("per_host_delay") {
+        pacing.push_str("per_host_delay = \"0s\"\n");
+    }
     let path = dir.join("tinstream.toml");
     std::fs::write(
         &path,
@@ -232,9 +259,7 @@ fn config(dir: &Path, feed: &str, crawler: &str) -> (std::path::PathBuf, std::ne
 [crawler]
 user_agent = "tinstream-test (+https://github.com/tinstream/tinstream)"
 concurrency = 2
-per_host_concurrency = 2
-per_host_delay = "0s"
-data_dir = "{state}"
+{pacing}data_dir = "{state}"
 allow_private_networks = true
 {crawler}
 
@@ -524,4 +549,44 @@ url = "{base}/danh-sach.txt"
     by_title("/danh-sach/bai-hai.html");
     // `?from=home` is dropped by the site's rule: one page, fetched once.
     assert_eq!(web.requested("/danh-sach/bai-mot.html"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_busy_server_does_not_hold_up_another() {
+    // Two servers; the feed lists ten pages of the first, then two of the second. Pages of one
+    // server are fetched at most one at a time, 400 ms apart. Server "a" gets the lower port,
+    // so that its URLs also sort first: without pacing in the frontier, its ten pages would
+    // hold both fetch slots and the second server's pages would come last.
+    let mut listeners = vec![
+        tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+        tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+    ];
+    listeners.sort_by_key(|l| l.local_addr().unwrap().port());
+    let web = Web::default();
+    let second = listeners.pop().unwrap();
+    let first = listeners.pop().unwrap();
+    let base_b = serve_on(second, web.clone());
+    *web.other.lock().unwrap() = base_b;
+    let base_a = serve_on(first, web.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let (config, listen) = config(
+        dir.path(),
+        &format!("{base_a}/fair.xml"),
+        "per_host_delay = \"400ms\"\nper_host_concurrency = 1",
+    );
+    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    service
+        .wait_until("all twelve pages", Duration::from_secs(60), || async {
+            records(dir.path()).len() >= 12
+        })
+        .await;
+    assert!(service.terminate().await.success());
+    let log = web.requests.lock().unwrap().clone();
+    let position = |path: &str| log.iter().position(|r| r == path).unwrap();
+    let last_b = position("/hang-doi/b-2.html");
+    let fourth_a = position("/hang-doi/a-4.html");
+    assert!(
+        last_b < fourth_a,
+        "the second server waited behind the first: {log:?}"
+    );
 }

@@ -181,6 +181,25 @@ impl StateStore {
         Ok(added)
     }
 
+    /// For each key, whether the crawl knows it already: settled, or in the frontier.
+    pub fn known(&self, keys: &[String]) -> Result<Vec<bool>, StateError> {
+        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let pages = txn.open_table(PAGES).map_err(|e| self.error(e))?;
+        let frontier = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
+        keys.iter()
+            .map(|key| {
+                Ok(pages
+                    .get(key.as_str())
+                    .map_err(|e| self.error(e))?
+                    .is_some()
+                    || frontier
+                        .get(key.as_str())
+                        .map_err(|e| self.error(e))?
+                        .is_some())
+            })
+            .collect()
+    }
+
     /// Takes up to `limit` entries due at `now_ms`, earliest first, out of the due order (they
     /// stay in the frontier until settled or requeued). Also returns when the next entry left
     /// is due, if any.
