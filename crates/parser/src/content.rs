@@ -131,7 +131,9 @@ pub(crate) fn extract(
             if phrases.is_widget(&line) || line.to_lowercase() == title_key {
                 continue;
             }
-            if dates::is_date_line(&line, zone) {
+            // A date in a cell of a data table is the table's content, not the page's date
+            // line (layout tables put the date line in a cell alone in its row).
+            if dates::is_date_line(&line, zone) && !in_data_cell(html, blocks, block.node) {
                 content.date_lines.push(line);
                 continue;
             }
@@ -493,6 +495,35 @@ fn lead(
         })
         .map(|(_, b)| normalize_text(&b.text.replace('\n', " ")))
         .next()
+}
+
+/// Whether a node is a cell of a data table: a short `<td>`/`<th>` with sibling cells in its
+/// row. (A layout table's cell holds a whole column of the page.)
+fn in_data_cell(html: &Html, blocks: &Blocks, node: NodeId) -> bool {
+    let Some(cell) = html.tree.get(node) else {
+        return false;
+    };
+    if !matches!(element_name(html, node), Some("td" | "th")) {
+        return false;
+    }
+    if blocks
+        .totals
+        .get(&node)
+        .is_none_or(|(chars, _)| *chars > 100)
+    {
+        return false;
+    }
+    let Some(row) = cell.parent() else {
+        return false;
+    };
+    row.children()
+        .filter(|c| {
+            c.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "td" | "th"))
+        })
+        .count()
+        >= 2
 }
 
 /// Paragraphs this long are not said twice in one article: a second copy is the page's

@@ -82,7 +82,8 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
         quang-?cao|qc|popup|modal|cookie|subscribe|newsletter|tags?|tag-?list|keywords?|print|
         toolbar|tools?|rating|vote|poll|login|search|pagination|paging|footer|masthead|
         header-?top|top-?bar|most-?read|most-?viewed|trending|hot-?news|readmore|read-?more|
-        box-?other|other-?news|more-?news|see-?also|next-?news|pre-?footer)\b
+        box-?other|other-?news|more-?news|see-?also|next-?news|pre-?footer|more-?like-?this|
+        read-?next|also-?read)\b
         |tinlienquan|lienquan|tinkhac|tin-khac|tin-lien-quan|binhluan|binh-luan|quangcao|
         chiase|chia-se|guibai|phan-?hoi|phanhoi|tin-?cung-?chuyen-?muc|xemthem|xem-them",
     )

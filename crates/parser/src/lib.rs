@@ -1126,6 +1126,36 @@ mod tests {
     }
 
     #[test]
+    fn dates_in_a_data_table_are_content_and_a_read_next_box_does_not_end_the_body() {
+        let rows: String = (1..=6)
+            .map(|m| format!("<tr><td>{m}/1/2016</td><td>+6.{m}%</td></tr>"))
+            .collect();
+        let html = format!(
+            "<html><head><title>Home prices</title></head><body><h1>Home prices keep rising</h1>\
+             <div class=\"article-body\">\
+             <p>Prices of homes rose again last month across most large markets, the data show, \
+             with the fastest gains in the South and in mid-sized cities.</p>\
+             <div class=\"block-more-like-this\"><span class=\"read-next-title\">Read Next</span>\
+             <ul><li><a href=\"/a\">Another story about something else entirely</a></li></ul></div>\
+             <h2>Monthly change</h2><table>{rows}</table>\
+             <p>Analysts expect the pace to slow in the second half of the year as mortgage rates \
+             stay high and more sellers list their homes, adding supply.</p></div></body></html>"
+        );
+        let url = Url::parse("https://example.com/research/home-prices").unwrap();
+        let Ok(Extraction::Article(record)) = Parser::default().parse(Page {
+            bytes: html.as_bytes(),
+            url: &url,
+            http_charset: None,
+            fetched_at: Utc::now(),
+        }) else {
+            panic!("an article");
+        };
+        assert!(record.body.contains("3/1/2016"), "{}", record.body);
+        assert!(record.body.contains("Analysts expect"), "{}", record.body);
+        assert!(!record.body.contains("Read Next"), "{}", record.body);
+    }
+
+    #[test]
     fn a_date_only_a_script_gives_is_found() {
         let html = Html::parse_document(
             r#"<html><body><script>window.__STATE__ = {"post":{"title":"Sidamo","published_at":"2019-03-02T06:22:28+01:00","views":3}};</script></body></html>"#,
