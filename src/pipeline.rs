@@ -401,6 +401,8 @@ impl Shared {
         let mut new = 0;
         for chunk in found.chunks(ENQUEUE_BATCH) {
             let keys: Vec<String> = chunk.iter().map(|listed| self.key(&listed.url)).collect();
+            // Pages known already are left out before pacing, so that they take no place in
+            // their server's schedule (the insert checks again, in its own transaction).
             let store = self.state.clone();
             let lookup = keys.clone();
             let known = tokio::task::spawn_blocking(move || store.known(&lookup))

@@ -96,9 +96,6 @@ pub struct Analysis {
     pub record: Article,
     /// For a non-article, its links; empty for an article.
     pub links: Vec<String>,
-    /// The publication time came from the last resorts (a script's data, the first dated
-    /// line of the page): what the page's source says, when it says it, is better evidence.
-    pub published_is_guess: bool,
 }
 
 /// A page that is not an article: a home, section, tag, search or listing page.
@@ -201,32 +198,7 @@ impl Parser {
         page: Page<'_>,
         hints: Hints<'_>,
     ) -> Result<Extraction, ParseError> {
-        let mut analysis = self.analyze(page)?;
-        if analysis.is_article {
-            let record = &mut analysis.record;
-            if record.title.is_empty() {
-                if let Some(title) = hints.title {
-                    record.title = title.to_string();
-                    // The title is part of the content hash.
-                    record.normalize();
-                }
-            }
-            if record.published_at.is_none() || analysis.published_is_guess {
-                let vietnamese = record.language.as_deref() == Some("vi")
-                    || page.url.host_str().is_some_and(|h| h.ends_with(".vn"));
-                let zone = if vietnamese {
-                    LocalZone::Vietnam
-                } else {
-                    LocalZone::Unknown
-                };
-                if let Some(listed) = hints
-                    .published
-                    .and_then(|value| dates::parse_machine(value, zone))
-                {
-                    record.published_at = Some(listed);
-                }
-            }
-        }
+        let analysis = self.analyze_with_hints(page, hints)?;
         if !analysis.is_article {
             return Ok(Extraction::NotArticle(NotArticle {
                 is_article: false,
@@ -245,6 +217,12 @@ impl Parser {
     /// would be (its title may be empty), the verdict, and, for non-articles, the links.
     /// Evaluation uses this to score metadata on pages of every kind.
     pub fn analyze(&self, page: Page<'_>) -> Result<Analysis, ParseError> {
+        self.analyze_with_hints(page, Hints::default())
+    }
+
+    /// [`Parser::analyze`] with the listing source's hints, each taken at its place in the
+    /// order of evidence.
+    fn analyze_with_hints(&self, page: Page<'_>, hints: Hints<'_>) -> Result<Analysis, ParseError> {
         if page.bytes.is_empty() {
             return Err(ParseError::Empty);
         }
@@ -312,13 +290,21 @@ impl Parser {
             content.paragraphs.retain(|p| *p != lead);
             content.lead = Some(lead);
         }
+        // The blocks of the pass without class hints, made at most once: the relaxed body
+        // pass and the last-resort date scan both read them.
+        let mut relaxed_blocks: Option<dom::Blocks> = None;
         if body_only.is_none() && content.body_chars() < RELAXED_PASS_BELOW_CHARS {
             // Class hints can be wrong (a main column named "sidebar-1", article cards in a
             // "page-footer"): try again without them, and keep that body if it is more than
             // twice as long (on wcxb dev this beat Readability's rule of retrying only when
             // nearly nothing was found).
-            let relaxed_blocks = dom::blocks(&html, false);
-            let relaxed = content::extract(&html, &relaxed_blocks, &self.phrases, title_text, zone);
+            let relaxed = content::extract(
+                &html,
+                relaxed_blocks.get_or_insert_with(|| dom::blocks(&html, false)),
+                &self.phrases,
+                title_text,
+                zone,
+            );
             if relaxed.body_chars() > content.body_chars() * 2 {
                 content = relaxed;
             }
@@ -354,6 +340,7 @@ impl Parser {
             links(&html, page.url)
         };
         let title = title
+            .or_else(|| hints.title.map(normalize_text).filter(|t| !t.is_empty()))
             .or_else(|| (!is_article).then(|| meta.html_title.clone()).flatten())
             .unwrap_or_default();
 
@@ -363,15 +350,22 @@ impl Parser {
             .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
             .unwrap_or_default();
         let body = paragraphs.join("\n\n");
-        let stated = rule
+        // What the page states; then what its listing source says (a news sitemap's or
+        // feed's date); then the last resorts.
+        let published_at = rule
             .and_then(|r| r.published.as_ref())
             .and_then(|selector| rule_time(&html, selector, zone))
-            .or_else(|| published_at(page.url, &html, &meta, &content, zone));
-        let published_is_guess = stated.is_none();
-        let published_at = stated
+            .or_else(|| published_at(page.url, &html, &meta, &content, zone))
+            .or_else(|| {
+                hints
+                    .published
+                    .and_then(|value| dates::parse_machine(value, zone))
+            })
             .or_else(|| script_date(&html, zone))
-            .or_else(|| first_dated_line(&html, &dom::blocks(&html, false), zone));
-        let published_is_guess = published_is_guess && published_at.is_some();
+            .or_else(|| {
+                let blocks = relaxed_blocks.get_or_insert_with(|| dom::blocks(&html, false));
+                first_dated_line(&html, blocks, zone)
+            });
         let modified_at = modified_at(&meta, zone);
         let language = language::detect(&body, meta.html_lang.as_deref());
 
@@ -436,7 +430,6 @@ impl Parser {
             is_article,
             record,
             links,
-            published_is_guess,
         })
     }
 }
@@ -518,7 +511,7 @@ fn title(meta: &meta::Meta, site_name: Option<&str>) -> Option<String> {
     .map(|t| normalize_text(&t))
     .filter(|t| !t.is_empty())
     .collect();
-    let key = |s: &str| normalize_text(s).to_lowercase();
+    let key = title_key;
     let site_key = site_name.map(key);
     // An <h1> the declared titles contain is the headline without the site's name.
     for h1 in &meta.h1 {
@@ -545,6 +538,11 @@ fn title(meta: &meta::Meta, site_name: Option<&str>) -> Option<String> {
         .or_else(|| meta.h1.first().map(|h| normalize_text(h)))
 }
 
+/// Titles compared without case or spacing differences.
+fn title_key(s: &str) -> String {
+    normalize_text(s).to_lowercase()
+}
+
 /// Older portals have no `<h1>`: they set the headline in an `<h2>`-`<h4>` at the top of the
 /// content and give every page the same `<title>` ("Sở Y tế - Tin tức"). When the body found
 /// opens with such a heading and the title taken from the metadata is not it, the heading is
@@ -559,9 +557,8 @@ fn portal_headline(meta: &meta::Meta, title: &str, paragraphs: &[String]) -> Opt
     let first = paragraphs.first()?;
     let words = first.split_whitespace().count();
     let is_heading = meta.subheadings.iter().any(|h| normalize_text(h) == *first);
-    let key = |s: &str| normalize_text(s).to_lowercase();
-    let (first_key, title_key) = (key(first), key(title));
-    let agrees = title_key.contains(&first_key) || first_key.contains(&title_key);
+    let (heading, declared) = (title_key(first), title_key(title));
+    let agrees = declared.contains(&heading) || heading.contains(&declared);
     (is_heading && (5..=40).contains(&words) && !agrees && paragraphs.len() > 1)
         .then(|| first.clone())
 }
@@ -1005,6 +1002,20 @@ fn links(html: &Html, base: &Url) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// Parses a page given as text, fetched now from `url`.
+    fn parse_html(html: &str, url: &str, hints: Hints<'_>) -> Result<Extraction, ParseError> {
+        let url = Url::parse(url).unwrap();
+        Parser::default().parse_with_hints(
+            Page {
+                bytes: html.as_bytes(),
+                url: &url,
+                http_charset: None,
+                fetched_at: Utc::now(),
+            },
+            hints,
+        )
+    }
+
     #[test]
     fn utility_classes_are_not_read_as_hints() {
         let paragraphs: String = (1..=5)
@@ -1021,13 +1032,11 @@ mod tests {
              <article class=\"break-words [&_figcaption]:mt-xxs lg:[&>*]:col-start-3 md:col-span-7\">\
              {paragraphs}</article></body></html>"
         );
-        let url = Url::parse("https://example.com/blog/token-count-batching").unwrap();
-        let Ok(Extraction::Article(record)) = Parser::default().parse(Page {
-            bytes: html.as_bytes(),
-            url: &url,
-            http_charset: None,
-            fetched_at: Utc::now(),
-        }) else {
+        let Ok(Extraction::Article(record)) = parse_html(
+            &html,
+            "https://example.com/blog/token-count-batching",
+            Hints::default(),
+        ) else {
             panic!("the article is found");
         };
         assert_eq!(record.body.matches("batching change").count(), 5);
@@ -1040,14 +1049,12 @@ mod tests {
                 "<html><head><title>Các điểm đến</title></head><body><h1>Năm điểm đến mùa thu</h1>\
                  <div class=\"content\">{items}</div></body></html>"
             );
-            let url = Url::parse("https://example.vn/diem-den-mua-thu-4412345.html").unwrap();
             matches!(
-                Parser::default().parse(Page {
-                    bytes: html.as_bytes(),
-                    url: &url,
-                    http_charset: None,
-                    fetched_at: Utc::now(),
-                }),
+                parse_html(
+                    &html,
+                    "https://example.vn/diem-den-mua-thu-4412345.html",
+                    Hints::default()
+                ),
                 Ok(Extraction::Article(_))
             )
         };
@@ -1092,18 +1099,13 @@ mod tests {
             )
         };
         let published = |html: String| {
-            let url = Url::parse("https://tinh.example.vn/tin-tuc/hoi-nghi-4412345.html").unwrap();
             let hints = Hints {
                 published: Some("2021-12-30T08:00:00+07:00"),
                 title: None,
             };
-            match Parser::default().parse_with_hints(
-                Page {
-                    bytes: html.as_bytes(),
-                    url: &url,
-                    http_charset: None,
-                    fetched_at: Utc::now(),
-                },
+            match parse_html(
+                &html,
+                "https://tinh.example.vn/tin-tuc/hoi-nghi-4412345.html",
                 hints,
             ) {
                 Ok(Extraction::Article(a)) => a.published_at.map(|t| t.to_string()),
@@ -1141,13 +1143,11 @@ mod tests {
              <p>Analysts expect the pace to slow in the second half of the year as mortgage rates \
              stay high and more sellers list their homes, adding supply.</p></div></body></html>"
         );
-        let url = Url::parse("https://example.com/research/home-prices").unwrap();
-        let Ok(Extraction::Article(record)) = Parser::default().parse(Page {
-            bytes: html.as_bytes(),
-            url: &url,
-            http_charset: None,
-            fetched_at: Utc::now(),
-        }) else {
+        let Ok(Extraction::Article(record)) = parse_html(
+            &html,
+            "https://example.com/research/home-prices",
+            Hints::default(),
+        ) else {
             panic!("an article");
         };
         assert!(record.body.contains("3/1/2016"), "{}", record.body);
@@ -1189,18 +1189,12 @@ mod tests {
                  </body></html>"
             )
         };
-        let published = |html: String| {
-            let url = Url::parse("https://example.org/radwege").unwrap();
-            match Parser::default().parse(Page {
-                bytes: html.as_bytes(),
-                url: &url,
-                http_charset: None,
-                fetched_at: Utc::now(),
-            }) {
+        let published =
+            |html: String| match parse_html(&html, "https://example.org/radwege", Hints::default())
+            {
                 Ok(Extraction::Article(a)) => a.published_at.map(|t| t.to_string()),
                 other => panic!("not an article: {other:?}"),
-            }
-        };
+            };
         assert_eq!(
             published(page("<span>[ Samstag, 19. Juli 2014 ]</span>")).as_deref(),
             Some("2014-07-19")
