@@ -5,6 +5,7 @@
 //! good: a broker that answers metadata requests but times out on produce is not ready.
 
 use std::sync::Mutex;
+use tokio::sync::watch;
 
 /// The answer of [`crate::Sink::readiness`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +35,8 @@ struct Inner {
 #[derive(Debug)]
 pub(crate) struct Health {
     inner: Mutex<Inner>,
+    /// Whether the last probe found the destination good, for those who wait for it.
+    reachable: watch::Sender<bool>,
 }
 
 impl Health {
@@ -44,6 +47,7 @@ impl Health {
                 probe: Some(reason.into()),
                 delivery: None,
             }),
+            reachable: watch::Sender::new(false),
         }
     }
 
@@ -54,6 +58,7 @@ impl Health {
                 probe: None,
                 delivery: None,
             }),
+            reachable: watch::Sender::new(true),
         }
     }
 
@@ -63,10 +68,22 @@ impl Health {
 
     pub(crate) fn probe_ok(&self) {
         self.lock().probe = None;
+        self.reachable
+            .send_if_modified(|ok| !std::mem::replace(ok, true));
     }
 
     pub(crate) fn probe_failed(&self, reason: impl Into<String>) {
         self.lock().probe = Some(reason.into());
+        self.reachable
+            .send_if_modified(|ok| std::mem::replace(ok, false));
+    }
+
+    /// Resolves once the last probe found the destination good (at once when it did). Only the
+    /// probe counts: a failed delivery must not keep the next attempt from being made.
+    pub(crate) async fn reachable(&self) {
+        let mut reachable = self.reachable.subscribe();
+        // The sender lives as long as `self`, so the wait cannot fail while borrowed.
+        let _ = reachable.wait_for(|ok| *ok).await;
     }
 
     pub(crate) fn delivered(&self) {
@@ -109,5 +126,30 @@ mod tests {
             health.readiness(),
             Readiness::NotReady("broker down".into())
         );
+    }
+
+    #[tokio::test]
+    async fn reachable_waits_for_a_good_probe_not_for_deliveries() {
+        use std::sync::Arc;
+        let health = Arc::new(Health::new("not connected yet"));
+        let waiter = tokio::spawn({
+            let health = health.clone();
+            async move { health.reachable().await }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiter.is_finished());
+        health.probe_failed("still down");
+        tokio::task::yield_now().await;
+        assert!(!waiter.is_finished());
+        health.probe_ok();
+        tokio::time::timeout(std::time::Duration::from_secs(5), waiter)
+            .await
+            .expect("woken by the good probe")
+            .unwrap();
+        // A failed delivery leaves the destination reachable: the next attempt goes ahead.
+        health.delivery_failed("timed out");
+        tokio::time::timeout(std::time::Duration::from_secs(5), health.reachable())
+            .await
+            .expect("no wait while the probe is good");
     }
 }

@@ -247,6 +247,11 @@ impl KafkaSink {
         self.health.readiness()
     }
 
+    /// Resolves once the topics were last seen with a leader for every partition.
+    pub(crate) async fn reachable(&self) {
+        self.health.reachable().await
+    }
+
     /// Publishes one record, keyed by its id; resolves on its delivery report.
     pub async fn deliver(&self, record: &Article) -> Result<(), DeliveryError> {
         let payload =

@@ -172,6 +172,15 @@ impl Destination {
         }
     }
 
+    /// Resolves once the destination's last probe found it able to take records (files
+    /// always are; Kafka when both topics exist and every partition has a leader).
+    pub(crate) async fn reachable(&self) {
+        match self {
+            Destination::Jsonl(_) => {}
+            Destination::Kafka(s) => s.reachable().await,
+        }
+    }
+
     pub(crate) async fn deliver(&self, record: &Article) -> Result<(), DeliveryError> {
         match self {
             Destination::Jsonl(s) => s.deliver(record).await,

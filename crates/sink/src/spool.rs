@@ -7,7 +7,8 @@
 //! writer starts a new segment when the current one reaches `segment_bytes`.
 //!
 //! One forwarder task reads the segments in order, up to what the writer has synced, and
-//! hands each chunk of entries to the destination, retrying transient failures for as long as
+//! hands each chunk of entries to the destination once its last probe found it able to take
+//! them (for Kafka: both topics there, every partition with a leader), retrying transient failures for as long as
 //! it takes and dead-lettering what the destination rejects. After each confirmed chunk it
 //! saves its position (the `cursor` file); a closed segment whose entries are all confirmed
 //! is deleted. After a crash, forwarding resumes at the saved position, so at most one chunk
@@ -345,6 +346,10 @@ async fn forward_loop(
             writing.offset
         };
         if next.offset < end {
+            // Hold the spool back until the destination is seen able to take it: a broker
+            // that just came up may have topics without leaders yet, and records handed to
+            // the producer then can wait out its whole message timeout.
+            destination.reachable().await;
             match forward_range(&shared, &destination, &path, next, end).await {
                 Ok(reached) => next = reached,
                 Err(error) => {
