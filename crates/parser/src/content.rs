@@ -27,7 +27,10 @@ const MIN_SCORED_CHARS: usize = 25;
 /// How deep below a body container a block may sit and still be read as part of it.
 const MAX_BODY_DEPTH: usize = 64;
 /// How many levels the body container may move up to take in the rest of the article.
-const MAX_PROMOTIONS: usize = 10;
+const MAX_PROMOTIONS: usize = 16;
+/// Pieces of text (outside a marked caption) that make the text beside an image an item of the
+/// article rather than its caption.
+const MIN_ITEM_PIECES: usize = 3;
 /// A text holder around an image with at most this many characters is its caption.
 const MAX_CAPTION_CHARS: usize = 400;
 
@@ -383,6 +386,33 @@ fn caption_holders(
             break;
         }
     }
+    // A caption has no headings: an image beside a titled piece of text (a step of a how-to,
+    // a card of a feature list) is a section of the article, and its text is body.
+    // Nor is it several pieces of text outside a marked caption: an image beside a name, a
+    // figure and a paragraph is an item of the article (a checklist, a product card).
+    // Either way a linked piece makes it a teaser of another page, which stays out.
+    let mut titled: HashSet<NodeId> = HashSet::new();
+    let mut linked: HashSet<NodeId> = HashSet::new();
+    let mut pieces: HashMap<NodeId, usize> = HashMap::new();
+    for block in &blocks.blocks {
+        let Some(holder) = holder_of(html, block, &holders) else {
+            continue;
+        };
+        if block.link_density() > 0.5 {
+            linked.insert(holder);
+        }
+        if block.heading.is_some() {
+            titled.insert(holder);
+        }
+        if !block.in_caption {
+            *pieces.entry(holder).or_default() += 1;
+        }
+    }
+    holders.retain(|holder, _| {
+        let item =
+            titled.contains(holder) || pieces.get(holder).copied().unwrap_or(0) >= MIN_ITEM_PIECES;
+        !item || linked.contains(holder)
+    });
     holders
 }
 

@@ -321,7 +321,9 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                 }
                 match node.value() {
                     Node::Element(el) => {
-                        if skip_element(el, by_class) {
+                        // Inside preformatted text, classes come from syntax highlighters
+                        // ("hljs-comment", "token tag"): they mark code, not page furniture.
+                        if skip_element(el, by_class && ctx.preformatted == 0) {
                             skipping = Some(node.id());
                             continue;
                         }

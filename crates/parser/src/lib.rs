@@ -1042,6 +1042,86 @@ mod tests {
         assert_eq!(record.body.matches("batching change").count(), 5);
     }
 
+    /// An article of three paragraphs with `extra` between the first and the others.
+    fn article_with(extra: &str) -> Article {
+        let para = |n: u32| {
+            format!(
+                "<p>Paragraph {n} of the guide explains, in plain words and at some length, \
+                 why a car needs regular care, what it costs, and when to do it yourself.</p>"
+            )
+        };
+        let html = format!(
+            "<html><head><title>Car care</title></head><body><h1>Car care</h1>\
+             <div class=\"story\">{}{extra}{}{}</div></body></html>",
+            para(1),
+            para(2),
+            para(3)
+        );
+        match parse_html(
+            &html,
+            "https://example.com/guides/car-care",
+            Hints::default(),
+        ) {
+            Ok(Extraction::Article(record)) => *record,
+            other => panic!("the article is found: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn text_beside_an_image_is_a_caption_unless_it_is_an_item_of_the_article() {
+        // A short text beside a photo: its caption, not body.
+        let record = article_with(
+            "<div class=\"photo\"><img src=\"/a.jpg\"><div>Oil being drained from an engine.</div></div>",
+        );
+        assert!(
+            !record.body.contains("Oil being drained"),
+            "{}",
+            record.body
+        );
+        assert_eq!(
+            record.images[0].caption.as_deref(),
+            Some("Oil being drained from an engine.")
+        );
+        // An image beside a heading and its text: a step of the guide.
+        let record = article_with(
+            "<div class=\"step\"><img src=\"/b.jpg\"><h3>Rotate the tyres</h3>\
+             <p>Move the front tyres to the back so that they wear evenly.</p></div>",
+        );
+        assert!(record.body.contains("Rotate the tyres"), "{}", record.body);
+        assert!(record.body.contains("wear evenly"), "{}", record.body);
+        // An icon beside a name, two figures and a paragraph: an item of a checklist.
+        let record = article_with(
+            "<div class=\"item\"><img src=\"/c.png\"><div>Coolant flush</div>\
+             <div>INTERVAL: Up to 100,000 miles</div><div>PRICE: $373-$400</div>\
+             <div>Old coolant damages head gaskets.</div></div>",
+        );
+        for piece in ["Coolant flush", "PRICE: $373-$400", "head gaskets"] {
+            assert!(record.body.contains(piece), "{piece}: {}", record.body);
+        }
+        // The same shape with a linked title is a teaser of another page: left out.
+        let record = article_with(
+            "<div class=\"item\"><img src=\"/d.jpg\"><h3><a href=\"/guides/brakes\">Brake pads</a></h3>\
+             <div>Guides</div><div>When to change them.</div></div>",
+        );
+        assert!(!record.body.contains("Brake pads"), "{}", record.body);
+        assert!(
+            !record.body.contains("When to change them"),
+            "{}",
+            record.body
+        );
+    }
+
+    #[test]
+    fn highlighted_code_keeps_its_comments() {
+        let record = article_with(
+            "<pre><code class=\"language-bash hljs\"><span class=\"hljs-comment\"># initialize git</span>\n\
+             git init\n<span class=\"hljs-comment\"># view the tags</span>\ngit tag</code></pre>",
+        );
+        for line in ["# initialize git", "git init", "# view the tags", "git tag"] {
+            assert!(record.body.contains(line), "{line}: {}", record.body);
+        }
+    }
+
     #[test]
     fn a_listicle_with_linked_headings_is_an_article_a_listing_is_not() {
         let verdict = |items: &str| {
