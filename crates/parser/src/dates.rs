@@ -225,9 +225,124 @@ fn find_time(lower: &str) -> Option<NaiveTime> {
     hms(&hour.to_string(), &c[2], c.get(3).map(|m| m.as_str()))
 }
 
-/// Month names and abbreviations in the languages of the news the parser meets most
-/// (English, German, French, Spanish, Italian, Portuguese, Dutch), lower case.
+/// Month names and abbreviations, lower case: English, German, French, Spanish, Italian,
+/// Portuguese, Dutch, then the names (in the form a date uses, often the genitive) of the
+/// Scandinavian languages, Romanian, Catalan, Polish, Czech, Russian, Ukrainian, Turkish,
+/// Indonesian and Arabic. A name counts only between a day and a four-digit year (or before
+/// a day and a year), so short words shared with other languages do little harm.
 const MONTH_NAMES: &[(&str, u32)] = &[
+    // Swedish, Danish, Norwegian (those not listed below under another language).
+    ("marts", 3),
+    ("maj", 5),
+    ("augusti", 8),
+    ("desember", 12),
+    // Romanian.
+    ("ianuarie", 1),
+    ("februarie", 2),
+    ("martie", 3),
+    ("aprilie", 4),
+    ("iunie", 6),
+    ("iulie", 7),
+    ("septembrie", 9),
+    ("octombrie", 10),
+    ("noiembrie", 11),
+    ("decembrie", 12),
+    // Catalan.
+    ("gener", 1),
+    ("febrer", 2),
+    ("març", 3),
+    ("maig", 5),
+    ("juny", 6),
+    ("juliol", 7),
+    ("agost", 8),
+    ("setembre", 9),
+    // Polish (genitive).
+    ("stycznia", 1),
+    ("lutego", 2),
+    ("marca", 3),
+    ("kwietnia", 4),
+    ("maja", 5),
+    ("czerwca", 6),
+    ("lipca", 7),
+    ("sierpnia", 8),
+    ("września", 9),
+    ("października", 10),
+    ("listopada", 11),
+    ("grudnia", 12),
+    // Czech (genitive).
+    ("ledna", 1),
+    ("února", 2),
+    ("března", 3),
+    ("dubna", 4),
+    ("května", 5),
+    ("června", 6),
+    ("července", 7),
+    ("srpna", 8),
+    ("září", 9),
+    ("října", 10),
+    ("listopadu", 11),
+    ("prosince", 12),
+    // Russian (genitive).
+    ("января", 1),
+    ("февраля", 2),
+    ("марта", 3),
+    ("апреля", 4),
+    ("мая", 5),
+    ("июня", 6),
+    ("июля", 7),
+    ("августа", 8),
+    ("сентября", 9),
+    ("октября", 10),
+    ("ноября", 11),
+    ("декабря", 12),
+    // Ukrainian (genitive).
+    ("січня", 1),
+    ("лютого", 2),
+    ("березня", 3),
+    ("квітня", 4),
+    ("травня", 5),
+    ("червня", 6),
+    ("липня", 7),
+    ("серпня", 8),
+    ("вересня", 9),
+    ("жовтня", 10),
+    ("листопада", 11),
+    ("грудня", 12),
+    // Turkish.
+    ("ocak", 1),
+    ("şubat", 2),
+    ("mart", 3),
+    ("nisan", 4),
+    ("mayıs", 5),
+    ("haziran", 6),
+    ("temmuz", 7),
+    ("ağustos", 8),
+    ("eylül", 9),
+    ("ekim", 10),
+    ("kasım", 11),
+    ("aralık", 12),
+    // Indonesian and Malay (those not listed under another language).
+    ("maret", 3),
+    ("agustus", 8),
+    // Arabic (Egyptian and Levantine spellings of the Latin months).
+    ("يناير", 1),
+    ("فبراير", 2),
+    ("مارس", 3),
+    ("أبريل", 4),
+    ("ابريل", 4),
+    ("مايو", 5),
+    ("يونيو", 6),
+    ("يونيه", 6),
+    ("يوليو", 7),
+    ("يوليه", 7),
+    ("أغسطس", 8),
+    ("اغسطس", 8),
+    ("سبتمبر", 9),
+    ("أكتوبر", 10),
+    ("اكتوبر", 10),
+    ("نوفمبر", 11),
+    ("ديسمبر", 12),
+    // English, German, French, Spanish, Italian, Portuguese, Dutch.
     ("january", 1),
     ("jan", 1),
     ("januar", 1),
@@ -486,6 +601,29 @@ mod tests {
         assert_eq!(day("le 1er décembre 2021").as_deref(), Some("2021-12-01"));
         assert_eq!(day("27 de junio de 2019").as_deref(), Some("2019-06-27"));
         assert_eq!(day("September 5, 2019").as_deref(), Some("2019-09-05"));
+    }
+
+    #[test]
+    fn month_names_of_more_languages() {
+        let day =
+            |s: &str| parse_visible(s, LocalZone::Unknown).map(|t| t.to_string()[..10].to_string());
+        assert_eq!(day("15 августа 2016, 13:43").as_deref(), Some("2016-08-15"));
+        assert_eq!(
+            day("duminică, 20 septembrie 2020").as_deref(),
+            Some("2020-09-20")
+        );
+        assert_eq!(
+            day("الأربعاء، 07 أكتوبر 2020 12:19 م").as_deref(),
+            Some("2020-10-07")
+        );
+        assert_eq!(day("3 listopada 2021").as_deref(), Some("2021-11-03"));
+        assert_eq!(day("5. listopadu 2019").as_deref(), Some("2019-11-05"));
+        assert_eq!(day("12 листопада 2020").as_deref(), Some("2020-11-12"));
+        assert_eq!(day("14 Ekim 2020").as_deref(), Some("2020-10-14"));
+        assert_eq!(day("17 maj 2021").as_deref(), Some("2021-05-17"));
+        assert_eq!(day("9 de juliol de 2018").as_deref(), Some("2018-07-09"));
+        // A month name needs its day and year.
+        assert_eq!(day("Ekim ayında"), None);
     }
 
     #[test]

@@ -365,6 +365,7 @@ impl Parser {
             .or_else(|| {
                 let blocks = relaxed_blocks.get_or_insert_with(|| dom::blocks(&html, false));
                 first_dated_line(&html, blocks, zone)
+                    .or_else(|| publication_sentence(&html, blocks, zone))
             });
         let modified_at = modified_at(&meta, zone);
         let language = language::detect(&body, meta.html_lang.as_deref());
@@ -676,6 +677,7 @@ fn published_at(
         .iter()
         .map(String::as_str)
         .chain(PUBLISHED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
+        .chain(meta.microdata_published.as_deref())
         .chain(meta.time_datetimes.iter().map(String::as_str))
         .chain(meta.ld.page_date_published.as_deref())
         .filter_map(|v| dates::parse_machine(v, zone))
@@ -722,6 +724,51 @@ fn first_dated_line(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> Optio
                     dates::parse_visible(l, zone).or_else(|| dates::parse_short_year(l, zone))
                 })
         })
+}
+
+/// How far from its verb the date of a publication sentence may be, in characters.
+const PUBLICATION_SENTENCE_REACH: usize = 120;
+
+/// The very last resort: a sentence that says when the page was published, wherever it is
+/// ("Dieser Beitrag wurde am Samstag, 3. Dezember 2011 veröffentlicht", "This entry was
+/// posted on May 4, 2016"), blogs' post footers mostly. The verb must be there, and the date
+/// near it: a sentence that only mentions a date says nothing about the page.
+fn publication_sentence(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> Option<ArticleTime> {
+    static VERB: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)veröffentlicht|gepostet|publiziert|\bwurde am\b|\bverfasst am\b|\bpublished\b|\bposted\b|\bpublié|\bpubblicato|\bpublicado|đăng lúc|đăng ngày|xuất bản",
+        )
+        .expect("static regex is valid")
+    });
+    blocks
+        .blocks
+        .iter()
+        .filter(|b| b.link_density() < 0.5 && !in_foreign_box(html, b.node))
+        .find_map(|b| {
+            VERB.find_iter(&b.text).take(3).find_map(|verb| {
+                let window = around(
+                    &b.text,
+                    verb.start(),
+                    verb.end(),
+                    PUBLICATION_SENTENCE_REACH,
+                );
+                dates::parse_visible(window, zone)
+            })
+        })
+}
+
+/// The text from `reach` characters before `start` to `reach` characters after `end`.
+fn around(text: &str, start: usize, end: usize, reach: usize) -> &str {
+    let from = text[..start]
+        .char_indices()
+        .rev()
+        .nth(reach.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    let to = text[end..]
+        .char_indices()
+        .nth(reach)
+        .map_or(text.len(), |(i, _)| end + i);
+    &text[from..to]
 }
 
 /// A publication date that only a script's data gives (`"published_at":"2019-03-02T06:22:28+01:00"`
@@ -813,6 +860,7 @@ fn modified_at(meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
         .iter()
         .map(String::as_str)
         .chain(MODIFIED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
+        .chain(meta.microdata_modified.as_deref())
         .find_map(|v| dates::parse_machine(v, zone))
 }
 
@@ -1280,6 +1328,50 @@ mod tests {
             Some("2014-07-19")
         );
         assert_eq!(published(page("")), None);
+    }
+
+    #[test]
+    fn a_publication_sentence_dates_the_page_a_mere_mention_does_not() {
+        let page = |footer: &str| {
+            format!(
+                "<html><head><title>Kein Cyberterrorismus</title></head><body>\
+                 <h1>Kein Cyberterrorismus</h1><div class=\"post\">\
+                 <p>Am 5. Mai 2010 meldeten Zeitungen einen Angriff auf eine Wasserpumpe, der sich \
+                 später als schlichter Defekt herausstellte, wie eine Untersuchung ergab.</p>\
+                 <p>Die Behörden haben ihre erste Einschätzung seither nicht korrigiert, obwohl \
+                 die Fakten seit Wochen bekannt sind und die Presse darüber berichtet.</p></div>\
+                 <p class=\"postmetadata\"><small>{footer}</small></p></body></html>"
+            )
+        };
+        let dates = |html: String| match parse_html(
+            &html,
+            "https://example.de/news/kein-cyberterrorismus/",
+            Hints::default(),
+        ) {
+            Ok(Extraction::Article(a)) => (
+                a.published_at.map(|t| t.to_string()),
+                a.modified_at.map(|t| t.to_string()),
+            ),
+            other => panic!("not an article: {other:?}"),
+        };
+        let footer = "Dieser Beitrag wurde am Samstag, 3. Dezember 2011 um 10:15 Uhr \
+                      veröffentlicht und unter Cybercrime gespeichert. Sie können die Kommentare \
+                      zu diesem Beitrag über den RSS-2.0-Feed verfolgen, einen Kommentar \
+                      schreiben oder einen Trackback auf Ihrer Seite einrichten.";
+        // A time without an offset on a page of unknown zone is reduced to its day.
+        assert_eq!(dates(page(footer)).0.as_deref(), Some("2011-12-03"));
+        // The date in the first paragraph is an event, not the publication.
+        assert_eq!(dates(page("Kommentare sind geschlossen.")).0, None);
+        // Microdata on an element other than <meta> is read as metadata.
+        let microdata = "<span itemprop=\"datePublished\" content=\"2020-03-18T13:15:00+01:00\"></span>\
+                         <span itemprop=\"dateModified\" content=\"2020-03-19T08:00:00+01:00\"></span>";
+        assert_eq!(
+            dates(page(microdata)),
+            (
+                Some("2020-03-18T13:15:00+01:00".to_string()),
+                Some("2020-03-19T08:00:00+01:00".to_string())
+            )
+        );
     }
 
     #[test]

@@ -44,6 +44,11 @@ pub(crate) struct Meta {
     pub subheadings: Vec<String>,
     pub canonical: Option<String>,
     pub time_datetimes: Vec<String>,
+    /// Machine-readable values of microdata `datePublished` / `dateModified` properties on
+    /// elements other than `<meta>` (`<time itemprop=datePublished datetime=…>`,
+    /// `<span itemprop=datePublished content=…>`).
+    pub microdata_published: Option<String>,
+    pub microdata_modified: Option<String>,
     pub ld: JsonLd,
 }
 
@@ -138,6 +143,26 @@ impl Meta {
             .map(str::to_string)
             .take(10)
             .collect();
+        let microdata = |property: &str| {
+            html.select(selector!("[itemprop]"))
+                .filter(|el| {
+                    el.value().name() != "meta"
+                        && el.value().attr("itemprop").is_some_and(|p| {
+                            p.split_whitespace()
+                                .any(|p| p.eq_ignore_ascii_case(property))
+                        })
+                })
+                .find_map(|el| {
+                    el.value()
+                        .attr("datetime")
+                        .or_else(|| el.value().attr("content"))
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(str::to_string)
+                })
+        };
+        meta.microdata_published = microdata("datePublished");
+        meta.microdata_modified = microdata("dateModified");
         for script in html.select(selector!(r#"script[type="application/ld+json"]"#)) {
             let raw: String = script.text().collect();
             // Sites leave raw control characters (newlines inside strings) in their JSON-LD.
