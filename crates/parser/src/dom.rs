@@ -487,3 +487,32 @@ impl Pending {
         });
     }
 }
+
+/// Whether a node sits in a box of other people's or other pages' items: comments, related
+/// or recommended articles. Dates found there are never the page's own.
+pub(crate) fn in_foreign_box(html: &Html, node: NodeId) -> bool {
+    static FOREIGN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"comment|binh-?luan|related|relate|lien-?quan|recommend|tin-?khac|other-?news|more-?news",
+        )
+        .expect("static regex is valid")
+    });
+    let Some(start) = html.tree.get(node) else {
+        return false;
+    };
+    start
+        .ancestors()
+        .take(20)
+        .chain(std::iter::once(start))
+        .filter_map(|n| n.value().as_element())
+        .any(|el| {
+            let hints = class_and_id(el);
+            // "comments-date", "comment-count": the page's own line of metadata, which
+            // counts its comments beside its date.
+            !hints.is_empty()
+                && FOREIGN.is_match(&hints)
+                && !["date", "count", "number"]
+                    .iter()
+                    .any(|w| hints.contains(w))
+        })
+}

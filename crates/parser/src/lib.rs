@@ -715,7 +715,7 @@ fn first_dated_line(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> Optio
         .filter(|b| b.chars <= 100 && (b.link_density() < 0.5 || b.chars <= 40))
         .take(400)
         // Never a comment's time nor a related item's.
-        .filter(|b| !in_foreign_box(html, b.node))
+        .filter(|b| !dom::in_foreign_box(html, b.node))
         .find_map(|b| {
             b.text
                 .split('\n')
@@ -743,7 +743,7 @@ fn publication_sentence(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> O
     blocks
         .blocks
         .iter()
-        .filter(|b| b.link_density() < 0.5 && !in_foreign_box(html, b.node))
+        .filter(|b| b.link_density() < 0.5 && !dom::in_foreign_box(html, b.node))
         .find_map(|b| {
             VERB.find_iter(&b.text).take(3).find_map(|verb| {
                 let window = around(
@@ -790,29 +790,6 @@ fn script_date(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
             KEY.captures_iter(text)
                 .take(5)
                 .find_map(|c| dates::parse_machine(&c[1], zone))
-        })
-}
-
-/// Whether a node sits in a box of other people's or other pages' items: comments, related
-/// or recommended articles.
-fn in_foreign_box(html: &Html, node: ego_tree::NodeId) -> bool {
-    static FOREIGN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(
-            r"comment|binh-?luan|related|relate|lien-?quan|recommend|tin-?khac|other-?news|more-?news",
-        )
-        .expect("static regex is valid")
-    });
-    let Some(start) = html.tree.get(node) else {
-        return false;
-    };
-    start
-        .ancestors()
-        .take(20)
-        .chain(std::iter::once(start))
-        .filter_map(|n| n.value().as_element())
-        .any(|el| {
-            let hints = dom::class_and_id(el);
-            !hints.is_empty() && FOREIGN.is_match(&hints)
         })
 }
 
@@ -876,7 +853,7 @@ fn date_elements(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
     html.select(&WITH_CLASS)
         .filter(|el| {
             let hints = dom::class_and_id(el.value());
-            DATE_HINT.is_match(&hints) && !hints.contains("comment") && !hints.contains("related")
+            DATE_HINT.is_match(&hints) && !dom::in_foreign_box(html, el.id())
         })
         .take(50)
         .find_map(|el| {
@@ -1371,6 +1348,37 @@ mod tests {
                 Some("2020-03-18T13:15:00+01:00".to_string()),
                 Some("2020-03-19T08:00:00+01:00".to_string())
             )
+        );
+    }
+
+    #[test]
+    fn times_in_comments_and_related_boxes_are_not_the_page_s() {
+        let paragraphs: String = (1..=4)
+            .map(|i| {
+                format!(
+                    "<p>Absatz {i}: Tomaten schneidet man am besten mit einem scharfen \
+                     Wellenschliffmesser, damit die Haut nicht reißt und der Saft bleibt.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>Tomaten richtig schneiden</title></head><body>\
+             <h1>Tomaten richtig schneiden</h1>\
+             <div class=\"post-meta\"><div class=\"wpcom-comments-date\">\
+             <span class=\"date\">August 30, 2017</span></div></div>\
+             <div class=\"entry\">{paragraphs}</div>\
+             <div class=\"related-posts\"><span class=\"post-date\">09/09/2019</span></div>\
+             <ol class=\"comment-list\"><li><time datetime=\"2020-09-23T18:19:00+02:00\">\
+             23.09.2020</time> Danke für den Tipp!</li></ol></body></html>"
+        );
+        let Ok(Extraction::Article(record)) =
+            parse_html(&html, "https://example.de/tipp/tomaten", Hints::default())
+        else {
+            panic!("the article is found");
+        };
+        assert_eq!(
+            record.published_at.map(|t| t.to_string()).as_deref(),
+            Some("2017-08-30")
         );
     }
 

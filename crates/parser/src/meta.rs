@@ -139,6 +139,7 @@ impl Meta {
             .map(str::to_string);
         meta.time_datetimes = html
             .select(selector!("time[datetime]"))
+            .filter(|t| !crate::dom::in_foreign_box(html, t.id()))
             .filter_map(|t| t.value().attr("datetime"))
             .map(str::to_string)
             .take(10)
