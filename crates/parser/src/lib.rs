@@ -1352,6 +1352,20 @@ mod tests {
     }
 
     #[test]
+    fn json_ld_with_a_stray_brace_after_it_is_still_read() {
+        let record = article_with(
+            "<script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", \
+             \"datePublished\": \"2020-10-26T18:10:00+01:00\"}\n}\n</script>\
+             <div class=\"date\">9. August 2020</div>",
+        );
+        // Unread, the metadata would lose to the visible date element.
+        assert_eq!(
+            record.published_at.map(|t| t.to_string()).as_deref(),
+            Some("2020-10-26T18:10:00+01:00")
+        );
+    }
+
+    #[test]
     fn times_in_comments_and_related_boxes_are_not_the_page_s() {
         let paragraphs: String = (1..=4)
             .map(|i| {

@@ -171,7 +171,12 @@ impl Meta {
                 .chars()
                 .map(|c| if c.is_control() { ' ' } else { c })
                 .collect();
-            if let Ok(value) = serde_json::from_str::<Value>(&cleaned) {
+            // The first value is read even when something follows it: a stray closing
+            // brace after a complete object is a common template slip.
+            let first = serde_json::Deserializer::from_str(&cleaned)
+                .into_iter::<Value>()
+                .next();
+            if let Some(Ok(value)) = first {
                 read_json_ld(&value, &mut meta.ld, 0);
             }
         }
