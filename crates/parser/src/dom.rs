@@ -344,7 +344,13 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                                 });
                             }
                         }
-                        let hints = class_and_id(el);
+                        // The outermost containers' classes describe the whole page
+                        // ("wp-featherlight-captions" on <body>), never one part of it.
+                        let hints = if matches!(name, "html" | "body" | "main") {
+                            String::new()
+                        } else {
+                            class_and_id(el)
+                        };
                         ctx.push(
                             node.id(),
                             Open {

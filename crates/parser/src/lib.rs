@@ -1137,6 +1137,33 @@ mod tests {
     }
 
     #[test]
+    fn classes_of_the_body_element_describe_the_page_not_a_caption() {
+        let paragraphs: String = (1..=4)
+            .map(|i| {
+                format!(
+                    "<p>Absatz {i}: Seit Dezember verschickt ein Verband zahlreiche Abmahnungen \
+                     wegen Bildern, die unter einer freien Lizenz veröffentlicht wurden.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>Abmahnungen</title></head>\
+             <body class=\"single-post wp-featherlight-captions lead-in\"><main class=\"site-main\">\
+             <article><h1>Abmahnungen</h1><div class=\"entry-content\">{paragraphs}</div>\
+             </article></main></body></html>"
+        );
+        let Ok(Extraction::Article(record)) = parse_html(
+            &html,
+            "https://example.org/2016/abmahnungen/",
+            Hints::default(),
+        ) else {
+            panic!("the article is found");
+        };
+        assert_eq!(record.body.matches("Abmahnungen").count(), 4);
+        assert_eq!(record.lead, None);
+    }
+
+    #[test]
     fn highlighted_code_keeps_its_comments() {
         let record = article_with(
             "<pre><code class=\"language-bash hljs\"><span class=\"hljs-comment\"># initialize git</span>\n\
