@@ -236,12 +236,38 @@ impl Parser {
             return Err(ParseError::Binary);
         }
         let decoded = decode::decode(page.bytes, page.http_charset);
-        if guard::nesting_within(&decoded.text, guard::MAX_NESTING).is_none() {
+        let analysis = self.analyze_text(&decoded.text, &page, hints)?;
+        if analysis.record.body.chars().count() >= RELAXED_PASS_BELOW_CHARS {
+            return Ok(analysis);
+        }
+        // Some templates ship the article as markup inside `<script type="text/template">`
+        // for a script to insert: with nothing better found, read it as part of the page.
+        let Some(unwrapped) = unwrap_templates(&decoded.text) else {
+            return Ok(analysis);
+        };
+        match self.analyze_text(&unwrapped, &page, hints) {
+            Ok(retry)
+                if retry.record.body.chars().count() > analysis.record.body.chars().count() * 2 =>
+            {
+                Ok(retry)
+            }
+            _ => Ok(analysis),
+        }
+    }
+
+    /// The analysis of a page's decoded text.
+    fn analyze_text(
+        &self,
+        text: &str,
+        page: &Page<'_>,
+        hints: Hints<'_>,
+    ) -> Result<Analysis, ParseError> {
+        if guard::nesting_within(text, guard::MAX_NESTING).is_none() {
             return Err(ParseError::TooDeep {
                 limit: guard::MAX_NESTING,
             });
         }
-        let mut html = Html::parse_document(&decoded.text);
+        let mut html = Html::parse_document(text);
         let rule = self.sites.for_url(page.url);
         if let Some(rule) = rule {
             remove_elements(&mut html, &rule.remove);
@@ -726,6 +752,29 @@ fn first_dated_line(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> Optio
         })
 }
 
+/// The page's text with the markup of its `<script type="text/template">` elements put in
+/// place of the elements, when one of them holds paragraphs; `None` when none does.
+fn unwrap_templates(text: &str) -> Option<String> {
+    static TEMPLATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?is)<script\b[^>]*\btype\s*=\s*["']?text/(?:template|x-template)["']?[^>]*>(.*?)</script\s*>"#,
+        )
+        .expect("static regex is valid")
+    });
+    if memchr::memmem::find(text.as_bytes(), b"text/template").is_none()
+        && memchr::memmem::find(text.as_bytes(), b"text/x-template").is_none()
+    {
+        return None;
+    }
+    let mut paragraphs = false;
+    let unwrapped = TEMPLATE.replace_all(text, |c: &regex::Captures<'_>| {
+        let inner = &c[1];
+        paragraphs |= inner.contains("<p");
+        inner.to_string()
+    });
+    paragraphs.then(|| unwrapped.into_owned())
+}
+
 /// How far from its verb the date of a publication sentence may be, in characters.
 const PUBLICATION_SENTENCE_REACH: usize = 120;
 
@@ -1161,6 +1210,37 @@ mod tests {
         };
         assert_eq!(record.body.matches("Abmahnungen").count(), 4);
         assert_eq!(record.lead, None);
+    }
+
+    #[test]
+    fn an_article_shipped_in_a_template_script_is_read() {
+        let paragraphs: String = (1..=4)
+            .map(|i| {
+                format!(
+                    "<p>Paragraph {i}: over the past few years we have seen threats on the web \
+                     becoming increasingly sophisticated, and protection has to keep up.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>Enhanced protection</title></head><body>\
+             <h1>Enhanced protection</h1><div class=\"post-body\"><div class=\"post-content\">\
+             <script type=\"text/template\"><span class=\"byline-author\">Posted by the team</span>\
+             {paragraphs}</script><noscript></noscript></div></div></body></html>"
+        );
+        let Ok(Extraction::Article(record)) = parse_html(
+            &html,
+            "https://blog.example.com/2020/05/enhanced-protection.html",
+            Hints::default(),
+        ) else {
+            panic!("the article is found");
+        };
+        assert_eq!(record.body.matches("increasingly sophisticated").count(), 4);
+        // A template of something else (no paragraphs) is left alone.
+        assert_eq!(
+            unwrap_templates("<script type=\"text/template\"><li><%= name %></li></script>"),
+            None
+        );
     }
 
     #[test]
