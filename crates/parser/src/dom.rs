@@ -197,7 +197,10 @@ pub(crate) fn class_and_id(el: &Element) -> String {
 }
 
 fn is_hidden(el: &Element) -> bool {
-    if el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
+    if el.attr("hidden").is_some() && !is_streamed_segment(el) {
+        return true;
+    }
+    if el.attr("aria-hidden") == Some("true") {
         return true;
     }
     el.attr("style").is_some_and(|style| {
@@ -208,6 +211,17 @@ fn is_hidden(el: &Element) -> bool {
             .to_ascii_lowercase();
         style.contains("display:none") || style.contains("visibility:hidden")
     })
+}
+
+/// A segment of a page that React streams from the server (`<div hidden id="S:0">`): hidden
+/// only until a script moves it into its place in the page, so it is the page's content
+/// (often the whole article).
+fn is_streamed_segment(el: &Element) -> bool {
+    el.name() == "div"
+        && el.attr("id").is_some_and(|id| {
+            id.strip_prefix("S:")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
 }
 
 /// Whether an element and everything in it is left out of the text. With `by_class` off,

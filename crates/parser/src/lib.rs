@@ -1244,6 +1244,35 @@ mod tests {
     }
 
     #[test]
+    fn a_segment_react_streams_hidden_is_content_other_hidden_elements_are_not() {
+        let paragraphs: String = (1..=4)
+            .map(|i| {
+                format!(
+                    "<p>Paragraph {i}: an electric car runs only on electricity, with no gas \
+                     tank, no exhaust pipe and no engine noise at the stoplight.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>Full EV cars</title></head><body>\
+             <div id=\"app\"><h1>Full EV cars</h1><template id=\"B:0\"></template>Loading…</div>\
+             <div hidden id=\"S:0\"><main class=\"article-content\">{paragraphs}</main></div>\
+             <div hidden id=\"menu\"><p>A hidden drawer with a long enough sentence to count as a \
+             paragraph of text, which must never reach the body.</p></div>\
+             <script>$RC(\"B:0\",\"S:0\")</script></body></html>"
+        );
+        let Ok(Extraction::Article(record)) = parse_html(
+            &html,
+            "https://example.com/articles/full-ev-cars-guide",
+            Hints::default(),
+        ) else {
+            panic!("the article is found");
+        };
+        assert_eq!(record.body.matches("no exhaust pipe").count(), 4);
+        assert!(!record.body.contains("hidden drawer"), "{}", record.body);
+    }
+
+    #[test]
     fn highlighted_code_keeps_its_comments() {
         let record = article_with(
             "<pre><code class=\"language-bash hljs\"><span class=\"hljs-comment\"># initialize git</span>\n\
