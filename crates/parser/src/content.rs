@@ -31,6 +31,8 @@ const MAX_PROMOTIONS: usize = 16;
 /// Pieces of text (outside a marked caption) that make the text beside an image an item of the
 /// article rather than its caption.
 const MIN_ITEM_PIECES: usize = 3;
+/// Paragraph text a streamed segment must hold to join the body.
+const MIN_SEGMENT_CHARS: usize = 200;
 /// A text holder around an image with at most this many characters is its caption.
 const MAX_CAPTION_CHARS: usize = 400;
 
@@ -302,6 +304,27 @@ fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
     }
     let mut roots = HashSet::from([best]);
     let best_node = html.tree.get(best)?;
+    // A page React streams arrives in segments, one per suspended part, side by side at the
+    // end of the document: the article's sections are spread over several of them. Take each
+    // segment that holds paragraph text when the body is in one.
+    let segment = std::iter::once(best_node)
+        .chain(best_node.ancestors())
+        .find(|n| {
+            n.value()
+                .as_element()
+                .is_some_and(crate::dom::is_streamed_segment)
+        });
+    if let Some(parent) = segment.and_then(|s| s.parent()) {
+        for sibling in parent.children() {
+            let is_segment = sibling
+                .value()
+                .as_element()
+                .is_some_and(crate::dom::is_streamed_segment);
+            if is_segment && good.get(&sibling.id()).copied().unwrap_or(0) >= MIN_SEGMENT_CHARS {
+                roots.insert(sibling.id());
+            }
+        }
+    }
     if let Some(parent) = best_node.parent() {
         let threshold = (best_score * 0.25).max(3.0);
         for sibling in parent.children() {

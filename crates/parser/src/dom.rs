@@ -216,7 +216,7 @@ fn is_hidden(el: &Element) -> bool {
 /// A segment of a page that React streams from the server (`<div hidden id="S:0">`): hidden
 /// only until a script moves it into its place in the page, so it is the page's content
 /// (often the whole article).
-fn is_streamed_segment(el: &Element) -> bool {
+pub(crate) fn is_streamed_segment(el: &Element) -> bool {
     el.name() == "div"
         && el.attr("id").is_some_and(|id| {
             id.strip_prefix("S:")

@@ -1253,10 +1253,19 @@ mod tests {
                 )
             })
             .collect();
+        let later: String = (1..=2)
+            .map(|i| {
+                format!(
+                    "<p>Tip {i}: a wall box in the garage charges the car overnight, which costs \
+                     far less than fast charging on the road and is kinder to the battery.</p>"
+                )
+            })
+            .collect();
         let html = format!(
             "<html><head><title>Full EV cars</title></head><body>\
              <div id=\"app\"><h1>Full EV cars</h1><template id=\"B:0\"></template>Loading…</div>\
              <div hidden id=\"S:0\"><main class=\"article-content\">{paragraphs}</main></div>\
+             <div hidden id=\"S:1\"><div class=\"section\"><h2>Charging at home</h2>{later}</div></div>\
              <div hidden id=\"menu\"><p>A hidden drawer with a long enough sentence to count as a \
              paragraph of text, which must never reach the body.</p></div>\
              <script>$RC(\"B:0\",\"S:0\")</script></body></html>"
@@ -1269,6 +1278,8 @@ mod tests {
             panic!("the article is found");
         };
         assert_eq!(record.body.matches("no exhaust pipe").count(), 4);
+        // The section streamed in a later segment is part of the body too.
+        assert_eq!(record.body.matches("wall box").count(), 2);
         assert!(!record.body.contains("hidden drawer"), "{}", record.body);
     }
 
