@@ -200,7 +200,7 @@ fn is_hidden(el: &Element) -> bool {
     if el.attr("hidden").is_some() && !is_streamed_segment(el) {
         return true;
     }
-    if el.attr("aria-hidden") == Some("true") {
+    if el.attr("aria-hidden") == Some("true") || hidden_by_class(el) {
         return true;
     }
     el.attr("style").is_some_and(|style| {
@@ -211,6 +211,53 @@ fn is_hidden(el: &Element) -> bool {
             .to_ascii_lowercase();
         style.contains("display:none") || style.contains("visibility:hidden")
     })
+}
+
+/// Whether a utility class hides the element on every screen ("hidden", "d-none", "sr-only")
+/// with no class that shows it again from some width on ("md:block", "d-lg-flex"). Parts a
+/// reader opens (an accordion's answer, a tab, "read more") are hidden the same way and are
+/// content: those are kept.
+fn hidden_by_class(el: &Element) -> bool {
+    const OPENED_BY_READER: &[&str] = &[
+        "accordion",
+        "collapse",
+        "tab",
+        "panel",
+        "faq",
+        "answer",
+        "content",
+        "toggle",
+        "expand",
+        "more",
+        "spoiler",
+        "details",
+    ];
+    let Some(classes) = el.attr("class") else {
+        return false;
+    };
+    let lower = classes.to_ascii_lowercase();
+    if OPENED_BY_READER.iter().any(|w| lower.contains(w)) {
+        return false;
+    }
+    let mut hidden = false;
+    for class in classes.split_ascii_whitespace() {
+        match class {
+            "hidden" | "d-none" | "sr-only" | "visually-hidden" | "screen-reader-text" => {
+                hidden = true
+            }
+            _ => {
+                let shown_again = class.contains(':')
+                    && ["block", "flex", "grid", "inline", "table", "contents"]
+                        .iter()
+                        .any(|d| class.ends_with(d))
+                    || class.starts_with("d-") && class != "d-none" && !class.ends_with("-none");
+                if shown_again {
+                    return false;
+                }
+            }
+        }
+    }
+    hidden
 }
 
 /// A segment of a page that React streams from the server (`<div hidden id="S:0">`): hidden

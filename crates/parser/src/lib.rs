@@ -1284,6 +1284,25 @@ mod tests {
     }
 
     #[test]
+    fn utility_classes_that_hide_for_good_hide_those_a_reader_opens_do_not() {
+        let record = article_with(
+            "<div class=\"partner-domains hidden\">example.org, example.net, example.com, \
+             partner.example, shop.example, news.example, help.example, id.example</div>\
+             <span class=\"sr-only\">Opens in a new window</span>\
+             <p class=\"hidden md:block\">Shown from medium screens on: a paragraph of the guide.</p>\
+             <div class=\"faq-answer hidden\"><p>Answer: change the oil every 10,000 km.</p></div>",
+        );
+        assert!(!record.body.contains("partner.example"), "{}", record.body);
+        assert!(!record.body.contains("new window"), "{}", record.body);
+        assert!(
+            record.body.contains("Shown from medium screens"),
+            "{}",
+            record.body
+        );
+        assert!(record.body.contains("every 10,000 km"), "{}", record.body);
+    }
+
+    #[test]
     fn highlighted_code_keeps_its_comments() {
         let record = article_with(
             "<pre><code class=\"language-bash hljs\"><span class=\"hljs-comment\"># initialize git</span>\n\
