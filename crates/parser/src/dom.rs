@@ -90,6 +90,12 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex is valid")
 });
 
+/// Classes and ids of readers' comment threads.
+static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(comments|comment-?list|comments-?area|comment-?thread|binh-?luan|binhluan)\b")
+        .expect("static regex is valid")
+});
+
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"caption|chuthich|chu-thich|image-?desc|img-?desc|photo-?desc|desc-?image|figcaption|expnoedit")
         .expect("static regex is valid")
@@ -279,12 +285,9 @@ fn skip_element(el: &Element, by_class: bool) -> bool {
     if is_skipped_tag(name) || is_hidden(el) {
         return true;
     }
-    if !by_class {
-        return false;
-    }
     // Page furniture by its tag; sites also misuse these for content, hence only in the
     // strict pass.
-    if matches!(name, "nav" | "aside" | "footer" | "header") {
+    if by_class && matches!(name, "nav" | "aside" | "footer" | "header") {
         return true;
     }
     // The outermost containers hold the whole page; their classes say nothing about content.
@@ -292,7 +295,16 @@ fn skip_element(el: &Element, by_class: bool) -> bool {
         return false;
     }
     let hints = class_and_id(el);
-    !hints.is_empty() && NEGATIVE.is_match(&hints) && !CAPTION.is_match(&hints)
+    if hints.is_empty() {
+        return false;
+    }
+    // Readers' comments are never the article, in either pass: the pass without class hints
+    // is there for main columns with misleading names, not for a thread of comments that
+    // outweighs a short article.
+    if COMMENTS.is_match(&hints) {
+        return true;
+    }
+    by_class && NEGATIVE.is_match(&hints) && !CAPTION.is_match(&hints)
 }
 
 /// Per-element state kept on the walk's stack.

@@ -1303,6 +1303,42 @@ mod tests {
     }
 
     #[test]
+    fn a_long_comment_thread_never_joins_a_short_article() {
+        let comments: String = (1..=30)
+            .map(|i| {
+                format!(
+                    "<li class=\"comment\"><article><div class=\"comment-content\"><p>Comment {i}: \
+                     I tried this spray on my cabbages last summer and the worms were gone within \
+                     a week, thank you so much for sharing it with us!</p></div></article></li>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>Garden spray</title></head><body><main>\
+             <article><h1>Garden spray</h1><div class=\"entry-content\">\
+             <p>Blend an onion and a garlic bulb with water, leave it overnight, then strain it.</p>\
+             <p>Add a tablespoon of liquid soap and spray the leaves once or twice a week.</p>\
+             <p>Spray in the evening, when the sun will not burn the wet leaves.</p></div></article>\
+             <div class=\"entry-comments\" id=\"comments\"><ol class=\"comment-list\">{comments}</ol></div>\
+             </main></body></html>"
+        );
+        let analysis = Parser::default()
+            .analyze(Page {
+                bytes: html.as_bytes(),
+                url: &Url::parse("https://example.com/2015/07/garden-spray.html").unwrap(),
+                http_charset: None,
+                fetched_at: Utc::now(),
+            })
+            .unwrap();
+        assert!(analysis.record.body.contains("onion and a garlic bulb"));
+        assert!(
+            !analysis.record.body.contains("Comment 1:"),
+            "{}",
+            analysis.record.body
+        );
+    }
+
+    #[test]
     fn highlighted_code_keeps_its_comments() {
         let record = article_with(
             "<pre><code class=\"language-bash hljs\"><span class=\"hljs-comment\"># initialize git</span>\n\
