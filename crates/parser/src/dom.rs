@@ -266,6 +266,31 @@ fn hidden_by_class(el: &Element) -> bool {
     hidden
 }
 
+/// Paragraph text in a `<header>` beyond which it is the article, not its furniture (site
+/// builders wrap whole sections in `<header>`).
+const MAX_HEADER_PARAGRAPH_CHARS: usize = 1000;
+
+/// Whether an element holds more paragraph text than a header would. Looks at a bounded
+/// number of nodes, so a huge subtree costs no more than that.
+fn holds_paragraphs(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    let mut chars = 0;
+    for descendant in node.descendants().take(5000) {
+        if let Node::Text(text) = descendant.value() {
+            let in_paragraph = descendant
+                .parent()
+                .and_then(|p| p.value().as_element())
+                .is_some_and(|p| p.name() == "p");
+            if in_paragraph {
+                chars += text.trim().chars().count();
+                if chars > MAX_HEADER_PARAGRAPH_CHARS {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 /// A segment of a page that React streams from the server (`<div hidden id="S:0">`): hidden
 /// only until a script moves it into its place in the page, so it is the page's content
 /// (often the whole article).
@@ -396,7 +421,9 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                     Node::Element(el) => {
                         // Inside preformatted text, classes come from syntax highlighters
                         // ("hljs-comment", "token tag"): they mark code, not page furniture.
-                        if skip_element(el, by_class && ctx.preformatted == 0) {
+                        if skip_element(el, by_class && ctx.preformatted == 0)
+                            && !(el.name() == "header" && holds_paragraphs(node))
+                        {
                             skipping = Some(node.id());
                             continue;
                         }

@@ -1339,6 +1339,47 @@ mod tests {
     }
 
     #[test]
+    fn a_header_holding_the_whole_article_is_read_a_page_header_is_not() {
+        let paragraphs: String = (1..=20)
+            .map(|i| {
+                format!(
+                    "<p>Paragraph {i}: selecting the right health insurance provider requires \
+                     careful consideration of the factors that shape your care.</p>"
+                )
+            })
+            .collect();
+        // Questions long enough that the pass without class hints is not tried.
+        let questions: String = (1..=20)
+            .map(|i| {
+                format!(
+                    "<p>Question {i}: which insurer is the largest? The one with the largest \
+                     share of the market this year, by the number of people it covers.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>Top health insurers</title></head><body>\
+             <header class=\"site-header\"><p>Plans for teams of every size, from two people up.</p></header>\
+             <main><h1>Top health insurers</h1>\
+             <header class=\"section_blog-post-content\"><div class=\"rich-text\">{paragraphs}</div></header>\
+             <section class=\"faq\"><h2>Questions</h2>{questions}</section></main></body></html>"
+        );
+        let Ok(Extraction::Article(record)) = parse_html(
+            &html,
+            "https://example.com/blog/top-health-insurance-companies",
+            Hints::default(),
+        ) else {
+            panic!("the article is found");
+        };
+        assert_eq!(record.body.matches("careful consideration").count(), 20);
+        assert!(
+            !record.body.contains("teams of every size"),
+            "{}",
+            record.body
+        );
+    }
+
+    #[test]
     fn highlighted_code_keeps_its_comments() {
         let record = article_with(
             "<pre><code class=\"language-bash hljs\"><span class=\"hljs-comment\"># initialize git</span>\n\
