@@ -241,29 +241,27 @@ fn hidden_by_class(el: &Element) -> bool {
     let Some(classes) = el.attr("class") else {
         return false;
     };
+    let hiding = classes.split_ascii_whitespace().any(|class| {
+        matches!(
+            class,
+            "hidden" | "d-none" | "sr-only" | "visually-hidden" | "screen-reader-text"
+        )
+    });
+    if !hiding {
+        return false;
+    }
     let lower = classes.to_ascii_lowercase();
     if OPENED_BY_READER.iter().any(|w| lower.contains(w)) {
         return false;
     }
-    let mut hidden = false;
-    for class in classes.split_ascii_whitespace() {
-        match class {
-            "hidden" | "d-none" | "sr-only" | "visually-hidden" | "screen-reader-text" => {
-                hidden = true
-            }
-            _ => {
-                let shown_again = class.contains(':')
-                    && ["block", "flex", "grid", "inline", "table", "contents"]
-                        .iter()
-                        .any(|d| class.ends_with(d))
-                    || class.starts_with("d-") && class != "d-none" && !class.ends_with("-none");
-                if shown_again {
-                    return false;
-                }
-            }
-        }
-    }
-    hidden
+    let shown_again = classes.split_ascii_whitespace().any(|class| {
+        class.contains(':')
+            && ["block", "flex", "grid", "inline", "table", "contents"]
+                .iter()
+                .any(|d| class.ends_with(d))
+            || class.starts_with("d-") && !class.ends_with("-none")
+    });
+    !shown_again
 }
 
 /// Paragraph text in a `<header>` beyond which it is the article, not its furniture (site
