@@ -127,8 +127,12 @@ pub(crate) fn extract(
             }
             if phrases.is_end(&line) {
                 // A related-news heading ends the body; one met before the body began heads
-                // a side box (an old portal's "Tin mới" column), whose links are skipped.
-                if first_body_block.is_some() {
+                // a side box (an old portal's "Tin mới" column), whose links are skipped. So
+                // does one with more of the article's prose after it than before: a box of
+                // links set inside the article, which goes on below it.
+                let so_far: usize = paragraphs.iter().map(|(p, _)| p.chars().count()).sum();
+                if first_body_block.is_some() && prose_after(blocks, index, &in_root) * 2 <= so_far
+                {
                     break 'blocks;
                 }
                 continue;
@@ -185,6 +189,25 @@ pub(crate) fn extract(
         &caption_text,
     );
     content
+}
+
+/// Shortest block counted as prose of the article after an end heading.
+const MIN_PROSE_BLOCK_CHARS: usize = 150;
+
+/// Characters of paragraph-like text (long blocks with few links) in the body after block
+/// `index`.
+fn prose_after(blocks: &Blocks, index: usize, in_root: &dyn Fn(NodeId) -> bool) -> usize {
+    blocks.blocks[index + 1..]
+        .iter()
+        .filter(|b| {
+            b.heading.is_none()
+                && !b.in_caption
+                && b.chars >= MIN_PROSE_BLOCK_CHARS
+                && b.link_density() < 0.3
+                && in_root(b.node)
+        })
+        .map(|b| b.chars)
+        .sum()
 }
 
 /// The elements that hold the article: the best-scoring one and its well-scoring siblings.

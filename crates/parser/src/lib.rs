@@ -1380,6 +1380,44 @@ mod tests {
     }
 
     #[test]
+    fn an_end_heading_ends_the_body_unless_the_article_goes_on_below_it() {
+        let para = |n: u32, topic: &str| {
+            format!(
+                "<p>{topic} {n}: the invoicing tool sends reminders on its own, accepts card \
+                 payments, converts foreign currencies at the day's rate and keeps every receipt \
+                 in one place for the tax return.</p>"
+            )
+        };
+        let before: String = (1..=4).map(|n| para(n, "Wave")).collect();
+        let after: String = (1..=4).map(|n| para(n, "Xero")).collect();
+        let page = |after: &str| {
+            format!(
+                "<html><head><title>Invoicing tools</title></head><body><h1>Invoicing tools</h1>\
+                 <div class=\"post\">{before}<h3>Ähnliche Beiträge</h3>\
+                 <ul><li><a href=\"/a\">Die besten Buchhaltungsprogramme</a></li>\
+                 <li><a href=\"/b\">Steuern für Selbständige</a></li></ul>{after}</div></body></html>"
+            )
+        };
+        let body = |html: String| match parse_html(
+            &html,
+            "https://example.de/blog/invoicing-tools",
+            Hints::default(),
+        ) {
+            Ok(Extraction::Article(a)) => a.body,
+            other => panic!("not an article: {other:?}"),
+        };
+        // The article goes on below the box: all of it is kept, not the heading.
+        let kept = body(page(&after));
+        assert_eq!(kept.matches("the invoicing tool").count(), 8, "{kept}");
+        assert!(!kept.contains("Ähnliche Beiträge"), "{kept}");
+        // Teasers below the heading: the body ends there.
+        let teasers = "<p>Kurz gesagt: ein Vergleich.</p><p>Lesen Sie mehr darüber.</p>";
+        let ended = body(page(teasers));
+        assert_eq!(ended.matches("the invoicing tool").count(), 4, "{ended}");
+        assert!(!ended.contains("Kurz gesagt"), "{ended}");
+    }
+
+    #[test]
     fn highlighted_code_keeps_its_comments() {
         let record = article_with(
             "<pre><code class=\"language-bash hljs\"><span class=\"hljs-comment\"># initialize git</span>\n\
