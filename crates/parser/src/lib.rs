@@ -662,6 +662,7 @@ fn canonical_url(url: &Url, meta: &meta::Meta) -> Url {
     .unwrap_or_else(|| url.clone())
 }
 
+/// `<meta>` names that say "published".
 const PUBLISHED_TAGS: &[&str] = &[
     "article:published_time",
     "og:published_time",
@@ -673,12 +674,12 @@ const PUBLISHED_TAGS: &[&str] = &[
     "article.published",
     "dc.date.issued",
     "dcterms.created",
-    "dc.date",
-    "date",
-    "sailthru.date",
     "parsely-pub-date",
     "cxenseparse:recs:publishtime",
 ];
+
+/// `<meta>` names that only say "date": weaker than microdata that says "published".
+const DATE_TAGS: &[&str] = &["dc.date", "date", "sailthru.date"];
 
 const MODIFIED_TAGS: &[&str] = &[
     "article:modified_time",
@@ -704,6 +705,7 @@ fn published_at(
         .map(String::as_str)
         .chain(PUBLISHED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
         .chain(meta.microdata_published.as_deref())
+        .chain(DATE_TAGS.iter().filter_map(|k| meta.tag(&[k])))
         .chain(meta.time_datetimes.iter().map(String::as_str))
         .chain(meta.ld.page_date_published.as_deref())
         .filter_map(|v| dates::parse_machine(v, zone))
@@ -867,15 +869,23 @@ fn local_offset(time: ArticleTime, others: &[ArticleTime], zone: LocalZone) -> A
 
 /// A day written in the URL's path: `/2021/12/01/`, `/2021-12-01-` and the like.
 fn date_in_url(url: &Url) -> Option<ArticleTime> {
+    // "/2020/04/28/slug" (the day a whole segment: in "/2023/10/3-fragen" the 3 starts the
+    // slug) or "2020-04-28-slug", "_2020_04_28".
     static IN_PATH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"[/_-]((?:19|20)\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?:[/_.-]|$)")
-            .expect("static regex is valid")
+        regex::Regex::new(
+            r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:[/.]|$)|[/_-]((?:19|20)\d{2})[_-](\d{1,2})[_-](\d{1,2})(?:[/_.-]|$)",
+        )
+        .expect("static regex is valid")
     });
     let c = IN_PATH.captures(url.path())?;
+    let (year, month, day) = match c.get(1) {
+        Some(year) => (year.as_str(), c.get(2)?.as_str(), c.get(3)?.as_str()),
+        None => (c.get(4)?.as_str(), c.get(5)?.as_str(), c.get(6)?.as_str()),
+    };
     let day = chrono::NaiveDate::from_ymd_opt(
-        c[1].parse().ok()?,
-        c[2].parse().ok()?,
-        c[3].parse().ok()?,
+        year.parse().ok()?,
+        month.parse().ok()?,
+        day.parse().ok()?,
     )?;
     dates::parse_machine(&day.format("%Y-%m-%d").to_string(), LocalZone::Unknown)
 }
@@ -1647,6 +1657,29 @@ mod tests {
     }
 
     #[test]
+    fn dates_of_cards_and_of_the_navigation_are_not_the_page_s() {
+        let published = |extra: &str| article_with(extra).published_at.map(|t| t.to_string());
+        // Cards of other articles, each with its own microdata date: none is taken.
+        let cards = "<div class=\"card\"><span itemprop=\"datePublished\" content=\"2026-03-13T16:44:22+00:00\">\
+                     </span></div><div class=\"card\"><span itemprop=\"datePublished\" \
+                     content=\"2026-03-12T15:44:00+00:00\"></span></div>";
+        assert_eq!(published(cards), None);
+        // Today's date in the navigation is not the page's.
+        assert_eq!(
+            published("<nav><time datetime=\"2023-11-01T13:56:20+01:00\">heute</time></nav>"),
+            None
+        );
+        // The page's own microdata, once or repeated alike, is.
+        assert_eq!(
+            published(
+                "<span itemprop=\"datePublished\" content=\"2021-10-27T20:35:36+01:00\"></span>"
+            )
+            .as_deref(),
+            Some("2021-10-27T20:35:36+01:00")
+        );
+    }
+
+    #[test]
     fn times_in_comments_and_related_boxes_are_not_the_page_s() {
         let paragraphs: String = (1..=4)
             .map(|i| {
@@ -1714,6 +1747,19 @@ mod tests {
             Some("2020-01-05")
         );
         assert_eq!(day("https://ex.com/2019/13/40/x").as_deref(), None);
+        // The slug starts with a number: the path gives a month, not a day.
+        assert_eq!(
+            day("https://blog.ex.de/2023/10/3-fragen-an-tina/").as_deref(),
+            None
+        );
+        assert_eq!(
+            day("https://ex.com/archive/2021/3/8.html").as_deref(),
+            Some("2021-03-08")
+        );
+        assert_eq!(
+            day("https://ex.com/photos_2018_11_04_parade").as_deref(),
+            Some("2018-11-04")
+        );
         assert_eq!(
             day("https://ex.vn/bai-viet-20211201103512345.htm").as_deref(),
             None

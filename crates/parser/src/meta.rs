@@ -140,27 +140,43 @@ impl Meta {
         meta.time_datetimes = html
             .select(selector!("time[datetime]"))
             .filter(|t| !crate::dom::in_foreign_box(html, t.id()))
+            // A time in the navigation is today's, shown on every page.
+            .filter(|t| {
+                !t.ancestors()
+                    .filter_map(|a| a.value().as_element())
+                    .any(|a| a.name() == "nav")
+            })
             .filter_map(|t| t.value().attr("datetime"))
             .map(str::to_string)
             .take(10)
             .collect();
+        // A listing's cards carry their own dates in the same markup: a value is taken only
+        // when every such element on the page agrees.
         let microdata = |property: &str| {
-            html.select(selector!("[itemprop]"))
+            let values: Vec<&str> = html
+                .select(selector!("[itemprop]"))
                 .filter(|el| {
                     el.value().name() != "meta"
                         && el.value().attr("itemprop").is_some_and(|p| {
                             p.split_whitespace()
                                 .any(|p| p.eq_ignore_ascii_case(property))
                         })
+                        && !crate::dom::in_foreign_box(html, el.id())
                 })
-                .find_map(|el| {
+                .filter_map(|el| {
                     el.value()
                         .attr("datetime")
                         .or_else(|| el.value().attr("content"))
                         .map(str::trim)
                         .filter(|v| !v.is_empty())
-                        .map(str::to_string)
                 })
+                .take(20)
+                .collect();
+            let first = *values.first()?;
+            values
+                .iter()
+                .all(|v| *v == first)
+                .then(|| first.to_string())
         };
         meta.microdata_published = microdata("datePublished");
         meta.microdata_modified = microdata("dateModified");
