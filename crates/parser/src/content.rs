@@ -153,12 +153,18 @@ pub(crate) fn extract(
 
     // Short lines just before the body (the date line above or below the title), nearest first.
     if let Some(first) = first_body_block {
+        // The few nearest may be mostly links: a post's line of metadata links its author,
+        // its comments and a print view around the date.
         let before = blocks.blocks[..first]
             .iter()
             .rev()
             .take(30)
-            .filter(|b| b.chars <= 80 && b.link_density() < 0.5)
-            .map(|b| normalize_text(&b.text));
+            .enumerate()
+            .filter(|(near, b)| {
+                (b.chars <= 80 && b.link_density() < 0.5)
+                    || (*near < NEAR_BODY_BLOCKS && b.chars <= 120)
+            })
+            .map(|(_, b)| normalize_text(&b.text));
         content.date_lines.extend(before);
     }
 
@@ -190,6 +196,10 @@ pub(crate) fn extract(
     );
     content
 }
+
+/// Blocks just before the body whose lines are read as date lines even when they are mostly
+/// links.
+const NEAR_BODY_BLOCKS: usize = 3;
 
 /// Shortest block counted as prose of the article after an end heading.
 const MIN_PROSE_BLOCK_CHARS: usize = 150;

@@ -390,7 +390,8 @@ impl Parser {
             .or_else(|| script_date(&html, zone))
             .or_else(|| {
                 let blocks = relaxed_blocks.get_or_insert_with(|| dom::blocks(&html, false));
-                first_dated_line(&html, blocks, zone)
+                dateline(&content, zone)
+                    .or_else(|| first_dated_line(&html, blocks, zone))
                     .or_else(|| publication_sentence(&html, blocks, zone))
             });
         let modified_at = modified_at(&meta, zone);
@@ -775,6 +776,27 @@ fn unwrap_templates(text: &str) -> Option<String> {
         inner.to_string()
     });
     paragraphs.then(|| unwrapped.into_owned())
+}
+
+/// Longest opening of a paragraph read as its dateline.
+const MAX_DATELINE_CHARS: usize = 50;
+
+/// The dateline a press release or agency story opens with: "27.1.2022 - Bei der …",
+/// "BERLIN, 28.10.2021 – …", in the lead or one of the first three paragraphs.
+fn dateline(content: &content::Content, zone: LocalZone) -> Option<ArticleTime> {
+    content
+        .lead
+        .iter()
+        .chain(content.paragraphs.iter().take(3))
+        .find_map(|paragraph| {
+            let (opening, _) = [" - ", " – ", " — "]
+                .iter()
+                .filter_map(|dash| paragraph.split_once(dash))
+                .min_by_key(|(opening, _)| opening.len())?;
+            (opening.chars().count() <= MAX_DATELINE_CHARS)
+                .then(|| dates::parse_visible(opening, zone))
+                .flatten()
+        })
 }
 
 /// How far from its verb the date of a publication sentence may be, in characters.
@@ -1654,6 +1676,49 @@ mod tests {
             record.published_at.map(|t| t.to_string()).as_deref(),
             Some("2020-10-26T18:10:00+01:00")
         );
+    }
+
+    #[test]
+    fn a_dateline_or_a_linked_line_of_metadata_dates_the_page() {
+        let paragraphs: String = (1..=4)
+            .map(|i| {
+                format!(
+                    "<p>Absatz {i}: Bei der Erinnerung an die Verfolgten des NS-Regimes werden \
+                     viele Gruppen noch immer zu selten genannt, sagen die Historikerinnen.</p>"
+                )
+            })
+            .collect();
+        let published = |before_body: &str, first: &str| {
+            let html = format!(
+                "<html><head><title>Gedenken</title></head><body><h1>Gedenken</h1>\
+                 {before_body}<div class=\"story\"><p>{first}</p>{paragraphs}</div></body></html>"
+            );
+            match parse_html(&html, "https://example.de/news/gedenken", Hints::default()) {
+                Ok(Extraction::Article(a)) => a.published_at.map(|t| t.to_string()),
+                other => panic!("not an article: {other:?}"),
+            }
+        };
+        // Longer than the short lines the last-resort scan reads.
+        let opening = "Sie wurden lange vergessen, und das soll sich nun ändern, wie alle sagen, \
+                       die sich seit Jahren für ein würdiges Gedenken einsetzen.";
+        assert_eq!(published("", opening), None);
+        assert_eq!(
+            published("", &format!("27.1.2022 - {opening}")).as_deref(),
+            Some("2022-01-27")
+        );
+        // A date deeper in a paragraph is not a dateline.
+        assert_eq!(
+            published(
+                "",
+                &format!("{opening} Am 27.1.2022 - so der Plan - ist es so weit.")
+            ),
+            None
+        );
+        // A line of metadata just above the body, mostly links around its date.
+        let meta = "<div class=\"post_meta\">· November 22, 2011 · \
+                    <a href=\"/email\">Email this post</a> · <a href=\"/print\">Print</a> · \
+                    <a href=\"#comments\">Kommentieren</a></div>";
+        assert_eq!(published(meta, opening).as_deref(), Some("2011-11-22"));
     }
 
     #[test]
