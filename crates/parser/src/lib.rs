@@ -892,18 +892,20 @@ fn local_offset(time: ArticleTime, others: &[ArticleTime], zone: LocalZone) -> A
 /// A day written in the URL's path: `/2021/12/01/`, `/2021-12-01-` and the like.
 fn date_in_url(url: &Url) -> Option<ArticleTime> {
     // "/2020/04/28/slug" (the day a whole segment: in "/2023/10/3-fragen" the 3 starts the
-    // slug) or "2020-04-28-slug", "_2020_04_28".
+    // slug), "2020-04-28-slug", "_2020_04_28", or a segment of its own "/20200428/".
     static IN_PATH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:[/.]|$)|[/_-]((?:19|20)\d{2})[_-](\d{1,2})[_-](\d{1,2})(?:[/_.-]|$)",
+            r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:[/.]|$)|[/_-]((?:19|20)\d{2})[_-](\d{1,2})[_-](\d{1,2})(?:[/_.-]|$)|/((?:19|20)\d{2})(\d{2})(\d{2})(?:/|$)",
         )
         .expect("static regex is valid")
     });
     let c = IN_PATH.captures(url.path())?;
-    let (year, month, day) = match c.get(1) {
-        Some(year) => (year.as_str(), c.get(2)?.as_str(), c.get(3)?.as_str()),
-        None => (c.get(4)?.as_str(), c.get(5)?.as_str(), c.get(6)?.as_str()),
-    };
+    let first = [1, 4, 7].into_iter().find(|&i| c.get(i).is_some())?;
+    let (year, month, day) = (
+        c.get(first)?.as_str(),
+        c.get(first + 1)?.as_str(),
+        c.get(first + 2)?.as_str(),
+    );
     let day = chrono::NaiveDate::from_ymd_opt(
         year.parse().ok()?,
         month.parse().ok()?,
@@ -1825,6 +1827,11 @@ mod tests {
             day("https://ex.com/photos_2018_11_04_parade").as_deref(),
             Some("2018-11-04")
         );
+        assert_eq!(
+            day("https://www.ex.se/20200428/meet-the-swede").as_deref(),
+            Some("2020-04-28")
+        );
+        assert_eq!(day("https://ex.com/item/20201399/").as_deref(), None);
         assert_eq!(
             day("https://ex.vn/bai-viet-20211201103512345.htm").as_deref(),
             None
