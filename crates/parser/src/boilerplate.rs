@@ -486,6 +486,27 @@ const NOT_NAME_WORDS: &[&str] = &[
     "phóng",
     "viên",
     "nhóm",
+    // Organisations: publishers, newsrooms, companies.
+    "magazin",
+    "magazine",
+    "redaktion",
+    "verlag",
+    "gmbh",
+    "inc",
+    "ltd",
+    "llc",
+    "media",
+    "news",
+    "online",
+    "zeitung",
+    "presse",
+    "press",
+    "publishing",
+    "group",
+    "gruppe",
+    "company",
+    "corporation",
+    "network",
 ];
 
 /// Whether a credit names people rather than an interface label or a collective.

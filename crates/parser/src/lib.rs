@@ -1027,7 +1027,8 @@ fn is_person(name: &str, site_name: Option<&str>) -> bool {
         && !lower.contains("http")
         && !lower.contains(".vn")
         && !lower.contains(".com")
-        && site_name.is_none_or(|s| lower != s.to_lowercase())
+        // The site's name, alone or in a longer credit ("L-MAG – Das Magazin für Lesben").
+        && site_name.is_none_or(|s| !lower.contains(&s.to_lowercase()))
         && boilerplate::classify_credit(name).is_none()
         && !boilerplate::is_not_a_name(name)
 }
@@ -1721,6 +1722,22 @@ mod tests {
                     <a href=\"/email\">Email this post</a> · <a href=\"/print\">Print</a> · \
                     <a href=\"#comments\">Kommentieren</a></div>";
         assert_eq!(published(meta, opening).as_deref(), Some("2011-11-22"));
+    }
+
+    #[test]
+    fn organisations_and_the_site_are_not_authors() {
+        for credit in [
+            "L-MAG – Das Magazin für Lesben",
+            "Frankfurter Allgemeine Zeitung GmbH",
+            "TVT-Redaktion",
+            "CBS News",
+            "Wirtualna Polska Media",
+        ] {
+            assert!(!is_person(credit, Some("L-MAG")), "{credit}");
+        }
+        for name in ["Claudia Lindner", "Marek Świerczyński", "Nguyễn Văn An"] {
+            assert!(is_person(name, Some("L-MAG")), "{name}");
+        }
     }
 
     #[test]
