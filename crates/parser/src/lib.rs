@@ -966,7 +966,14 @@ fn authors(
                 "parsely-author",
                 "sailthru.author",
             ])
-            .map(|a| a.split([',', ';']).map(str::to_string).collect::<Vec<_>>())
+            // "Olympia-Verlag GmbH, Nürnberg, Germany": what follows an organisation is its
+            // address, not more people.
+            .map(|a| {
+                a.split([',', ';'])
+                    .take_while(|part| !boilerplate::is_not_a_name(part))
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default(),
         )
         .map(|a| normalize_text(&a))
@@ -1738,6 +1745,30 @@ mod tests {
         for name in ["Claudia Lindner", "Marek Świerczyński", "Nguyễn Văn An"] {
             assert!(is_person(name, Some("L-MAG")), "{name}");
         }
+        // A publisher's credit in the author meta tag, with its address after it.
+        let record = article_with("");
+        assert!(record.authors.is_empty());
+        let paragraphs: String = (1..=4)
+            .map(|n| {
+                format!(
+                    "<p>Paragraph {n} of the guide explains, in plain words and at some length, \
+                     why a car needs regular care, what it costs, and when to do it yourself.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>Car care</title>\
+             <meta name=\"author\" content=\"Olympia-Verlag GmbH, Nürnberg, Germany\"></head>\
+             <body><h1>Car care</h1><div class=\"story\">{paragraphs}</div></body></html>"
+        );
+        let Ok(Extraction::Article(record)) = parse_html(
+            &html,
+            "https://example.de/guides/car-care",
+            Hints::default(),
+        ) else {
+            panic!("the article is found");
+        };
+        assert_eq!(record.authors, Vec::<String>::new());
     }
 
     #[test]
