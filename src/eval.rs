@@ -170,7 +170,11 @@ fn score_page(parser: &Parser, dataset: &Path, group: &str, truth: &Value) -> Pa
         let url = truth["url"]
             .as_str()
             .and_then(|u| Url::parse(u).ok())
-            .unwrap_or_else(|| Url::parse("http://unknown.invalid/").expect("static URL is valid"));
+            // No URL recorded: a neutral page address, so that the verdict is the content's
+            // (a bare "/" would read as a home page).
+            .unwrap_or_else(|| {
+                Url::parse("http://unknown.invalid/page").expect("static URL is valid")
+            });
         parser
             .analyze(Page {
                 bytes: &bytes,
