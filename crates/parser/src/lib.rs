@@ -157,6 +157,8 @@ impl Default for Parser {
 const MIN_ARTICLE_CHARS: usize = 250;
 /// ... or this many when its metadata says it is an article.
 const MIN_DECLARED_ARTICLE_CHARS: usize = 120;
+/// Body text that makes a page an article even when the rest of it is mostly links.
+const FULL_ARTICLE_CHARS: usize = 1500;
 /// A body shorter than this after the strict pass gets a second, relaxed pass.
 const RELAXED_PASS_BELOW_CHARS: usize = 2000;
 /// Text per linked heading below which a page of linked headings is a listing.
@@ -642,7 +644,11 @@ fn is_article(url: &Url, meta: &meta::Meta, content: &content::Content, body_cha
     if declared {
         body_chars >= MIN_DECLARED_ARTICLE_CHARS
     } else {
-        body_chars >= MIN_ARTICLE_CHARS && content.paragraphs.len() >= 2 && page_link_density < 0.75
+        // A page mostly of links is a link page, unless its body alone is a full article (a
+        // government site's article under menus of hundreds of links).
+        body_chars >= MIN_ARTICLE_CHARS
+            && content.paragraphs.len() >= 2
+            && (page_link_density < 0.75 || body_chars >= FULL_ARTICLE_CHARS)
     }
 }
 
@@ -1457,6 +1463,45 @@ mod tests {
         let ended = body(page(teasers));
         assert_eq!(ended.matches("the invoicing tool").count(), 4, "{ended}");
         assert!(!ended.contains("Kurz gesagt"), "{ended}");
+    }
+
+    #[test]
+    fn a_full_article_under_menus_of_links_is_an_article_a_link_page_is_not() {
+        let menu: String = (1..=300)
+            .map(|i| {
+                format!("<li><a href=\"/bereich/{i}\">Bereich der Verwaltung Nummer {i}</a></li>")
+            })
+            .collect();
+        let verdict = |paragraphs: usize| {
+            let body: String = (1..=paragraphs)
+                .map(|i| {
+                    format!(
+                        "<p>Absatz {i}: Die Bundesministerin hat heute ein Programm vorgestellt, das \
+                         Frauen in der Wissenschaft fördern und Karrieren sichtbarer machen soll.</p>"
+                    )
+                })
+                .collect();
+            let html = format!(
+                "<html><head><title>Programm</title></head><body><ul class=\"bereiche\">{menu}</ul>\
+                 <h1>Programm</h1><div class=\"text\">{body}</div></body></html>"
+            );
+            matches!(
+                parse_html(
+                    &html,
+                    "https://example.gv.at/nachrichten/2022/programm",
+                    Hints::default()
+                ),
+                Ok(Extraction::Article(_))
+            )
+        };
+        assert!(
+            verdict(12),
+            "a 1,700-character article is one, whatever its menus"
+        );
+        assert!(
+            !verdict(2),
+            "two paragraphs among 300 links are a link page"
+        );
     }
 
     #[test]
