@@ -1154,14 +1154,16 @@ mod tests {
              <article class=\"break-words [&_figcaption]:mt-xxs lg:[&>*]:col-start-3 md:col-span-7\">\
              {paragraphs}</article></body></html>"
         );
-        let Ok(Extraction::Article(record)) = parse_html(
-            &html,
-            "https://example.com/blog/token-count-batching",
-            Hints::default(),
-        ) else {
-            panic!("the article is found");
-        };
+        let record = parsed_article(&html, "https://example.com/blog/token-count-batching");
         assert_eq!(record.body.matches("batching change").count(), 5);
+    }
+
+    /// The article record of a page fetched from `url`; fails the test when it is not one.
+    fn parsed_article(html: &str, url: &str) -> Article {
+        match parse_html(html, url, Hints::default()) {
+            Ok(Extraction::Article(record)) => *record,
+            other => panic!("the article is found: {other:?}"),
+        }
     }
 
     /// An article of three paragraphs with `extra` between the first and the others.
@@ -1249,13 +1251,7 @@ mod tests {
              <article><h1>Abmahnungen</h1><div class=\"entry-content\">{paragraphs}</div>\
              </article></main></body></html>"
         );
-        let Ok(Extraction::Article(record)) = parse_html(
-            &html,
-            "https://example.org/2016/abmahnungen/",
-            Hints::default(),
-        ) else {
-            panic!("the article is found");
-        };
+        let record = parsed_article(&html, "https://example.org/2016/abmahnungen/");
         assert_eq!(record.body.matches("Abmahnungen").count(), 4);
         assert_eq!(record.lead, None);
     }
@@ -1276,13 +1272,10 @@ mod tests {
              <script type=\"text/template\"><span class=\"byline-author\">Posted by the team</span>\
              {paragraphs}</script><noscript></noscript></div></div></body></html>"
         );
-        let Ok(Extraction::Article(record)) = parse_html(
+        let record = parsed_article(
             &html,
             "https://blog.example.com/2020/05/enhanced-protection.html",
-            Hints::default(),
-        ) else {
-            panic!("the article is found");
-        };
+        );
         assert_eq!(record.body.matches("increasingly sophisticated").count(), 4);
         // A template of something else (no paragraphs) is left alone.
         assert_eq!(
@@ -1318,13 +1311,7 @@ mod tests {
              paragraph of text, which must never reach the body.</p></div>\
              <script>$RC(\"B:0\",\"S:0\")</script></body></html>"
         );
-        let Ok(Extraction::Article(record)) = parse_html(
-            &html,
-            "https://example.com/articles/full-ev-cars-guide",
-            Hints::default(),
-        ) else {
-            panic!("the article is found");
-        };
+        let record = parsed_article(&html, "https://example.com/articles/full-ev-cars-guide");
         assert_eq!(record.body.matches("no exhaust pipe").count(), 4);
         // The section streamed in a later segment is part of the body too.
         assert_eq!(record.body.matches("wall box").count(), 2);
@@ -1412,13 +1399,10 @@ mod tests {
              <header class=\"section_blog-post-content\"><div class=\"rich-text\">{paragraphs}</div></header>\
              <section class=\"faq\"><h2>Questions</h2>{questions}</section></main></body></html>"
         );
-        let Ok(Extraction::Article(record)) = parse_html(
+        let record = parsed_article(
             &html,
             "https://example.com/blog/top-health-insurance-companies",
-            Hints::default(),
-        ) else {
-            panic!("the article is found");
-        };
+        );
         assert_eq!(record.body.matches("careful consideration").count(), 20);
         assert!(
             !record.body.contains("teams of every size"),
@@ -1806,13 +1790,7 @@ mod tests {
              <meta name=\"author\" content=\"Olympia-Verlag GmbH, Nürnberg, Germany\"></head>\
              <body><h1>Car care</h1><div class=\"story\">{paragraphs}</div></body></html>"
         );
-        let Ok(Extraction::Article(record)) = parse_html(
-            &html,
-            "https://example.de/guides/car-care",
-            Hints::default(),
-        ) else {
-            panic!("the article is found");
-        };
+        let record = parsed_article(&html, "https://example.de/guides/car-care");
         assert_eq!(record.authors, Vec::<String>::new());
     }
 
@@ -1859,11 +1837,7 @@ mod tests {
              <ol class=\"comment-list\"><li><time datetime=\"2020-09-23T18:19:00+02:00\">\
              23.09.2020</time> Danke für den Tipp!</li></ol></body></html>"
         );
-        let Ok(Extraction::Article(record)) =
-            parse_html(&html, "https://example.de/tipp/tomaten", Hints::default())
-        else {
-            panic!("the article is found");
-        };
+        let record = parsed_article(&html, "https://example.de/tipp/tomaten");
         assert_eq!(
             record.published_at.map(|t| t.to_string()).as_deref(),
             Some("2017-08-30")
@@ -1897,38 +1871,31 @@ mod tests {
 
     #[test]
     fn day_in_the_url_path() {
-        let day = |u: &str| date_in_url(&Url::parse(u).unwrap()).map(|t| t.to_string());
-        assert_eq!(
-            day("https://ex.com/2019/06/29/story/").as_deref(),
-            Some("2019-06-29")
-        );
-        assert_eq!(
-            day("https://ex.com/news/2020-1-5-title.html").as_deref(),
-            Some("2020-01-05")
-        );
-        assert_eq!(day("https://ex.com/2019/13/40/x").as_deref(), None);
-        // The slug starts with a number: the path gives a month, not a day.
-        assert_eq!(
-            day("https://blog.ex.de/2023/10/3-fragen-an-tina/").as_deref(),
-            None
-        );
-        assert_eq!(
-            day("https://ex.com/archive/2021/3/8.html").as_deref(),
-            Some("2021-03-08")
-        );
-        assert_eq!(
-            day("https://ex.com/photos_2018_11_04_parade").as_deref(),
-            Some("2018-11-04")
-        );
-        assert_eq!(
-            day("https://www.ex.se/20200428/meet-the-swede").as_deref(),
-            Some("2020-04-28")
-        );
-        assert_eq!(day("https://ex.com/item/20201399/").as_deref(), None);
-        assert_eq!(
-            day("https://ex.vn/bai-viet-20211201103512345.htm").as_deref(),
-            None
-        );
+        let cases = [
+            ("https://ex.com/2019/06/29/story/", Some("2019-06-29")),
+            (
+                "https://ex.com/news/2020-1-5-title.html",
+                Some("2020-01-05"),
+            ),
+            ("https://ex.com/2019/13/40/x", None),
+            ("https://ex.vn/bai-viet-20211201103512345.htm", None),
+            // The slug starts with a number: the path gives a month, not a day.
+            ("https://blog.ex.de/2023/10/3-fragen-an-tina/", None),
+            ("https://ex.com/archive/2021/3/8.html", Some("2021-03-08")),
+            (
+                "https://ex.com/photos_2018_11_04_parade",
+                Some("2018-11-04"),
+            ),
+            (
+                "https://www.ex.se/20200428/meet-the-swede",
+                Some("2020-04-28"),
+            ),
+            ("https://ex.com/item/20201399/", None),
+        ];
+        for (url, day) in cases {
+            let got = date_in_url(&Url::parse(url).unwrap()).map(|t| t.to_string());
+            assert_eq!(got.as_deref(), day, "{url}");
+        }
     }
 
     #[test]
