@@ -200,7 +200,7 @@ fn find_date(lower: &str) -> Option<NaiveDate> {
     }
     static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(&format!(
-            r"(?:^|[^\d])(\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?({})\.?,?\s+(?:de\s+)?(\d{{4}})(?:[^\d]|$)",
+            r"(?:^|[^\d])(\d{{1,2}})(?:st|nd|rd|th|er)?(?:\.\s*|\s+)(?:de\s+)?({})\.?,?\s+(?:de\s+)?(\d{{4}})(?:[^\d]|$)",
             month_alternation()
         ))
         .expect("month regex is valid")
@@ -615,6 +615,8 @@ mod tests {
             ("14 Ekim 2020", Some("2020-10-14")),
             ("17 maj 2021", Some("2021-05-17")),
             ("9 de juliol de 2018", Some("2018-07-09")),
+            // A link around the month leaves no space after the day's dot.
+            ("8.Dezember 2010 um 09:43", Some("2010-12-08")),
             // A month name needs its day and year.
             ("Ekim ayında", None),
         ];
