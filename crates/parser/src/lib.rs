@@ -810,8 +810,9 @@ const PUBLICATION_SENTENCE_REACH: usize = 120;
 
 /// The very last resort: a sentence that says when the page was published, wherever it is
 /// ("Dieser Beitrag wurde am Samstag, 3. Dezember 2011 veröffentlicht", "This entry was
-/// posted on May 4, 2016"), blogs' post footers mostly. The verb must be there, and the date
-/// near it: a sentence that only mentions a date says nothing about the page.
+/// posted on May 4, 2016"), blogs' post footers mostly, which link the post, its categories
+/// and its feeds around the sentence. The verb must be there, and the date near it: a
+/// sentence that only mentions a date says nothing about the page.
 fn publication_sentence(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> Option<ArticleTime> {
     static VERB: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
@@ -822,7 +823,7 @@ fn publication_sentence(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> O
     blocks
         .blocks
         .iter()
-        .filter(|b| b.link_density() < 0.5 && !dom::in_foreign_box(html, b.node))
+        .filter(|b| b.link_density() < 0.8 && !dom::in_foreign_box(html, b.node))
         .find_map(|b| {
             VERB.find_iter(&b.text).take(3).find_map(|verb| {
                 let window = around(
@@ -1689,6 +1690,12 @@ mod tests {
                       schreiben oder einen Trackback auf Ihrer Seite einrichten.";
         // A time without an offset on a page of unknown zone is reduced to its day.
         assert_eq!(dates(page(footer)).0.as_deref(), Some("2011-12-03"));
+        // A footer that links the post, its categories and feeds around the sentence.
+        let linked = "<a href=\"/typo\">Literatur und Animated Typography</a> wurde am 19. Mai 2010 \
+                      um 23:03 Uhr gepostet und unter <a href=\"/c/1\">Lesenswert</a>, \
+                      <a href=\"/c/2\">Typografie</a> abgelegt. <a href=\"/feed\">Kommentare (RSS)</a> \
+                      <a href=\"/tb\">Trackback</a> <a href=\"/p\">Permalink</a>";
+        assert_eq!(dates(page(linked)).0.as_deref(), Some("2010-05-19"));
         // The date in the first paragraph is an event, not the publication.
         assert_eq!(dates(page("Kommentare sind geschlossen.")).0, None);
         // Microdata on an element other than <meta> is read as metadata.
