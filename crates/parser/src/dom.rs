@@ -209,14 +209,21 @@ fn is_hidden(el: &Element) -> bool {
     if el.attr("aria-hidden") == Some("true") || hidden_by_class(el) {
         return true;
     }
-    el.attr("style").is_some_and(|style| {
+    let hidden_by_style = el.attr("style").is_some_and(|style| {
         let style: String = style
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect::<String>()
             .to_ascii_lowercase();
         style.contains("display:none") || style.contains("visibility:hidden")
-    })
+    });
+    hidden_by_style && !is_collapsed_panel(el)
+}
+
+/// A panel the reader opens, closed until then (an accordion's section, a tab): ARIA marks
+/// it as a region or tab panel labelled by its header. Its text is the article's.
+fn is_collapsed_panel(el: &Element) -> bool {
+    matches!(el.attr("role"), Some("region" | "tabpanel")) && el.attr("aria-labelledby").is_some()
 }
 
 /// Whether a utility class hides the element on every screen ("hidden", "d-none", "sr-only")

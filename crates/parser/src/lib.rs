@@ -1326,7 +1326,10 @@ mod tests {
              partner.example, shop.example, news.example, help.example, id.example</div>\
              <span class=\"sr-only\">Opens in a new window</span>\
              <p class=\"hidden md:block\">Shown from medium screens on: a paragraph of the guide.</p>\
-             <div class=\"faq-answer hidden\"><p>Answer: change the oil every 10,000 km.</p></div>",
+             <div class=\"faq-answer hidden\"><p>Answer: change the oil every 10,000 km.</p></div>\
+             <div id=\"step-2\" role=\"region\" aria-labelledby=\"step-2-header\" style=\"display: none\">\
+             <p>Step two, in a closed accordion: check the tyre pressure monthly.</p></div>\
+             <div style=\"display:none\"><p>A hidden pop-up: sign up for our newsletter today.</p></div>",
         );
         assert!(!record.body.contains("partner.example"), "{}", record.body);
         assert!(!record.body.contains("new window"), "{}", record.body);
@@ -1336,6 +1339,12 @@ mod tests {
             record.body
         );
         assert!(record.body.contains("every 10,000 km"), "{}", record.body);
+        assert!(
+            record.body.contains("tyre pressure monthly"),
+            "{}",
+            record.body
+        );
+        assert!(!record.body.contains("hidden pop-up"), "{}", record.body);
     }
 
     #[test]
