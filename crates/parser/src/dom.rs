@@ -90,12 +90,6 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex is valid")
 });
 
-/// Classes and ids of readers' comment threads.
-static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(comments|comment-?list|comments-?area|comment-?thread|binh-?luan|binhluan)\b")
-        .expect("static regex is valid")
-});
-
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"caption|chuthich|chu-thich|image-?desc|img-?desc|photo-?desc|desc-?image|figcaption|expnoedit")
         .expect("static regex is valid")
@@ -296,6 +290,30 @@ fn holds_paragraphs(node: ego_tree::NodeRef<'_, Node>) -> bool {
     false
 }
 
+/// Whether a class or id names a thread of readers' comments ("comments", "comment-list",
+/// "entry-comments", "binhluan"), not a page that has some ("has-comments", "comments-open",
+/// "comment-count").
+fn names_comment_thread(token: &str) -> bool {
+    const THREADS: &[&str] = &[
+        "comments",
+        "comment-list",
+        "commentlist",
+        "comments-list",
+        "comments-area",
+        "comment-thread",
+        "comments-section",
+        "binhluan",
+        "binh-luan",
+    ];
+    if THREADS.contains(&token) {
+        return true;
+    }
+    token.ends_with("-comments")
+        && !["has-", "no-", "with-"]
+            .iter()
+            .any(|p| token.starts_with(p))
+}
+
 /// A segment of a page that React streams from the server (`<div hidden id="S:0">`): hidden
 /// only until a script moves it into its place in the page, so it is the page's content
 /// (often the whole article).
@@ -331,7 +349,7 @@ fn skip_element(el: &Element, by_class: bool) -> bool {
     // Readers' comments are never the article, in either pass: the pass without class hints
     // is there for main columns with misleading names, not for a thread of comments that
     // outweighs a short article.
-    if COMMENTS.is_match(&hints) {
+    if hints.split_whitespace().any(names_comment_thread) {
         return true;
     }
     by_class && NEGATIVE.is_match(&hints) && !CAPTION.is_match(&hints)

@@ -1360,7 +1360,7 @@ mod tests {
             .collect();
         let html = format!(
             "<html><head><title>Garden spray</title></head><body><main>\
-             <article><h1>Garden spray</h1><div class=\"entry-content\">\
+             <article><h1>Garden spray</h1><div class=\"entry-content has-comments comments-open\">\
              <p>Blend an onion and a garlic bulb with water, leave it overnight, then strain it.</p>\
              <p>Add a tablespoon of liquid soap and spray the leaves once or twice a week.</p>\
              <p>Spray in the evening, when the sun will not burn the wet leaves.</p></div></article>\
