@@ -37,6 +37,7 @@ struct PageScore {
     snippets: Option<[u32; 4]>, // tp, fn, fp, tn
     date: Option<DateOutcome>,
     title_exact: Option<bool>,
+    title_f1: Option<f64>,
     authors_f1: Option<f64>,
     authors_false_positive: Option<bool>,
 }
@@ -234,6 +235,7 @@ fn score_page(parser: &Parser, dataset: &Path, group: &str, truth: &Value) -> Pa
     if let Some(title) = truth["title"].as_str() {
         let got = record.as_ref().map(|r| r.title.as_str()).unwrap_or("");
         score.title_exact = Some(normalize_title(got) == normalize_title(title));
+        score.title_f1 = Some(token_prf(got, title).2);
     }
     if let Some(authors) = truth["authors"].as_array() {
         let predicted = record
@@ -460,6 +462,10 @@ fn report(out: &mut String, label: &str, scores: &[&PageScore]) {
             exact as f64 / titles.len() as f64,
             titles.len()
         );
+    }
+    let title_f1: Vec<f64> = scores.iter().filter_map(|s| s.title_f1).collect();
+    if !title_f1.is_empty() {
+        let _ = writeln!(out, "| title token F1 | {:.3} |", mean(&title_f1));
     }
     let authors: Vec<f64> = scores.iter().filter_map(|s| s.authors_f1).collect();
     if !authors.is_empty() {

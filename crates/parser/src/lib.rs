@@ -538,7 +538,8 @@ fn title(meta: &meta::Meta, site_name: Option<&str>) -> Option<String> {
     ]
     .into_iter()
     .flatten()
-    .map(|t| normalize_text(&t))
+    // Declared titles are often escaped twice ("Full &#038; Part Time"): decode what is left.
+    .map(|t| normalize_text(&html_escape::decode_html_entities(&t)))
     .filter(|t| !t.is_empty())
     .collect();
     let key = title_key;
@@ -560,11 +561,7 @@ fn title(meta: &meta::Meta, site_name: Option<&str>) -> Option<String> {
             && site_key.as_deref() != Some(k.as_str())
     });
     headline
-        .or_else(|| {
-            declared
-                .first()
-                .map(|t| strip_site_suffix(&unescape_entities(t), site_name))
-        })
+        .or_else(|| declared.first().map(|t| strip_site_suffix(t, site_name)))
         .or_else(|| meta.h1.first().map(|h| normalize_text(h)))
 }
 
@@ -591,19 +588,6 @@ fn portal_headline(meta: &meta::Meta, title: &str, paragraphs: &[String]) -> Opt
     let agrees = declared.contains(&heading) || heading.contains(&declared);
     (is_heading && (5..=40).contains(&words) && !agrees && paragraphs.len() > 1)
         .then(|| first.clone())
-}
-
-/// Entities left in metadata by sites that escape twice (`&#39;` in an `og:title`).
-fn unescape_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&#39;", "'")
-        .replace("&#039;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 /// Cuts " - VnExpress", " | Báo Tin tức" and similar from a title.
@@ -1984,6 +1968,28 @@ mod tests {
         assert_eq!(
             strip_site_suffix("Covid-19 - một năm nhìn lại", None),
             "Covid-19 - một năm nhìn lại"
+        );
+    }
+
+    #[test]
+    fn titles_escaped_twice_are_decoded() {
+        let paragraphs: String = (1..=3)
+            .map(|n| {
+                format!(
+                    "<p>Paragraph {n}: the rankings compare full-time and part-time programmes \
+                     by cost, salary after graduation and the share of students who finish.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>x</title>\
+             <meta property=\"og:title\" content=\"MBA Rankings: Full &amp;#038; Part Time for Tomorrow&amp;#8217;s Leaders\">\
+             </head><body><div class=\"story\">{paragraphs}</div></body></html>"
+        );
+        let record = parsed_article(&html, "https://example.com/mba-rankings/");
+        assert_eq!(
+            record.title,
+            "MBA Rankings: Full & Part Time for Tomorrow’s Leaders"
         );
     }
 }
