@@ -669,7 +669,8 @@ const PUBLISHED_TAGS: &[&str] = &[
     "cxenseparse:recs:publishtime",
 ];
 
-/// `<meta>` names that only say "date": weaker than microdata that says "published".
+/// `<meta>` names that only say "date": weaker than any date the page shows (content
+/// management systems rewrite them on every save), used when nothing else gives one.
 const DATE_TAGS: &[&str] = &["dc.date", "date", "sailthru.date"];
 
 const MODIFIED_TAGS: &[&str] = &[
@@ -696,7 +697,6 @@ fn published_at(
         .map(String::as_str)
         .chain(PUBLISHED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
         .chain(meta.microdata_published.as_deref())
-        .chain(DATE_TAGS.iter().filter_map(|k| meta.tag(&[k])))
         .chain(meta.time_datetimes.iter().map(String::as_str))
         .chain(meta.ld.page_date_published.as_deref())
         .filter_map(|v| dates::parse_machine(v, zone))
@@ -713,12 +713,20 @@ fn published_at(
         (Some(day), Some(meta)) if day.date() != meta.date() => Some(day),
         (day, meta) => meta.or(day),
     };
-    filed.or_else(|| date_elements(html, zone)).or_else(|| {
-        content
-            .date_lines
-            .iter()
-            .find_map(|l| dates::parse_visible(l, zone))
-    })
+    filed
+        .or_else(|| date_elements(html, zone))
+        .or_else(|| {
+            content
+                .date_lines
+                .iter()
+                .find_map(|l| dates::parse_visible(l, zone))
+        })
+        .or_else(|| {
+            DATE_TAGS
+                .iter()
+                .filter_map(|k| meta.tag(&[k]))
+                .find_map(|v| dates::parse_machine(v, zone))
+        })
 }
 
 /// The last resort, when neither metadata, the URL, date elements nor the lines around the
@@ -1792,6 +1800,50 @@ mod tests {
         );
         let record = parsed_article(&html, "https://example.de/guides/car-care");
         assert_eq!(record.authors, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_generic_date_meta_tag_yields_to_the_visible_date() {
+        let paragraphs: String = (1..=4)
+            .map(|n| {
+                format!(
+                    "<p>Absatz {n}: Der Riesling feiert Geburtstag, und die Winzer laden an \
+                     vielen Orten zu Proben, Führungen und Gesprächen über den Jahrgang ein.</p>"
+                )
+            })
+            .collect();
+        let published = |head: &str| {
+            let html = format!(
+                "<html><head><title>Riesling</title>{head}</head><body><h1>Riesling</h1>\
+                 <span class=\"date\">27.01.2022</span><div class=\"story\">{paragraphs}</div>\
+                 </body></html>"
+            );
+            parsed_article(&html, "https://example.de/aktuelles/riesling")
+                .published_at
+                .map(|t| t.to_string())
+        };
+        // "date" says nothing of what the date is (CMSs rewrite it on every save).
+        let generic = "<meta name=\"date\" content=\"2021-12-20T11:02:44+01:00\">";
+        assert_eq!(published(generic).as_deref(), Some("2022-01-27"));
+        // Metadata that says "published" still comes first.
+        let specific =
+            "<meta property=\"article:published_time\" content=\"2022-01-26T09:00:00+01:00\">";
+        assert_eq!(
+            published(specific).as_deref(),
+            Some("2022-01-26T09:00:00+01:00")
+        );
+        // With nothing else, the generic tag is used.
+        let html = format!(
+            "<html><head><title>Riesling</title>{generic}</head><body><h1>Riesling</h1>\
+             <div class=\"story\">{paragraphs}</div></body></html>"
+        );
+        assert_eq!(
+            parsed_article(&html, "https://example.de/aktuelles/riesling")
+                .published_at
+                .map(|t| t.to_string())
+                .as_deref(),
+            Some("2021-12-20T11:02:44+01:00")
+        );
     }
 
     #[test]
