@@ -383,7 +383,7 @@ impl Parser {
         let published_at = rule
             .and_then(|r| r.published.as_ref())
             .and_then(|selector| rule_time(&html, selector, zone))
-            .or_else(|| published_at(page.url, &html, &meta, &content, zone))
+            .or_else(|| published_at(page.url, &html, &blocks, &meta, &content, zone))
             .or_else(|| {
                 hints
                     .published
@@ -686,6 +686,7 @@ const MODIFIED_TAGS: &[&str] = &[
 fn published_at(
     url: &Url,
     html: &Html,
+    blocks: &dom::Blocks,
     meta: &meta::Meta,
     content: &content::Content,
     zone: LocalZone,
@@ -714,6 +715,7 @@ fn published_at(
         (day, meta) => meta.or(day),
     };
     filed
+        .or_else(|| labelled_publication_line(html, blocks, zone))
         .or_else(|| date_elements(html, zone))
         .or_else(|| {
             content
@@ -775,6 +777,42 @@ fn unwrap_templates(text: &str) -> Option<String> {
     });
     paragraphs.then(|| unwrapped.into_owned())
 }
+
+/// A short line that names itself the publication date, wherever it stands: "Erschienen am:
+/// 01.11.2023", "Veröffentlicht am 16.08.2019", "Published: March 4, 2020", "Ngày đăng:
+/// 01/12/2021". Stronger than a line that is only a date (it could be an event's or an
+/// update's).
+fn labelled_publication_line(
+    html: &Html,
+    blocks: &dom::Blocks,
+    zone: LocalZone,
+) -> Option<ArticleTime> {
+    static LABEL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)(?:^|[^\p{L}])(?:erschienen am|veröffentlicht am|publiziert am|published(?: on)?|publié le|pubblicato il|publicado(?: el)?|ngày đăng|ngày xuất bản)\s*:?\s",
+        )
+        .expect("static regex is valid")
+    });
+    blocks
+        .blocks
+        .iter()
+        .filter(|b| !dom::in_foreign_box(html, b.node))
+        .filter(|b| b.chars <= 200)
+        .find_map(|b| {
+            // The date right after the label: a line may hold other dates before it
+            // ("Letzte Änderung: 31.10.2023 Erschienen am: 01.11.2023").
+            let label = LABEL.find(&b.text)?;
+            let after = &b.text[label.end()..];
+            let end = after
+                .char_indices()
+                .nth(LABELLED_DATE_CHARS)
+                .map_or(after.len(), |(i, _)| i);
+            dates::parse_visible(&after[..end], zone)
+        })
+}
+
+/// How far after its label a publication date is looked for, in characters.
+const LABELLED_DATE_CHARS: usize = 40;
 
 /// Longest opening of a paragraph read as its dateline.
 const MAX_DATELINE_CHARS: usize = 50;
@@ -1844,6 +1882,23 @@ mod tests {
                 .as_deref(),
             Some("2021-12-20T11:02:44+01:00")
         );
+    }
+
+    #[test]
+    fn a_line_labelled_as_the_publication_date_wins_over_other_visible_dates() {
+        let published = |footer: &str| {
+            article_with(&format!(
+                "<div class=\"meta-date\">06.11.2023</div><p class=\"info\">{footer}</p>"
+            ))
+            .published_at
+            .map(|t| t.to_string())
+        };
+        assert_eq!(
+            published("Letzte Änderung: 31.10.2023<br>Erschienen am: 01.11.2023").as_deref(),
+            Some("2023-11-01")
+        );
+        // Without the label the element named as a date is taken.
+        assert_eq!(published("Lesungen: 12").as_deref(), Some("2023-11-06"));
     }
 
     #[test]
