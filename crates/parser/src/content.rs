@@ -447,6 +447,9 @@ fn caption_holders(
     // Nor is it several pieces of text outside a marked caption: an image beside a name, a
     // figure and a paragraph is an item of the article (a checklist, a product card).
     // Either way a linked piece makes it a teaser of another page, which stays out.
+    if holders.is_empty() {
+        return holders;
+    }
     let mut titled: HashSet<NodeId> = HashSet::new();
     let mut linked: HashSet<NodeId> = HashSet::new();
     let mut pieces: HashMap<NodeId, usize> = HashMap::new();

@@ -328,15 +328,15 @@ pub(crate) fn is_streamed_segment(el: &Element) -> bool {
 /// Whether an element and everything in it is left out of the text. With `by_class` off,
 /// only tags and hidden elements are skipped (the fallback pass for pages whose main column
 /// has a class such as "sidebar-1").
-fn skip_element(el: &Element, by_class: bool) -> bool {
+fn skip_element(node: ego_tree::NodeRef<'_, Node>, el: &Element, by_class: bool) -> bool {
     let name = el.name();
     if is_skipped_tag(name) || is_hidden(el) {
         return true;
     }
     // Page furniture by its tag; sites also misuse these for content, hence only in the
-    // strict pass.
+    // strict pass, and never a <header> that holds an article's worth of paragraphs.
     if by_class && matches!(name, "nav" | "aside" | "footer" | "header") {
-        return true;
+        return name != "header" || !holds_paragraphs(node);
     }
     // The outermost containers hold the whole page; their classes say nothing about content.
     if matches!(name, "html" | "body" | "main" | "article") {
@@ -444,9 +444,7 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                     Node::Element(el) => {
                         // Inside preformatted text, classes come from syntax highlighters
                         // ("hljs-comment", "token tag"): they mark code, not page furniture.
-                        if skip_element(el, by_class && ctx.preformatted == 0)
-                            && !(el.name() == "header" && holds_paragraphs(node))
-                        {
+                        if skip_element(node, el, by_class && ctx.preformatted == 0) {
                             skipping = Some(node.id());
                             continue;
                         }

@@ -796,18 +796,16 @@ fn labelled_publication_line(
     blocks
         .blocks
         .iter()
-        .filter(|b| !dom::in_foreign_box(html, b.node))
         .filter(|b| b.chars <= 200)
         .find_map(|b| {
             // The date right after the label: a line may hold other dates before it
             // ("Letzte Änderung: 31.10.2023 Erschienen am: 01.11.2023").
             let label = LABEL.find(&b.text)?;
-            let after = &b.text[label.end()..];
-            let end = after
-                .char_indices()
-                .nth(LABELLED_DATE_CHARS)
-                .map_or(after.len(), |(i, _)| i);
-            dates::parse_visible(&after[..end], zone)
+            if dom::in_foreign_box(html, b.node) {
+                return None;
+            }
+            let after = window(&b.text, label.start(), label.end(), 0, LABELLED_DATE_CHARS);
+            dates::parse_visible(after, zone)
         })
 }
 
@@ -853,30 +851,34 @@ fn publication_sentence(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> O
     blocks
         .blocks
         .iter()
-        .filter(|b| b.link_density() < 0.8 && !dom::in_foreign_box(html, b.node))
+        .filter(|b| b.link_density() < 0.8 && VERB.is_match(&b.text))
+        .filter(|b| !dom::in_foreign_box(html, b.node))
         .find_map(|b| {
             VERB.find_iter(&b.text).take(3).find_map(|verb| {
-                let window = around(
-                    &b.text,
-                    verb.start(),
-                    verb.end(),
-                    PUBLICATION_SENTENCE_REACH,
-                );
-                dates::parse_visible(window, zone)
+                let reach = PUBLICATION_SENTENCE_REACH;
+                dates::parse_visible(
+                    window(&b.text, verb.start(), verb.end(), reach, reach),
+                    zone,
+                )
             })
         })
 }
 
-/// The text from `reach` characters before `start` to `reach` characters after `end`.
-fn around(text: &str, start: usize, end: usize, reach: usize) -> &str {
-    let from = text[..start]
-        .char_indices()
-        .rev()
-        .nth(reach.saturating_sub(1))
-        .map_or(0, |(i, _)| i);
+/// The text of `text[start..end]` widened by `before` characters on its left and `after` on
+/// its right (fewer at the ends of the text).
+fn window(text: &str, start: usize, end: usize, before: usize, after: usize) -> &str {
+    let from = if before == 0 {
+        start
+    } else {
+        text[..start]
+            .char_indices()
+            .rev()
+            .nth(before - 1)
+            .map_or(0, |(i, _)| i)
+    };
     let to = text[end..]
         .char_indices()
-        .nth(reach)
+        .nth(after)
         .map_or(text.len(), |(i, _)| end + i);
     &text[from..to]
 }

@@ -151,35 +151,52 @@ impl Meta {
             .take(10)
             .collect();
         // A listing's cards carry their own dates in the same markup: a value is taken only
-        // when every such element on the page agrees.
-        let microdata = |property: &str| {
-            let values: Vec<&str> = html
-                .select(selector!("[itemprop]"))
-                .filter(|el| {
-                    el.value().name() != "meta"
-                        && el.value().attr("itemprop").is_some_and(|p| {
-                            p.split_whitespace()
-                                .any(|p| p.eq_ignore_ascii_case(property))
-                        })
-                        && !crate::dom::in_foreign_box(html, el.id())
-                })
-                .filter_map(|el| {
-                    el.value()
-                        .attr("datetime")
-                        .or_else(|| el.value().attr("content"))
-                        .map(str::trim)
-                        .filter(|v| !v.is_empty())
-                })
-                .take(20)
-                .collect();
+        // when every such element on the page agrees. One walk gathers both properties.
+        let mut published: Vec<&str> = Vec::new();
+        let mut modified: Vec<&str> = Vec::new();
+        for el in html.select(selector!("[itemprop]")) {
+            if el.value().name() == "meta" {
+                continue;
+            }
+            let Some(props) = el.value().attr("itemprop") else {
+                continue;
+            };
+            let has = |name: &str| {
+                props
+                    .split_whitespace()
+                    .any(|p| p.eq_ignore_ascii_case(name))
+            };
+            let (is_published, is_modified) = (has("datePublished"), has("dateModified"));
+            if !is_published && !is_modified {
+                continue;
+            }
+            let value = el
+                .value()
+                .attr("datetime")
+                .or_else(|| el.value().attr("content"))
+                .map(str::trim)
+                .filter(|v| !v.is_empty());
+            let Some(value) = value else {
+                continue;
+            };
+            if crate::dom::in_foreign_box(html, el.id()) {
+                continue;
+            }
+            for (wanted, list) in [(is_published, &mut published), (is_modified, &mut modified)] {
+                if wanted && list.len() < 20 {
+                    list.push(value);
+                }
+            }
+        }
+        let agreed = |values: &[&str]| {
             let first = *values.first()?;
             values
                 .iter()
                 .all(|v| *v == first)
                 .then(|| first.to_string())
         };
-        meta.microdata_published = microdata("datePublished");
-        meta.microdata_modified = microdata("dateModified");
+        meta.microdata_published = agreed(&published);
+        meta.microdata_modified = agreed(&modified);
         for script in html.select(selector!(r#"script[type="application/ld+json"]"#)) {
             let raw: String = script.text().collect();
             // Sites leave raw control characters (newlines inside strings) in their JSON-LD.
