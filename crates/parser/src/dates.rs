@@ -72,6 +72,11 @@ pub fn parse_machine(value: &str, zone: LocalZone) -> Option<ArticleTime> {
 pub fn parse_visible(text: &str, zone: LocalZone) -> Option<ArticleTime> {
     let lower = text.to_lowercase();
     let date = find_date(&lower)?;
+    // "4. November bis 2. Dezember 2023", "du 4 au 6 juin 2021", "June 4 – 6, 2021": the
+    // dates of an event, not of the page.
+    if is_range(&lower) {
+        return None;
+    }
     let Some(time) = find_time(&lower) else {
         return plausible(ArticleTime::Date(date));
     };
@@ -162,7 +167,8 @@ pub fn is_date_line(line: &str, zone: LocalZone) -> bool {
         "sun",
         "h",
     ];
-    if line.chars().count() > 80 || parse_visible(line, zone).is_none() {
+    if line.chars().count() > 80 || names_another_time(line) || parse_visible(line, zone).is_none()
+    {
         return false;
     }
     let lower = line.to_lowercase();
@@ -172,6 +178,19 @@ pub fn is_date_line(line: &str, zone: LocalZone) -> bool {
         .filter(|w| !DATE_WORDS.contains(w) && month(w).is_none())
         .count();
     other_words <= 2
+}
+
+/// Whether a short text labels its date as something other than the page's publication:
+/// the clock a forum shows ("Aktuelle Zeit: 14.10.2020, 12:18"), a thread's last post, a
+/// member's sign-up day.
+pub fn names_another_time(text: &str) -> bool {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)aktuelle zeit|current time|it is currently|heute ist|today is|letzter beitrag|last post|dernier message|registriert|mitglied seit|member since|joined",
+        )
+        .expect("static regex is valid")
+    });
+    LABEL.is_match(text)
 }
 
 fn find_date(lower: &str) -> Option<NaiveDate> {
@@ -209,6 +228,20 @@ fn find_date(lower: &str) -> Option<NaiveDate> {
         return NaiveDate::from_ymd_opt(c[3].parse().ok()?, month(&c[2])?, c[1].parse().ok()?);
     }
     None
+}
+
+/// Whether a lower-cased text spans days: a day, a connecting word or dash, then another day
+/// with its month ("4. bis 6. november", "4.–6.11.", "du 4 au 6 juin", "june 4 – 6"). A time
+/// after a dash ("01/12/2021 – 14:35") is no second day.
+fn is_range(lower: &str) -> bool {
+    static RANGE: LazyLock<Regex> = LazyLock::new(|| {
+        let months = month_alternation();
+        Regex::new(&format!(
+            r"(?:^|[^\d])\d{{1,2}}(?:\.|\.?\s*(?:{months})\.?|\.\d{{1,2}}\.(?:\d{{2,4}})?)?\s*(?:bis|to|until|till|through|au|al|đến|–|—)\s*\d{{1,2}}(?:\.\s*|\s+)(?:de\s+)?(?:{months}|\d{{1,2}}\.)|(?:^|[^\p{{L}}])(?:{months})\.?\s+\d{{1,2}}\s*(?:to|until|through|thru|–|—|-)\s*(?:(?:{months})\.?\s+)?\d{{1,2}}(?:[^\d:]|$)"
+        ))
+        .expect("range regex is valid")
+    });
+    RANGE.is_match(lower)
 }
 
 fn find_time(lower: &str) -> Option<NaiveTime> {
@@ -623,6 +656,33 @@ mod tests {
         for (line, day) in cases {
             let got = parse_visible(line, LocalZone::Unknown).map(|t| t.to_string());
             assert_eq!(got.as_deref().map(|t| &t[..10]), day, "{line}");
+        }
+    }
+
+    #[test]
+    fn the_days_of_an_event_are_not_a_date_line() {
+        let ranges = [
+            "Ausstellungsdauer: 4. November bis 2. Dezember 2023",
+            "4.–6. November 2023",
+            "vom 4.11. bis 6.11.2023",
+            "du 4 au 6 juin 2021",
+            "del 4 al 6 de junio de 2021",
+            "June 4 – 6, 2021",
+            "June 4 to July 6, 2021",
+        ];
+        for line in ranges {
+            assert_eq!(parse_visible(line, LocalZone::Unknown), None, "{line}");
+        }
+        // A time after a dash is no second day, nor a reading time after the year.
+        let dates = [
+            ("Thứ Tư, 01/12/2021 – 14:35", "2021-12-01"),
+            ("1.12.2021 – 14.35 Uhr", "2021-12-01"),
+            ("June 4, 2021 - 10 min read", "2021-06-04"),
+            ("5 June 2020 – 14 comments", "2020-06-05"),
+        ];
+        for (line, day) in dates {
+            let got = parse_visible(line, LocalZone::Unknown).map(|t| t.to_string());
+            assert_eq!(got.as_deref().map(|t| &t[..10]), Some(day), "{line}");
         }
     }
 

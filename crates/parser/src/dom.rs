@@ -139,6 +139,10 @@ pub(crate) fn is_block_tag(name: &str) -> bool {
             | "dialog"
             | "div"
             | "dl"
+            | "footer"
+            | "header"
+            | "nav"
+            | "aside"
             | "dt"
             | "fieldset"
             | "figcaption"
@@ -620,7 +624,7 @@ impl Pending {
 pub(crate) fn in_foreign_box(html: &Html, node: NodeId) -> bool {
     static FOREIGN: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"comment|binh-?luan|related|relate|lien-?quan|recommend|tin-?khac|other-?news|more-?news",
+            r"comment|binh-?luan|related|relate|lien-?quan|recommend|tin-?khac|other-?news|more-?news|similar|recent-?(?:posts|entries|news|articles)",
         )
         .expect("static regex is valid")
     });
@@ -642,4 +646,57 @@ pub(crate) fn in_foreign_box(html: &Html, node: NodeId) -> bool {
                     .iter()
                     .any(|w| hints.contains(w))
         })
+}
+
+/// Whether a node sits in the site's masthead or navigation: a `<nav>`, a banner, a bar
+/// named as the top navigation ("navbar", "topbar", "masthead"), or a page `<header>` that
+/// holds a menu. A date there is today's, shown on every page, not the page's own.
+pub(crate) fn in_masthead(html: &Html, node: NodeId) -> bool {
+    static BAR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"navbar|navtop|top-?nav|top-?bar|masthead|site-?header|header-?top|top-?header")
+            .expect("static regex is valid")
+    });
+    let Some(start) = html.tree.get(node) else {
+        return false;
+    };
+    for n in std::iter::once(start).chain(start.ancestors()).take(24) {
+        let Some(el) = n.value().as_element() else {
+            continue;
+        };
+        let hints = class_and_id(el);
+        // A breadcrumb trail ends with the page itself ("08.11.2021 | Online-Fachtag").
+        let breadcrumb = hints.contains("breadcrumb")
+            || el
+                .attr("aria-label")
+                .is_some_and(|l| l.to_lowercase().contains("breadcrumb"));
+        if breadcrumb || el.attr("aria-current") == Some("page") {
+            return false;
+        }
+        if el.name() == "nav" || matches!(el.attr("role"), Some("navigation" | "banner")) {
+            return true;
+        }
+        if el.name() == "header" && !within_article(n) && holds_menu(n) {
+            return true;
+        }
+        if !hints.is_empty() && BAR.is_match(&hints) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a node lies inside an `<article>` or `<main>`: a `<header>` there is the
+/// article's.
+fn within_article(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    node.ancestors()
+        .filter_map(|a| a.value().as_element())
+        .any(|a| matches!(a.name(), "article" | "main"))
+}
+
+/// Whether an element holds a `<nav>` menu.
+fn holds_menu(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    node.descendants()
+        .take(2000)
+        .filter_map(|d| d.value().as_element())
+        .any(|d| d.name() == "nav")
 }

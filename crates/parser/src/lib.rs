@@ -382,19 +382,25 @@ impl Parser {
         // feed's date); then the last resorts.
         let published_at = rule
             .and_then(|r| r.published.as_ref())
-            .and_then(|selector| rule_time(&html, selector, zone))
+            .and_then(|selector| found("site rule", rule_time(&html, selector, zone)))
             .or_else(|| published_at(page.url, &html, &blocks, &meta, &content, zone))
             .or_else(|| {
-                hints
+                let hinted = hints
                     .published
-                    .and_then(|value| dates::parse_machine(value, zone))
+                    .and_then(|value| dates::parse_machine(value, zone));
+                found("listing source", hinted)
             })
-            .or_else(|| script_date(&html, zone))
+            .or_else(|| found("script data", script_date(&html, zone)))
             .or_else(|| {
                 let blocks = relaxed_blocks.get_or_insert_with(|| dom::blocks(&html, false));
-                dateline(&content, zone)
-                    .or_else(|| first_dated_line(&html, blocks, zone))
-                    .or_else(|| publication_sentence(&html, blocks, zone))
+                found("dateline", dateline(&content, zone))
+                    .or_else(|| found("first dated line", first_dated_line(&html, blocks, zone)))
+                    .or_else(|| {
+                        found(
+                            "publication sentence",
+                            publication_sentence(&html, blocks, zone),
+                        )
+                    })
             });
         let modified_at = modified_at(&meta, zone);
         let language = language::detect(&body, meta.html_lang.as_deref());
@@ -711,24 +717,43 @@ fn published_at(
     // disagrees with it is more often a re-save than a publication. When they agree, the
     // metadata's time and offset are kept.
     let filed = match (date_in_url(url), machine) {
-        (Some(day), Some(meta)) if day.date() != meta.date() => Some(day),
-        (day, meta) => meta.or(day),
+        (Some(day), Some(meta)) if day.date() != meta.date() => {
+            found("url over metadata", Some(day))
+        }
+        (day, None) => found("url", day),
+        (_, meta) => found("metadata", meta),
     };
     filed
-        .or_else(|| labelled_publication_line(html, blocks, zone))
-        .or_else(|| date_elements(html, zone))
         .or_else(|| {
-            content
+            found(
+                "labelled line",
+                labelled_publication_line(html, blocks, zone),
+            )
+        })
+        .or_else(|| found("date element", date_elements(html, zone)))
+        .or_else(|| {
+            let line = content
                 .date_lines
                 .iter()
-                .find_map(|l| dates::parse_visible(l, zone))
+                .find_map(|l| dates::parse_visible(l, zone));
+            found("date line", line)
         })
         .or_else(|| {
-            DATE_TAGS
+            let tag = DATE_TAGS
                 .iter()
                 .filter_map(|k| meta.tag(&[k]))
-                .find_map(|v| dates::parse_machine(v, zone))
+                .find_map(|v| dates::parse_machine(v, zone));
+            found("generic date meta", tag)
         })
+}
+
+/// `time`, passed through, with a debug event naming where it was found: which of the many
+/// places a page may state its date won is what explains a wrong one.
+fn found(source: &'static str, time: Option<ArticleTime>) -> Option<ArticleTime> {
+    if let Some(t) = &time {
+        tracing::debug!(source, date = %t, "publication date");
+    }
+    time
 }
 
 /// The last resort, when neither metadata, the URL, date elements nor the lines around the
@@ -743,12 +768,12 @@ fn first_dated_line(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> Optio
         // (archives, related posts) does not.
         .filter(|b| b.chars <= 100 && (b.link_density() < 0.5 || b.chars <= 40))
         .take(400)
-        // Never a comment's time nor a related item's.
-        .filter(|b| !dom::in_foreign_box(html, b.node))
+        // Never a comment's time nor a related item's, nor today's in the masthead.
+        .filter(|b| !dom::in_foreign_box(html, b.node) && !dom::in_masthead(html, b.node))
         .find_map(|b| {
             b.text
                 .split('\n')
-                .filter(|l| l.chars().count() <= 100)
+                .filter(|l| l.chars().count() <= 100 && !dates::names_another_time(l))
                 .find_map(|l| {
                     dates::parse_visible(l, zone).or_else(|| dates::parse_short_year(l, zone))
                 })
@@ -975,12 +1000,14 @@ fn date_elements(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
     html.select(&WITH_CLASS)
         .filter(|el| {
             let hints = dom::class_and_id(el.value());
-            DATE_HINT.is_match(&hints) && !dom::in_foreign_box(html, el.id())
+            DATE_HINT.is_match(&hints)
+                && !dom::in_foreign_box(html, el.id())
+                && !dom::in_masthead(html, el.id())
         })
         .take(50)
         .find_map(|el| {
             let text = meta::text_of(el);
-            (text.chars().count() <= 120)
+            (text.chars().count() <= 120 && !dates::names_another_time(&text))
                 .then(|| dates::parse_visible(&text, zone))
                 .flatten()
         })
@@ -1916,6 +1943,14 @@ mod tests {
             published("<nav><time datetime=\"2023-11-01T13:56:20+01:00\">heute</time></nav>"),
             None
         );
+        // A forum's clock, a thread's last post, a member's sign-up day: other times.
+        for other in [
+            "<p class=\"time\">Aktuelle Zeit: 14.10.2020, 12:18</p>",
+            "<div class=\"starter\"><span>Letzter Beitrag:</span> 18.10.2010</div>",
+            "<div class=\"userinfo\">Registriert seit: 03.03.2011</div>",
+        ] {
+            assert_eq!(published(other), None, "{other}");
+        }
         // The page's own microdata, once or repeated alike, is.
         assert_eq!(
             published(
@@ -1924,6 +1959,49 @@ mod tests {
             .as_deref(),
             Some("2021-10-27T20:35:36+01:00")
         );
+    }
+
+    #[test]
+    fn today_s_date_in_the_masthead_is_not_the_page_s() {
+        let paragraphs: String = (1..=4)
+            .map(|i| {
+                format!(
+                    "<p>Absatz {i}: Wer die Arbeit der Zukunft verstehen will, muss auf die \
+                     Maschinen schauen, die sie verändern, und auf die Menschen dahinter.</p>"
+                )
+            })
+            .collect();
+        let page = |top: &str, article_header: &str| {
+            format!(
+                "<html><head><title>Die Zukunft der Arbeit</title></head><body>\
+                 <header><h1><a href=\"/\">Sender</a></h1>\
+                 <span class=\"dlf-date\">Mittwoch, 26.02.2020</span>\
+                 <nav><a href=\"/politik\">Politik</a> <a href=\"/kultur\">Kultur</a></nav>\
+                 </header>\
+                 <div class=\"header--topbar\"><span class=\"date\">Tuesday, (08 Dec 2020)\
+                 </span><time datetime=\"2020-12-08\">heute</time></div>{top}\
+                 <article><header><h2>Die Zukunft der Arbeit</h2>\
+                 <nav><a href=\"#teil-2\">Teil 2</a></nav>{article_header}</header>\
+                 {paragraphs}</article></body></html>"
+            )
+        };
+        let published = |html: String| match parse_html(
+            &html,
+            "https://example.de/zukunft-der-arbeit",
+            Hints::default(),
+        ) {
+            Ok(Extraction::Article(a)) => a.published_at.map(|t| t.to_string()),
+            other => panic!("the article is found: {other:?}"),
+        };
+        // The site's header with its menu, and a top bar, show today's date.
+        assert_eq!(published(page("", "")), None);
+        // The last item of a breadcrumb trail is the page, its date the page's.
+        let trail = "<nav aria-label=\"breadcrumb\"><a href=\"/\">Start</a> / \
+                     <span>01.05.2017 | Die Zukunft der Arbeit</span></nav>";
+        assert_eq!(published(page(trail, "")).as_deref(), Some("2017-05-01"));
+        // The article's own header, menu or not, holds the article's date.
+        let own = "<span class=\"date\">1. Mai 2017</span>";
+        assert_eq!(published(page("", own)).as_deref(), Some("2017-05-01"));
     }
 
     #[test]
@@ -1943,6 +2021,9 @@ mod tests {
              <span class=\"date\">August 30, 2017</span></div></div>\
              <div class=\"entry\">{paragraphs}</div>\
              <div class=\"related-posts\"><span class=\"post-date\">09/09/2019</span></div>\
+             <div id=\"similar_threads\"><span class=\"date\">18.10.2010</span></div>\
+             <ul><li class=\"widget widget_recent_entries\"><span class=\"post-date\">\
+             10/09/2019</span></li></ul>\
              <ol class=\"comment-list\"><li><time datetime=\"2020-09-23T18:19:00+02:00\">\
              23.09.2020</time> Danke für den Tipp!</li></ol></body></html>"
         );

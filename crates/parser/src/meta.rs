@@ -140,12 +140,8 @@ impl Meta {
         meta.time_datetimes = html
             .select(selector!("time[datetime]"))
             .filter(|t| !crate::dom::in_foreign_box(html, t.id()))
-            // A time in the navigation is today's, shown on every page.
-            .filter(|t| {
-                !t.ancestors()
-                    .filter_map(|a| a.value().as_element())
-                    .any(|a| a.name() == "nav")
-            })
+            // A time in the navigation or the masthead is today's, shown on every page.
+            .filter(|t| !crate::dom::in_masthead(html, t.id()))
             .filter_map(|t| t.value().attr("datetime"))
             .map(str::to_string)
             .take(10)
