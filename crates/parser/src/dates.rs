@@ -47,6 +47,10 @@ pub fn parse_machine(value: &str, zone: LocalZone) -> Option<ArticleTime> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(value) {
         return plausible(ArticleTime::DateTime(dt));
     }
+    // "Sat, 19 Oct 2019 00:04:00 +0200", as feeds and some `date` meta tags write it.
+    if let Ok(dt) = DateTime::parse_from_rfc2822(value) {
+        return plausible(ArticleTime::DateTime(dt));
+    }
     let iso = regex!(
         r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
     );

@@ -708,9 +708,21 @@ fn published_at(
         .chain(meta.ld.page_date_published.as_deref())
         .filter_map(|v| dates::parse_machine(v, zone))
         .collect();
+    // The generic date tags are too often rewritten to choose the day, but one that names
+    // the same instant in the site's own offset shows what day its readers saw.
+    let same_instant: Vec<ArticleTime> = candidates
+        .iter()
+        .copied()
+        .chain(
+            DATE_TAGS
+                .iter()
+                .filter_map(|k| meta.tag(&[k]))
+                .filter_map(|v| dates::parse_machine(v, zone)),
+        )
+        .collect();
     let machine = candidates
         .first()
-        .map(|first| local_offset(*first, &candidates, zone));
+        .map(|first| local_offset(*first, &same_instant, zone));
     // Metadata first, then the day in the URL, then elements named as dates, then the date
     // lines around the title.
     // A full date in the URL is what the site filed the article under; metadata that
@@ -848,6 +860,14 @@ fn dateline(content: &content::Content, zone: LocalZone) -> Option<ArticleTime> 
         .iter()
         .chain(content.paragraphs.iter().take(3))
         .find_map(|paragraph| {
+            // "Karlsruhe, (12.11.2021). Traditionell …": a place, then the day in brackets.
+            static PLACE_DAY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+                regex::Regex::new(r"^\p{Lu}[\p{L} .'/-]{1,40},\s*\(([^()]{6,40})\)")
+                    .expect("static regex is valid")
+            });
+            if let Some(day) = PLACE_DAY.captures(paragraph) {
+                return dates::parse_visible(&day[1], zone);
+            }
             let (opening, _) = [" - ", " – ", " — "]
                 .iter()
                 .filter_map(|dash| paragraph.split_once(dash))
@@ -988,6 +1008,31 @@ fn modified_at(meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
         .find_map(|v| dates::parse_machine(v, zone))
 }
 
+/// Whether an element lies inside a link that is an item of a list and holds more than the
+/// date (the title of another page): a teaser, whose date is that page's. A list item
+/// linking only its date (to the day's archive) is the page's own line of metadata.
+fn in_listed_link(el: scraper::ElementRef<'_>) -> bool {
+    /// What a teaser's link holds beyond its date, at the least, in characters.
+    const TITLE_CHARS: usize = 20;
+    let Some(link) = el
+        .ancestors()
+        .filter_map(scraper::ElementRef::wrap)
+        .find(|a| a.value().name() == "a")
+    else {
+        return false;
+    };
+    let listed = link
+        .ancestors()
+        .filter_map(|a| a.value().as_element())
+        .any(|a| a.name() == "li");
+    let chars = |e: scraper::ElementRef<'_>| -> usize {
+        e.text()
+            .map(|t| t.chars().filter(|c| !c.is_whitespace()).count())
+            .sum()
+    };
+    listed && chars(link) > chars(el) + TITLE_CHARS
+}
+
 /// Short elements whose class or id names a date, in page order.
 fn date_elements(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
     static DATE_HINT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -1003,6 +1048,7 @@ fn date_elements(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
             DATE_HINT.is_match(&hints)
                 && !dom::in_foreign_box(html, el.id())
                 && !dom::in_masthead(html, el.id())
+                && !in_listed_link(*el)
         })
         .take(50)
         .find_map(|el| {
@@ -1820,7 +1866,15 @@ mod tests {
             published("", &format!("27.1.2022 - {opening}")).as_deref(),
             Some("2022-01-27")
         );
+        assert_eq!(
+            published("", &format!("Karlsruhe, (12.11.2021). {opening}")).as_deref(),
+            Some("2021-11-12")
+        );
         // A date deeper in a paragraph is not a dateline.
+        assert_eq!(
+            published("", &format!("{opening} Karlsruhe, (12.11.2021).")),
+            None
+        );
         assert_eq!(
             published(
                 "",
@@ -1943,6 +1997,15 @@ mod tests {
             published("<nav><time datetime=\"2023-11-01T13:56:20+01:00\">heute</time></nav>"),
             None
         );
+        // A teaser of another page, a link with its title and date in a list: its date.
+        let teaser = "<ul><li><a href=\"/covid-reisen\"><span>Reisen in Zeiten der \
+                      COVID-19-Pandemie: was gilt</span> <em class=\"pubdate\">04.11.2021</em>\
+                      </a></li></ul>";
+        assert_eq!(published(teaser), None);
+        // A list item linking only the page's date to the day's archive: the page's.
+        let own = "<ul class=\"post-info\"><li><a href=\"/2019/10/19/\">\
+                   <span class=\"item--type-date\">19. Oktober 2019</span></a></li></ul>";
+        assert_eq!(published(own).as_deref(), Some("2019-10-19"));
         // A forum's clock, a thread's last post, a member's sign-up day: other times.
         for other in [
             "<p class=\"time\">Aktuelle Zeit: 14.10.2020, 12:18</p>",
@@ -2043,6 +2106,20 @@ mod tests {
             local_offset(utc, &[utc, local], LocalZone::Unknown).to_string(),
             "2019-10-19T00:04:00+02:00"
         );
+        // A generic date tag naming the same instant in the site's offset (a page's whole
+        // metadata, in the shape a feed writes it).
+        let page = "<html><head><title>Therapien</title>\
+                    <meta name=\"date\" content=\"Sat, 19 Oct 2019 00:04:00 +0200\">\
+                    <script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\
+                    \"datePublished\":\"2019-10-18T22:04:00Z\"}</script></head><body>\
+                    <h1>Therapien</h1><p>Was alternative Therapien bei Krebs bringen, haben \
+                    Ärzte in einer großen Studie mit vielen Patienten untersucht und \
+                    beschrieben.</p></body></html>";
+        let published = match parse_html(page, "https://example.at/therapien", Hints::default()) {
+            Ok(Extraction::Article(a)) => a.published_at.map(|t| t.to_string()),
+            other => panic!("the article is found: {other:?}"),
+        };
+        assert_eq!(published.as_deref(), Some("2019-10-19T00:04:00+02:00"));
         // Nothing else said: kept as given, unless the page is Vietnamese.
         assert_eq!(
             local_offset(utc, &[utc], LocalZone::Unknown).to_string(),
