@@ -2,8 +2,9 @@
 //! lines of Vietnamese (and English) sites.
 //!
 //! Day first, always: `1/12/2021` is the first of December. A time of day without an offset on a
-//! Vietnamese page is local time in Asia/Ho_Chi_Minh; elsewhere such a time is kept as its day
-//! only, since guessing an offset would make up a fact.
+//! Vietnamese page is local time in Asia/Ho_Chi_Minh, on a site under the domain of a country
+//! that keeps one time zone (`.de`, `.jp`) that zone's; elsewhere such a time is kept as its
+//! day only, since guessing an offset would make up a fact.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use regex::Regex;
@@ -15,20 +16,87 @@ use tinstream_model::ArticleTime;
 pub enum LocalZone {
     /// Vietnamese pages: Asia/Ho_Chi_Minh (UTC+7).
     Vietnam,
+    /// The one time zone of the country whose domain the site uses (`.de`, `.jp`).
+    Country(chrono_tz::Tz),
     /// Unknown: a time without an offset is reduced to its day.
     Unknown,
 }
 
+/// Country-code domains of countries that keep one time zone, with that zone. Countries
+/// spanning several (the United States, Canada, Australia, Brazil, Russia's east) are left
+/// out: their sites' times stay as given.
+const COUNTRY_ZONES: &[(&str, chrono_tz::Tz)] = {
+    use chrono_tz::{Asia, Europe};
+    &[
+        ("at", Europe::Vienna),
+        ("be", Europe::Brussels),
+        ("bg", Europe::Sofia),
+        ("ch", Europe::Zurich),
+        ("cn", Asia::Shanghai),
+        ("cz", Europe::Prague),
+        ("de", Europe::Berlin),
+        ("dk", Europe::Copenhagen),
+        ("ee", Europe::Tallinn),
+        ("es", Europe::Madrid),
+        ("fi", Europe::Helsinki),
+        ("fr", Europe::Paris),
+        ("gr", Europe::Athens),
+        ("hk", Asia::Hong_Kong),
+        ("hr", Europe::Zagreb),
+        ("hu", Europe::Budapest),
+        ("ie", Europe::Dublin),
+        ("in", Asia::Kolkata),
+        ("it", Europe::Rome),
+        ("jp", Asia::Tokyo),
+        ("kr", Asia::Seoul),
+        ("li", Europe::Vaduz),
+        ("lt", Europe::Vilnius),
+        ("lu", Europe::Luxembourg),
+        ("lv", Europe::Riga),
+        ("nl", Europe::Amsterdam),
+        ("no", Europe::Oslo),
+        ("pl", Europe::Warsaw),
+        ("pt", Europe::Lisbon),
+        ("ro", Europe::Bucharest),
+        ("se", Europe::Stockholm),
+        ("si", Europe::Ljubljana),
+        ("sk", Europe::Bratislava),
+        ("th", Asia::Bangkok),
+        ("tr", Europe::Istanbul),
+        ("tw", Asia::Taipei),
+        ("ua", Europe::Kyiv),
+        ("uk", Europe::London),
+        ("vn", Asia::Ho_Chi_Minh),
+    ]
+};
+
 impl LocalZone {
-    fn resolve(self, naive: NaiveDateTime) -> ArticleTime {
-        match self {
-            LocalZone::Vietnam => chrono_tz::Asia::Ho_Chi_Minh
-                .from_local_datetime(&naive)
-                .single()
-                .map(|dt| ArticleTime::DateTime(dt.fixed_offset()))
-                .unwrap_or(ArticleTime::Date(naive.date())),
-            LocalZone::Unknown => ArticleTime::Date(naive.date()),
+    /// The zone of a host's country-code domain, when that country keeps one time zone.
+    pub fn of_host(host: &str) -> Option<LocalZone> {
+        let tld = host.trim_end_matches('.').rsplit('.').next()?;
+        if tld.eq_ignore_ascii_case("vn") {
+            return Some(LocalZone::Vietnam);
         }
+        COUNTRY_ZONES
+            .iter()
+            .find(|(code, _)| tld.eq_ignore_ascii_case(code))
+            .map(|(_, tz)| LocalZone::Country(*tz))
+    }
+
+    /// The time zone, when known.
+    pub fn tz(self) -> Option<chrono_tz::Tz> {
+        match self {
+            LocalZone::Vietnam => Some(chrono_tz::Asia::Ho_Chi_Minh),
+            LocalZone::Country(tz) => Some(tz),
+            LocalZone::Unknown => None,
+        }
+    }
+
+    fn resolve(self, naive: NaiveDateTime) -> ArticleTime {
+        self.tz()
+            .and_then(|tz| tz.from_local_datetime(&naive).single())
+            .map(|dt| ArticleTime::DateTime(dt.fixed_offset()))
+            .unwrap_or(ArticleTime::Date(naive.date()))
     }
 }
 

@@ -511,14 +511,19 @@ fn looks_binary(bytes: &[u8]) -> bool {
         && !head.starts_with(b"\xfe\xff")
 }
 
+/// The time zone of the page's times: Vietnam's for a Vietnamese site (by domain, declared
+/// language or text), else the zone of the site's country domain when its country keeps one.
 fn local_zone(url: &Url, meta: &meta::Meta, blocks: &dom::Blocks) -> LocalZone {
-    let host_vn = url.host_str().is_some_and(|h| h.ends_with(".vn"));
+    let by_host = url.host_str().and_then(LocalZone::of_host);
     let declared_vi = meta
         .html_lang
         .as_deref()
         .is_some_and(|l| l.to_ascii_lowercase().starts_with("vi"));
-    if host_vn || declared_vi {
+    if declared_vi {
         return LocalZone::Vietnam;
+    }
+    if let Some(zone) = by_host {
+        return zone;
     }
     let sample: String = blocks
         .blocks
@@ -720,9 +725,16 @@ fn published_at(
                 .filter_map(|v| dates::parse_machine(v, zone)),
         )
         .collect();
-    let machine = candidates
-        .first()
-        .map(|first| local_offset(*first, &same_instant, zone));
+    let machine = candidates.first().map(|first| {
+        let local = local_offset(*first, &same_instant, zone);
+        // A site may show its times in UTC all the same ("26/12/2019" beside
+        // 2019-12-26T23:07:45+00:00): the day it shows wins over the day of its country.
+        if local.date() != first.date() && shown_day(html, content, zone) == Some(first.date()) {
+            *first
+        } else {
+            local
+        }
+    });
     // Metadata first, then the day in the URL, then elements named as dates, then the date
     // lines around the title.
     // A full date in the URL is what the site filed the article under; metadata that
@@ -766,6 +778,22 @@ fn found(source: &'static str, time: Option<ArticleTime>) -> Option<ArticleTime>
         tracing::debug!(source, date = %t, "publication date");
     }
     time
+}
+
+/// The day the page shows near its title or in an element named as a date, if any.
+fn shown_day(
+    html: &Html,
+    content: &content::Content,
+    zone: LocalZone,
+) -> Option<chrono::NaiveDate> {
+    date_elements(html, zone)
+        .or_else(|| {
+            content
+                .date_lines
+                .iter()
+                .find_map(|l| dates::parse_visible(l, zone))
+        })
+        .map(|t| t.date())
 }
 
 /// The last resort, when neither metadata, the URL, date elements nor the lines around the
@@ -967,9 +995,9 @@ fn local_offset(time: ArticleTime, others: &[ArticleTime], zone: LocalZone) -> A
     if let Some(local) = same_instant {
         return ArticleTime::DateTime(local);
     }
-    match (zone, chrono::FixedOffset::east_opt(7 * 3600)) {
-        (LocalZone::Vietnam, Some(vietnam)) => ArticleTime::DateTime(utc.with_timezone(&vietnam)),
-        _ => time,
+    match zone.tz() {
+        Some(tz) => ArticleTime::DateTime(utc.with_timezone(&tz).fixed_offset()),
+        None => time,
     }
 }
 
@@ -1802,14 +1830,20 @@ mod tests {
                       veröffentlicht und unter Cybercrime gespeichert. Sie können die Kommentare \
                       zu diesem Beitrag über den RSS-2.0-Feed verfolgen, einen Kommentar \
                       schreiben oder einen Trackback auf Ihrer Seite einrichten.";
-        // A time without an offset on a page of unknown zone is reduced to its day.
-        assert_eq!(dates(page(footer)).0.as_deref(), Some("2011-12-03"));
+        // A time without an offset on a German site is Berlin's.
+        assert_eq!(
+            dates(page(footer)).0.as_deref(),
+            Some("2011-12-03T10:15:00+01:00")
+        );
         // A footer that links the post, its categories and feeds around the sentence.
         let linked = "<a href=\"/typo\">Literatur und Animated Typography</a> wurde am 19. Mai 2010 \
                       um 23:03 Uhr gepostet und unter <a href=\"/c/1\">Lesenswert</a>, \
                       <a href=\"/c/2\">Typografie</a> abgelegt. <a href=\"/feed\">Kommentare (RSS)</a> \
                       <a href=\"/tb\">Trackback</a> <a href=\"/p\">Permalink</a>";
-        assert_eq!(dates(page(linked)).0.as_deref(), Some("2010-05-19"));
+        assert_eq!(
+            dates(page(linked)).0.as_deref(),
+            Some("2010-05-19T23:03:00+02:00")
+        );
         // The date in the first paragraph is an event, not the publication.
         assert_eq!(dates(page("Kommentare sind geschlossen.")).0, None);
         // Microdata on an element other than <meta> is read as metadata.
@@ -2133,6 +2167,75 @@ mod tests {
         assert_eq!(
             local_offset(local, &[local], LocalZone::Vietnam).to_string(),
             "2019-10-19T00:04:00+02:00"
+        );
+    }
+
+    #[test]
+    fn a_country_domain_gives_the_zone_of_a_country_with_one() {
+        let zone = |host: &str| LocalZone::of_host(host);
+        assert_eq!(
+            zone("www.kas.de"),
+            Some(LocalZone::Country(chrono_tz::Europe::Berlin))
+        );
+        assert_eq!(
+            zone("www.bbc.co.uk"),
+            Some(LocalZone::Country(chrono_tz::Europe::London))
+        );
+        assert_eq!(zone("baochinhphu.vn"), Some(LocalZone::Vietnam));
+        // Generic domains and countries of several zones say nothing.
+        for host in [
+            "example.com",
+            "vnexpress.net",
+            "abc.net.au",
+            "cbc.ca",
+            "localhost",
+        ] {
+            assert_eq!(zone(host), None, "{host}");
+        }
+        let body: String = (1..=4)
+            .map(|i| {
+                format!(
+                    "<p>Absatz {i}: Die Kommunalwahlen haben das Land verändert, die \
+                     Regierung steht unter Druck, und die Opposition gewinnt in vielen \
+                     Städten.</p>"
+                )
+            })
+            .collect();
+        let page = |host: &str, shown: &str| {
+            let html = format!(
+                "<html><head><title>Kommunalwahlen</title>\
+                 <meta property=\"article:published_time\" content=\"2021-11-04T23:00Z\">\
+                 </head><body><h1>Kommunalwahlen</h1>{shown}{body}</body></html>"
+            );
+            match parse_html(&html, &format!("https://{host}/wahlen"), Hints::default()) {
+                Ok(Extraction::Article(a)) => a.published_at.map(|t| t.to_string()),
+                other => panic!("the article is found: {other:?}"),
+            }
+        };
+        // Midnight in Berlin, written in UTC: the reader's day is the next one.
+        assert_eq!(
+            page("www.example.de", "").as_deref(),
+            Some("2021-11-05T00:00:00+01:00")
+        );
+        assert_eq!(
+            page("www.example.com", "").as_deref(),
+            Some("2021-11-04T23:00:00Z")
+        );
+        // A site that shows its UTC day keeps it.
+        let shown = "<span class=\"entry-date\">04/11/2021</span>";
+        assert_eq!(
+            page("www.example.ch", shown).as_deref(),
+            Some("2021-11-04T23:00:00Z")
+        );
+        // A visible time without an offset is the country's.
+        assert_eq!(
+            dates::parse_visible(
+                "19. Oktober 2019 00:04 Uhr",
+                LocalZone::Country(chrono_tz::Europe::Vienna)
+            )
+            .map(|t| t.to_string())
+            .as_deref(),
+            Some("2019-10-19T00:04:00+02:00")
         );
     }
 
