@@ -711,6 +711,7 @@ fn published_at(
         .chain(meta.microdata_published.as_deref())
         .chain(meta.time_datetimes.iter().map(String::as_str))
         .chain(meta.ld.page_date_published.as_deref())
+        .chain(meta.trackback_date.as_deref())
         .filter_map(|v| dates::parse_machine(v, zone))
         .collect();
     // The generic date tags are too often rewritten to choose the day, but one that names
@@ -2099,6 +2100,32 @@ mod tests {
         // The article's own header, menu or not, holds the article's date.
         let own = "<span class=\"date\">1. Mai 2017</span>";
         assert_eq!(published(page("", own)).as_deref(), Some("2017-05-01"));
+    }
+
+    #[test]
+    fn a_blog_s_trackback_description_dates_the_page() {
+        let rdf = |about: &str, date: &str| {
+            format!(
+                "<!--\n<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"\n\
+                 xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<rdf:Description\n  \
+                 rdf:about=\"{about}\"\n  dc:title=\"JRA (2020/7/11-12)\"\n  \
+                 dc:date=\"{date}\" />\n</rdf:RDF>\n-->"
+            )
+        };
+        let one = rdf("https://blog.example.jp/e/1", "2020-07-12T22:00:00+09:00");
+        assert_eq!(
+            article_with(&one)
+                .published_at
+                .map(|t| t.to_string())
+                .as_deref(),
+            Some("2020-07-12T22:00:00+09:00")
+        );
+        // A listing's entries each carry one: none is the page's.
+        let two = format!(
+            "{one}{}",
+            rdf("https://blog.example.jp/e/2", "2020-07-10T08:00:00+09:00")
+        );
+        assert_eq!(article_with(&two).published_at, None);
     }
 
     #[test]

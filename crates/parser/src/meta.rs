@@ -49,6 +49,9 @@ pub(crate) struct Meta {
     /// `<span itemprop=datePublished content=…>`).
     pub microdata_published: Option<String>,
     pub microdata_modified: Option<String>,
+    /// The `dc:date` of the RDF trackback description blog engines (Movable Type, TypePad,
+    /// goo, livedoor) leave in a comment, when the page holds exactly one.
+    pub trackback_date: Option<String>,
     pub ld: JsonLd,
 }
 
@@ -137,6 +140,7 @@ impl Meta {
             })
             .and_then(|l| l.value().attr("href"))
             .map(str::to_string);
+        meta.trackback_date = trackback_date(html);
         meta.time_datetimes = html
             .select(selector!("time[datetime]"))
             .filter(|t| !crate::dom::in_foreign_box(html, t.id()))
@@ -211,6 +215,29 @@ impl Meta {
         }
         meta
     }
+}
+
+/// The `dc:date` of the page's RDF trackback description, kept in an HTML comment:
+/// `<!-- <rdf:RDF …><rdf:Description rdf:about="…" dc:date="2020-07-12T22:00:00+09:00" …/>
+/// </rdf:RDF> -->`. A listing carries one per entry; then none is the page's.
+fn trackback_date(html: &Html) -> Option<String> {
+    static DC_DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#"<rdf:Description\b[^>]*?\bdc:date\s*=\s*"([^"]{10,40})""#)
+            .expect("static regex is valid")
+    });
+    let mut dates = html
+        .tree
+        .nodes()
+        .filter_map(|n| n.value().as_comment())
+        .filter(|c| c.contains("dc:date"))
+        .flat_map(|c| {
+            DC_DATE
+                .captures_iter(c)
+                .map(|m| m[1].to_string())
+                .collect::<Vec<_>>()
+        });
+    let first = dates.next()?;
+    dates.next().is_none().then_some(first)
 }
 
 /// Concatenated, whitespace-folded text of an element.
