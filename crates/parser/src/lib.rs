@@ -897,6 +897,15 @@ fn dateline(content: &content::Content, zone: LocalZone) -> Option<ArticleTime> 
             if let Some(day) = PLACE_DAY.captures(paragraph) {
                 return dates::parse_visible(&day[1], zone);
             }
+            // "01.02.2022 „Der Arbeitsmarkt …": a numeric day opening the paragraph.
+            static OPENING_DAY: std::sync::LazyLock<regex::Regex> =
+                std::sync::LazyLock::new(|| {
+                    regex::Regex::new(r"^(\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2})\s")
+                        .expect("static regex is valid")
+                });
+            if let Some(day) = OPENING_DAY.captures(paragraph) {
+                return dates::parse_visible(&day[1], zone);
+            }
             let (opening, _) = [" - ", " – ", " — "]
                 .iter()
                 .filter_map(|dash| paragraph.split_once(dash))
@@ -1904,6 +1913,10 @@ mod tests {
         assert_eq!(
             published("", &format!("Karlsruhe, (12.11.2021). {opening}")).as_deref(),
             Some("2021-11-12")
+        );
+        assert_eq!(
+            published("", &format!("01.02.2022 „{opening}“")).as_deref(),
+            Some("2022-02-01")
         );
         // A date deeper in a paragraph is not a dateline.
         assert_eq!(
