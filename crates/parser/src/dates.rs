@@ -120,7 +120,7 @@ pub fn parse_machine(value: &str, zone: LocalZone) -> Option<ArticleTime> {
         return plausible(ArticleTime::DateTime(dt));
     }
     let iso = regex!(
-        r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
+        r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{1,2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
     );
     if let Some(c) = iso.captures(value) {
         let date = ymd(&c[1], &c[2], &c[3])?;
@@ -665,6 +665,9 @@ mod tests {
         assert_eq!(t.to_string(), "2021-12-01T07:35:00Z");
         let t = parse_machine("2021-12-01 14:35:00", LocalZone::Vietnam).unwrap();
         assert_eq!(t.to_string(), "2021-12-01T14:35:00+07:00");
+        // Seconds written with one digit keep the offset after them.
+        let t = parse_machine("2020-12-05T23:15:0Z", LocalZone::Unknown).unwrap();
+        assert_eq!(t.to_string(), "2020-12-05T23:15:00Z");
         let t = parse_machine("2021-12-01T14:35:00+0700", LocalZone::Unknown).unwrap();
         assert_eq!(t.to_string(), "2021-12-01T14:35:00+07:00");
         let t = parse_machine("2021-12-01 14:35", LocalZone::Unknown).unwrap();
