@@ -624,7 +624,7 @@ impl Pending {
 pub(crate) fn in_foreign_box(html: &Html, node: NodeId) -> bool {
     static FOREIGN: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"comment|binh-?luan|related|relate|lien-?quan|recommend|tin-?khac|other-?news|more-?news|similar|recent-?(?:posts|entries|news|articles)",
+            r"comment|binh-?luan|related|relate|lien-?quan|recommend|tin-?khac|other-?news|more-?news|similar|recent-?(?:posts|entries|news|articles)|slider|carousel|swiper|splide",
         )
         .expect("static regex is valid")
     });

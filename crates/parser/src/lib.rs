@@ -1074,7 +1074,7 @@ fn in_listed_link(el: scraper::ElementRef<'_>) -> bool {
 /// Short elements whose class or id names a date, in page order.
 fn date_elements(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
     static DATE_HINT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"date|time|ngay|publish|posted|thoigian|thoi-gian")
+        regex::Regex::new(r"date|time|datum|fecha|ngay|publish|posted|thoigian|thoi-gian")
             .expect("static regex is valid")
     });
     static WITH_CLASS: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
@@ -2054,6 +2054,19 @@ mod tests {
         let own = "<ul class=\"post-info\"><li><a href=\"/2019/10/19/\">\
                    <span class=\"item--type-date\">19. Oktober 2019</span></a></li></ul>";
         assert_eq!(published(own).as_deref(), Some("2019-10-19"));
+        // A card in a slider of other pages.
+        let slide = "<div class=\"splide__slide\"><a href=\"/kolumne\"><div class=\"date\">\
+                     <p>Über das Spiel</p> 24. Oktober 2023</div></a></div>";
+        assert_eq!(published(slide), None);
+        // An element named as a date in German ("Datum").
+        let datum = Html::parse_document(
+            "<p><span class=\"text_datum\">31. Oktober 2023.</span> Dragqueens sind \
+             Kunstfiguren aus Make-Up und Glitter, auf Partys und in Shows.</p>",
+        );
+        assert_eq!(
+            date_elements(&datum, LocalZone::Unknown).map(|t| t.to_string()),
+            Some("2023-10-31".to_string())
+        );
         // A forum's clock, a thread's last post, a member's sign-up day: other times.
         for other in [
             "<p class=\"time\">Aktuelle Zeit: 14.10.2020, 12:18</p>",
