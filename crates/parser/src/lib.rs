@@ -554,23 +554,39 @@ fn title(meta: &meta::Meta, site_name: Option<&str>) -> Option<String> {
     .filter(|t| !t.is_empty())
     .collect();
     let key = title_key;
-    let site_key = site_name.map(key);
+    // The site's name: declared, or what the declared titles carry after their headline
+    // ("A Beginner’s Guide to Skincare – The Southerner"). An <h1> holding it is a logo.
+    let site_keys: Vec<String> = site_name
+        .map(key)
+        .into_iter()
+        .chain(declared.iter().filter_map(|d| {
+            let head = strip_site_suffix(d, site_name);
+            let tail = d
+                .get(head.len()..)?
+                .trim_start_matches([' ', '|', '-', '–', '—', ':']);
+            (!tail.is_empty() && head.len() < d.len()).then(|| key(tail))
+        }))
+        .collect();
+    let h1s: Vec<String> = meta
+        .h1
+        .iter()
+        // Titles escaped twice in the markup ("Python, SQL &#x26; AI") are decoded.
+        .map(|h| normalize_text(&html_escape::decode_html_entities(h)))
+        .filter(|h| !site_keys.contains(&key(h)))
+        .collect();
     // An <h1> the declared titles contain is the headline without the site's name.
-    for h1 in &meta.h1 {
-        let h1 = normalize_text(h1);
-        let k = key(&h1);
+    for h1 in &h1s {
+        let k = key(h1);
         if k.chars().count() >= 5 && declared.iter().any(|d| key(d).contains(&k)) {
-            return Some(h1);
+            return Some(h1.clone());
         }
     }
     // Otherwise the visible headline wins over what the page declares for sharing (often a
     // reworded teaser): the first <h1> that reads like a headline, not a logo or site name.
-    let headline = meta.h1.iter().map(|h| normalize_text(h)).find(|h| {
-        let k = key(h);
-        h.split_whitespace().count() >= 3
-            && h.chars().count() <= 300
-            && site_key.as_deref() != Some(k.as_str())
-    });
+    let headline = h1s
+        .iter()
+        .find(|h| h.split_whitespace().count() >= 3 && h.chars().count() <= 300)
+        .cloned();
     headline
         .or_else(|| declared.first().map(|t| strip_site_suffix(t, site_name)))
         .or_else(|| meta.h1.first().map(|h| normalize_text(h)))
@@ -2391,6 +2407,45 @@ mod tests {
         assert_eq!(
             strip_site_suffix("Covid-19 - một năm nhìn lại", None),
             "Covid-19 - một năm nhìn lại"
+        );
+    }
+
+    #[test]
+    fn a_logo_or_site_name_in_an_h1_is_not_the_headline() {
+        let paragraphs: String = (1..=3)
+            .map(|n| {
+                format!(
+                    "<p>Paragraph {n}: a calm routine in the morning helps more than any new \
+                     product, and sleep, water and sunscreen do most of the work for skin.</p>"
+                )
+            })
+            .collect();
+        let title = |head: &str, top: &str| {
+            let html = format!(
+                "<html><head>{head}</head><body>{top}<div class=\"story\">{paragraphs}</div>\
+                 </body></html>"
+            );
+            parsed_article(&html, "https://example.com/skincare-guide/").title
+        };
+        let declared = "<title>A Beginner’s Guide to Skincare – The Southerner</title>";
+        // The site's name as an <h1>: plain, as the declared title's suffix.
+        assert_eq!(
+            title(declared, "<h1>The Southerner</h1>"),
+            "A Beginner’s Guide to Skincare"
+        );
+        // A logo linking home, or an <h1> named as the site's title or logo.
+        let og = "<meta property=\"og:title\" content=\"Yoga Won’t Fix the Plumbing\">";
+        for logo in [
+            "<h1><a href=\"https://example.com\" rel=\"home\">Yoga Pathways for Everyone</a></h1>",
+            "<h1 class=\"wp-block-site-title\">Yoga Pathways for Everyone</h1>",
+            "<h1 id=\"gt-logo\">Georgia Institute of Technology</h1>",
+        ] {
+            assert_eq!(title(og, logo), "Yoga Won’t Fix the Plumbing", "{logo}");
+        }
+        // The headline itself still wins, its entities decoded when escaped twice.
+        assert_eq!(
+            title(og, "<h1>Python, SQL &amp;#x26; AI for everyone</h1>"),
+            "Python, SQL & AI for everyone"
         );
     }
 

@@ -114,6 +114,7 @@ impl Meta {
         meta.html_title = html.select(selector!("title")).next().map(text_of);
         meta.h1 = html
             .select(selector!("h1"))
+            .filter(|h| !is_site_logo(*h))
             .map(text_of)
             .filter(|t| !t.is_empty())
             .take(5)
@@ -215,6 +216,24 @@ impl Meta {
         }
         meta
     }
+}
+
+/// Whether an `<h1>` is the site's logo or name rather than a headline: named so by its class
+/// or id ("site-title", "global-logo", "brand"), or a link to the home page.
+fn is_site_logo(h1: ElementRef<'_>) -> bool {
+    static LOGO: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"logo|site-?name|site-?title|brand|menu-toggle")
+            .expect("static regex is valid")
+    });
+    if LOGO.is_match(&crate::dom::class_and_id(h1.value())) {
+        return true;
+    }
+    h1.select(selector!("a[href]")).any(|a| {
+        a.value().attr("href") == Some("/")
+            || a.value()
+                .attr("rel")
+                .is_some_and(|r| r.split_whitespace().any(|t| t == "home"))
+    })
 }
 
 /// The `dc:date` of the page's RDF trackback description, kept in an HTML comment:
