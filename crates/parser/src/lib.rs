@@ -377,6 +377,7 @@ impl Parser {
             .host_str()
             .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
             .unwrap_or_default();
+        let site_names = SiteNames::new(site_name.as_deref(), &site);
         let body = paragraphs.join("\n\n");
         // What the page states; then what its listing source says (a news sitemap's or
         // feed's date); then the last resorts.
@@ -451,7 +452,7 @@ impl Parser {
                         .collect::<Vec<_>>()
                 })
                 .filter(|names| !names.is_empty())
-                .unwrap_or_else(|| authors(&html, &meta, &content, site_name.as_deref())),
+                .unwrap_or_else(|| authors(&html, &meta, &content, &site_names)),
             source_agency: content.agency.clone(),
             section: section(&html, &meta),
             tags: tags(&meta),
@@ -1117,7 +1118,7 @@ fn authors(
     html: &Html,
     meta: &meta::Meta,
     content: &content::Content,
-    site_name: Option<&str>,
+    site: &SiteNames,
 ) -> Vec<String> {
     let declared = meta
         .ld
@@ -1132,18 +1133,19 @@ fn authors(
                 "parsely-author",
                 "sailthru.author",
             ])
-            // "Olympia-Verlag GmbH, Nürnberg, Germany": what follows an organisation is its
-            // address, not more people.
+            // "Olympia-Verlag GmbH, Nürnberg, Germany": what follows an organisation (or the
+            // site itself) is its address, not more people.
             .map(|a| {
                 a.split([',', ';'])
-                    .take_while(|part| !boilerplate::is_not_a_name(part))
+                    .take_while(|part| !boilerplate::is_not_a_name(part) && !site.named_by(part))
                     .map(str::to_string)
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default(),
         )
-        .map(|a| normalize_text(&a))
-        .filter(|a| is_person(a, site_name));
+        // Values escaped twice ("Redacci&oacute;n") are decoded.
+        .map(|a| normalize_text(&html_escape::decode_html_entities(&a)))
+        .filter(|a| is_person(a, site));
     let mut out: Vec<String> = declared.collect();
     out.extend(content.authors.iter().cloned());
     if out.is_empty() {
@@ -1191,17 +1193,66 @@ fn byline_elements(html: &Html) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Rejects what sites put in author fields that is not a person: URLs, the site's own name,
-/// staff initials.
-fn is_person(name: &str, site_name: Option<&str>) -> bool {
-    let lower = name.to_lowercase();
+/// The names a site goes by: its declared name (`og:site_name`) and its domain's own label
+/// ("automobilwoche" for www.automobilwoche.de), to tell the site's credit from a person's.
+struct SiteNames {
+    declared: Option<String>,
+    /// The longest label of the host, letters and digits only, lower case.
+    host_key: String,
+}
+
+impl SiteNames {
+    fn new(declared: Option<&str>, host: &str) -> Self {
+        let host_key = host
+            .trim_start_matches("www.")
+            .split('.')
+            .map(name_key)
+            .max_by_key(String::len)
+            .unwrap_or_default();
+        SiteNames {
+            declared: declared.map(str::to_lowercase),
+            host_key,
+        }
+    }
+
+    /// Whether a credit is the site's name ("L-MAG – Das Magazin für Lesben", "Lebensmittel
+    /// Praxis" on lebensmittelpraxis.de, "La República" on larepublica.pe).
+    fn named_by(&self, credit: &str) -> bool {
+        let lower = credit.to_lowercase();
+        if self.declared.as_deref().is_some_and(|s| lower.contains(s)) {
+            return true;
+        }
+        // A personal site is named after its author (garymarcus.substack.com): a credit that
+        // reads as a person's name stays one.
+        if boilerplate::looks_like_name(credit.trim()) {
+            return false;
+        }
+        let key = name_key(credit);
+        // A domain's label shorter than this matches names by chance ("ard", "taz").
+        const MIN_HOST_KEY: usize = 6;
+        self.host_key.len() >= MIN_HOST_KEY && !key.is_empty() && key.contains(&self.host_key)
+    }
+}
+
+/// Letters and digits of a name, lower case, accents dropped: "La República" -> "larepublica".
+fn name_key(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Rejects what sites put in author fields that is not a person: URLs and domain names, the
+/// site's own name, staff initials, organisations and labels.
+fn is_person(name: &str, site: &SiteNames) -> bool {
+    static DOMAIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)https?:|www\.|[\w-]\.[a-z]{2,6}$").expect("static regex is valid")
+    });
     !name.is_empty()
         && name.chars().count() <= 60
-        && !lower.contains("http")
-        && !lower.contains(".vn")
-        && !lower.contains(".com")
-        // The site's name, alone or in a longer credit ("L-MAG – Das Magazin für Lesben").
-        && site_name.is_none_or(|s| !lower.contains(&s.to_lowercase()))
+        && !DOMAIN.is_match(name.trim())
+        && !site.named_by(name)
         && boilerplate::classify_credit(name).is_none()
         && !boilerplate::is_not_a_name(name)
 }
@@ -1962,11 +2013,39 @@ mod tests {
             "CBS News",
             "Wirtualna Polska Media",
         ] {
-            assert!(!is_person(credit, Some("L-MAG")), "{credit}");
+            assert!(
+                !is_person(credit, &SiteNames::new(Some("L-MAG"), "l-mag.de")),
+                "{credit}"
+            );
         }
         for name in ["Claudia Lindner", "Marek Świerczyński", "Nguyễn Văn An"] {
-            assert!(is_person(name, Some("L-MAG")), "{name}");
+            assert!(
+                is_person(name, &SiteNames::new(Some("L-MAG"), "l-mag.de")),
+                "{name}"
+            );
         }
+        // The site by its domain's name, a domain, a label or an organisation.
+        for (credit, host) in [
+            ("Automobilwoche", "www.automobilwoche.de"),
+            ("Kirche und Leben", "www.kirche-und-leben.de"),
+            ("oe24.at", "auto.oe24.at"),
+            ("www.haufe.de", "www.haufe.de"),
+            ("publisher", "www.bsi.bund.de"),
+            (
+                "Bundesministerium für Wirtschaft und Klimaschutz",
+                "www.bmwi.de",
+            ),
+            ("Ähnliche Themen", "blog.example.de"),
+        ] {
+            assert!(!is_person(credit, &SiteNames::new(None, host)), "{credit}");
+        }
+        // A person whose name shares letters with a short domain is still a person, and
+        // so is the author a personal site is named after.
+        assert!(is_person("Marta Zahn", &SiteNames::new(None, "taz.de")));
+        assert!(is_person(
+            "Gary Marcus",
+            &SiteNames::new(None, "garymarcus.substack.com")
+        ));
         // A publisher's credit in the author meta tag, with its address after it.
         let record = article_with("");
         assert!(record.authors.is_empty());
