@@ -1402,6 +1402,13 @@ mod tests {
         }
     }
 
+    /// `count` paragraphs "`label` 1: `sentence`", "`label` 2: `sentence`", … as markup.
+    fn numbered_paragraphs(count: u32, label: &str, sentence: &str) -> String {
+        (1..=count)
+            .map(|i| format!("<p>{label} {i}: {sentence}</p>"))
+            .collect()
+    }
+
     #[test]
     fn text_beside_an_image_is_a_caption_unless_it_is_an_item_of_the_article() {
         // A short text beside a photo: its caption, not body.
@@ -2182,14 +2189,12 @@ mod tests {
 
     #[test]
     fn today_s_date_in_the_masthead_is_not_the_page_s() {
-        let paragraphs: String = (1..=4)
-            .map(|i| {
-                format!(
-                    "<p>Absatz {i}: Wer die Arbeit der Zukunft verstehen will, muss auf die \
-                     Maschinen schauen, die sie verändern, und auf die Menschen dahinter.</p>"
-                )
-            })
-            .collect();
+        let paragraphs = numbered_paragraphs(
+            4,
+            "Absatz",
+            "Wer die Arbeit der Zukunft verstehen will, muss auf die Maschinen schauen, die \
+             sie verändern, und auf die Menschen dahinter.",
+        );
         let page = |top: &str, article_header: &str| {
             format!(
                 "<html><head><title>Die Zukunft der Arbeit</title></head><body>\
@@ -2340,15 +2345,12 @@ mod tests {
         ] {
             assert_eq!(zone(host), None, "{host}");
         }
-        let body: String = (1..=4)
-            .map(|i| {
-                format!(
-                    "<p>Absatz {i}: Die Kommunalwahlen haben das Land verändert, die \
-                     Regierung steht unter Druck, und die Opposition gewinnt in vielen \
-                     Städten.</p>"
-                )
-            })
-            .collect();
+        let body = numbered_paragraphs(
+            4,
+            "Absatz",
+            "Die Kommunalwahlen haben das Land verändert, die Regierung steht unter Druck, \
+             und die Opposition gewinnt in vielen Städten.",
+        );
         let page = |host: &str, shown: &str| {
             let html = format!(
                 "<html><head><title>Kommunalwahlen</title>\
@@ -2491,14 +2493,12 @@ mod tests {
 
     #[test]
     fn a_logo_or_site_name_in_an_h1_is_not_the_headline() {
-        let paragraphs: String = (1..=3)
-            .map(|n| {
-                format!(
-                    "<p>Paragraph {n}: a calm routine in the morning helps more than any new \
-                     product, and sleep, water and sunscreen do most of the work for skin.</p>"
-                )
-            })
-            .collect();
+        let paragraphs = numbered_paragraphs(
+            3,
+            "Paragraph",
+            "a calm routine in the morning helps more than any new product, and sleep, water \
+             and sunscreen do most of the work for skin.",
+        );
         let title = |head: &str, top: &str| {
             let html = format!(
                 "<html><head>{head}</head><body>{top}<div class=\"story\">{paragraphs}</div>\
