@@ -2521,6 +2521,15 @@ mod tests {
         ] {
             assert_eq!(title(og, logo), "Yoga Won’t Fix the Plumbing", "{logo}");
         }
+        // A kicker above the headline, inside the <h1>, is not part of it.
+        for h1 in [
+            "<h1><span class=\"dachzeile\">Hautpflege</span> <span class=\"headline\">\
+             Yoga Won’t Fix the Plumbing</span></h1>",
+            "<h1><span class=\"article-heading__kicker\">Hautpflege</span>\
+             <span class=\"visually-hidden\">: </span><span>Yoga Won’t Fix the Plumbing</span></h1>",
+        ] {
+            assert_eq!(title(og, h1), "Yoga Won’t Fix the Plumbing", "{h1}");
+        }
         // The headline itself still wins, its entities decoded when escaped twice.
         assert_eq!(
             title(og, "<h1>Python, SQL &amp;#x26; AI for everyone</h1>"),

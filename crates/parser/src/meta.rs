@@ -115,7 +115,7 @@ impl Meta {
         meta.h1 = html
             .select(selector!("h1"))
             .filter(|h| !is_site_logo(*h))
-            .map(text_of)
+            .map(headline_text)
             .filter(|t| !t.is_empty())
             .take(5)
             .collect();
@@ -215,6 +215,41 @@ impl Meta {
             }
         }
         meta
+    }
+}
+
+/// The text of an `<h1>` without its kicker: "<span class=dachzeile>Interne Unterlagen im
+/// Netz</span> <span class=headline>Daten von Rheinmetall gehackt</span>" is the headline
+/// "Daten von Rheinmetall gehackt", the label above it a heading of its own.
+fn headline_text(h1: ElementRef<'_>) -> String {
+    static KICKER: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"kicker|dachzeile|overline|topline|eyebrow|roofline|spitzmarke|supertitle|pretitle",
+        )
+        .expect("static regex is valid")
+    });
+    let full = text_of(h1);
+    let kicker = h1
+        .descendants()
+        .skip(1)
+        .filter_map(ElementRef::wrap)
+        .find(|e| KICKER.is_match(&crate::dom::class_and_id(e.value())));
+    let Some(kicker) = kicker else {
+        return full;
+    };
+    let label = text_of(kicker);
+    match full.strip_prefix(&label) {
+        Some(rest) => {
+            let rest = rest.trim_start_matches(|c: char| {
+                c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | '|')
+            });
+            if rest.is_empty() {
+                full
+            } else {
+                rest.to_string()
+            }
+        }
+        None => full,
     }
 }
 
