@@ -560,13 +560,11 @@ fn title(meta: &meta::Meta, site_name: Option<&str>) -> Option<String> {
     let site_keys: Vec<String> = site_name
         .map(key)
         .into_iter()
-        .chain(declared.iter().filter_map(|d| {
-            let head = strip_site_suffix(d, site_name);
-            let tail = d
-                .get(head.len()..)?
-                .trim_start_matches([' ', '|', '-', '–', '—', ':']);
-            (!tail.is_empty() && head.len() < d.len()).then(|| key(tail))
-        }))
+        .chain(
+            declared
+                .iter()
+                .filter_map(|d| split_site_name(d, site_name).1.map(key)),
+        )
         .collect();
     let h1s: Vec<String> = meta
         .h1
@@ -620,19 +618,41 @@ fn portal_headline(meta: &meta::Meta, title: &str, paragraphs: &[String]) -> Opt
 
 /// Cuts " - VnExpress", " | Báo Tin tức" and similar from a title.
 fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String {
-    const SEPARATORS: [&str; 5] = [" | ", " - ", " – ", " — ", " :: "];
+    split_site_name(title, site_name).0.to_string()
+}
+
+/// A declared title split into its headline and the site's name beside it, if any: after it
+/// ("Giá xăng giảm mạnh - VnExpress", "Kinder und Arbeit » ProNATs e.V.", "der Schreibstil -
+/// chadim.net") or, when named exactly or as a domain, before it ("mediaarchitecture.de //
+/// Jens Weber").
+fn split_site_name<'a>(title: &'a str, site_name: Option<&str>) -> (&'a str, Option<&'a str>) {
+    const SEPARATORS: [&str; 9] = [
+        " | ", " - ", " – ", " — ", " :: ", " » ", " // ", " · ", " • ",
+    ];
+    static DOMAIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$")
+            .expect("static regex is valid")
+    });
+    let named = |part: &str| {
+        site_name.is_some_and(|s| part.eq_ignore_ascii_case(s.trim())) || DOMAIN.is_match(part)
+    };
     for sep in SEPARATORS {
         if let Some(pos) = title.rfind(sep) {
-            let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
-            let tail_is_site = site_name
-                .is_some_and(|s| tail.trim().eq_ignore_ascii_case(s.trim()))
+            let (head, tail) = (title[..pos].trim(), title[pos + sep.len()..].trim());
+            let tail_is_site = named(tail)
                 || tail.chars().count() <= 30 && head.chars().count() > tail.chars().count() * 2;
-            if tail_is_site && !head.trim().is_empty() {
-                return head.trim().to_string();
+            if tail_is_site && !head.is_empty() {
+                return (head, Some(tail));
+            }
+        }
+        if let Some(pos) = title.find(sep) {
+            let (head, tail) = (title[..pos].trim(), title[pos + sep.len()..].trim());
+            if named(head) && !tail.is_empty() {
+                return (tail, Some(head));
             }
         }
     }
-    title.to_string()
+    (title, None)
 }
 
 fn is_article(url: &Url, meta: &meta::Meta, content: &content::Content, body_chars: usize) -> bool {
@@ -2488,6 +2508,31 @@ mod tests {
         assert_eq!(
             strip_site_suffix("Covid-19 - một năm nhìn lại", None),
             "Covid-19 - một năm nhìn lại"
+        );
+        // Other separators; a domain as the site's name, after the headline or before it.
+        assert_eq!(
+            strip_site_suffix("Kinder und Arbeit » ProNATs e.V.", Some("ProNATs e.V.")),
+            "Kinder und Arbeit"
+        );
+        assert_eq!(
+            strip_site_suffix("der Schreibstil - chadim.net", None),
+            "der Schreibstil"
+        );
+        assert_eq!(
+            strip_site_suffix("mediaarchitecture.de // Jens Weber", None),
+            "Jens Weber"
+        );
+        assert_eq!(
+            strip_site_suffix(
+                "Gregory Szorc's Digital Home | Mercurial's Journey",
+                Some("Gregory Szorc's Digital Home")
+            ),
+            "Mercurial's Journey"
+        );
+        // A headline's own dash before a short word stays.
+        assert_eq!(
+            strip_site_suffix("Klimaschutz - Bohren, bis es heiß wird", None),
+            "Klimaschutz - Bohren, bis es heiß wird"
         );
     }
 
