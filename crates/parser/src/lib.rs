@@ -892,7 +892,7 @@ fn labelled_publication_line(
 ) -> Option<ArticleTime> {
     static LABEL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"(?i)(?:^|[^\p{L}])(?:erschienen am|veröffentlicht am|publiziert am|published(?: on)?|publié le|pubblicato il|publicado(?: el)?|ngày đăng|ngày xuất bản)\s*:?\s",
+            r"(?i)(?:^|[^\p{L}])(?:erschienen am|veröffentlicht am|publiziert am|meldung vom|artikel vom|beitrag vom|pressemitteilung vom|nachricht vom|notizia del|published(?: on)?|publié le|pubblicato il|publicado(?: el)?|ngày đăng|ngày xuất bản)\s*:?\s",
         )
         .expect("static regex is valid")
     });
@@ -2149,6 +2149,10 @@ mod tests {
         assert_eq!(
             published("Letzte Änderung: 31.10.2023<br>Erschienen am: 01.11.2023").as_deref(),
             Some("2023-11-01")
+        );
+        assert_eq!(
+            published("Pressemitteilung vom 02.11.2023").as_deref(),
+            Some("2023-11-02")
         );
         // Without the label the element named as a date is taken.
         assert_eq!(published("Lesungen: 12").as_deref(), Some("2023-11-06"));
