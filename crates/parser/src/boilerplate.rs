@@ -247,9 +247,13 @@ pub(crate) fn classify_credit(inner: &str) -> Option<Credit> {
     if STAFF.contains(&lower.as_str()) || is_initials(inner) {
         return Some(Credit::Staff);
     }
-    // An unknown all-capitals word of four letters or more, or a site name, is an agency.
+    // An unknown all-capitals word of four letters or more, or a site name, is an agency;
+    // several such words are a name set in capitals ("LEONARDO GARCIA").
     let letters: Vec<char> = inner.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) || lower.ends_with(".vn") {
+    let one_word = !inner.contains(char::is_whitespace);
+    if one_word && letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase())
+        || lower.ends_with(".vn")
+    {
         return Some(Credit::Agency(inner.to_string()));
     }
     None
@@ -534,6 +538,8 @@ const NOT_NAME_WORDS: &[&str] = &[
     "themen",
     "veja",
     "também",
+    "written",
+    "later",
 ];
 
 /// Whether a credit names people rather than an interface label or a collective.

@@ -1178,7 +1178,7 @@ fn authors(
 fn byline_elements(html: &Html) -> Vec<String> {
     static BYLINE: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
         scraper::Selector::parse(
-            r#"[class*="author"], [class*="byline"], [class*="tac-gia"], [rel="author"], [itemprop="author"]"#,
+            r#"[class*="author"], [class*="byline"], [class*="tac-gia"], [rel="author"], [itemprop="author"], a[href*="/author/"], a[href*="/authors/"], a[href*="/autor/"], a[href*="/autoren/"], a[href*="/tac-gia/"]"#,
         )
         .expect("static selector is valid")
     });
@@ -1269,7 +1269,7 @@ fn is_person(name: &str, site: &SiteNames) -> bool {
     static DOMAIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?i)https?:|www\.|[\w-]\.[a-z]{2,6}$").expect("static regex is valid")
     });
-    !name.is_empty()
+    name.chars().any(char::is_alphabetic)
         && name.chars().count() <= 60
         && !DOMAIN.is_match(name.trim())
         && !site.named_by(name)
@@ -2032,6 +2032,18 @@ mod tests {
     }
 
     #[test]
+    fn a_link_to_an_author_s_page_names_the_author() {
+        let record = article_with(
+            "<div class=\"meta\"><span><a href=\"/authors/trevor-jackins\">Trevor Jackins\
+             </a></span></div>",
+        );
+        assert_eq!(record.authors, vec!["Trevor Jackins".to_string()]);
+        // A link to the list of all authors names nobody.
+        let record = article_with("<p><a href=\"/authors/\">Our authors</a></p>");
+        assert!(record.authors.is_empty(), "{:?}", record.authors);
+    }
+
+    #[test]
     fn organisations_and_the_site_are_not_authors() {
         for credit in [
             "L-MAG – Das Magazin für Lesben",
@@ -2066,6 +2078,17 @@ mod tests {
         ] {
             assert!(!is_person(credit, &SiteNames::new(None, host)), "{credit}");
         }
+        // Labels and numbers are not people; a name set in capitals is one.
+        for label in ["Written By", "Pin For Later", "262588213843476"] {
+            assert!(
+                !is_person(label, &SiteNames::new(None, "example.com")),
+                "{label}"
+            );
+        }
+        assert!(is_person(
+            "LEONARDO GARCIA",
+            &SiteNames::new(None, "example.com")
+        ));
         // A person whose name shares letters with a short domain is still a person, and
         // so is the author a personal site is named after.
         assert!(is_person("Marta Zahn", &SiteNames::new(None, "taz.de")));
