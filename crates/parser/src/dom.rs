@@ -298,6 +298,9 @@ fn holds_paragraphs(node: ego_tree::NodeRef<'_, Node>) -> bool {
 /// "entry-comments", "binhluan"), not a page that has some ("has-comments", "comments-open",
 /// "comment-count").
 fn names_comment_thread(token: &str) -> bool {
+    // "article_comments" is "article-comments".
+    let token = token.replace('_', "-");
+    let token = token.as_str();
     const THREADS: &[&str] = &[
         "comments",
         "comment-list",
@@ -699,4 +702,29 @@ fn holds_menu(node: ego_tree::NodeRef<'_, Node>) -> bool {
         .take(2000)
         .filter_map(|d| d.value().as_element())
         .any(|d| d.name() == "nav")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comment_threads_are_named_with_dashes_or_underscores() {
+        for thread in [
+            "comments",
+            "entry-comments",
+            "article_comments",
+            "comment_list",
+        ] {
+            assert!(names_comment_thread(thread), "{thread}");
+        }
+        for page in [
+            "has-comments",
+            "has_comments",
+            "comments-open",
+            "comment-count",
+        ] {
+            assert!(!names_comment_thread(page), "{page}");
+        }
+    }
 }
