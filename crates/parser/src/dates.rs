@@ -22,7 +22,8 @@ pub enum LocalZone {
     Unknown,
 }
 
-/// Country-code domains of countries that keep one time zone, with that zone. Countries
+/// Country-code domains of countries that keep one time zone, with that zone (`.vn` is
+/// [`LocalZone::Vietnam`], handled before this list). Countries
 /// spanning several (the United States, Canada, Australia, Brazil, Russia's east) are left
 /// out: their sites' times stay as given.
 const COUNTRY_ZONES: &[(&str, chrono_tz::Tz)] = {
@@ -66,7 +67,6 @@ const COUNTRY_ZONES: &[(&str, chrono_tz::Tz)] = {
         ("tw", Asia::Taipei),
         ("ua", Europe::Kyiv),
         ("uk", Europe::London),
-        ("vn", Asia::Ho_Chi_Minh),
     ]
 };
 

@@ -651,6 +651,12 @@ pub(crate) fn in_foreign_box(html: &Html, node: NodeId) -> bool {
         })
 }
 
+/// Whether a date at a node belongs to something other than the page: another page's or
+/// person's item ([`in_foreign_box`]) or today's date in the masthead ([`in_masthead`]).
+pub(crate) fn dated_by_others(html: &Html, node: NodeId) -> bool {
+    in_foreign_box(html, node) || in_masthead(html, node)
+}
+
 /// Whether a node sits in the site's masthead or navigation: a `<nav>`, a banner, a bar
 /// named as the top navigation ("navbar", "topbar", "masthead"), or a page `<header>` that
 /// holds a menu. A date there is today's, shown on every page, not the page's own.

@@ -751,18 +751,14 @@ fn published_at(
         .chain(meta.trackback_date.as_deref())
         .filter_map(|v| dates::parse_machine(v, zone))
         .collect();
-    // The generic date tags are too often rewritten to choose the day, but one that names
-    // the same instant in the site's own offset shows what day its readers saw.
-    let same_instant: Vec<ArticleTime> = candidates
+    // The generic date tags are too often rewritten to choose the day (they come last), but
+    // one that names the same instant in the site's own offset shows what day its readers saw.
+    let generic: Vec<ArticleTime> = DATE_TAGS
         .iter()
-        .copied()
-        .chain(
-            DATE_TAGS
-                .iter()
-                .filter_map(|k| meta.tag(&[k]))
-                .filter_map(|v| dates::parse_machine(v, zone)),
-        )
+        .filter_map(|k| meta.tag(&[k]))
+        .filter_map(|v| dates::parse_machine(v, zone))
         .collect();
+    let same_instant: Vec<ArticleTime> = candidates.iter().chain(&generic).copied().collect();
     let machine = candidates.first().map(|first| {
         let local = local_offset(*first, &same_instant, zone);
         // A site may show its times in UTC all the same ("26/12/2019" beside
@@ -793,20 +789,16 @@ fn published_at(
             )
         })
         .or_else(|| found("date element", date_elements(html, zone)))
-        .or_else(|| {
-            let line = content
-                .date_lines
-                .iter()
-                .find_map(|l| dates::parse_visible(l, zone));
-            found("date line", line)
-        })
-        .or_else(|| {
-            let tag = DATE_TAGS
-                .iter()
-                .filter_map(|k| meta.tag(&[k]))
-                .find_map(|v| dates::parse_machine(v, zone));
-            found("generic date meta", tag)
-        })
+        .or_else(|| found("date line", date_line(content, zone)))
+        .or_else(|| found("generic date meta", generic.first().copied()))
+}
+
+/// The first of the date lines around the title that reads as a date.
+fn date_line(content: &content::Content, zone: LocalZone) -> Option<ArticleTime> {
+    content
+        .date_lines
+        .iter()
+        .find_map(|l| dates::parse_visible(l, zone))
 }
 
 /// `time`, passed through, with a debug event naming where it was found: which of the many
@@ -825,12 +817,7 @@ fn shown_day(
     zone: LocalZone,
 ) -> Option<chrono::NaiveDate> {
     date_elements(html, zone)
-        .or_else(|| {
-            content
-                .date_lines
-                .iter()
-                .find_map(|l| dates::parse_visible(l, zone))
-        })
+        .or_else(|| date_line(content, zone))
         .map(|t| t.date())
 }
 
@@ -847,7 +834,7 @@ fn first_dated_line(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> Optio
         .filter(|b| b.chars <= 100 && (b.link_density() < 0.5 || b.chars <= 40))
         .take(400)
         // Never a comment's time nor a related item's, nor today's in the masthead.
-        .filter(|b| !dom::in_foreign_box(html, b.node) && !dom::in_masthead(html, b.node))
+        .filter(|b| !dom::dated_by_others(html, b.node))
         .find_map(|b| {
             b.text
                 .split('\n')
@@ -1026,8 +1013,9 @@ fn script_date(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
 }
 
 /// A time given in UTC ("2019-10-18T22:04:00Z") is shown in the page's own offset when the
-/// page says it elsewhere (the same instant as "Sat, 19 Oct 2019 00:04:00 +0200"), or, on a
-/// Vietnamese page, in Vietnam's: the day a reader sees is the local one.
+/// page says it elsewhere (the same instant as "Sat, 19 Oct 2019 00:04:00 +0200"), else in
+/// the page's zone when known (Vietnam's, or its country domain's): the day a reader sees is
+/// the local one.
 fn local_offset(time: ArticleTime, others: &[ArticleTime], zone: LocalZone) -> ArticleTime {
     let ArticleTime::DateTime(utc) = time else {
         return time;
@@ -1121,8 +1109,7 @@ fn date_elements(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
         .filter(|el| {
             let hints = dom::class_and_id(el.value());
             DATE_HINT.is_match(&hints)
-                && !dom::in_foreign_box(html, el.id())
-                && !dom::in_masthead(html, el.id())
+                && !dom::dated_by_others(html, el.id())
                 && !in_listed_link(*el)
         })
         .take(50)

@@ -144,9 +144,9 @@ impl Meta {
         meta.trackback_date = trackback_date(html);
         meta.time_datetimes = html
             .select(selector!("time[datetime]"))
-            .filter(|t| !crate::dom::in_foreign_box(html, t.id()))
-            // A time in the navigation or the masthead is today's, shown on every page.
-            .filter(|t| !crate::dom::in_masthead(html, t.id()))
+            // Not a comment's or a related item's time, nor today's in the navigation or the
+            // masthead, shown on every page.
+            .filter(|t| !crate::dom::dated_by_others(html, t.id()))
             .filter_map(|t| t.value().attr("datetime"))
             .map(str::to_string)
             .take(10)
