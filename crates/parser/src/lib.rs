@@ -739,17 +739,28 @@ fn published_at(
     content: &content::Content,
     zone: LocalZone,
 ) -> Option<ArticleTime> {
-    let candidates: Vec<ArticleTime> = meta
+    // The values that name themselves the publication time, in order of trust; then the
+    // `<time>` elements and the rest.
+    let declared: Vec<ArticleTime> = meta
         .ld
         .date_published
         .iter()
         .map(String::as_str)
         .chain(PUBLISHED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
         .chain(meta.microdata_published.as_deref())
-        .chain(meta.time_datetimes.iter().map(String::as_str))
-        .chain(meta.ld.page_date_published.as_deref())
-        .chain(meta.trackback_date.as_deref())
         .filter_map(|v| dates::parse_machine(v, zone))
+        .collect();
+    let candidates: Vec<ArticleTime> = declared
+        .iter()
+        .copied()
+        .chain(
+            meta.time_datetimes
+                .iter()
+                .map(String::as_str)
+                .chain(meta.ld.page_date_published.as_deref())
+                .chain(meta.trackback_date.as_deref())
+                .filter_map(|v| dates::parse_machine(v, zone)),
+        )
         .collect();
     // The generic date tags are too often rewritten to choose the day (they come last), but
     // one that names the same instant in the site's own offset shows what day its readers saw.
@@ -764,10 +775,25 @@ fn published_at(
         // A site may show its times in UTC all the same ("26/12/2019" beside
         // 2019-12-26T23:07:45+00:00): the day it shows wins over the day of its country.
         if local.date() != first.date() && shown_day(html, content, zone) == Some(first.date()) {
-            *first
-        } else {
-            local
+            return *first;
         }
+        // Declared values that disagree (a JSON-LD day two days before the Open Graph one):
+        // the one naming the day the page shows. Read only then, the page's text costs
+        // nothing on the many pages whose metadata agrees.
+        let others: Vec<ArticleTime> = declared
+            .iter()
+            .skip(1)
+            .map(|t| local_offset(*t, &same_instant, zone))
+            .filter(|t| t.date() != local.date())
+            .collect();
+        if !others.is_empty() {
+            if let Some(day) = shown_day(html, content, zone).filter(|d| *d != local.date()) {
+                if let Some(other) = others.into_iter().find(|t| t.date() == day) {
+                    return other;
+                }
+            }
+        }
+        local
     });
     // Metadata first, then the day in the URL, then elements named as dates, then the date
     // lines around the title.
@@ -2355,6 +2381,36 @@ mod tests {
             local_offset(local, &[local], LocalZone::Vietnam).to_string(),
             "2019-10-19T00:04:00+02:00"
         );
+    }
+
+    #[test]
+    fn metadata_that_disagrees_with_itself_gives_the_day_the_page_shows() {
+        let body = numbered_paragraphs(
+            4,
+            "Absatz",
+            "Mit dem Campingbus durch Schweden: Seen, Wälder und lange Abende am Wasser, \
+             dazu Tipps für Stellplätze und die beste Reisezeit.",
+        );
+        let page = |shown: &str| {
+            format!(
+                "<html><head><title>Vanlife in Schweden</title>\
+                 <meta property=\"article:published_time\" content=\"2022-01-06T08:29:34\">\
+                 <script type=\"application/ld+json\">{{\"@type\":\"Article\",\
+                 \"datePublished\":\"2022-01-04T07:29:00.000Z\"}}</script></head><body>\
+                 <h1>Vanlife in Schweden</h1><div class=\"date\">{shown}</div>{body}\
+                 </body></html>"
+            )
+        };
+        let day = |html: &str| {
+            parsed_article(html, "https://example.com/szene/vanlife")
+                .published_at
+                .map(|t| t.date().to_string())
+        };
+        // The page shows the day of its Open Graph tag, not the JSON-LD's.
+        assert_eq!(day(&page("06.01.2022")).as_deref(), Some("2022-01-06"));
+        // Shown nowhere, or another day again: the JSON-LD, first in line, stands.
+        assert_eq!(day(&page("")).as_deref(), Some("2022-01-04"));
+        assert_eq!(day(&page("09.01.2022")).as_deref(), Some("2022-01-04"));
     }
 
     #[test]
