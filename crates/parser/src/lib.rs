@@ -402,6 +402,7 @@ impl Parser {
                             publication_sentence(&html, blocks, zone),
                         )
                     })
+                    .or_else(|| found("script creation time", script_created(&html, zone)))
             });
         let modified_at = modified_at(&meta, zone);
         let language = language::detect(&body, meta.html_lang.as_deref());
@@ -1019,21 +1020,42 @@ fn window(text: &str, start: usize, end: usize, before: usize, after: usize) -> 
 /// A publication date that only a script's data gives (`"published_at":"2019-03-02T06:22:28+01:00"`
 /// in a page's state object, a JSON-LD block too broken to parse).
 fn script_date(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
-    static SCRIPT: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
-        scraper::Selector::parse("script").expect("static selector is valid")
-    });
     static KEY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
             r#""(?:datePublished|date_published|publishedAt|published_at|publishDate|publish_date|pubDate)"\s*:\s*"([^"]{8,40})""#,
         )
         .expect("static regex is valid")
     });
+    script_value(html, &KEY, 5, zone)
+}
+
+/// The creation time a page's script data gives its document ("createdAt" in an app's
+/// state), the last resort: it names when the record was made, most often the article's.
+fn script_created(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
+    static KEY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#""(?:createdAt|created_at)"\s*:\s*"([^"]{8,40})""#)
+            .expect("static regex is valid")
+    });
+    script_value(html, &KEY, 1, zone)
+}
+
+/// The first time among the first `per_script` values `key` captures in each of the page's
+/// first scripts.
+fn script_value(
+    html: &Html,
+    key: &regex::Regex,
+    per_script: usize,
+    zone: LocalZone,
+) -> Option<ArticleTime> {
+    static SCRIPT: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("script").expect("static selector is valid")
+    });
     html.select(&SCRIPT)
         .take(50)
         .flat_map(|script| script.text().collect::<Vec<_>>())
         .find_map(|text| {
-            KEY.captures_iter(text)
-                .take(5)
+            key.captures_iter(text)
+                .take(per_script)
                 .find_map(|c| dates::parse_machine(&c[1], zone))
         })
 }
@@ -2411,6 +2433,42 @@ mod tests {
         // Shown nowhere, or another day again: the JSON-LD, first in line, stands.
         assert_eq!(day(&page("")).as_deref(), Some("2022-01-04"));
         assert_eq!(day(&page("09.01.2022")).as_deref(), Some("2022-01-04"));
+    }
+
+    #[test]
+    fn an_app_state_s_creation_time_is_the_last_resort() {
+        let body = numbered_paragraphs(
+            4,
+            "Absatz",
+            "Der Stabhochspringer hat in der Halle sechs Meter übersprungen und bereitet \
+             sich nun auf die Europameisterschaften im Sommer vor.",
+        );
+        let page = |script: &str| {
+            format!(
+                "<html><head><title>Topathleten</title></head><body><h1>Topathleten</h1>\
+                 {body}<script>window.__STATE__={{\"document\":{{\"@type\":\"Page\",\
+                 {script}\"enabled\":true}}}}</script></body></html>"
+            )
+        };
+        let day = |html: &str| {
+            parsed_article(html, "https://example.com/de/topathleten")
+                .published_at
+                .map(|t| t.to_string())
+        };
+        assert_eq!(
+            day(&page("\"createdAt\":\"2022-01-31T15:58:43+01:00\",")).as_deref(),
+            Some("2022-01-31T15:58:43+01:00")
+        );
+        // A publication key in the same data wins over it.
+        assert_eq!(
+            day(&page(
+                "\"createdAt\":\"2022-01-31T15:58:43+01:00\",\
+                 \"publishDate\":\"2022-02-01T08:00:00+01:00\","
+            ))
+            .as_deref(),
+            Some("2022-02-01T08:00:00+01:00")
+        );
+        assert_eq!(day(&page("")), None);
     }
 
     #[test]
