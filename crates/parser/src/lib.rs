@@ -805,6 +805,7 @@ fn published_at(
         (Some(day), Some(meta)) if day.date() != meta.date() => {
             found("url over metadata", Some(day))
         }
+        (None, None) => found("day-first url", day_first_in_url(url, zone)),
         (day, None) => found("url", day),
         (_, meta) => found("metadata", meta),
     };
@@ -1081,6 +1082,32 @@ fn local_offset(time: ArticleTime, others: &[ArticleTime], zone: LocalZone) -> A
     match zone.tz() {
         Some(tz) => ArticleTime::DateTime(utc.with_timezone(&tz).fixed_offset()),
         None => time,
+    }
+}
+
+/// A day written day first in the URL's path ("/meldungen/29-10-2021"), or month first when
+/// only that reads as a day ("wrap-up-12-19-2025"). A date that reads both ways
+/// ("02-11-2023") is day first on a site of a country domain (`.fr`, `.vn`: [`LocalZone`]
+/// known) and says nothing elsewhere. Weaker than the metadata: such a day is as often part
+/// of a title ("report of 22.04.2020") as the day the page was filed under.
+fn day_first_in_url(url: &Url, zone: LocalZone) -> Option<ArticleTime> {
+    static IN_PATH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[/_-](\d{1,2})([-._])(\d{1,2})([-._])((?:19|20)\d{2})(?:[/_.-]|$)")
+            .expect("static regex is valid")
+    });
+    let c = IN_PATH.captures(url.path())?;
+    // One separator throughout: "29-10-2021", not "1.2-2021".
+    if c[2] != c[4] {
+        return None;
+    }
+    let (a, b, year): (u32, u32, i32) =
+        (c[1].parse().ok()?, c[3].parse().ok()?, c[5].parse().ok()?);
+    let day_first = chrono::NaiveDate::from_ymd_opt(year, b, a);
+    let month_first = chrono::NaiveDate::from_ymd_opt(year, a, b);
+    match (day_first, month_first) {
+        (Some(_), Some(_)) if zone == LocalZone::Unknown && day_first != month_first => None,
+        (Some(d), _) | (None, Some(d)) => Some(ArticleTime::Date(d)),
+        (None, None) => None,
     }
 }
 
@@ -2567,6 +2594,48 @@ mod tests {
     }
 
     #[test]
+    fn day_first_in_the_url_path() {
+        let cases = [
+            (
+                "https://ex.de/media-news/meldungen/29-10-2021",
+                Some("2021-10-29"),
+            ),
+            (
+                "https://ex.it/de/newsroom/23-01-2022-wierer-jubelt/17-378.html",
+                Some("2022-01-23"),
+            ),
+            ("https://ex.com/news/13-04-2021-story", Some("2021-04-13")),
+            (
+                "https://ex.com/artikel/bericht_vom_22.04.2020_politik",
+                Some("2020-04-22"),
+            ),
+            // Only month first reads as a day.
+            (
+                "https://ex.com/blog/post/wrap-up-12-19-2025",
+                Some("2025-12-19"),
+            ),
+            // Both ways, or neither, or mixed separators: no day.
+            ("https://ex.com/news/03-04-2021-story", None),
+            ("https://ex.com/news/31-13-2021-story", None),
+            ("https://ex.com/news/29-10.2021-story", None),
+            ("https://ex.com/news/story-2021", None),
+        ];
+        for (url, day) in cases {
+            let got = day_first_in_url(&Url::parse(url).unwrap(), LocalZone::Unknown);
+            assert_eq!(got.map(|t| t.to_string()).as_deref(), day, "{url}");
+        }
+        // A country's site writes days first.
+        let french = Url::parse("https://ex.fr/meteo/tempete-records-02-11-2023-XVZ4H2.php");
+        let zone = LocalZone::Country(chrono_tz::Europe::Paris);
+        assert_eq!(
+            day_first_in_url(&french.unwrap(), zone)
+                .map(|t| t.to_string())
+                .as_deref(),
+            Some("2023-11-02")
+        );
+    }
+
+    #[test]
     fn source_line_breaks_are_spaces_but_br_and_pre_break_lines() {
         let page = "<html><head><title>Một bài viết thử nghiệm</title></head><body><article><h1>Một bài viết thử nghiệm</h1>\
             <p>Đoạn thứ nhất được viết\ntrên hai dòng trong mã nguồn, nhưng vẫn là một đoạn văn duy nhất của bài.</p>\
@@ -2619,6 +2688,11 @@ mod tests {
         // No day in the URL: the metadata.
         assert_eq!(
             published("https://ex.de/a").as_deref(),
+            Some("2019-06-17T18:28:00+02:00")
+        );
+        // A day written day first is weaker than the metadata.
+        assert_eq!(
+            published("https://ex.de/meldungen/12-07-2017").as_deref(),
             Some("2019-06-17T18:28:00+02:00")
         );
     }
