@@ -291,8 +291,8 @@ fn find_date(lower: &str) -> Option<NaiveDate> {
     }
     static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(&format!(
-            r"(?:^|[^\d])(\d{{1,2}})(?:st|nd|rd|th|er)?(?:\.\s*|\s+)(?:de\s+)?({})\.?,?\s+(?:de\s+)?(\d{{4}})(?:[^\d]|$)",
-            month_alternation()
+            r"(?:^|[^\d])(\d{{1,2}})(?:st|nd|rd|th|er)?(?:\.\s*|\s+)(?:de\s+)?({months})\.?(?:\s*/\s*(?:{months}))?,?\s+(?:de\s+)?(\d{{4}})(?:[^\d]|$)",
+            months = month_alternation()
         ))
         .expect("month regex is valid")
     });
@@ -447,6 +447,26 @@ const MONTH_NAMES: &[(&str, u32)] = &[
     ("اكتوبر", 10),
     ("نوفمبر", 11),
     ("ديسمبر", 12),
+    // Arabic, the Syriac names of the Levant and Iraq, often written beside the Latin
+    // ones ("24 نيسان / أبريل 2020").
+    ("كانون الثاني", 1),
+    ("شباط", 2),
+    ("آذار", 3),
+    ("اذار", 3),
+    ("نيسان", 4),
+    ("أيار", 5),
+    ("ايار", 5),
+    ("حزيران", 6),
+    ("تموز", 7),
+    ("آب", 8),
+    ("اب", 8),
+    ("أيلول", 9),
+    ("ايلول", 9),
+    ("تشرين الأول", 10),
+    ("تشرين الاول", 10),
+    ("تشرين الثاني", 11),
+    ("كانون الأول", 12),
+    ("كانون الاول", 12),
     // English, German, French, Spanish, Italian, Portuguese, Dutch.
     ("january", 1),
     ("jan", 1),
@@ -723,6 +743,10 @@ mod tests {
             ("14 Ekim 2020", Some("2020-10-14")),
             ("17 maj 2021", Some("2021-05-17")),
             ("9 de juliol de 2018", Some("2018-07-09")),
+            // The Levant's month names, alone or beside the Latin ones.
+            ("تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً", Some("2020-04-24")),
+            ("الثلاثاء 3 تشرين الثاني 2020", Some("2020-11-03")),
+            ("15 آب 2019", Some("2019-08-15")),
             // A link around the month leaves no space after the day's dot.
             ("8.Dezember 2010 um 09:43", Some("2010-12-08")),
             // A month name needs its day and year.
