@@ -744,7 +744,10 @@ mod tests {
             ("17 maj 2021", Some("2021-05-17")),
             ("9 de juliol de 2018", Some("2018-07-09")),
             // The Levant's month names, alone or beside the Latin ones.
-            ("تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً", Some("2020-04-24")),
+            (
+                "تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً",
+                Some("2020-04-24"),
+            ),
             ("الثلاثاء 3 تشرين الثاني 2020", Some("2020-11-03")),
             ("15 آب 2019", Some("2019-08-15")),
             // A link around the month leaves no space after the day's dot.

@@ -359,7 +359,16 @@ fn skip_element(node: ego_tree::NodeRef<'_, Node>, el: &Element, by_class: bool)
     if hints.split_whitespace().any(names_comment_thread) {
         return true;
     }
-    by_class && NEGATIVE.is_match(&hints) && !CAPTION.is_match(&hints)
+    // A wrapper named after the menu beside the page ("left-navigation-wrapper") may hold the
+    // page's main element: then it is the page, not the menu.
+    by_class && NEGATIVE.is_match(&hints) && !CAPTION.is_match(&hints) && !holds_main(node)
+}
+
+/// Whether a subtree holds the page's `<main>` element.
+fn holds_main(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    node.descendants()
+        .skip(1)
+        .any(|d| d.value().as_element().is_some_and(|e| e.name() == "main"))
 }
 
 /// Per-element state kept on the walk's stack.

@@ -907,15 +907,16 @@ fn labelled_publication_line(
 ) -> Option<ArticleTime> {
     static LABEL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"(?i)(?:^|[^\p{L}])(?:erschienen am|veröffentlicht am|publiziert am|meldung vom|artikel vom|beitrag vom|pressemitteilung vom|nachricht vom|notizia del|published(?: on)?|publié le|pubblicato il|publicado(?: el)?|ngày đăng|ngày xuất bản)\s*:?\s",
+            r"(?i)(?:^|[^\p{L}])(?:erschienen am|veröffentlicht am|publiziert am|meldung vom|artikel vom|beitrag vom|pressemitteilung vom|nachricht vom|notizia del|published(?: on)?|publié le|pubblicato il|publicado(?: el)?|ngày đăng|ngày xuất bản)\s*:?(?:\s|$)",
         )
         .expect("static regex is valid")
     });
     blocks
         .blocks
         .iter()
-        .filter(|b| b.chars <= 200)
-        .find_map(|b| {
+        .enumerate()
+        .filter(|(_, b)| b.chars <= 200)
+        .find_map(|(i, b)| {
             // The date right after the label: a line may hold other dates before it
             // ("Letzte Änderung: 31.10.2023 Erschienen am: 01.11.2023").
             let label = LABEL.find(&b.text)?;
@@ -923,7 +924,16 @@ fn labelled_publication_line(
                 return None;
             }
             let after = window(&b.text, label.start(), label.end(), 0, LABELLED_DATE_CHARS);
-            dates::parse_visible(after, zone)
+            if !b.text[label.end()..].trim().is_empty() {
+                return dates::parse_visible(after, zone);
+            }
+            // A label ending its block ("Erschienen am:" in a span, the day in the heading
+            // after it): the next block, when it is short.
+            blocks
+                .blocks
+                .get(i + 1)
+                .filter(|next| next.chars <= LABELLED_DATE_CHARS)
+                .and_then(|next| dates::parse_visible(&next.text, zone))
         })
 }
 
@@ -2496,6 +2506,39 @@ mod tests {
             Some("2022-02-01T08:00:00+01:00")
         );
         assert_eq!(day(&page("")), None);
+    }
+
+    #[test]
+    fn a_publication_label_may_stand_in_the_block_before_its_date() {
+        let body = numbered_paragraphs(
+            4,
+            "Absatz",
+            "Die Delegiertenversammlung hat eine neue Präsidentin gewählt, die als erste Frau \
+             in der Geschichte des Verbandes dieses Amt innehaben wird.",
+        );
+        let page = |label: &str| {
+            format!(
+                "<html><head><title>Neue Präsidentin</title>\
+                 <meta name=\"date\" content=\"2021-10-15\"></head><body>\
+                 <div class=\"left-navigation-wrapper\"><main>\
+                 <div class=\"eventbox\"><h1>Neue Präsidentin gewählt</h1>\
+                 <div class=\"eventbox__right-col\"><span class=\"subheadline\">{label}</span>\
+                 <h2 class=\"headline\">13.10.2021</h2><strong>Herausgeber:</strong> Verband\
+                 </div></div>{body}<div class=\"author\"><h4>Zuletzt geändert am:</h4>\
+                 <ul class=\"timestamp-list\"><li class=\"timestamp-list__item\">15.10.2021\
+                 </li></ul></div></main></div></body></html>"
+            )
+        };
+        let day = |html: &str| {
+            parsed_article(html, "https://example.org/presse/praesidentin")
+                .published_at
+                .map(|t| t.to_string())
+        };
+        // (The whole page sits in a wrapper named after its menu, around its <main>.)
+        assert_eq!(day(&page("Erschienen am:")).as_deref(), Some("2021-10-13"));
+        // No label: the heading is a day like any other, weaker than an element named as a
+        // date.
+        assert_eq!(day(&page("Ort:")).as_deref(), Some("2021-10-15"));
     }
 
     #[test]
