@@ -2542,6 +2542,40 @@ mod tests {
     }
 
     #[test]
+    fn a_time_element_showing_another_day_gives_the_day_it_shows() {
+        let body = numbered_paragraphs(
+            4,
+            "Paragraphe",
+            "Les grenades sont un enjeu stratégique pour la doctrine du maintien de l'ordre, \
+             comme le montrent les documents publiés cette semaine.",
+        );
+        let day = |time: &str| {
+            let html = format!(
+                "<html><head><title>Les grenades</title></head><body><h1>Les grenades</h1>\
+                 <div class=\"time\">{time}</div>{body}</body></html>"
+            );
+            parsed_article(&html, "https://example.info/les-grenades-12355")
+                .published_at
+                .map(|t| t.to_string())
+        };
+        assert_eq!(
+            day("<time datetime=\"2019-07-03T10:18:46Z\">Publié le 29 juin 2019</time>")
+                .as_deref(),
+            Some("2019-06-29")
+        );
+        // The same day shown: the attribute, with its time.
+        assert_eq!(
+            day("<time datetime=\"2019-07-03T10:18:46Z\">3 juillet 2019</time>").as_deref(),
+            Some("2019-07-03T10:18:46Z")
+        );
+        // A month-first date read day first is the attribute's day.
+        assert_eq!(
+            day("<time datetime=\"2017-03-01\">03/01/2017</time>").as_deref(),
+            Some("2017-03-01")
+        );
+    }
+
+    #[test]
     fn a_country_domain_gives_the_zone_of_a_country_with_one() {
         let zone = |host: &str| LocalZone::of_host(host);
         assert_eq!(

@@ -147,8 +147,7 @@ impl Meta {
             // Not a comment's or a related item's time, nor today's in the navigation or the
             // masthead, shown on every page.
             .filter(|t| !crate::dom::dated_by_others(html, t.id()))
-            .filter_map(|t| t.value().attr("datetime"))
-            .map(str::to_string)
+            .filter_map(time_value)
             .take(10)
             .collect();
         // A listing's cards carry their own dates in the same markup: a value is taken only
@@ -405,3 +404,34 @@ fn images(v: Option<&Value>) -> Vec<String> {
         _ => vec![],
     }
 }
+
+/// The time a `<time datetime>` element gives: its `datetime`, unless its own text shows
+/// another day ("Publié le 29 juin 2019" over `2019-07-03T10:18:46Z`, a re-save): the day
+/// readers see wins. A text that is the attribute's day with day and month swapped is a
+/// month-first date read day first, not another day.
+fn time_value(time: scraper::ElementRef<'_>) -> Option<String> {
+    use chrono::Datelike;
+    let value = time.value().attr("datetime")?;
+    let text: String = time.text().collect();
+    if text.chars().count() > MAX_TIME_TEXT_CHARS {
+        return Some(value.to_string());
+    }
+    let zone = crate::dates::LocalZone::Unknown;
+    let (Some(shown), Some(machine)) = (
+        crate::dates::parse_visible(&text, zone),
+        crate::dates::parse_machine(value, zone),
+    ) else {
+        return Some(value.to_string());
+    };
+    let (shown, machine) = (shown.date(), machine.date());
+    let swapped = shown.year() == machine.year()
+        && shown.month() == machine.day()
+        && shown.day() == machine.month();
+    if shown != machine && !swapped {
+        return Some(shown.format("%Y-%m-%d").to_string());
+    }
+    Some(value.to_string())
+}
+
+/// Longest text of a `<time>` element read as the day it shows.
+const MAX_TIME_TEXT_CHARS: usize = 80;
