@@ -1156,10 +1156,10 @@ fn modified_at(meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
         .find_map(|v| dates::parse_machine(v, zone))
 }
 
-/// Whether an element lies inside a link that is an item of a list and holds more than the
-/// date (the title of another page): a teaser, whose date is that page's. A list item
-/// linking only its date (to the day's archive) is the page's own line of metadata.
-fn in_listed_link(el: scraper::ElementRef<'_>) -> bool {
+/// Whether an element lies inside a link that holds more than the date (the title of another
+/// page): a teaser, in a list or a sidebar block, whose date is that page's. A link holding
+/// only its date (to the day's archive) is the page's own line of metadata.
+fn in_teaser_link(el: scraper::ElementRef<'_>) -> bool {
     /// What a teaser's link holds beyond its date, at the least, in characters.
     const TITLE_CHARS: usize = 20;
     let Some(link) = el
@@ -1169,16 +1169,12 @@ fn in_listed_link(el: scraper::ElementRef<'_>) -> bool {
     else {
         return false;
     };
-    let listed = link
-        .ancestors()
-        .filter_map(|a| a.value().as_element())
-        .any(|a| a.name() == "li");
     let chars = |e: scraper::ElementRef<'_>| -> usize {
         e.text()
             .map(|t| t.chars().filter(|c| !c.is_whitespace()).count())
             .sum()
     };
-    listed && chars(link) > chars(el) + TITLE_CHARS
+    chars(link) > chars(el) + TITLE_CHARS
 }
 
 /// Short elements whose class or id names a date, in page order.
@@ -1195,7 +1191,7 @@ fn date_elements(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
             let hints = dom::class_and_id(el.value());
             DATE_HINT.is_match(&hints)
                 && !dom::dated_by_others(html, el.id())
-                && !in_listed_link(*el)
+                && !in_teaser_link(*el)
         })
         .take(50)
         .find_map(|el| {
@@ -2271,6 +2267,13 @@ mod tests {
                       COVID-19-Pandemie: was gilt</span> <em class=\"pubdate\">04.11.2021</em>\
                       </a></li></ul>";
         assert_eq!(published(teaser), None);
+        // The same in a sidebar's block, outside any list: not an element dating the page.
+        let sidebar = Html::parse_document(
+            "<div class=\"sidebar-block\"><a href=\"/scheinloesungen\">\
+             <h4>Wettstreit der Scheinlösungen im Bundestag</h4>\
+             <p class=\"datum\">04.11.2023</p></a></div>",
+        );
+        assert_eq!(date_elements(&sidebar, LocalZone::Unknown), None);
         // A list item linking only the page's date to the day's archive: the page's.
         let own = "<ul class=\"post-info\"><li><a href=\"/2019/10/19/\">\
                    <span class=\"item--type-date\">19. Oktober 2019</span></a></li></ul>";
@@ -2559,8 +2562,7 @@ mod tests {
                 .map(|t| t.to_string())
         };
         assert_eq!(
-            day("<time datetime=\"2019-07-03T10:18:46Z\">Publié le 29 juin 2019</time>")
-                .as_deref(),
+            day("<time datetime=\"2019-07-03T10:18:46Z\">Publié le 29 juin 2019</time>").as_deref(),
             Some("2019-06-29")
         );
         // The same day shown: the attribute, with its time.
