@@ -668,7 +668,7 @@ pub(crate) fn dated_by_others(html: &Html, node: NodeId) -> bool {
 
 /// Whether a node sits in the site's masthead or navigation: a `<nav>`, a banner, a bar
 /// named as the top navigation ("navbar", "topbar", "masthead"), or a page `<header>` that
-/// holds a menu. A date there is today's, shown on every page, not the page's own.
+/// holds a menu or the site's logo. A date there is today's, shown on every page, not the page's own.
 pub(crate) fn in_masthead(html: &Html, node: NodeId) -> bool {
     static BAR: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"navbar|navtop|top-?nav|top-?bar|masthead|site-?header|header-?top|top-?header")
@@ -711,12 +711,17 @@ fn within_article(node: ego_tree::NodeRef<'_, Node>) -> bool {
         .any(|a| matches!(a.name(), "article" | "main"))
 }
 
-/// Whether an element holds a `<nav>` menu.
+/// Whether an element holds a `<nav>` menu or the site's logo (a link home, an element
+/// named "logo"): what makes a `<header>` the site's, not the article's.
 fn holds_menu(node: ego_tree::NodeRef<'_, Node>) -> bool {
     node.descendants()
         .take(2000)
         .filter_map(|d| d.value().as_element())
-        .any(|d| d.name() == "nav")
+        .any(|d| {
+            d.name() == "nav"
+                || (d.name() == "a" && d.attr("href") == Some("/"))
+                || class_and_id(d).contains("logo")
+        })
 }
 
 #[cfg(test)]

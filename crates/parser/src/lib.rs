@@ -2341,6 +2341,18 @@ mod tests {
         };
         // The site's header with its menu, and a top bar, show today's date.
         assert_eq!(published(page("", "")), None);
+        // So does a page header holding only the site's logo.
+        let logo_only = page("", "").replace(
+            "<nav><a href=\"/politik\">Politik</a> <a href=\"/kultur\">Kultur</a></nav>",
+            "",
+        );
+        assert!(!logo_only.contains("/politik"));
+        assert_eq!(published(logo_only.clone()), None);
+        assert_eq!(
+            published(logo_only.replace("<a href=\"/\">Sender</a>", "Sender")).as_deref(),
+            Some("2020-02-26"),
+            "a header holding neither menu nor logo is no masthead"
+        );
         // The last item of a breadcrumb trail is the page, its date the page's.
         let trail = "<nav aria-label=\"breadcrumb\"><a href=\"/\">Start</a> / \
                      <span>01.05.2017 | Die Zukunft der Arbeit</span></nav>";
