@@ -2601,12 +2601,20 @@ mod tests {
             Some(LocalZone::Country(chrono_tz::Europe::London))
         );
         assert_eq!(zone("baochinhphu.vn"), Some(LocalZone::Vietnam));
+        assert_eq!(
+            zone("www.lanacion.com.ar"),
+            Some(LocalZone::Country(
+                chrono_tz::America::Argentina::Buenos_Aires
+            ))
+        );
         // Generic domains and countries of several zones say nothing.
         for host in [
             "example.com",
             "vnexpress.net",
             "abc.net.au",
             "cbc.ca",
+            "elcolombiano.co",
+            "example.io",
             "localhost",
         ] {
             assert_eq!(zone(host), None, "{host}");
