@@ -403,6 +403,9 @@ impl Parser {
                         )
                     })
                     .or_else(|| found("script creation time", script_created(&html, zone)))
+                    // Last of all: such a day is as often the subject of the title ("tăng
+                    // lương từ 1-7-2024") as the day the page was filed under.
+                    .or_else(|| found("day-first url", day_first_in_url(page.url, zone)))
             });
         let modified_at = modified_at(&meta, zone);
         let language = language::detect(&body, meta.html_lang.as_deref());
@@ -805,7 +808,6 @@ fn published_at(
         (Some(day), Some(meta)) if day.date() != meta.date() => {
             found("url over metadata", Some(day))
         }
-        (None, None) => found("day-first url", day_first_in_url(url, zone)),
         (day, None) => found("url", day),
         (_, meta) => found("metadata", meta),
     };
@@ -1098,8 +1100,8 @@ fn local_offset(time: ArticleTime, others: &[ArticleTime], zone: LocalZone) -> A
 /// A day written day first in the URL's path ("/meldungen/29-10-2021"), or month first when
 /// only that reads as a day ("wrap-up-12-19-2025"). A date that reads both ways
 /// ("02-11-2023") is day first on a site of a country domain (`.fr`, `.vn`: [`LocalZone`]
-/// known) and says nothing elsewhere. Weaker than the metadata: such a day is as often part
-/// of a title ("report of 22.04.2020") as the day the page was filed under.
+/// known) and says nothing elsewhere. The last resort: such a day is as often part of a
+/// title ("report of 22.04.2020") as the day the page was filed under.
 fn day_first_in_url(url: &Url, zone: LocalZone) -> Option<ArticleTime> {
     static IN_PATH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"[/_-](\d{1,2})([-._])(\d{1,2})([-._])((?:19|20)\d{2})(?:[/_.-]|$)")
@@ -1277,8 +1279,41 @@ fn byline_elements(html: &Html) -> Vec<String> {
             (!text.is_empty() && text.chars().count() <= 60)
                 .then(|| boilerplate::byline_names(&text))
                 .flatten()
+                .or_else(|| author_handle(element).map(|handle| vec![handle]))
         })
         .unwrap_or_default()
+}
+
+/// The one-word name a link to an author's page gives ("Creeny", "marc", "gizzmo": the
+/// handles blogs sign with), when the element is such a link or holds exactly one. Only
+/// an explicit link (`rel="author"`, an author-page address) vouches for a word that no
+/// name pattern would accept. A handle that is the site's name stays: a personal blog is
+/// named after the one who writes it.
+fn author_handle(element: scraper::ElementRef<'_>) -> Option<String> {
+    static AUTHOR_LINK: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse(
+            r#"a[rel~="author"], a[href*="/author/"], a[href*="/authors/"], a[href*="/autor/"], a[href*="/autoren/"], a[href*="/tac-gia/"]"#,
+        )
+        .expect("static selector is valid")
+    });
+    let link = if AUTHOR_LINK.matches(&element) {
+        element
+    } else {
+        let mut links = element.select(&AUTHOR_LINK);
+        let first = links.next()?;
+        if links.next().is_some() {
+            return None;
+        }
+        first
+    };
+    let text = meta::text_of(link);
+    let handle = text.trim();
+    let plausible = (2..=20).contains(&handle.chars().count())
+        && handle
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && could_be_a_name(handle);
+    plausible.then(|| handle.to_string())
 }
 
 /// The names a site goes by: its declared name (`og:site_name`) and its domain's own label
@@ -1334,13 +1369,18 @@ fn name_key(s: &str) -> String {
 /// Rejects what sites put in author fields that is not a person: URLs and domain names, the
 /// site's own name, staff initials, organisations and labels.
 fn is_person(name: &str, site: &SiteNames) -> bool {
+    could_be_a_name(name) && !site.named_by(name)
+}
+
+/// Whether a credit could name someone: letters, not a web address, an agency, a label or
+/// an organisation.
+fn could_be_a_name(name: &str) -> bool {
     static DOMAIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?i)https?:|www\.|[\w-]\.[a-z]{2,6}$").expect("static regex is valid")
     });
     name.chars().any(char::is_alphabetic)
         && name.chars().count() <= 60
         && !DOMAIN.is_match(name.trim())
-        && !site.named_by(name)
         && boilerplate::classify_credit(name).is_none()
         && !boilerplate::is_not_a_name(name)
 }
@@ -2108,6 +2148,24 @@ mod tests {
         assert_eq!(record.authors, vec!["Trevor Jackins".to_string()]);
         // A link to the list of all authors names nobody.
         let record = article_with("<p><a href=\"/authors/\">Our authors</a></p>");
+        assert!(record.authors.is_empty(), "{:?}", record.authors);
+        // A blog's one-word handle, vouched for by the link to its author page.
+        let handle = |name: &str| {
+            article_with(&format!(
+                "<span class=\"byline\"><span class=\"sep\"> von </span>\
+                 <span class=\"author vcard\"><a class=\"url fn n\" \
+                 href=\"https://blog.example.com/author/x/\" rel=\"author\">{name}</a>\
+                 </span></span>"
+            ))
+            .authors
+        };
+        assert_eq!(handle("Creeny"), vec!["Creeny".to_string()]);
+        assert_eq!(handle("gizzmo"), vec!["gizzmo".to_string()]);
+        // Labels and placeholders are no handles.
+        assert!(handle("Webmaster").is_empty());
+        assert!(handle("undefined").is_empty());
+        // Without the link, one word in an author slot says nothing.
+        let record = article_with("<span class=\"author\">Creeny</span>");
         assert!(record.authors.is_empty(), "{:?}", record.authors);
     }
 
