@@ -388,7 +388,7 @@ pub(crate) fn leading_credit(paragraph: &str) -> Option<(String, Option<String>)
 /// "Bài và ảnh: Thu Hằng". Returns the names; staff initials and organisations are not names.
 pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
     static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện)\s*:\s*|(?:bài|ảnh|tác giả|by|nhóm phóng viên|phóng viên|pv)\s*:?\s+)")
+        Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện)\s*:\s*|(?:bài|ảnh|tác giả|by|von|par|por|nhóm phóng viên|phóng viên|pv)\s*:?\s+)")
             .expect("static regex is valid")
     });
     static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -647,6 +647,19 @@ mod tests {
             Some(vec!["Thu Hằng".into()])
         );
         assert_eq!(byline_names("PV"), None);
+        // "By" in German, French and Spanish.
+        assert_eq!(
+            byline_names("Von Andreas Hoffmann"),
+            Some(vec!["Andreas Hoffmann".into()])
+        );
+        assert_eq!(
+            byline_names("Par Stefan Häne, Sylvain Besson"),
+            Some(vec!["Stefan Häne".into(), "Sylvain Besson".into()])
+        );
+        assert_eq!(
+            byline_names("Por Ana García"),
+            Some(vec!["Ana García".into()])
+        );
         assert_eq!(byline_names("NGỌC AN"), Some(vec!["Ngọc An".into()]));
         assert_eq!(byline_names("Toàn tỉnh hiện còn 2.509 thôn."), None);
         assert_eq!(byline_names("Bộ Ngoại giao"), None);

@@ -1312,6 +1312,8 @@ fn author_handle(element: scraper::ElementRef<'_>) -> Option<String> {
         && handle
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        // "admin", "wordpressadmin": the account that set the blog up, not a writer.
+        && !handle.to_lowercase().contains("admin")
         && could_be_a_name(handle);
     plausible.then(|| handle.to_string())
 }
@@ -2164,6 +2166,7 @@ mod tests {
         // Labels and placeholders are no handles.
         assert!(handle("Webmaster").is_empty());
         assert!(handle("undefined").is_empty());
+        assert!(handle("wordpressadmin").is_empty());
         // Without the link, one word in an author slot says nothing.
         let record = article_with("<span class=\"author\">Creeny</span>");
         assert!(record.authors.is_empty(), "{:?}", record.authors);
