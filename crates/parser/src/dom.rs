@@ -249,7 +249,7 @@ fn hidden_by_class(el: &Element) -> bool {
     let hiding = classes.split_ascii_whitespace().any(|class| {
         matches!(
             class,
-            "hidden" | "d-none" | "sr-only" | "visually-hidden" | "screen-reader-text"
+            "hidden" | "mfp-hide" | "d-none" | "sr-only" | "visually-hidden" | "screen-reader-text"
         )
     });
     if !hiding {
