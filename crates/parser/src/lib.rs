@@ -664,13 +664,57 @@ fn split_site_name<'a>(title: &'a str, site_name: Option<&str>) -> (&'a str, Opt
 }
 
 fn is_article(url: &Url, meta: &meta::Meta, content: &content::Content, body_chars: usize) -> bool {
-    if url.path() == "/" || url.path().is_empty() {
-        return false;
+    let (verdict, reason) = article_verdict(url, meta, content, body_chars);
+    // Which rule decided is what explains a wrong verdict.
+    tracing::debug!(
+        verdict,
+        reason,
+        body_chars,
+        paragraphs = content.paragraphs.len(),
+        linked_headings = content.linked_headings,
+        "article verdict"
+    );
+    verdict
+}
+
+/// Whether a site-root address names one post by its query: WordPress's `/?p=5031` and
+/// `/?page_id=12`, or an article number (`/?id=`, `/?newsid=`). Other queries at the root
+/// (`?s=` searches, `?cat=` categories, `?page=2`, `?lang=en`) still make a listing.
+fn names_a_post(url: &Url) -> bool {
+    const POST_KEYS: &[&str] = &[
+        "p",
+        "page_id",
+        "post",
+        "id",
+        "newsid",
+        "articleid",
+        "article_id",
+        "storyid",
+        "itemid",
+    ];
+    url.query_pairs().any(|(key, value)| {
+        // "?p=959/": a slash copied along with the number.
+        let number = value.trim_end_matches('/');
+        POST_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k))
+            && !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// The verdict and the rule that gave it.
+fn article_verdict(
+    url: &Url,
+    meta: &meta::Meta,
+    content: &content::Content,
+    body_chars: usize,
+) -> (bool, &'static str) {
+    if (url.path() == "/" || url.path().is_empty()) && !names_a_post(url) {
+        return (false, "home page");
     }
     // Headings that are links are a listing's items; a listicle links its headings too, but
     // writes paragraphs under each, where a listing has a line or two of teaser.
     if content.linked_headings >= 3 && body_chars < content.linked_headings * LISTING_TEASER_CHARS {
-        return false;
+        return (false, "linked headings over little text");
     }
     let declared = meta.ld.is_article
         || meta
@@ -682,13 +726,18 @@ fn is_article(url: &Url, meta: &meta::Meta, content: &content::Content, body_cha
         content.page_link_chars as f32 / content.page_chars as f32
     };
     if declared {
-        body_chars >= MIN_DECLARED_ARTICLE_CHARS
-    } else {
+        (
+            body_chars >= MIN_DECLARED_ARTICLE_CHARS,
+            "declared an article",
+        )
+    } else if body_chars < MIN_ARTICLE_CHARS || content.paragraphs.len() < 2 {
+        (false, "too little body")
+    } else if page_link_density >= 0.75 && body_chars < FULL_ARTICLE_CHARS {
         // A page mostly of links is a link page, unless its body alone is a full article (a
         // government site's article under menus of hundreds of links).
-        body_chars >= MIN_ARTICLE_CHARS
-            && content.paragraphs.len() >= 2
-            && (page_link_density < 0.75 || body_chars >= FULL_ARTICLE_CHARS)
+        (false, "mostly links")
+    } else {
+        (true, "body")
     }
 }
 
@@ -2718,6 +2767,45 @@ mod tests {
             }
             other => panic!("the article is found: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_post_addressed_by_its_number_at_the_site_root_is_no_home_page() {
+        let post = |url: &str| names_a_post(&Url::parse(url).unwrap());
+        assert!(post("https://www.talent.ch/?p=5031"));
+        assert!(post("http://blog.example.de/?p=959/"));
+        assert!(post("https://example.org/?page_id=12"));
+        assert!(post("https://example.org/?newsid=6486285&lang=de"));
+        for listing in [
+            "https://example.org/",
+            "https://example.org/?s=wahl",
+            "https://example.org/?cat=5",
+            "https://example.org/?page=2",
+            "https://example.org/?lang=en",
+            "https://example.org/?p=",
+            "https://example.org/?p=abc",
+        ] {
+            assert!(!post(listing), "{listing}");
+        }
+        // The whole verdict: the same blog post at "/?p=" and at "/".
+        let body = numbered_paragraphs(
+            4,
+            "Absatz",
+            "Der Vorstand hat die Statuten beraten und eine Formulierung gefunden, über die \
+             die Mitglieder an der nächsten Versammlung abstimmen werden.",
+        );
+        let html = format!(
+            "<html><head><title>Protokoll der Vorstandssitzung</title></head><body>\
+             <h1>Protokoll der Vorstandssitzung</h1>{body}</body></html>"
+        );
+        let verdict = |url: &str| {
+            matches!(
+                parse_html(&html, url, Hints::default()),
+                Ok(Extraction::Article(_))
+            )
+        };
+        assert!(verdict("https://www.example.ch/?p=5031"));
+        assert!(!verdict("https://www.example.ch/"));
     }
 
     #[test]
