@@ -701,6 +701,20 @@ fn names_a_post(url: &Url) -> bool {
     })
 }
 
+/// Whether the page's JSON-LD declares an article whose address, when it gives one, is
+/// this page's (its path, or the canonical's).
+fn ld_declares_this_page(url: &Url, meta: &meta::Meta) -> bool {
+    if !meta.ld.is_article {
+        return false;
+    }
+    let Some(declared) = meta.ld.url.as_deref().and_then(|u| url.join(u).ok()) else {
+        return true;
+    };
+    let canonical = meta.canonical.as_deref().and_then(|c| url.join(c).ok());
+    let same = |a: &Url, b: &Url| a.path().trim_end_matches('/') == b.path().trim_end_matches('/');
+    same(&declared, url) || canonical.is_some_and(|c| same(&declared, &c))
+}
+
 /// The verdict and the rule that gave it.
 fn article_verdict(
     url: &Url,
@@ -713,7 +727,12 @@ fn article_verdict(
     }
     // Headings that are links are a listing's items; a listicle links its headings too, but
     // writes paragraphs under each, where a listing has a line or two of teaser.
-    if content.linked_headings >= 3 && body_chars < content.linked_headings * LISTING_TEASER_CHARS {
+    // ... unless the page's JSON-LD declares it an article, itself (a listing's item list
+    // declares its items, each with its own address).
+    if content.linked_headings >= 3
+        && body_chars < content.linked_headings * LISTING_TEASER_CHARS
+        && !ld_declares_this_page(url, meta)
+    {
         return (false, "linked headings over little text");
     }
     let declared = meta.ld.is_article
@@ -1946,6 +1965,23 @@ mod tests {
             .collect();
         assert!(verdict(&listicle), "a listicle is an article");
         assert!(!verdict(&listing), "a listing is not");
+        // A short article with teasers of others below it, which its JSON-LD declares an
+        // article: an article. JSON-LD declaring other pages' articles (a listing's teasers
+        // as an array) says nothing.
+        let short = "<p>Mùa thu là thời điểm đẹp nhất trong năm để ghé thăm nơi này, khi thời \
+                     tiết mát mẻ và lá cây chuyển màu.</p><p>Các lễ hội truyền thống diễn ra sôi \
+                     nổi, thu hút đông đảo du khách trong và ngoài nước.</p>";
+        let ld = |json: &str| {
+            format!("<script type=\"application/ld+json\">{json}</script>{short}{listing}")
+        };
+        let own = ld(r#"{"@type":"NewsArticle","headline":"Năm điểm đến mùa thu",
+            "url":"https://example.vn/diem-den-mua-thu-4412345.html"}"#);
+        assert!(verdict(&own), "declared an article itself");
+        let items = ld(
+            r#"[{"@type":"NewsArticle","url":"https://example.vn/bai-1-441001.html"},
+            {"@type":"NewsArticle","url":"https://example.vn/bai-2-441002.html"}]"#,
+        );
+        assert!(!verdict(&items), "other pages declared");
     }
 
     #[test]
