@@ -21,6 +21,7 @@ use scraper::{Html, Node};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 use tinstream_model::normalize_text;
+use url::Url;
 
 /// Blocks shorter than this give no points: labels, buttons, dates.
 const MIN_SCORED_CHARS: usize = 25;
@@ -71,6 +72,7 @@ pub(crate) fn extract(
     phrases: &Phrases,
     title: &str,
     zone: LocalZone,
+    page: &Url,
 ) -> Content {
     let mut content = Content {
         page_chars: blocks.blocks.iter().map(|b| b.chars).sum(),
@@ -109,7 +111,11 @@ pub(crate) fn extract(
             continue;
         }
         if block.heading.is_some() && block.link_density() > 0.5 {
-            content.linked_headings += 1;
+            // A listing links its headings to the site's own pages; a list of products or
+            // sites ("the ten best multimeters") links them elsewhere, and is an article.
+            if !links_elsewhere(html, block.node, page) {
+                content.linked_headings += 1;
+            }
             continue;
         }
         if block.heading == Some(1) || is_lead(html, blocks, &roots, block) {
@@ -678,6 +684,27 @@ fn replace_last(paragraphs: &mut Vec<String>, rest: String) {
     } else if let Some(last) = paragraphs.last_mut() {
         *last = rest;
     }
+}
+
+/// Whether the first link in an element leads to another site than the page's (`www.`
+/// aside).
+fn links_elsewhere(html: &Html, node: NodeId, page: &Url) -> bool {
+    let Some(element) = html.tree.get(node) else {
+        return false;
+    };
+    let href = element
+        .descendants()
+        .filter_map(|d| d.value().as_element())
+        .find(|e| e.name() == "a")
+        .and_then(|a| a.attr("href"));
+    let Some(target) = href.and_then(|h| page.join(h).ok()) else {
+        return false;
+    };
+    let site = |u: &Url| {
+        u.host_str()
+            .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
+    };
+    matches!(target.scheme(), "http" | "https") && site(&target) != site(page)
 }
 
 #[cfg(test)]

@@ -275,6 +275,9 @@ impl Parser {
             remove_elements(&mut html, &rule.remove);
         }
         let meta = meta::Meta::read(&html);
+        // The page's own address: a feed's redirect (feedproxy.google.com/~r/…) names another
+        // host than the site's.
+        let canonical = canonical_url(page.url, &meta);
         let blocks = dom::blocks(&html, true);
 
         let zone = local_zone(page.url, &meta, &blocks);
@@ -299,8 +302,9 @@ impl Parser {
                 &self.phrases,
                 title_text,
                 zone,
+                &canonical,
             ),
-            None => content::extract(&html, &blocks, &self.phrases, title_text, zone),
+            None => content::extract(&html, &blocks, &self.phrases, title_text, zone, &canonical),
         };
         if let Some(lead) = rule.and_then(|r| first_text(&html, r.lead.as_ref())) {
             content.paragraphs.retain(|p| *p != lead);
@@ -332,6 +336,7 @@ impl Parser {
                 &self.phrases,
                 title_text,
                 zone,
+                &canonical,
             );
             if relaxed.body_chars() > content.body_chars() * 2 {
                 // The strict pass's count of linked headings stands: the relaxed one also
@@ -376,7 +381,6 @@ impl Parser {
             .or_else(|| (!is_article).then(|| meta.html_title.clone()).flatten())
             .unwrap_or_default();
 
-        let canonical = canonical_url(page.url, &meta);
         let site = canonical
             .host_str()
             .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
@@ -1977,6 +1981,39 @@ mod tests {
         let own = ld(r#"{"@type":"NewsArticle","headline":"Năm điểm đến mùa thu",
             "url":"https://example.vn/diem-den-mua-thu-4412345.html"}"#);
         assert!(verdict(&own), "declared an article itself");
+        // Headings linking to other sites (a list of products or shops) make no listing.
+        let products: String = (1..=5)
+            .map(|i| {
+                format!(
+                    "<h2><a href=\"https://shop{i}.example.com/san-pham\">Sản phẩm số {i}</a>\
+                     </h2><p>Một đoạn giới thiệu ngắn về sản phẩm số {i}.</p>"
+                )
+            })
+            .collect();
+        assert!(verdict(&format!("{short}{products}")), "a list of products");
+        // Read at a feed's redirect, the page's own links are told by its canonical address.
+        let teasers: String = (1..=5)
+            .map(|i| {
+                format!(
+                    "<h2><a href=\"https://example.vn/bai-{i}-44100{i}.html\">Bài viết số {i} \
+                     về du lịch mùa thu</a></h2><p>Một đoạn giới thiệu về bài viết số {i}, kể \
+                     về những nơi nên đến và những món nên ăn khi mùa thu về.</p>"
+                )
+            })
+            .collect();
+        let redirected = format!(
+            "<html><head><title>Tin mới</title>\
+             <link rel=\"canonical\" href=\"https://example.vn/\"></head><body>\
+             <h1>Tin mới</h1><div class=\"content\">{teasers}</div></body></html>"
+        );
+        assert!(matches!(
+            parse_html(
+                &redirected,
+                "http://feedproxy.google.com/~r/Example/~3/abc/",
+                Hints::default()
+            ),
+            Ok(Extraction::NotArticle(_))
+        ));
         let items = ld(
             r#"[{"@type":"NewsArticle","url":"https://example.vn/bai-1-441001.html"},
             {"@type":"NewsArticle","url":"https://example.vn/bai-2-441002.html"}]"#,
