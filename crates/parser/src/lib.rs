@@ -157,6 +157,9 @@ impl Default for Parser {
 const MIN_ARTICLE_CHARS: usize = 250;
 /// ... or this many when its metadata says it is an article.
 const MIN_DECLARED_ARTICLE_CHARS: usize = 120;
+/// A body in one paragraph makes an article from this length (a text set with line breaks
+/// only, an essay in one block).
+const ONE_PARAGRAPH_ARTICLE_CHARS: usize = 1000;
 /// Body text that makes a page an article even when the rest of it is mostly links.
 const FULL_ARTICLE_CHARS: usize = 1500;
 /// A body shorter than this after the strict pass gets a second, relaxed pass.
@@ -753,7 +756,9 @@ fn article_verdict(
             body_chars >= MIN_DECLARED_ARTICLE_CHARS,
             "declared an article",
         )
-    } else if body_chars < MIN_ARTICLE_CHARS || content.paragraphs.len() < 2 {
+    } else if body_chars < MIN_ARTICLE_CHARS
+        || (content.paragraphs.len() < 2 && body_chars < ONE_PARAGRAPH_ARTICLE_CHARS)
+    {
         (false, "too little body")
     } else if page_link_density >= 0.75 && body_chars < FULL_ARTICLE_CHARS {
         // A page mostly of links is a link page, unless its body alone is a full article (a
@@ -2879,6 +2884,30 @@ mod tests {
         };
         assert!(verdict("https://www.example.ch/?p=5031"));
         assert!(!verdict("https://www.example.ch/"));
+    }
+
+    #[test]
+    fn an_article_in_one_long_paragraph_is_an_article() {
+        let sentence = "The committee met on Tuesday and agreed on a plan for the river banks, \
+                        which will be planted with willows over the next three years. ";
+        let verdict = |sentences: usize| {
+            let html = format!(
+                "<html><head><title>River banks</title></head><body><h1>River banks</h1>\
+                 <div class=\"text\"><p>{}</p></div></body></html>",
+                sentence.repeat(sentences)
+            );
+            matches!(
+                parse_html(
+                    &html,
+                    "https://example.org/news/river-banks",
+                    Hints::default()
+                ),
+                Ok(Extraction::Article(_))
+            )
+        };
+        // 1,330 characters in one block: an article; 665: too little to tell.
+        assert!(verdict(10));
+        assert!(!verdict(5));
     }
 
     #[test]
