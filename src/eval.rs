@@ -37,6 +37,7 @@ struct PageScore {
     snippets: Option<[u32; 4]>, // tp, fn, fp, tn
     date: Option<DateOutcome>,
     title_exact: Option<bool>,
+    title_exact_quotes_folded: Option<bool>,
     title_f1: Option<f64>,
     authors_f1: Option<f64>,
     authors_false_positive: Option<bool>,
@@ -235,6 +236,8 @@ fn score_page(parser: &Parser, dataset: &Path, group: &str, truth: &Value) -> Pa
     if let Some(title) = truth["title"].as_str() {
         let got = record.as_ref().map(|r| r.title.as_str()).unwrap_or("");
         score.title_exact = Some(normalize_title(got) == normalize_title(title));
+        score.title_exact_quotes_folded =
+            Some(fold_quotes(&normalize_title(got)) == fold_quotes(&normalize_title(title)));
         score.title_f1 = Some(token_prf(got, title).2);
     }
     if let Some(authors) = truth["authors"].as_array() {
@@ -358,6 +361,18 @@ fn normalize_title(s: &str) -> String {
     s.trim_matches(|c: char| !c.is_alphanumeric()).to_string()
 }
 
+/// Typographic quotes as typed ones ("America’s" as "America's"): the datasets' annotators
+/// typed titles, pages set them. Reported beside the exact figure, never instead of it.
+fn fold_quotes(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
+            other => other,
+        })
+        .collect()
+}
+
 fn mean(values: &[f64]) -> f64 {
     if values.is_empty() {
         0.0
@@ -463,6 +478,19 @@ fn report(out: &mut String, label: &str, scores: &[&PageScore]) {
             titles.len()
         );
     }
+    let folded: Vec<bool> = scores
+        .iter()
+        .filter_map(|s| s.title_exact_quotes_folded)
+        .collect();
+    if !folded.is_empty() {
+        let exact = folded.iter().filter(|t| **t).count();
+        let _ = writeln!(
+            out,
+            "| title exact match, typographic quotes folded | {:.3} ({exact}/{}) |",
+            exact as f64 / folded.len() as f64,
+            folded.len()
+        );
+    }
     let title_f1: Vec<f64> = scores.iter().filter_map(|s| s.title_f1).collect();
     if !title_f1.is_empty() {
         let _ = writeln!(out, "| title token F1 | {:.3} |", mean(&title_f1));
@@ -517,6 +545,13 @@ mod tests {
         assert_eq!(
             normalize_title("  “Hello  World!” "),
             normalize_title("hello world")
+        );
+        // Inner typographic quotes differ from typed ones, except in the folded figure.
+        let (page, typed) = ("America’s Best “Food” City", "America's Best \"Food\" City");
+        assert_ne!(normalize_title(page), normalize_title(typed));
+        assert_eq!(
+            fold_quotes(&normalize_title(page)),
+            fold_quotes(&normalize_title(typed))
         );
     }
 }
