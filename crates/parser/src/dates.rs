@@ -317,7 +317,9 @@ fn find_date(lower: &str) -> Option<NaiveDate> {
     let dmy =
         regex!(r"(?:^|[^\d/.\-])(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?:[^\d]|$)");
     if let Some(c) = dmy.captures(lower) {
-        return ymd(&c[4], &c[3], &c[1]);
+        // Day first; a date that only reads month first ("3/14/2025", US order) is that.
+        let month_first = || (&c[2] != ".").then(|| ymd(&c[4], &c[1], &c[3])).flatten();
+        return ymd(&c[4], &c[3], &c[1]).or_else(month_first);
     }
     let ymd_re = regex!(r"(?:^|[^\d])(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[^\d]|$)");
     if let Some(c) = ymd_re.captures(lower) {
@@ -744,6 +746,13 @@ mod tests {
         assert_eq!(t.map(|t| t.to_string()).as_deref(), Some("2021-12-01"));
         let t = parse_visible("1st Dec 2021", LocalZone::Unknown);
         assert_eq!(t.map(|t| t.to_string()).as_deref(), Some("2021-12-01"));
+        // Numbers are day first, unless only month first reads as a date (US order).
+        let day = |s: &str| parse_visible(s, LocalZone::Unknown).map(|t| t.to_string());
+        assert_eq!(day("Posted 3/14/2025").as_deref(), Some("2025-03-14"));
+        assert_eq!(day("03/04/2025").as_deref(), Some("2025-04-03"));
+        assert_eq!(day("14.3.2025").as_deref(), Some("2025-03-14"));
+        // Dots are never month first.
+        assert_eq!(day("3.14.2025"), None);
     }
 
     #[test]
