@@ -55,6 +55,19 @@ const WIDGET_LINES: &[&str] = &[
     "partager",
     "compartir",
     "condividi",
+    "whatsapp",
+    // Rating and feedback prompts, and image labels.
+    "was this article helpful",
+    "was this helpful",
+    "rate this article",
+    "war der artikel nützlich",
+    "wie bewerten sie diesen artikel",
+    "möchten sie den artikel teilen",
+    "noch keine bewertungen",
+    "kommentieren",
+    "bild anzeigen",
+    "beitragsbild",
+    "dieses blog durchsuchen",
 ];
 
 /// Headings after which nothing more belongs to the article: related and other news lists,
@@ -586,6 +599,9 @@ mod tests {
         assert!(p.is_widget(" Phản hồi "));
         assert!(p.is_widget("Xem thêm: Giá vàng hôm nay tăng mạnh"));
         assert!(!p.is_widget("Người dân chia sẻ rằng giá cả đã tăng."));
+        assert!(p.is_widget("War der Artikel nützlich?"));
+        assert!(p.is_widget("(Noch keine Bewertungen)"));
+        assert!(!p.is_widget("War der Artikel nützlich für die Leser, die ihn bestellten?"));
         assert!(p.is_end("Các tin khác"));
         assert!(p.is_end("Thông tin người gửi phản hồi"));
         assert!(p.is_end("TIN LIÊN QUAN:"));
