@@ -14,7 +14,7 @@ use ego_tree::NodeId;
 use regex::Regex;
 use scraper::node::Element;
 use scraper::{Html, Node};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 /// A run of text inside one block-level element.
@@ -335,7 +335,12 @@ pub(crate) fn is_streamed_segment(el: &Element) -> bool {
 /// Whether an element and everything in it is left out of the text. With `by_class` off,
 /// only tags and hidden elements are skipped (the fallback pass for pages whose main column
 /// has a class such as "sidebar-1").
-fn skip_element(node: ego_tree::NodeRef<'_, Node>, el: &Element, by_class: bool) -> bool {
+fn skip_element(
+    node: ego_tree::NodeRef<'_, Node>,
+    el: &Element,
+    by_class: bool,
+    main_holders: &HashSet<NodeId>,
+) -> bool {
     let name = el.name();
     if is_skipped_tag(name) || is_hidden(el) {
         return true;
@@ -361,14 +366,31 @@ fn skip_element(node: ego_tree::NodeRef<'_, Node>, el: &Element, by_class: bool)
     }
     // A wrapper named after the menu beside the page ("left-navigation-wrapper") may hold the
     // page's main element: then it is the page, not the menu.
-    by_class && NEGATIVE.is_match(&hints) && !CAPTION.is_match(&hints) && !holds_main(node)
+    by_class
+        && NEGATIVE.is_match(&hints)
+        && !CAPTION.is_match(&hints)
+        && !main_holders.contains(&node.id())
 }
 
-/// Whether a subtree holds the page's `<main>` element.
-fn holds_main(node: ego_tree::NodeRef<'_, Node>) -> bool {
-    node.descendants()
-        .skip(1)
-        .any(|d| d.value().as_element().is_some_and(|e| e.name() == "main"))
+/// The elements that hold a `<main>` element, found in one pass: each `<main>`'s ancestors,
+/// climbing only until one already found, so that nested `<main>`s cost no more than the
+/// tree's size.
+fn main_holders(html: &Html) -> HashSet<NodeId> {
+    let mut holders = HashSet::new();
+    for node in html.tree.nodes() {
+        if node
+            .value()
+            .as_element()
+            .is_some_and(|e| e.name() == "main")
+        {
+            for ancestor in node.ancestors() {
+                if !holders.insert(ancestor.id()) {
+                    break;
+                }
+            }
+        }
+    }
+    holders
 }
 
 /// Per-element state kept on the walk's stack.
@@ -449,6 +471,11 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
     let mut ctx = Context::default();
     let mut skipping: Option<NodeId> = None;
     let mut current = Pending::default();
+    let main_holders = if by_class {
+        main_holders(html)
+    } else {
+        HashSet::new()
+    };
 
     for edge in html.tree.root().traverse() {
         match edge {
@@ -460,7 +487,8 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                     Node::Element(el) => {
                         // Inside preformatted text, classes come from syntax highlighters
                         // ("hljs-comment", "token tag"): they mark code, not page furniture.
-                        if skip_element(node, el, by_class && ctx.preformatted == 0) {
+                        let by_class = by_class && ctx.preformatted == 0;
+                        if skip_element(node, el, by_class, &main_holders) {
                             skipping = Some(node.id());
                             continue;
                         }
@@ -727,6 +755,29 @@ fn holds_menu(node: ego_tree::NodeRef<'_, Node>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrappers_named_as_menus_that_hold_the_main_element_are_read() {
+        let text_of = |html: &str| -> String {
+            let doc = Html::parse_document(html);
+            blocks(&doc, true)
+                .blocks
+                .iter()
+                .map(|b| b.text.trim().to_string())
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        // Deeply nested, as a hostile page would: every level holds the <main>.
+        let depth = 2000;
+        let html = format!(
+            "<html><body>{}<main><p>Der Artikel selbst.</p></main>{}\
+             <div class=\"menu\"><p>Startseite</p></div></body></html>",
+            "<div class=\"left-navigation-wrapper\">".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        assert_eq!(text_of(&html), "Der Artikel selbst.");
+        assert_eq!(main_holders(&Html::parse_document(&html)).len(), depth + 3);
+    }
 
     #[test]
     fn comment_threads_are_named_with_dashes_or_underscores() {
