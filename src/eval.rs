@@ -468,29 +468,13 @@ fn report(out: &mut String, label: &str, scores: &[&PageScore]) {
             );
         }
     }
-    let titles: Vec<bool> = scores.iter().filter_map(|s| s.title_exact).collect();
-    if !titles.is_empty() {
-        let exact = titles.iter().filter(|t| **t).count();
-        let _ = writeln!(
-            out,
-            "| title exact match | {:.3} ({exact}/{}) |",
-            exact as f64 / titles.len() as f64,
-            titles.len()
-        );
-    }
-    let folded: Vec<bool> = scores
-        .iter()
-        .filter_map(|s| s.title_exact_quotes_folded)
-        .collect();
-    if !folded.is_empty() {
-        let exact = folded.iter().filter(|t| **t).count();
-        let _ = writeln!(
-            out,
-            "| title exact match, typographic quotes folded | {:.3} ({exact}/{}) |",
-            exact as f64 / folded.len() as f64,
-            folded.len()
-        );
-    }
+    share_row(out, "title exact match", scores, |s| s.title_exact);
+    share_row(
+        out,
+        "title exact match, typographic quotes folded",
+        scores,
+        |s| s.title_exact_quotes_folded,
+    );
     let title_f1: Vec<f64> = scores.iter().filter_map(|s| s.title_f1).collect();
     if !title_f1.is_empty() {
         let _ = writeln!(out, "| title token F1 | {:.3} |", mean(&title_f1));
@@ -504,19 +488,30 @@ fn report(out: &mut String, label: &str, scores: &[&PageScore]) {
             authors.len()
         );
     }
-    let none: Vec<bool> = scores
-        .iter()
-        .filter_map(|s| s.authors_false_positive)
-        .collect();
-    if !none.is_empty() {
-        let fp = none.iter().filter(|v| **v).count();
-        let _ = writeln!(
-            out,
-            "| authors given where none exist | {:.3} ({fp}/{}) |",
-            fp as f64 / none.len() as f64,
-            none.len()
-        );
+    share_row(out, "authors given where none exist", scores, |s| {
+        s.authors_false_positive
+    });
+}
+
+/// A row giving the share of the scored pages for which `outcome` is true, with the counts;
+/// none when no page is scored on it.
+fn share_row(
+    out: &mut String,
+    label: &str,
+    scores: &[&PageScore],
+    outcome: impl Fn(&PageScore) -> Option<bool>,
+) {
+    let outcomes: Vec<bool> = scores.iter().filter_map(|s| outcome(s)).collect();
+    if outcomes.is_empty() {
+        return;
     }
+    let yes = outcomes.iter().filter(|o| **o).count();
+    let _ = writeln!(
+        out,
+        "| {label} | {:.3} ({yes}/{}) |",
+        yes as f64 / outcomes.len() as f64,
+        outcomes.len()
+    );
 }
 
 #[cfg(test)]
