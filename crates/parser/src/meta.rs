@@ -412,9 +412,13 @@ fn images(v: Option<&Value>) -> Vec<String> {
 fn time_value(time: scraper::ElementRef<'_>) -> Option<String> {
     use chrono::Datelike;
     let value = time.value().attr("datetime")?;
-    let text: String = time.text().collect();
-    if text.chars().count() > MAX_TIME_TEXT_CHARS {
-        return Some(value.to_string());
+    // Read no further than a date's length: a <time> may wrap a whole page.
+    let mut text = String::new();
+    for piece in time.text() {
+        text.push_str(piece);
+        if text.chars().count() > MAX_TIME_TEXT_CHARS {
+            return Some(value.to_string());
+        }
     }
     let zone = crate::dates::LocalZone::Unknown;
     let (Some(shown), Some(machine)) = (
