@@ -1269,12 +1269,21 @@ fn in_teaser_link(el: scraper::ElementRef<'_>) -> bool {
     else {
         return false;
     };
-    let chars = |e: scraper::ElementRef<'_>| -> usize {
-        e.text()
-            .map(|t| t.chars().filter(|c| !c.is_whitespace()).count())
-            .sum()
+    // Counted no further than needed: a link may wrap a whole page.
+    let chars_over = |e: scraper::ElementRef<'_>, limit: usize| -> usize {
+        let mut n = 0;
+        for t in e.text() {
+            n += t.chars().filter(|c| !c.is_whitespace()).count();
+            if n > limit {
+                break;
+            }
+        }
+        n
     };
-    chars(link) > chars(el) + TITLE_CHARS
+    /// A date element longer than this is no date (and no teaser's).
+    const MAX_DATE_CHARS: usize = 200;
+    let own = chars_over(el, MAX_DATE_CHARS);
+    own <= MAX_DATE_CHARS && chars_over(link, own + TITLE_CHARS) > own + TITLE_CHARS
 }
 
 /// Short elements whose class or id names a date, in page order.
