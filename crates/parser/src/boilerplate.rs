@@ -401,7 +401,7 @@ pub(crate) fn leading_credit(paragraph: &str) -> Option<(String, Option<String>)
 /// "Bài và ảnh: Thu Hằng". Returns the names; staff initials and organisations are not names.
 pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
     static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện)\s*:\s*|(?:bài|ảnh|tác giả|by|von|par|por|nhóm phóng viên|phóng viên|pv)\s*:?\s+)")
+        Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện)\s*:\s*|(?:bài|ảnh|tác giả|written by|posted by|geschrieben von|verfasst von|veröffentlicht von|by|von|par|por|autor|author|auteur|autore|nhóm phóng viên|phóng viên|pv)\s*:?\s+)")
             .expect("static regex is valid")
     });
     static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -676,6 +676,18 @@ mod tests {
             byline_names("Por Ana García"),
             Some(vec!["Ana García".into()])
         );
+        // Labels of the author's line.
+        for line in [
+            "Autor: Jens Berger",
+            "Written by Jens Berger",
+            "Geschrieben von Jens Berger",
+        ] {
+            assert_eq!(
+                byline_names(line),
+                Some(vec!["Jens Berger".into()]),
+                "{line}"
+            );
+        }
         assert_eq!(byline_names("NGỌC AN"), Some(vec!["Ngọc An".into()]));
         assert_eq!(byline_names("Toàn tỉnh hiện còn 2.509 thôn."), None);
         assert_eq!(byline_names("Bộ Ngoại giao"), None);
