@@ -739,6 +739,22 @@ fn within_article(node: ego_tree::NodeRef<'_, Node>) -> bool {
         .any(|a| matches!(a.name(), "article" | "main"))
 }
 
+/// Whether an element's class or id names a logo, read as [`class_and_id`] reads them but
+/// without building the string: a header's every descendant is asked.
+fn names_logo(el: &Element) -> bool {
+    let mentions = |v: &str| {
+        v.as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"logo"))
+    };
+    let by_class = el.attr("class").is_some_and(|c| {
+        c.split_whitespace()
+            .filter(|class| !class.contains([':', '[', '&']))
+            .any(mentions)
+    });
+    by_class || el.attr("id").is_some_and(mentions)
+}
+
 /// Whether an element holds a `<nav>` menu or the site's logo (a link home, an element
 /// named "logo"): what makes a `<header>` the site's, not the article's.
 fn holds_menu(node: ego_tree::NodeRef<'_, Node>) -> bool {
@@ -746,9 +762,7 @@ fn holds_menu(node: ego_tree::NodeRef<'_, Node>) -> bool {
         .take(2000)
         .filter_map(|d| d.value().as_element())
         .any(|d| {
-            d.name() == "nav"
-                || (d.name() == "a" && d.attr("href") == Some("/"))
-                || class_and_id(d).contains("logo")
+            d.name() == "nav" || (d.name() == "a" && d.attr("href") == Some("/")) || names_logo(d)
         })
 }
 

@@ -343,7 +343,8 @@ impl Parser {
             );
             if relaxed.body_chars() > content.body_chars() * 2 {
                 // The strict pass's count of linked headings stands: the relaxed one also
-                // counts the menus' (a mega menu's teasers), which make no listing.
+                // counts those of boxes the strict pass dropped (related posts), which make
+                // no listing of the page.
                 let linked_headings = content.linked_headings;
                 content = relaxed;
                 content.linked_headings = linked_headings;
@@ -872,11 +873,14 @@ fn published_at(
         .filter_map(|v| dates::parse_machine(v, zone))
         .collect();
     let same_instant: Vec<ArticleTime> = candidates.iter().chain(&generic).copied().collect();
+    // The day the page shows, read at most once and only when the metadata leaves a doubt.
+    let shown = std::cell::OnceCell::new();
+    let shown_day = || *shown.get_or_init(|| shown_day(html, content, zone));
     let machine = candidates.first().map(|first| {
         let local = local_offset(*first, &same_instant, zone);
         // A site may show its times in UTC all the same ("26/12/2019" beside
         // 2019-12-26T23:07:45+00:00): the day it shows wins over the day of its country.
-        if local.date() != first.date() && shown_day(html, content, zone) == Some(first.date()) {
+        if local.date() != first.date() && shown_day() == Some(first.date()) {
             return *first;
         }
         // Declared values that disagree (a JSON-LD day two days before the Open Graph one):
@@ -889,7 +893,7 @@ fn published_at(
             .filter(|t| t.date() != local.date())
             .collect();
         if !others.is_empty() {
-            if let Some(day) = shown_day(html, content, zone).filter(|d| *d != local.date()) {
+            if let Some(day) = shown_day().filter(|d| *d != local.date()) {
                 if let Some(other) = others.into_iter().find(|t| t.date() == day) {
                     return other;
                 }
@@ -1351,11 +1355,16 @@ fn authors(
     out
 }
 
+/// Links to an author's page, as a selector list: a byline, whatever its class.
+const AUTHOR_PAGE_LINKS: &str = r#"a[href*="/author/"], a[href*="/authors/"], a[href*="/autor/"], a[href*="/autoren/"], a[href*="/tac-gia/"]"#;
+
 /// Names in elements marked as bylines (`class="author"`, `rel="author"`, `itemprop="author"`).
 fn byline_elements(html: &Html) -> Vec<String> {
     static BYLINE: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
         scraper::Selector::parse(
-            r#"[class*="author"], [class*="byline"], [class*="tac-gia"], [rel="author"], [itemprop="author"], a[href*="/author/"], a[href*="/authors/"], a[href*="/autor/"], a[href*="/autoren/"], a[href*="/tac-gia/"]"#,
+            &format!(
+                r#"[class*="author"], [class*="byline"], [class*="tac-gia"], [rel="author"], [itemprop="author"], {AUTHOR_PAGE_LINKS}"#
+            ),
         )
         .expect("static selector is valid")
     });
@@ -1398,10 +1407,8 @@ fn byline_elements(html: &Html) -> Vec<String> {
 /// named after the one who writes it.
 fn author_handle(element: scraper::ElementRef<'_>) -> Option<String> {
     static AUTHOR_LINK: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
-        scraper::Selector::parse(
-            r#"a[rel~="author"], a[href*="/author/"], a[href*="/authors/"], a[href*="/autor/"], a[href*="/autoren/"], a[href*="/tac-gia/"]"#,
-        )
-        .expect("static selector is valid")
+        scraper::Selector::parse(&format!(r#"a[rel~="author"], {AUTHOR_PAGE_LINKS}"#))
+            .expect("static selector is valid")
     });
     let link = if AUTHOR_LINK.matches(&element) {
         element
