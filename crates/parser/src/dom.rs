@@ -13,7 +13,7 @@ use ego_tree::iter::Edge;
 use ego_tree::NodeId;
 use regex::Regex;
 use scraper::node::Element;
-use scraper::{Html, Node};
+use scraper::{ElementRef, Html, Node};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -686,6 +686,60 @@ pub(crate) fn in_foreign_box(html: &Html, node: NodeId) -> bool {
                     .iter()
                     .any(|w| hints.contains(w))
         })
+}
+
+/// Whether a date element is a teaser's, another page's: inside a link that holds more than
+/// the date (the other page's title), or in a list item beside such a link ("Le fil du blog":
+/// a title link, its date and its author per item). A link holding only its date (to the
+/// day's archive) is the page's own line of metadata, and so is an item whose only links are
+/// its author's.
+pub(crate) fn in_teaser(el: ElementRef<'_>) -> bool {
+    /// What a teaser's link holds beyond its date, at the least, in characters.
+    const TITLE_CHARS: usize = 20;
+    /// A date element longer than this is no date (and no teaser's).
+    const MAX_DATE_CHARS: usize = 200;
+    /// How far above the date its list item may sit.
+    const ITEM_DEPTH: usize = 4;
+    // Counted no further than needed: a link may wrap a whole page.
+    let chars_over = |e: ElementRef<'_>, limit: usize| -> usize {
+        let mut n = 0;
+        for t in e.text() {
+            n += t.chars().filter(|c| !c.is_whitespace()).count();
+            if n > limit {
+                break;
+            }
+        }
+        n
+    };
+    let own = chars_over(el, MAX_DATE_CHARS);
+    if own > MAX_DATE_CHARS {
+        return false;
+    }
+    let mut ancestors = el.ancestors().filter_map(ElementRef::wrap);
+    if let Some(link) = ancestors.clone().find(|a| a.value().name() == "a") {
+        if chars_over(link, own + TITLE_CHARS) > own + TITLE_CHARS {
+            return true;
+        }
+    }
+    let Some(item) = ancestors
+        .by_ref()
+        .take(ITEM_DEPTH)
+        .find(|a| a.value().name() == "li")
+    else {
+        return false;
+    };
+    item.descendants().filter_map(ElementRef::wrap).any(|a| {
+        if a.value().name() != "a" || a.value().attr("href").is_none() {
+            return false;
+        }
+        let author = a.value().attr("rel").is_some_and(|r| {
+            r.split_whitespace()
+                .any(|r| r.eq_ignore_ascii_case("author"))
+        });
+        !author
+            && !el.ancestors().any(|n| n.id() == a.id())
+            && chars_over(a, TITLE_CHARS) > TITLE_CHARS
+    })
 }
 
 /// Whether a date at a node belongs to something other than the page: another page's or

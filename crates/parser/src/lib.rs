@@ -1260,36 +1260,6 @@ fn modified_at(meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
         .find_map(|v| dates::parse_machine(v, zone))
 }
 
-/// Whether an element lies inside a link that holds more than the date (the title of another
-/// page): a teaser, in a list or a sidebar block, whose date is that page's. A link holding
-/// only its date (to the day's archive) is the page's own line of metadata.
-fn in_teaser_link(el: scraper::ElementRef<'_>) -> bool {
-    /// What a teaser's link holds beyond its date, at the least, in characters.
-    const TITLE_CHARS: usize = 20;
-    let Some(link) = el
-        .ancestors()
-        .filter_map(scraper::ElementRef::wrap)
-        .find(|a| a.value().name() == "a")
-    else {
-        return false;
-    };
-    // Counted no further than needed: a link may wrap a whole page.
-    let chars_over = |e: scraper::ElementRef<'_>, limit: usize| -> usize {
-        let mut n = 0;
-        for t in e.text() {
-            n += t.chars().filter(|c| !c.is_whitespace()).count();
-            if n > limit {
-                break;
-            }
-        }
-        n
-    };
-    /// A date element longer than this is no date (and no teaser's).
-    const MAX_DATE_CHARS: usize = 200;
-    let own = chars_over(el, MAX_DATE_CHARS);
-    own <= MAX_DATE_CHARS && chars_over(link, own + TITLE_CHARS) > own + TITLE_CHARS
-}
-
 /// Short elements whose class or id names a date, in page order.
 fn date_elements(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
     static DATE_HINT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -1304,7 +1274,7 @@ fn date_elements(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
             let hints = dom::class_and_id(el.value());
             DATE_HINT.is_match(&hints)
                 && !dom::dated_by_others(html, el.id())
-                && !in_teaser_link(*el)
+                && !dom::in_teaser(*el)
         })
         .take(50)
         .find_map(|el| {
@@ -2503,6 +2473,20 @@ mod tests {
         let own = "<ul class=\"post-info\"><li><a href=\"/2019/10/19/\">\
                    <span class=\"item--type-date\">19. Oktober 2019</span></a></li></ul>";
         assert_eq!(published(own).as_deref(), Some("2019-10-19"));
+        // A blog's list of its other posts, each item a title link with its `<time>` and its
+        // author beside it, and a `<time>` inside a title link: theirs, not the page's.
+        let blog_list = "<ul><li><a href=\"/blog/300719/habituer\">Nous sommes en train de \
+                         nous habituer</a> <span class=\"author\"><time datetime=\"2019-07-30\">\
+                         30 juil. 2019</time> Par <a rel=\"author\" href=\"/elba\">Elba</a>\
+                         </span></li></ul>";
+        assert_eq!(published(blog_list), None);
+        let linked_time = "<a href=\"/blog/bombe\">Violences policières: bombe à retardement \
+                           <time datetime=\"2019-07-30\">30 juil. 2019</time></a>";
+        assert_eq!(published(linked_time), None);
+        // An item holding the page's `<time>` and its author's link alone: the page's.
+        let by_line = "<ul class=\"meta\"><li><time datetime=\"2019-06-27\">27 juin 2019</time> \
+                       Par <a rel=\"author\" href=\"/elba\">Elba</a></li></ul>";
+        assert_eq!(published(by_line).as_deref(), Some("2019-06-27"));
         // A card in a slider of other pages.
         let slide = "<div class=\"splide__slide\"><a href=\"/kolumne\"><div class=\"date\">\
                      <p>Über das Spiel</p> 24. Oktober 2023</div></a></div>";

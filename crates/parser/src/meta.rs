@@ -146,7 +146,7 @@ impl Meta {
             .select(selector!("time[datetime]"))
             // Not a comment's or a related item's time, nor today's in the navigation or the
             // masthead, shown on every page.
-            .filter(|t| !crate::dom::dated_by_others(html, t.id()))
+            .filter(|t| !crate::dom::dated_by_others(html, t.id()) && !crate::dom::in_teaser(*t))
             .filter_map(time_value)
             .take(10)
             .collect();
