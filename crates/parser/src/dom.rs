@@ -660,7 +660,8 @@ impl Pending {
 }
 
 /// Whether a node sits in a box of other people's or other pages' items: comments, related
-/// or recommended articles. Dates found there are never the page's own.
+/// or recommended articles, a quoted or embedded post. Dates found there are never the
+/// page's own.
 pub(crate) fn in_foreign_box(html: &Html, node: NodeId) -> bool {
     static FOREIGN: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
@@ -677,6 +678,10 @@ pub(crate) fn in_foreign_box(html: &Html, node: NodeId) -> bool {
         .chain(std::iter::once(start))
         .filter_map(|n| n.value().as_element())
         .any(|el| {
+            // A quoted or embedded post (a tweet, an Instagram post) carries its own time.
+            if el.name() == "blockquote" {
+                return true;
+            }
             let hints = class_and_id(el);
             // "comments-date", "comment-count": the page's own line of metadata, which
             // counts its comments beside its date.

@@ -2483,6 +2483,11 @@ mod tests {
         let linked_time = "<a href=\"/blog/bombe\">Violences policières: bombe à retardement \
                            <time datetime=\"2019-07-30\">30 juil. 2019</time></a>";
         assert_eq!(published(linked_time), None);
+        // An embedded post quoted in the article (Instagram's, a tweet) carries its own time.
+        let embed = "<blockquote class=\"instagram-media\"><p>Ein Beitrag von Vreni Frost am \
+                     <time datetime=\"2018-03-12T19:30:12+00:00\">Mär 12, 2018</time></p>\
+                     </blockquote>";
+        assert_eq!(published(embed), None);
         // An item holding the page's `<time>` and its author's link alone: the page's.
         let by_line = "<ul class=\"meta\"><li><time datetime=\"2019-06-27\">27 juin 2019</time> \
                        Par <a rel=\"author\" href=\"/elba\">Elba</a></li></ul>";
