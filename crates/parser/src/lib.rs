@@ -850,12 +850,25 @@ fn published_at(
         .iter()
         .map(String::as_str)
         .chain(PUBLISHED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
-        .chain(meta.microdata_published.as_deref())
+        .chain(
+            meta.microdata_published
+                .as_ref()
+                .filter(|m| !m.shown)
+                .map(|m| m.value.as_str()),
+        )
         .filter_map(|v| dates::parse_machine(v, zone))
         .collect();
+    // A microdata element holding its date as text ("December 7, 2020") states it as the
+    // page shows it, no more: no vote among the declared values.
+    let microdata_shown = meta
+        .microdata_published
+        .as_ref()
+        .filter(|m| m.shown)
+        .and_then(|m| dates::parse_visible(&m.value, zone));
     let candidates: Vec<ArticleTime> = declared
         .iter()
         .copied()
+        .chain(microdata_shown)
         .chain(
             meta.time_datetimes
                 .iter()
@@ -1256,7 +1269,7 @@ fn modified_at(meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
         .iter()
         .map(String::as_str)
         .chain(MODIFIED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
-        .chain(meta.microdata_modified.as_deref())
+        .chain(meta.microdata_modified.as_ref().map(|m| m.value.as_str()))
         .find_map(|v| dates::parse_machine(v, zone))
 }
 
@@ -2442,6 +2455,34 @@ mod tests {
         );
         // Without the label the element named as a date is taken.
         assert_eq!(published("Lesungen: 12").as_deref(), Some("2023-11-06"));
+    }
+
+    #[test]
+    fn a_microdata_date_given_as_text_is_the_page_s_shown_date() {
+        let published = |extra: &str| article_with(extra).published_at.map(|t| t.to_string());
+        // Microdata's value of an element without `content` is its text: the page's date,
+        // ahead of a later card's element named as a date.
+        let shown = "<span itemprop=\"datePublished\">December 7, 2020</span>\
+                     <div class=\"card-date\">March 13, 2026</div>";
+        assert_eq!(published(shown).as_deref(), Some("2020-12-07"));
+        // It casts no vote against a declared machine value that names another day.
+        let html = "<html><head><script type=\"application/ld+json\">{\"@type\": \
+                    \"BlogPosting\", \"headline\": \"Trends\", \"datePublished\": \
+                    \"2025-11-17T12:53:27+00:00\"}</script></head><body><h1>Trends</h1>\
+                    <ul><li itemprop=\"datePublished\"><span>Created: </span>\
+                    <time>Dec 19, 2025</time></li></ul>\
+                    <p>The first trend of the year is a return to plain pages that load fast \
+                    and read well on every screen, from phones to wide monitors.</p>\
+                    <p>The second is type set large, with generous white space around it, so \
+                    that a page can be taken in at a glance before it is read.</p></body></html>";
+        let record = match parse_html(html, "https://example.com/blog/trends", Hints::default()) {
+            Ok(Extraction::Article(record)) => *record,
+            other => panic!("the article is found: {other:?}"),
+        };
+        assert_eq!(
+            record.published_at.map(|t| t.date().to_string()).as_deref(),
+            Some("2025-11-17")
+        );
     }
 
     #[test]

@@ -47,8 +47,8 @@ pub(crate) struct Meta {
     /// Machine-readable values of microdata `datePublished` / `dateModified` properties on
     /// elements other than `<meta>` (`<time itemprop=datePublished datetime=…>`,
     /// `<span itemprop=datePublished content=…>`).
-    pub microdata_published: Option<String>,
-    pub microdata_modified: Option<String>,
+    pub microdata_published: Option<MicrodataDate>,
+    pub microdata_modified: Option<MicrodataDate>,
     /// The `dc:date` of the RDF trackback description blog engines (Movable Type, TypePad,
     /// goo, livedoor) leave in a comment, when the page holds exactly one.
     pub trackback_date: Option<String>,
@@ -72,6 +72,15 @@ pub(crate) struct JsonLd {
     pub images: Vec<String>,
     pub url: Option<String>,
     pub breadcrumb: Vec<String>,
+}
+
+/// A microdata date property's value.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct MicrodataDate {
+    /// The machine value (`datetime`, `content`), or the element's text.
+    pub value: String,
+    /// Whether the value is the element's text, the date as readers see it.
+    pub shown: bool,
 }
 
 impl Meta {
@@ -152,8 +161,8 @@ impl Meta {
             .collect();
         // A listing's cards carry their own dates in the same markup: a value is taken only
         // when every such element on the page agrees. One walk gathers both properties.
-        let mut published: Vec<&str> = Vec::new();
-        let mut modified: Vec<&str> = Vec::new();
+        let mut published: Vec<MicrodataDate> = Vec::new();
+        let mut modified: Vec<MicrodataDate> = Vec::new();
         for el in html.select(selector!("[itemprop]")) {
             if el.value().name() == "meta" {
                 continue;
@@ -170,12 +179,21 @@ impl Meta {
             if !is_published && !is_modified {
                 continue;
             }
+            // An element without a machine value gives its text ("December 7, 2020"), as
+            // microdata defines it; read no further than a date's length.
             let value = el
                 .value()
                 .attr("datetime")
                 .or_else(|| el.value().attr("content"))
-                .map(str::trim)
-                .filter(|v| !v.is_empty());
+                .map(|v| MicrodataDate {
+                    value: v.trim().to_string(),
+                    shown: false,
+                })
+                .or_else(|| {
+                    short_text(el, MAX_TIME_TEXT_CHARS)
+                        .map(|value| MicrodataDate { value, shown: true })
+                })
+                .filter(|v| !v.value.is_empty());
             let Some(value) = value else {
                 continue;
             };
@@ -184,16 +202,13 @@ impl Meta {
             }
             for (wanted, list) in [(is_published, &mut published), (is_modified, &mut modified)] {
                 if wanted && list.len() < 20 {
-                    list.push(value);
+                    list.push(value.clone());
                 }
             }
         }
-        let agreed = |values: &[&str]| {
-            let first = *values.first()?;
-            values
-                .iter()
-                .all(|v| *v == first)
-                .then(|| first.to_string())
+        let agreed = |values: &[MicrodataDate]| {
+            let first = values.first()?;
+            values.iter().all(|v| v == first).then(|| first.clone())
         };
         meta.microdata_published = agreed(&published);
         meta.microdata_modified = agreed(&modified);
@@ -413,13 +428,9 @@ fn time_value(time: scraper::ElementRef<'_>) -> Option<String> {
     use chrono::Datelike;
     let value = time.value().attr("datetime")?;
     // Read no further than a date's length: a <time> may wrap a whole page.
-    let mut text = String::new();
-    for piece in time.text() {
-        text.push_str(piece);
-        if text.chars().count() > MAX_TIME_TEXT_CHARS {
-            return Some(value.to_string());
-        }
-    }
+    let Some(text) = short_text(time, MAX_TIME_TEXT_CHARS) else {
+        return Some(value.to_string());
+    };
     let zone = crate::dates::LocalZone::Unknown;
     let (Some(shown), Some(machine)) = (
         crate::dates::parse_visible(&text, zone),
@@ -435,6 +446,19 @@ fn time_value(time: scraper::ElementRef<'_>) -> Option<String> {
         return Some(shown.format("%Y-%m-%d").to_string());
     }
     Some(value.to_string())
+}
+
+/// An element's text, trimmed, when it is no longer than `limit` characters: read no
+/// further than that, as the element may wrap a whole page.
+fn short_text(el: ElementRef<'_>, limit: usize) -> Option<String> {
+    let mut text = String::new();
+    for piece in el.text() {
+        text.push_str(piece);
+        if text.chars().count() > limit {
+            return None;
+        }
+    }
+    Some(text.trim().to_string())
 }
 
 /// Longest text of a `<time>` element read as the day it shows.
