@@ -558,6 +558,14 @@ const NOT_NAME_WORDS: &[&str] = &[
     "também",
     "written",
     "later",
+    // Links to lists of posts ("Alle Beiträge"), sponsored boxes ("Gesponserte Inhalte"),
+    // a theme's credit ("designed by", "powered by").
+    "beiträge",
+    "artikel",
+    "inhalte",
+    "gesponserte",
+    "designed",
+    "powered",
 ];
 
 /// Whether a credit names people rather than an interface label or a collective.

@@ -1471,8 +1471,8 @@ fn is_person(name: &str, site: &SiteNames) -> bool {
     could_be_a_name(name) && !site.named_by(name)
 }
 
-/// Whether a credit could name someone: letters, not a web address, an agency, a label or
-/// an organisation.
+/// Whether a credit could name someone: letters, not a web address, a social account
+/// ("@NatGeoUK", often the site's own), an agency, a label or an organisation.
 fn could_be_a_name(name: &str) -> bool {
     static DOMAIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?i)https?:|www\.|[\w-]\.[a-z]{2,6}$").expect("static regex is valid")
@@ -1480,6 +1480,7 @@ fn could_be_a_name(name: &str) -> bool {
     name.chars().any(char::is_alphabetic)
         && name.chars().count() <= 60
         && !DOMAIN.is_match(name.trim())
+        && !name.trim_start().starts_with('@')
         && boilerplate::classify_credit(name).is_none()
         && !boilerplate::is_not_a_name(name)
 }
@@ -2355,7 +2356,16 @@ mod tests {
             assert!(!is_person(credit, &SiteNames::new(None, host)), "{credit}");
         }
         // Labels and numbers are not people; a name set in capitals is one.
-        for label in ["Written By", "Pin For Later", "262588213843476"] {
+        // Links to a list of posts, sponsored boxes, a theme's credit, a social account.
+        for label in [
+            "Written By",
+            "Pin For Later",
+            "262588213843476",
+            "Alle Beiträge",
+            "Gesponserte Inhalte",
+            "Peter Amende und Fuchsy designed",
+            "@NatGeoUK",
+        ] {
             assert!(
                 !is_person(label, &SiteNames::new(None, "example.com")),
                 "{label}"
