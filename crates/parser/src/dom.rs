@@ -682,6 +682,11 @@ pub(crate) fn in_foreign_box(html: &Html, node: NodeId) -> bool {
             if el.name() == "blockquote" {
                 return true;
             }
+            // The page's own classes name what the site's templates hold somewhere ("has-
+            // related-posts", "fusion-slider"), not what holds the date.
+            if matches!(el.name(), "html" | "body") {
+                return false;
+            }
             let hints = class_and_id(el);
             // "comments-date", "comment-count": the page's own line of metadata, which
             // counts its comments beside its date.
@@ -768,6 +773,10 @@ pub(crate) fn in_masthead(html: &Html, node: NodeId) -> bool {
         let Some(el) = n.value().as_element() else {
             continue;
         };
+        // The page's own classes ("avada-top-header") say nothing of where the date sits.
+        if matches!(el.name(), "html" | "body") {
+            break;
+        }
         let hints = class_and_id(el);
         // A breadcrumb trail ends with the page itself ("08.11.2021 | Online-Fachtag").
         let breadcrumb = hints.contains("breadcrumb")

@@ -2468,6 +2468,42 @@ mod tests {
     }
 
     #[test]
+    fn the_page_s_own_classes_do_not_make_its_date_another_s() {
+        // A theme names on <body> what its templates hold somewhere ("fusion-slider",
+        // "has-related-posts", "avada-top-header"): the date in the article is the page's.
+        let html = "<html class=\"avada-html-header-position-top\"><head><title>Wedding \
+                    timeline</title></head><body class=\"single-post fusion-slider \
+                    has-related-posts avada-top-header\"><main><h1>Wedding timeline</h1>\
+                    <p>Twelve months before the day, set the budget and the guest list, and \
+                    book the venue before the best dates of the season are gone.</p>\
+                    <p>Six months before, send the invitations, choose the menu and the music, \
+                    and order the rings so that they are ready in good time.</p></main>\
+                    <div class=\"fusion-meta-tb\"><span class=\"fusion-tb-published-date\">\
+                    Published On: 15 August 2025</span></div></body></html>";
+        let record = match parse_html(
+            html,
+            "https://example.sg/wedding-timeline",
+            Hints::default(),
+        ) {
+            Ok(Extraction::Article(record)) => *record,
+            other => panic!("the article is found: {other:?}"),
+        };
+        assert_eq!(
+            record.published_at.map(|t| t.to_string()).as_deref(),
+            Some("2025-08-15")
+        );
+        // A <body> named after the top header does not make the page its masthead.
+        let themed = Html::parse_document(
+            "<body class=\"avada-top-header\"><div class=\"entry\"><span class=\"post-date\">\
+             15 August 2025</span></div></body>",
+        );
+        assert_eq!(
+            date_elements(&themed, LocalZone::Unknown).map(|t| t.to_string()),
+            Some("2025-08-15".to_string())
+        );
+    }
+
+    #[test]
     fn a_microdata_date_given_as_text_is_the_page_s_shown_date() {
         let published = |extra: &str| article_with(extra).published_at.map(|t| t.to_string());
         // Microdata's value of an element without `content` is its text: the page's date,
