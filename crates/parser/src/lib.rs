@@ -818,6 +818,11 @@ const PUBLISHED_TAGS: &[&str] = &[
     "dcterms.created",
     "parsely-pub-date",
     "cxenseparse:recs:publishtime",
+    "published",
+    "published-date",
+    "published_date",
+    "publication-date",
+    "publication_date",
 ];
 
 /// `<meta>` names that only say "date": weaker than any date the page shows (content
@@ -2432,6 +2437,19 @@ mod tests {
             published(specific).as_deref(),
             Some("2022-01-26T09:00:00+01:00")
         );
+        // Also by the plain names content systems give it, in a machine or a reader's form.
+        for (tag, day) in [
+            (
+                "<meta name=\"published-date\" content=\"2021-02-16\">",
+                "2021-02-16",
+            ),
+            (
+                "<meta name=\"published\" content=\"July 17, 2025\">",
+                "2025-07-17",
+            ),
+        ] {
+            assert_eq!(published(tag).as_deref(), Some(day), "{tag}");
+        }
         // With nothing else, the generic tag is used.
         let html = format!(
             "<html><head><title>Riesling</title>{generic}</head><body><h1>Riesling</h1>\
