@@ -3391,4 +3391,26 @@ mod tests {
             "MBA Rankings: Full & Part Time for Tomorrow’s Leaders"
         );
     }
+
+    #[test]
+    fn a_heading_of_the_navigation_is_not_the_title() {
+        // An <h1> for screen readers naming the menu: the page's title is declared.
+        let paragraphs: String = (1..=4)
+            .map(|n| {
+                format!(
+                    "<p>Punto {n}: una perturbazione di origine polare porta neve e vento forte \
+                     su gran parte del Centro e del Sud, mentre il Nord resta al riparo.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>Perturbazione polare - La Stampa</title>\
+             <meta property=\"og:title\" content=\"Perturbazione polare al Centro e al Sud\">\
+             </head><body><nav role=\"navigation\"><h1 class=\"ls-assistive\">Menu di \
+             navigazione</h1><ul><li><a href=\"/meteo\">Meteo</a></li></ul></nav>\
+             <div class=\"story\">{paragraphs}</div></body></html>"
+        );
+        let record = parsed_article(&html, "https://www.lastampa.it/meteo/perturbazione");
+        assert_eq!(record.title, "Perturbazione polare al Centro e al Sud");
+    }
 }

@@ -123,7 +123,7 @@ impl Meta {
         meta.html_title = html.select(selector!("title")).next().map(text_of);
         meta.h1 = html
             .select(selector!("h1"))
-            .filter(|h| !is_site_logo(*h))
+            .filter(|h| !is_site_logo(*h) && !in_navigation(*h))
             .map(headline_text)
             .filter(|t| !t.is_empty())
             .take(5)
@@ -269,6 +269,14 @@ fn headline_text(h1: ElementRef<'_>) -> String {
 
 /// Whether an `<h1>` is the site's logo or name rather than a headline: named so by its class
 /// or id ("site-title", "global-logo", "brand"), or a link to the home page.
+/// Whether an element sits in the page's navigation (`<nav>`, `role="navigation"`): a
+/// heading there names the menu ("Menu di navigazione"), not the page.
+fn in_navigation(el: ElementRef<'_>) -> bool {
+    el.ancestors()
+        .filter_map(|n| n.value().as_element())
+        .any(|a| a.name() == "nav" || a.attr("role") == Some("navigation"))
+}
+
 fn is_site_logo(h1: ElementRef<'_>) -> bool {
     static LOGO: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r"logo|site-?name|site-?title|brand|menu-toggle")
