@@ -200,7 +200,7 @@ pub(crate) fn class_and_id(el: &Element) -> String {
     s
 }
 
-fn is_hidden(el: &Element) -> bool {
+pub(crate) fn is_hidden(el: &Element) -> bool {
     if el.attr("hidden").is_some() && !is_streamed_segment(el) {
         return true;
     }
@@ -249,7 +249,15 @@ fn hidden_by_class(el: &Element) -> bool {
     let hiding = classes.split_ascii_whitespace().any(|class| {
         matches!(
             class,
-            "hidden" | "mfp-hide" | "d-none" | "sr-only" | "visually-hidden" | "screen-reader-text"
+            "hidden"
+                | "mfp-hide"
+                | "d-none"
+                | "sr-only"
+                | "visually-hidden"
+                | "visuallyhidden"
+                | "screen-reader-text"
+                | "element-invisible"
+                | "element-hidden"
         )
     });
     if !hiding {

@@ -3413,4 +3413,34 @@ mod tests {
         let record = parsed_article(&html, "https://www.lastampa.it/meteo/perturbazione");
         assert_eq!(record.title, "Perturbazione polare al Centro e al Sud");
     }
+
+    #[test]
+    fn what_a_headline_hides_from_readers_is_not_the_title() {
+        let paragraphs: String = (1..=4)
+            .map(|n| {
+                format!(
+                    "<p>Teil {n}: Wer über sich selbst nichts hören will, verlegt sich aufs \
+                     Handeln, und falscher Aktionismus ist schlimmer als keiner.</p>"
+                )
+            })
+            .collect();
+        let page = |h1: &str| {
+            format!(
+                "<html><head><title>x</title></head><body>{h1}\
+                 <div class=\"story\">{paragraphs}</div></body></html>"
+            )
+        };
+        // Drupal's visually hidden site name inside the <h1>.
+        let drupal = page(
+            "<h1 class=\"title\">Was wir über uns nicht hören wollen<span \
+             class=\"element-invisible\"> | FASSETTE.NET</span></h1>",
+        );
+        let record = parsed_article(&drupal, "https://example.net/hoeren");
+        assert_eq!(record.title, "Was wir über uns nicht hören wollen");
+        // An <h1> hidden as a whole still names the page.
+        let hidden =
+            page("<h1 class=\"d-none\"><span>Tax 101: Understanding the basics</span></h1>");
+        let record = parsed_article(&hidden, "https://example.com/tax-101");
+        assert_eq!(record.title, "Tax 101: Understanding the basics");
+    }
 }

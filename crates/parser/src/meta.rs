@@ -242,7 +242,7 @@ fn headline_text(h1: ElementRef<'_>) -> String {
         )
         .expect("static regex is valid")
     });
-    let full = text_of(h1);
+    let full = visible_text(h1);
     let kicker = h1
         .descendants()
         .skip(1)
@@ -314,6 +314,33 @@ fn trackback_date(html: &Html) -> Option<String> {
         });
     let first = dates.next()?;
     dates.next().is_none().then_some(first)
+}
+
+/// Concatenated, whitespace-folded text of an element, without the parts inside it hidden
+/// from sighted readers (a heading's `<span class="element-invisible"> | Site</span>`).
+fn visible_text(el: ElementRef<'_>) -> String {
+    use ego_tree::iter::Edge;
+    let mut raw = String::new();
+    let mut hidden: Option<ego_tree::NodeId> = None;
+    for edge in el.traverse() {
+        match edge {
+            Edge::Open(node) if hidden.is_none() => match node.value() {
+                // The element itself counts whatever its classes (a hidden <h1> may hold
+                // the headline for machines); only what it hides inside is left out.
+                scraper::Node::Element(e) if node.id() != el.id() && crate::dom::is_hidden(e) => {
+                    hidden = Some(node.id())
+                }
+                scraper::Node::Text(t) => {
+                    raw.push_str(t);
+                    raw.push(' ');
+                }
+                _ => {}
+            },
+            Edge::Close(node) if hidden == Some(node.id()) => hidden = None,
+            _ => {}
+        }
+    }
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Concatenated, whitespace-folded text of an element.
