@@ -289,7 +289,13 @@ impl Parser {
             .map(str::to_string);
         let title = rule
             .and_then(|r| first_text(&html, r.title.as_ref()))
-            .or_else(|| title(&meta, site_name.as_deref()));
+            .or_else(|| {
+                title(
+                    &meta,
+                    site_name.as_deref(),
+                    canonical.host_str().unwrap_or(""),
+                )
+            });
         let title_text = title.as_deref().unwrap_or("");
         // The site's body element, when its rule names one: the generic cleaning runs inside
         // it only.
@@ -575,7 +581,7 @@ fn is_vietnamese_letter(c: char) -> bool {
 
 /// The headline: the page's `<h1>` when it agrees with the declared titles, else the declared
 /// title with the site's name cut off.
-fn title(meta: &meta::Meta, site_name: Option<&str>) -> Option<String> {
+fn title(meta: &meta::Meta, site_name: Option<&str>, host: &str) -> Option<String> {
     let declared: Vec<String> = [
         meta.ld.headline.clone(),
         meta.tag(&["og:title", "twitter:title"]).map(str::to_string),
@@ -596,7 +602,7 @@ fn title(meta: &meta::Meta, site_name: Option<&str>) -> Option<String> {
         .chain(
             declared
                 .iter()
-                .filter_map(|d| split_site_name(d, site_name).1.map(key)),
+                .filter_map(|d| split_site_name(d, site_name, host).1.map(key)),
         )
         .collect();
     let h1s: Vec<String> = meta
@@ -620,7 +626,11 @@ fn title(meta: &meta::Meta, site_name: Option<&str>) -> Option<String> {
         .find(|h| h.split_whitespace().count() >= 3 && h.chars().count() <= 300)
         .cloned();
     headline
-        .or_else(|| declared.first().map(|t| strip_site_suffix(t, site_name)))
+        .or_else(|| {
+            declared
+                .first()
+                .map(|t| strip_site_suffix(t, site_name, host))
+        })
         .or_else(|| meta.h1.first().map(|h| normalize_text(h)))
 }
 
@@ -650,15 +660,19 @@ fn portal_headline(meta: &meta::Meta, title: &str, paragraphs: &[String]) -> Opt
 }
 
 /// Cuts " - VnExpress", " | Báo Tin tức" and similar from a title.
-fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String {
-    split_site_name(title, site_name).0.to_string()
+fn strip_site_suffix(title: &str, site_name: Option<&str>, host: &str) -> String {
+    split_site_name(title, site_name, host).0.to_string()
 }
 
 /// A declared title split into its headline and the site's name beside it, if any: after it
 /// ("Giá xăng giảm mạnh - VnExpress", "Kinder und Arbeit » ProNATs e.V.", "der Schreibstil -
-/// chadim.net") or, when named exactly or as a domain, before it ("mediaarchitecture.de //
-/// Jens Weber").
-fn split_site_name<'a>(title: &'a str, site_name: Option<&str>) -> (&'a str, Option<&'a str>) {
+/// chadim.net", "Was ist Freie Software - MyOOS Community Forum" on myoos.de) or, when named
+/// exactly or as a domain, before it ("mediaarchitecture.de // Jens Weber").
+fn split_site_name<'a>(
+    title: &'a str,
+    site_name: Option<&str>,
+    host: &str,
+) -> (&'a str, Option<&'a str>) {
     const SEPARATORS: [&str; 9] = [
         " | ", " - ", " – ", " — ", " :: ", " » ", " // ", " · ", " • ",
     ];
@@ -669,10 +683,28 @@ fn split_site_name<'a>(title: &'a str, site_name: Option<&str>) -> (&'a str, Opt
     let named = |part: &str| {
         site_name.is_some_and(|s| part.eq_ignore_ascii_case(s.trim())) || DOMAIN.is_match(part)
     };
+    // After the headline, a part holding the host's name is the site's ("ProNATs e.V." on
+    // pronats.de); before it, such a part is as often the headline's own subject
+    // ("Gardening in a Warming World" on gardening.cals.cornell.edu).
+    let host_key = host_key(host);
+    let named_after = |part: &str| {
+        named(part)
+            || host_key.chars().count() >= MIN_TITLE_HOST_KEY
+                && part.chars().count() <= MAX_SITE_NAME_CHARS
+                && name_key(part).contains(&host_key)
+    };
+    // " : " separates a subtitle as often as a site's name (French sets it so): only a part
+    // that names the site is cut there ("Muffin Grundrezept : Muffin Rezepte").
+    if let Some(pos) = title.rfind(" : ") {
+        let (head, tail) = (title[..pos].trim(), title[pos + 3..].trim());
+        if named_after(tail) && !head.is_empty() {
+            return (head, Some(tail));
+        }
+    }
     for sep in SEPARATORS {
         if let Some(pos) = title.rfind(sep) {
             let (head, tail) = (title[..pos].trim(), title[pos + sep.len()..].trim());
-            let tail_is_site = named(tail)
+            let tail_is_site = named_after(tail)
                 || tail.chars().count() <= 30 && head.chars().count() > tail.chars().count() * 2;
             if tail_is_site && !head.is_empty() {
                 return (head, Some(tail));
@@ -1430,15 +1462,9 @@ struct SiteNames {
 
 impl SiteNames {
     fn new(declared: Option<&str>, host: &str) -> Self {
-        let host_key = host
-            .trim_start_matches("www.")
-            .split('.')
-            .map(name_key)
-            .max_by_key(String::len)
-            .unwrap_or_default();
         SiteNames {
             declared: declared.map(str::to_lowercase),
-            host_key,
+            host_key: host_key(host),
         }
     }
 
@@ -1460,6 +1486,22 @@ impl SiteNames {
         self.host_key.len() >= MIN_HOST_KEY && !key.is_empty() && key.contains(&self.host_key)
     }
 }
+
+/// The longest label of a host, letters and digits only, lower case: "pronats" for
+/// www.pronats.de, "muffinrezept" for muffinrezept.net.
+fn host_key(host: &str) -> String {
+    host.trim_start_matches("www.")
+        .split('.')
+        .map(name_key)
+        .max_by_key(String::len)
+        .unwrap_or_default()
+}
+
+/// A host's key shorter than this matches a title's words by chance ("ard", "taz", "fr").
+const MIN_TITLE_HOST_KEY: usize = 5;
+
+/// The longest part of a title read as the site's name.
+const MAX_SITE_NAME_CHARS: usize = 40;
 
 /// Letters and digits of a name, lower case, accents dropped: "La República" -> "larepublica".
 fn name_key(s: &str) -> String {
@@ -3286,41 +3328,70 @@ mod tests {
     #[test]
     fn site_suffixes_are_cut_from_titles() {
         assert_eq!(
-            strip_site_suffix("Giá xăng giảm mạnh - VnExpress", Some("VnExpress")),
+            strip_site_suffix("Giá xăng giảm mạnh - VnExpress", Some("VnExpress"), ""),
             "Giá xăng giảm mạnh"
         );
         assert_eq!(
-            strip_site_suffix("Hà Nội khởi công cầu mới | Báo Tin tức", None),
+            strip_site_suffix("Hà Nội khởi công cầu mới | Báo Tin tức", None, ""),
             "Hà Nội khởi công cầu mới"
         );
         assert_eq!(
-            strip_site_suffix("Covid-19 - một năm nhìn lại", None),
+            strip_site_suffix("Covid-19 - một năm nhìn lại", None, ""),
             "Covid-19 - một năm nhìn lại"
         );
         // Other separators; a domain as the site's name, after the headline or before it.
         assert_eq!(
-            strip_site_suffix("Kinder und Arbeit » ProNATs e.V.", Some("ProNATs e.V.")),
+            strip_site_suffix("Kinder und Arbeit » ProNATs e.V.", Some("ProNATs e.V."), ""),
             "Kinder und Arbeit"
         );
         assert_eq!(
-            strip_site_suffix("der Schreibstil - chadim.net", None),
+            strip_site_suffix("der Schreibstil - chadim.net", None, ""),
             "der Schreibstil"
         );
         assert_eq!(
-            strip_site_suffix("mediaarchitecture.de // Jens Weber", None),
+            strip_site_suffix("mediaarchitecture.de // Jens Weber", None, ""),
             "Jens Weber"
         );
         assert_eq!(
             strip_site_suffix(
                 "Gregory Szorc's Digital Home | Mercurial's Journey",
-                Some("Gregory Szorc's Digital Home")
+                Some("Gregory Szorc's Digital Home"),
+                ""
             ),
             "Mercurial's Journey"
         );
         // A headline's own dash before a short word stays.
         assert_eq!(
-            strip_site_suffix("Klimaschutz - Bohren, bis es heiß wird", None),
+            strip_site_suffix("Klimaschutz - Bohren, bis es heiß wird", None, ""),
             "Klimaschutz - Bohren, bis es heiß wird"
+        );
+        // A part after the headline that holds the host's name is the site's, after " : "
+        // too; a French subtitle after " : " stays.
+        assert_eq!(
+            strip_site_suffix(
+                "Was ist Freie Software - MyOOS Community Forum",
+                None,
+                "foren.myoos.de"
+            ),
+            "Was ist Freie Software"
+        );
+        assert_eq!(
+            strip_site_suffix(
+                "Muffin Grundrezept : Muffin Rezepte",
+                None,
+                "www.muffinrezept.net"
+            ),
+            "Muffin Grundrezept"
+        );
+        assert_eq!(
+            strip_site_suffix("Retraites : le gouvernement recule", None, "www.lemonde.fr"),
+            "Retraites : le gouvernement recule"
+        );
+        // Before the headline, the host's name may be the headline's subject.
+        let cornell = "Gardening in a Warming World | Cornell Garden-Based Learning";
+        assert_eq!(
+            split_site_name(cornell, None, "gardening.cals.cornell.edu").0,
+            cornell
         );
     }
 
