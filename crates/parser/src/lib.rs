@@ -616,15 +616,16 @@ fn title(meta: &meta::Meta, site_name: Option<&str>, host: &str) -> Option<Strin
     for h1 in &h1s {
         let k = key(h1);
         if k.chars().count() >= 5 && declared.iter().any(|d| key(d).contains(&k)) {
-            return Some(h1.clone());
+            return Some(split_site_name_by(h1, site_name, host, false).0.to_string());
         }
     }
     // Otherwise the visible headline wins over what the page declares for sharing (often a
     // reworded teaser): the first <h1> that reads like a headline, not a logo or site name.
+    // A headline that names the site after itself ("… 2025 – Artlyst") is cut there.
     let headline = h1s
         .iter()
         .find(|h| h.split_whitespace().count() >= 3 && h.chars().count() <= 300)
-        .cloned();
+        .map(|h| split_site_name_by(h, site_name, host, false).0.to_string());
     headline
         .or_else(|| {
             declared
@@ -673,6 +674,18 @@ fn split_site_name<'a>(
     site_name: Option<&str>,
     host: &str,
 ) -> (&'a str, Option<&'a str>) {
+    split_site_name_by(title, site_name, host, true)
+}
+
+/// [`split_site_name`], where `by_length` also takes a short part after a long headline for
+/// the site's name (right for declared titles, which carry one more often than not; a
+/// visible headline is cut only where the site is named).
+fn split_site_name_by<'a>(
+    title: &'a str,
+    site_name: Option<&str>,
+    host: &str,
+    by_length: bool,
+) -> (&'a str, Option<&'a str>) {
     const SEPARATORS: [&str; 9] = [
         " | ", " - ", " – ", " — ", " :: ", " » ", " // ", " · ", " • ",
     ];
@@ -705,7 +718,9 @@ fn split_site_name<'a>(
         if let Some(pos) = title.rfind(sep) {
             let (head, tail) = (title[..pos].trim(), title[pos + sep.len()..].trim());
             let tail_is_site = named_after(tail)
-                || tail.chars().count() <= 30 && head.chars().count() > tail.chars().count() * 2;
+                || by_length
+                    && tail.chars().count() <= 30
+                    && head.chars().count() > tail.chars().count() * 2;
             if tail_is_site && !head.is_empty() {
                 return (head, Some(tail));
             }
@@ -3483,6 +3498,33 @@ mod tests {
         );
         let record = parsed_article(&html, "https://www.lastampa.it/meteo/perturbazione");
         assert_eq!(record.title, "Perturbazione polare al Centro e al Sud");
+    }
+
+    #[test]
+    fn a_headline_naming_its_site_after_itself_is_cut_there() {
+        let body = numbered_paragraphs(
+            4,
+            "Exhibition",
+            "the critics chose the shows of the year across the country, from the big \
+             museums to the small galleries that surprised them most.",
+        );
+        let page = |h1: &str| {
+            format!(
+                "<html><head><title>{h1} - Artlyst</title><meta property=\"og:title\" \
+                 content=\"{h1} - Artlyst\"></head><body><h1>{h1}</h1>\
+                 <div class=\"story\">{body}</div></body></html>"
+            )
+        };
+        let named = page("Critics’ Choice: Best UK Art Exhibitions 2025 – Artlyst");
+        let record = parsed_article(&named, "https://artlyst.com/features/critics-choice-2025/");
+        assert_eq!(
+            record.title,
+            "Critics’ Choice: Best UK Art Exhibitions 2025"
+        );
+        // A short part after a visible headline that does not name the site is the headline's.
+        let own = page("Der neue Golf im Test – Fazit");
+        let record = parsed_article(&own, "https://artlyst.com/features/golf/");
+        assert_eq!(record.title, "Der neue Golf im Test – Fazit");
     }
 
     #[test]
