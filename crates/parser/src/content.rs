@@ -437,10 +437,12 @@ fn caption_holders(
             if chars == 0 {
                 continue;
             }
+            // A whole `<article>` around a photo and a short text is the article, however
+            // short (a news agency's brief of three lines).
             if chars <= MAX_CAPTION_CHARS
                 && !matches!(
                     element_name(html, ancestor.id()),
-                    Some("p" | "body" | "html")
+                    Some("p" | "body" | "html" | "article" | "main")
                 )
             {
                 holders.insert(ancestor.id(), image.node);

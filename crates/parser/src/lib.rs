@@ -3501,6 +3501,28 @@ mod tests {
     }
 
     #[test]
+    fn a_short_article_beside_its_photo_is_no_caption() {
+        // A news agency's brief of three lines under a photo, the whole of an <article>.
+        let html = "<html><head><meta property=\"og:type\" content=\"article\">\
+                    <title>California certifica voto</title></head><body><article>\
+                    <div class=\"cont_foto\"><a href=\"/foto.jpg\"><img src=\"/foto.jpg\"></a>\
+                    </div><div class=\"testo_articolo\">WASHINGTON, DEC 5 - La California ha \
+                    certificato l'esito del voto dando ufficialmente a Joe Biden oltre i 270 grandi \
+                    elettori necessari per essere eletto presidente. (ANSA).</div></article>\
+                    </body></html>";
+        let record = parsed_article(html, "https://example.it/news/mondo/1265473/california");
+        assert!(
+            record.body.contains("La California ha certificato"),
+            "{:?}",
+            record.body
+        );
+        assert_eq!(
+            record.images.first().and_then(|i| i.caption.as_deref()),
+            None
+        );
+    }
+
+    #[test]
     fn a_headline_naming_its_site_after_itself_is_cut_there() {
         let body = numbered_paragraphs(
             4,
