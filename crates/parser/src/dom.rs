@@ -533,7 +533,9 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                                 bold: matches!(name, "b" | "strong"),
                                 heading: heading_level(name),
                                 caption: name == "figcaption"
-                                    || (!hints.is_empty() && CAPTION.is_match(&hints)),
+                                    || (!hints.is_empty()
+                                        && CAPTION.is_match(&hints)
+                                        && !holds_sections(node)),
                                 lead: !hints.is_empty() && LEAD.is_match(&hints),
                                 list_item: name == "li",
                             },
@@ -562,6 +564,35 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
     current.flush(&ctx, &mut out.blocks);
     out.totals = totals(html, &out.blocks);
     out
+}
+
+/// Whether an element holds what no caption does: headings, sections, or several
+/// paragraphs. A theme may name a whole page's wrapper "caption"; read as a caption, the
+/// article in it would be one. Only the first few hundred descendants are looked at.
+fn holds_sections(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    /// Paragraphs a caption may hold.
+    const CAPTION_PARAGRAPHS: usize = 2;
+    /// Descendants looked at.
+    const LOOKED_AT: usize = 500;
+    let mut paragraphs = 0;
+    for el in node
+        .descendants()
+        .skip(1)
+        .take(LOOKED_AT)
+        .filter_map(|n| n.value().as_element())
+    {
+        match el.name() {
+            "p" => {
+                paragraphs += 1;
+                if paragraphs > CAPTION_PARAGRAPHS {
+                    return true;
+                }
+            }
+            "h1" | "h2" | "h3" | "h4" | "article" | "section" | "main" | "nav" => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 fn totals(html: &Html, blocks: &[Block]) -> HashMap<NodeId, (usize, usize)> {

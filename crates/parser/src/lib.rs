@@ -3501,6 +3501,31 @@ mod tests {
     }
 
     #[test]
+    fn a_page_wrapper_named_caption_is_no_caption() {
+        // A theme's page wrapper carries "caption" among its classes: the article inside it
+        // is still body, and a real caption inside the article is still a caption.
+        let paragraphs = numbered_paragraphs(
+            4,
+            "Sport",
+            "la Confédération africaine de football a reporté le championnat en raison de la \
+             propagation du coronavirus, et le Togo devait y participer.",
+        );
+        let html = format!(
+            "<html><head><title>Le CHAN n'aura pas lieu</title></head><body>\
+             <div class=\"section_id_1 right-column-shift caption\"><div class=\"article\">\
+             <h1>Le CHAN n'aura pas lieu</h1><figure><img src=\"/chan.jpg\">\
+             <figcaption>Pas d'autre choix</figcaption></figure>{paragraphs}</div></div>\
+             </body></html>"
+        );
+        let record = parsed_article(&html, "https://example.tg/sport/le-chan-n-aura-pas-lieu");
+        assert!(record.body.starts_with("Sport 1:"), "{:?}", record.body);
+        assert_eq!(
+            record.images.first().and_then(|i| i.caption.as_deref()),
+            Some("Pas d'autre choix")
+        );
+    }
+
+    #[test]
     fn a_short_article_beside_its_photo_is_no_caption() {
         // A news agency's brief of three lines under a photo, the whole of an <article>.
         let html = "<html><head><meta property=\"og:type\" content=\"article\">\
