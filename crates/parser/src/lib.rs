@@ -474,7 +474,7 @@ impl Parser {
                         .collect::<Vec<_>>()
                 })
                 .filter(|names| !names.is_empty())
-                .unwrap_or_else(|| authors(&html, &meta, &content, &site_names)),
+                .unwrap_or_else(|| authors(&html, &blocks, &meta, &content, &site_names)),
             source_agency: content.agency.clone(),
             section: section(&html, &meta),
             tags: tags(&meta),
@@ -1352,6 +1352,7 @@ fn date_elements(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
 
 fn authors(
     html: &Html,
+    blocks: &dom::Blocks,
     meta: &meta::Meta,
     content: &content::Content,
     site: &SiteNames,
@@ -1387,7 +1388,38 @@ fn authors(
     if out.is_empty() {
         out.extend(byline_elements(html));
     }
+    if out.is_empty() {
+        out.extend(labelled_byline(html, blocks));
+    }
     out
+}
+
+/// The names in the block after a byline label that stands alone ("Written by" in one
+/// element, "Edzel Tabing" in the next), outside comment and related boxes.
+fn labelled_byline(html: &Html, blocks: &dom::Blocks) -> Vec<String> {
+    static LABEL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)^\s*(?:written by|posted by|by|author|authors|autor|autorin|von|geschrieben von|par|por|tác giả)\s*:?\s*$",
+        )
+        .expect("static regex is valid")
+    });
+    /// Blocks read from the top of the page.
+    const LOOKED_AT: usize = 400;
+    blocks
+        .blocks
+        .windows(2)
+        .take(LOOKED_AT)
+        .find_map(|pair| {
+            let [label, next] = pair else {
+                return None;
+            };
+            (label.chars <= 20
+                && LABEL.is_match(&label.text)
+                && !dom::in_foreign_box(html, label.node))
+            .then(|| boilerplate::byline_names(&next.text))
+            .flatten()
+        })
+        .unwrap_or_default()
 }
 
 /// Links to an author's page, as a selector list: a byline, whatever its class.
@@ -3498,6 +3530,20 @@ mod tests {
         );
         let record = parsed_article(&html, "https://www.lastampa.it/meteo/perturbazione");
         assert_eq!(record.title, "Perturbazione polare al Centro e al Sud");
+    }
+
+    #[test]
+    fn a_byline_label_standing_alone_names_the_next_element() {
+        // "Written by" in one element, the name in the next, no class naming either.
+        let byline = "<div><p class=\"text-grey-1200\">Written by</p>\
+                      <p class=\"text-grey-700\">Edzel Tabing</p></div>";
+        assert_eq!(
+            article_with(byline).authors,
+            vec!["Edzel Tabing".to_string()]
+        );
+        // The same shape in a slide of other posts is theirs.
+        let slide = "<div class=\"splide__slide\"><p>Written by</p><p>Anna Berg</p></div>";
+        assert_eq!(article_with(slide).authors, Vec::<String>::new());
     }
 
     #[test]
