@@ -1391,7 +1391,26 @@ fn authors(
     if out.is_empty() {
         out.extend(labelled_byline(html, blocks));
     }
+    if out.is_empty() {
+        out.extend(byline_near_title(content));
+    }
     out
+}
+
+/// A byline among the short lines around the title that says it is one ("By Sofia
+/// Gonzalez", "Von Anna Berg"): without the word, two capitalised words there are as often
+/// a section or a place.
+fn byline_near_title(content: &content::Content) -> Vec<String> {
+    static OPENS_BYLINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^\s*(?:written by|posted by|by|von|par|por|tác giả)\s*:?\s")
+            .expect("static regex is valid")
+    });
+    content
+        .date_lines
+        .iter()
+        .filter(|line| OPENS_BYLINE.is_match(line))
+        .find_map(|line| boilerplate::byline_names(line))
+        .unwrap_or_default()
 }
 
 /// The names in the block after a byline label that stands alone ("Written by" in one
@@ -3544,6 +3563,30 @@ mod tests {
         // The same shape in a slide of other posts is theirs.
         let slide = "<div class=\"splide__slide\"><p>Written by</p><p>Anna Berg</p></div>";
         assert_eq!(article_with(slide).authors, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_byline_above_the_body_is_read_when_it_says_it_is_one() {
+        let body = numbered_paragraphs(
+            4,
+            "Dining",
+            "the new restaurant opens its doors in the Memorial City area this spring, with a \
+             menu built around the grill and a long bar for walk-ins.",
+        );
+        let page = |line: &str| {
+            format!(
+                "<html><head><title>A new grill</title></head><body><h1>A new grill opens \
+                 in Memorial City</h1><p class=\"page-header__meta\"><span>{line}</span></p>\
+                 <div class=\"story\">{body}</div></body></html>"
+            )
+        };
+        let by = page("By <a href=\"/producers/sofia-gonzalez\">Sofia Gonzalez</a>");
+        let record = parsed_article(&by, "https://example.com/eat/a-new-grill");
+        assert_eq!(record.authors, vec!["Sofia Gonzalez".to_string()]);
+        // Without the word, two capitalised words there may be a section or a place.
+        let place = page("Memorial City");
+        let record = parsed_article(&place, "https://example.com/eat/a-new-grill");
+        assert_eq!(record.authors, Vec::<String>::new());
     }
 
     #[test]
