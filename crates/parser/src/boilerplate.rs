@@ -397,6 +397,30 @@ pub(crate) fn leading_credit(paragraph: &str) -> Option<(String, Option<String>)
     None
 }
 
+/// Words that open a byline, in the languages of the sites read: "By Sofia Gonzalez",
+/// "Von Anna Berg", "Tác giả: Minh Anh".
+const BYLINE_OPENERS: &str = "written by|posted by|by|von|par|por|tác giả";
+
+/// Whether a line opens with a byline's word ("By …", "Von …", "Tác giả: …").
+pub(crate) fn opens_byline(line: &str) -> bool {
+    static OPENS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"(?i)^\s*(?:{BYLINE_OPENERS})\s*:?\s")).expect("static regex is valid")
+    });
+    OPENS.is_match(line)
+}
+
+/// Whether a text is a byline's label standing alone ("Written by", "By:", "Autor"), the
+/// names following in the next element.
+pub(crate) fn is_byline_label(text: &str) -> bool {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"(?i)^\s*(?:{BYLINE_OPENERS}|author|authors|autor|autorin|geschrieben von)\s*:?\s*$"
+        ))
+        .expect("static regex is valid")
+    });
+    LABEL.is_match(text)
+}
+
 /// A closing line that only names the writers, such as "Nguyễn Văn An - Minh Hà" or
 /// "Bài và ảnh: Thu Hằng". Returns the names; staff initials and organisations are not names.
 pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {

@@ -702,11 +702,8 @@ fn links_elsewhere(html: &Html, node: NodeId, page: &Url) -> bool {
     let Some(target) = href.and_then(|h| page.join(h).ok()) else {
         return false;
     };
-    let site = |u: &Url| {
-        u.host_str()
-            .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
-    };
-    matches!(target.scheme(), "http" | "https") && site(&target) != site(page)
+    matches!(target.scheme(), "http" | "https")
+        && crate::site_host(&target) != crate::site_host(page)
 }
 
 #[cfg(test)]

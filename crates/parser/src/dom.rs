@@ -764,14 +764,13 @@ pub(crate) fn in_teaser(el: ElementRef<'_>) -> bool {
     if own > MAX_DATE_CHARS {
         return false;
     }
-    let mut ancestors = el.ancestors().filter_map(ElementRef::wrap);
+    let ancestors = el.ancestors().filter_map(ElementRef::wrap);
     if let Some(link) = ancestors.clone().find(|a| a.value().name() == "a") {
         if chars_over(link, own + TITLE_CHARS) > own + TITLE_CHARS {
             return true;
         }
     }
     let Some(item) = ancestors
-        .by_ref()
         .take(ITEM_DEPTH)
         .find(|a| a.value().name() == "li")
     else {

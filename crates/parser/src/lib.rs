@@ -391,10 +391,7 @@ impl Parser {
             .or_else(|| (!is_article).then(|| meta.html_title.clone()).flatten())
             .unwrap_or_default();
 
-        let site = canonical
-            .host_str()
-            .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
-            .unwrap_or_default();
+        let site = site_host(&canonical).unwrap_or_default();
         let site_names = SiteNames::new(site_name.as_deref(), &site);
         let body = paragraphs.join("\n\n");
         // What the page states; then what its listing source says (a news sitemap's or
@@ -832,6 +829,12 @@ fn article_verdict(
     } else {
         (true, "body")
     }
+}
+
+/// The site an address belongs to: its host, lower case, `www.` aside.
+pub(crate) fn site_host(url: &Url) -> Option<String> {
+    url.host_str()
+        .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
 }
 
 fn canonical_url(url: &Url, meta: &meta::Meta) -> Url {
@@ -1401,14 +1404,10 @@ fn authors(
 /// Gonzalez", "Von Anna Berg"): without the word, two capitalised words there are as often
 /// a section or a place.
 fn byline_near_title(content: &content::Content) -> Vec<String> {
-    static OPENS_BYLINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)^\s*(?:written by|posted by|by|von|par|por|tác giả)\s*:?\s")
-            .expect("static regex is valid")
-    });
     content
         .date_lines
         .iter()
-        .filter(|line| OPENS_BYLINE.is_match(line))
+        .filter(|line| boilerplate::opens_byline(line))
         .find_map(|line| boilerplate::byline_names(line))
         .unwrap_or_default()
 }
@@ -1416,12 +1415,6 @@ fn byline_near_title(content: &content::Content) -> Vec<String> {
 /// The names in the block after a byline label that stands alone ("Written by" in one
 /// element, "Edzel Tabing" in the next), outside comment and related boxes.
 fn labelled_byline(html: &Html, blocks: &dom::Blocks) -> Vec<String> {
-    static LABEL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(
-            r"(?i)^\s*(?:written by|posted by|by|author|authors|autor|autorin|von|geschrieben von|par|por|tác giả)\s*:?\s*$",
-        )
-        .expect("static regex is valid")
-    });
     /// Blocks read from the top of the page.
     const LOOKED_AT: usize = 400;
     blocks
@@ -1433,7 +1426,7 @@ fn labelled_byline(html: &Html, blocks: &dom::Blocks) -> Vec<String> {
                 return None;
             };
             (label.chars <= 20
-                && LABEL.is_match(&label.text)
+                && boilerplate::is_byline_label(&label.text)
                 && !dom::in_foreign_box(html, label.node))
             .then(|| boilerplate::byline_names(&next.text))
             .flatten()

@@ -44,9 +44,9 @@ pub(crate) struct Meta {
     pub subheadings: Vec<String>,
     pub canonical: Option<String>,
     pub time_datetimes: Vec<String>,
-    /// Machine-readable values of microdata `datePublished` / `dateModified` properties on
-    /// elements other than `<meta>` (`<time itemprop=datePublished datetime=…>`,
-    /// `<span itemprop=datePublished content=…>`).
+    /// Values of microdata `datePublished` / `dateModified` properties on elements other
+    /// than `<meta>` (`<time itemprop=datePublished datetime=…>`, `<span
+    /// itemprop=datePublished content=…>`, or the element's text when it has neither).
     pub microdata_published: Option<MicrodataDate>,
     pub microdata_modified: Option<MicrodataDate>,
     /// The `dc:date` of the RDF trackback description blog engines (Movable Type, TypePad,
@@ -267,8 +267,6 @@ fn headline_text(h1: ElementRef<'_>) -> String {
     }
 }
 
-/// Whether an `<h1>` is the site's logo or name rather than a headline: named so by its class
-/// or id ("site-title", "global-logo", "brand"), or a link to the home page.
 /// Whether an element sits in the page's navigation (`<nav>`, `role="navigation"`): a
 /// heading there names the menu ("Menu di navigazione"), not the page.
 fn in_navigation(el: ElementRef<'_>) -> bool {
@@ -277,6 +275,8 @@ fn in_navigation(el: ElementRef<'_>) -> bool {
         .any(|a| a.name() == "nav" || a.attr("role") == Some("navigation"))
 }
 
+/// Whether an `<h1>` is the site's logo or name rather than a headline: named so by its class
+/// or id ("site-title", "global-logo", "brand"), or a link to the home page.
 fn is_site_logo(h1: ElementRef<'_>) -> bool {
     static LOGO: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r"logo|site-?name|site-?title|brand|menu-toggle")
