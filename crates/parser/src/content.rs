@@ -97,6 +97,23 @@ pub(crate) fn extract(
 
     'blocks: for (index, block) in blocks.blocks.iter().enumerate() {
         if let Some(holder) = holder_of(html, block, &captions) {
+            // Text beside an icon, before the prose begins, is the post's line of metadata
+            // ("· November 22, 2011 · [mail icon] Email this post · [printer] Print"), whose
+            // date is the page's, rather than a caption.
+            let beside_icon = captions
+                .get(&holder)
+                .is_some_and(|image| is_decoration(html, *image));
+            if beside_icon
+                && in_root(block.node)
+                && block.chars <= META_LINE_CHARS
+                && prose_chars(&paragraphs) < MAX_PROSE_BEFORE_META_LINE
+            {
+                let line = normalize_text(&block.text);
+                if dates::parse_visible(&line, zone).is_some() && !dates::names_another_time(&line)
+                {
+                    content.date_lines.push(line);
+                }
+            }
             caption_text
                 .entry(holder)
                 .or_default()
@@ -136,7 +153,7 @@ pub(crate) fn extract(
                 // a side box (an old portal's "Tin mới" column), whose links are skipped. So
                 // does one with more of the article's prose after it than before: a box of
                 // links set inside the article, which goes on below it.
-                let so_far: usize = paragraphs.iter().map(|(p, _)| p.chars().count()).sum();
+                let so_far = prose_chars(&paragraphs);
                 if first_body_block.is_some() && prose_after(blocks, index, &in_root) * 2 <= so_far
                 {
                     break 'blocks;
@@ -201,6 +218,17 @@ pub(crate) fn extract(
         &caption_text,
     );
     content
+}
+
+/// Longest block beside an icon read as a post's line of metadata.
+const META_LINE_CHARS: usize = 120;
+
+/// Body text after which a line beside an icon is no longer read as the post's metadata.
+const MAX_PROSE_BEFORE_META_LINE: usize = 200;
+
+/// Characters of the body paragraphs gathered so far.
+fn prose_chars(paragraphs: &[(String, bool)]) -> usize {
+    paragraphs.iter().map(|(p, _)| p.chars().count()).sum()
 }
 
 /// Blocks just before the body whose lines are read as date lines even when they are mostly

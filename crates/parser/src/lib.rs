@@ -2651,6 +2651,43 @@ mod tests {
     }
 
     #[test]
+    fn a_post_s_line_of_metadata_among_icons_and_links_dates_it() {
+        let page = |before: &str, after: &str| {
+            let para = |n: u32| {
+                format!(
+                    "<p>Part {n}: Malaga is one of the largest cities of Spain, and a good base \
+                     for trips along the coast and into the hills of Andalusia behind it.</p>"
+                )
+            };
+            let html = format!(
+                "<html><body><div class=\"post\"><h2>Travel</h2><h1>Malaga</h1>{before}\
+                 {}{}{after}{}{}</div></body></html>",
+                para(1),
+                para(2),
+                para(3),
+                para(4)
+            );
+            match parse_html(&html, "http://example.de/malaga.html", Hints::default()) {
+                Ok(Extraction::Article(record)) => {
+                    record.published_at.map(|t| t.date().to_string())
+                }
+                other => panic!("the article is found: {other:?}"),
+            }
+        };
+        // The line under the title: a date between a mail icon's link, a print icon's link
+        // and the comments' link.
+        let meta = "<div class=\"post_meta\"> · November 22, 2011 · \
+                    <img class=\"WP-EmailIcon\" src=\"/images/email.gif\" alt=\"Email\">\
+                    <a href=\"/mail\">Email this post</a> · \
+                    <img class=\"WP-PrintIcon\" src=\"/images/print.gif\" alt=\"Print\">\
+                    <a href=\"/print\">Diese Seite ausdrucken</a> · \
+                    <a href=\"#comments\">Kommentieren</a></div>";
+        assert_eq!(page(meta, "").as_deref(), Some("2011-11-22"));
+        // Once the prose has begun, such a line is no longer read as the page's date.
+        assert_eq!(page("", meta), None);
+    }
+
+    #[test]
     fn dates_of_cards_and_of_the_navigation_are_not_the_page_s() {
         let published = |extra: &str| article_with(extra).published_at.map(|t| t.to_string());
         // Cards of other articles, each with its own microdata date: none is taken.
