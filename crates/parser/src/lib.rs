@@ -972,10 +972,13 @@ fn published_at(
     // Metadata first, then the day in the URL, then elements named as dates, then the date
     // lines around the title.
     // A full date in the URL is what the site filed the article under; metadata that
-    // disagrees with it is more often a re-save than a publication. When they agree, the
-    // metadata's time and offset are kept.
+    // disagrees with it is more often a re-save than a publication, unless it is the next
+    // day: filed in the evening, published in the morning. When they agree, the metadata's
+    // time and offset are kept.
     let filed = match (date_in_url(url), machine) {
-        (Some(day), Some(meta)) if day.date() != meta.date() => {
+        (Some(day), Some(meta))
+            if day.date() != meta.date() && !published_the_day_after_filing(day, meta) =>
+        {
             found("url over metadata", Some(day))
         }
         (day, None) => found("url", day),
@@ -991,6 +994,21 @@ fn published_at(
         .or_else(|| found("date element", date_elements(html, zone)))
         .or_else(|| found("date line", date_line(content, zone)))
         .or_else(|| found("generic date meta", generic.first().copied()))
+}
+
+/// Whether `meta` is the day after the one in the URL wherever the page is read: the story
+/// was filed one day and published the next (a newsroom's URL names the day it was created).
+/// A time with the site's own offset is read on its stated day; a UTC one must fall on the
+/// next day from UTC−10 (Hawaii) eastwards, or it may be the URL's day for the site's readers.
+fn published_the_day_after_filing(url: ArticleTime, meta: ArticleTime) -> bool {
+    /// Hours past midnight UTC from which a time is the same day at UTC−10.
+    const SAME_DAY_WEST_OF_UTC_HOURS: u32 = 10;
+    let ArticleTime::DateTime(meta) = meta else {
+        return false;
+    };
+    meta.date_naive() == url.date() + chrono::Days::new(1)
+        && (meta.offset().local_minus_utc() != 0
+            || chrono::Timelike::hour(&meta) >= SAME_DAY_WEST_OF_UTC_HOURS)
 }
 
 /// The first of the date lines around the title that reads as a date.
@@ -3382,10 +3400,12 @@ mod tests {
 
     #[test]
     fn url_day_and_metadata() {
-        let published = |url: &str| {
-            let page = r#"<html><head><title>Tiêu đề</title>
-                <meta property="article:published_time" content="2019-06-17T18:28:00+02:00">
-                </head><body><p>Nội dung.</p></body></html>"#;
+        let published_at = |url: &str, meta: &str| {
+            let page = format!(
+                r#"<html><head><title>Tiêu đề</title>
+                <meta property="article:published_time" content="{meta}">
+                </head><body><p>Nội dung.</p></body></html>"#
+            );
             let url = Url::parse(url).unwrap();
             Parser::default()
                 .analyze(Page {
@@ -3399,6 +3419,7 @@ mod tests {
                 .published_at
                 .map(|t| t.to_string())
         };
+        let published = |url: &str| published_at(url, "2019-06-17T18:28:00+02:00");
         // Agreeing: the metadata's time and offset are kept.
         assert_eq!(
             published("https://ex.de/2019/06/17/a").as_deref(),
@@ -3418,6 +3439,26 @@ mod tests {
         assert_eq!(
             published("https://ex.de/meldungen/12-07-2017").as_deref(),
             Some("2019-06-17T18:28:00+02:00")
+        );
+        // The day after the URL's, on the site's clock or after 10:00 UTC (the next day as
+        // far west as Hawaii): filed one day, published the next.
+        assert_eq!(
+            published("https://ex.de/2019/06/16/a").as_deref(),
+            Some("2019-06-17T18:28:00+02:00")
+        );
+        assert_eq!(
+            published_at("https://ex.com/2020/07/08/a", "2020-07-09T10:04:04Z").as_deref(),
+            Some("2020-07-09T10:04:04Z")
+        );
+        // A UTC time early on the next day may still be the URL's day where the site is.
+        assert_eq!(
+            published_at("https://ex.com/2020/07/08/a", "2020-07-09T02:00:00Z").as_deref(),
+            Some("2020-07-08")
+        );
+        // Two days after: the day the site filed the article under.
+        assert_eq!(
+            published("https://ex.de/2019/06/15/a").as_deref(),
+            Some("2019-06-15")
         );
     }
 
