@@ -4,7 +4,9 @@
 //! Day first, always: `1/12/2021` is the first of December. A time of day without an offset on a
 //! Vietnamese page is local time in Asia/Ho_Chi_Minh, on a site under the domain of a country
 //! that keeps one time zone (`.de`, `.jp`) that zone's; elsewhere such a time is kept as its
-//! day only, since guessing an offset would make up a fact.
+//! day only, since guessing an offset would make up a fact. A time given in UTC is shown in
+//! the page's zone, and on a site of a country spanning several zones (`.ca`, `.au`) in its
+//! main zone when the whole country is on the same day.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use regex::Regex;
@@ -18,15 +20,18 @@ pub enum LocalZone {
     Vietnam,
     /// The one time zone of the country whose domain the site uses (`.de`, `.jp`).
     Country(chrono_tz::Tz),
+    /// A country spanning several zones (`.ca`, `.au`): a time without an offset cannot be
+    /// placed, but a UTC time is read on the day it falls on across the whole country, when
+    /// it falls on one (see [`LocalZone::day_zone`]).
+    Spanning(CountryZones),
     /// Unknown: a time without an offset is reduced to its day.
     Unknown,
 }
 
 /// Country-code domains of countries that keep one time zone, with that zone (`.vn` is
-/// [`LocalZone::Vietnam`], handled before this list). Countries
-/// spanning several (the United States, Canada, Australia, Brazil, Russia's east, Mexico,
-/// Chile) are left out: their sites' times stay as given. So are the country domains sold
-/// as generic names (`.co`, `.me`, `.io`, `.tv`, `.ai`, `.fm`, `.ly`).
+/// [`LocalZone::Vietnam`], handled before this list). Countries spanning several are in
+/// [`SPANNING_ZONES`]; the country domains sold as generic names (`.co`, `.me`, `.io`, `.tv`,
+/// `.ai`, `.fm`, `.ly`) are in neither.
 const COUNTRY_ZONES: &[(&str, chrono_tz::Tz)] = {
     use chrono_tz::{Africa, America, Asia, Atlantic, Europe};
     &[
@@ -114,25 +119,94 @@ const COUNTRY_ZONES: &[(&str, chrono_tz::Tz)] = {
     ]
 };
 
+/// The zones of a country that spans several: the one most of its people live in, and the
+/// westernmost and easternmost, between which every other falls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CountryZones {
+    /// The zone a time is shown in when the whole country agrees on its day.
+    pub main: chrono_tz::Tz,
+    /// The country's westernmost zone.
+    pub west: chrono_tz::Tz,
+    /// The country's easternmost zone.
+    pub east: chrono_tz::Tz,
+}
+
+/// Country-code domains of countries spanning several zones. Outlying islands far from the
+/// rest (Guam, Lord Howe, the Chathams) are left out: a handful of readers there does not
+/// make a day ambiguous for the country's sites.
+const SPANNING_ZONES: &[(&str, CountryZones)] = {
+    use chrono_tz::{America, Asia, Australia, Europe, Pacific};
+    const fn zones(main: chrono_tz::Tz, west: chrono_tz::Tz, east: chrono_tz::Tz) -> CountryZones {
+        CountryZones { main, west, east }
+    }
+    &[
+        (
+            "au",
+            zones(Australia::Sydney, Australia::Perth, Australia::Sydney),
+        ),
+        (
+            "br",
+            zones(America::Sao_Paulo, America::Rio_Branco, America::Noronha),
+        ),
+        (
+            "ca",
+            zones(America::Toronto, America::Vancouver, America::St_Johns),
+        ),
+        ("id", zones(Asia::Jakarta, Asia::Jakarta, Asia::Jayapura)),
+        (
+            "mx",
+            zones(America::Mexico_City, America::Tijuana, America::Cancun),
+        ),
+        (
+            "ru",
+            zones(Europe::Moscow, Europe::Kaliningrad, Asia::Kamchatka),
+        ),
+        (
+            "us",
+            zones(America::New_York, Pacific::Honolulu, America::New_York),
+        ),
+    ]
+};
+
 impl LocalZone {
-    /// The zone of a host's country-code domain, when that country keeps one time zone.
+    /// The zone of a host's country-code domain: its one zone, or the zones it spans.
     pub fn of_host(host: &str) -> Option<LocalZone> {
         let tld = host.trim_end_matches('.').rsplit('.').next()?;
         if tld.eq_ignore_ascii_case("vn") {
             return Some(LocalZone::Vietnam);
         }
-        COUNTRY_ZONES
+        let one = COUNTRY_ZONES
             .iter()
             .find(|(code, _)| tld.eq_ignore_ascii_case(code))
-            .map(|(_, tz)| LocalZone::Country(*tz))
+            .map(|(_, tz)| LocalZone::Country(*tz));
+        one.or_else(|| {
+            SPANNING_ZONES
+                .iter()
+                .find(|(code, _)| tld.eq_ignore_ascii_case(code))
+                .map(|(_, zones)| LocalZone::Spanning(*zones))
+        })
     }
 
-    /// The time zone, when known.
+    /// The time zone of times without an offset, when there is one.
     pub fn tz(self) -> Option<chrono_tz::Tz> {
         match self {
             LocalZone::Vietnam => Some(chrono_tz::Asia::Ho_Chi_Minh),
             LocalZone::Country(tz) => Some(tz),
-            LocalZone::Unknown => None,
+            LocalZone::Spanning(_) | LocalZone::Unknown => None,
+        }
+    }
+
+    /// The zone in which to show an instant so that its day is the one the site's readers
+    /// saw: the page's zone, or a spanning country's main zone when the instant falls on the
+    /// same day from its west to its east. `None` when that day is not known.
+    pub fn day_zone(self, instant: DateTime<FixedOffset>) -> Option<chrono_tz::Tz> {
+        match self {
+            LocalZone::Spanning(zones) => {
+                let west = instant.with_timezone(&zones.west).date_naive();
+                let east = instant.with_timezone(&zones.east).date_naive();
+                (west == east).then_some(zones.main)
+            }
+            other => other.tz(),
         }
     }
 

@@ -532,7 +532,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
 }
 
 /// The time zone of the page's times: Vietnam's for a Vietnamese site (by domain, declared
-/// language or text), else the zone of the site's country domain when its country keeps one.
+/// language or text), else the zone or zones of the site's country domain.
 fn local_zone(url: &Url, meta: &meta::Meta, blocks: &dom::Blocks) -> LocalZone {
     let by_host = url.host_str().and_then(LocalZone::of_host);
     let declared_vi = meta
@@ -1279,7 +1279,7 @@ fn local_offset(time: ArticleTime, others: &[ArticleTime], zone: LocalZone) -> A
     if let Some(local) = same_instant {
         return ArticleTime::DateTime(local);
     }
-    match zone.tz() {
+    match zone.day_zone(utc) {
         Some(tz) => ArticleTime::DateTime(utc.with_timezone(&tz).fixed_offset()),
         None => time,
     }
@@ -1305,7 +1305,7 @@ fn day_first_in_url(url: &Url, zone: LocalZone) -> Option<ArticleTime> {
     let day_first = chrono::NaiveDate::from_ymd_opt(year, b, a);
     let month_first = chrono::NaiveDate::from_ymd_opt(year, a, b);
     match (day_first, month_first) {
-        (Some(_), Some(_)) if zone == LocalZone::Unknown && day_first != month_first => None,
+        (Some(_), Some(_)) if zone.tz().is_none() && day_first != month_first => None,
         (Some(d), _) | (None, Some(d)) => Some(ArticleTime::Date(d)),
         (None, None) => None,
     }
@@ -3233,7 +3233,7 @@ mod tests {
     }
 
     #[test]
-    fn a_country_domain_gives_the_zone_of_a_country_with_one() {
+    fn a_country_domain_gives_its_country_s_zones() {
         let zone = |host: &str| LocalZone::of_host(host);
         assert_eq!(
             zone("www.kas.de"),
@@ -3250,12 +3250,14 @@ mod tests {
                 chrono_tz::America::Argentina::Buenos_Aires
             ))
         );
-        // Generic domains and countries of several zones say nothing.
+        assert!(matches!(
+            zone("ici.radio-canada.ca"),
+            Some(LocalZone::Spanning(_))
+        ));
+        // Generic domains and domains sold as generic names say nothing.
         for host in [
             "example.com",
             "vnexpress.net",
-            "abc.net.au",
-            "cbc.ca",
             "elcolombiano.co",
             "example.io",
             "localhost",
@@ -3287,6 +3289,28 @@ mod tests {
         assert_eq!(
             page("www.example.com", "").as_deref(),
             Some("2021-11-04T23:00:00Z")
+        );
+        // In a country of several zones, the day the whole country sees, in its main zone:
+        // afternoon from Vancouver to St. John's, morning from Perth to Sydney.
+        assert_eq!(
+            page("www.example.ca", "").as_deref(),
+            Some("2021-11-04T19:00:00-04:00")
+        );
+        assert_eq!(
+            page("www.example.com.au", "").as_deref(),
+            Some("2021-11-05T10:00:00+11:00")
+        );
+        // Four hours later it is the evening of the 4th in Vancouver and already the 5th in
+        // St. John's: the day is not the country's, and the time stays in UTC.
+        let Some(canada) = zone("www.example.ca") else {
+            panic!("Canada's zones are known");
+        };
+        let late = chrono::DateTime::parse_from_rfc3339("2021-11-05T03:00:00Z")
+            .unwrap_or_else(|e| panic!("valid time: {e}"));
+        assert_eq!(canada.day_zone(late), None);
+        assert_eq!(
+            local_offset(ArticleTime::DateTime(late), &[], canada).to_string(),
+            "2021-11-05T03:00:00Z"
         );
         // A site that shows its UTC day keeps it.
         let shown = "<span class=\"entry-date\">04/11/2021</span>";
