@@ -425,7 +425,7 @@ pub(crate) fn is_byline_label(text: &str) -> bool {
 /// "Bài và ảnh: Thu Hằng". Returns the names; staff initials and organisations are not names.
 pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
     static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện)\s*:\s*|(?:bài|ảnh|tác giả|written by|posted by|geschrieben von|verfasst von|veröffentlicht von|by|von|par|por|autor|author|auteur|autore|nhóm phóng viên|phóng viên|pv)\s*:?\s+)")
+        Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện)\s*:\s*|(?:bài|ảnh|tác giả|written by|posted by|submitted by|geschrieben von|verfasst von|veröffentlicht von|gespeichert von|eingestellt von|publié par|écrit par|publicado por|escrito por|by|von|par|por|autor|author|auteur|autore|nhóm phóng viên|phóng viên|pv)\s*:?\s+)")
             .expect("static regex is valid")
     });
     static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -436,7 +436,7 @@ pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
         Regex::new(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+|\s+and\s+|\s*&\s*")
             .expect("static regex is valid")
     });
-    let line = line.trim();
+    let line = without_trailing_date(line.trim());
     if line.is_empty() || line.chars().count() > 60 || line.ends_with(['.', '?', '!', ':', ';']) {
         return None;
     }
@@ -445,7 +445,7 @@ pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
     let line = name_case(&line);
     let mut names = Vec::new();
     for part in SPLIT.split(&line) {
-        let part = part.trim();
+        let part = without_job_title(part.trim());
         if part.is_empty() {
             continue;
         }
@@ -455,6 +455,26 @@ pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
         names.push(part.to_string());
     }
     (!names.is_empty()).then_some(names)
+}
+
+/// A byline without the date or time that follows it: "Von R. R. am 12.05.2014" ->
+/// "Von R. R.", "par Didier Roy, 21 juin 2018" -> "par Didier Roy", "Tomas Spahn Fr, 13. März
+/// 2020" -> "Tomas Spahn", "Posted by Konstantin @ 12:00 am" -> "Posted by Konstantin". A
+/// line with no such tail is returned whole.
+fn without_trailing_date(line: &str) -> &str {
+    static BREAK: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\s*[,|·•@–-]\s*|\s+").expect("static regex is valid"));
+    static TIME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\d{1,2}[:.]\d{2}\s*(?:am|pm|uhr|h)?$").expect("static regex is valid")
+    });
+    BREAK
+        .find_iter(line)
+        .filter(|at| at.start() > 0)
+        .find(|at| {
+            let rest = &line[at.end()..];
+            TIME.is_match(rest.trim()) || crate::dates::opens_with_date(rest)
+        })
+        .map_or(line, |at| line[..at.start()].trim_end())
 }
 
 /// Names written in capitals ("NGỌC AN", as some sites print bylines) in title case.
@@ -592,6 +612,48 @@ const NOT_NAME_WORDS: &[&str] = &[
     "powered",
 ];
 
+/// Words of the job titles printed beside a name ("Sean Peek, Senior Analyst", "Christoph
+/// Hein Chefredakteur"): where one begins, the name has ended.
+const JOB_TITLE_WORDS: &[&str] = &[
+    "analyst",
+    "director",
+    "manager",
+    "senior",
+    "sr",
+    "marketing",
+    "officer",
+    "founder",
+    "co",
+    "ceo",
+    "coordinator",
+    "reporter",
+    "correspondent",
+    "journalist",
+    "journalistin",
+    "reviewer",
+    "chefredakteur",
+    "chefredakteurin",
+    "redakteur",
+    "redakteurin",
+];
+
+/// A name without the job title printed after it: "Keith Barry Senior Autos Reporter" ->
+/// "Keith Barry"; a title alone ("Senior Analyst") leaves nothing.
+pub(crate) fn without_job_title(name: &str) -> &str {
+    static WORD: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\p{L}+").expect("static regex is valid"));
+    let title_at = WORD
+        .find_iter(name)
+        .find(|w| JOB_TITLE_WORDS.contains(&w.as_str().to_lowercase().as_str()))
+        .map(|w| w.start());
+    match title_at {
+        Some(at) => name[..at]
+            .trim_end_matches([' ', ',', '-', '–', '|'])
+            .trim(),
+        None => name,
+    }
+}
+
 /// Whether a credit names people rather than an interface label or a collective.
 pub(crate) fn is_not_a_name(s: &str) -> bool {
     s.split(|c: char| !c.is_alphabetic())
@@ -682,6 +744,47 @@ mod tests {
             Some(("Sáng 1/12, đoàn công tác...".into(), None))
         );
         assert_eq!(leading_credit("Sáng 1/12 - đoàn công tác đến"), None);
+    }
+
+    #[test]
+    fn a_byline_ends_where_its_date_or_the_writer_s_job_begins() {
+        let one = |name: &str| Some(vec![name.to_string()]);
+        assert_eq!(
+            byline_names("par Didier Roy, 21 juin 2018"),
+            one("Didier Roy")
+        );
+        assert_eq!(
+            byline_names("By Giovanni Gaggero | 12/10/2020"),
+            one("Giovanni Gaggero")
+        );
+        assert_eq!(
+            byline_names("Tomas Spahn Fr, 13. März 2020"),
+            one("Tomas Spahn")
+        );
+        assert_eq!(
+            byline_names("Gespeichert von Anna Berg am 24. Juli 2017 - 18:55"),
+            one("Anna Berg")
+        );
+        assert_eq!(
+            byline_names("Reyan Perumal Published Jan 5, 2025"),
+            one("Reyan Perumal")
+        );
+        assert_eq!(
+            byline_names("Posted by Anna Berg @ 12:00 am"),
+            one("Anna Berg")
+        );
+        // A date inside the line ends nothing: what follows it is not a date line.
+        assert_eq!(byline_names("Anna Berg, 12. März Kommentare"), None);
+        // The job printed after the name.
+        assert_eq!(byline_names("Sean Peek, Senior Analyst"), one("Sean Peek"));
+        assert_eq!(
+            byline_names("Keith Barry Senior Autos Reporter"),
+            one("Keith Barry")
+        );
+        assert_eq!(
+            byline_names("Christoph Hein Chefredakteur"),
+            one("Christoph Hein")
+        );
     }
 
     #[test]

@@ -370,6 +370,97 @@ pub fn is_date_line(line: &str, zone: LocalZone) -> bool {
     other_words <= 2
 }
 
+/// Weekdays, in full and abbreviated, in the languages whose date lines are read. Vietnamese
+/// ones ("Thứ Tư", "Chủ nhật") open with words of `DATE_WORDS`.
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+    "mo",
+    "di",
+    "mi",
+    "do",
+    "fr",
+    "sa",
+    "so",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "lunes",
+    "martes",
+    "miércoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "domingo",
+    "lunedì",
+    "martedì",
+    "mercoledì",
+    "giovedì",
+    "venerdì",
+    "sabato",
+    "domenica",
+];
+
+/// Words that introduce a date in a line of metadata: "Published …", "am 12.05.2014",
+/// "le 7 mai 2020", "ngày 1/12/2021".
+const DATE_INTRODUCERS: &[&str] = &[
+    "published",
+    "posted",
+    "updated",
+    "last",
+    "on",
+    "am",
+    "vom",
+    "den",
+    "le",
+    "el",
+    "il",
+    "ngày",
+    "thứ",
+    "chủ",
+    "cập",
+];
+
+/// Whether a text is a date line that begins with its date, its weekday or a word that
+/// introduces it ("Fr, 13. März 2020", "Published Jan 5, 2025", "am 12.05.2014"), as the
+/// tail of a byline is; a text that only ends with a date ("Tomas Spahn Fr, 13. März 2020")
+/// is not.
+pub fn opens_with_date(text: &str) -> bool {
+    let lower = text.trim_start().to_lowercase();
+    let first = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    let opens = first.starts_with(|c: char| c.is_ascii_digit())
+        || month(first).is_some()
+        || WEEKDAYS.contains(&first)
+        || DATE_INTRODUCERS.contains(&first);
+    opens && is_date_line(text, LocalZone::Unknown)
+}
+
 /// Whether a short text labels its date as something other than the page's publication:
 /// the clock a forum shows ("Aktuelle Zeit: 14.10.2020, 12:18"), a thread's last post, a
 /// member's sign-up day.

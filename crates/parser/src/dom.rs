@@ -790,6 +790,51 @@ pub(crate) fn in_teaser(el: ElementRef<'_>) -> bool {
     })
 }
 
+/// Whether an element sits in a card that leads to another page: inside a link that holds
+/// more than the element (the other page's title and teaser). A byline there is the other
+/// page's.
+pub(crate) fn in_card(el: ElementRef<'_>) -> bool {
+    /// What a card's link holds beyond the element, at the least, in characters.
+    const TITLE_CHARS: usize = 30;
+    // Counted no further than needed: a link may wrap a whole page.
+    let chars_over = |e: ElementRef<'_>, limit: usize| -> usize {
+        let mut n = 0;
+        for t in e.text() {
+            n += t.chars().filter(|c| !c.is_whitespace()).count();
+            if n > limit {
+                break;
+            }
+        }
+        n
+    };
+    let own = chars_over(el, MAX_CARD_TEXT);
+    if own > MAX_CARD_TEXT {
+        return false;
+    }
+    el.ancestors()
+        .filter_map(ElementRef::wrap)
+        .find(|a| a.value().name() == "a")
+        .is_some_and(|link| {
+            // A link to the page itself or to its author's page, around the name and a
+            // line of biography, is the page's own author box.
+            let own_box = link.value().attr("aria-current").is_some()
+                || link
+                    .value()
+                    .attr("rel")
+                    .is_some_and(|r| r.contains("author"))
+                || link.value().attr("href").is_some_and(|h| {
+                    let h = h.to_ascii_lowercase();
+                    ["/author", "/autor", "/auteur", "/tac-gia/"]
+                        .iter()
+                        .any(|p| h.contains(p))
+                });
+            !own_box && chars_over(link, own + TITLE_CHARS) > own + TITLE_CHARS
+        })
+}
+
+/// The longest element [`in_card`] weighs: beyond it, an element is no card's line.
+const MAX_CARD_TEXT: usize = 200;
+
 /// Whether a date at a node belongs to something other than the page: another page's or
 /// person's item ([`in_foreign_box`]) or today's date in the masthead ([`in_masthead`]).
 pub(crate) fn dated_by_others(html: &Html, node: NodeId) -> bool {

@@ -1460,7 +1460,7 @@ fn byline_elements(html: &Html) -> Vec<String> {
     static BYLINE: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
         scraper::Selector::parse(
             &format!(
-                r#"[class*="author"], [class*="byline"], [class*="tac-gia"], [rel="author"], [itemprop="author"], {AUTHOR_PAGE_LINKS}"#
+                r#"[class*="author"], [class*="byline"], [class*="auteur"], [class*="autor"], [class*="tac-gia"], [rel="author"], [itemprop="author"], {AUTHOR_PAGE_LINKS}"#
             ),
         )
         .expect("static selector is valid")
@@ -1470,6 +1470,8 @@ fn byline_elements(html: &Html) -> Vec<String> {
     });
     html.select(&BYLINE)
         .take(20)
+        // Another article's card names its own author.
+        .filter(|element| !dom::in_card(*element))
         .find_map(|element| {
             // Several authors are often several links side by side, with no separator in
             // the text: each link is one name.
@@ -2666,6 +2668,27 @@ mod tests {
             record.published_at.map(|t| t.date().to_string()).as_deref(),
             Some("2025-11-17")
         );
+    }
+
+    #[test]
+    fn another_article_s_card_does_not_name_the_author() {
+        let authors = |extra: &str| article_with(extra).authors;
+        let card = "<a href=\"/guides/tyres\"><div class=\"card-author\">Jane Roe</div>\
+                    <h3>Winter tyres: when to change them and what they cost</h3></a>";
+        // The page's own byline, in French markup, with its date after the name.
+        let own = "<div class=\"dates_auteurs\">par <span class=\"auteurs\">Didier Roy\
+                   </span>, 21 juin 2018</div>";
+        assert_eq!(
+            authors(&format!("{card}{own}")),
+            vec!["Didier Roy".to_string()]
+        );
+        assert_eq!(authors(card), Vec::<String>::new());
+        // A link to the author's own page around the name and a line of biography is the
+        // page's author box.
+        let author_box = "<a href=\"/author/anna-berg\"><span class=\"author-name\">Anna Berg\
+                          </span><p>Anna has written about cars and the cost of keeping them \
+                          since 2010.</p></a>";
+        assert_eq!(authors(author_box), vec!["Anna Berg".to_string()]);
     }
 
     #[test]
