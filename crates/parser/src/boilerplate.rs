@@ -436,6 +436,10 @@ pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
         Regex::new(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+|\s+and\s+|\s*&\s*")
             .expect("static regex is valid")
     });
+    // A byline with its date is still a short line; a paragraph is not read word by word.
+    if line.len() > 200 {
+        return None;
+    }
     let line = without_trailing_date(line.trim());
     if line.is_empty() || line.chars().count() > 60 || line.ends_with(['.', '?', '!', ':', ';']) {
         return None;
