@@ -433,7 +433,7 @@ pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
             .expect("static regex is valid")
     });
     static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+|\s+and\s+|\s*&\s*")
+        Regex::new(r"\s+[-–—]\s+|\s*,\s*|\s+(?:và|and|und|et|y|e)\s+|\s*&\s*")
             .expect("static regex is valid")
     });
     // A byline with its date is still a short line; a paragraph is not read word by word.

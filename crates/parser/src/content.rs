@@ -140,6 +140,15 @@ pub(crate) fn extract(
         }
         // Lists of links (related news, tags) inside the body container.
         if block.link_density() > 0.5 && (block.in_list_item || block.chars < 200) {
+            // Except the writers' line at the top of the text, their names linked ("Von
+            // Roland Brockmann und Sebastian Drescher").
+            if !block.in_list_item && prose_chars(&paragraphs) < MAX_PROSE_BEFORE_META_LINE {
+                let byline = block
+                    .text
+                    .split('\n')
+                    .find_map(|line| opening_byline(&normalize_text(line)));
+                content.authors.extend(byline.unwrap_or_default());
+            }
             continue;
         }
         let bold = block.bold_chars * 10 >= block.chars * 8;
@@ -168,6 +177,12 @@ pub(crate) fn extract(
             if dates::is_date_line(&line, zone) && !in_data_cell(html, blocks, block.node) {
                 content.date_lines.push(line);
                 continue;
+            }
+            if prose_chars(&paragraphs) < MAX_PROSE_BEFORE_META_LINE {
+                if let Some(names) = opening_byline(&line) {
+                    content.authors.extend(names);
+                    continue;
+                }
             }
             first_body_block.get_or_insert(index);
             paragraphs.push((line, bold && block.heading.is_none()));
@@ -225,6 +240,17 @@ const META_LINE_CHARS: usize = 120;
 
 /// Body text after which a line beside an icon is no longer read as the post's metadata.
 const MAX_PROSE_BEFORE_META_LINE: usize = 200;
+
+/// The names of a line that says it is a byline ("Von Anna Berg", "Written by: Julie
+/// Mollins"), as the text's first lines may be.
+fn opening_byline(line: &str) -> Option<Vec<String>> {
+    (line.chars().count() <= MAX_OPENING_BYLINE_CHARS && boilerplate::opens_byline(line))
+        .then(|| boilerplate::byline_names(line))
+        .flatten()
+}
+
+/// The longest line read as a byline at the top of the text.
+const MAX_OPENING_BYLINE_CHARS: usize = 80;
 
 /// Characters of the body paragraphs gathered so far.
 fn prose_chars(paragraphs: &[(String, bool)]) -> usize {

@@ -1415,7 +1415,20 @@ fn authors(
     if out.is_empty() {
         out.extend(byline_near_title(content));
     }
-    out
+    // One person given twice, as a handle and as a name ("arianschlichenmayer", "Arian
+    // Schlichenmayer"): the written-out name, in the first one's place.
+    let mut unique: Vec<String> = Vec::with_capacity(out.len());
+    for name in out {
+        let key = name_key(&name);
+        match unique.iter_mut().find(|kept| name_key(kept) == key) {
+            Some(kept) if name.split_whitespace().count() > kept.split_whitespace().count() => {
+                *kept = name;
+            }
+            Some(_) => {}
+            None => unique.push(name),
+        }
+    }
+    unique
 }
 
 /// A byline among the short lines around the title that says it is one ("By Sofia
@@ -2668,6 +2681,46 @@ mod tests {
             record.published_at.map(|t| t.date().to_string()).as_deref(),
             Some("2025-11-17")
         );
+    }
+
+    #[test]
+    fn a_byline_opening_the_text_names_the_authors_and_leaves_the_body() {
+        let linked = "<p>Von <a href=\"https://a.example/rb\">Roland Brockmann</a> und \
+                      <a href=\"https://b.example/sd\">Sebastian Drescher</a></p>";
+        let article = article_with(linked);
+        assert_eq!(
+            article.authors,
+            vec![
+                "Roland Brockmann".to_string(),
+                "Sebastian Drescher".to_string()
+            ]
+        );
+        assert!(!article.body.contains("Brockmann"), "{}", article.body);
+        let plain = article_with("<p>Written by: Julie Mollins</p>");
+        assert_eq!(plain.authors, vec!["Julie Mollins".to_string()]);
+        assert!(!plain.body.contains("Mollins"), "{}", plain.body);
+        // Lower in the text, such a line is the article's own (a quoted letter's signature).
+        let paragraphs = numbered_paragraphs(
+            3,
+            "Absatz",
+            "Die Stadt baut neue Radwege, und die Anwohner streiten über Parkplätze, Bäume \
+             und die Frage, wer am Ende die Kosten trägt.",
+        );
+        let html = format!(
+            "<html><head><title>Radwege</title><meta name=\"author\" content=\"annaberg\">\
+             </head><body><h1>Radwege</h1>{paragraphs}<p>Von Anna Berg</p>\
+             <p>Die Debatte geht im Stadtrat weiter, der im Herbst über den Haushalt und \
+             damit über die Radwege entscheidet.</p></body></html>"
+        );
+        let record = parsed_article(&html, "https://example.de/radwege");
+        assert!(record.body.contains("Von Anna Berg"), "{}", record.body);
+        // One person given as a handle and as a name is named once, written out.
+        let html = html.replace(&paragraphs, "").replace(
+            "<p>Von Anna Berg</p>",
+            &format!("<p>Von Anna Berg</p>{paragraphs}"),
+        );
+        let record = parsed_article(&html, "https://example.de/radwege");
+        assert_eq!(record.authors, vec!["Anna Berg".to_string()]);
     }
 
     #[test]
