@@ -106,7 +106,7 @@ pub(crate) fn extract(
             if beside_icon
                 && in_root(block.node)
                 && block.chars <= META_LINE_CHARS
-                && prose_chars(&paragraphs) < MAX_PROSE_BEFORE_META_LINE
+                && before_prose(&paragraphs)
             {
                 let line = normalize_text(&block.text);
                 if dates::parse_visible(&line, zone).is_some() && !dates::names_another_time(&line)
@@ -142,7 +142,7 @@ pub(crate) fn extract(
         if block.link_density() > 0.5 && (block.in_list_item || block.chars < 200) {
             // Except the writers' line at the top of the text, their names linked ("Von
             // Roland Brockmann und Sebastian Drescher").
-            if !block.in_list_item && prose_chars(&paragraphs) < MAX_PROSE_BEFORE_META_LINE {
+            if !block.in_list_item && before_prose(&paragraphs) {
                 let byline = block
                     .text
                     .split('\n')
@@ -178,7 +178,7 @@ pub(crate) fn extract(
                 content.date_lines.push(line);
                 continue;
             }
-            if prose_chars(&paragraphs) < MAX_PROSE_BEFORE_META_LINE {
+            if before_prose(&paragraphs) {
                 if let Some(names) = opening_byline(&line) {
                     content.authors.extend(names);
                     continue;
@@ -251,6 +251,19 @@ fn opening_byline(line: &str) -> Option<Vec<String>> {
 
 /// The longest line read as a byline at the top of the text.
 const MAX_OPENING_BYLINE_CHARS: usize = 80;
+
+/// Whether the body gathered so far is still shorter than [`MAX_PROSE_BEFORE_META_LINE`]:
+/// counted no further than that, since it is asked of every block.
+fn before_prose(paragraphs: &[(String, bool)]) -> bool {
+    let mut chars = 0;
+    for (p, _) in paragraphs {
+        chars += p.chars().count();
+        if chars >= MAX_PROSE_BEFORE_META_LINE {
+            return false;
+        }
+    }
+    true
+}
 
 /// Characters of the body paragraphs gathered so far.
 fn prose_chars(paragraphs: &[(String, bool)]) -> usize {
