@@ -93,6 +93,8 @@ pub(crate) fn extract(
     let mut caption_text: HashMap<NodeId, Vec<String>> = HashMap::new();
     let mut first_body_block: Option<usize> = None;
     let mut paragraphs: Vec<(String, bool)> = Vec::new();
+    // Characters of `paragraphs`, kept as they are gathered: asked of every block.
+    let mut gathered_chars = 0usize;
     let title_key = normalize_text(title).to_lowercase();
 
     'blocks: for (index, block) in blocks.blocks.iter().enumerate() {
@@ -106,7 +108,7 @@ pub(crate) fn extract(
             if beside_icon
                 && in_root(block.node)
                 && block.chars <= META_LINE_CHARS
-                && before_prose(&paragraphs)
+                && gathered_chars < MAX_PROSE_BEFORE_META_LINE
             {
                 let line = normalize_text(&block.text);
                 if dates::parse_visible(&line, zone).is_some() && !dates::names_another_time(&line)
@@ -142,7 +144,7 @@ pub(crate) fn extract(
         if block.link_density() > 0.5 && (block.in_list_item || block.chars < 200) {
             // Except the writers' line at the top of the text, their names linked ("Von
             // Roland Brockmann und Sebastian Drescher").
-            if !block.in_list_item && before_prose(&paragraphs) {
+            if !block.in_list_item && gathered_chars < MAX_PROSE_BEFORE_META_LINE {
                 let byline = block
                     .text
                     .split('\n')
@@ -162,8 +164,8 @@ pub(crate) fn extract(
                 // a side box (an old portal's "Tin mới" column), whose links are skipped. So
                 // does one with more of the article's prose after it than before: a box of
                 // links set inside the article, which goes on below it.
-                let so_far = prose_chars(&paragraphs);
-                if first_body_block.is_some() && prose_after(blocks, index, &in_root) * 2 <= so_far
+                if first_body_block.is_some()
+                    && prose_after(blocks, index, &in_root) * 2 <= gathered_chars
                 {
                     break 'blocks;
                 }
@@ -178,13 +180,14 @@ pub(crate) fn extract(
                 content.date_lines.push(line);
                 continue;
             }
-            if before_prose(&paragraphs) {
+            if gathered_chars < MAX_PROSE_BEFORE_META_LINE {
                 if let Some(names) = opening_byline(&line) {
                     content.authors.extend(names);
                     continue;
                 }
             }
             first_body_block.get_or_insert(index);
+            gathered_chars += line.chars().count();
             paragraphs.push((line, bold && block.heading.is_none()));
         }
     }
@@ -251,24 +254,6 @@ fn opening_byline(line: &str) -> Option<Vec<String>> {
 
 /// The longest line read as a byline at the top of the text.
 const MAX_OPENING_BYLINE_CHARS: usize = 80;
-
-/// Whether the body gathered so far is still shorter than [`MAX_PROSE_BEFORE_META_LINE`]:
-/// counted no further than that, since it is asked of every block.
-fn before_prose(paragraphs: &[(String, bool)]) -> bool {
-    let mut chars = 0;
-    for (p, _) in paragraphs {
-        chars += p.chars().count();
-        if chars >= MAX_PROSE_BEFORE_META_LINE {
-            return false;
-        }
-    }
-    true
-}
-
-/// Characters of the body paragraphs gathered so far.
-fn prose_chars(paragraphs: &[(String, bool)]) -> usize {
-    paragraphs.iter().map(|(p, _)| p.chars().count()).sum()
-}
 
 /// Blocks just before the body whose lines are read as date lines even when they are mostly
 /// links.
