@@ -305,74 +305,41 @@ pub fn parse_short_year(text: &str, zone: LocalZone) -> Option<ArticleTime> {
     })
 }
 
-/// Whether a short line is a date line (a date with at most a few other words: weekday,
-/// "Cập nhật", "GMT+7"), not a sentence that mentions a date.
-pub fn is_date_line(line: &str, zone: LocalZone) -> bool {
-    const DATE_WORDS: &[&str] = &[
-        "thứ",
-        "hai",
-        "ba",
-        "tư",
-        "năm",
-        "sáu",
-        "bảy",
-        "chủ",
-        "nhật",
-        "ngày",
-        "tháng",
-        "cập",
-        "đăng",
-        "lúc",
-        "gmt",
-        "utc",
-        "sáng",
-        "chiều",
-        "tối",
-        "trưa",
-        "giờ",
-        "am",
-        "pm",
-        "sa",
-        "ch",
-        "published",
-        "updated",
-        "posted",
-        "on",
-        "at",
-        "last",
-        "modified",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri",
-        "sat",
-        "sun",
-        "h",
-    ];
-    if line.chars().count() > 80 || names_another_time(line) || parse_visible(line, zone).is_none()
-    {
-        return false;
-    }
-    let lower = line.to_lowercase();
-    let other_words = lower
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .filter(|w| !DATE_WORDS.contains(w) && month(w).is_none())
-        .count();
-    other_words <= 2
-}
-
-/// Weekdays, in full and abbreviated, in the languages whose date lines are read. Vietnamese
-/// ones ("Thứ Tư", "Chủ nhật") open with words of `DATE_WORDS`.
-const WEEKDAYS: &[&str] = &[
+/// Words a date line may hold beside its date: Vietnamese and English weekdays and parts of
+/// the day, "Cập nhật", "published", "updated", "GMT".
+const DATE_WORDS: &[&str] = &[
+    "thứ",
+    "hai",
+    "ba",
+    "tư",
+    "năm",
+    "sáu",
+    "bảy",
+    "chủ",
+    "nhật",
+    "ngày",
+    "tháng",
+    "cập",
+    "đăng",
+    "lúc",
+    "gmt",
+    "utc",
+    "sáng",
+    "chiều",
+    "tối",
+    "trưa",
+    "giờ",
+    "am",
+    "pm",
+    "sa",
+    "ch",
+    "published",
+    "updated",
+    "posted",
+    "on",
+    "at",
+    "last",
+    "modified",
     "monday",
     "tuesday",
     "wednesday",
@@ -387,6 +354,28 @@ const WEEKDAYS: &[&str] = &[
     "fri",
     "sat",
     "sun",
+    "h",
+];
+
+/// Whether a short line is a date line (a date with at most a few other words: weekday,
+/// "Cập nhật", "GMT+7"), not a sentence that mentions a date.
+pub fn is_date_line(line: &str, zone: LocalZone) -> bool {
+    if line.chars().count() > 80 || names_another_time(line) || parse_visible(line, zone).is_none()
+    {
+        return false;
+    }
+    let lower = line.to_lowercase();
+    let other_words = lower
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .filter(|w| !DATE_WORDS.contains(w) && month(w).is_none())
+        .count();
+    other_words <= 2
+}
+
+/// Weekdays of the other languages whose date lines are read, in full and abbreviated
+/// (English and Vietnamese ones are among [`DATE_WORDS`]).
+const WEEKDAYS: &[&str] = &[
     "montag",
     "dienstag",
     "mittwoch",
@@ -424,25 +413,9 @@ const WEEKDAYS: &[&str] = &[
     "domenica",
 ];
 
-/// Words that introduce a date in a line of metadata: "Published …", "am 12.05.2014",
-/// "le 7 mai 2020", "ngày 1/12/2021".
-const DATE_INTRODUCERS: &[&str] = &[
-    "published",
-    "posted",
-    "updated",
-    "last",
-    "on",
-    "am",
-    "vom",
-    "den",
-    "le",
-    "el",
-    "il",
-    "ngày",
-    "thứ",
-    "chủ",
-    "cập",
-];
+/// Words that introduce a date in the other languages' lines of metadata: "am 12.05.2014",
+/// "le 7 mai 2020" (English and Vietnamese ones are among [`DATE_WORDS`]).
+const DATE_INTRODUCERS: &[&str] = &["vom", "den", "le", "el", "il"];
 
 /// Whether a text is a date line that begins with its date, its weekday or a word that
 /// introduces it ("Fr, 13. März 2020", "Published Jan 5, 2025", "am 12.05.2014"), as the
@@ -456,6 +429,7 @@ pub fn opens_with_date(text: &str) -> bool {
         .unwrap_or("");
     let opens = first.starts_with(|c: char| c.is_ascii_digit())
         || month(first).is_some()
+        || DATE_WORDS.contains(&first)
         || WEEKDAYS.contains(&first)
         || DATE_INTRODUCERS.contains(&first);
     opens && is_date_line(text, LocalZone::Unknown)

@@ -737,6 +737,19 @@ pub(crate) fn in_foreign_box(html: &Html, node: NodeId) -> bool {
         })
 }
 
+/// The characters of an element's text, spaces left out, counted no further than just past
+/// `limit`: a link may wrap a whole page.
+fn chars_over(e: ElementRef<'_>, limit: usize) -> usize {
+    let mut n = 0;
+    for t in e.text() {
+        n += t.chars().filter(|c| !c.is_whitespace()).count();
+        if n > limit {
+            break;
+        }
+    }
+    n
+}
+
 /// Whether a date element is a teaser's, another page's: inside a link that holds more than
 /// the date (the other page's title), or in a list item beside such a link ("Le fil du blog":
 /// a title link, its date and its author per item). A link holding only its date (to the
@@ -749,17 +762,6 @@ pub(crate) fn in_teaser(el: ElementRef<'_>) -> bool {
     const MAX_DATE_CHARS: usize = 200;
     /// How far above the date its list item may sit.
     const ITEM_DEPTH: usize = 4;
-    // Counted no further than needed: a link may wrap a whole page.
-    let chars_over = |e: ElementRef<'_>, limit: usize| -> usize {
-        let mut n = 0;
-        for t in e.text() {
-            n += t.chars().filter(|c| !c.is_whitespace()).count();
-            if n > limit {
-                break;
-            }
-        }
-        n
-    };
     let own = chars_over(el, MAX_DATE_CHARS);
     if own > MAX_DATE_CHARS {
         return false;
@@ -796,17 +798,6 @@ pub(crate) fn in_teaser(el: ElementRef<'_>) -> bool {
 pub(crate) fn in_card(el: ElementRef<'_>) -> bool {
     /// What a card's link holds beyond the element, at the least, in characters.
     const TITLE_CHARS: usize = 30;
-    // Counted no further than needed: a link may wrap a whole page.
-    let chars_over = |e: ElementRef<'_>, limit: usize| -> usize {
-        let mut n = 0;
-        for t in e.text() {
-            n += t.chars().filter(|c| !c.is_whitespace()).count();
-            if n > limit {
-                break;
-            }
-        }
-        n
-    };
     let own = chars_over(el, MAX_CARD_TEXT);
     if own > MAX_CARD_TEXT {
         return false;
