@@ -425,7 +425,7 @@ pub(crate) fn is_byline_label(text: &str) -> bool {
 /// "Bài và ảnh: Thu Hằng". Returns the names; staff initials and organisations are not names.
 pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
     static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện)\s*:\s*|(?:bài|ảnh|tác giả|written by|posted by|submitted by|geschrieben von|verfasst von|veröffentlicht von|gespeichert von|eingestellt von|publié par|écrit par|publicado por|escrito por|by|von|par|por|autor|author|auteur|autore|nhóm phóng viên|phóng viên|pv)\s*:?\s+)")
+        Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện|text)\s*:\s*|(?:bài|ảnh|tác giả|written by|posted by|submitted by|geschrieben von|verfasst von|veröffentlicht von|gespeichert von|eingestellt von|erstellt von|autorin|autoren|publié par|écrit par|publicado por|escrito por|by|von|par|por|autor|author|auteur|autore|nhóm phóng viên|phóng viên|pv)\s*:?\s+)")
             .expect("static regex is valid")
     });
     static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -440,7 +440,7 @@ pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
     if line.len() > 200 {
         return None;
     }
-    let line = without_trailing_date(line.trim());
+    let line = without_trailing_date(without_leading_date(line.trim()));
     if line.is_empty() || line.chars().count() > 60 || line.ends_with(['.', '?', '!', ':', ';']) {
         return None;
     }
@@ -459,6 +459,16 @@ pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
         names.push(part.to_string());
     }
     (!names.is_empty()).then_some(names)
+}
+
+/// A byline without the date that opens it: "Posted on September 21, 2020 by Adi Tzlil" ->
+/// "by Adi Tzlil". A line with no such head is returned whole.
+fn without_leading_date(line: &str) -> &str {
+    static BY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b(?:by|von|par|por)\s").expect("static regex is valid"));
+    BY.find_iter(line)
+        .find(|by| by.start() > 0 && crate::dates::opens_with_date(&line[..by.start()]))
+        .map_or(line, |by| &line[by.start()..])
 }
 
 /// A byline without the date or time that follows it: "Von R. R. am 12.05.2014" ->
@@ -776,6 +786,23 @@ mod tests {
         assert_eq!(
             byline_names("Posted by Anna Berg @ 12:00 am"),
             one("Anna Berg")
+        );
+        // A date may open the line too, and German labels name the writer.
+        assert_eq!(
+            byline_names("Posted on September 21, 2020 by Adi Tzlil"),
+            one("Adi Tzlil")
+        );
+        assert_eq!(
+            byline_names("Erstellt von Andri Bryner"),
+            one("Andri Bryner")
+        );
+        assert_eq!(
+            byline_names("Autorin: Uta Staschewski"),
+            one("Uta Staschewski")
+        );
+        assert_eq!(
+            byline_names("Text: Klausmartin Friedrich"),
+            one("Klausmartin Friedrich")
         );
         // A date inside the line ends nothing: what follows it is not a date line.
         assert_eq!(byline_names("Anna Berg, 12. März Kommentare"), None);
