@@ -464,8 +464,9 @@ pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
 /// A byline without the date that opens it: "Posted on September 21, 2020 by Adi Tzlil" ->
 /// "by Adi Tzlil". A line with no such head is returned whole.
 fn without_leading_date(line: &str) -> &str {
-    static BY: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)\b(?:by|von|par|por)\s").expect("static regex is valid"));
+    static BY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"(?i)\b(?:{BYLINE_OPENERS})\s")).expect("static regex is valid")
+    });
     BY.find_iter(line)
         .find(|by| by.start() > 0 && crate::dates::opens_with_date(&line[..by.start()]))
         .map_or(line, |by| &line[by.start()..])
@@ -653,7 +654,7 @@ const JOB_TITLE_WORDS: &[&str] = &[
 
 /// A name without the job title printed after it: "Keith Barry Senior Autos Reporter" ->
 /// "Keith Barry"; a title alone ("Senior Analyst") leaves nothing.
-pub(crate) fn without_job_title(name: &str) -> &str {
+fn without_job_title(name: &str) -> &str {
     static WORD: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"\p{L}+").expect("static regex is valid"));
     let title_at = WORD

@@ -766,13 +766,12 @@ pub(crate) fn in_teaser(el: ElementRef<'_>) -> bool {
     if own > MAX_DATE_CHARS {
         return false;
     }
-    let ancestors = el.ancestors().filter_map(ElementRef::wrap);
-    if let Some(link) = ancestors.clone().find(|a| a.value().name() == "a") {
-        if chars_over(link, own + TITLE_CHARS) > own + TITLE_CHARS {
-            return true;
-        }
+    if link_holding_more(el, own, TITLE_CHARS).is_some() {
+        return true;
     }
-    let Some(item) = ancestors
+    let Some(item) = el
+        .ancestors()
+        .filter_map(ElementRef::wrap)
         .take(ITEM_DEPTH)
         .find(|a| a.value().name() == "li")
     else {
@@ -782,11 +781,7 @@ pub(crate) fn in_teaser(el: ElementRef<'_>) -> bool {
         if a.value().name() != "a" || a.value().attr("href").is_none() {
             return false;
         }
-        let author = a.value().attr("rel").is_some_and(|r| {
-            r.split_whitespace()
-                .any(|r| r.eq_ignore_ascii_case("author"))
-        });
-        !author
+        !rel_author(a)
             && !el.ancestors().any(|n| n.id() == a.id())
             && chars_over(a, TITLE_CHARS) > TITLE_CHARS
     })
@@ -802,25 +797,36 @@ pub(crate) fn in_card(el: ElementRef<'_>) -> bool {
     if own > MAX_CARD_TEXT {
         return false;
     }
+    link_holding_more(el, own, TITLE_CHARS).is_some_and(|link| {
+        // A link to the page itself or to its author's page, around the name and a line of
+        // biography, is the page's own author box.
+        let own_box = link.value().attr("aria-current").is_some()
+            || rel_author(link)
+            || link.value().attr("href").is_some_and(|h| {
+                let h = h.to_ascii_lowercase();
+                ["/author", "/autor", "/auteur", "/tac-gia/"]
+                    .iter()
+                    .any(|p| h.contains(p))
+            });
+        !own_box
+    })
+}
+
+/// The nearest link around an element, when it holds more than the element's `own`
+/// characters by over `beyond`: another page's title and teaser beside it.
+fn link_holding_more(el: ElementRef<'_>, own: usize, beyond: usize) -> Option<ElementRef<'_>> {
     el.ancestors()
         .filter_map(ElementRef::wrap)
         .find(|a| a.value().name() == "a")
-        .is_some_and(|link| {
-            // A link to the page itself or to its author's page, around the name and a
-            // line of biography, is the page's own author box.
-            let own_box = link.value().attr("aria-current").is_some()
-                || link
-                    .value()
-                    .attr("rel")
-                    .is_some_and(|r| r.contains("author"))
-                || link.value().attr("href").is_some_and(|h| {
-                    let h = h.to_ascii_lowercase();
-                    ["/author", "/autor", "/auteur", "/tac-gia/"]
-                        .iter()
-                        .any(|p| h.contains(p))
-                });
-            !own_box && chars_over(link, own + TITLE_CHARS) > own + TITLE_CHARS
-        })
+        .filter(|link| chars_over(*link, own + beyond) > own + beyond)
+}
+
+/// Whether a link says it leads to the author (`rel="author"`).
+fn rel_author(link: ElementRef<'_>) -> bool {
+    link.value().attr("rel").is_some_and(|r| {
+        r.split_whitespace()
+            .any(|r| r.eq_ignore_ascii_case("author"))
+    })
 }
 
 /// The longest element [`in_card`] weighs: beyond it, an element is no card's line.

@@ -1417,18 +1417,20 @@ fn authors(
     }
     // One person given twice, as a handle and as a name ("arianschlichenmayer", "Arian
     // Schlichenmayer"): the written-out name, in the first one's place.
-    let mut unique: Vec<String> = Vec::with_capacity(out.len());
+    let mut unique: Vec<(String, String)> = Vec::with_capacity(out.len());
     for name in out {
         let key = name_key(&name);
-        match unique.iter_mut().find(|kept| name_key(kept) == key) {
-            Some(kept) if name.split_whitespace().count() > kept.split_whitespace().count() => {
+        match unique.iter_mut().find(|(kept_key, _)| *kept_key == key) {
+            Some((_, kept))
+                if name.split_whitespace().count() > kept.split_whitespace().count() =>
+            {
                 *kept = name;
             }
             Some(_) => {}
-            None => unique.push(name),
+            None => unique.push((key, name)),
         }
     }
-    unique
+    unique.into_iter().map(|(_, name)| name).collect()
 }
 
 /// A byline among the short lines around the title that says it is one ("By Sofia
