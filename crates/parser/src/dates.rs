@@ -460,6 +460,11 @@ fn find_date(lower: &str) -> Option<NaiveDate> {
         let month_first = || (&c[2] != ".").then(|| ymd(&c[4], &c[1], &c[3])).flatten();
         return ymd(&c[4], &c[3], &c[1]).or_else(month_first);
     }
+    // "26 | 01 | 2022": a site's date line with bars for separators, day first.
+    let barred = regex!(r"(?:^|[^\d|])(\d{1,2})\s*\|\s*(\d{1,2})\s*\|\s*(\d{4})(?:[^\d|]|$)");
+    if let Some(c) = barred.captures(lower) {
+        return ymd(&c[3], &c[2], &c[1]);
+    }
     let ymd_re = regex!(r"(?:^|[^\d])(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[^\d]|$)");
     if let Some(c) = ymd_re.captures(lower) {
         return ymd(&c[1], &c[2], &c[3]);
@@ -892,6 +897,16 @@ mod tests {
         assert_eq!(day("14.3.2025").as_deref(), Some("2025-03-14"));
         // Dots are never month first.
         assert_eq!(day("3.14.2025"), None);
+        // Bars between day, month and year, as one Swiss site writes them.
+        assert_eq!(day("26 | 01 | 2022").as_deref(), Some("2022-01-26"));
+        assert_eq!(
+            day("Schweiz | 26 | 01 | 2022 | Praxis").as_deref(),
+            Some("2022-01-26")
+        );
+        // Numbers in a table row are no date: the year must have four digits, the day and
+        // month must be valid.
+        assert_eq!(day("26 | 13 | 2022"), None);
+        assert_eq!(day("3 | 4 | 5"), None);
     }
 
     #[test]

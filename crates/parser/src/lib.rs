@@ -418,6 +418,7 @@ impl Parser {
                         )
                     })
                     .or_else(|| found("script creation time", script_created(&html, zone)))
+                    .or_else(|| found("description", description_date(&meta, zone)))
                     // Last of all: such a day is as often the subject of the title ("tăng
                     // lương từ 1-7-2024") as the day the page was filed under.
                     .or_else(|| found("day-first url", day_first_in_url(page.url, zone)))
@@ -1061,6 +1062,30 @@ fn first_dated_line(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> Optio
                     dates::parse_visible(l, zone).or_else(|| dates::parse_short_year(l, zone))
                 })
         })
+}
+
+/// How far before its date the word naming the page's own item may be in a description.
+const DESCRIPTION_LABEL_REACH: usize = 40;
+
+/// A date the page's description gives its own item ("ORSO MARSICANO: 2019 UN ANNO DA RECORD
+/// (Notizia del 14 Gennaio 2020)"): a word naming a news item or its publication, then the
+/// date. Read only when the page gives no other date, since a description may as well name
+/// the day of the event it announces; the label is what says the date is the item's.
+fn description_date(meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
+    static LABEL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(?:notizia|news|nachricht|meldung|artikel|article|comunicato|communiqué|pressemitteilung|press release|published|pubblicat[oa]|veröffentlicht|publié|publicado)\b",
+        )
+        .expect("static regex is valid")
+    });
+    let description = meta.tag(&["description", "og:description"])?;
+    LABEL.find_iter(description).take(3).find_map(|label| {
+        let reach = DESCRIPTION_LABEL_REACH;
+        dates::parse_visible(
+            window(description, label.start(), label.end(), 0, reach),
+            zone,
+        )
+    })
 }
 
 /// The page's text with the markup of its `<script type="text/template">` elements put in
@@ -2271,6 +2296,34 @@ mod tests {
         );
         let none = Html::parse_document(r#"<script>var a = {"created_at":"2013-02-16"};</script>"#);
         assert_eq!(script_date(&none, LocalZone::Unknown), None);
+    }
+
+    #[test]
+    fn a_description_gives_the_item_s_date_when_it_names_it_so() {
+        let paragraphs: String = (1..=4)
+            .map(|i| {
+                format!(
+                    "<p>Parte {i}: nel 2019 il censimento delle femmine con cuccioli ha dato il \
+                     numero più alto mai registrato nel parco, dicono i ricercatori.</p>"
+                )
+            })
+            .collect();
+        let page = |description: &str| {
+            let html = format!(
+                "<html><head><title>Orso marsicano: 2019 un anno da record</title>\
+                 <meta name=\"description\" content=\"{description}\"></head><body>\
+                 <h1>Orso marsicano: 2019 un anno da record</h1>{paragraphs}</body></html>"
+            );
+            parsed_article(&html, "https://parco.example/dettaglio.php?id=58354")
+                .published_at
+                .map(|t| t.to_string())
+        };
+        assert_eq!(
+            page("ORSO MARSICANO: 2019 UN ANNO DA RECORD (Notizia del 14 Gennaio 2020)").as_deref(),
+            Some("2020-01-14")
+        );
+        // A day the description only mentions is the event's, not the page's.
+        assert_eq!(page("Visite guidate nel parco il 14 Gennaio 2020"), None);
     }
 
     #[test]
