@@ -448,6 +448,18 @@ pub fn names_another_time(text: &str) -> bool {
     LABEL.is_match(text)
 }
 
+/// Whether a date line labels its date as a revision ("Updated March 14, 2021",
+/// "Aktualisiert: 11.04.2020", "mis à jour le", "Cập nhật"), not as the publication.
+pub fn names_revision(text: &str) -> bool {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)updated|\bupdate\b|modified|revised|aktualisiert|geändert|bearbeitet|editiert|mis à jour|modifié|actualizad[oa]|aggiornat[oa]|bijgewerkt|cập nhật",
+        )
+        .expect("static regex is valid")
+    });
+    LABEL.is_match(text)
+}
+
 fn find_date(lower: &str) -> Option<NaiveDate> {
     let words = regex!(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2}),?\s+năm\s+(\d{4})");
     if let Some(c) = words.captures(lower) {

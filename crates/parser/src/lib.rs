@@ -983,7 +983,10 @@ fn published_at(
             found("url over metadata", Some(day))
         }
         (day, None) => found("url", day),
-        (_, meta) => found("metadata", meta),
+        (_, stated) => match stated.and_then(|p| shown_revision(html, content, meta, p, zone)) {
+            Some(revision) => found("revision the page shows", Some(revision)),
+            None => found("metadata", stated),
+        },
     };
     filed
         .or_else(|| {
@@ -1010,6 +1013,44 @@ fn published_the_day_after_filing(url: ArticleTime, meta: ArticleTime) -> bool {
     meta.date_naive() == url.date() + chrono::Days::new(1)
         && (meta.offset().local_minus_utc() != 0
             || chrono::Timelike::hour(&meta) >= SAME_DAY_WEST_OF_UTC_HOURS)
+}
+
+/// Most days a story's revision may follow its first publication and still be the story as
+/// its readers got it: one news cycle. A page shown under a day months later is an old page
+/// refreshed, whose first publication the metadata keeps.
+const NEWS_CYCLE_DAYS: i64 = 7;
+
+/// The metadata's modified time, when the page shows that day as the story's date and the
+/// published day nowhere ("Mittwoch, 26.01.2022 - 14:30" over a hidden
+/// `article:published_time` of the 25th, a press release dated the morning after the evening
+/// it was entered). The date shown first must not be labelled as a revision ("Updated March
+/// 14"), and the revision must come within a news cycle of the publication.
+fn shown_revision(
+    html: &Html,
+    content: &content::Content,
+    meta: &meta::Meta,
+    published: ArticleTime,
+    zone: LocalZone,
+) -> Option<ArticleTime> {
+    let modified = modified_at(meta, zone)?;
+    let gap = (modified.date() - published.date()).num_days();
+    if !(1..=NEWS_CYCLE_DAYS).contains(&gap) {
+        return None;
+    }
+    let shown: Vec<(ArticleTime, String)> = date_element_texts(html)
+        .chain(content.date_lines.iter().cloned())
+        .filter_map(|text| dates::parse_visible(&text, zone).map(|t| (t, text)))
+        .collect();
+    let (first, first_text) = shown.first()?;
+    let shows_revision = first.date() == modified.date()
+        && !dates::names_revision(first_text)
+        && shown.iter().all(|(t, _)| t.date() != published.date());
+    // The time as the page shows it ("07.11.2023, 07:30 Uhr" beside a re-save at 10:14),
+    // or the metadata's when the page shows the day alone.
+    shows_revision.then_some(match first {
+        ArticleTime::DateTime(_) => *first,
+        ArticleTime::Date(_) => modified,
+    })
 }
 
 /// The first of the date lines around the title that reads as a date.
@@ -1373,6 +1414,12 @@ fn modified_at(meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
 
 /// Short elements whose class or id names a date, in page order.
 fn date_elements(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
+    date_element_texts(html).find_map(|text| dates::parse_visible(&text, zone))
+}
+
+/// The texts of the short elements whose class or id names a date, in page order: neither a
+/// comment's, a related item's nor a teaser's, nor a text naming another time.
+fn date_element_texts(html: &Html) -> impl Iterator<Item = String> + '_ {
     static DATE_HINT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"date|time|datum|fecha|ngay|publish|posted|thoigian|thoi-gian")
             .expect("static regex is valid")
@@ -1388,12 +1435,8 @@ fn date_elements(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
                 && !dom::in_teaser(*el)
         })
         .take(50)
-        .find_map(|el| {
-            let text = meta::text_of(el);
-            (text.chars().count() <= 120 && !dates::names_another_time(&text))
-                .then(|| dates::parse_visible(&text, zone))
-                .flatten()
-        })
+        .map(|el| meta::text_of(el))
+        .filter(|text| text.chars().count() <= 120 && !dates::names_another_time(text))
 }
 
 fn authors(
@@ -2296,6 +2339,73 @@ mod tests {
         );
         let none = Html::parse_document(r#"<script>var a = {"created_at":"2013-02-16"};</script>"#);
         assert_eq!(script_date(&none, LocalZone::Unknown), None);
+    }
+
+    #[test]
+    fn a_revision_the_page_shows_as_its_date_is_the_story_as_published() {
+        let paragraphs = numbered_paragraphs(
+            4,
+            "Absatz",
+            "Die Polizei ermittelt wegen Nötigung, nachdem mehrere Waldwege im Revier ohne \
+             Genehmigung mit Schranken gesperrt worden waren, berichtet die Behörde.",
+        );
+        let page = |modified: &str, header: &str| {
+            let html = format!(
+                "<html><head><title>Waldwege gesperrt</title>\
+                 <meta property=\"article:published_time\" content=\"2022-01-25T14:45:00+01:00\">\
+                 <meta property=\"article:modified_time\" content=\"{modified}\"></head><body>\
+                 <article><h1>Waldwege gesperrt</h1>{header}{paragraphs}</article></body></html>"
+            );
+            parsed_article(&html, "https://jagd.example.de/news/waldwege-gesperrt")
+                .published_at
+                .map(|t| t.to_string())
+        };
+        let next_day = "2022-01-26T14:30:00+01:00";
+        // The page shows the revision's day as the story's date, and the 25th nowhere: the day
+        // and time shown.
+        assert_eq!(
+            page(
+                next_day,
+                "<div class=\"date\">Mittwoch, 26.01.2022 - 14:30</div>"
+            )
+            .as_deref(),
+            Some("2022-01-26T14:30:00+01:00")
+        );
+        // The day alone: the metadata's time of that day.
+        assert_eq!(
+            page(next_day, "<div class=\"date\">Mittwoch, 26.01.2022</div>").as_deref(),
+            Some(next_day)
+        );
+        let published = Some("2022-01-25T14:45:00+01:00");
+        // Shown as an update, it is one.
+        assert_eq!(
+            page(
+                next_day,
+                "<div class=\"date\">Aktualisiert: 26.01.2022 - 14:30</div>"
+            )
+            .as_deref(),
+            published
+        );
+        // The page also shows the day of the first publication.
+        assert_eq!(
+            page(
+                next_day,
+                "<div class=\"date\">26.01.2022 - 14:30</div><div class=\"date\">Erstmals 25.01.2022</div>"
+            )
+            .as_deref(),
+            published
+        );
+        // Weeks later, a refreshed page keeps its first publication.
+        assert_eq!(
+            page(
+                "2022-02-16T14:30:00+01:00",
+                "<div class=\"date\">Mittwoch, 16.02.2022 - 14:30</div>"
+            )
+            .as_deref(),
+            published
+        );
+        // No date shown at all: the metadata's publication.
+        assert_eq!(page(next_day, "").as_deref(), published);
     }
 
     #[test]
