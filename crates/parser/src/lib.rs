@@ -1095,6 +1095,7 @@ fn first_dated_line(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> Optio
         .take(400)
         // Never a comment's time nor a related item's, nor today's in the masthead.
         .filter(|b| !dom::dated_by_others(html, b.node))
+        .filter(|b| !(b.in_list_item && in_dated_list(html, b.node, zone)))
         .find_map(|b| {
             b.text
                 .split('\n')
@@ -1127,6 +1128,38 @@ fn description_date(meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
             zone,
         )
     })
+}
+
+/// Whether a node is in an item of a list of dated items ("Top-News" with each story's day):
+/// a listing of other pages, whose dates are theirs. A list holding one date is the page's own
+/// line of metadata ("<li>13 Oct 2020 18:29</li><li>Politics</li>").
+fn in_dated_list(html: &Html, node: ego_tree::NodeId, zone: LocalZone) -> bool {
+    /// The list items read, at most; a list's first few tell what it is.
+    const ITEMS_READ: usize = 12;
+    let Some(item) = html.tree.get(node).and_then(|n| {
+        std::iter::once(n)
+            .chain(n.ancestors())
+            .take(12)
+            .find(|a| a.value().as_element().is_some_and(|e| e.name() == "li"))
+    }) else {
+        return false;
+    };
+    let Some(list) = item.parent() else {
+        return false;
+    };
+    list.children()
+        .filter_map(scraper::ElementRef::wrap)
+        .filter(|e| e.value().name() == "li")
+        .take(ITEMS_READ)
+        .filter(|li| {
+            li.text().any(|t| {
+                t.len() <= 100
+                    && (dates::parse_visible(t, zone).is_some()
+                        || dates::parse_short_year(t, zone).is_some())
+            })
+        })
+        .nth(1)
+        .is_some()
 }
 
 /// The page's text with the markup of its `<script type="text/template">` elements put in
@@ -2466,6 +2499,39 @@ mod tests {
             Some("2014-07-19")
         );
         assert_eq!(published(page("")), None);
+    }
+
+    #[test]
+    fn dates_in_a_list_of_dated_items_are_the_items_not_the_page_s() {
+        let paragraphs = numbered_paragraphs(
+            4,
+            "Teil",
+            "Die Stadtverwaltung hat am Montag neue Pläne für den Ausbau der Radwege \
+             vorgestellt, die in den kommenden Jahren umgesetzt werden sollen.",
+        );
+        let published = |list: &str| {
+            let html = format!(
+                "<html><head><title>Neue Radwege</title></head><body><h1>Neue Radwege</h1>\
+                 <div class=\"story\">{paragraphs}</div>\
+                 <section class=\"panel\"><h3>Top-News</h3>{list}</section></body></html>"
+            );
+            parsed_article(&html, "https://example.org/radwege")
+                .published_at
+                .map(|t| t.to_string())
+        };
+        // Each item with its day: a listing of other stories.
+        assert_eq!(
+            published(
+                "<ul><li><span>13.10.19</span><span>Neue Lautsprecher im Test</span></li>\
+                 <li><span>12.10.19</span><span>Ein Monitor für Fotografen</span></li></ul>"
+            ),
+            None
+        );
+        // One date in the list: the page's own line of metadata.
+        assert_eq!(
+            published("<ul><li><span>13.10.19</span></li><li>Politik</li></ul>").as_deref(),
+            Some("2019-10-13")
+        );
     }
 
     #[test]
