@@ -399,7 +399,8 @@ pub(crate) fn leading_credit(paragraph: &str) -> Option<(String, Option<String>)
 
 /// Words that open a byline, in the languages of the sites read: "By Sofia Gonzalez",
 /// "Von Anna Berg", "Tác giả: Minh Anh".
-const BYLINE_OPENERS: &str = "written by|posted by|by|von|par|por|tác giả";
+const BYLINE_OPENERS: &str =
+    "written by|posted by|by|von|par|por|tác giả|(?:ein |blog ?)?(?:gast)?beitrag von|interview:";
 
 /// Whether a line opens with a byline's word ("By …", "Von …", "Tác giả: …").
 pub(crate) fn opens_byline(line: &str) -> bool {
@@ -425,7 +426,7 @@ pub(crate) fn is_byline_label(text: &str) -> bool {
 /// "Bài và ảnh: Thu Hằng". Returns the names; staff initials and organisations are not names.
 pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
     static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện|text)\s*:\s*|(?:bài|ảnh|tác giả|written by|posted by|submitted by|geschrieben von|verfasst von|veröffentlicht von|gespeichert von|eingestellt von|erstellt von|autorin|autoren|publié par|écrit par|publicado por|escrito por|by|von|par|por|autor|author|auteur|autore|nhóm phóng viên|phóng viên|pv)\s*:?\s+)")
+        Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện|text|interview|redaktion)\s*:\s*|(?:bài|ảnh|tác giả|(?:ein\s+|blog\s*)?(?:gast)?beitrag von|written by|posted by|submitted by|geschrieben von|verfasst von|veröffentlicht von|gespeichert von|eingestellt von|erstellt von|autorin|autoren|publié par|écrit par|publicado por|escrito por|by|von|par|por|autor|author|auteur|autore|nhóm phóng viên|phóng viên|pv)\s*:?\s+)")
             .expect("static regex is valid")
     });
     static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -805,6 +806,23 @@ mod tests {
             byline_names("Text: Klausmartin Friedrich"),
             one("Klausmartin Friedrich")
         );
+        // A post's or an interview's writer.
+        assert_eq!(
+            byline_names("Blog Beitrag von Margarita Koreneva"),
+            one("Margarita Koreneva")
+        );
+        assert_eq!(
+            byline_names("Ein Gastbeitrag von Anna Berg"),
+            one("Anna Berg")
+        );
+        assert!(opens_byline("Ein Beitrag von Anna Berg"));
+        assert_eq!(byline_names("Interview: Julia Lauter"), one("Julia Lauter"));
+        assert_eq!(
+            byline_names("Redaktion: Eberhard Fuhr"),
+            one("Eberhard Fuhr")
+        );
+        // Whom an interview is with is not its writer.
+        assert_eq!(byline_names("Interview mit Felix Stalder"), None);
         // A date inside the line ends nothing: what follows it is not a date line.
         assert_eq!(byline_names("Anna Berg, 12. März Kommentare"), None);
         // The job printed after the name.
