@@ -3902,6 +3902,15 @@ mod tests {
         ] {
             assert_eq!(title(og, h1), "Yoga Won’t Fix the Plumbing", "{h1}");
         }
+        // Nor is the post's date that a blog puts inside its <h1>.
+        assert_eq!(
+            title(
+                og,
+                "<h1><a href=\"/blog/plumbing.html\" rel=\"bookmark\"><time datetime=\"2025-12-18\">\
+                 Dec <span>18</span> 2025</time> Yoga Won’t Fix the Plumbing</a></h1>"
+            ),
+            "Yoga Won’t Fix the Plumbing"
+        );
         // The headline itself still wins, its entities decoded when escaped twice.
         assert_eq!(
             title(og, "<h1>Python, SQL &amp;#x26; AI for everyone</h1>"),

@@ -316,8 +316,10 @@ fn trackback_date(html: &Html) -> Option<String> {
     dates.next().is_none().then_some(first)
 }
 
-/// Concatenated, whitespace-folded text of an element, without the parts inside it hidden
-/// from sighted readers (a heading's `<span class="element-invisible"> | Site</span>`).
+/// Concatenated, whitespace-folded text of a heading, without the parts inside it hidden
+/// from sighted readers (a heading's `<span class="element-invisible"> | Site</span>`) and
+/// without a `<time>` it holds (a blog's "<h1><a><time>Dec 18 2025</time> Preparing a
+/// transition</a></h1>": the date is the post's, not a word of its title).
 fn visible_text(el: ElementRef<'_>) -> String {
     use ego_tree::iter::Edge;
     let mut raw = String::new();
@@ -327,7 +329,9 @@ fn visible_text(el: ElementRef<'_>) -> String {
             Edge::Open(node) if hidden.is_none() => match node.value() {
                 // The element itself counts whatever its classes (a hidden <h1> may hold
                 // the headline for machines); only what it hides inside is left out.
-                scraper::Node::Element(e) if node.id() != el.id() && crate::dom::is_hidden(e) => {
+                scraper::Node::Element(e)
+                    if node.id() != el.id() && (crate::dom::is_hidden(e) || e.name() == "time") =>
+                {
                     hidden = Some(node.id())
                 }
                 scraper::Node::Text(t) => {
