@@ -1095,14 +1095,17 @@ fn first_dated_line(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> Optio
         .take(400)
         // Never a comment's time nor a related item's, nor today's in the masthead.
         .filter(|b| !dom::dated_by_others(html, b.node))
-        .filter(|b| !(b.in_list_item && in_dated_list(html, b.node, zone)))
         .find_map(|b| {
-            b.text
+            let date = b
+                .text
                 .split('\n')
                 .filter(|l| l.chars().count() <= 100 && !dates::names_another_time(l))
                 .find_map(|l| {
                     dates::parse_visible(l, zone).or_else(|| dates::parse_short_year(l, zone))
-                })
+                })?;
+            // Asked only of a dated block: the list around it is read once, not for every
+            // item of a menu.
+            (!(b.in_list_item && in_dated_list(html, b.node, zone))).then_some(date)
         })
 }
 
@@ -1136,10 +1139,12 @@ fn description_date(meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
 fn in_dated_list(html: &Html, node: ego_tree::NodeId, zone: LocalZone) -> bool {
     /// The list items read, at most; a list's first few tell what it is.
     const ITEMS_READ: usize = 12;
+    /// How far up from the block its list item may be.
+    const LEVELS_UP: usize = 12;
     let Some(item) = html.tree.get(node).and_then(|n| {
         std::iter::once(n)
             .chain(n.ancestors())
-            .take(12)
+            .take(LEVELS_UP)
             .find(|a| a.value().as_element().is_some_and(|e| e.name() == "li"))
     }) else {
         return false;
