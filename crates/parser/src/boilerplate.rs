@@ -410,6 +410,17 @@ pub(crate) fn opens_byline(line: &str) -> bool {
     OPENS.is_match(line)
 }
 
+/// Whether a line opens with an author label and a colon ("Author: Nirmita Panchal",
+/// "Autorin: …"). Around the title that is the byline; inside the text it is as often a
+/// reviewed book's author, so only the lines around the title are asked.
+pub(crate) fn opens_with_author_label(line: &str) -> bool {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:author|authors|autor|autorin|autoren|auteur|auteurs)\s*:\s")
+            .expect("static regex is valid")
+    });
+    LABEL.is_match(line)
+}
+
 /// Whether a text is a byline's label standing alone ("Written by", "By:", "Autor"), the
 /// names following in the next element.
 pub(crate) fn is_byline_label(text: &str) -> bool {

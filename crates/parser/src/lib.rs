@@ -1546,7 +1546,9 @@ fn byline_near_title(content: &content::Content) -> Vec<String> {
     content
         .date_lines
         .iter()
-        .filter(|line| boilerplate::opens_byline(line))
+        .filter(|line| {
+            boilerplate::opens_byline(line) || boilerplate::opens_with_author_label(line)
+        })
         .find_map(|line| boilerplate::byline_names(line))
         .unwrap_or_default()
 }
@@ -3999,10 +4001,38 @@ mod tests {
         let by = page("By <a href=\"/producers/sofia-gonzalez\">Sofia Gonzalez</a>");
         let record = parsed_article(&by, "https://example.com/eat/a-new-grill");
         assert_eq!(record.authors, vec!["Sofia Gonzalez".to_string()]);
+        // An author label with its colon says so too.
+        let labelled = page(
+            "<span class=\"meta-label\">Author: </span><a href=\"/person/sofia-gonzalez/\">Sofia Gonzalez</a>",
+        );
+        let record = parsed_article(&labelled, "https://example.com/eat/a-new-grill");
+        assert_eq!(record.authors, vec!["Sofia Gonzalez".to_string()]);
         // Without the word, two capitalised words there may be a section or a place.
         let place = page("Memorial City");
         let record = parsed_article(&place, "https://example.com/eat/a-new-grill");
         assert_eq!(record.authors, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_book_s_author_in_a_review_is_not_the_review_s() {
+        let body = numbered_paragraphs(
+            4,
+            "Review",
+            "the novel follows a family of painters through three generations, and its magic \
+             is quiet enough that the reader barely notices it at first.",
+        );
+        let html = format!(
+            "<html><head><title>Book Beat</title></head><body><h1>Book Beat: gothic \
+             romance and more</h1><div class=\"story\"><p>Title: The Unlikely Escape</p>\
+             <p>Author: Helena Parry</p>{body}</div></body></html>"
+        );
+        let record = parsed_article(&html, "https://example.com/book-beat");
+        assert_eq!(record.authors, Vec::<String>::new());
+        assert!(
+            record.body.contains("Author: Helena Parry"),
+            "{}",
+            record.body
+        );
     }
 
     #[test]
