@@ -1593,8 +1593,8 @@ fn byline_elements(html: &Html) -> Vec<String> {
     });
     html.select(&BYLINE)
         .take(20)
-        // Another article's card names its own author.
-        .filter(|element| !dom::in_card(*element))
+        // Another article's card names its own author, a comment its commenter.
+        .filter(|element| !dom::in_card(*element) && !dom::in_foreign_box(html, element.id()))
         .find_map(|element| {
             // Several authors are often several links side by side, with no separator in
             // the text: each link is one name.
@@ -1617,6 +1617,14 @@ fn byline_elements(html: &Html) -> Vec<String> {
             (!text.is_empty() && text.chars().count() <= 60)
                 .then(|| boilerplate::byline_names(&text))
                 .flatten()
+                // A byline that goes on with the writer's job ("<a>Daniel Burstein</a>,
+                // Senior Director, Content & Marketing, …"): its one link is the name.
+                .or_else(|| match linked.as_slice() {
+                    [name] if text.starts_with(name.as_str()) => {
+                        boilerplate::byline_names(name).filter(|n| n.len() == 1)
+                    }
+                    _ => None,
+                })
                 .or_else(|| author_handle(element).map(|handle| vec![handle]))
         })
         .unwrap_or_default()
@@ -2980,6 +2988,17 @@ mod tests {
                           </span><p>Anna has written about cars and the cost of keeping them \
                           since 2010.</p></a>";
         assert_eq!(authors(author_box), vec!["Anna Berg".to_string()]);
+        // A commenter is named in the comments, not as the page's author.
+        let comment = "<ol class=\"comment-list\"><li><div class=\"comment-author vcard\">\
+                       <a href=\"https://florence.example\">Florence Maier</a></div>\
+                       <p>Thank you, this helped.</p></li></ol>";
+        assert_eq!(authors(comment), Vec::<String>::new());
+        // A byline whose text goes on with the writer's job: its one link, opening it, is
+        // the name.
+        let with_job = "<span class=\"author\"><a href=\"/about/#daniel-burstein\">Daniel \
+                        Burstein</a>, Senior Director, Content &amp; Marketing, Example Media \
+                        and Example Institute</span>";
+        assert_eq!(authors(with_job), vec!["Daniel Burstein".to_string()]);
     }
 
     #[test]
