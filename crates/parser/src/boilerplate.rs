@@ -617,6 +617,13 @@ const NOT_NAME_WORDS: &[&str] = &[
     "redaccion",
     "redazione",
     "rédaction",
+    "ag",
+    "feuerwehr",
+    "abteilung",
+    "diakonie",
+    "caritas",
+    "kreuz",
+    "gemeinde",
     // Labels: anonymous posters, software defaults, boxes of other articles.
     "anonymous",
     "anonym",
@@ -629,6 +636,14 @@ const NOT_NAME_WORDS: &[&str] = &[
     "também",
     "written",
     "later",
+    // Photo credits ("Fotos Essen-Westviertel"), a word joining names left at the start
+    // ("Und Grundschritt"), a box of recipes ("Try These Next").
+    "fotos",
+    "foto",
+    "photos",
+    "und",
+    "try",
+    "next",
     // Links to lists of posts ("Alle Beiträge"), sponsored boxes ("Gesponserte Inhalte"),
     // a theme's credit ("designed by", "powered by").
     "beiträge",

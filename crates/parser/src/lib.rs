@@ -2713,6 +2713,15 @@ mod tests {
             "TVT-Redaktion",
             "CBS News",
             "Wirtualna Polska Media",
+            "NATURSTROM AG",
+            "Feuerwehr Oldenburg",
+            "Abteilung Wasserrettung",
+            "Deutsches Rotes Kreuz",
+            "Diakonie Deutschland",
+            // A photo credit, a connecting word left at the start, a box of recipes.
+            "Fotos Essen-Westviertel",
+            "Und Grundschritt",
+            "Try These Next",
         ] {
             assert!(
                 !is_person(credit, &SiteNames::new(Some("L-MAG"), "l-mag.de")),
