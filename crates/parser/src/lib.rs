@@ -1600,7 +1600,7 @@ fn byline_elements(html: &Html) -> Vec<String> {
             // the text: each link is one name.
             let linked: Vec<String> = element
                 .select(&NAME_LINK)
-                .map(meta::text_of)
+                .map(meta::visible_text)
                 .filter(|t| !t.is_empty())
                 .collect();
             if linked.len() >= 2 {
@@ -1613,7 +1613,7 @@ fn byline_elements(html: &Html) -> Vec<String> {
                     return Some(names);
                 }
             }
-            let text = meta::text_of(element);
+            let text = meta::visible_text(element);
             (!text.is_empty() && text.chars().count() <= 60)
                 .then(|| boilerplate::byline_names(&text))
                 .flatten()
@@ -3008,6 +3008,11 @@ mod tests {
                         Burstein</a>, Senior Director, Content &amp; Marketing, Example Media \
                         and Example Institute</span>";
         assert_eq!(authors(with_job), vec!["Daniel Burstein".to_string()]);
+        // A name said again for screen readers is read once, as sighted readers see it.
+        let said_twice = "<p class=\"episode-authors\"><a href=\"/author/kristen-falchon\">\
+                          Kristen Falchon<span class=\"screen-reader-text\">Kristen Falchon\
+                          </span></a></p>";
+        assert_eq!(authors(said_twice), vec!["Kristen Falchon".to_string()]);
     }
 
     #[test]

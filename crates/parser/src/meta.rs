@@ -316,11 +316,12 @@ fn trackback_date(html: &Html) -> Option<String> {
     dates.next().is_none().then_some(first)
 }
 
-/// Concatenated, whitespace-folded text of a heading, without the parts inside it hidden
-/// from sighted readers (a heading's `<span class="element-invisible"> | Site</span>`) and
-/// without a `<time>` it holds (a blog's "<h1><a><time>Dec 18 2025</time> Preparing a
-/// transition</a></h1>": the date is the post's, not a word of its title).
-fn visible_text(el: ElementRef<'_>) -> String {
+/// Concatenated, whitespace-folded text of a heading or a byline, without the parts inside
+/// it hidden from sighted readers (a heading's `<span class="element-invisible"> |
+/// Site</span>`, a byline's name said again for screen readers) and without a `<time>` it
+/// holds (a blog's "<h1><a><time>Dec 18 2025</time> Preparing a transition</a></h1>": the
+/// date is the post's, not a word of its title).
+pub(crate) fn visible_text(el: ElementRef<'_>) -> String {
     use ego_tree::iter::Edge;
     let mut raw = String::new();
     let mut hidden: Option<ego_tree::NodeId> = None;
