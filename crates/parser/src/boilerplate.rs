@@ -677,6 +677,20 @@ const JOB_TITLE_WORDS: &[&str] = &[
     "chefredakteurin",
     "redakteur",
     "redakteurin",
+    // Words that open a job title before its head word ("Content Marketing Coordinator",
+    // "Managing Editor", "Contributing Writer").
+    "content",
+    "digital",
+    "communications",
+    "executive",
+    "chief",
+    "assistant",
+    "associate",
+    "deputy",
+    "managing",
+    "contributing",
+    "writer",
+    "editor",
 ];
 
 /// A name without the job title printed after it: "Keith Barry Senior Autos Reporter" ->
@@ -860,6 +874,15 @@ mod tests {
         assert_eq!(
             byline_names("Christoph Hein Chefredakteur"),
             one("Christoph Hein")
+        );
+        // A title that opens with its modifier ends the name there, not at its head word.
+        assert_eq!(
+            byline_names("Meghan Neville Content Marketing Coordinator"),
+            one("Meghan Neville")
+        );
+        assert_eq!(
+            byline_names("Linda Rosencrance Contributing Writer"),
+            one("Linda Rosencrance")
         );
     }
 
