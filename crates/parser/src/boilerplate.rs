@@ -410,13 +410,18 @@ pub(crate) fn opens_byline(line: &str) -> bool {
     OPENS.is_match(line)
 }
 
+/// Labels naming the writer, as a byline's label standing alone reads them.
+const AUTHOR_LABELS: &str = "author|authors|autor|autorin";
+
 /// Whether a line opens with an author label and a colon ("Author: Nirmita Panchal",
 /// "Autorin: …"). Around the title that is the byline; inside the text it is as often a
 /// reviewed book's author, so only the lines around the title are asked.
 pub(crate) fn opens_with_author_label(line: &str) -> bool {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s*(?:author|authors|autor|autorin|autoren|auteur|auteurs)\s*:\s")
-            .expect("static regex is valid")
+        Regex::new(&format!(
+            r"(?i)^\s*(?:{AUTHOR_LABELS}|autoren|auteur|auteurs)\s*:\s"
+        ))
+        .expect("static regex is valid")
     });
     LABEL.is_match(line)
 }
@@ -426,7 +431,7 @@ pub(crate) fn opens_with_author_label(line: &str) -> bool {
 pub(crate) fn is_byline_label(text: &str) -> bool {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(&format!(
-            r"(?i)^\s*(?:{BYLINE_OPENERS}|author|authors|autor|autorin|geschrieben von)\s*:?\s*$"
+            r"(?i)^\s*(?:{BYLINE_OPENERS}|{AUTHOR_LABELS}|geschrieben von)\s*:?\s*$"
         ))
         .expect("static regex is valid")
     });

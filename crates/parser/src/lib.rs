@@ -1100,13 +1100,16 @@ fn first_dated_line(html: &Html, blocks: &dom::Blocks, zone: LocalZone) -> Optio
                 .text
                 .split('\n')
                 .filter(|l| l.chars().count() <= 100 && !dates::names_another_time(l))
-                .find_map(|l| {
-                    dates::parse_visible(l, zone).or_else(|| dates::parse_short_year(l, zone))
-                })?;
+                .find_map(|l| last_resort_day(l, zone))?;
             // Asked only of a dated block: the list around it is read once, not for every
             // item of a menu.
             (!(b.in_list_item && in_dated_list(html, b.node, zone))).then_some(date)
         })
+}
+
+/// A date as the last-resort scan reads one: a full date, or a day with a two-digit year.
+fn last_resort_day(text: &str, zone: LocalZone) -> Option<ArticleTime> {
+    dates::parse_visible(text, zone).or_else(|| dates::parse_short_year(text, zone))
 }
 
 /// How far before its date the word naming the page's own item may be in a description.
@@ -1157,11 +1160,8 @@ fn in_dated_list(html: &Html, node: ego_tree::NodeId, zone: LocalZone) -> bool {
         .filter(|e| e.value().name() == "li")
         .take(ITEMS_READ)
         .filter(|li| {
-            li.text().any(|t| {
-                t.len() <= 100
-                    && (dates::parse_visible(t, zone).is_some()
-                        || dates::parse_short_year(t, zone).is_some())
-            })
+            li.text()
+                .any(|t| t.len() <= 100 && last_resort_day(t, zone).is_some())
         })
         .nth(1)
         .is_some()
