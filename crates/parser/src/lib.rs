@@ -407,6 +407,9 @@ impl Parser {
                 found("listing source", hinted)
             })
             .or_else(|| found("script data", script_date(&html, zone)))
+            // A wiki page states no publication, only its revision: the page as shown was
+            // published then, and the dates in its text are its subject's.
+            .or_else(|| found("wiki revision", wiki_revision(&html, zone)))
             .or_else(|| {
                 let blocks = relaxed_blocks.get_or_insert_with(|| dom::blocks(&html, false));
                 found("dateline", dateline(&content, zone))
@@ -423,7 +426,7 @@ impl Parser {
                     // lương từ 1-7-2024") as the day the page was filed under.
                     .or_else(|| found("day-first url", day_first_in_url(page.url, zone)))
             });
-        let modified_at = modified_at(&meta, zone);
+        let modified_at = modified_at(&html, &meta, zone);
         let language = language::detect(&body, meta.html_lang.as_deref());
 
         let mut images: Vec<Image> = content
@@ -1032,7 +1035,7 @@ fn shown_revision(
     published: ArticleTime,
     zone: LocalZone,
 ) -> Option<ArticleTime> {
-    let modified = modified_at(meta, zone)?;
+    let modified = modified_at(html, meta, zone)?;
     let gap = (modified.date() - published.date()).num_days();
     if !(1..=NEWS_CYCLE_DAYS).contains(&gap) {
         return None;
@@ -1440,7 +1443,9 @@ fn date_in_url(url: &Url) -> Option<ArticleTime> {
     dates::parse_machine(&day.format("%Y-%m-%d").to_string(), LocalZone::Unknown)
 }
 
-fn modified_at(meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
+/// The time the metadata declares the page last modified, else the revision a wiki's footer
+/// shows.
+fn modified_at(html: &Html, meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
     meta.ld
         .date_modified
         .iter()
@@ -1448,6 +1453,18 @@ fn modified_at(meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
         .chain(MODIFIED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
         .chain(meta.microdata_modified.as_ref().map(|m| m.value.as_str()))
         .find_map(|v| dates::parse_machine(v, zone))
+        .or_else(|| wiki_revision(html, zone))
+}
+
+/// The time of the revision a MediaWiki page shows, from the footer line it writes in the
+/// wiki's language ("Diese Seite wurde zuletzt am 29. Januar 2020 um 13:22 Uhr geändert.",
+/// "This page was last edited on 25 October 2019, at 15:47").
+fn wiki_revision(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
+    static LAST_MODIFIED: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("#footer-info-lastmod").expect("static selector is valid")
+    });
+    let footer = html.select(&LAST_MODIFIED).next()?;
+    dates::parse_visible(&meta::text_of(footer), zone)
 }
 
 /// Short elements whose class or id names a date, in page order.
@@ -2482,6 +2499,38 @@ mod tests {
         );
         // A day the description only mentions is the event's, not the page's.
         assert_eq!(page("Visite guidate nel parco il 14 Gennaio 2020"), None);
+    }
+
+    #[test]
+    fn a_wiki_page_is_dated_by_its_revision_not_by_the_days_its_text_names() {
+        let paragraphs: String = (1..=4)
+            .map(|i| {
+                format!(
+                    "<p>Punkt {i}: Der Stammtisch trifft sich jeden ersten Mittwoch im Monat, \
+                     wer neu ist, kommt einfach vorbei und bringt Fragen mit.</p>"
+                )
+            })
+            .collect();
+        let page = |footer: &str| {
+            let html = format!(
+                "<html><head><title>Stammtisch</title></head><body><h1>Stammtisch</h1>\
+                 <p>Der nächste Stammtisch findet am Mi. 5. Februar 2020 ab 19 Uhr statt.</p>\
+                 {paragraphs}<div id=\"footer\"><ul>{footer}</ul></div></body></html>"
+            );
+            let record = parsed_article(&html, "https://wiki.example/Kassel/Stammtisch");
+            let day = |t: Option<ArticleTime>| t.map(|t| t.date().to_string());
+            (day(record.published_at), day(record.modified_at))
+        };
+        let revised = Some("2020-01-29".to_string());
+        assert_eq!(
+            page(
+                "<li id=\"footer-info-lastmod\"> Diese Seite wurde zuletzt am 29. Januar 2020 \
+                 um 13:22 Uhr geändert.</li>"
+            ),
+            (revised.clone(), revised)
+        );
+        // Without the footer, the first dated line is all there is.
+        assert_eq!(page(""), (Some("2020-02-05".to_string()), None));
     }
 
     #[test]
