@@ -1490,7 +1490,15 @@ fn date_element_texts(html: &Html) -> impl Iterator<Item = String> + '_ {
                 && !dom::in_teaser(*el)
         })
         .take(50)
-        .map(|el| meta::text_of(el))
+        .map(|el| {
+            // An empty marker may hold the date it shows in an attribute, drawn by its style
+            // (`<div data-date="18. März 2020" class="timeline__arrow">` under the headline).
+            let text = meta::text_of(el);
+            match el.value().attr("data-date") {
+                Some(shown) if text.is_empty() => normalize_text(shown),
+                _ => text,
+            }
+        })
         .filter(|text| text.chars().count() <= 120 && !dates::names_another_time(text))
 }
 
@@ -2499,6 +2507,41 @@ mod tests {
         );
         // A day the description only mentions is the event's, not the page's.
         assert_eq!(page("Visite guidate nel parco il 14 Gennaio 2020"), None);
+    }
+
+    #[test]
+    fn an_empty_date_marker_gives_the_date_it_holds_in_its_attribute() {
+        let paragraphs: String = (1..=4)
+            .map(|i| {
+                format!(
+                    "<p>Teil {i}: Aufmerksamkeit ist in der Krise ein zusätzlicher Stressfaktor, \
+                     das Konzept der Achtsamkeit kann hier helfen, sagen die Fachleute.</p>"
+                )
+            })
+            .collect();
+        let page = |marker: &str| {
+            let html = format!(
+                "<html><head><title>Achtsam durch die Krise</title></head><body>\
+                 <header class=\"article-header\"><h1>Achtsam durch die Krise</h1>\
+                 <div class=\"article-header__timeline\">{marker}</div></header>\
+                 {paragraphs}</body></html>"
+            );
+            parsed_article(
+                &html,
+                "https://zeitung.example/gesellschaft/achtsam-2497954",
+            )
+            .published_at
+            .map(|t| t.to_string())
+        };
+        assert_eq!(
+            page("<div data-date=\"18. März 2020\" class=\"timeline__arrow\"></div>").as_deref(),
+            Some("2020-03-18")
+        );
+        // A marker that shows text of its own is read by its text, not its attribute.
+        assert_eq!(
+            page("<div data-date=\"18. März 2020\" class=\"timeline__arrow\">Archiv</div>"),
+            None
+        );
     }
 
     #[test]
