@@ -409,7 +409,7 @@ impl Parser {
             .or_else(|| found("script data", script_date(&html, zone)))
             // A wiki page states no publication, only its revision: the page as shown was
             // published then, and the dates in its text are its subject's.
-            .or_else(|| found("wiki revision", wiki_revision(&html, zone)))
+            .or_else(|| found("wiki revision", wiki_revision(&html, &meta, zone)))
             .or_else(|| {
                 let blocks = relaxed_blocks.get_or_insert_with(|| dom::blocks(&html, false));
                 found("dateline", dateline(&content, zone))
@@ -1453,13 +1453,21 @@ fn modified_at(html: &Html, meta: &meta::Meta, zone: LocalZone) -> Option<Articl
         .chain(MODIFIED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
         .chain(meta.microdata_modified.as_ref().map(|m| m.value.as_str()))
         .find_map(|v| dates::parse_machine(v, zone))
-        .or_else(|| wiki_revision(html, zone))
+        .or_else(|| wiki_revision(html, meta, zone))
 }
 
 /// The time of the revision a MediaWiki page shows, from the footer line it writes in the
 /// wiki's language ("Diese Seite wurde zuletzt am 29. Januar 2020 um 13:22 Uhr geändert.",
 /// "This page was last edited on 25 October 2019, at 15:47").
-fn wiki_revision(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
+fn wiki_revision(html: &Html, meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
+    // Asked of MediaWiki's pages alone, which name their generator: no other page pays for
+    // the search.
+    if !meta
+        .tag(&["generator"])
+        .is_some_and(|g| g.starts_with("MediaWiki"))
+    {
+        return None;
+    }
     static LAST_MODIFIED: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
         scraper::Selector::parse("#footer-info-lastmod").expect("static selector is valid")
     });
@@ -2556,7 +2564,9 @@ mod tests {
             .collect();
         let page = |footer: &str| {
             let html = format!(
-                "<html><head><title>Stammtisch</title></head><body><h1>Stammtisch</h1>\
+                "<html><head><title>Stammtisch</title>\
+                 <meta name=\"generator\" content=\"MediaWiki 1.23.17\"></head>\
+                 <body><h1>Stammtisch</h1>\
                  <p>Der nächste Stammtisch findet am Mi. 5. Februar 2020 ab 19 Uhr statt.</p>\
                  {paragraphs}<div id=\"footer\"><ul>{footer}</ul></div></body></html>"
             );
