@@ -88,6 +88,24 @@ fn oversized_pages_are_refused_before_parsing() {
 }
 
 #[test]
+fn a_50_mb_page_is_refused_by_the_default_limit_without_being_parsed() {
+    // A page of real markup, so that only the size can refuse it.
+    let paragraph =
+        "<p>Đoạn văn rất dài của một trang khổng lồ, lặp lại cho đến năm mươi megabyte.</p>";
+    let mut page = String::from("<html><head><title>Trang khổng lồ</title></head><body>");
+    while page.len() < 50 * 1024 * 1024 {
+        page.push_str(paragraph);
+    }
+    let size = page.len();
+    let limit = ParserOptions::default().max_page_bytes;
+    assert!(size > limit, "the page must exceed the default limit");
+    assert_eq!(
+        parse(page.as_bytes()).unwrap_err(),
+        ParseError::TooLarge { size, limit }
+    );
+}
+
+#[test]
 fn a_large_page_of_many_paragraphs_is_handled() {
     let mut page = String::from("<html><head><title>Trang rất dài</title></head><body><article>");
     // Numbered, so that no paragraph repeats another (repeats are dropped as markup copies).
