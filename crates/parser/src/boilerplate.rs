@@ -410,6 +410,17 @@ pub(crate) fn opens_byline(line: &str) -> bool {
     OPENS.is_match(line)
 }
 
+/// Whether a line says in so many words that it names the writer ("Written by John
+/// Crenshaw", "Geschrieben von …"): unlike "By" or "Von", these words open no other kind of
+/// line, so such a line is a byline wherever it stands.
+pub(crate) fn says_written_by(line: &str) -> bool {
+    static OPENS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:written by|geschrieben von|verfasst von|écrit par|escrito por|scritto da)\s*:?\s")
+            .expect("static regex is valid")
+    });
+    OPENS.is_match(line)
+}
+
 /// Labels naming the writer, as a byline's label standing alone reads them.
 const AUTHOR_LABELS: &str = "author|authors|autor|autorin";
 

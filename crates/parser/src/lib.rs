@@ -1599,6 +1599,14 @@ fn labelled_byline(html: &Html, blocks: &dom::Blocks) -> Vec<String> {
             let [label, next] = pair else {
                 return None;
             };
+            if label.chars <= 60
+                && boilerplate::says_written_by(&label.text)
+                && !dom::in_foreign_box(html, label.node)
+            {
+                if let Some(names) = boilerplate::byline_names(&label.text) {
+                    return Some(names);
+                }
+            }
             (label.chars <= 20
                 && boilerplate::is_byline_label(&label.text)
                 && !dom::in_foreign_box(html, label.node))
@@ -4116,6 +4124,24 @@ mod tests {
         // The same shape in a slide of other posts is theirs.
         let slide = "<div class=\"splide__slide\"><p>Written by</p><p>Anna Berg</p></div>";
         assert_eq!(article_with(slide).authors, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_line_saying_written_by_names_the_author_wherever_it_stands() {
+        // Joomla's "createdby" line, an author box's "Written by …": no class names either.
+        let line = "<div><p class=\"brxe-text-basic\">Written by John Crenshaw</p></div>";
+        assert_eq!(
+            article_with(line).authors,
+            vec!["John Crenshaw".to_string()]
+        );
+        let spanish = "<dl><dd class=\"createdby\">Escrito por Jose Pablo Segura Vargas</dd></dl>";
+        assert_eq!(
+            article_with(spanish).authors,
+            vec!["Jose Pablo Segura Vargas".to_string()]
+        );
+        // In a comment box the line is the commenter's.
+        let comment = "<div class=\"comments\"><p>Written by Anna Berg</p></div>";
+        assert_eq!(article_with(comment).authors, Vec::<String>::new());
     }
 
     #[test]
