@@ -1667,8 +1667,45 @@ fn byline_elements(html: &Html) -> Vec<String> {
                     _ => None,
                 })
                 .or_else(|| author_handle(element).map(|handle| vec![handle]))
+                .or_else(|| portrait_name(element, &text))
         })
         .unwrap_or_default()
+}
+
+/// The name an author box gives twice: as its portrait's `alt` and as the whole text of one
+/// of its elements (`<img alt="Lauren Vetter">`, `<div>Lauren Vetter</div>`, then the
+/// biography; `text` is the box's visible text). Said twice so, it is the box's person,
+/// unless the box names a reviewer ("Reviewed by", "Fact checked by"). A box is a name, a
+/// line or two and a biography; a longer element with "author" in its class is a wrapper of
+/// the page, whose logo and site name say the same thing twice too.
+fn portrait_name(element: scraper::ElementRef<'_>, text: &str) -> Option<Vec<String>> {
+    /// The most characters an author box holds.
+    const BOX_CHARS: usize = 600;
+    static REVIEWER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:reviewed|fact[- ]checked|edited)\b")
+            .expect("static regex is valid")
+    });
+    if text.chars().count() > BOX_CHARS || REVIEWER.is_match(text) {
+        return None;
+    }
+    static PORTRAIT: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("img[alt]").expect("static selector is valid")
+    });
+    static NAMED: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("div, p, span, strong, b, h2, h3, h4, h5, h6, a")
+            .expect("static selector is valid")
+    });
+    let alt = element
+        .select(&PORTRAIT)
+        .filter_map(|img| img.value().attr("alt"))
+        .map(normalize_text)
+        .find(|alt| !alt.is_empty())?;
+    element
+        .select(&NAMED)
+        .take(30)
+        .any(|named| meta::visible_text(named) == alt)
+        .then(|| boilerplate::byline_names(&alt).filter(|names| names.len() == 1))
+        .flatten()
 }
 
 /// The one-word name a link to an author's page gives ("Creeny", "marc", "gizzmo": the
@@ -4142,6 +4179,32 @@ mod tests {
         // In a comment box the line is the commenter's.
         let comment = "<div class=\"comments\"><p>Written by Anna Berg</p></div>";
         assert_eq!(article_with(comment).authors, Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_author_box_names_the_person_its_portrait_and_its_text_both_name() {
+        let author_box = |inner: &str| {
+            format!(
+                "<div class=\"blog_author-box\"><div class=\"blog_author-image-wrapper\">\
+                 <img alt=\"Lauren Vetter\" src=\"/lauren.webp\"></div>\
+                 <div class=\"blog_author-text\">{inner}<div class=\"text-rich-text_author\">\
+                 <p>Lauren Vetter is a growth-focused marketing professional specializing in \
+                 healthcare technology, who has written for clinics across the country for \
+                 more than a decade.</p></div></div></div>"
+            )
+        };
+        let named = author_box("<div class=\"text-size-small\">Lauren Vetter</div>");
+        assert_eq!(
+            article_with(&named).authors,
+            vec!["Lauren Vetter".to_string()]
+        );
+        // Named once only, by the portrait: a picture's description is not a byline.
+        let pictured = author_box("<div class=\"text-size-small\">Marketing</div>");
+        assert_eq!(article_with(&pictured).authors, Vec::<String>::new());
+        // A reviewer's box names the reviewer.
+        let reviewer =
+            author_box("<div class=\"text-size-small\">Reviewed by</div><div>Lauren Vetter</div>");
+        assert_eq!(article_with(&reviewer).authors, Vec::<String>::new());
     }
 
     #[test]
