@@ -285,6 +285,18 @@ pub fn parse_visible(text: &str, zone: LocalZone) -> Option<ArticleTime> {
     })
 }
 
+/// The month-first reading of a value that opens with a numeric date readable both ways
+/// ("03-09-2026", "06/13/2019" excluded: that one reads one way only), which the parsers read
+/// day first. `None` when the value reads one way only or both readings are the same day.
+pub fn month_first_reading(value: &str) -> Option<NaiveDate> {
+    let c = regex!(r"^\s*(\d{1,2})([/\-])(\d{1,2})[/\-](\d{4})(?:[^\d]|$)").captures(value)?;
+    let (first, second): (u32, u32) = (c[1].parse().ok()?, c[3].parse().ok()?);
+    if first == second || first > 12 || second > 12 {
+        return None;
+    }
+    ymd(&c[4], &c[1], &c[3])
+}
+
 /// A day written with a two-digit year, "02.12.19" or "28.09.19 12:44" (day first, dots
 /// only): too ambiguous for everyday use, but a last resort for a page that gives no other
 /// date. The century is the one that puts the year no later than next year.
@@ -1005,6 +1017,19 @@ mod tests {
             let got = parse_visible(line, LocalZone::Unknown).map(|t| t.to_string());
             assert_eq!(got.as_deref().map(|t| &t[..10]), Some(day), "{line}");
         }
+    }
+
+    #[test]
+    fn a_numeric_day_has_a_month_first_reading_only_when_it_reads_both_ways() {
+        let reading = |v: &str| month_first_reading(v).map(|d| d.to_string());
+        assert_eq!(reading("03-09-2026").as_deref(), Some("2026-03-09"));
+        assert_eq!(reading("03/09/2026 10:00").as_deref(), Some("2026-03-09"));
+        // One reading only, the same day both ways, dots (always day first), ISO.
+        assert_eq!(reading("06/13/2019"), None);
+        assert_eq!(reading("13/06/2019"), None);
+        assert_eq!(reading("05-05-2020"), None);
+        assert_eq!(reading("03.09.2026"), None);
+        assert_eq!(reading("2026-03-09"), None);
     }
 
     #[test]

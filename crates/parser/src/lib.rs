@@ -426,7 +426,12 @@ impl Parser {
                     // lương từ 1-7-2024") as the day the page was filed under.
                     .or_else(|| found("day-first url", day_first_in_url(page.url, zone)))
             });
-        let modified_at = modified_at(&html, &meta, zone);
+        let month_first =
+            month_first_publication(&declared_publication_values(&meta), zone, || {
+                shown_day(&html, &content, zone)
+            })
+            .is_some();
+        let modified_at = modified_at(&html, &meta, zone, month_first);
         let language = language::detect(&body, meta.html_lang.as_deref());
 
         let mut images: Vec<Image> = content
@@ -903,20 +908,12 @@ fn published_at(
 ) -> Option<ArticleTime> {
     // The values that name themselves the publication time, in order of trust; then the
     // `<time>` elements and the rest.
-    let declared: Vec<ArticleTime> = meta
-        .ld
-        .date_published
+    let declared_values = declared_publication_values(meta);
+    let declared: Vec<ArticleTime> = declared_values
         .iter()
-        .map(String::as_str)
-        .chain(PUBLISHED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
-        .chain(
-            meta.microdata_published
-                .as_ref()
-                .filter(|m| !m.shown)
-                .map(|m| m.value.as_str()),
-        )
         .filter_map(|v| dates::parse_machine(v, zone))
         .collect();
+
     // A microdata element holding its date as text ("December 7, 2020") states it as the
     // page shows it, no more: no vote among the declared values.
     let microdata_shown = meta
@@ -948,7 +945,11 @@ fn published_at(
     // The day the page shows, read at most once and only when the metadata leaves a doubt.
     let shown = std::cell::OnceCell::new();
     let shown_day = || *shown.get_or_init(|| shown_day(html, content, zone));
+    let month_first_day = month_first_publication(&declared_values, zone, shown_day);
     let machine = candidates.first().map(|first| {
+        if let Some(day) = month_first_day {
+            return on_day(*first, day);
+        }
         let local = local_offset(*first, &same_instant, zone);
         // A site may show its times in UTC all the same ("26/12/2019" beside
         // 2019-12-26T23:07:45+00:00): the day it shows wins over the day of its country.
@@ -986,7 +987,9 @@ fn published_at(
             found("url over metadata", Some(day))
         }
         (day, None) => found("url", day),
-        (_, stated) => match stated.and_then(|p| shown_revision(html, content, meta, p, zone)) {
+        (_, stated) => match stated
+            .and_then(|p| shown_revision(html, content, meta, p, zone, month_first_day.is_some()))
+        {
             Some(revision) => found("revision the page shows", Some(revision)),
             None => found("metadata", stated),
         },
@@ -1001,6 +1004,50 @@ fn published_at(
         .or_else(|| found("date element", date_elements(html, zone)))
         .or_else(|| found("date line", date_line(content, zone)))
         .or_else(|| found("generic date meta", generic.first().copied()))
+}
+
+/// The values that name themselves the publication time, as written, in order of trust.
+fn declared_publication_values(meta: &meta::Meta) -> Vec<&str> {
+    meta.ld
+        .date_published
+        .iter()
+        .map(String::as_str)
+        .chain(PUBLISHED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
+        .chain(
+            meta.microdata_published
+                .as_ref()
+                .filter(|m| !m.shown)
+                .map(|m| m.value.as_str()),
+        )
+        .collect()
+}
+
+/// The day of the first declared publication value read month first, when it is a numeric
+/// day that reads both ways and the page shows it month first: "03-09-2026" in
+/// `article:published_time`, read day first like every such day, under "Published March 9,
+/// 2026". `shown_day` is asked only of such a value.
+fn month_first_publication(
+    declared_values: &[&str],
+    zone: LocalZone,
+    shown_day: impl FnOnce() -> Option<chrono::NaiveDate>,
+) -> Option<chrono::NaiveDate> {
+    let day = declared_values
+        .iter()
+        .find(|v| dates::parse_machine(v, zone).is_some())
+        .and_then(|v| dates::month_first_reading(v))?;
+    (shown_day() == Some(day)).then_some(day)
+}
+
+/// `time` moved to `day`, at the same time of day and offset.
+fn on_day(time: ArticleTime, day: chrono::NaiveDate) -> ArticleTime {
+    match time {
+        ArticleTime::Date(_) => ArticleTime::Date(day),
+        ArticleTime::DateTime(t) => {
+            chrono::TimeZone::from_local_datetime(t.offset(), &day.and_time(t.time()))
+                .single()
+                .map_or(ArticleTime::Date(day), ArticleTime::DateTime)
+        }
+    }
 }
 
 /// Whether `meta` is the day after the one in the URL wherever the page is read: the story
@@ -1034,8 +1081,9 @@ fn shown_revision(
     meta: &meta::Meta,
     published: ArticleTime,
     zone: LocalZone,
+    month_first: bool,
 ) -> Option<ArticleTime> {
-    let modified = modified_at(html, meta, zone)?;
+    let modified = modified_at(html, meta, zone, month_first)?;
     let gap = (modified.date() - published.date()).num_days();
     if !(1..=NEWS_CYCLE_DAYS).contains(&gap) {
         return None;
@@ -1444,15 +1492,29 @@ fn date_in_url(url: &Url) -> Option<ArticleTime> {
 }
 
 /// The time the metadata declares the page last modified, else the revision a wiki's footer
-/// shows.
-fn modified_at(html: &Html, meta: &meta::Meta, zone: LocalZone) -> Option<ArticleTime> {
+/// shows. `month_first`: the page's metadata writes its numeric days month first (its
+/// publication says so, [`month_first_publication`]).
+fn modified_at(
+    html: &Html,
+    meta: &meta::Meta,
+    zone: LocalZone,
+    month_first: bool,
+) -> Option<ArticleTime> {
     meta.ld
         .date_modified
         .iter()
         .map(String::as_str)
         .chain(MODIFIED_TAGS.iter().filter_map(|k| meta.tag(&[k])))
         .chain(meta.microdata_modified.as_ref().map(|m| m.value.as_str()))
-        .find_map(|v| dates::parse_machine(v, zone))
+        .find_map(|v| {
+            let time = dates::parse_machine(v, zone)?;
+            Some(
+                match dates::month_first_reading(v).filter(|_| month_first) {
+                    Some(day) => on_day(time, day),
+                    None => time,
+                },
+            )
+        })
         .or_else(|| wiki_revision(html, meta, zone))
 }
 
@@ -2594,6 +2656,48 @@ mod tests {
         assert_eq!(
             page("<div data-date=\"18. März 2020\" class=\"timeline__arrow\">Archiv</div>"),
             None
+        );
+    }
+
+    #[test]
+    fn a_numeric_day_in_metadata_that_reads_both_ways_is_read_as_the_page_shows_it() {
+        let paragraphs: String = (1..=4)
+            .map(|i| {
+                format!(
+                    "<p>Part {i}: fasting for part of the day changes how the body uses its \
+                     stores of energy, and researchers are still weighing the benefits.</p>"
+                )
+            })
+            .collect();
+        let page = |published: &str, shown: &str| {
+            let html = format!(
+                "<html><head><title>Intermittent fasting</title>\
+                 <meta name=\"article:published_time\" content=\"{published}\">\
+                 <meta name=\"article:modified_time\" content=\"03-07-2026\"></head><body>\
+                 <h1>Intermittent fasting</h1><p class=\"byline\">{shown}</p>{paragraphs}\
+                 </body></html>"
+            );
+            let record = parsed_article(
+                &html,
+                "https://magazine.example/health/intermittent-fasting",
+            );
+            let day = |t: Option<ArticleTime>| t.map(|t| t.to_string());
+            (day(record.published_at), day(record.modified_at))
+        };
+        let both = |published: &str, modified: &str| {
+            (Some(published.to_string()), Some(modified.to_string()))
+        };
+        // Its modification is written the same way.
+        assert_eq!(
+            page("03-09-2026", "Published March 9, 2026"),
+            both("2026-03-09", "2026-03-07")
+        );
+        // Shown nowhere, the days are read day first, as everywhere.
+        assert_eq!(page("03-09-2026", ""), both("2026-09-03", "2026-07-03"));
+        // A page showing the day-first day keeps it.
+        assert_eq!(
+            page("03-09-2026", "Published 3 September 2026"),
+            both("2026-09-03", "2026-07-03")
         );
     }
 
