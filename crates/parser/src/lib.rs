@@ -4466,4 +4466,42 @@ mod tests {
         let record = parsed_article(&hidden, "https://example.com/tax-101");
         assert_eq!(record.title, "Tax 101: Understanding the basics");
     }
+
+    #[test]
+    fn a_headline_reads_as_a_browser_sets_it() {
+        let paragraphs: String = (1..=4)
+            .map(|n| {
+                format!(
+                    "<p>Teil {n}: Das Technische Hilfswerk zählt heute mehr Helferinnen als je \
+                     zuvor, und die Ortsverbände werben weiter um Nachwuchs.</p>"
+                )
+            })
+            .collect();
+        let title = |h1: &str| {
+            let html = format!(
+                "<html><head><title>x</title></head><body><h1>{h1}</h1>\
+                 <div class=\"story\">{paragraphs}</div></body></html>"
+            );
+            parsed_article(&html, "https://example.de/frauen-im-thw").title
+        };
+        // Inline elements run on with the text around them: a drop cap, an abbreviation.
+        assert_eq!(
+            title("How AI Can Cut Your Planning <span class=\"hand\">C</span>ycle"),
+            "How AI Can Cut Your Planning Cycle"
+        );
+        assert_eq!(
+            title("Frauen im <abbr title=\"Technisches Hilfswerk\">THW</abbr>: Vergangenheit"),
+            "Frauen im THW: Vergangenheit"
+        );
+        // Block elements and line breaks part words; so does a small letter met by a
+        // capital, two spans set apart by their style.
+        assert_eq!(
+            title("Zoonosen<br>Wie Umweltzerstörung Epidemien begünstigt"),
+            "Zoonosen Wie Umweltzerstörung Epidemien begünstigt"
+        );
+        assert_eq!(
+            title("<span>Zoonosen</span><span>Wie Umweltzerstörung Epidemien begünstigt</span>"),
+            "Zoonosen Wie Umweltzerstörung Epidemien begünstigt"
+        );
+    }
 }

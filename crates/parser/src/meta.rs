@@ -242,7 +242,7 @@ fn headline_text(h1: ElementRef<'_>) -> String {
         )
         .expect("static regex is valid")
     });
-    let full = visible_text(h1);
+    let full = visible_line(h1);
     let kicker = h1
         .descendants()
         .skip(1)
@@ -322,6 +322,60 @@ fn trackback_date(html: &Html) -> Option<String> {
 /// holds (a blog's "<h1><a><time>Dec 18 2025</time> Preparing a transition</a></h1>": the
 /// date is the post's, not a word of its title).
 pub(crate) fn visible_text(el: ElementRef<'_>) -> String {
+    shown_text(el, WordBreaks::BetweenTexts)
+}
+
+/// [`visible_text`] set as a browser sets a line: the texts of inline elements run on
+/// ("Planning <span class=\"hand\">C</span>ycle" reads "Planning Cycle"), block elements and
+/// line breaks part words. Where an element's text ends in a small letter and the next one's
+/// starts with a capital ("<span>Zoonosen</span><span>Wie …</span>"), the two are set apart by
+/// their style: no word changes case so.
+pub(crate) fn visible_line(el: ElementRef<'_>) -> String {
+    shown_text(el, WordBreaks::AtBlocks)
+}
+
+/// Where [`shown_text`] puts a space between the texts of an element.
+#[derive(Clone, Copy, PartialEq)]
+enum WordBreaks {
+    /// Between any two texts: elements side by side are often set apart by their style
+    /// alone (a byline's name and date in two spans).
+    BetweenTexts,
+    /// Only around block elements and `<br>`.
+    AtBlocks,
+}
+
+/// Elements that flow within a line of text.
+fn is_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "abbr"
+            | "b"
+            | "bdi"
+            | "bdo"
+            | "cite"
+            | "code"
+            | "data"
+            | "dfn"
+            | "em"
+            | "font"
+            | "i"
+            | "kbd"
+            | "mark"
+            | "q"
+            | "s"
+            | "samp"
+            | "small"
+            | "span"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "u"
+            | "var"
+            | "wbr"
+    )
+}
+
+fn shown_text(el: ElementRef<'_>, breaks: WordBreaks) -> String {
     use ego_tree::iter::Edge;
     let mut raw = String::new();
     let mut hidden: Option<ego_tree::NodeId> = None;
@@ -335,17 +389,56 @@ pub(crate) fn visible_text(el: ElementRef<'_>) -> String {
                 {
                     hidden = Some(node.id())
                 }
+                scraper::Node::Element(e) if breaks == WordBreaks::AtBlocks => {
+                    raw.push(if is_inline(e.name()) { SEAM } else { ' ' })
+                }
                 scraper::Node::Text(t) => {
                     raw.push_str(t);
-                    raw.push(' ');
+                    if breaks == WordBreaks::BetweenTexts {
+                        raw.push(' ');
+                    }
                 }
                 _ => {}
             },
             Edge::Close(node) if hidden == Some(node.id()) => hidden = None,
+            Edge::Close(node) if hidden.is_none() && breaks == WordBreaks::AtBlocks => {
+                if let Some(e) = node.value().as_element() {
+                    raw.push(if is_inline(e.name()) { SEAM } else { ' ' })
+                }
+            }
             _ => {}
         }
     }
+    if breaks == WordBreaks::AtBlocks {
+        raw = close_seams(&raw);
+    }
     raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Where an inline element opens or closes, in the text [`shown_text`] gathers.
+const SEAM: char = '\u{1}';
+
+/// The text with its seams closed up, or opened to a space between a small letter and a
+/// capital.
+fn close_seams(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    let mut last: Option<char> = None;
+    while let Some(c) = chars.next() {
+        if c != SEAM {
+            out.push(c);
+            last = Some(c);
+            continue;
+        }
+        while chars.peek() == Some(&SEAM) {
+            chars.next();
+        }
+        let next = chars.peek().copied();
+        if last.is_some_and(char::is_lowercase) && next.is_some_and(char::is_uppercase) {
+            out.push(' ');
+        }
+    }
+    out
 }
 
 /// Concatenated, whitespace-folded text of an element.
