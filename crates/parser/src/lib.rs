@@ -662,7 +662,9 @@ fn portal_headline(meta: &meta::Meta, title: &str, paragraphs: &[String]) -> Opt
     let is_heading = meta.subheadings.iter().any(|h| normalize_text(h) == *first);
     let (heading, declared) = (title_key(first), title_key(title));
     let agrees = declared.contains(&heading) || heading.contains(&declared);
-    (is_heading && (5..=40).contains(&words) && !agrees && paragraphs.len() > 1)
+    // A heading that ends as a sentence ends is a lead set in bold, not a headline.
+    let sentence = first.ends_with('.') && !first.ends_with("...");
+    (is_heading && (5..=40).contains(&words) && !agrees && !sentence && paragraphs.len() > 1)
         .then(|| first.clone())
 }
 
@@ -4155,6 +4157,32 @@ mod tests {
     }
 
     #[test]
+    fn an_old_portal_s_heading_is_its_headline_unless_it_reads_as_a_sentence() {
+        let paragraphs = numbered_paragraphs(
+            4,
+            "Đoạn",
+            "Sở Y tế tỉnh đã tổ chức hội nghị triển khai kế hoạch tiêm chủng mở rộng cho trẻ \
+             em dưới năm tuổi tại các trạm y tế xã, phường trên địa bàn.",
+        );
+        let title = |heading: &str| {
+            let html = format!(
+                "<html><head><title>Sở Y tế - Tin tức</title></head><body>\
+                 <div class=\"content\"><h3>{heading}</h3>{paragraphs}</div></body></html>"
+            );
+            parsed_article(&html, "https://soyte.example.gov.vn/tin-tuc/123").title
+        };
+        assert_eq!(
+            title("Triển khai kế hoạch tiêm chủng mở rộng năm 2024"),
+            "Triển khai kế hoạch tiêm chủng mở rộng năm 2024"
+        );
+        // A heading that ends as a sentence is a lead set in bold.
+        assert_eq!(
+            title("Sở Y tế vừa triển khai kế hoạch tiêm chủng mở rộng cho năm 2024."),
+            "Sở Y tế - Tin tức"
+        );
+    }
+
+    #[test]
     fn a_logo_or_site_name_in_an_h1_is_not_the_headline() {
         let paragraphs = numbered_paragraphs(
             3,
@@ -4181,9 +4209,19 @@ mod tests {
             "<h1><a href=\"https://example.com\" rel=\"home\">Yoga Pathways for Everyone</a></h1>",
             "<h1 class=\"wp-block-site-title\">Yoga Pathways for Everyone</h1>",
             "<h1 id=\"gt-logo\">Georgia Institute of Technology</h1>",
+            // A whole address naming no path is the home page too.
+            "<h1><a href=\"https://yoga.example/\" accesskey=\"1\">Yoga Pathways for Everyone</a></h1>",
         ] {
             assert_eq!(title(og, logo), "Yoga Won’t Fix the Plumbing", "{logo}");
         }
+        // A link to a page of the site is the headline's own.
+        assert_eq!(
+            title(
+                og,
+                "<h1><a href=\"https://example.com/skincare-guide/\">Yoga Pathways for Everyone</a></h1>"
+            ),
+            "Yoga Pathways for Everyone"
+        );
         // A kicker above the headline, inside the <h1>, is not part of it.
         for h1 in [
             "<h1><span class=\"dachzeile\">Hautpflege</span> <span class=\"headline\">\

@@ -286,11 +286,24 @@ fn is_site_logo(h1: ElementRef<'_>) -> bool {
         return true;
     }
     h1.select(selector!("a[href]")).any(|a| {
-        a.value().attr("href") == Some("/")
+        a.value().attr("href").is_some_and(is_home_address)
             || a.value()
                 .attr("rel")
                 .is_some_and(|r| r.split_whitespace().any(|t| t == "home"))
     })
+}
+
+/// Whether a link's address is a site's home page: "/", or a whole address naming no path
+/// ("https://davidbau.com/").
+fn is_home_address(href: &str) -> bool {
+    let href = href.trim();
+    href == "/"
+        || url::Url::parse(href).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.path() == "/"
+                && u.query().is_none()
+                && u.fragment().is_none()
+        })
 }
 
 /// The `dc:date` of the page's RDF trackback description, kept in an HTML comment:
