@@ -284,9 +284,11 @@ impl Parser {
         let blocks = dom::blocks(&html, true);
 
         let zone = local_zone(page.url, &meta, &blocks);
+        // The name the site declares, else the one its logo shows.
         let site_name = meta
             .tag(&["og:site_name", "application-name"])
-            .map(str::to_string);
+            .map(str::to_string)
+            .or_else(|| meta.logo.clone());
         let title = rule
             .and_then(|r| first_text(&html, r.title.as_ref()))
             .or_else(|| {
@@ -4214,6 +4216,15 @@ mod tests {
         ] {
             assert_eq!(title(og, logo), "Yoga Won’t Fix the Plumbing", "{logo}");
         }
+        // The logo names the site, whose name the declared title then carries.
+        assert_eq!(
+            title(
+                "<title>Rinderleber-Geschnetzeltes mit Apfel und Zwiebel | Liebe geht durch den \
+                 Magen</title>",
+                "<h1><a href=\"https://example.com/\">Liebe geht durch den Magen</a></h1>"
+            ),
+            "Rinderleber-Geschnetzeltes mit Apfel und Zwiebel"
+        );
         // A link to a page of the site is the headline's own.
         assert_eq!(
             title(

@@ -39,6 +39,9 @@ pub(crate) struct Meta {
     pub html_lang: Option<String>,
     pub html_title: Option<String>,
     pub h1: Vec<String>,
+    /// The text of the first `<h1>` that is the site's logo or name ([`is_site_logo`]): the
+    /// name the site shows itself under.
+    pub logo: Option<String>,
     /// `<h2>` to `<h4>` headings that are not links, in page order (the first few): old
     /// portals set their headline in one of these.
     pub subheadings: Vec<String>,
@@ -128,6 +131,11 @@ impl Meta {
             .filter(|t| !t.is_empty())
             .take(5)
             .collect();
+        meta.logo = html
+            .select(selector!("h1"))
+            .filter(|h| is_site_logo(*h))
+            .map(visible_line)
+            .find(|t| !t.is_empty() && t.chars().count() <= MAX_LOGO_CHARS);
         meta.subheadings = html
             .select(selector!("h2, h3, h4"))
             .filter(|h| {
@@ -274,6 +282,9 @@ fn in_navigation(el: ElementRef<'_>) -> bool {
         .filter_map(|n| n.value().as_element())
         .any(|a| a.name() == "nav" || a.attr("role") == Some("navigation"))
 }
+
+/// The longest text of an `<h1>` logo read as the site's name.
+const MAX_LOGO_CHARS: usize = 80;
 
 /// Whether an `<h1>` is the site's logo or name rather than a headline: named so by its class
 /// or id ("site-title", "global-logo", "brand"), or a link to the home page.
