@@ -670,9 +670,16 @@ fn portal_headline(meta: &meta::Meta, title: &str, paragraphs: &[String]) -> Opt
         .then(|| first.clone())
 }
 
-/// Cuts " - VnExpress", " | Báo Tin tức" and similar from a title.
+/// Cuts " - VnExpress", " | Báo Tin tức" and similar from a title, and the "Blog Archive » "
+/// that WordPress's classic themes set between the site's name and the post's.
 fn strip_site_suffix(title: &str, site_name: Option<&str>, host: &str) -> String {
-    split_site_name(title, site_name, host).0.to_string()
+    let headline = split_site_name(title, site_name, host).0;
+    ["Blog Archive » ", "Blog Archiv » "]
+        .iter()
+        .find_map(|crumb| headline.strip_prefix(crumb))
+        .filter(|rest| !rest.trim().is_empty())
+        .unwrap_or(headline)
+        .to_string()
 }
 
 /// A declared title split into its headline and the site's name beside it, if any: after it
@@ -4090,6 +4097,15 @@ mod tests {
 
     #[test]
     fn site_suffixes_are_cut_from_titles() {
+        // WordPress's classic "Site » Blog Archive » Post".
+        assert_eq!(
+            strip_site_suffix(
+                "disfunctions.de » Blog Archiv » Podcasts in Plex einbinden",
+                None,
+                "disfunctions.de"
+            ),
+            "Podcasts in Plex einbinden"
+        );
         assert_eq!(
             strip_site_suffix("Giá xăng giảm mạnh - VnExpress", Some("VnExpress"), ""),
             "Giá xăng giảm mạnh"
