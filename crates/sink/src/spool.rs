@@ -436,6 +436,7 @@ async fn forward_range(
 /// dead letter.
 async fn forward(destination: &Destination, entry: &Entry) {
     let mut backoff = crate::Backoff::default();
+    let mut failed_before = false;
     loop {
         let outcome = match entry {
             Entry::Record(record) => match destination.deliver(record).await {
@@ -463,7 +464,14 @@ async fn forward(destination: &Destination, entry: &Entry) {
             }
             Err(DeliveryError::Unavailable(reason)) => {
                 let wait = backoff.next_wait();
-                tracing::debug!(%reason, wait_ms = wait.as_millis() as u64, "forwarding from the spool failed; retrying");
+                // The first failure of an entry says why the spool is not draining; its
+                // retries would repeat it.
+                if failed_before {
+                    tracing::debug!(%reason, wait_ms = wait.as_millis() as u64, "forwarding from the spool failed; retrying");
+                } else {
+                    tracing::warn!(%reason, wait_ms = wait.as_millis() as u64, "forwarding from the spool failed; retrying");
+                    failed_before = true;
+                }
                 tokio::time::sleep(wait).await;
             }
         }
