@@ -396,12 +396,28 @@ impl Parser {
         let site = site_host(&canonical).unwrap_or_default();
         let site_names = SiteNames::new(site_name.as_deref(), &site);
         let body = paragraphs.join("\n\n");
+        // Whether the metadata writes its numeric days month first ("03-09-2026" under
+        // "Published March 9, 2026"): read once, for the publication and the modification.
+        let month_first_day =
+            month_first_publication(&declared_publication_values(&meta), zone, || {
+                shown_day(&html, &content, zone)
+            });
         // What the page states; then what its listing source says (a news sitemap's or
         // feed's date); then the last resorts.
         let published_at = rule
             .and_then(|r| r.published.as_ref())
             .and_then(|selector| found("site rule", rule_time(&html, selector, zone)))
-            .or_else(|| published_at(page.url, &html, &blocks, &meta, &content, zone))
+            .or_else(|| {
+                published_at(
+                    page.url,
+                    &html,
+                    &blocks,
+                    &meta,
+                    &content,
+                    zone,
+                    month_first_day,
+                )
+            })
             .or_else(|| {
                 let hinted = hints
                     .published
@@ -428,12 +444,7 @@ impl Parser {
                     // lương từ 1-7-2024") as the day the page was filed under.
                     .or_else(|| found("day-first url", day_first_in_url(page.url, zone)))
             });
-        let month_first =
-            month_first_publication(&declared_publication_values(&meta), zone, || {
-                shown_day(&html, &content, zone)
-            })
-            .is_some();
-        let modified_at = modified_at(&html, &meta, zone, month_first);
+        let modified_at = modified_at(&html, &meta, zone, month_first_day.is_some());
         let language = language::detect(&body, meta.html_lang.as_deref());
 
         let mut images: Vec<Image> = content
@@ -909,6 +920,9 @@ const MODIFIED_TAGS: &[&str] = &[
     "article.updated",
 ];
 
+/// The publication time the page states, from its metadata, URL and date lines.
+/// `month_first_day`: the declared publication's day when the metadata writes its numeric
+/// days month first ([`month_first_publication`]).
 fn published_at(
     url: &Url,
     html: &Html,
@@ -916,11 +930,11 @@ fn published_at(
     meta: &meta::Meta,
     content: &content::Content,
     zone: LocalZone,
+    month_first_day: Option<chrono::NaiveDate>,
 ) -> Option<ArticleTime> {
     // The values that name themselves the publication time, in order of trust; then the
     // `<time>` elements and the rest.
-    let declared_values = declared_publication_values(meta);
-    let declared: Vec<ArticleTime> = declared_values
+    let declared: Vec<ArticleTime> = declared_publication_values(meta)
         .iter()
         .filter_map(|v| dates::parse_machine(v, zone))
         .collect();
@@ -956,7 +970,6 @@ fn published_at(
     // The day the page shows, read at most once and only when the metadata leaves a doubt.
     let shown = std::cell::OnceCell::new();
     let shown_day = || *shown.get_or_init(|| shown_day(html, content, zone));
-    let month_first_day = month_first_publication(&declared_values, zone, shown_day);
     let machine = candidates.first().map(|first| {
         if let Some(day) = month_first_day {
             return on_day(*first, day);
