@@ -1,11 +1,15 @@
 //! `tinstream extract`: one-shot extraction of files, directories and URLs.
 //!
-//! One input prints one pretty JSON object; several print one JSON line per input, in input
-//! order, each with a `source` field. Pages are parsed on a pool of `-j` threads.
+//! `--format json` prints one indented object per input, `jsonl` one line per input; the
+//! default is json for one input and jsonl for several. With several inputs each object
+//! carries its `source`, and an input that cannot be read, fetched or parsed gives an object
+//! with its `source` and `error` in its place: the others go on, and the exit status is 1.
+//! Keys come in the record's schema order, as the sinks write them. Pages are parsed on a
+//! pool of `-j` threads.
 
 use anyhow::{bail, Context};
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde::Serialize;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,9 +17,39 @@ use tinstream_crawler::{CrawlerConfig, Fetcher};
 use tinstream_parser::{Extraction, Page, Parser, ParserOptions};
 use url::Url;
 
+/// How records are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One indented JSON object per input.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// What `extract` was asked for.
+pub struct Request<'a> {
+    /// Files, directories or URLs, as given.
+    pub inputs: &'a [String],
+    /// `--url`: the address of a single file input.
+    pub base_url: Option<&'a str>,
+    /// `--format`, if given.
+    pub format: Option<Format>,
+    /// `-c/--config`: the configuration whose [parser] (and [crawler], for URLs) is used;
+    /// without it, the built-in defaults.
+    pub config: Option<&'a Path>,
+    /// `--sites-dir`: overrides parser.sites_dir.
+    pub sites_dir: Option<PathBuf>,
+    /// `-j`: parsing threads.
+    pub jobs: Option<usize>,
+    /// `--force`: print what a page gives even when it is not an article.
+    pub force: bool,
+}
+
 enum Input {
     File(PathBuf),
     Url(Url),
+    /// An input that could not be expanded, with why.
+    Unusable(String, String),
 }
 
 impl Input {
@@ -23,6 +57,7 @@ impl Input {
         match self {
             Input::File(p) => p.display().to_string(),
             Input::Url(u) => u.to_string(),
+            Input::Unusable(source, _) => source.clone(),
         }
     }
 }
@@ -37,18 +72,61 @@ struct Loaded {
     charset: Option<String>,
 }
 
-pub fn main(
-    inputs: &[String],
-    base_url: Option<&str>,
-    jobs: Option<usize>,
-    force: bool,
-) -> anyhow::Result<ExitCode> {
-    let base_url = base_url
+/// One printed object: the record, then what `extract` adds to it.
+#[derive(Serialize)]
+struct Printed<'a, T: Serialize> {
+    #[serde(flatten)]
+    record: &'a T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_article: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+}
+
+/// How each result is written.
+#[derive(Clone, Copy)]
+struct Style<'a> {
+    pretty: bool,
+    source: Option<&'a str>,
+}
+
+impl Style<'_> {
+    fn write<T: Serialize>(&self, record: &T, is_article: Option<bool>) -> Result<String, String> {
+        let printed = Printed {
+            record,
+            is_article,
+            source: self.source,
+        };
+        let text = if self.pretty {
+            serde_json::to_string_pretty(&printed)
+        } else {
+            serde_json::to_string(&printed)
+        };
+        text.map_err(|e| format!("cannot write the record as JSON: {e}"))
+    }
+}
+
+pub fn main(request: Request<'_>) -> anyhow::Result<ExitCode> {
+    let base_url = request
+        .base_url
         .map(|u| Url::parse(u).with_context(|| format!("--url {u:?} is not a valid URL")))
         .transpose()?;
+    let (mut options, crawler) = match request.config {
+        Some(path) => {
+            let config = crate::config::Config::load(path)?;
+            (config.parser, config.crawler)
+        }
+        None => (ParserOptions::default(), CrawlerConfig::default()),
+    };
+    if let Some(dir) = request.sites_dir {
+        if !dir.is_dir() {
+            bail!("--sites-dir {}: no such folder", dir.display());
+        }
+        options.sites_dir = dir;
+    }
     let mut expanded = Vec::new();
-    for input in inputs {
-        expand(input, &mut expanded)?;
+    for input in request.inputs {
+        expand(input, &mut expanded);
     }
     if base_url.is_some() && expanded.len() != 1 {
         bail!(
@@ -56,20 +134,20 @@ pub fn main(
             expanded.len()
         );
     }
-    let single = inputs.len() == 1 && expanded.len() == 1;
-    let options = ParserOptions::default();
-    // The site rules of the working directory's config/sites, as `run` would use them.
+    let single = request.inputs.len() == 1 && expanded.len() == 1;
+    let format = request
+        .format
+        .unwrap_or(if single { Format::Json } else { Format::Jsonl });
     let parser = crate::config::parser(&options)?;
 
     // Fetch URL inputs first (network I/O), then parse everything on the thread pool.
-    let fetched = fetch_urls(&expanded)?;
+    let mut fetched = fetch_urls(&expanded, &crawler)?;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.unwrap_or(0))
+        .num_threads(request.jobs.unwrap_or(0))
         .build()
         .context("cannot start the parsing threads")?;
     // Pages are parsed a chunk at a time and printed in input order, so memory stays bounded
     // however many inputs a directory holds.
-    let mut fetched = fetched;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failures = 0;
@@ -80,37 +158,43 @@ pub fn main(
             .enumerate()
             .map(|(j, input)| (input, fetched[chunk_index * CHUNK + j].take()))
             .collect();
-        let results: Vec<Result<Value, String>> = pool.install(|| {
+        let results: Vec<(String, Result<String, String>)> = pool.install(|| {
             work.into_par_iter()
                 .map(|(input, prefetched)| {
-                    let loaded = match input {
+                    let source = input.source();
+                    let style = Style {
+                        pretty: format == Format::Json,
+                        source: (!single).then_some(source.as_str()),
+                    };
+                    let result = match input {
                         Input::File(path) => {
                             load_file(path, base_url.as_ref(), options.max_page_bytes)
                         }
                         Input::Url(_) => prefetched.unwrap_or_else(|| Err("not fetched".into())),
-                    }?;
-                    parse(&parser, &loaded, force)
+                        Input::Unusable(_, error) => Err(error.clone()),
+                    }
+                    .and_then(|loaded| parse(&parser, &loaded, request.force, style));
+                    (source, result)
                 })
                 .collect()
         });
         progress.inc(chunk.len() as u64);
-        for (input, result) in chunk.iter().zip(results) {
-            let source = input.source();
+        for (source, result) in results {
             match result {
-                Ok(value) if single => writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?,
-                Ok(mut value) => {
-                    if let Value::Object(map) = &mut value {
-                        map.insert("source".into(), Value::String(source));
-                    }
-                    writeln!(out, "{}", serde_json::to_string(&value)?)?;
-                }
+                Ok(text) => writeln!(out, "{text}")?,
                 Err(error) if single => {
                     out.flush()?;
                     bail!("{source}: {error}");
                 }
                 Err(error) => {
                     failures += 1;
-                    writeln!(out, "{}", json!({ "source": source, "error": error }))?;
+                    let letter = serde_json::json!({ "source": source, "error": error });
+                    let text = if format == Format::Json {
+                        serde_json::to_string_pretty(&letter)?
+                    } else {
+                        letter.to_string()
+                    };
+                    writeln!(out, "{text}")?;
                 }
             }
         }
@@ -124,24 +208,32 @@ pub fn main(
     Ok(ExitCode::SUCCESS)
 }
 
-fn expand(input: &str, out: &mut Vec<Input>) -> anyhow::Result<()> {
+/// Adds the pages `input` stands for; one that cannot be used becomes an error entry, so
+/// that the other inputs still go on.
+fn expand(input: &str, out: &mut Vec<Input>) {
+    let unusable = |error: String| Input::Unusable(input.to_string(), error);
     if input.starts_with("http://") || input.starts_with("https://") {
-        out.push(Input::Url(
-            Url::parse(input).with_context(|| format!("{input:?} is not a valid URL"))?,
-        ));
-        return Ok(());
+        out.push(match Url::parse(input) {
+            Ok(url) => Input::Url(url),
+            Err(e) => unusable(format!("not a valid URL: {e}")),
+        });
+        return;
     }
     let path = Path::new(input);
-    let meta = std::fs::metadata(path).with_context(|| format!("{input}: cannot read"))?;
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => return out.push(unusable(format!("cannot read: {e}"))),
+    };
     if meta.is_dir() {
         let mut files = Vec::new();
-        walk(path, &mut files).with_context(|| format!("{input}: cannot list the directory"))?;
+        if let Err(e) = walk(path, &mut files) {
+            return out.push(unusable(format!("cannot list the directory: {e}")));
+        }
         files.sort();
         out.extend(files.into_iter().map(Input::File));
     } else {
         out.push(Input::File(path.to_path_buf()));
     }
-    Ok(())
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -186,14 +278,17 @@ fn load_file(path: &Path, base_url: Option<&Url>, limit: usize) -> Result<Loaded
     })
 }
 
-fn fetch_urls(inputs: &[Input]) -> anyhow::Result<Vec<Option<Result<Loaded, String>>>> {
+fn fetch_urls(
+    inputs: &[Input],
+    crawler: &CrawlerConfig,
+) -> anyhow::Result<Vec<Option<Result<Loaded, String>>>> {
     if !inputs.iter().any(|i| matches!(i, Input::Url(_))) {
         return Ok(inputs.iter().map(|_| None).collect());
     }
     // Addresses on the command line are the user's own choice: private ones are allowed.
     let config = CrawlerConfig {
         allow_private_networks: true,
-        ..CrawlerConfig::default()
+        ..crawler.clone()
     };
     let fetcher = Fetcher::new(&config).context("cannot build the HTTP client")?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
@@ -201,7 +296,7 @@ fn fetch_urls(inputs: &[Input]) -> anyhow::Result<Vec<Option<Result<Loaded, Stri
         let mut out = Vec::with_capacity(inputs.len());
         for input in inputs {
             out.push(match input {
-                Input::File(_) => None,
+                Input::File(_) | Input::Unusable(..) => None,
                 Input::Url(url) => Some(
                     fetcher
                         .fetch(url)
@@ -219,7 +314,12 @@ fn fetch_urls(inputs: &[Input]) -> anyhow::Result<Vec<Option<Result<Loaded, Stri
     }))
 }
 
-fn parse(parser: &Parser, loaded: &Loaded, force: bool) -> Result<Value, String> {
+fn parse(
+    parser: &Parser,
+    loaded: &Loaded,
+    force: bool,
+    style: Style<'_>,
+) -> Result<String, String> {
     let page = Page {
         bytes: &loaded.bytes,
         url: &loaded.url,
@@ -228,16 +328,10 @@ fn parse(parser: &Parser, loaded: &Loaded, force: bool) -> Result<Value, String>
     };
     if force {
         let analysis = parser.analyze(page).map_err(|e| e.to_string())?;
-        let mut value = serde_json::to_value(&analysis.record).map_err(|e| e.to_string())?;
-        if let Value::Object(map) = &mut value {
-            map.insert("is_article".into(), Value::Bool(analysis.is_article));
-        }
-        return Ok(value);
+        return style.write(&analysis.record, Some(analysis.is_article));
     }
-    let extraction = parser.parse(page).map_err(|e| e.to_string())?;
-    let value = match extraction {
-        Extraction::Article(article) => serde_json::to_value(&*article),
-        Extraction::NotArticle(page) => serde_json::to_value(&page),
-    };
-    value.map_err(|e| e.to_string())
+    match parser.parse(page).map_err(|e| e.to_string())? {
+        Extraction::Article(article) => style.write(&*article, None),
+        Extraction::NotArticle(page) => style.write(&page, None),
+    }
 }

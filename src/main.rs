@@ -28,6 +28,10 @@ use std::process::ExitCode;
     about = "News ingestion: crawl, extract, publish to Kafka"
 )]
 struct Cli {
+    /// Configuration file, for every command (default: config/default.toml, from the working
+    /// directory).
+    #[arg(short = 'c', long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,12 +40,14 @@ struct Cli {
 enum Command {
     /// Run the crawler service until SIGINT or SIGTERM.
     Run {
-        /// Configuration file (default: config/default.toml).
-        #[arg(long)]
-        config: Option<PathBuf>,
-        /// Poll every source once, finish the pages found, then exit.
+        /// Poll every source once, finish the pages found, then exit: 0 when every page found
+        /// is settled (delivered, not an article, or dead-lettered), 1 otherwise.
         #[arg(long)]
         once: bool,
+        /// Stop after this long (such as `10m`), as a SIGTERM would; pages not settled by then
+        /// make a `--once` run exit 1.
+        #[arg(long, value_name = "DURATION", value_parser = tinstream_model::duration::parse)]
+        max_duration: Option<std::time::Duration>,
     },
     /// Extract article records from files, directories of .html/.html.gz, or URLs.
     Extract {
@@ -51,6 +57,13 @@ enum Command {
         /// The page's address, for a single file input (resolves links, names the site).
         #[arg(long)]
         url: Option<String>,
+        /// `json`: one indented object per input; `jsonl`: one line per input, with its
+        /// `source`. Default: json for one input, jsonl for several.
+        #[arg(long, value_enum)]
+        format: Option<extract::Format>,
+        /// Folder of site rules (default: the configuration's parser.sites_dir).
+        #[arg(long, value_name = "DIR")]
+        sites_dir: Option<PathBuf>,
         /// Threads used to parse (default: all cores).
         #[arg(short = 'j', long)]
         jobs: Option<usize>,
@@ -73,31 +86,31 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         worst: usize,
     },
-    /// Validate the configuration and print it as the service would use it.
-    CheckConfig {
-        /// Configuration file (default: config/default.toml).
-        #[arg(long)]
-        config: Option<PathBuf>,
-    },
+    /// Validate the configuration, print it as the service would use it (paths made
+    /// absolute, secrets masked) and warn about what looks unintended.
+    CheckConfig,
     /// Backfill: parse the HTML responses of WARC files (plain or gzipped, such as CC-NEWS)
-    /// and deliver their records to the configured sink.
+    /// and deliver their records to the configured sink ([parser] and [sink] tables).
     IngestWarc {
-        /// Configuration file (default: config/default.toml); its [parser] and [sink] tables
-        /// are used.
-        #[arg(long)]
-        config: Option<PathBuf>,
         /// WARC files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Print the records arriving in the Kafka topic of the configuration.
+    /// Print the records arriving in a Kafka topic (by default the configured sink's).
     Tail {
-        /// Configuration file (default: config/default.toml); its [sink.kafka] table says
-        /// where to read.
-        #[arg(long)]
-        config: Option<PathBuf>,
-        /// Start with the oldest record in the topic instead of the next new one.
-        #[arg(long)]
+        /// Bootstrap brokers (default: sink.kafka.brokers of the configuration).
+        #[arg(short = 'b', long)]
+        brokers: Option<String>,
+        /// Topic to read (default: sink.kafka.topic, or sink.kafka.dlq_topic with
+        /// --dead-letters).
+        #[arg(short = 't', long)]
+        topic: Option<String>,
+        /// Where to start: `beginning`, `end` (the next new record) or an offset N in every
+        /// partition.
+        #[arg(short = 'o', long, default_value = "end", value_parser = tail::parse_offset)]
+        offset: tail::StartAt,
+        /// Same as `-o beginning`.
+        #[arg(long, conflicts_with = "offset")]
         from_beginning: bool,
         /// One JSON object per line, as published, instead of readable text.
         #[arg(long)]
@@ -108,21 +121,35 @@ enum Command {
         /// Read the dead-letter topic instead.
         #[arg(long)]
         dead_letters: bool,
+        /// Fail when no broker answers within this long.
+        #[arg(long, default_value = "10s", value_parser = tinstream_model::duration::parse)]
+        timeout: std::time::Duration,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let path = cli.config.clone();
     let result = match cli.command {
-        Command::Run { config, once } => run(config, once),
+        Command::Run { once, max_duration } => run(path, once, max_duration),
         Command::Extract {
             inputs,
             url,
+            format,
+            sites_dir,
             jobs,
             force,
         } => {
             logging::init_for_tools();
-            extract::main(&inputs, url.as_deref(), jobs, force)
+            extract::main(extract::Request {
+                inputs: &inputs,
+                base_url: url.as_deref(),
+                format,
+                config: path.as_deref(),
+                sites_dir,
+                jobs,
+                force,
+            })
         }
         Command::Eval {
             dataset,
@@ -133,21 +160,31 @@ fn main() -> ExitCode {
             logging::init_for_tools();
             eval::main(&dataset, split.as_deref(), jobs, worst)
         }
-        Command::CheckConfig { config } => check_config(config),
-        Command::IngestWarc { config, files } => ingest_warc(config, &files),
+        Command::CheckConfig => check_config(path),
+        Command::IngestWarc { files } => ingest_warc(path, &files),
         Command::Tail {
-            config,
+            brokers,
+            topic,
+            offset,
             from_beginning,
             json,
             count,
             dead_letters,
+            timeout,
         } => tail(
-            config,
+            path,
             tail::TailOptions {
-                from_beginning,
+                brokers,
+                topic,
+                start: if from_beginning {
+                    tail::StartAt::Beginning
+                } else {
+                    offset
+                },
                 json,
                 count,
                 dead_letters,
+                timeout,
             },
         ),
     };
@@ -169,31 +206,66 @@ fn ingest_warc(path: Option<PathBuf>, files: &[PathBuf]) -> anyhow::Result<ExitC
 }
 
 fn tail(path: Option<PathBuf>, options: tail::TailOptions) -> anyhow::Result<ExitCode> {
-    let path = config::path_or_default(path);
-    let config = config::Config::load(&path)?;
+    // With the brokers and the topic on the command line, no configuration is needed; one
+    // that was named must still load.
+    let config = match (&path, &options.brokers) {
+        (None, Some(_)) => None,
+        _ => Some(config::Config::load(&config::path_or_default(path))?),
+    };
     logging::init_for_tools();
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(tail::main(&config, options))?;
+    runtime.block_on(tail::main(config.as_ref(), options))?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn run(path: Option<PathBuf>, once: bool) -> anyhow::Result<ExitCode> {
+fn run(
+    path: Option<PathBuf>,
+    once: bool,
+    max_duration: Option<std::time::Duration>,
+) -> anyhow::Result<ExitCode> {
     let path = config::path_or_default(path);
-    let config = config::Config::load(&path)?;
-    logging::init(&config.log);
+    let loaded = config::Config::load_checked(&path)?;
+    if let Some(refusal) = config::checks::refusal_for_run(&loaded.config, &path) {
+        anyhow::bail!(refusal);
+    }
+    logging::init(&loaded.config.log);
+    for warning in &loaded.warnings {
+        tracing::warn!(config = %path.display(), "{warning}");
+    }
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(async {
+    let outcome = runtime.block_on(async {
         let shutdown = tokio_util::sync::CancellationToken::new();
         tokio::spawn(watch_signals(shutdown.clone()));
+        if let Some(limit) = max_duration {
+            tokio::spawn(stop_after(limit, shutdown.clone()));
+        }
         let (requests, received) = tokio::sync::mpsc::channel(1);
         tokio::spawn(watch_hangups(requests));
         let reload = pipeline::Reload {
             path,
             requests: received,
         };
-        pipeline::run(config, once, shutdown, Some(reload)).await
+        pipeline::run(loaded.config, once, shutdown, Some(reload)).await
     })?;
+    if once && !outcome.is_complete() {
+        eprintln!("tinstream: {outcome}");
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--max-duration`: asks for the same graceful stop as a first SIGTERM once `limit` is up.
+async fn stop_after(limit: std::time::Duration, shutdown: tokio_util::sync::CancellationToken) {
+    tokio::select! {
+        _ = tokio::time::sleep(limit) => {
+            tracing::warn!(
+                max_duration = %tinstream_model::duration::format(limit),
+                "--max-duration reached: finishing pages in flight"
+            );
+            shutdown.cancel();
+        }
+        _ = shutdown.cancelled() => {}
+    }
 }
 
 /// The first SIGINT or SIGTERM asks for a graceful stop; a second one exits at once. The
@@ -239,17 +311,28 @@ async fn watch_hangups(requests: tokio::sync::mpsc::Sender<()>) {
 
 fn check_config(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let path = config::path_or_default(path);
-    let config = config::Config::load(&path)?;
+    let loaded = config::Config::load_checked(&path)?;
+    let config = loaded.config.with_absolute_paths();
     let rules = config::load_site_rules(&config.parser.sites_dir)?;
     let shown = config
         .to_masked_toml()
         .context("cannot print the configuration")?;
-    println!("# effective configuration from {}", path.display());
+    println!(
+        "# effective configuration from {}",
+        config::absolute(&path).display()
+    );
     println!(
         "# {} site rule(s) from {}",
         rules.len(),
         config.parser.sites_dir.display()
     );
     print!("{shown}");
+    for warning in &loaded.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if let Some(refusal) = config::checks::refusal_for_run(&loaded.config, &path) {
+        eprintln!("tinstream: {refusal}");
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -118,6 +118,44 @@ struct Shared {
     shutdown: CancellationToken,
 }
 
+/// How a run ended: what `run --once` answers with its exit status.
+#[derive(Debug, Default)]
+pub struct RunOutcome {
+    /// Pages found and not settled (delivered, not an article, or dead-lettered) when the run
+    /// ended: still in the frontier, done by the next run.
+    pub pending_pages: u64,
+    /// Why the sink did not confirm everything handed to it before the run ended, if it did
+    /// not.
+    pub unconfirmed: Option<String>,
+}
+
+impl RunOutcome {
+    /// Whether every page found was settled and every record handed to the sink was
+    /// confirmed (with the spool on, a record is confirmed once it is synced to the spool).
+    pub fn is_complete(&self) -> bool {
+        self.pending_pages == 0 && self.unconfirmed.is_none()
+    }
+}
+
+impl std::fmt::Display for RunOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts = Vec::new();
+        if self.pending_pages > 0 {
+            parts.push(format!(
+                "{} page(s) found are not settled yet (kept in the crawl state for the next run)",
+                self.pending_pages
+            ));
+        }
+        if let Some(reason) = &self.unconfirmed {
+            parts.push(format!("the sink did not confirm every record: {reason}"));
+        }
+        if parts.is_empty() {
+            return f.write_str("every page found was settled");
+        }
+        write!(f, "the run ended with work left: {}", parts.join("; "))
+    }
+}
+
 /// Runs the pipeline until `shutdown` is cancelled, or, with `once`, until every source was
 /// polled once and every page found was processed.
 pub async fn run(
@@ -125,7 +163,7 @@ pub async fn run(
     once: bool,
     shutdown: CancellationToken,
     reload: Option<Reload>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<RunOutcome> {
     let state = StateStore::open(&config.crawler.data_dir)?;
     let sink = Sink::open(&config.sink)
         .await
@@ -246,8 +284,10 @@ pub async fn run(
             until.saturating_duration_since(tokio::time::Instant::now())
         })
         .max(Duration::from_secs(1));
+    let mut outcome = RunOutcome::default();
     if let Err(error) = shared.sink.flush(left).await {
         warn!(%error, "the sink did not flush everything before the deadline");
+        outcome.unconfirmed = Some(error.to_string());
     }
     shared.metrics.log("tinstream stopped");
     if let Some(endpoints) = endpoints {
@@ -260,9 +300,13 @@ pub async fn run(
     let Ok(shared) = Arc::try_unwrap(shared) else {
         anyhow::bail!("pipeline tasks still running at shutdown");
     };
+    let state = shared.state.clone();
     drop(shared);
     writer.await.context("the state writer failed")??;
-    Ok(())
+    outcome.pending_pages = tokio::task::spawn_blocking(move || state.pending_pages())
+        .await
+        .context("counting the pages left panicked")??;
+    Ok(outcome)
 }
 
 /// Takes due pages from the frontier and processes them, `crawler.concurrency` at a time.

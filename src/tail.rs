@@ -3,32 +3,65 @@
 //! service publishes without other Kafka tools.
 
 use crate::config::Config;
-use anyhow::Context as _;
+use anyhow::{bail, Context as _};
 use futures::StreamExt;
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::message::Message;
-use rdkafka::ClientConfig;
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use serde_json::Value;
 use std::io::Write;
+use std::time::{Duration, Instant};
+use tinstream_sink::{QuietContext, SinkKind};
+
+/// Where reading starts in each partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartAt {
+    /// The oldest record kept.
+    Beginning,
+    /// The next new record.
+    End,
+    /// This offset (or the oldest kept, when it is older).
+    Offset(i64),
+}
+
+/// `-o/--offset`: `beginning`, `end` or a non-negative number.
+pub fn parse_offset(text: &str) -> Result<StartAt, String> {
+    match text {
+        "beginning" => Ok(StartAt::Beginning),
+        "end" => Ok(StartAt::End),
+        n => match n.parse::<i64>() {
+            Ok(n) if n >= 0 => Ok(StartAt::Offset(n)),
+            _ => Err(format!(
+                "{n:?} is not beginning, end or an offset (0 or more)"
+            )),
+        },
+    }
+}
 
 /// What `tail` was asked for.
 pub struct TailOptions {
-    /// Start at the oldest record instead of the next new one.
-    pub from_beginning: bool,
+    /// `-b`: brokers instead of the configuration's.
+    pub brokers: Option<String>,
+    /// `-t`: topic instead of the configuration's.
+    pub topic: Option<String>,
+    /// `-o`: where to start.
+    pub start: StartAt,
     /// Print each record as one JSON line.
     pub json: bool,
     /// Stop after this many records.
     pub count: Option<u64>,
     /// Read the dead-letter topic instead.
     pub dead_letters: bool,
+    /// Fail when no broker answers within this long (at start, or while reading).
+    pub timeout: Duration,
 }
 
 /// Connection settings that a consumer shares with the producer: brokers and security.
 /// Producer-only settings (`linger.ms`, `compression.type`, …) are left out.
-fn consumer_config(config: &Config) -> ClientConfig {
-    let kafka = &config.sink.kafka;
+fn consumer_config(config: Option<&Config>, brokers: &str) -> ClientConfig {
     let mut client = ClientConfig::new();
-    for (key, value) in &kafka.options {
+    let options = config.map(|c| &c.sink.kafka.options).into_iter().flatten();
+    for (key, value) in options {
         let shared = [
             "security.",
             "sasl.",
@@ -43,46 +76,117 @@ fn consumer_config(config: &Config) -> ClientConfig {
             client.set(key, value);
         }
     }
-    client.set("bootstrap.servers", &kafka.brokers);
+    client.set("bootstrap.servers", brokers);
     client
 }
 
-/// Prints records until `count` is reached or the user interrupts.
-pub async fn main(config: &Config, options: TailOptions) -> anyhow::Result<()> {
-    let topic = if options.dead_letters {
-        &config.sink.kafka.dlq_topic
-    } else {
-        &config.sink.kafka.topic
+/// The brokers and topic to read: the command line's, else the configuration's Kafka sink.
+/// A configuration whose sink is not Kafka has no topic to read, and says where its records
+/// are instead.
+fn target(config: Option<&Config>, options: &TailOptions) -> anyhow::Result<(String, String)> {
+    let defaults = tinstream_sink::KafkaConfig::default();
+    let kafka = config.map_or(&defaults, |c| &c.sink.kafka);
+    if let Some(config) = config.filter(|c| c.sink.kind != SinkKind::Kafka) {
+        if options.brokers.is_none() {
+            let jsonl = &config.sink.jsonl;
+            bail!(
+                "the configuration's sink is not Kafka (sink.kind = \"jsonl\"): its records are in \
+                 {} and its dead letters in {}; to read a Kafka topic all the same, name the \
+                 brokers with -b/--brokers",
+                crate::config::absolute(&jsonl.path).display(),
+                crate::config::absolute(&jsonl.dead_letter_path).display()
+            );
+        }
+    }
+    let brokers = options
+        .brokers
+        .clone()
+        .unwrap_or_else(|| kafka.brokers.clone());
+    let topic = options.topic.clone().unwrap_or_else(|| {
+        if options.dead_letters {
+            kafka.dlq_topic.clone()
+        } else {
+            kafka.topic.clone()
+        }
+    });
+    Ok((brokers, topic))
+}
+
+/// The partitions of `topic`, asked of the brokers within `timeout`.
+async fn partitions(
+    consumer: &std::sync::Arc<StreamConsumer<QuietContext>>,
+    brokers: &str,
+    topic: &str,
+    timeout: Duration,
+) -> anyhow::Result<Vec<i32>> {
+    let asking = consumer.clone();
+    let name = topic.to_string();
+    // A blocking librdkafka call: off the async workers.
+    let metadata = tokio::task::spawn_blocking(move || asking.fetch_metadata(Some(&name), timeout))
+        .await
+        .context("asking the brokers panicked")?
+        .with_context(|| {
+            format!(
+                "no broker answered at {brokers} within {}",
+                tinstream_model::duration::format(timeout)
+            )
+        })?;
+    let Some(found) = metadata.topics().iter().find(|t| t.name() == topic) else {
+        bail!("the brokers at {brokers} did not describe topic {topic:?}");
     };
+    if let Some(error) = found.error() {
+        bail!(
+            "topic {topic:?} on {brokers}: {}",
+            rdkafka::error::RDKafkaErrorCode::from(error)
+        );
+    }
+    let ids: Vec<i32> = found.partitions().iter().map(|p| p.id()).collect();
+    if ids.is_empty() {
+        bail!("topic {topic:?} on {brokers} has no partitions");
+    }
+    Ok(ids)
+}
+
+/// Prints records until `count` is reached or the user interrupts.
+pub async fn main(config: Option<&Config>, options: TailOptions) -> anyhow::Result<()> {
+    let (brokers, topic) = target(config, &options)?;
     // A group of its own, committing nothing: tailing never moves a real consumer's offsets.
     let group = format!("tinstream-tail-{}", std::process::id());
-    let consumer: StreamConsumer = consumer_config(config)
+    let consumer: StreamConsumer<QuietContext> = consumer_config(config, &brokers)
         .set("group.id", &group)
         .set("enable.auto.commit", "false")
-        .set(
-            "auto.offset.reset",
-            if options.from_beginning {
-                "earliest"
-            } else {
-                "latest"
-            },
-        )
-        .create()
+        .create_with_context(QuietContext::default())
         .context("cannot create the Kafka consumer")?;
+    let consumer = std::sync::Arc::new(consumer);
+    let ids = partitions(&consumer, &brokers, &topic, options.timeout).await?;
+    let offset = match options.start {
+        StartAt::Beginning => Offset::Beginning,
+        StartAt::End => Offset::End,
+        StartAt::Offset(n) => Offset::Offset(n),
+    };
+    let mut assignment = TopicPartitionList::new();
+    for id in &ids {
+        assignment
+            .add_partition_offset(&topic, *id, offset)
+            .with_context(|| format!("cannot start partition {id} of {topic:?}"))?;
+    }
     consumer
-        .subscribe(&[topic])
-        .with_context(|| format!("cannot subscribe to {topic:?}"))?;
+        .assign(&assignment)
+        .with_context(|| format!("cannot read {topic:?}"))?;
+    let from = match options.start {
+        StartAt::Beginning => " from the beginning".to_string(),
+        StartAt::End => String::new(),
+        StartAt::Offset(n) => format!(" from offset {n}"),
+    };
     eprintln!(
-        "tail: reading {topic} on {}{}",
-        config.sink.kafka.brokers,
-        if options.from_beginning {
-            " from the beginning"
-        } else {
-            ""
-        }
+        "tail: reading {topic} ({} partitions) on {brokers}{from}",
+        ids.len()
     );
     let mut stream = consumer.stream();
     let mut printed = 0u64;
+    // Errors are printed once each until a record arrives; one that lasts longer than the
+    // timeout ends the command.
+    let mut failing: Option<(Instant, String)> = None;
     let stdout = std::io::stdout();
     loop {
         if options.count.is_some_and(|count| printed >= count) {
@@ -96,9 +200,21 @@ pub async fn main(config: &Config, options: TailOptions) -> anyhow::Result<()> {
             return Ok(());
         };
         let message = match message {
-            Ok(message) => message,
+            Ok(message) => {
+                failing = None;
+                message
+            }
             Err(error) => {
-                eprintln!("tail: {error}");
+                let error = error.to_string();
+                match &failing {
+                    Some((since, _)) if since.elapsed() > options.timeout => {
+                        bail!("reading {topic:?} on {brokers}: {error}")
+                    }
+                    Some((_, last)) if *last == error => {}
+                    _ => eprintln!("tail: {error}"),
+                }
+                let since = failing.map_or_else(Instant::now, |(since, _)| since);
+                failing = Some((since, error));
                 continue;
             }
         };
@@ -226,9 +342,19 @@ mod tests {
         ] {
             config.sink.kafka.options.insert(k.into(), v.into());
         }
-        let client = consumer_config(&config);
+        let client = consumer_config(Some(&config), "k:9092");
         assert_eq!(client.get("linger.ms"), None);
         assert_eq!(client.get("sasl.username"), Some("u"));
         assert_eq!(client.get("security.protocol"), Some("SASL_SSL"));
+        assert_eq!(client.get("bootstrap.servers"), Some("k:9092"));
+    }
+
+    #[test]
+    fn offsets_are_read_as_kcat_reads_them() {
+        assert_eq!(parse_offset("beginning"), Ok(StartAt::Beginning));
+        assert_eq!(parse_offset("end"), Ok(StartAt::End));
+        assert_eq!(parse_offset("42"), Ok(StartAt::Offset(42)));
+        assert!(parse_offset("-1").is_err());
+        assert!(parse_offset("start").unwrap_err().contains("\"start\""));
     }
 }

@@ -17,7 +17,7 @@ pub struct CrawlerConfig {
     /// How many requests one host may have in flight at once.
     pub per_host_concurrency: usize,
     /// The least time between two requests to one host (robots.txt `Crawl-delay` can raise it).
-    #[serde(with = "humantime_serde")]
+    #[serde(with = "tinstream_model::duration")]
     pub per_host_delay: Duration,
     /// Where the crawl state (seen URLs, poll times) is kept.
     pub data_dir: PathBuf,
@@ -25,21 +25,21 @@ pub struct CrawlerConfig {
     /// a page cannot point the crawler at internal services; tests on 127.0.0.1 turn it on.
     pub allow_private_networks: bool,
     /// Time allowed to connect to a server.
-    #[serde(with = "humantime_serde")]
+    #[serde(with = "tinstream_model::duration")]
     pub connect_timeout: Duration,
     /// Time allowed for a whole request, body included.
-    #[serde(with = "humantime_serde")]
+    #[serde(with = "tinstream_model::duration")]
     pub request_timeout: Duration,
     /// Time allowed between two reads of a response: a server that stops sending halfway
     /// fails this soon, without waiting for the whole request's time.
-    #[serde(with = "humantime_serde")]
+    #[serde(with = "tinstream_model::duration")]
     pub read_timeout: Duration,
     /// Bodies larger than this (after decompression) are abandoned while streaming.
     pub max_body_bytes: usize,
     /// Redirects followed before a fetch fails.
     pub max_redirects: usize,
     /// How long a fetched robots.txt is trusted.
-    #[serde(with = "humantime_serde")]
+    #[serde(with = "tinstream_model::duration")]
     pub robots_ttl: Duration,
     /// Tries of a fetch that failed for a transient reason (network, 5xx, 429) before the
     /// failure is recorded.
@@ -48,14 +48,14 @@ pub struct CrawlerConfig {
     /// and every hour), which keeps the store bounded. A page a source still lists after that
     /// is fetched again (and, unchanged, delivered again with the same id and content hash), so
     /// keep it longer than sources list their articles. `0s` keeps entries forever.
-    #[serde(with = "humantime_serde")]
+    #[serde(with = "tinstream_model::duration")]
     pub state_retention: Duration,
     /// Pages the frontier may hold; new pages a source lists beyond that are refused (and
     /// counted) until it has room, so that no source can make it grow without bound.
     pub max_frontier: u64,
     /// A page whose fetch still fails for a transient reason after `max_retries` goes back to
     /// the frontier, due this long later; the wait doubles each time (at most one hour).
-    #[serde(with = "humantime_serde")]
+    #[serde(with = "tinstream_model::duration")]
     pub requeue_delay: Duration,
     /// Times a page may go back to the frontier before its failure is recorded for good
     /// (dead letter of stage `fetch`, state `failed` with the reason).
@@ -63,11 +63,11 @@ pub struct CrawlerConfig {
     /// How long after its first delivery an article is fetched again to catch updates; `0s`
     /// (the default) turns re-checks off. A changed article is delivered again under the same
     /// id, with its new `content_hash` and `modified_at`; an unchanged one is not.
-    #[serde(with = "humantime_serde")]
+    #[serde(with = "tinstream_model::duration")]
     pub recheck_window: Duration,
     /// The wait before the first re-check of a delivered article; each next wait is twice as
     /// long, while the re-check window lasts.
-    #[serde(with = "humantime_serde")]
+    #[serde(with = "tinstream_model::duration")]
     pub recheck_interval: Duration,
 }
 
@@ -129,15 +129,15 @@ pub struct SourceConfig {
     pub url: Url,
     /// How often the source is polled at first; polling then adapts between `min_every`
     /// and `max_every`.
-    #[serde(with = "humantime_serde", default = "default_every")]
+    #[serde(with = "tinstream_model::duration", default = "default_every")]
     pub every: Duration,
     /// Shortest interval polling may reach while the source keeps showing new items
     /// (default: a quarter of `every`, at least 1 s).
-    #[serde(with = "humantime_serde", default)]
+    #[serde(with = "tinstream_model::duration::option", default)]
     pub min_every: Option<Duration>,
     /// Longest interval polling may reach while the source shows nothing new (default: six
     /// times `every`).
-    #[serde(with = "humantime_serde", default)]
+    #[serde(with = "tinstream_model::duration::option", default)]
     pub max_every: Option<Duration>,
 }
 

@@ -270,6 +270,22 @@ impl StateStore {
         table.len().map_err(|e| self.error(e))
     }
 
+    /// Pages in the frontier that were found and not settled yet: every entry but the
+    /// re-checks of delivered articles. Reads the whole frontier.
+    pub fn pending_pages(&self) -> Result<u64, StateError> {
+        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let table = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
+        let mut pending = 0;
+        for item in table.iter().map_err(|e| self.error(e))? {
+            let (key, value) = item.map_err(|e| self.error(e))?;
+            // An entry that does not decode is dropped when taken: it is no page to wait for.
+            if decode(key.value(), value.value()).is_some_and(|e| e.recheck.is_none()) {
+                pending += 1;
+            }
+        }
+        Ok(pending)
+    }
+
     /// The frontier entry of a page, if it has one.
     pub fn frontier_entry(&self, key: &str) -> Result<Option<FrontierEntry>, StateError> {
         let txn = self.db.begin_read().map_err(|e| self.error(e))?;

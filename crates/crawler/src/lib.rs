@@ -14,7 +14,8 @@ pub mod frontier;
 pub mod hosts;
 pub mod robots;
 pub mod state;
-pub mod urls;
+/// URL normalisation lives with the record's identity; re-exported for the crawl's keys.
+pub use tinstream_model::urls;
 
 pub use config::{CrawlerConfig, SourceConfig, SourceKind};
 pub use fetch::{Conditional, FetchError, Fetched, Fetcher, Validators};

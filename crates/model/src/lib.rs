@@ -4,14 +4,17 @@
 //! type that every sink publishes, how its identity ([`article_id`]) and content fingerprint
 //! ([`content_hash`]) are computed, the text normalisation every field goes through
 //! ([`normalize_text`]), the JSON Schema generated from the types ([`json_schema`]), and a
-//! helper for consumers that drop redeliveries ([`dedup::Seen`]).
+//! helper for consumers that drop redeliveries ([`dedup::Seen`]), and the URL normalisation
+//! that ids are computed after ([`urls`]).
 //!
 //! It does not fetch, parse or deliver anything; it has no I/O at all, so consumers written in
 //! Rust can depend on it alone.
 
 pub mod dedup;
+pub mod duration;
 mod text;
 mod time;
+pub mod urls;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -24,7 +24,9 @@ use chrono::{DateTime, Utc};
 use dates::LocalZone;
 use scraper::Html;
 use serde::{Deserialize, Serialize};
-use tinstream_model::{article_id, normalize_text, Article, ArticleTime, Image, SCHEMA_VERSION};
+use tinstream_model::{
+    article_id, normalize_text, urls, Article, ArticleTime, Image, SCHEMA_VERSION,
+};
 use url::Url;
 
 pub use boilerplate::Phrases;
@@ -280,7 +282,11 @@ impl Parser {
         let meta = meta::Meta::read(&html);
         // The page's own address: a feed's redirect (feedproxy.google.com/~r/…) names another
         // host than the site's.
-        let canonical = canonical_url(page.url, &meta);
+        // Both addresses without tracking parameters and the site's own dropped ones, so that
+        // a feed's `?utm_source=rss` changes neither the record's URLs nor its id.
+        let drops = |name: &str| rule.is_some_and(|r| r.drops_param(name));
+        let address = urls::normalize_with(page.url, drops);
+        let canonical = urls::normalize_with(&canonical_url(page.url, &meta), drops);
         let blocks = dom::blocks(&html, true);
 
         let zone = local_zone(page.url, &meta, &blocks);
@@ -473,7 +479,7 @@ impl Parser {
         let mut record = Article {
             schema_version: SCHEMA_VERSION,
             id: article_id(canonical.as_str()),
-            url: page.url.to_string(),
+            url: address.to_string(),
             canonical_url: canonical.to_string(),
             site,
             title,

@@ -5,6 +5,37 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// A table of librdkafka or topic settings. librdkafka takes every value as text; a number or
+/// a boolean written without quotes is taken as the same text (`20`, `true`), so that
+/// `"linger.ms" = 20` means what it says. Tables and arrays are refused with the key.
+fn scalar_values<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    use serde_json::Value;
+    let values = BTreeMap::<String, Value>::deserialize(deserializer)?;
+    values
+        .into_iter()
+        .map(|(key, value)| {
+            let text = match value {
+                Value::String(text) => text,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                other => {
+                    let kind = if other.is_array() {
+                        "an array"
+                    } else {
+                        "a table"
+                    };
+                    return Err(serde::de::Error::custom(format!(
+                        "`{key}` must be a string, a number or a boolean, not {kind}"
+                    )));
+                }
+            };
+            Ok((key, text))
+        })
+        .collect()
+}
+
 /// Which sink receives the records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -108,11 +139,13 @@ pub struct KafkaConfig {
     /// Topic the dead letters are published to.
     pub dlq_topic: String,
     /// How long librdkafka keeps trying to deliver one record (`message.timeout.ms`).
-    #[serde(with = "humantime_serde")]
+    #[serde(with = "tinstream_model::duration")]
     pub delivery_timeout: Duration,
     /// Other librdkafka settings, passed through as they are to the producer and to the admin
     /// client (for example `security.protocol`, `sasl.mechanism`, `sasl.password`,
-    /// `ssl.ca.location`, `linger.ms`). Values are never logged.
+    /// `ssl.ca.location`, `linger.ms`). Values are never logged. Numbers and booleans are
+    /// taken as librdkafka's text for them (`"linger.ms" = 20`).
+    #[serde(deserialize_with = "scalar_values")]
     pub options: BTreeMap<String, String>,
     /// Create `topic` and `dlq_topic` when they do not exist (with `partitions`,
     /// `replication_factor` and the topic configs below). When false, a missing topic stops
@@ -125,8 +158,10 @@ pub struct KafkaConfig {
     pub replication_factor: i32,
     /// Topic-level settings of `topic` when tinstream creates it (for example
     /// `cleanup.policy`, `min.insync.replicas`, `retention.ms`, `max.message.bytes`).
+    #[serde(deserialize_with = "scalar_values")]
     pub topic_config: BTreeMap<String, String>,
     /// Topic-level settings of `dlq_topic` when tinstream creates it.
+    #[serde(deserialize_with = "scalar_values")]
     pub dlq_topic_config: BTreeMap<String, String>,
 }
 
@@ -202,5 +237,36 @@ impl SinkConfig {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn librdkafka_values_may_be_numbers_and_booleans() {
+        let config: KafkaConfig = serde_json::from_str(
+            r#"{"options": {"linger.ms": 20, "enable.ssl.certificate.verification": false,
+                "security.protocol": "SASL_SSL"},
+                "topic_config": {"min.insync.replicas": 2, "min.cleanable.dirty.ratio": 0.5}}"#,
+        )
+        .unwrap();
+        assert_eq!(config.options["linger.ms"], "20");
+        assert_eq!(
+            config.options["enable.ssl.certificate.verification"],
+            "false"
+        );
+        assert_eq!(config.options["security.protocol"], "SASL_SSL");
+        assert_eq!(config.topic_config["min.insync.replicas"], "2");
+        assert_eq!(config.topic_config["min.cleanable.dirty.ratio"], "0.5");
+    }
+
+    #[test]
+    fn a_table_as_a_librdkafka_value_is_named() {
+        let error = serde_json::from_str::<KafkaConfig>(r#"{"options": {"sasl": {"x": "y"}}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("`sasl` must be a string"), "{error}");
     }
 }

@@ -4,9 +4,15 @@
 //! second, once per client and per attempt. The readiness watcher already says, once, that the
 //! brokers are unreachable; here each distinct message is logged at most once per
 //! [`REPEAT_AFTER`], with the number of repeats that were held back.
+//!
+//! librdkafka also reports one failure twice: as a log line (`[thrd:…]: 127.0.0.1:9092/
+//! bootstrap: Connect to … failed: Connection refused`) and through the error callback with
+//! the same text as its reason. Both are remembered under the text without its thread
+//! prefix, so whichever comes first is the one logged.
 
 use rdkafka::client::ClientContext;
 use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::consumer::ConsumerContext;
 use rdkafka::error::KafkaError;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -19,7 +25,7 @@ const REMEMBERED: usize = 256;
 
 /// The client context of tinstream's Kafka clients.
 #[derive(Default)]
-pub(crate) struct QuietContext {
+pub struct QuietContext {
     seen: Mutex<HashMap<String, (Instant, u64)>>,
 }
 
@@ -46,8 +52,13 @@ impl QuietContext {
     }
 }
 
-/// The message without the parts that change on every repeat ("after 0ms", counts).
+/// The message without the parts that change on every repeat ("after 0ms", counts) and
+/// without librdkafka's thread prefix (`[thrd:main]: `).
 fn shape(message: &str) -> String {
+    let message = match message.strip_prefix("[thrd:") {
+        Some(rest) => rest.split_once("]: ").map_or(message, |(_, text)| text),
+        None => message,
+    };
     let mut out = String::with_capacity(message.len());
     for c in message.chars() {
         if c.is_ascii_digit() {
@@ -64,7 +75,7 @@ fn shape(message: &str) -> String {
 
 impl ClientContext for QuietContext {
     fn log(&self, level: RDKafkaLogLevel, fac: &str, message: &str) {
-        let Some(repeats) = self.admit(&shape(&format!("{fac} {message}"))) else {
+        let Some(repeats) = self.admit(&shape(message)) else {
             return;
         };
         match level {
@@ -85,11 +96,14 @@ impl ClientContext for QuietContext {
     }
 
     fn error(&self, error: KafkaError, reason: &str) {
-        if let Some(repeats) = self.admit(&shape(&format!("{error} {reason}"))) {
+        if let Some(repeats) = self.admit(&shape(reason)) {
             tracing::warn!(target: "librdkafka", %error, repeats, "Kafka client error: {reason}");
         }
     }
 }
+
+/// Consumers (such as `tinstream tail`) log the same way.
+impl ConsumerContext for QuietContext {}
 
 #[cfg(test)]
 mod tests {
@@ -104,5 +118,14 @@ mod tests {
         assert_eq!(context.admit(&first), Some(0));
         assert_eq!(context.admit(&again), None);
         assert_eq!(context.admit("another message"), Some(0));
+    }
+
+    #[test]
+    fn a_failure_reported_as_a_log_line_and_an_error_is_logged_once() {
+        let context = QuietContext::default();
+        let line = "[thrd:127.0.0.1:9/bootstrap]: 127.0.0.1:9/bootstrap: Connect to ipv4#127.0.0.1:9 failed: Connection refused (after 0ms in state CONNECT)";
+        let reason = "127.0.0.1:9/bootstrap: Connect to ipv4#127.0.0.1:9 failed: Connection refused (after 1ms in state CONNECT)";
+        assert_eq!(context.admit(&shape(line)), Some(0));
+        assert_eq!(context.admit(&shape(reason)), None);
     }
 }

@@ -26,6 +26,7 @@ pub use config::{JsonlConfig, KafkaConfig, SinkConfig, SinkKind, SpoolConfig};
 pub use health::Readiness;
 pub use jsonl::JsonlSink;
 pub use kafka::KafkaSink;
+pub use kafka_log::QuietContext;
 
 use serde::{Deserialize, Serialize};
 use spool::Spool;

@@ -1,4 +1,13 @@
-//! URL normalisation, so that one page reached under several spellings is one entry.
+//! URL normalisation: one page reached under several spellings is one page. The crawl keys
+//! its state by the normalised address, and a record's `url`, `canonical_url` (and so its
+//! `id`) are normalised the same way, so that `?utm_source=rss` on a feed link changes none
+//! of them.
+//!
+//! ```
+//! use tinstream_model::urls::normalize;
+//! let url = url::Url::parse("https://ex.vn/a-1.html?utm_source=rss&id=2#top").unwrap();
+//! assert_eq!(normalize(&url).as_str(), "https://ex.vn/a-1.html?id=2");
+//! ```
 
 use url::Url;
 
@@ -26,7 +35,7 @@ fn is_tracking_param(name: &str) -> bool {
 
 /// Normalises a URL: scheme and host lower-cased and default ports dropped (the `url` crate
 /// does this on parsing), the fragment removed, tracking parameters removed, an empty query
-/// removed.
+/// removed. A query with nothing to remove is left as it was written.
 pub fn normalize(url: &Url) -> Url {
     normalize_with(url, |_| false)
 }
@@ -36,9 +45,16 @@ pub fn normalize_with(url: &Url, drop: impl Fn(&str) -> bool) -> Url {
     let mut url = url.clone();
     url.set_fragment(None);
     if url.query().is_some() {
+        let dropped = |k: &str| is_tracking_param(k) || drop(k);
+        if !url.query_pairs().any(|(k, _)| dropped(&k)) {
+            if url.query() == Some("") {
+                url.set_query(None);
+            }
+            return url;
+        }
         let kept: Vec<(String, String)> = url
             .query_pairs()
-            .filter(|(k, _)| !is_tracking_param(k) && !drop(k))
+            .filter(|(k, _)| !dropped(k))
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
         if kept.is_empty() {
@@ -71,5 +87,16 @@ mod tests {
         let u = Url::parse("https://ex.vn/a-1.html?from=home&page=2&src_x=1").unwrap();
         let dropped = normalize_with(&u, |name| name == "from" || name.starts_with("src_"));
         assert_eq!(dropped.as_str(), "https://ex.vn/a-1.html?page=2");
+    }
+
+    #[test]
+    fn a_query_with_nothing_to_drop_stays_as_written() {
+        let u = Url::parse("https://ex.vn/tin-tuc.aspx?path=a/b&q=x%20y").unwrap();
+        assert_eq!(
+            normalize(&u).as_str(),
+            "https://ex.vn/tin-tuc.aspx?path=a/b&q=x%20y"
+        );
+        let u = Url::parse("https://ex.vn/a?").unwrap();
+        assert_eq!(normalize(&u).as_str(), "https://ex.vn/a");
     }
 }
