@@ -85,6 +85,9 @@ pub struct Metrics {
     pub source_polled: Family<SourceLabel, Gauge>,
     /// URLs each source listed that were neither settled nor queued already.
     pub source_new_items: Family<SourceLabel, Counter>,
+    /// Polls of a source that could not read one of its documents (fetch failed, feed or
+    /// sitemap unreadable, a section page that reads as an article).
+    pub source_failures: Family<SourceLabel, Counter>,
     /// Pages in the frontier: waiting, in flight, or scheduled for a re-check.
     pub frontier: Gauge,
     /// New pages refused because the frontier held `crawler.max_frontier` pages.
@@ -139,6 +142,7 @@ impl Default for Metrics {
             parsed: Family::default(),
             source_polled: Family::default(),
             source_new_items: Family::default(),
+            source_failures: Family::default(),
             frontier: Gauge::default(),
             frontier_refused: Counter::default(),
             state_pages: Gauge::default(),
@@ -201,6 +205,11 @@ impl Metrics {
             "source_new_items",
             "URLs a source listed that were new to the crawl",
             self.source_new_items.clone(),
+        );
+        registry.register(
+            "source_poll_failures",
+            "Polls of a source that could not read one of its documents",
+            self.source_failures.clone(),
         );
         registry.register(
             "frontier_urls",

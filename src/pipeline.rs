@@ -121,6 +121,10 @@ struct Shared {
 /// How a run ended: what `run --once` answers with its exit status.
 #[derive(Debug, Default)]
 pub struct RunOutcome {
+    /// Whether a stop (a signal, `--max-duration`) ended the run before it was done.
+    pub interrupted: bool,
+    /// Sources whose poll in this run could not read one of their documents.
+    pub unread_sources: usize,
     /// Pages found and not settled (delivered, not an article, or dead-lettered) when the run
     /// ended: still in the frontier, done by the next run.
     pub pending_pages: u64,
@@ -133,13 +137,25 @@ impl RunOutcome {
     /// Whether every page found was settled and every record handed to the sink was
     /// confirmed (with the spool on, a record is confirmed once it is synced to the spool).
     pub fn is_complete(&self) -> bool {
-        self.pending_pages == 0 && self.unconfirmed.is_none()
+        !self.interrupted
+            && self.unread_sources == 0
+            && self.pending_pages == 0
+            && self.unconfirmed.is_none()
     }
 }
 
 impl std::fmt::Display for RunOutcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut parts = Vec::new();
+        if self.interrupted {
+            parts.push("it was stopped (signal or --max-duration) before it was done".into());
+        }
+        if self.unread_sources > 0 {
+            parts.push(format!(
+                "{} source(s) could not be read (the log says why)",
+                self.unread_sources
+            ));
+        }
         if self.pending_pages > 0 {
             parts.push(format!(
                 "{} page(s) found are not settled yet (kept in the crawl state for the next run)",
@@ -262,6 +278,7 @@ pub async fn run(
         set: JoinSet::new(),
         running: Vec::new(),
     };
+    let source_names: Vec<String> = config.sources.iter().map(|s| s.url.to_string()).collect();
     for source in config.sources.clone() {
         pollers.start(source);
     }
@@ -270,6 +287,8 @@ pub async fn run(
     let expiry = tokio::spawn(expire_periodically(shared.clone()));
 
     dispatch(shared.clone(), once, discovery_done).await;
+    // A `--once` run that is done ends on its own; a stop asked for before that interrupted it.
+    let interrupted = shutdown.is_cancelled();
 
     // Pollers end by themselves in `once` mode; otherwise they stop on shutdown.
     let _ = manager.await;
@@ -284,7 +303,19 @@ pub async fn run(
             until.saturating_duration_since(tokio::time::Instant::now())
         })
         .max(Duration::from_secs(1));
-    let mut outcome = RunOutcome::default();
+    let mut outcome = RunOutcome {
+        interrupted,
+        unread_sources: source_names
+            .iter()
+            .filter(|source| {
+                let label = crate::metrics::SourceLabel {
+                    source: source.to_string(),
+                };
+                shared.metrics.source_failures.get_or_create(&label).get() > 0
+            })
+            .count(),
+        ..RunOutcome::default()
+    };
     if let Err(error) = shared.sink.flush(left).await {
         warn!(%error, "the sink did not flush everything before the deadline");
         outcome.unconfirmed = Some(error.to_string());
@@ -1367,6 +1398,12 @@ async fn poll_source(
     loop {
         let discovered = discover_source(&shared, &source).await;
         let count = discovered.urls.len();
+        let label = crate::metrics::SourceLabel {
+            source: name.to_string(),
+        };
+        if discovered.problems > 0 {
+            shared.metrics.source_failures.get_or_create(&label).inc();
+        }
         let new = match shared.enqueue_all(discovered.urls, &name).await {
             Ok(new) => {
                 // Everything listed is in the store: the next poll may be conditional.
@@ -1390,9 +1427,6 @@ async fn poll_source(
             next_poll_secs = interval.as_secs(),
             "source polled"
         );
-        let label = crate::metrics::SourceLabel {
-            source: name.to_string(),
-        };
         shared
             .metrics
             .source_new_items
@@ -1430,6 +1464,8 @@ struct Discovered {
     validators: std::collections::HashMap<String, Option<Validators>>,
     /// Documents that answered 304.
     not_modified: usize,
+    /// Documents that could not be fetched or read (each logged).
+    problems: usize,
 }
 
 impl Discovered {
@@ -1455,6 +1491,7 @@ impl Discovered {
             }
             Err(error) => {
                 warn!(?error, document = %url, "cannot fetch the source document");
+                self.problems += 1;
                 None
             }
         }
@@ -1478,7 +1515,10 @@ async fn discover_source(shared: &Shared, source: &SourceConfig) -> Discovered {
             if let Some(page) = found.document(shared, &source.url).await {
                 match discover::feed_links(&page.url, &page.bytes) {
                     Ok(links) => found.urls = links,
-                    Err(error) => warn!(%error, "cannot read the feed"),
+                    Err(error) => {
+                        warn!(%error, "cannot read the feed");
+                        found.problems += 1;
+                    }
                 }
             }
         }
@@ -1509,10 +1549,17 @@ async fn discover_source(shared: &Shared, source: &SourceConfig) -> Discovered {
                             .collect()
                     }
                     Ok(Ok(Extraction::Article(_))) => {
-                        warn!("the section page reads as an article; no links taken")
+                        warn!("the section page reads as an article; no links taken");
+                        found.problems += 1;
                     }
-                    Ok(Err(error)) => warn!(%error, "cannot parse the section page"),
-                    Err(error) => warn!(%error, "the parser panicked on the section page"),
+                    Ok(Err(error)) => {
+                        warn!(%error, "cannot parse the section page");
+                        found.problems += 1;
+                    }
+                    Err(error) => {
+                        warn!(%error, "the parser panicked on the section page");
+                        found.problems += 1;
+                    }
                 }
             }
         }
@@ -1529,6 +1576,7 @@ async fn sitemap_urls(shared: &Shared, url: &Url, found: &mut Discovered) {
             Ok(list) => list,
             Err(error) => {
                 warn!(%error, "cannot read the sitemaps of robots.txt");
+                found.problems += 1;
                 return;
             }
         }
@@ -1549,7 +1597,10 @@ async fn sitemap_urls(shared: &Shared, url: &Url, found: &mut Discovered) {
                     found.urls.extend(map.urls);
                     to_read.extend(map.sitemaps);
                 }
-                Err(error) => warn!(%error, sitemap = %next, "cannot read the sitemap"),
+                Err(error) => {
+                    warn!(%error, sitemap = %next, "cannot read the sitemap");
+                    found.problems += 1;
+                }
             }
         }
     }

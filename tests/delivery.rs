@@ -232,3 +232,88 @@ async fn the_spool_carries_an_outage_across_a_crash() {
     assert_eq!(site.article_requests(), site.n, "articles fetched again");
     drop(cluster);
 }
+
+/// `run --once` is safe for cron: with the broker down it does not claim success. Stopped
+/// by `--max-duration`, or by a signal once every article was fetched, it says what is left
+/// and exits 1; the next run, with the broker there, delivers every article once and exits 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_once_with_the_broker_down_exits_1_and_the_next_run_finishes_the_work() {
+    let site = newsroom::start(3, Duration::ZERO, false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let topic = support::unique_topic("once-down");
+    // A port nothing listens on: bound, then closed.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let sitemap = site.url("/sitemap.xml");
+    let config = |brokers: &str| {
+        service::write_config(
+            dir.path(),
+            &sitemap,
+            service::free_address(),
+            2,
+            10,
+            &service::kafka_sink(brokers, &topic, ""),
+        )
+    };
+    let once = |args: &[&str], config: &std::path::Path| {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tinstream"));
+        command
+            .args(["run", "--once"])
+            .args(args)
+            .arg("-c")
+            .arg(config)
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        command
+    };
+
+    // Bounded by --max-duration: whatever it reached by then, the run is not done.
+    let run = tokio::time::timeout(
+        Duration::from_secs(120),
+        once(&["--max-duration", "2s"], &config(&dead.to_string())).output(),
+    )
+    .await
+    .expect("--max-duration ends the run")
+    .unwrap();
+    let log = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "log:\n{log}");
+    assert!(log.contains("--max-duration reached"), "{log}");
+    assert!(
+        log.contains("tinstream: the run ended with work left: it was stopped"),
+        "{log}"
+    );
+
+    // Stopped by SIGTERM once every article was fetched: the three pages are left.
+    let child = once(&[], &config(&dead.to_string())).spawn().unwrap();
+    let fetched = tokio::time::timeout(Duration::from_secs(60), async {
+        while site.article_requests() < 3 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(fetched.is_ok(), "the articles were not fetched");
+    let pid = child.id().unwrap().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let run = tokio::time::timeout(Duration::from_secs(120), child.wait_with_output())
+        .await
+        .expect("the run ends after the drain deadline")
+        .unwrap();
+    let log = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "log:\n{log}");
+    assert!(log.contains("3 page(s) found are not settled"), "{log}");
+    assert!(
+        log.contains("the sink did not confirm every record"),
+        "{log}"
+    );
+    assert_eq!(site.article_requests(), 3, "every article was fetched once");
+
+    support::run_once(&config(support::kafka())).await;
+    let records = service::read(support::kafka(), &topic).await;
+    assert_eq!(site.check(&records), 0, "records published twice");
+}

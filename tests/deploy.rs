@@ -43,6 +43,23 @@ fn listen_port(config_text: &str) -> u16 {
 }
 
 #[test]
+fn the_example_configurations_are_valid_and_use_absolute_paths() {
+    for name in ["kafka.toml", "one-site.toml"] {
+        check_config(&root().join("config/examples").join(name));
+    }
+    // The production example must not depend on the working directory.
+    let text = std::fs::read_to_string(root().join("config/examples/kafka.toml")).unwrap();
+    let config: toml::Value = toml::from_str(&text).unwrap();
+    for path in [
+        config["crawler"]["data_dir"].as_str(),
+        config["parser"]["sites_dir"].as_str(),
+        config["sink"]["spool"]["path"].as_str(),
+    ] {
+        assert!(path.unwrap().starts_with('/'), "{path:?}");
+    }
+}
+
+#[test]
 fn the_kubernetes_manifests_hold_a_valid_configuration_and_real_probes() {
     let docs = yaml_documents(&root().join("deploy/k8s/tinstream.yaml"));
     let find = |kind: &str| {

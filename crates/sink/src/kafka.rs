@@ -215,7 +215,7 @@ impl KafkaSink {
             Probe::Ready => health.probe_ok(),
             Probe::Missing(topic) => {
                 return Err(SinkError::Kafka(format!(
-                    "topic {topic:?} does not exist on {}; create it, or set sink.kafka.create_topics = true (see README, \"Switching to Kafka\")",
+                    "topic {topic:?} does not exist on {}; create it, or set sink.kafka.create_topics = true (see docs/kafka.md)",
                     config.brokers
                 )))
             }
