@@ -9,13 +9,19 @@ if ! command -v cargo >/dev/null 2>&1; then
   echo "test.sh: cargo is not installed; install Rust with rustup first" >&2
   exit 1
 fi
-# librdkafka is built from source by the rdkafka crate: it needs a C toolchain, make and perl.
-for tool in cc make perl; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    apt-get update -qq && apt-get install -y -qq build-essential perl >/dev/null
-    break
-  fi
+# librdkafka is built from source by the rdkafka crate: it needs a C toolchain, make, perl,
+# pkg-config and the OpenSSL and zlib headers (the README's prerequisites).
+missing=0
+for tool in cc make perl pkg-config; do
+  command -v "$tool" >/dev/null 2>&1 || missing=1
 done
+if [ "$missing" = 0 ] && ! pkg-config --exists openssl zlib; then
+  missing=1
+fi
+if [ "$missing" = 1 ]; then
+  apt-get update -qq
+  apt-get install -y -qq build-essential perl pkg-config libssl-dev zlib1g-dev >/dev/null
+fi
 
 scripts/kafka.sh start
 trap 'scripts/kafka.sh stop' EXIT

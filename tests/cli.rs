@@ -198,6 +198,15 @@ fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     path
 }
 
+/// A port nothing listens on: bound, then closed.
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 const ONE_SOURCE: &str = "[[sources]]\nkind = \"feed\"\nurl = \"https://ex.vn/rss\"\n";
 
 #[test]
@@ -470,12 +479,7 @@ fn tail_refuses_a_configuration_whose_sink_is_not_kafka() {
 
 #[test]
 fn tail_fails_when_no_broker_answers() {
-    // A port nothing listens on: bound, then closed.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = closed_port();
     let start = std::time::Instant::now();
     let (ok, _, err) = outcome(tinstream().args([
         "tail",
@@ -536,12 +540,7 @@ fn the_readme_sample_record_is_what_extract_prints() {
 #[test]
 fn run_once_exits_1_when_a_source_cannot_be_read() {
     let dir = tempfile::tempdir().unwrap();
-    // A port nothing listens on: bound, then closed.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = closed_port();
     let config = write(
         dir.path(),
         "c.toml",

@@ -241,11 +241,8 @@ async fn run_once_with_the_broker_down_exits_1_and_the_next_run_finishes_the_wor
     let site = newsroom::start(3, Duration::ZERO, false).await;
     let dir = tempfile::tempdir().unwrap();
     let topic = support::unique_topic("once-down");
-    // A port nothing listens on: bound, then closed.
-    let dead = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    // A port nothing listens on.
+    let dead = format!("127.0.0.1:{}", support::free_port());
     let sitemap = site.url("/sitemap.xml");
     let config = |brokers: &str| {
         service::write_config(
@@ -272,7 +269,7 @@ async fn run_once_with_the_broker_down_exits_1_and_the_next_run_finishes_the_wor
     // Bounded by --max-duration: whatever it reached by then, the run is not done.
     let run = tokio::time::timeout(
         Duration::from_secs(120),
-        once(&["--max-duration", "2s"], &config(&dead.to_string())).output(),
+        once(&["--max-duration", "2s"], &config(&dead)).output(),
     )
     .await
     .expect("--max-duration ends the run")
@@ -286,7 +283,7 @@ async fn run_once_with_the_broker_down_exits_1_and_the_next_run_finishes_the_wor
     );
 
     // Stopped by SIGTERM once every article was fetched: the three pages are left.
-    let child = once(&[], &config(&dead.to_string())).spawn().unwrap();
+    let child = once(&[], &config(&dead)).spawn().unwrap();
     let fetched = tokio::time::timeout(Duration::from_secs(60), async {
         while site.article_requests() < 3 {
             tokio::time::sleep(Duration::from_millis(20)).await;

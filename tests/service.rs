@@ -176,4 +176,29 @@ async fn tail_prints_what_run_delivered() {
         text.contains("── 2021-12-06T09:15:00+07:00 · 127.0.0.1 · vi"),
         "{text}"
     );
+
+    // As kcat: brokers and topic on the command line, no configuration file at all (run
+    // from an empty folder, where config/default.toml does not exist).
+    let empty = tempfile::tempdir().unwrap();
+    let bare = tokio::process::Command::new(env!("CARGO_BIN_EXE_tinstream"))
+        .current_dir(empty.path())
+        .args(["tail", "-b", support::kafka(), "-t", &topic])
+        .args(["-o", "beginning", "--json", "--count", "3"])
+        .kill_on_drop(true)
+        .output();
+    let bare = tokio::time::timeout(Duration::from_secs(60), bare)
+        .await
+        .expect("tail --count 3 ends")
+        .unwrap();
+    assert!(
+        bare.status.success(),
+        "{}",
+        String::from_utf8_lossy(&bare.stderr)
+    );
+    let printed: Vec<serde_json::Value> = String::from_utf8(bare.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(site.check(&printed), 0);
 }

@@ -137,6 +137,37 @@ impl Newsroom {
 /// Starts a site of `n` articles (plus the oversized one when `big`), each page answered
 /// after `latency`.
 pub async fn start(n: usize, latency: Duration, big: bool) -> Newsroom {
+    start_sized(n, latency, big, 0).await
+}
+
+/// What a real news page carries around its article, up to about `bytes`: a "most read" box
+/// of linked headlines with teasers, and the page's script data. The extractor must leave all
+/// of it out, so the records are those of [`start`]'s pages.
+fn furniture(i: usize, bytes: usize) -> (String, String) {
+    let mut boxes = String::from(r#"<div class="most-read"><h3>Tin liên quan</h3><ul>"#);
+    let mut script = String::from(r#"<script>window.__DATA__ = {"items": ["#);
+    let mut j = 0u64;
+    while boxes.len() + script.len() < bytes {
+        let seed = (i as u64) * 1_000 + j;
+        if j % 2 == 0 {
+            boxes.push_str(&format!(
+                r#"<li><a href="/tin-tuc/tin-khac-{seed}.html">{}</a><p class="sapo">{}</p></li>"#,
+                noise(seed, 12),
+                noise(seed + 7, 30)
+            ));
+        } else {
+            script.push_str(&format!(r#"{{"id": {seed}, "t": "{}"}},"#, noise(seed, 40)));
+        }
+        j += 1;
+    }
+    boxes.push_str("</ul></div>");
+    script.push_str("null]};</script>");
+    (boxes, script)
+}
+
+/// [`start`], with each article page padded to about `page_bytes` by [`furniture`] (0: no
+/// padding, pages of about 3 KB).
+pub async fn start_sized(n: usize, latency: Duration, big: bool, page_bytes: usize) -> Newsroom {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let base = format!("http://{addr}");
@@ -145,13 +176,18 @@ pub async fn start(n: usize, latency: Duration, big: bool) -> Newsroom {
     let mut locs = String::new();
     for i in 0..n {
         let p = paragraphs(&topic(i));
-        pages.insert(
-            path(i),
-            (
-                template(&title(i), "Thứ Hai, 06/12/2021 - 09:15", &p, ""),
-                html,
-            ),
-        );
+        let mut page = template(&title(i), "Thứ Hai, 06/12/2021 - 09:15", &p, "");
+        if page_bytes > page.len() {
+            let (boxes, script) = furniture(i, page_bytes - page.len());
+            page = page
+                .replacen(
+                    "<div class=\"footer\">",
+                    &format!("{boxes}<div class=\"footer\">"),
+                    1,
+                )
+                .replacen("</head>", &format!("{script}</head>"), 1);
+        }
+        pages.insert(path(i), (page, html));
         locs.push_str(&format!("<url><loc>{base}{}</loc></url>", path(i)));
     }
     if big {
