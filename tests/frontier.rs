@@ -183,6 +183,10 @@ async fn serve(State(web): State<Web>, uri: Uri, headers: HeaderMap) -> Response
                 "/khac/ban-sao.html",
             ]),
         ),
+        "/tracked.xml" => feed(
+            &base,
+            &list(&["/tin/chi-co-utm.html?utm_source=rss&amp;utm_medium=feed&amp;fbclid=x"]),
+        ),
         "/updates.xml" => feed(
             &base,
             &list(&["/cap-nhat/thay-doi.html", "/cap-nhat/giu-nguyen.html"]),
@@ -422,6 +426,30 @@ async fn the_same_story_under_two_urls_is_one_record() {
     // race waited and was fetched once more, then found to be a copy.
     let fetches = web.requested("/tin/ban-goc.html") + web.requested("/khac/ban-sao.html");
     assert!(fetches == 2 || fetches == 3, "{fetches} fetches");
+}
+
+/// A feed that links an article only with tracking parameters: the record's URLs and id are
+/// those of the plain address, as if the feed had linked it so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tracking_parameters_stay_out_of_the_record() {
+    let web = Web::default();
+    let base = start(web.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, listen) = config(dir.path(), &format!("{base}/tracked.xml"), "");
+    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    service
+        .wait_until("the article", Duration::from_secs(30), || async {
+            !records(dir.path()).is_empty()
+        })
+        .await;
+    assert!(service.terminate().await.success());
+    let records = records(dir.path());
+    assert_eq!(records.len(), 1, "{records:?}");
+    let plain = format!("{base}/tin/chi-co-utm.html");
+    assert_eq!(records[0]["url"], plain.as_str());
+    assert_eq!(records[0]["canonical_url"], plain.as_str());
+    assert_eq!(records[0]["id"], tinstream_model::article_id(&plain));
+    assert_eq!(web.requested("/tin/chi-co-utm.html"), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

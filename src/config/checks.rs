@@ -28,12 +28,18 @@ pub fn warnings(config: &Config, written: &toml::Value) -> Vec<String> {
     let mut out = Vec::new();
     let sites_dir = &config.parser.sites_dir;
     if !sites_dir.is_dir() {
+        let resolved = if sites_dir.is_relative() {
+            format!(
+                " ({}: a relative path is taken from the working directory)",
+                super::absolute(sites_dir).display()
+            )
+        } else {
+            String::new()
+        };
         out.push(format!(
-            "parser.sites_dir {:?} ({}) is not a folder: no site rules are loaded, and pages \
-             of the sites that have rules are read by the generic extraction alone (relative \
-             paths are relative to the working directory)",
+            "parser.sites_dir {:?}{resolved} is not a folder: no site rules are loaded, and \
+             pages of the sites that have rules are read by the generic extraction alone",
             sites_dir.display().to_string(),
-            super::absolute(sites_dir).display()
         ));
     }
     if !config.crawler.allow_private_networks {
