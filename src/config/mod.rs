@@ -270,7 +270,7 @@ fn missing_file(path: &Path) -> String {
         .map(|d| d.display().to_string())
         .unwrap_or_else(|e| format!("(unreadable: {e})"));
     format!(
-        "{shown}: no such configuration file (looked for {} : a relative path is taken from \
+        "{shown}: no such configuration file (looked for {}; a relative path is taken from \
          the working directory, {cwd}); name the file with -c/--config",
         absolute(path).display()
     )
