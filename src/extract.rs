@@ -306,7 +306,13 @@ fn fetch_urls(
                             url: f.url,
                             charset: f.charset,
                         })
-                        .map_err(|e| e.to_string()),
+                        // The error names the URL, which the output names already.
+                        .map_err(|e| {
+                            let text = e.to_string();
+                            let prefix = format!("{url}: ");
+                            text.strip_prefix(&prefix)
+                                .map_or(text.clone(), str::to_string)
+                        }),
                 ),
             });
         }

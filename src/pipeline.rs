@@ -773,7 +773,9 @@ impl Shared {
         let crawl_delay = match self.robots.check(url).await {
             RobotsDecision::Allowed { crawl_delay } => crawl_delay,
             RobotsDecision::Disallowed => return Err(PoliteError::Disallowed),
-            RobotsDecision::Unavailable => return Err(PoliteError::RobotsUnavailable),
+            RobotsDecision::Unavailable { reason } => {
+                return Err(PoliteError::RobotsUnavailable(reason))
+            }
         };
         let delay = crawl_delay.map_or(self.crawler.per_host_delay, |d| {
             d.max(self.crawler.per_host_delay)
@@ -844,11 +846,17 @@ impl Drop for InFlight<'_> {
     }
 }
 
-#[derive(Debug)]
+/// Why a polite fetch did not bring a page.
+#[derive(Debug, thiserror::Error)]
 enum PoliteError {
+    #[error("disallowed by robots.txt")]
     Disallowed,
+    #[error("unexpected 304 to a request without validators")]
     NotModified,
-    RobotsUnavailable,
+    /// With why robots.txt could not be read, its cause included.
+    #[error("{0}")]
+    RobotsUnavailable(String),
+    #[error(transparent)]
     Fetch(FetchError),
 }
 
@@ -870,9 +878,7 @@ async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> Outc
             return Outcome::Settled;
         }
         Err(_) if shared.shutdown.is_cancelled() => return Outcome::Stopped,
-        Err(PoliteError::RobotsUnavailable) => {
-            return Outcome::Retry("robots.txt unavailable".into())
-        }
+        Err(PoliteError::RobotsUnavailable(reason)) => return Outcome::Retry(reason),
         // Only sent validators bring a 304, and none were sent.
         Err(PoliteError::NotModified) => return Outcome::Retry("unexpected 304".into()),
         Err(PoliteError::Fetch(error)) if error.is_transient() => {
@@ -1034,7 +1040,7 @@ async fn process_recheck(
         }
         Err(error) => {
             // Unreachable for now: skip this re-check, keep the next.
-            info!(?error, "re-check failed; the next one stays scheduled");
+            info!(%error, "re-check failed; the next one stays scheduled");
             return unchanged(recheck.validators.clone()).await;
         }
     };
@@ -1490,7 +1496,7 @@ impl Discovered {
                 None
             }
             Err(error) => {
-                warn!(?error, document = %url, "cannot fetch the source document");
+                warn!(%error, document = %url, "cannot fetch the source document");
                 self.problems += 1;
                 None
             }

@@ -558,3 +558,13 @@ fn run_once_exits_1_when_a_source_cannot_be_read() {
         "{err}"
     );
 }
+
+#[test]
+fn extract_says_why_a_url_could_not_be_fetched() {
+    let url = format!("http://127.0.0.1:{}/bai.html", closed_port());
+    let (ok, _, err) = outcome(tinstream().args(["extract", &url]));
+    assert!(!ok);
+    assert!(err.contains("Connection refused"), "{err}");
+    assert!(err.contains("cannot connect"), "{err}");
+    assert_eq!(err.matches(&url).count(), 1, "the URL named once: {err}");
+}

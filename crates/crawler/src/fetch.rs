@@ -10,6 +10,7 @@ use reqwest::header::{
     HeaderMap, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -89,8 +90,10 @@ pub enum FetchError {
         /// The limit.
         limit: usize,
     },
-    /// Network failure, timeout, redirect loop or too many redirects.
-    #[error("{url}: {source}")]
+    /// Network failure, timeout, redirect loop or too many redirects. Shown with its whole
+    /// cause chain (`connection refused`, the name that did not resolve, the TLS problem, which
+    /// timeout), which reqwest's own message leaves out.
+    #[error("{url}: {}", describe_network(source))]
     Network {
         /// The URL.
         url: String,
@@ -130,6 +133,22 @@ pub struct Fetcher {
 impl Fetcher {
     /// Builds the client from the crawler settings.
     pub fn new(config: &CrawlerConfig) -> Result<Fetcher, reqwest::Error> {
+        Self::with_hosts(config, HashMap::new())
+    }
+
+    /// [`Fetcher::new`], with fixed addresses for some host names instead of DNS (as an
+    /// `/etc/hosts` of the crawler's own). The private-network rule applies to them as to any
+    /// resolved address; tests use it to give a public-looking name a loopback address.
+    pub fn with_hosts(
+        config: &CrawlerConfig,
+        hosts: HashMap<String, Vec<IpAddr>>,
+    ) -> Result<Fetcher, reqwest::Error> {
+        let fixed = Arc::new(
+            hosts
+                .into_iter()
+                .map(|(name, ips)| (name.to_ascii_lowercase(), ips))
+                .collect(),
+        );
         let allow_private = config.allow_private_networks;
         let max_redirects = config.max_redirects;
         let redirect = reqwest::redirect::Policy::custom(move |attempt| {
@@ -149,7 +168,10 @@ impl Fetcher {
             .timeout(config.request_timeout)
             .read_timeout(config.read_timeout)
             .redirect(redirect)
-            .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+            .dns_resolver(Arc::new(GuardedResolver {
+                allow_private,
+                fixed,
+            }))
             .gzip(true)
             .brotli(true)
             .deflate(true)
@@ -291,8 +313,10 @@ fn check_url(url: &Url, allow_private: bool) -> Result<(), String> {
             Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
             _ => None,
         };
-        if let Some(ip) = ip.filter(|ip| is_private(*ip)) {
-            return Err(format!("{ip} is a private address"));
+        if let Some(ip) = ip {
+            if let Some(class) = address_class(ip) {
+                return Err(refusal(&ip.to_string(), ip, class));
+            }
         }
     }
     Ok(())
@@ -300,50 +324,147 @@ fn check_url(url: &Url, allow_private: bool) -> Result<(), String> {
 
 /// Loopback, private, link-local, shared, unspecified and similar non-public addresses.
 pub fn is_private(ip: IpAddr) -> bool {
+    address_class(ip).is_some()
+}
+
+/// The kind of non-public address `ip` is (`"loopback"`, `"private"`, `"link-local"`,
+/// `"unique-local"`, `"multicast"`, …), or none for a public address. An IPv4 address mapped
+/// into IPv6 (`::ffff:127.0.0.1`) is its IPv4 address's kind.
+pub fn address_class(ip: IpAddr) -> Option<&'static str> {
     match ip {
         IpAddr::V4(v4) => {
             let o = v4.octets();
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || o[0] == 0
-                || (o[0] == 100 && (64..128).contains(&o[1]))
-                || (o[0] == 198 && (o[1] == 18 || o[1] == 19))
-                || o[0] >= 240
+            let class = if v4.is_loopback() {
+                "loopback"
+            } else if v4.is_private() {
+                "private"
+            } else if v4.is_link_local() {
+                "link-local"
+            } else if v4.is_unspecified() || o[0] == 0 {
+                "unspecified"
+            } else if v4.is_broadcast() {
+                "broadcast"
+            } else if v4.is_multicast() {
+                "multicast"
+            } else if v4.is_documentation() {
+                "documentation"
+            } else if o[0] == 100 && (64..128).contains(&o[1]) {
+                "shared (carrier-grade NAT)"
+            } else if o[0] == 198 && (o[1] == 18 || o[1] == 19) {
+                "benchmarking"
+            } else if o[0] >= 240 {
+                "reserved"
+            } else {
+                return None;
+            };
+            Some(class)
         }
         IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_private(IpAddr::V4(v4));
+                return address_class(IpAddr::V4(v4));
             }
             let first = v6.segments()[0];
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
+            let class = if v6.is_loopback() {
+                "loopback"
+            } else if v6.is_unspecified() {
+                "unspecified"
+            } else if (first & 0xfe00) == 0xfc00 {
+                "unique-local"
+            } else if (first & 0xffc0) == 0xfe80 {
+                "link-local"
+            } else if v6.is_multicast() {
+                "multicast"
+            } else {
+                return None;
+            };
+            Some(class)
         }
     }
 }
 
-/// Resolves names with the system resolver and drops private addresses unless allowed, so a
-/// public name that points inside the network is refused at connection time, redirects included.
+/// Why a host on a non-public address is refused, naming the address, its kind and the
+/// setting that allows it.
+fn refusal(host: &str, ip: IpAddr, class: &str) -> String {
+    let address = if host == ip.to_string() {
+        format!("{ip}")
+    } else {
+        format!("{host} resolves to {ip}")
+    };
+    format!("{address}, a {class} address: refused while crawler.allow_private_networks is false")
+}
+
+/// A network failure as a sentence with its causes: what failed (connecting, a timeout, a
+/// redirect, reading the body), then each cause in turn, so that a refused connection, a name
+/// that does not resolve or a certificate that is not trusted says so.
+fn describe_network(error: &reqwest::Error) -> String {
+    let what = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "cannot connect"
+    } else if error.is_redirect() {
+        "redirect refused"
+    } else if error.is_body() || error.is_decode() {
+        "cannot read the body"
+    } else if error.is_request() {
+        "request failed"
+    } else {
+        "failed"
+    };
+    let mut parts: Vec<String> = vec![what.to_string()];
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        let text = inner.to_string();
+        // Wrappers repeat their inner error's text; say each thing once.
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cause = inner.source();
+    }
+    if parts.len() == 1 {
+        // No cause given: reqwest's own message is all there is.
+        parts.push(error.to_string());
+    }
+    parts.join(": ")
+}
+
+/// Resolves names with the system resolver (or the fixed addresses it was given for some
+/// names) and drops non-public addresses unless allowed, so a public name that points inside
+/// the network is refused at connection time, redirects included, with the address and its
+/// kind in the error.
 struct GuardedResolver {
     allow_private: bool,
+    fixed: Arc<HashMap<String, Vec<IpAddr>>>,
 }
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let allow_private = self.allow_private;
+        let fixed = self.fixed.clone();
         Box::pin(async move {
             let host = name.as_str().to_string();
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .filter(|a| allow_private || !is_private(a.ip()))
+            let found: Vec<SocketAddr> = match fixed.get(&host.to_ascii_lowercase()) {
+                Some(ips) => ips.iter().map(|ip| SocketAddr::new(*ip, 0)).collect(),
+                None => tokio::net::lookup_host((host.as_str(), 0))
+                    .await
+                    .map_err(|e| format!("the name {host} does not resolve: {e}"))?
+                    .collect(),
+            };
+            let mut refused = None;
+            let addrs: Vec<SocketAddr> = found
+                .into_iter()
+                .filter(|a| match address_class(a.ip()) {
+                    Some(class) if !allow_private => {
+                        refused.get_or_insert((a.ip(), class));
+                        false
+                    }
+                    _ => true,
+                })
                 .collect();
             if addrs.is_empty() {
-                return Err(format!("{host} resolves to no public address").into());
+                return Err(match refused {
+                    Some((ip, class)) => refusal(&host, ip, class).into(),
+                    None => format!("the name {host} resolves to no address").into(),
+                });
             }
             Ok(Box::new(addrs.into_iter()) as Addrs)
         })
@@ -375,9 +496,51 @@ mod tests {
     }
 
     #[test]
+    fn address_kinds_are_named() {
+        for (ip, class) in [
+            ("127.0.0.1", "loopback"),
+            ("10.1.2.3", "private"),
+            ("169.254.169.254", "link-local"),
+            ("0.0.0.0", "unspecified"),
+            ("224.0.0.1", "multicast"),
+            ("100.64.0.1", "shared (carrier-grade NAT)"),
+            ("::1", "loopback"),
+            ("::", "unspecified"),
+            ("fd12::1", "unique-local"),
+            ("fe80::1", "link-local"),
+            ("ff02::1", "multicast"),
+            ("::ffff:10.0.0.1", "private"),
+        ] {
+            assert_eq!(address_class(ip.parse().unwrap()), Some(class), "{ip}");
+        }
+        assert_eq!(address_class("93.184.216.34".parse().unwrap()), None);
+    }
+
+    #[test]
+    fn numeric_hosts_are_read_as_the_addresses_they_are() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        for url in [
+            "http://2130706433/",
+            "http://0x7f.1/",
+            "http://0177.0.0.1/",
+            "http://[::ffff:127.0.0.1]/",
+        ] {
+            let reason = check_url(&u(url), false).unwrap_err();
+            assert!(reason.contains("a loopback address"), "{url}: {reason}");
+            assert!(
+                reason.contains("crawler.allow_private_networks"),
+                "{reason}"
+            );
+        }
+    }
+
+    #[test]
     fn urls_are_checked() {
         let u = |s: &str| Url::parse(s).unwrap();
-        assert!(check_url(&u("http://127.0.0.1/"), false).is_err());
+        assert_eq!(
+            check_url(&u("http://127.0.0.1/"), false).unwrap_err(),
+            "127.0.0.1, a loopback address: refused while crawler.allow_private_networks is false"
+        );
         assert!(check_url(&u("http://127.0.0.1/"), true).is_ok());
         assert!(check_url(&u("ftp://example.com/"), true).is_err());
         assert!(check_url(&u("https://example.com/"), false).is_ok());

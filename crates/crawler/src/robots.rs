@@ -21,8 +21,12 @@ pub enum RobotsDecision {
     },
     /// Disallowed by a rule.
     Disallowed,
-    /// robots.txt could not be read (5xx, network); try the URL again later.
-    Unavailable,
+    /// robots.txt could not be read (5xx, network, a refused address); try the URL again
+    /// later.
+    Unavailable {
+        /// Why it could not be read, with the cause (the fetch error).
+        reason: String,
+    },
 }
 
 /// How long an origin whose robots.txt could not be read is left alone.
@@ -31,7 +35,8 @@ const UNAVAILABLE_RETRY: Duration = Duration::from_secs(60);
 enum Rules {
     AllowAll,
     Parsed(Box<Robot>),
-    Unavailable,
+    /// With why.
+    Unavailable(String),
 }
 
 struct Entry {
@@ -75,7 +80,7 @@ impl RobotsCache {
         let mut entry = slot.lock().await;
         let fresh = entry.as_ref().is_some_and(|e| {
             let ttl = match e.rules {
-                Rules::Unavailable => UNAVAILABLE_RETRY,
+                Rules::Unavailable(_) => UNAVAILABLE_RETRY,
                 _ => self.ttl,
             };
             e.fetched.elapsed() < ttl
@@ -88,7 +93,9 @@ impl RobotsCache {
         }
         match entry.as_ref().map(|e| &e.rules) {
             Some(Rules::AllowAll) | None => RobotsDecision::Allowed { crawl_delay: None },
-            Some(Rules::Unavailable) => RobotsDecision::Unavailable,
+            Some(Rules::Unavailable(reason)) => RobotsDecision::Unavailable {
+                reason: reason.clone(),
+            },
             Some(Rules::Parsed(robot)) => {
                 if robot.allowed(url.as_str()) {
                     RobotsDecision::Allowed {
@@ -133,7 +140,7 @@ impl RobotsCache {
             }
             Err(error) => {
                 tracing::warn!(%url, %error, "robots.txt unavailable; holding the origin");
-                Rules::Unavailable
+                Rules::Unavailable(format!("robots.txt unavailable: {error}"))
             }
         }
     }
