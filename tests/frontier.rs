@@ -191,6 +191,19 @@ async fn serve(State(web): State<Web>, uri: Uri, headers: HeaderMap) -> Response
             &base,
             &list(&["/cap-nhat/thay-doi.html", "/cap-nhat/giu-nguyen.html"]),
         ),
+        "/sitemap.xml.gz" => {
+            // Served as a file, not with a Content-Encoding the client would undo.
+            let xml = format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}/tin/nen-1.html</loc></url></urlset>"#
+            );
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            std::io::Write::write_all(&mut gz, xml.as_bytes()).unwrap();
+            (
+                [(header::CONTENT_TYPE, "application/x-gzip")],
+                gz.finish().unwrap(),
+            )
+                .into_response()
+        }
         "/sitemap-news.xml" => (
             [(header::CONTENT_TYPE, "application/xml")],
             format!(
@@ -426,6 +439,29 @@ async fn the_same_story_under_two_urls_is_one_record() {
     // race waited and was fetched once more, then found to be a copy.
     let fetches = web.requested("/tin/ban-goc.html") + web.requested("/khac/ban-sao.html");
     assert!(fetches == 2 || fetches == 3, "{fetches} fetches");
+}
+
+/// A gzipped sitemap, served as `application/x-gzip` without a `Content-Encoding`, is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gzipped_sitemap_is_read() {
+    let web = Web::default();
+    let base = start(web.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, listen) = config(dir.path(), &format!("{base}/sitemap.xml.gz"), "");
+    let config_text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("kind = \"feed\"", "kind = \"sitemap\"");
+    std::fs::write(&config, config_text).unwrap();
+    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    service
+        .wait_until("the article", Duration::from_secs(30), || async {
+            !records(dir.path()).is_empty()
+        })
+        .await;
+    assert!(service.terminate().await.success());
+    let records = records(dir.path());
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0]["url"], format!("{base}/tin/nen-1.html").as_str());
 }
 
 /// A feed that links an article only with tracking parameters: the record's URLs and id are

@@ -135,9 +135,42 @@ enum Field {
     Title,
 }
 
-/// Reads a sitemap or sitemap index (Google News sitemaps are sitemaps with extra tags).
+/// The largest sitemap the protocol allows, uncompressed (sitemaps.org: 50 MB).
+pub const MAX_SITEMAP_BYTES: u64 = 50 * 1024 * 1024;
+
+/// A gzipped sitemap (`sitemap.xml.gz`, served as `application/gzip` or `application/x-gzip`
+/// rather than with a `Content-Encoding` the HTTP client would undo) is known by its first two
+/// bytes and decompressed, up to the protocol's limit.
+fn gunzip_if_gzipped<'a>(
+    sitemap_url: &Url,
+    bytes: &'a [u8],
+) -> Result<std::borrow::Cow<'a, [u8]>, DiscoverError> {
+    use std::io::Read;
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(std::borrow::Cow::Borrowed(bytes));
+    }
+    let error = |reason: String| DiscoverError::Sitemap {
+        url: sitemap_url.to_string(),
+        reason,
+    };
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .take(MAX_SITEMAP_BYTES + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| error(format!("gzip data that does not decompress: {e}")))?;
+    if out.len() as u64 > MAX_SITEMAP_BYTES {
+        return Err(error(format!(
+            "more than {MAX_SITEMAP_BYTES} bytes once decompressed, the protocol's limit"
+        )));
+    }
+    Ok(std::borrow::Cow::Owned(out))
+}
+
+/// Reads a sitemap or sitemap index (Google News sitemaps are sitemaps with extra tags),
+/// plain or gzipped.
 pub fn sitemap(sitemap_url: &Url, bytes: &[u8]) -> Result<Sitemap, DiscoverError> {
-    let mut reader = Reader::from_reader(bytes);
+    let bytes = gunzip_if_gzipped(sitemap_url, bytes)?;
+    let mut reader = Reader::from_reader(bytes.as_ref());
     reader.config_mut().trim_text(true);
     let mut out = Sitemap::default();
     let mut in_index = false;
@@ -275,6 +308,35 @@ pub fn looks_like_article(link: &Url, section: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn a_gzipped_sitemap_is_read() {
+        let url = Url::parse("https://ex.vn/sitemap.xml.gz").unwrap();
+        let xml = br#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://ex.vn/a-1.html</loc></url><url><loc>https://ex.vn/b-2.html</loc></url></urlset>"#;
+        let map = sitemap(&url, &gzip(xml)).unwrap();
+        let locs: Vec<&str> = map.urls.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(locs, ["https://ex.vn/a-1.html", "https://ex.vn/b-2.html"]);
+    }
+
+    #[test]
+    fn a_gzip_bomb_is_refused_at_the_protocols_limit() {
+        let url = Url::parse("https://ex.vn/sitemap.xml.gz").unwrap();
+        // 60 MB of spaces compress to some 60 KB.
+        let bomb = gzip(&vec![b' '; 60 * 1024 * 1024]);
+        assert!(bomb.len() < 200_000);
+        let error = sitemap(&url, &bomb).unwrap_err().to_string();
+        assert!(error.contains("the protocol's limit"), "{error}");
+        let broken = [0x1f, 0x8b, 1, 2, 3];
+        let error = sitemap(&url, &broken).unwrap_err().to_string();
+        assert!(error.contains("does not decompress"), "{error}");
+    }
 
     #[test]
     fn feed_items() {
