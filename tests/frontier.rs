@@ -441,25 +441,31 @@ async fn the_same_story_under_two_urls_is_one_record() {
     assert!(fetches == 2 || fetches == 3, "{fetches} fetches");
 }
 
+/// Runs the service on one source of `kind` until it delivered a record, stops it, and
+/// returns what it delivered.
+async fn first_records(dir: &Path, source: &str, kind: &str) -> Vec<serde_json::Value> {
+    let (config, listen) = config(dir, source, "");
+    let config_text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("kind = \"feed\"", &format!("kind = \"{kind}\""));
+    std::fs::write(&config, config_text).unwrap();
+    let service = Service::start(&config, &dir.join("run.log"), listen);
+    service
+        .wait_until("a record", Duration::from_secs(30), || async {
+            !records(dir).is_empty()
+        })
+        .await;
+    assert!(service.terminate().await.success());
+    records(dir)
+}
+
 /// A gzipped sitemap, served as `application/x-gzip` without a `Content-Encoding`, is read.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_gzipped_sitemap_is_read() {
     let web = Web::default();
     let base = start(web.clone()).await;
     let dir = tempfile::tempdir().unwrap();
-    let (config, listen) = config(dir.path(), &format!("{base}/sitemap.xml.gz"), "");
-    let config_text = std::fs::read_to_string(&config)
-        .unwrap()
-        .replace("kind = \"feed\"", "kind = \"sitemap\"");
-    std::fs::write(&config, config_text).unwrap();
-    let service = Service::start(&config, &dir.path().join("run.log"), listen);
-    service
-        .wait_until("the article", Duration::from_secs(30), || async {
-            !records(dir.path()).is_empty()
-        })
-        .await;
-    assert!(service.terminate().await.success());
-    let records = records(dir.path());
+    let records = first_records(dir.path(), &format!("{base}/sitemap.xml.gz"), "sitemap").await;
     assert_eq!(records.len(), 1, "{records:?}");
     assert_eq!(records[0]["url"], format!("{base}/tin/nen-1.html").as_str());
 }
@@ -471,15 +477,7 @@ async fn tracking_parameters_stay_out_of_the_record() {
     let web = Web::default();
     let base = start(web.clone()).await;
     let dir = tempfile::tempdir().unwrap();
-    let (config, listen) = config(dir.path(), &format!("{base}/tracked.xml"), "");
-    let service = Service::start(&config, &dir.path().join("run.log"), listen);
-    service
-        .wait_until("the article", Duration::from_secs(30), || async {
-            !records(dir.path()).is_empty()
-        })
-        .await;
-    assert!(service.terminate().await.success());
-    let records = records(dir.path());
+    let records = first_records(dir.path(), &format!("{base}/tracked.xml"), "feed").await;
     assert_eq!(records.len(), 1, "{records:?}");
     let plain = format!("{base}/tin/chi-co-utm.html");
     assert_eq!(records[0]["url"], plain.as_str());

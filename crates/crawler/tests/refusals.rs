@@ -22,6 +22,16 @@ fn loopback_name(name: &str) -> HashMap<String, Vec<IpAddr>> {
     HashMap::from([(name.to_string(), vec!["127.0.0.1".parse().unwrap()])])
 }
 
+/// The error of fetching `url`, as the log and the dead letters show it.
+async fn fetch_error(config: &CrawlerConfig, url: &str) -> String {
+    Fetcher::new(config)
+        .unwrap()
+        .fetch(&Url::parse(url).unwrap())
+        .await
+        .unwrap_err()
+        .to_string()
+}
+
 /// A server on loopback answering every request with a short page.
 async fn server() -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -88,13 +98,7 @@ async fn a_refused_connection_says_so() {
         .local_addr()
         .unwrap()
         .port();
-    let url = Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap();
-    let error = Fetcher::new(&config(true))
-        .unwrap()
-        .fetch(&url)
-        .await
-        .unwrap_err()
-        .to_string();
+    let error = fetch_error(&config(true), &format!("http://127.0.0.1:{port}/")).await;
     assert!(error.contains("cannot connect"), "{error}");
     assert!(error.contains("Connection refused"), "{error}");
 }
@@ -125,12 +129,6 @@ async fn a_server_that_does_not_answer_times_out_and_says_so() {
             held.push(socket);
         }
     });
-    let url = Url::parse(&format!("http://{addr}/")).unwrap();
-    let error = Fetcher::new(&config(true))
-        .unwrap()
-        .fetch(&url)
-        .await
-        .unwrap_err()
-        .to_string();
+    let error = fetch_error(&config(true), &format!("http://{addr}/")).await;
     assert!(error.contains("timed out"), "{error}");
 }
