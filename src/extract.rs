@@ -43,6 +43,8 @@ pub struct Request<'a> {
     pub jobs: Option<usize>,
     /// `--force`: print what a page gives even when it is not an article.
     pub force: bool,
+    /// `--allow-private-networks`: fetch non-public addresses too.
+    pub allow_private_networks: bool,
 }
 
 enum Input {
@@ -141,6 +143,11 @@ pub fn main(request: Request<'_>) -> anyhow::Result<ExitCode> {
     let parser = crate::config::parser(&options)?;
 
     // Fetch URL inputs first (network I/O), then parse everything on the thread pool.
+    // The service's rule on non-public addresses, unless the command line says otherwise.
+    let crawler = CrawlerConfig {
+        allow_private_networks: crawler.allow_private_networks || request.allow_private_networks,
+        ..crawler
+    };
     let mut fetched = fetch_urls(&expanded, &crawler)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(request.jobs.unwrap_or(0))
@@ -285,12 +292,7 @@ fn fetch_urls(
     if !inputs.iter().any(|i| matches!(i, Input::Url(_))) {
         return Ok(inputs.iter().map(|_| None).collect());
     }
-    // Addresses on the command line are the user's own choice: private ones are allowed.
-    let config = CrawlerConfig {
-        allow_private_networks: true,
-        ..crawler.clone()
-    };
-    let fetcher = Fetcher::new(&config).context("cannot build the HTTP client")?;
+    let fetcher = Fetcher::new(crawler).context("cannot build the HTTP client")?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     Ok(runtime.block_on(async {
         let mut out = Vec::with_capacity(inputs.len());

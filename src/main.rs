@@ -71,6 +71,10 @@ enum Command {
         /// `is_article` in it), to see what the extractor found.
         #[arg(long)]
         force: bool,
+        /// Fetch URLs on loopback, private and other non-public addresses too (as
+        /// crawler.allow_private_networks = true does for the service).
+        #[arg(long)]
+        allow_private_networks: bool,
     },
     /// Score the parser on an extraction dataset (truth.jsonl + html/<id>.html.gz).
     Eval {
@@ -139,6 +143,7 @@ fn main() -> ExitCode {
             sites_dir,
             jobs,
             force,
+            allow_private_networks,
         } => {
             logging::init_for_tools();
             extract::main(extract::Request {
@@ -149,6 +154,7 @@ fn main() -> ExitCode {
                 sites_dir,
                 jobs,
                 force,
+                allow_private_networks,
             })
         }
         Command::Eval {

@@ -562,7 +562,16 @@ fn run_once_exits_1_when_a_source_cannot_be_read() {
 #[test]
 fn extract_says_why_a_url_could_not_be_fetched() {
     let url = format!("http://127.0.0.1:{}/bai.html", closed_port());
+    // As the service does, extract refuses a loopback address unless told otherwise.
     let (ok, _, err) = outcome(tinstream().args(["extract", &url]));
+    assert!(!ok);
+    assert!(
+        err.contains(
+            "127.0.0.1, a loopback address: refused while crawler.allow_private_networks is false"
+        ),
+        "{err}"
+    );
+    let (ok, _, err) = outcome(tinstream().args(["extract", "--allow-private-networks", &url]));
     assert!(!ok);
     assert!(err.contains("Connection refused"), "{err}");
     assert!(err.contains("cannot connect"), "{err}");
