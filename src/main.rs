@@ -11,6 +11,7 @@ mod extract;
 mod ingest_warc;
 mod logging;
 mod metrics;
+mod outcome;
 mod pipeline;
 mod progress;
 mod serve;

@@ -74,16 +74,18 @@ fn kind_name(kind: SinkKind) -> &'static str {
     }
 }
 
-/// The kind of address a source's host is on, when the crawler refuses it by default.
-fn private_host(host: Option<Host<&str>>) -> Option<&'static str> {
+/// The kind of address a source's host is on, when the crawler refuses it by default: the
+/// crawler's own classification for an address, and `localhost` names, which resolve to
+/// loopback.
+fn private_host(host: Option<Host<&str>>) -> Option<String> {
     let ip = match host? {
         Host::Domain(name) => {
             let name = name.trim_end_matches('.').to_ascii_lowercase();
             return (name == "localhost" || name.ends_with(".localhost"))
-                .then_some("a loopback name");
+                .then(|| "a loopback name".to_string());
         }
         Host::Ipv4(ip) => std::net::IpAddr::V4(ip),
         Host::Ipv6(ip) => std::net::IpAddr::V6(ip),
     };
-    tinstream_crawler::fetch::is_private(ip).then_some("a private, loopback or link-local address")
+    tinstream_crawler::fetch::address_class(ip).map(|class| format!("a {class} address"))
 }
