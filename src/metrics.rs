@@ -30,6 +30,15 @@ pub struct FetchLabel {
     pub class: &'static str,
 }
 
+/// The labels of pages turned away by a bot challenge.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct BlockedLabel {
+    /// The host that answered with the challenge.
+    pub host: String,
+    /// `script`, `captcha` or `javascript-required`.
+    pub challenge: &'static str,
+}
+
 /// The label of parse outcomes.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OutcomeLabel {
@@ -88,6 +97,9 @@ pub struct Metrics {
     /// Polls of a source that could not read one of its documents (fetch failed, feed or
     /// sitemap unreadable, a section page that reads as an article).
     pub source_failures: Family<SourceLabel, Counter>,
+    /// Pages and source documents a host answered with a bot challenge (or that waited on a
+    /// robots.txt so answered), by host and kind of challenge.
+    pub blocked: Family<BlockedLabel, Counter>,
     /// Pages in the frontier: waiting, in flight, or scheduled for a re-check.
     pub frontier: Gauge,
     /// New pages refused because the frontier held `crawler.max_frontier` pages.
@@ -143,6 +155,7 @@ impl Default for Metrics {
             source_polled: Family::default(),
             source_new_items: Family::default(),
             source_failures: Family::default(),
+            blocked: Family::default(),
             frontier: Gauge::default(),
             frontier_refused: Counter::default(),
             state_pages: Gauge::default(),
@@ -210,6 +223,11 @@ impl Metrics {
             "source_poll_failures",
             "Polls of a source that could not read one of its documents",
             self.source_failures.clone(),
+        );
+        registry.register(
+            "pages_blocked",
+            "Pages and source documents a host answered with a bot challenge",
+            self.blocked.clone(),
         );
         registry.register(
             "frontier_urls",

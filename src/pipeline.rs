@@ -32,9 +32,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tinstream_crawler::discover;
 use tinstream_crawler::{
-    urls, Conditional, CrawlerConfig, FetchError, Fetched, Fetcher, FrontierEntry, HostGate,
-    PageState, PageStatus, Recheck, RobotsCache, RobotsDecision, SourceConfig, SourceKind,
-    StateChange, StateError, StateStore, Validators,
+    urls, Challenge, Conditional, CrawlerConfig, FetchError, Fetched, Fetcher, FrontierEntry,
+    HostGate, PageState, PageStatus, Recheck, RobotsCache, RobotsDecision, SourceConfig,
+    SourceKind, StateChange, StateError, StateStore, Validators,
 };
 use tinstream_model::{Article, ArticleTime};
 use tinstream_parser::{Extraction, Hints, Page, ParseError, Parser};
@@ -42,7 +42,7 @@ use tinstream_sink::{Backoff, DeadLetter, DeliveryError, Readiness, Sink, Stage}
 use tokio::sync::{mpsc, oneshot, Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use tracing::{info, info_span, warn, Instrument};
+use tracing::{debug, info, info_span, warn, Instrument};
 use url::Url;
 
 /// How long, after a stop is asked for, records in flight may take to be confirmed, and the
@@ -116,6 +116,8 @@ struct Shared {
     /// first noticed, the same instant for every task.
     drain_until: std::sync::OnceLock<tokio::time::Instant>,
     metrics: Arc<Metrics>,
+    /// Hosts that have answered with a bot challenge, logged once each.
+    blocked_hosts: std::sync::Mutex<HashSet<String>>,
     shutdown: CancellationToken,
 }
 
@@ -147,7 +149,8 @@ pub async fn run(
             fetcher.clone(),
             &config.crawler.user_agent,
             config.crawler.robots_ttl,
-        ),
+        )
+        .with_blocked_retry(config.crawler.blocked_backoff),
         hosts: HostGate::new(config.crawler.per_host_concurrency),
         parser: std::sync::RwLock::new(crate::config::parser(&config.parser)?),
         crawler: config.crawler.clone(),
@@ -161,6 +164,7 @@ pub async fn run(
         deliveries: Arc::new(Semaphore::new(config.sink.max_in_flight)),
         drain_until: std::sync::OnceLock::new(),
         metrics: metrics.clone(),
+        blocked_hosts: std::sync::Mutex::new(HashSet::new()),
         shutdown: shutdown.clone(),
     });
     let endpoints = match config.service.listen {
@@ -699,6 +703,38 @@ impl Shared {
         .await
     }
 
+    /// A host answered with a bot challenge (the page, or its robots.txt): counted per host and
+    /// logged the first time. The page is dead-lettered by the caller, never parsed; the host
+    /// was backed off where the challenge was fetched.
+    fn turned_away(&self, url: &Url, challenge: Challenge, reason: &str) {
+        let host = url.host_str().unwrap_or("").to_string();
+        self.metrics
+            .blocked
+            .get_or_create(&crate::metrics::BlockedLabel {
+                host: host.clone(),
+                challenge: challenge.as_str(),
+            })
+            .inc();
+        let first = self
+            .blocked_hosts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(host.clone());
+        let backoff = tinstream_model::duration::format(self.crawler.blocked_backoff);
+        if first {
+            warn!(
+                %host,
+                %reason,
+                "the site turns the crawler away with a bot challenge: its pages are \
+                 dead-lettered, not parsed, and the host is left alone for {backoff} \
+                 (crawler.blocked_backoff) after each challenge; further ones are logged at \
+                 debug level"
+            );
+        } else {
+            debug!(%host, %reason, "bot challenge");
+        }
+    }
+
     /// Fetches with robots.txt, per-host pacing and retries of transient failures.
     async fn polite_fetch(&self, url: &Url) -> Result<Fetched, PoliteError> {
         match self
@@ -723,18 +759,27 @@ impl Shared {
             RobotsDecision::Unavailable { reason } => {
                 return Err(PoliteError::RobotsUnavailable(reason))
             }
+            RobotsDecision::Blocked { challenge, reason } => {
+                self.turned_away(url, challenge, &reason);
+                return Err(PoliteError::Blocked(reason));
+            }
         };
         let delay = crawl_delay.map_or(self.crawler.per_host_delay, |d| {
             d.max(self.crawler.per_host_delay)
         });
         let host = url.host_str().unwrap_or("").to_string();
-        // Pacing is per server: host and port, as robots.txt is per origin.
-        let server = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
+        let server = server_of(url);
         let mut attempt = 0;
         loop {
             let result = {
                 let _turn = self.hosts.enter(&server, delay).await;
-                self.fetcher.fetch_if_modified(url, validators).await
+                let result = self.fetcher.fetch_if_modified(url, validators).await;
+                if let Err(FetchError::Blocked { .. }) = &result {
+                    // Before the turn is given up, so that no request waiting for it starts
+                    // at the usual pace.
+                    self.hosts.back_off(&server, self.crawler.blocked_backoff);
+                }
+                result
             };
             let class = match &result {
                 Ok(Conditional::Modified(page)) => crate::metrics::status_class(page.status),
@@ -756,6 +801,10 @@ impl Shared {
                     return Ok(Conditional::Modified(page));
                 }
                 Ok(Conditional::NotModified) => return Ok(Conditional::NotModified),
+                Err(error @ FetchError::Blocked { challenge, .. }) => {
+                    self.turned_away(url, challenge, &error.to_string());
+                    return Err(PoliteError::Fetch(error));
+                }
                 Err(error) if error.is_transient() && attempt < self.crawler.max_retries => {
                     let backoff = RETRY_BASE * 2u32.saturating_pow(attempt);
                     let jitter = rand::rng().random_range(0..=backoff.as_millis() as u64 / 2);
@@ -775,6 +824,15 @@ impl Shared {
             }
         }
     }
+}
+
+/// The server a URL is on, as pacing counts them: host and port, as robots.txt is per origin.
+fn server_of(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
 }
 
 /// Counts a record in `tinstream_records_in_flight` for as long as it lives.
@@ -803,6 +861,9 @@ enum PoliteError {
     /// With why robots.txt could not be read, its cause included.
     #[error("{0}")]
     RobotsUnavailable(String),
+    /// robots.txt was answered with a bot challenge; with the fetch error.
+    #[error("{0}")]
+    Blocked(String),
     #[error(transparent)]
     Fetch(FetchError),
 }
@@ -826,6 +887,21 @@ async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> Outc
         }
         Err(_) if shared.shutdown.is_cancelled() => return Outcome::Stopped,
         Err(PoliteError::RobotsUnavailable(reason)) => return Outcome::Retry(reason),
+        // Logged once per host where the challenge was seen.
+        Err(PoliteError::Blocked(reason)) => {
+            return settled_or_stopped(
+                shared
+                    .give_up(&[&job.url], Stage::Fetch, reason, None)
+                    .await,
+            );
+        }
+        Err(PoliteError::Fetch(error @ FetchError::Blocked { .. })) => {
+            return settled_or_stopped(
+                shared
+                    .give_up(&[&job.url], Stage::Fetch, error.to_string(), None)
+                    .await,
+            );
+        }
         // Only sent validators bring a 304, and none were sent.
         Err(PoliteError::NotModified) => return Outcome::Retry("unexpected 304".into()),
         Err(PoliteError::Fetch(error)) if error.is_transient() => {
@@ -980,7 +1056,9 @@ async fn process_recheck(
         Ok(Conditional::Modified(page)) => *page,
         Ok(Conditional::NotModified) => return unchanged(recheck.validators.clone()).await,
         Err(_) if shared.shutdown.is_cancelled() => return Outcome::Stopped,
-        Err(PoliteError::Fetch(error)) if !error.is_transient() => {
+        Err(PoliteError::Fetch(error))
+            if !error.is_transient() && !matches!(error, FetchError::Blocked { .. }) =>
+        {
             // Gone (404, 410, ...): the delivered record stands; no more re-checks.
             info!(%error, "re-check: the article is gone");
             return gone().await;
@@ -1440,6 +1518,11 @@ impl Discovered {
             }
             Ok(Conditional::NotModified) => {
                 self.not_modified += 1;
+                None
+            }
+            // Logged once per host where the challenge was seen.
+            Err(PoliteError::Blocked(_) | PoliteError::Fetch(FetchError::Blocked { .. })) => {
+                self.problems += 1;
                 None
             }
             Err(error) => {

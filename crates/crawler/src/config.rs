@@ -41,6 +41,11 @@ pub struct CrawlerConfig {
     /// How long a fetched robots.txt is trusted.
     #[serde(with = "tinstream_model::duration")]
     pub robots_ttl: Duration,
+    /// How long a host that answered with a bot challenge (a cookie script that reloads, a
+    /// captcha, an "enable JavaScript" wall) is left alone: its next request waits this long.
+    /// The challenged page is dead-lettered, not retried.
+    #[serde(with = "tinstream_model::duration")]
+    pub blocked_backoff: Duration,
     /// Tries of a fetch that failed for a transient reason (network, 5xx, 429) before the
     /// failure is recorded.
     pub max_retries: u32,
@@ -91,6 +96,7 @@ impl Default for CrawlerConfig {
             max_body_bytes: 10 * 1024 * 1024,
             max_redirects: 5,
             robots_ttl: Duration::from_secs(3600),
+            blocked_backoff: Duration::from_secs(30 * 60),
             max_retries: 3,
             state_retention: Duration::from_secs(180 * 24 * 3600),
             max_frontier: 5_000_000,

@@ -3,6 +3,7 @@
 //! loop detection, and no connections to private networks unless allowed, checked after DNS
 //! resolution and on every redirect.
 
+use crate::challenge::{self, Challenge};
 use crate::config::CrawlerConfig;
 use chrono::{DateTime, Utc};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
@@ -90,6 +91,17 @@ pub enum FetchError {
         /// The limit.
         limit: usize,
     },
+    /// The site answered with a bot challenge (a cookie script that reloads, a captcha, an
+    /// "enable JavaScript" wall) instead of the page: it turns this crawler away.
+    #[error("{url}: answered with {challenge} instead of the page (HTTP {status}): the site turns automated clients away")]
+    Blocked {
+        /// The URL.
+        url: String,
+        /// The status the challenge came with (200, 403, 503…).
+        status: u16,
+        /// What kind of challenge.
+        challenge: Challenge,
+    },
     /// Network failure, timeout, redirect loop or too many redirects. Shown with its whole
     /// cause chain (`connection refused`, the name that did not resolve, the TLS problem, which
     /// timeout), which reqwest's own message leaves out.
@@ -109,7 +121,9 @@ impl FetchError {
         match self {
             FetchError::Status { status, .. } => *status == 429 || *status >= 500,
             FetchError::Network { source, .. } => !source.is_redirect() && !source.is_builder(),
-            FetchError::Refused { .. } | FetchError::TooLarge { .. } => false,
+            FetchError::Refused { .. }
+            | FetchError::TooLarge { .. }
+            | FetchError::Blocked { .. } => false,
         }
     }
 
@@ -225,6 +239,15 @@ impl Fetcher {
             return Ok(Conditional::NotModified);
         }
         if !status.is_success() {
+            // Challenges often come as 403 or 503: a short look at the body tells them from a
+            // plain refusal or outage.
+            if let Some(challenge) = challenge_in_error(&mut response).await {
+                return Err(FetchError::Blocked {
+                    url: url.to_string(),
+                    status: status.as_u16(),
+                    challenge,
+                });
+            }
             return Err(FetchError::Status {
                 url: url.to_string(),
                 status: status.as_u16(),
@@ -268,6 +291,15 @@ impl Fetcher {
             }
             bytes.extend_from_slice(&chunk);
         }
+        if looks_like_a_page(content_type.as_deref()) {
+            if let Some(challenge) = challenge::detect(false, &bytes) {
+                return Err(FetchError::Blocked {
+                    url: url.to_string(),
+                    status: status.as_u16(),
+                    challenge,
+                });
+            }
+        }
         Ok(Conditional::Modified(Box::new(Fetched {
             url: final_url,
             status: status.as_u16(),
@@ -278,6 +310,34 @@ impl Fetcher {
             validators: new_validators,
         })))
     }
+}
+
+/// Whether a body of this type may be a challenge page: HTML, or a type the server did not
+/// name. Feeds, sitemaps and JSON are never looked at.
+fn looks_like_a_page(content_type: Option<&str>) -> bool {
+    content_type.is_none_or(|t| {
+        let t = t.to_ascii_lowercase();
+        t.contains("html") || t.starts_with("text/plain")
+    })
+}
+
+/// The challenge an error answer holds, if any: Cloudflare's `cf-mitigated: challenge` header,
+/// else the first 64 KiB of the body (read with the request's timeouts; an unreadable body
+/// is no challenge).
+async fn challenge_in_error(response: &mut reqwest::Response) -> Option<Challenge> {
+    const LOOK: usize = 64 * 1024;
+    let mitigated = response
+        .headers()
+        .get("cf-mitigated")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"challenge"));
+    let mut head = Vec::new();
+    while head.len() < LOOK {
+        match response.chunk().await {
+            Ok(Some(chunk)) => head.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    challenge::detect(mitigated, &head)
 }
 
 /// The `charset` parameter of a `Content-Type` value.

@@ -39,10 +39,7 @@ impl HostGate {
             let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
             hosts
                 .entry(host.to_string())
-                .or_insert_with(|| HostState {
-                    next_start: Instant::now(),
-                    in_flight: Arc::new(Semaphore::new(self.per_host_concurrency)),
-                })
+                .or_insert_with(|| self.fresh())
                 .in_flight
                 .clone()
         };
@@ -64,6 +61,25 @@ impl HostGate {
         tokio::time::sleep_until(start).await;
         HostPermit { _permit: permit }
     }
+
+    /// A host not seen before: free now.
+    fn fresh(&self) -> HostState {
+        HostState {
+            next_start: Instant::now(),
+            in_flight: Arc::new(Semaphore::new(self.per_host_concurrency)),
+        }
+    }
+
+    /// Holds every next request to this host for `wait` from now (or longer if its next turn
+    /// is already later): for a host that turns the crawler away, so that it is not asked
+    /// again at the usual pace.
+    pub fn back_off(&self, host: &str, wait: Duration) {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        let state = hosts
+            .entry(host.to_string())
+            .or_insert_with(|| self.fresh());
+        state.next_start = state.next_start.max(Instant::now() + wait);
+    }
 }
 
 #[cfg(test)]
@@ -83,5 +99,21 @@ mod tests {
             Duration::from_secs(2),
             "other hosts are not held up"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_host_backed_off_waits_and_others_do_not() {
+        let gate = HostGate::new(4);
+        let t0 = Instant::now();
+        gate.back_off("a.example", Duration::from_secs(600));
+        let _b = gate.enter("b.example", Duration::from_secs(1)).await;
+        assert_eq!(t0.elapsed(), Duration::ZERO);
+        let _a = gate.enter("a.example", Duration::from_secs(1)).await;
+        assert_eq!(t0.elapsed(), Duration::from_secs(600));
+        // A shorter back-off does not bring the next turn forward.
+        gate.back_off("a.example", Duration::from_secs(5));
+        gate.back_off("a.example", Duration::ZERO);
+        let _a = gate.enter("a.example", Duration::from_secs(1)).await;
+        assert_eq!(t0.elapsed(), Duration::from_secs(605));
     }
 }

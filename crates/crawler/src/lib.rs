@@ -7,6 +7,7 @@
 //!
 //! It does not parse articles nor deliver records: those are the parser's and the sinks' jobs.
 
+pub mod challenge;
 pub mod config;
 pub mod discover;
 pub mod fetch;
@@ -17,6 +18,7 @@ pub mod state;
 /// URL normalisation lives with the record's identity; re-exported for the crawl's keys.
 pub use tinstream_model::urls;
 
+pub use challenge::Challenge;
 pub use config::{CrawlerConfig, SourceConfig, SourceKind};
 pub use fetch::{Conditional, FetchError, Fetched, Fetcher, Validators};
 pub use frontier::{Added, FrontierEntry, Recheck, StateChange};

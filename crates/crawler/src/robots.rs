@@ -4,6 +4,7 @@
 //! that answers 5xx or cannot be reached means "wait": nothing on that origin is fetched until a
 //! later try succeeds.
 
+use crate::challenge::Challenge;
 use crate::fetch::{FetchError, Fetcher};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -27,6 +28,14 @@ pub enum RobotsDecision {
         /// Why it could not be read, with the cause (the fetch error).
         reason: String,
     },
+    /// robots.txt was answered with a bot challenge: the site turns this crawler away, and
+    /// nothing on the origin is fetched until a later try of robots.txt gets through.
+    Blocked {
+        /// The kind of challenge.
+        challenge: Challenge,
+        /// The fetch error, naming the URL and the challenge.
+        reason: String,
+    },
 }
 
 /// How long an origin whose robots.txt could not be read is left alone.
@@ -37,6 +46,8 @@ enum Rules {
     Parsed(Box<Robot>),
     /// With why.
     Unavailable(String),
+    /// With the challenge and the fetch error.
+    Blocked(Challenge, String),
 }
 
 struct Entry {
@@ -49,6 +60,7 @@ pub struct RobotsCache {
     fetcher: Fetcher,
     user_agent: String,
     ttl: Duration,
+    blocked_retry: Duration,
     entries: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Entry>>>>>,
 }
 
@@ -65,8 +77,16 @@ impl RobotsCache {
             fetcher,
             user_agent: token,
             ttl,
+            blocked_retry: UNAVAILABLE_RETRY,
             entries: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Sets how long an origin whose robots.txt was answered with a bot challenge is left
+    /// alone before robots.txt is tried again (one minute unless set).
+    pub fn with_blocked_retry(mut self, wait: Duration) -> Self {
+        self.blocked_retry = wait;
+        self
     }
 
     /// Decides whether `url` may be fetched, fetching robots.txt first when needed.
@@ -81,6 +101,7 @@ impl RobotsCache {
         let fresh = entry.as_ref().is_some_and(|e| {
             let ttl = match e.rules {
                 Rules::Unavailable(_) => UNAVAILABLE_RETRY,
+                Rules::Blocked(..) => self.blocked_retry,
                 _ => self.ttl,
             };
             e.fetched.elapsed() < ttl
@@ -94,6 +115,10 @@ impl RobotsCache {
         match entry.as_ref().map(|e| &e.rules) {
             Some(Rules::AllowAll) | None => RobotsDecision::Allowed { crawl_delay: None },
             Some(Rules::Unavailable(reason)) => RobotsDecision::Unavailable {
+                reason: reason.clone(),
+            },
+            Some(Rules::Blocked(challenge, reason)) => RobotsDecision::Blocked {
+                challenge: *challenge,
                 reason: reason.clone(),
             },
             Some(Rules::Parsed(robot)) => {
@@ -137,6 +162,10 @@ impl RobotsCache {
             },
             Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => {
                 Rules::AllowAll
+            }
+            // Logged by the caller, once per host.
+            Err(error @ FetchError::Blocked { challenge, .. }) => {
+                Rules::Blocked(challenge, format!("robots.txt: {error}"))
             }
             Err(error) => {
                 tracing::warn!(%url, %error, "robots.txt unavailable; holding the origin");
