@@ -753,6 +753,62 @@ impl Shared {
         url: &Url,
         validators: &Validators,
     ) -> Result<Conditional, PoliteError> {
+        self.polite_fetch_up_to(url, validators, self.crawler.max_body_bytes)
+            .await
+    }
+
+    /// [`Shared::polite_fetch_if_modified`] with a body limit of its own.
+    async fn polite_fetch_up_to(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        limit: usize,
+    ) -> Result<Conditional, PoliteError> {
+        self.polite(url, || async {
+            Ok(
+                match self.fetcher.open_if_modified(url, validators).await? {
+                    Conditional::Modified(opened) => {
+                        Conditional::Modified(Box::new(opened.read(limit).await?))
+                    }
+                    Conditional::NotModified => Conditional::NotModified,
+                },
+            )
+        })
+        .await
+    }
+
+    /// Fetches a sitemap as [`Shared::polite_fetch_if_modified`] fetches a page, but reads it
+    /// as it arrives, keeping only what it lists (see [`tinstream_crawler::fetch::Opened::read_sitemap`]).
+    async fn polite_sitemap(
+        &self,
+        url: &Url,
+        validators: &Validators,
+    ) -> Result<Conditional<SitemapRead>, PoliteError> {
+        self.polite(url, || async {
+            let opened = match self.fetcher.open_if_modified(url, validators).await? {
+                Conditional::Modified(opened) => opened,
+                Conditional::NotModified => return Ok(Conditional::NotModified),
+            };
+            let (status, validators) = (opened.status, opened.validators.clone());
+            let map = opened.read_sitemap(self.crawler.max_body_bytes).await?;
+            Ok(Conditional::Modified(SitemapRead {
+                status,
+                validators,
+                map,
+            }))
+        })
+        .await
+    }
+
+    /// Runs `fetch` (one request to `url`, its body read as the caller needs) with
+    /// robots.txt, per-host pacing (the host's turn is held until `fetch` is done) and
+    /// retries of transient failures, and counts it.
+    async fn polite<T, F, Fut>(&self, url: &Url, fetch: F) -> Result<Conditional<T>, PoliteError>
+    where
+        T: Answer,
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<Conditional<T>, FetchError>>,
+    {
         let crawl_delay = match self.robots.check(url).await {
             RobotsDecision::Allowed { crawl_delay } => crawl_delay,
             RobotsDecision::Disallowed => return Err(PoliteError::Disallowed),
@@ -773,7 +829,7 @@ impl Shared {
         loop {
             let result = {
                 let _turn = self.hosts.enter(&server, delay).await;
-                let result = self.fetcher.fetch_if_modified(url, validators).await;
+                let result = fetch().await;
                 if let Err(FetchError::Blocked { .. }) = &result {
                     // Before the turn is given up, so that no request waiting for it starts
                     // at the usual pace.
@@ -782,7 +838,7 @@ impl Shared {
                 result
             };
             let class = match &result {
-                Ok(Conditional::Modified(page)) => crate::metrics::status_class(page.status),
+                Ok(Conditional::Modified(page)) => crate::metrics::status_class(page.status()),
                 Ok(Conditional::NotModified) => "3xx",
                 Err(FetchError::Status { status, .. }) => crate::metrics::status_class(*status),
                 Err(_) => "error",
@@ -797,7 +853,7 @@ impl Shared {
             match result {
                 Ok(Conditional::Modified(page)) => {
                     self.metrics.fetched.inc();
-                    self.metrics.fetched_bytes.inc_by(page.bytes.len() as u64);
+                    self.metrics.fetched_bytes.inc_by(page.body_bytes());
                     return Ok(Conditional::Modified(page));
                 }
                 Ok(Conditional::NotModified) => return Ok(Conditional::NotModified),
@@ -823,6 +879,49 @@ impl Shared {
                 Err(error) => return Err(PoliteError::Fetch(error)),
             }
         }
+    }
+}
+
+/// What [`Shared::polite`] counts of an answer.
+trait Answer {
+    /// The HTTP status.
+    fn status(&self) -> u16;
+    /// The body's bytes, as read (after decompression).
+    fn body_bytes(&self) -> u64;
+    /// The response's validators.
+    fn validators(&self) -> &Validators;
+}
+
+impl Answer for Box<Fetched> {
+    fn status(&self) -> u16 {
+        self.status
+    }
+    fn body_bytes(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+    fn validators(&self) -> &Validators {
+        &self.validators
+    }
+}
+
+/// A sitemap as it came from the network: read, or found unreadable.
+struct SitemapRead {
+    status: u16,
+    validators: Validators,
+    /// What it lists, or why it could not be read (a document that is no sitemap; a broken
+    /// connection is a fetch failure instead, retried).
+    map: Result<discover::Sitemap, discover::DiscoverError>,
+}
+
+impl Answer for SitemapRead {
+    fn status(&self) -> u16 {
+        self.status
+    }
+    fn body_bytes(&self) -> u64 {
+        self.map.as_ref().map_or(0, |m| m.bytes)
+    }
+    fn validators(&self) -> &Validators {
+        &self.validators
     }
 }
 
@@ -1503,18 +1602,42 @@ impl Discovered {
     /// Fetches one document of the source (a feed, a sitemap, a section page), conditionally
     /// when an earlier complete poll left validators for it. None when it is unchanged (304) or
     /// could not be fetched (logged).
-    async fn document(&mut self, shared: &Shared, url: &Url) -> Option<Fetched> {
+    async fn document(&mut self, shared: &Shared, url: &Url, limit: usize) -> Option<Fetched> {
+        self.conditional(shared, url, |known| async move {
+            shared.polite_fetch_up_to(url, &known, limit).await
+        })
+        .await
+        .map(|page| *page)
+    }
+
+    /// A sitemap of the source, read as [`Discovered::document`] reads a document, but as its
+    /// bytes arrive: up to the protocol's 50 MB and 50,000 URLs, past the page size limit.
+    async fn sitemap(&mut self, shared: &Shared, url: &Url) -> Option<SitemapRead> {
+        self.conditional(shared, url, |known| async move {
+            shared.polite_sitemap(url, &known).await
+        })
+        .await
+    }
+
+    /// Runs `fetch` with the validators an earlier complete poll left for `url`, keeps the
+    /// answer's validators, and counts what happened.
+    async fn conditional<T, F, Fut>(&mut self, shared: &Shared, url: &Url, fetch: F) -> Option<T>
+    where
+        T: Answer,
+        F: FnOnce(Validators) -> Fut,
+        Fut: std::future::Future<Output = Result<Conditional<T>, PoliteError>>,
+    {
         let known = shared
             .state
             .document_validators(url.as_str())
             .ok()
             .flatten()
             .unwrap_or_default();
-        match shared.polite_fetch_if_modified(url, &known).await {
-            Ok(Conditional::Modified(page)) => {
-                let validators = Some(page.validators.clone()).filter(|v| !v.is_empty());
+        match fetch(known).await {
+            Ok(Conditional::Modified(answer)) => {
+                let validators = Some(answer.validators().clone()).filter(|v| !v.is_empty());
                 self.validators.insert(url.to_string(), validators);
-                Some(*page)
+                Some(answer)
             }
             Ok(Conditional::NotModified) => {
                 self.not_modified += 1;
@@ -1543,12 +1666,14 @@ async fn discover_source(shared: &Shared, source: &SourceConfig) -> Discovered {
             hint: Default::default(),
         }),
         SourceKind::List => {
-            if let Some(page) = found.document(shared, &source.url).await {
+            let limit = shared.crawler.max_body_bytes;
+            if let Some(page) = found.document(shared, &source.url, limit).await {
                 found.urls = discover::url_list(&page.url, &page.bytes);
             }
         }
         SourceKind::Feed => {
-            if let Some(page) = found.document(shared, &source.url).await {
+            let limit = discover::MAX_FEED_BYTES;
+            if let Some(page) = found.document(shared, &source.url, limit).await {
                 match discover::feed_links(&page.url, &page.bytes) {
                     Ok(links) => found.urls = links,
                     Err(error) => {
@@ -1560,7 +1685,8 @@ async fn discover_source(shared: &Shared, source: &SourceConfig) -> Discovered {
         }
         SourceKind::Sitemap => sitemap_urls(shared, &source.url, &mut found).await,
         SourceKind::Section => {
-            if let Some(page) = found.document(shared, &source.url).await {
+            let limit = shared.crawler.max_body_bytes;
+            if let Some(page) = found.document(shared, &source.url, limit).await {
                 let section_url = page.url.clone();
                 match shared.parse(page, Default::default()).await {
                     Ok(Ok(Extraction::NotArticle(listing))) => {
@@ -1624,9 +1750,12 @@ async fn sitemap_urls(shared: &Shared, url: &Url, found: &mut Discovered) {
         if read.len() >= MAX_SITEMAPS_PER_POLL || !read.insert(next.clone()) {
             continue;
         }
-        if let Some(page) = found.document(shared, &next).await {
-            match discover::sitemap(&page.url, &page.bytes) {
+        if let Some(read) = found.sitemap(shared, &next).await {
+            match read.map {
                 Ok(map) => {
+                    if let Some(limit) = map.truncated {
+                        warn!(sitemap = %next, "the sitemap is {limit}");
+                    }
                     if !map.sitemaps.is_empty() {
                         found.validators.insert(next.to_string(), None);
                     }

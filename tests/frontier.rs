@@ -191,6 +191,21 @@ async fn serve(State(web): State<Web>, uri: Uri, headers: HeaderMap) -> Response
             &base,
             &list(&["/cap-nhat/thay-doi.html", "/cap-nhat/giu-nguyen.html"]),
         ),
+        "/lon.xml" | "/qua-lon.xml" => (
+            [(header::CONTENT_TYPE, "application/xml")],
+            big_sitemap(&base, path == "/qua-lon.xml"),
+        )
+            .into_response(),
+        "/qua-lon.rss" => {
+            // One item, then a description of 21 MiB: past the 20 MiB a feed may have.
+            let item = format!("<item><title>A</title><link>{base}/tin/a.html</link></item>");
+            let filler = "x".repeat(21 * 1024 * 1024);
+            (
+                [(header::CONTENT_TYPE, "application/rss+xml")],
+                format!(r#"<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{item}<item><title>B</title><description>{filler}</description></item></channel></rss>"#),
+            )
+                .into_response()
+        }
         "/sitemap.xml.gz" => {
             // Served as a file, not with a Content-Encoding the client would undo.
             let xml = format!(
@@ -243,6 +258,26 @@ async fn serve(State(web): State<Web>, uri: Uri, headers: HeaderMap) -> Response
         p if p.starts_with("/cap-nhat/") => html(article(&web, p)),
         _ => (StatusCode::NOT_FOUND, "not found").into_response(),
     }
+}
+
+/// A sitemap larger than the page limit: 43 MB of blank space before its one URL; or, `huge`,
+/// one URL, then 55 MB of blank space, past the protocol's 50 MB, then another URL.
+fn big_sitemap(base: &str, huge: bool) -> Vec<u8> {
+    let entry = |path: &str| format!("<url><loc>{base}{path}</loc></url>\n");
+    let blank = |mb: usize| " ".repeat(mb * 1024 * 1024);
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">"#,
+    );
+    if huge {
+        xml += &entry("/tin/dau-so-do.html");
+        xml += &blank(55);
+        xml += &entry("/tin/qua-gioi-han.html");
+    } else {
+        xml += &blank(43);
+        xml += &entry("/tin/cuoi-so-do.html");
+    }
+    xml += "</urlset>";
+    xml.into_bytes()
 }
 
 async fn start(web: Web) -> String {
@@ -444,6 +479,15 @@ async fn the_same_story_under_two_urls_is_one_record() {
 /// Runs the service on one source of `kind` until it delivered a record, stops it, and
 /// returns what it delivered.
 async fn first_records(dir: &Path, source: &str, kind: &str) -> Vec<serde_json::Value> {
+    first_records_and_log(dir, source, kind).await.0
+}
+
+/// [`first_records`], with the service's log and its peak resident memory in bytes.
+async fn first_records_and_log(
+    dir: &Path,
+    source: &str,
+    kind: &str,
+) -> (Vec<serde_json::Value>, String, u64) {
     let (config, listen) = config(dir, source, "");
     let config_text = std::fs::read_to_string(&config)
         .unwrap()
@@ -451,12 +495,22 @@ async fn first_records(dir: &Path, source: &str, kind: &str) -> Vec<serde_json::
     std::fs::write(&config, config_text).unwrap();
     let service = Service::start(&config, &dir.join("run.log"), listen);
     service
-        .wait_until("a record", Duration::from_secs(30), || async {
+        .wait_until("a record", Duration::from_secs(60), || async {
             !records(dir).is_empty()
         })
         .await;
+    let peak = peak_memory(service.pid());
+    let log = service.log();
     assert!(service.terminate().await.success());
-    records(dir)
+    (records(dir), log, peak)
+}
+
+/// A process's peak resident memory (`VmHWM`), in bytes.
+fn peak_memory(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kb * 1024
 }
 
 /// A gzipped sitemap, served as `application/x-gzip` without a `Content-Encoding`, is read.
@@ -468,6 +522,73 @@ async fn a_gzipped_sitemap_is_read() {
     let records = first_records(dir.path(), &format!("{base}/sitemap.xml.gz"), "sitemap").await;
     assert_eq!(records.len(), 1, "{records:?}");
     assert_eq!(records[0]["url"], format!("{base}/tin/nen-1.html").as_str());
+}
+
+/// A 43 MB sitemap, past the 10 MB page limit, is read as it arrives, to its end; a 98 MB one is
+/// read up to the protocol's 50 MB, with a warning naming the limit. Neither is held whole:
+/// the service's peak memory is that of a run on a sitemap of one line, give or take much less
+/// than either's size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_sitemaps_are_read_as_they_arrive_up_to_the_protocols_limit() {
+    let web = Web::default();
+    let base = start(web.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let small = format!("{base}/sitemap.xml.gz");
+    let (_, _, baseline) = first_records_and_log(dir.path(), &small, "sitemap").await;
+    for (sitemap, read, left) in [
+        ("/lon.xml", "/tin/cuoi-so-do.html", None),
+        (
+            "/qua-lon.xml",
+            "/tin/dau-so-do.html",
+            Some("/tin/qua-gioi-han.html"),
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let (records, log, peak) =
+            first_records_and_log(dir.path(), &format!("{base}{sitemap}"), "sitemap").await;
+        assert_eq!(records.len(), 1, "{records:?}");
+        assert_eq!(records[0]["url"], format!("{base}{read}").as_str());
+        // Measured: 1.3 MiB above the baseline of 45.5 MiB, for either sitemap.
+        let above = peak.saturating_sub(baseline);
+        assert!(
+            above < 16 * 1024 * 1024,
+            "{above} bytes above a one-line sitemap's run"
+        );
+        if let Some(left) = left {
+            assert_eq!(web.requested(left), 0);
+            let warned = log.lines().any(|l| {
+                l.contains("the sitemap is longer than the protocol's 52428800 bytes uncompressed")
+            });
+            assert!(warned, "{log}");
+        }
+    }
+}
+
+/// A feed past its 20 MiB limit is refused, with the limit in the log, and counted as a source
+/// that could not be read; no page of it is fetched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feed_past_its_limit_is_refused_with_the_limit_named() {
+    let web = Web::default();
+    let base = start(web.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let feed = format!("{base}/qua-lon.rss");
+    let (config, listen) = config(dir.path(), &feed, "");
+    let service = Service::start(&config, &dir.path().join("run.log"), listen);
+    let failures = format!("tinstream_source_poll_failures_total{{source=\"{feed}\"}}");
+    service
+        .wait_until(
+            "the feed counted as unread",
+            Duration::from_secs(30),
+            || async { service.metric(&failures).await >= 1.0 },
+        )
+        .await;
+    let log = service.log();
+    assert!(service.terminate().await.success());
+    assert!(
+        log.contains(&format!("{feed}: body larger than 20971520 bytes")),
+        "{log}"
+    );
+    assert_eq!(web.requested("/tin/a.html"), 0);
 }
 
 /// A feed that links an article only with tracking parameters: the record's URLs and id are

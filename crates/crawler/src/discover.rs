@@ -5,6 +5,7 @@
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use serde::{Deserialize, Serialize};
+use std::io::{BufRead, BufReader, Read};
 use url::Url;
 
 /// A page a source lists, with what the source says of it.
@@ -64,14 +65,37 @@ pub enum DiscoverError {
         /// The parser's message.
         reason: String,
     },
+    /// The sitemap's bytes could not be read (the connection failed halfway).
+    #[error("{url}: the sitemap could not be read: {source}")]
+    Read {
+        /// The sitemap's URL.
+        url: String,
+        /// What failed.
+        #[source]
+        source: std::io::Error,
+    },
 }
+
+/// The largest feed read: 20 MiB, after decompression. A feed is parsed whole, and the largest
+/// news feeds (a few thousand items with full text) stay well under it; a larger one is an
+/// error naming this limit. Sitemaps, which are read as they arrive, have the protocol's.
+pub const MAX_FEED_BYTES: usize = 20 * 1024 * 1024;
 
 /// The items of an RSS or Atom feed, in feed order, with their dates and titles as hints.
 pub fn feed_links(feed_url: &Url, bytes: &[u8]) -> Result<Vec<Listed>, DiscoverError> {
-    let feed = feed_rs::parser::parse(bytes).map_err(|e| DiscoverError::Feed {
+    let error = |reason: String| DiscoverError::Feed {
         url: feed_url.to_string(),
-        reason: e.to_string(),
-    })?;
+        reason,
+    };
+    // The feed parser counts open elements in 16 bits: a feed nested 65,536 deep overflows it
+    // (a panic in a debug build, scopes gone wrong in a release one). Real feeds nest a few
+    // levels, XHTML content a few dozen.
+    if let Some(depth) = deeper_than(bytes, MAX_FEED_DEPTH) {
+        return Err(error(format!(
+            "elements nested more than {MAX_FEED_DEPTH} deep (at least {depth})"
+        )));
+    }
+    let feed = feed_rs::parser::parse(bytes).map_err(|e| error(e.to_string()))?;
     let mut out = Vec::new();
     for entry in feed.entries {
         // Prefer the alternate (HTML) link; fall back to an id that is a URL.
@@ -95,6 +119,31 @@ pub fn feed_links(feed_url: &Url, bytes: &[u8]) -> Result<Vec<Listed>, DiscoverE
         }
     }
     Ok(out)
+}
+
+/// How deep a feed's elements may nest.
+const MAX_FEED_DEPTH: usize = 1_000;
+
+/// The depth reached, once it is past `max`; None for a document that stays within it (or
+/// stops being XML first: the parser will say why).
+fn deeper_than(bytes: &[u8], max: usize) -> Option<usize> {
+    let mut reader = Reader::from_reader(bytes);
+    let mut depth = 0usize;
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(_)) => {
+                depth += 1;
+                if depth > max {
+                    return Some(depth);
+                }
+            }
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Eof) | Err(_) => return None,
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 /// A plain URL list: one URL per line, relative ones resolved against the list's address;
@@ -124,6 +173,34 @@ pub struct Sitemap {
     pub urls: Vec<Listed>,
     /// Child sitemaps of an index.
     pub sitemaps: Vec<Url>,
+    /// The protocol's limit the sitemap went past: it was read up to there, and the rest left.
+    pub truncated: Option<SitemapLimit>,
+    /// The bytes read, uncompressed.
+    pub bytes: u64,
+}
+
+/// A limit of the sitemap protocol (sitemaps.org): what one sitemap may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SitemapLimit {
+    /// 50 MB (52,428,800 bytes) uncompressed.
+    Bytes,
+    /// 50,000 URLs (or child sitemaps, for an index).
+    Urls,
+}
+
+impl std::fmt::Display for SitemapLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SitemapLimit::Bytes => write!(
+                f,
+                "longer than the protocol's {MAX_SITEMAP_BYTES} bytes uncompressed; read up to there"
+            ),
+            SitemapLimit::Urls => write!(
+                f,
+                "more than the protocol's {MAX_SITEMAP_URLS} URLs; the first {MAX_SITEMAP_URLS} taken"
+            ),
+        }
+    }
 }
 
 /// The element whose text is being read.
@@ -138,39 +215,122 @@ enum Field {
 /// The largest sitemap the protocol allows, uncompressed (sitemaps.org: 50 MB).
 pub const MAX_SITEMAP_BYTES: u64 = 50 * 1024 * 1024;
 
-/// A gzipped sitemap (`sitemap.xml.gz`, served as `application/gzip` or `application/x-gzip`
-/// rather than with a `Content-Encoding` the HTTP client would undo) is known by its first two
-/// bytes and decompressed, up to the protocol's limit.
-fn gunzip_if_gzipped<'a>(
-    sitemap_url: &Url,
-    bytes: &'a [u8],
-) -> Result<std::borrow::Cow<'a, [u8]>, DiscoverError> {
-    use std::io::Read;
-    if !bytes.starts_with(&[0x1f, 0x8b]) {
-        return Ok(std::borrow::Cow::Borrowed(bytes));
-    }
-    let error = |reason: String| DiscoverError::Sitemap {
-        url: sitemap_url.to_string(),
-        reason,
-    };
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .take(MAX_SITEMAP_BYTES + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| error(format!("gzip data that does not decompress: {e}")))?;
-    if out.len() as u64 > MAX_SITEMAP_BYTES {
-        return Err(error(format!(
-            "more than {MAX_SITEMAP_BYTES} bytes once decompressed, the protocol's limit"
-        )));
-    }
-    Ok(std::borrow::Cow::Owned(out))
+/// The most URLs one sitemap may list, and the most sitemaps an index may (sitemaps.org).
+pub const MAX_SITEMAP_URLS: usize = 50_000;
+
+/// Reads a sitemap or sitemap index held in memory (Google News sitemaps are sitemaps with
+/// extra tags), plain or gzipped. See [`read_sitemap`].
+pub fn sitemap(sitemap_url: &Url, bytes: &[u8]) -> Result<Sitemap, DiscoverError> {
+    read_sitemap(sitemap_url, bytes)
 }
 
-/// Reads a sitemap or sitemap index (Google News sitemaps are sitemaps with extra tags),
-/// plain or gzipped.
-pub fn sitemap(sitemap_url: &Url, bytes: &[u8]) -> Result<Sitemap, DiscoverError> {
-    let bytes = gunzip_if_gzipped(sitemap_url, bytes)?;
-    let mut reader = Reader::from_reader(bytes.as_ref());
+/// Reads a sitemap or sitemap index as its bytes arrive, in bounded memory: what it keeps is
+/// the URLs listed (at most [`MAX_SITEMAP_URLS`]) and the element being read, never the whole
+/// document. A gzipped sitemap (`sitemap.xml.gz`, served as `application/gzip` or
+/// `application/x-gzip` rather than with a `Content-Encoding` the HTTP client would undo) is
+/// known by its first two bytes and decompressed on the way. One beyond the protocol's limits
+/// (50 MB uncompressed, 50,000 URLs) is read up to them, and [`Sitemap::truncated`] says which.
+pub fn read_sitemap(sitemap_url: &Url, source: impl Read) -> Result<Sitemap, DiscoverError> {
+    let mut source = BufReader::new(source);
+    let read_error = |source| DiscoverError::Read {
+        url: sitemap_url.to_string(),
+        source,
+    };
+    let gzipped = source
+        .fill_buf()
+        .map_err(read_error)?
+        .starts_with(&[0x1f, 0x8b]);
+    // One byte past the limit tells a sitemap of exactly the limit from a longer one.
+    let limited: Box<dyn Read + '_> = if gzipped {
+        Box::new(flate2::read::MultiGzDecoder::new(source).take(MAX_SITEMAP_BYTES + 1))
+    } else {
+        Box::new(source.take(MAX_SITEMAP_BYTES + 1))
+    };
+    let mut counted = Counted {
+        inner: limited,
+        read: 0,
+        failure: None,
+    };
+    let result = parse_sitemap(sitemap_url, BufReader::new(&mut counted));
+    // A failure to read comes first: the XML reader only saw its shadow.
+    if let Some(error) = counted.failure {
+        use std::io::ErrorKind::{InvalidData, InvalidInput, UnexpectedEof};
+        // The decompressor's own complaints; a failed connection below it is of another kind.
+        let corrupt = matches!(error.kind(), InvalidData | InvalidInput | UnexpectedEof);
+        return Err(if gzipped && corrupt {
+            DiscoverError::Sitemap {
+                url: sitemap_url.to_string(),
+                reason: format!("gzip data that does not decompress: {error}"),
+            }
+        } else {
+            read_error(error)
+        });
+    }
+    let over = counted.read > MAX_SITEMAP_BYTES;
+    match result {
+        Ok(mut map) => {
+            if over {
+                map.truncated = Some(SitemapLimit::Bytes);
+            }
+            map.bytes = counted.read;
+            Ok(map)
+        }
+        // Cut off at the limit, the document ends halfway: what was read stands.
+        Err(Partial { mut read, .. }) if over && read.saw_root => {
+            read.sitemap.truncated = Some(SitemapLimit::Bytes);
+            read.sitemap.bytes = counted.read;
+            Ok(read.sitemap)
+        }
+        Err(Partial { reason, .. }) => Err(DiscoverError::Sitemap {
+            url: sitemap_url.to_string(),
+            reason: if over {
+                format!("{reason}, in the first {MAX_SITEMAP_BYTES} bytes (the protocol's limit)")
+            } else {
+                reason
+            },
+        }),
+    }
+}
+
+/// Counts the bytes read through it, and keeps the first read error for the caller (the XML
+/// reader above gets a copy of its kind and message only).
+struct Counted<R> {
+    inner: R,
+    read: u64,
+    failure: Option<std::io::Error>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.read += n as u64;
+                Ok(n)
+            }
+            Err(error) => {
+                let shadow = std::io::Error::new(error.kind(), error.to_string());
+                self.failure.get_or_insert(error);
+                Err(shadow)
+            }
+        }
+    }
+}
+
+/// A sitemap read that failed: what it had read, and the XML reader's message.
+struct Partial {
+    read: Progress,
+    reason: String,
+}
+
+/// What a sitemap read has gathered.
+struct Progress {
+    sitemap: Sitemap,
+    saw_root: bool,
+}
+
+/// The sitemap reader proper.
+fn parse_sitemap(sitemap_url: &Url, source: impl BufRead) -> Result<Sitemap, Partial> {
+    let mut reader = Reader::from_reader(source);
     reader.config_mut().trim_text(true);
     let mut out = Sitemap::default();
     let mut in_index = false;
@@ -214,6 +374,11 @@ pub fn sitemap(sitemap_url: &Url, bytes: &[u8]) -> Result<Sitemap, DiscoverError
                 match e.local_name().as_ref() {
                     b"url" | b"sitemap" => {
                         entry_depth = usize::MAX;
+                        if loc.is_some() && out.urls.len() + out.sitemaps.len() >= MAX_SITEMAP_URLS
+                        {
+                            out.truncated = Some(SitemapLimit::Urls);
+                            break;
+                        }
                         if let Some(url) = loc.take() {
                             if in_index {
                                 out.sitemaps.push(url);
@@ -239,8 +404,11 @@ pub fn sitemap(sitemap_url: &Url, bytes: &[u8]) -> Result<Sitemap, DiscoverError
             }
             Ok(Event::Eof) => break,
             Err(e) => {
-                return Err(DiscoverError::Sitemap {
-                    url: sitemap_url.to_string(),
+                return Err(Partial {
+                    read: Progress {
+                        sitemap: out,
+                        saw_root,
+                    },
                     reason: e.to_string(),
                 })
             }
@@ -258,8 +426,11 @@ pub fn sitemap(sitemap_url: &Url, bytes: &[u8]) -> Result<Sitemap, DiscoverError
         buf.clear();
     }
     if !saw_root {
-        return Err(DiscoverError::Sitemap {
-            url: sitemap_url.to_string(),
+        return Err(Partial {
+            read: Progress {
+                sitemap: out,
+                saw_root,
+            },
             reason: "no <urlset> or <sitemapindex> element".into(),
         });
     }
@@ -326,16 +497,145 @@ mod tests {
     }
 
     #[test]
-    fn a_gzip_bomb_is_refused_at_the_protocols_limit() {
+    fn a_gzip_bomb_is_read_up_to_the_protocols_limit() {
         let url = Url::parse("https://ex.vn/sitemap.xml.gz").unwrap();
-        // 60 MB of spaces compress to some 60 KB.
-        let bomb = gzip(&vec![b' '; 60 * 1024 * 1024]);
+        // Two URLs, then 60 MB of spaces (some 60 KB gzipped), then a third URL.
+        let mut xml = br#"<urlset><url><loc>https://ex.vn/a-1.html</loc></url><url><loc>https://ex.vn/b-2.html</loc></url>"#.to_vec();
+        xml.resize(xml.len() + 60 * 1024 * 1024, b' ');
+        xml.extend_from_slice(b"<url><loc>https://ex.vn/c-3.html</loc></url></urlset>");
+        let bomb = gzip(&xml);
         assert!(bomb.len() < 200_000);
-        let error = sitemap(&url, &bomb).unwrap_err().to_string();
-        assert!(error.contains("the protocol's limit"), "{error}");
+        let map = sitemap(&url, &bomb).unwrap();
+        assert_eq!(map.urls.len(), 2);
+        assert_eq!(map.truncated, Some(SitemapLimit::Bytes));
+        assert!(map
+            .truncated
+            .unwrap()
+            .to_string()
+            .contains("52428800 bytes"));
+        // Nothing but spaces: no sitemap in the first 50 MB.
+        let spaces = gzip(&vec![b' '; 60 * 1024 * 1024]);
+        let error = sitemap(&url, &spaces).unwrap_err().to_string();
+        assert!(
+            error.contains("no <urlset>") && error.contains("the protocol's limit"),
+            "{error}"
+        );
         let broken = [0x1f, 0x8b, 1, 2, 3];
         let error = sitemap(&url, &broken).unwrap_err().to_string();
         assert!(error.contains("does not decompress"), "{error}");
+    }
+
+    #[test]
+    fn a_sitemap_is_read_up_to_fifty_thousand_urls() {
+        let url = Url::parse("https://ex.vn/sitemap.xml").unwrap();
+        let entries = |n: usize| -> String {
+            (0..n)
+                .map(|i| format!("<url><loc>https://ex.vn/bai-{i}.html</loc></url>"))
+                .collect()
+        };
+        let full = format!("<urlset>{}</urlset>", entries(MAX_SITEMAP_URLS));
+        let map = sitemap(&url, full.as_bytes()).unwrap();
+        assert_eq!(map.urls.len(), MAX_SITEMAP_URLS);
+        assert_eq!(map.truncated, None);
+        let over = format!("<urlset>{}</urlset>", entries(MAX_SITEMAP_URLS + 2));
+        let map = sitemap(&url, over.as_bytes()).unwrap();
+        assert_eq!(map.urls.len(), MAX_SITEMAP_URLS);
+        assert_eq!(
+            map.urls.last().unwrap().url.as_str(),
+            format!("https://ex.vn/bai-{}.html", MAX_SITEMAP_URLS - 1)
+        );
+        assert_eq!(map.truncated, Some(SitemapLimit::Urls));
+    }
+
+    #[test]
+    fn a_read_that_fails_halfway_is_a_read_error_not_a_short_sitemap() {
+        /// Gives its bytes, then fails.
+        struct Cut(&'static [u8]);
+        impl Read for Cut {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::ConnectionReset,
+                        "connection reset",
+                    ));
+                }
+                let n = buf.len().min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let url = Url::parse("https://ex.vn/sitemap.xml").unwrap();
+        let error = read_sitemap(
+            &url,
+            Cut(b"<urlset><url><loc>https://ex.vn/a-1.html</loc></url>"),
+        )
+        .unwrap_err();
+        match error {
+            DiscoverError::Read { source, .. } => {
+                assert_eq!(source.kind(), std::io::ErrorKind::ConnectionReset)
+            }
+            other => panic!("{other}"),
+        }
+    }
+
+    /// Entities defined in a DOCTYPE are not expanded ("billion laughs"): the feed reads in
+    /// its own size, and no text grows.
+    #[test]
+    fn entity_expansion_is_refused_cheaply() {
+        let mut doctype = String::from("<!DOCTYPE rss [<!ENTITY l0 \"lol\">");
+        for i in 1..10 {
+            let prev = format!("&l{};", i - 1).repeat(10);
+            doctype += &format!("<!ENTITY l{i} \"{prev}\">");
+        }
+        doctype += "]>";
+        let base = Url::parse("https://ex.vn/rss").unwrap();
+        let rss = format!(
+            r#"<?xml version="1.0"?>{doctype}<rss version="2.0"><channel><title>&l9;</title><item><title>&l9;</title><link>https://ex.vn/a-1.html</link></item></channel></rss>"#
+        );
+        if let Ok(links) = feed_links(&base, rss.as_bytes()) {
+            assert!(links
+                .iter()
+                .all(|l| l.hint.title.as_ref().is_none_or(|t| t.len() < 100)));
+        }
+        let sitemap_xml = format!(
+            r#"<?xml version="1.0"?>{}<urlset><url><loc>https://ex.vn/&l9;</loc></url></urlset>"#,
+            doctype.replace("rss", "urlset")
+        );
+        if let Ok(map) = sitemap(&base, sitemap_xml.as_bytes()) {
+            assert!(map.urls.iter().all(|l| l.url.as_str().len() < 100));
+        }
+    }
+
+    /// Elements nested a hundred thousand deep are read without recursion, in a feed as in a
+    /// sitemap.
+    #[test]
+    fn deep_nesting_is_read_without_recursion() {
+        let deep = |root: &str, inner: &str| {
+            let depth = 100_000;
+            format!(
+                "<{root}>{}{inner}{}</{root}>",
+                "<x>".repeat(depth),
+                "</x>".repeat(depth)
+            )
+        };
+        let base = Url::parse("https://ex.vn/sitemap.xml").unwrap();
+        let map = sitemap(
+            &base,
+            deep("urlset", "<url><loc>https://ex.vn/a-1.html</loc></url>").as_bytes(),
+        )
+        .unwrap();
+        // The <url> is not a child of the root here, but it is still a <url> with its <loc>.
+        assert_eq!(map.urls.len(), 1);
+        let feed = deep(
+            r#"rss version="2.0""#,
+            "<channel><item><link>https://ex.vn/a-1.html</link></item></channel>",
+        )
+        .replace("</rss version=\"2.0\">", "</rss>");
+        // The feed parser would overflow its depth counter (a panic in a debug build): refused
+        // before it, naming the limit.
+        let error = feed_links(&base, feed.as_bytes()).unwrap_err().to_string();
+        assert!(error.contains("nested more than 1000 deep"), "{error}");
     }
 
     #[test]

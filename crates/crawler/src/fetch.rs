@@ -5,6 +5,7 @@
 
 use crate::challenge::{self, Challenge};
 use crate::config::CrawlerConfig;
+use crate::discover::{self, DiscoverError, Sitemap};
 use chrono::{DateTime, Utc};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{
@@ -53,11 +54,11 @@ impl Validators {
     }
 }
 
-/// The answer to a conditional request.
+/// The answer to a conditional request: a whole page unless said otherwise.
 #[derive(Debug)]
-pub enum Conditional {
+pub enum Conditional<T = Box<Fetched>> {
     /// The resource changed (or the server ignores validators): here it is.
-    Modified(Box<Fetched>),
+    Modified(T),
     /// 304: unchanged since the validators were given.
     NotModified,
 }
@@ -211,12 +212,28 @@ impl Fetcher {
     }
 
     /// Fetches one URL with GET, sending `validators` as `If-None-Match` and
-    /// `If-Modified-Since`.
+    /// `If-Modified-Since`, and reads its body up to `crawler.max_body_bytes`.
     pub async fn fetch_if_modified(
         &self,
         url: &Url,
         validators: &Validators,
     ) -> Result<Conditional, FetchError> {
+        Ok(match self.open_if_modified(url, validators).await? {
+            Conditional::Modified(opened) => {
+                Conditional::Modified(Box::new(opened.read(self.max_body_bytes).await?))
+            }
+            Conditional::NotModified => Conditional::NotModified,
+        })
+    }
+
+    /// Sends the request of [`Fetcher::fetch_if_modified`] and stops at the response's head:
+    /// the body is read by the caller, whole ([`Opened::read`]) or as a stream
+    /// ([`Opened::into_reader`]). An error status is an error here, a bot challenge among them.
+    pub async fn open_if_modified(
+        &self,
+        url: &Url,
+        validators: &Validators,
+    ) -> Result<Conditional<Opened>, FetchError> {
         let refused = |reason: String| FetchError::Refused {
             url: url.to_string(),
             reason,
@@ -254,7 +271,6 @@ impl Fetcher {
                 retry_after: retry_after(response.headers()),
             });
         }
-        let final_url = response.url().clone();
         let header = |name| {
             response
                 .headers()
@@ -262,53 +278,155 @@ impl Fetcher {
                 .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
                 .map(str::to_string)
         };
-        let new_validators = Validators {
-            etag: header(ETAG),
-            last_modified: header(LAST_MODIFIED),
+        Ok(Conditional::Modified(Opened {
+            asked: url.to_string(),
+            url: response.url().clone(),
+            status: status.as_u16(),
+            content_type: header(CONTENT_TYPE),
+            validators: Validators {
+                etag: header(ETAG),
+                last_modified: header(LAST_MODIFIED),
+            },
+            fetched_at: Utc::now(),
+            response,
+        }))
+    }
+}
+
+/// A successful response whose body is still to be read.
+#[derive(Debug)]
+pub struct Opened {
+    /// The URL asked for, as errors name it.
+    asked: String,
+    /// The address the body comes from, after redirects.
+    pub url: Url,
+    /// The HTTP status (2xx).
+    pub status: u16,
+    /// The `Content-Type` header.
+    pub content_type: Option<String>,
+    /// The response's validators.
+    pub validators: Validators,
+    /// When the response's head arrived.
+    pub fetched_at: DateTime<Utc>,
+    response: reqwest::Response,
+}
+
+impl Opened {
+    /// Whether the body may be an HTML page (HTML, or a type the server did not name), and so
+    /// possibly a bot challenge.
+    pub fn may_be_a_page(&self) -> bool {
+        looks_like_a_page(self.content_type.as_deref())
+    }
+
+    /// Reads the whole body, up to `limit` bytes (after decompression; checked against
+    /// `Content-Length` first, then as chunks arrive, so that a bomb is stopped early). A page
+    /// that is a bot challenge is an error.
+    pub async fn read(mut self, limit: usize) -> Result<Fetched, FetchError> {
+        let too_large = || FetchError::TooLarge {
+            url: self.asked.clone(),
+            limit,
         };
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        if response
+        if self
+            .response
             .content_length()
-            .is_some_and(|n| n > self.max_body_bytes as u64)
+            .is_some_and(|n| n > limit as u64)
         {
-            return Err(FetchError::TooLarge {
-                url: url.to_string(),
-                limit: self.max_body_bytes,
-            });
+            return Err(too_large());
         }
-        // Read chunk by chunk: the limit applies to decompressed bytes, as they arrive.
         let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(network)? {
-            if bytes.len() + chunk.len() > self.max_body_bytes {
-                return Err(FetchError::TooLarge {
-                    url: url.to_string(),
-                    limit: self.max_body_bytes,
-                });
+        loop {
+            let chunk = match self.response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(source) => {
+                    return Err(FetchError::Network {
+                        url: self.asked,
+                        source,
+                    })
+                }
+            };
+            if bytes.len() + chunk.len() > limit {
+                return Err(too_large());
             }
             bytes.extend_from_slice(&chunk);
         }
-        if looks_like_a_page(content_type.as_deref()) {
+        if self.may_be_a_page() {
             if let Some(challenge) = challenge::detect(false, &bytes) {
                 return Err(FetchError::Blocked {
-                    url: url.to_string(),
-                    status: status.as_u16(),
+                    url: self.asked,
+                    status: self.status,
                     challenge,
                 });
             }
         }
-        Ok(Conditional::Modified(Box::new(Fetched {
-            url: final_url,
-            status: status.as_u16(),
-            charset: content_type.as_deref().and_then(charset_of),
-            content_type,
+        Ok(Fetched {
+            url: self.url,
+            status: self.status,
+            charset: self.content_type.as_deref().and_then(charset_of),
+            content_type: self.content_type,
             bytes,
-            fetched_at: Utc::now(),
-            validators: new_validators,
-        })))
+            fetched_at: self.fetched_at,
+            validators: self.validators,
+        })
+    }
+
+    /// The body as a stream of bytes (decompressed as `Content-Encoding` says), for a reader
+    /// that keeps only what it needs, such as a sitemap's. A network failure halfway is an
+    /// I/O error holding the [`reqwest::Error`].
+    pub fn into_reader(self) -> impl tokio::io::AsyncRead + Send + Unpin + 'static {
+        use futures::TryStreamExt;
+        tokio_util::io::StreamReader::new(
+            self.response.bytes_stream().map_err(std::io::Error::other),
+        )
+    }
+
+    /// Reads the body as a sitemap while it arrives, on the blocking pool, keeping only what
+    /// it lists: a sitemap may be 50 MB, five times the usual page limit
+    /// ([`discover::read_sitemap`]). One served as HTML (or without a type) is read whole
+    /// within `page_limit` instead, for it may be a bot challenge. The outer error is the
+    /// fetch's (the connection failed halfway: worth another try); the inner, a document that
+    /// is no sitemap.
+    pub async fn read_sitemap(
+        self,
+        page_limit: usize,
+    ) -> Result<Result<Sitemap, DiscoverError>, FetchError> {
+        if self.may_be_a_page() {
+            let page = self.read(page_limit).await?;
+            return Ok(discover::sitemap(&page.url, &page.bytes));
+        }
+        let (asked, at) = (self.asked.clone(), self.url.clone());
+        let body = tokio_util::io::SyncIoBridge::new(self.into_reader());
+        let reading = tokio::task::spawn_blocking(move || discover::read_sitemap(&at, body));
+        match reading.await {
+            Ok(Err(DiscoverError::Read { url, source })) => {
+                match FetchError::from_body_error(&asked, source) {
+                    Ok(failure) => Err(failure),
+                    Err(source) => Ok(Err(DiscoverError::Read { url, source })),
+                }
+            }
+            Ok(read) => Ok(read),
+            Err(panicked) => Ok(Err(DiscoverError::Sitemap {
+                url: asked,
+                reason: format!("the sitemap reader panicked: {panicked}"),
+            })),
+        }
+    }
+}
+
+impl FetchError {
+    /// The fetch error behind an I/O error of [`Opened::into_reader`]'s stream, if it is one.
+    fn from_body_error(url: &str, error: std::io::Error) -> Result<FetchError, std::io::Error> {
+        if !error.get_ref().is_some_and(|e| e.is::<reqwest::Error>()) {
+            return Err(error);
+        }
+        match error.into_inner().map(|e| e.downcast::<reqwest::Error>()) {
+            Some(Ok(source)) => Ok(FetchError::Network {
+                url: url.to_string(),
+                source: *source,
+            }),
+            // Checked above; an error all the same rather than a panic.
+            _ => Err(std::io::Error::other("the body could not be read")),
+        }
     }
 }
 
