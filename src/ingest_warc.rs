@@ -337,6 +337,35 @@ fn dechunk(mut raw: &[u8]) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Whatever a WARC file holds, its records are read or refused, never a panic: a
+        /// well-formed response record with any block, and any bytes at all.
+        #[test]
+        fn any_warc_bytes_are_read_without_a_panic(
+            block in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+            http in "HTTP/1\\.[01] [0-9]{3} [A-Z]{0,3}\r\n(Content-Type: text/html(; charset=[a-z0-9\\-]{0,8})?\r\n)?(Transfer-Encoding: chunked\r\n)?\r\n",
+            raw in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+        ) {
+            let mut body = http.into_bytes();
+            body.extend_from_slice(&block);
+            let mut file = format!(
+                "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Date: 2021-12-01T03:35:00Z\r\nWARC-Target-URI: https://ex.vn/a-1.html\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            )
+            .into_bytes();
+            file.extend_from_slice(&body);
+            file.extend_from_slice(b"\r\n\r\n");
+            for bytes in [&file[..], &raw[..]] {
+                for record in WarcReader::new(std::io::BufReader::new(bytes)).iter_records() {
+                    let Ok(record) = record else { break };
+                    let _ = html_response(&record);
+                }
+            }
+        }
+    }
+
     #[test]
     fn chunked_bodies_are_joined() {
         let raw = b"5\r\nXin c\r\n6;ext=1\r\nh\xc3\xa0o b\r\n0\r\n\r\n";

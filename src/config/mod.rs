@@ -307,6 +307,83 @@ mod tests {
         .map_err(|e| e.to_string())
     }
 
+    /// Configuration-like text: lines of keys and values from the real tables, with
+    /// `${…}` references, numbers, durations and broken quoting mixed in; or any text.
+    fn config_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let line = prop_oneof![
+            prop::sample::select(vec![
+                "[crawler]",
+                "[sink]",
+                "[sink.kafka]",
+                "[sink.jsonl]",
+                "[[sources]]",
+                "[sink.kafka.options]",
+                "[parser]",
+                "[service]",
+                "[log]",
+            ])
+            .prop_map(str::to_string),
+            (
+                prop::sample::select(vec![
+                    "kind",
+                    "url",
+                    "every",
+                    "per_host_delay",
+                    "concurrency",
+                    "brokers",
+                    "\"sasl.password\"",
+                    "path",
+                    "data_dir",
+                    "max_body_bytes",
+                    "listen",
+                ]),
+                prop::sample::select(vec![
+                    "\"feed\"",
+                    "\"https://ex.vn/rss\"",
+                    "\"5m\"",
+                    "\"${HOME}\"",
+                    "\"${X:-y}\"",
+                    "\"${file:/nonexistent}\"",
+                    "\"$${\"",
+                    "\"${\"",
+                    "0",
+                    "-1",
+                    "1e400",
+                    "true",
+                    "[]",
+                    "{}",
+                    "\"",
+                    "\"180d\"",
+                    "\"-5s\"",
+                    "18446744073709551616",
+                ]),
+            )
+                .prop_map(|(k, v)| format!("{k} = {v}")),
+            "[^\n]{0,20}",
+        ];
+        prop_oneof![
+            prop::collection::vec(line, 0..12).prop_map(|lines| lines.join("\n")),
+            any::<String>(),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
+
+        /// Whatever the file holds, loading it gives a configuration or an error naming
+        /// the file, never a panic.
+        #[test]
+        fn any_file_loads_or_is_an_error_naming_it(text in config_text()) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("c.toml");
+            std::fs::write(&path, &text).unwrap();
+            if let Err(error) = load_path(&path, &[("HOME", "/root")]) {
+                proptest::prop_assert!(error.contains("c.toml"), "{}", error);
+            }
+        }
+    }
+
     /// Loads `toml` with `vars` as the whole environment.
     fn load_env(toml: &str, vars: &[(&str, &str)]) -> Result<Loaded, String> {
         let dir = tempfile::tempdir().unwrap();

@@ -38,6 +38,44 @@ pub enum RobotsDecision {
     },
 }
 
+/// What a robots.txt body says of `url` for the product `token`, and the sitemaps it lists:
+/// the reading [`RobotsCache`] does of a fetched robots.txt (an unparsable one allows
+/// everything).
+pub fn read_robots(
+    token: &str,
+    robots_url: &Url,
+    body: &[u8],
+    url: &Url,
+) -> (RobotsDecision, Vec<Url>) {
+    match Robot::new(token, body) {
+        Ok(robot) => (decide(&robot, url), sitemaps_of(&robot, robots_url)),
+        Err(_) => (RobotsDecision::Allowed { crawl_delay: None }, Vec::new()),
+    }
+}
+
+/// Whether `robot` allows `url`, with its `Crawl-delay` (at most a minute).
+fn decide(robot: &Robot, url: &Url) -> RobotsDecision {
+    if robot.allowed(url.as_str()) {
+        RobotsDecision::Allowed {
+            crawl_delay: robot
+                .delay
+                .filter(|d| d.is_finite() && *d > 0.0)
+                .map(|d| Duration::from_secs_f32(d.min(60.0))),
+        }
+    } else {
+        RobotsDecision::Disallowed
+    }
+}
+
+/// The `Sitemap:` lines of `robot`, resolved against its own address.
+fn sitemaps_of(robot: &Robot, robots_url: &Url) -> Vec<Url> {
+    robot
+        .sitemaps
+        .iter()
+        .filter_map(|s| robots_url.join(s).ok())
+        .collect()
+}
+
 /// How long an origin whose robots.txt could not be read is left alone.
 const UNAVAILABLE_RETRY: Duration = Duration::from_secs(60);
 
@@ -121,18 +159,7 @@ impl RobotsCache {
                 challenge: *challenge,
                 reason: reason.clone(),
             },
-            Some(Rules::Parsed(robot)) => {
-                if robot.allowed(url.as_str()) {
-                    RobotsDecision::Allowed {
-                        crawl_delay: robot
-                            .delay
-                            .filter(|d| d.is_finite() && *d > 0.0)
-                            .map(|d| Duration::from_secs_f32(d.min(60.0))),
-                    }
-                } else {
-                    RobotsDecision::Disallowed
-                }
-            }
+            Some(Rules::Parsed(robot)) => decide(robot, url),
         }
     }
 
@@ -140,12 +167,7 @@ impl RobotsCache {
     pub async fn sitemaps(&self, robots_url: &Url) -> Result<Vec<Url>, FetchError> {
         let page = self.fetcher.fetch(robots_url).await?;
         let robot = Robot::new(&self.user_agent, &page.bytes).ok();
-        Ok(robot
-            .map(|r| r.sitemaps)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|s| robots_url.join(s).ok())
-            .collect())
+        Ok(robot.map_or_else(Vec::new, |r| sitemaps_of(&r, robots_url)))
     }
 
     async fn fetch_rules(&self, origin: &str) -> Rules {

@@ -27,6 +27,8 @@ pub use health::Readiness;
 pub use jsonl::JsonlSink;
 pub use kafka::KafkaSink;
 pub use kafka_log::QuietContext;
+#[doc(hidden)]
+pub use spool::read_spool_bytes;
 
 use serde::{Deserialize, Serialize};
 use spool::Spool;
