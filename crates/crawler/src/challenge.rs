@@ -96,7 +96,12 @@ pub fn detect(mitigated: bool, body: &[u8]) -> Option<Challenge> {
     if body.len() > MAX_CHALLENGE_BYTES {
         return mitigated.then_some(Challenge::Script);
     }
-    let page = String::from_utf8_lossy(body).to_lowercase();
+    let text = String::from_utf8_lossy(body);
+    // Nearly every page ends here, before anything is copied: it shows text.
+    if !mitigated && (!text.contains('<') || visible_text(&text) > MAX_CHALLENGE_TEXT) {
+        return None;
+    }
+    let page = text.to_lowercase();
     let has = |markers: &[&str]| markers.iter().any(|m| page.contains(m));
     let captcha = has(CAPTCHA_MARKERS) || title_of(&page).is_some_and(|t| t.contains("captcha"));
     if mitigated {
@@ -105,9 +110,6 @@ pub fn detect(mitigated: bool, body: &[u8]) -> Option<Challenge> {
         } else {
             Challenge::Script
         });
-    }
-    if !page.contains('<') || visible_text(&page) > MAX_CHALLENGE_TEXT {
-        return None;
     }
     if captcha {
         return Some(Challenge::Captcha);
@@ -137,9 +139,9 @@ fn title_of(page: &str) -> Option<&str> {
     Some(&page[open_end..end])
 }
 
-/// Non-blank characters a reader would see in a lower-cased page: text outside tags, comments,
-/// scripts and styles. Rough (entities count as written), which is enough to tell a page from
-/// an interstitial.
+/// Non-blank characters a reader would see in a page: text outside tags, comments, scripts and
+/// styles (tag names in any case). Rough (entities count as written), which is enough to tell
+/// a page from an interstitial.
 fn visible_text(page: &str) -> usize {
     let mut count = 0;
     let mut rest = page;
@@ -148,10 +150,10 @@ fn visible_text(page: &str) -> usize {
         let tag = &rest[open..];
         // Where the text resumes: after the element's end for scripts and styles, after the
         // comment's end, else after the tag.
-        let skip_to = if tag.starts_with("<script") {
-            tag.find("</script").map(|i| i + "</script".len())
-        } else if tag.starts_with("<style") {
-            tag.find("</style").map(|i| i + "</style".len())
+        let skip_to = if starts_with_ignore_case(tag, "<script") {
+            find_ignore_case(tag, "</script").map(|i| i + "</script".len())
+        } else if starts_with_ignore_case(tag, "<style") {
+            find_ignore_case(tag, "</style").map(|i| i + "</style".len())
         } else if tag.starts_with("<!--") {
             // The comment's own `>` ends it.
             tag.find("-->").map(|i| i + "--".len())
@@ -164,6 +166,20 @@ fn visible_text(page: &str) -> usize {
         rest = &tag[after..];
     }
     count + rest.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// Whether `text` opens with the ASCII `prefix`, in any case.
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// Where the ASCII `needle` first occurs in `text`, in any case.
+fn find_ignore_case(text: &str, needle: &str) -> Option<usize> {
+    text.as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 #[cfg(test)]
@@ -228,6 +244,7 @@ mod tests {
             visible_text("<p>ab c</p><script>xyz</script><style>.a{}</style><!-- d -->e"),
             4
         );
+        assert_eq!(visible_text("<P>ab</P><SCRIPT>xyz</Script>e"), 3);
         // An unclosed script hides the rest; an unclosed tag too.
         assert_eq!(visible_text("ab<script>cd"), 2);
         assert_eq!(visible_text("ab<p"), 2);

@@ -218,9 +218,19 @@ impl Fetcher {
         url: &Url,
         validators: &Validators,
     ) -> Result<Conditional, FetchError> {
+        self.fetch_up_to(url, validators, self.max_body_bytes).await
+    }
+
+    /// [`Fetcher::fetch_if_modified`] with a body limit of its own (a feed's, say).
+    pub async fn fetch_up_to(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        limit: usize,
+    ) -> Result<Conditional, FetchError> {
         Ok(match self.open_if_modified(url, validators).await? {
             Conditional::Modified(opened) => {
-                Conditional::Modified(Box::new(opened.read(self.max_body_bytes).await?))
+                Conditional::Modified(Box::new(opened.read(limit).await?))
             }
             Conditional::NotModified => Conditional::NotModified,
         })

@@ -1,0 +1,95 @@
+//! Work beside the crawl: the writer that commits state changes in batches, the expiry of
+//! old state, and the one-line report every minute.
+
+use super::*;
+
+/// Writes state changes in batches: whatever arrived while the previous batch was committing
+/// goes into the next transaction, and each waiter hears when its change is on disk.
+pub(super) async fn write_changes(
+    state: StateStore,
+    mut changes: mpsc::Receiver<Change>,
+) -> anyhow::Result<()> {
+    let mut batch = Vec::with_capacity(CHANGE_BATCH);
+    while changes.recv_many(&mut batch, CHANGE_BATCH).await > 0 {
+        let (to_write, waiting): (Vec<StateChange>, Vec<Option<oneshot::Sender<()>>>) =
+            batch.drain(..).map(|c| (c.change, c.committed)).unzip();
+        let store = state.clone();
+        let result = tokio::task::spawn_blocking(move || store.apply(&to_write))
+            .await
+            .context("the state writer panicked")?;
+        match result {
+            Ok(()) => {
+                for waiter in waiting.into_iter().flatten() {
+                    let _ = waiter.send(());
+                }
+            }
+            // Losing changes only means pages are done again; the sink already has them.
+            // Dropping the waiters tells them so.
+            Err(error) => warn!(%error, "cannot write the crawl state"),
+        }
+    }
+    Ok(())
+}
+
+/// Entries deleted per transaction when the state expires.
+pub(super) const EXPIRE_BATCH: usize = 10_000;
+
+/// Deletes crawl-state entries older than `crawler.state_retention`, in batches so that no
+/// transaction grows large. Runs before the first poll (so that a start sees the state as
+/// the policy says it is), then every hour.
+pub(super) async fn expire_state(shared: &Shared) {
+    let retention = shared.crawler.state_retention;
+    if retention.is_zero() {
+        return;
+    }
+    let cutoff = chrono::Utc::now().timestamp() - retention.as_secs() as i64;
+    let mut removed = 0;
+    loop {
+        let state = shared.state.clone();
+        let batch =
+            tokio::task::spawn_blocking(move || state.expire_pages(cutoff, EXPIRE_BATCH)).await;
+        match batch {
+            Ok(Ok(n)) => {
+                removed += n;
+                shared.metrics.state_expired.inc_by(n as u64);
+                if n < EXPIRE_BATCH {
+                    break;
+                }
+            }
+            Ok(Err(error)) => {
+                warn!(%error, "cannot expire old crawl state");
+                break;
+            }
+            Err(_) => break,
+        }
+    }
+    if removed > 0 {
+        info!(removed, "old crawl state expired");
+        // A source that still lists an expired page must be read in full to list it again,
+        // not answered with a 304.
+        if let Err(error) = shared.state.forget_document_validators() {
+            warn!(%error, "cannot reset the sources' validators");
+        }
+    }
+}
+
+/// [`expire_state`] every hour.
+pub(super) async fn expire_periodically(shared: Arc<Shared>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        expire_state(&shared).await;
+    }
+}
+
+/// Logs a one-line summary every minute.
+pub(super) async fn report_periodically(shared: Arc<Shared>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    tick.tick().await;
+    let mut last = shared.metrics.snapshot();
+    loop {
+        tick.tick().await;
+        last = shared.metrics.log_progress(&last);
+    }
+}
