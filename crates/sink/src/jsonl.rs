@@ -4,6 +4,7 @@
 //! synced once (group commit), so durability costs one `fsync` per batch, not per record; each
 //! caller is answered after the sync that covers its line.
 
+use crate::append::AppendFile;
 use crate::health::Health;
 use crate::{DeadLetter, DeliveryError, JsonlConfig, Readiness, SinkError};
 use std::path::Path;
@@ -89,7 +90,7 @@ async fn submit(writer: &mpsc::Sender<Command>, mut line: Vec<u8>) -> Result<(),
 }
 
 enum Output {
-    File(tokio::fs::File),
+    File(AppendFile),
     Stdout(tokio::io::Stdout),
 }
 
@@ -113,7 +114,7 @@ async fn spawn_writer(
             .open(path)
             .await
             .map_err(err)?;
-        Output::File(file)
+        Output::File(AppendFile::new(file).await.map_err(err)?)
     };
     let (tx, rx) = mpsc::channel(MAX_BATCH);
     tokio::spawn(write_loop(output, rx, path.display().to_string(), health));
@@ -135,10 +136,7 @@ async fn write_loop(
             }
         }
         let result = match &mut output {
-            Output::File(file) => match file.write_all(&buf).await {
-                Ok(()) => file.sync_data().await,
-                Err(e) => Err(e),
-            },
+            Output::File(file) => file.append(buf).await,
             Output::Stdout(out) => match out.write_all(&buf).await {
                 Ok(()) => out.flush().await,
                 Err(e) => Err(e),
@@ -187,5 +185,59 @@ mod tests {
         let back: DeadLetter = serde_json::from_str(text.lines().next().unwrap()).unwrap();
         assert_eq!(back, letter);
         assert!(std::fs::read_to_string(&config.path).unwrap().is_empty());
+    }
+
+    /// A full disk: the write fails naming the file and the cause, readiness says so, the file
+    /// holds only whole lines, and writing goes on once there is room again.
+    #[tokio::test]
+    async fn a_full_disk_leaves_whole_lines_and_writing_resumes_with_room() {
+        let disk = crate::append::Tmpfs::mount("64k");
+        let config = JsonlConfig {
+            path: disk.path().join("articles.jsonl"),
+            dead_letter_path: disk.path().join("dead.jsonl"),
+        };
+        let sink = JsonlSink::open(&config).await.unwrap();
+        let letter = |i: usize| DeadLetter {
+            url: format!("https://ex.vn/bai-{i}.html"),
+            stage: crate::Stage::Parse,
+            reason: "x".repeat(700),
+            at: chrono::Utc::now(),
+            record_id: None,
+        };
+        // Leave some 20 KB free: a few dozen lines fit, then the disk is full.
+        let filler = disk.path().join("filler");
+        std::fs::write(&filler, vec![0u8; 44 * 1024]).unwrap();
+        let mut written = 0;
+        let error = loop {
+            match sink.dead_letter(&letter(written)).await {
+                Ok(()) => written += 1,
+                Err(error) => break error.to_string(),
+            }
+            assert!(written < 1000, "the disk never filled");
+        };
+        assert!(written > 0);
+        let path = config.dead_letter_path.display().to_string();
+        // The system's own words for ENOSPC.
+        assert!(
+            error.contains(&path) && error.contains("No space left on device"),
+            "{error}"
+        );
+        assert!(matches!(sink.readiness(), Readiness::NotReady(r) if r.contains(&path)));
+        let whole = |expected: usize| {
+            let text = std::fs::read_to_string(&config.dead_letter_path).unwrap();
+            assert!(text.is_empty() || text.ends_with('\n'));
+            let urls: Vec<String> = text
+                .lines()
+                .map(|l| serde_json::from_str::<DeadLetter>(l).unwrap().url)
+                .collect();
+            let wanted: Vec<String> = (0..expected).map(|i| letter(i).url).collect();
+            assert_eq!(urls, wanted);
+        };
+        whole(written);
+        // Room again: the failed line goes in whole, after the others.
+        std::fs::remove_file(&filler).unwrap();
+        sink.dead_letter(&letter(written)).await.unwrap();
+        assert_eq!(sink.readiness(), Readiness::Ready);
+        whole(written + 1);
     }
 }

@@ -13,6 +13,7 @@
 //!
 //! It does not decide what to fetch or how to parse; it never drops a record on its own.
 
+mod append;
 mod backoff;
 pub mod config;
 mod health;

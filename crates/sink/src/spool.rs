@@ -23,6 +23,7 @@
 //! through; two versions of one article in one chunk could then arrive swapped. Consumers that
 //! keep the latest version should compare `modified_at` or `fetched_at`.
 
+use crate::append::AppendFile;
 use crate::health::Health;
 use crate::{DeadLetter, DeliveryError, Destination, Readiness, SinkError, SpoolConfig, Stage};
 use serde::{Deserialize, Serialize};
@@ -222,7 +223,7 @@ impl Spool {
     }
 }
 
-async fn open_segment(dir: &Path, segment: u64) -> Result<tokio::fs::File, SinkError> {
+async fn open_segment(dir: &Path, segment: u64) -> Result<AppendFile, SinkError> {
     let path = segment_path(dir, segment);
     let err = |source| SinkError::File {
         path: path.display().to_string(),
@@ -241,7 +242,7 @@ async fn open_segment(dir: &Path, segment: u64) -> Result<tokio::fs::File, SinkE
         .sync_all()
         .await
         .map_err(err)?;
-    Ok(file)
+    AppendFile::new(file).await.map_err(err)
 }
 
 async fn read_cursor(dir: &Path) -> Option<Position> {
@@ -284,7 +285,7 @@ async fn save_cursor(dir: &Path, position: Position) -> std::io::Result<()> {
 async fn write_loop(
     shared: Arc<Shared>,
     mut appends: mpsc::Receiver<Append>,
-    mut file: tokio::fs::File,
+    mut file: AppendFile,
     synced: watch::Sender<Position>,
     segment_bytes: u64,
 ) {
@@ -295,14 +296,13 @@ async fn write_loop(
         for append in &batch {
             buf.extend_from_slice(&append.line);
         }
-        let written = match file.write_all(&buf).await {
-            Ok(()) => file.sync_data().await,
-            Err(e) => Err(e),
-        };
-        let result = match written {
+        let size = buf.len() as u64;
+        // Synced, or cut back out of the file: the callers are told it failed, and the
+        // forwarder must not send any part of it.
+        let result = match file.append(buf).await {
             Ok(()) => {
-                position.offset += buf.len() as u64;
-                shared.bytes.fetch_add(buf.len() as u64, Ordering::Relaxed);
+                position.offset += size;
+                shared.bytes.fetch_add(size, Ordering::Relaxed);
                 shared.health.delivered();
                 synced.send_replace(position);
                 Ok(())
@@ -312,9 +312,6 @@ async fn write_loop(
                 let reason = format!("{}: {error}", path.display());
                 tracing::error!(%reason, "writing to the spool failed");
                 shared.health.delivery_failed(reason.clone());
-                // Drop whatever part of the batch reached the file: the callers are told it
-                // failed, and the forwarder must not send it.
-                let _ = file.set_len(position.offset).await;
                 Err(reason)
             }
         };
@@ -583,6 +580,57 @@ mod tests {
             // Polling a file the forwarder appends to.
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+
+    /// A full disk under the spool: the append fails naming the segment and the cause,
+    /// readiness says so, the segment holds only whole lines, everything acknowledged is
+    /// forwarded, and appending goes on once there is room again.
+    #[tokio::test]
+    async fn a_full_disk_leaves_whole_lines_and_appending_resumes_with_room() {
+        let dir = tempfile::tempdir().unwrap();
+        let (destination, out) = jsonl(dir.path()).await;
+        let disk = crate::append::Tmpfs::mount("64k");
+        // One open segment that is never closed, so never deleted: the disk fills.
+        let config = SpoolConfig {
+            enabled: true,
+            path: disk.path().join("spool"),
+            max_bytes: 1 << 30,
+            segment_bytes: 1 << 30,
+        };
+        let spool = Spool::open(&config, destination).await.unwrap();
+        let filler = disk.path().join("filler");
+        std::fs::write(&filler, vec![0u8; 40 * 1024]).unwrap();
+        let mut acknowledged = 0;
+        let error = loop {
+            match spool
+                .append(&Entry::Record(Box::new(record(acknowledged))))
+                .await
+            {
+                Ok(()) => acknowledged += 1,
+                Err(error) => break error.to_string(),
+            }
+            assert!(acknowledged < 1000, "the disk never filled");
+        };
+        assert!(acknowledged > 0);
+        let segment = segment_path(&config.path, 1).display().to_string();
+        assert!(
+            error.contains(&segment) && error.contains("No space left on device"),
+            "{error}"
+        );
+        assert!(!spool.readiness().is_ready());
+        let text = std::fs::read_to_string(&segment).unwrap();
+        assert!(text.ends_with('\n'));
+        assert_eq!(read_spool_bytes(text.as_bytes()), acknowledged);
+        assert_eq!(text.lines().count(), acknowledged);
+        std::fs::remove_file(&filler).unwrap();
+        spool
+            .append(&Entry::Record(Box::new(record(acknowledged))))
+            .await
+            .unwrap();
+        assert!(spool.readiness().is_ready());
+        wait_for_lines(&out, acknowledged + 1).await;
+        let expected: Vec<String> = (0..=acknowledged).map(|i| format!("Bài số {i}")).collect();
+        assert_eq!(titles(&out), expected);
     }
 
     #[tokio::test]
