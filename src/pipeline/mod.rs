@@ -142,7 +142,7 @@ pub async fn run(
         .context("cannot open the sink")?;
     let fetcher = Fetcher::new(&config.crawler).context("cannot build the HTTP client")?;
     let (changes, changes_rx) = mpsc::channel(CHANGE_BATCH * 4);
-    let writer = tokio::spawn(write_changes(state.clone(), changes_rx));
+    let writer = tokio::spawn(write_changes(state.clone(), changes_rx, shutdown.clone()));
     // Pages taken but not settled when the last run stopped become due again.
     let restore = state.clone();
     let frontier = tokio::task::spawn_blocking(move || restore.restore_frontier())
@@ -182,6 +182,10 @@ pub async fn run(
                     return Readiness::NotReady("stopping".into());
                 }
                 if let Err(error) = probe.state.page_count() {
+                    return Readiness::NotReady(format!("crawl state: {error}"));
+                }
+                // A write that failed (a full disk) until one succeeds again.
+                if let Some(error) = probe.state.write_failure() {
                     return Readiness::NotReady(format!("crawl state: {error}"));
                 }
                 probe.sink.readiness()
@@ -297,12 +301,20 @@ pub async fn run(
 /// pollers are done and no page is due or in flight.
 async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: CancellationToken) {
     let slots = Arc::new(Semaphore::new(shared.crawler.concurrency));
-    let mut in_flight = JoinSet::new();
+    // Each task gives back its page's key when done.
+    let mut in_flight: JoinSet<String> = JoinSet::new();
+    // Keys taken and not done yet: a page is never started twice at once. Takes are not
+    // synced to disk (a crash loses nothing: the due order is rebuilt at start), so after the
+    // store is opened again following a failed write (a full disk), pages in flight can be
+    // due again.
+    let mut busy: HashSet<String> = HashSet::new();
     // Pages taken from the frontier and waiting for a fetch slot. Taking a few at a time
     // keeps the store's write transactions few; what is taken but not started when the
     // process stops is still in the frontier and comes back at the next start.
     let mut ready: VecDeque<(String, FrontierEntry)> = VecDeque::new();
     let take = (shared.crawler.concurrency * 2).max(16);
+    // Taking pages is a write: on a full disk it fails until there is room. Said once.
+    let mut taking_fails = false;
     loop {
         if shared.shutdown.is_cancelled() {
             break;
@@ -313,10 +325,25 @@ async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: CancellationT
             let now = now_ms();
             match tokio::task::spawn_blocking(move || store.take_due(now, take)).await {
                 Ok(Ok((taken, next))) => {
-                    ready.extend(taken);
+                    if std::mem::take(&mut taking_fails) {
+                        info!("pages are taken from the frontier again");
+                    }
+                    for (key, entry) in taken {
+                        if busy.insert(key.clone()) {
+                            ready.push_back((key, entry));
+                        } else {
+                            debug!(url = %entry.url, "due again while in flight; left to its task");
+                        }
+                    }
                     next_due = next;
                 }
-                Ok(Err(error)) => warn!(%error, "cannot read the frontier"),
+                Ok(Err(error)) if taking_fails => {
+                    debug!(%error, "cannot take due pages from the frontier")
+                }
+                Ok(Err(error)) => {
+                    warn!(%error, "cannot take due pages from the frontier; trying again (`/readyz` says why meanwhile)");
+                    taking_fails = true;
+                }
                 Err(error) => warn!(%error, "reading the frontier panicked"),
             }
             shared.metrics.queued.set(ready.len() as i64);
@@ -349,7 +376,11 @@ async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: CancellationT
                 _ = shared.shutdown.cancelled() => {}
                 _ = shared.wake.notified() => {}
                 _ = discovery_done.cancelled(), if once && !discovery_done.is_cancelled() => {}
-                Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {}
+                Some(done) = in_flight.join_next(), if !in_flight.is_empty() => {
+                    if let Ok(key) = done {
+                        busy.remove(&key);
+                    }
+                }
                 _ = tokio::time::sleep(wait) => {}
             }
             continue;
@@ -366,6 +397,7 @@ async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: CancellationT
         let Ok(url) = Url::parse(&entry.url) else {
             // Only parsed URLs are added; an entry that does not read is dropped.
             warn!(url = %entry.url, "a frontier entry is not a URL; dropped");
+            busy.remove(&key);
             shared
                 .send(StateChange::Unqueue { key: key.clone() }, None)
                 .await;
@@ -386,11 +418,16 @@ async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: CancellationT
                     Outcome::Settled | Outcome::Stopped => {}
                     Outcome::Retry(reason) => shared.requeue(&job, reason).await,
                 }
+                job.key
             }
             .instrument(span),
         );
         // Reap finished tasks so the set does not grow over a long run.
-        while in_flight.try_join_next().is_some() {}
+        while let Some(done) = in_flight.try_join_next() {
+            if let Ok(key) = done {
+                busy.remove(&key);
+            }
+        }
     }
     // Let what has started finish.
     while in_flight.join_next().await.is_some() {}

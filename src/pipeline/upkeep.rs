@@ -5,27 +5,56 @@ use super::*;
 
 /// Writes state changes in batches: whatever arrived while the previous batch was committing
 /// goes into the next transaction, and each waiter hears when its change is on disk.
+///
+/// A batch that fails (a full disk) is held and tried again with backoff, not dropped: its
+/// waiters keep their delivery permits meanwhile, so fetching pauses once the permits run
+/// out, `/readyz` says why, and the crawl carries on where it stopped once the write goes
+/// through, with nothing done twice. Only a stop gives up on it: its pages are then done
+/// again by the next run, which is safe.
 pub(super) async fn write_changes(
     state: StateStore,
     mut changes: mpsc::Receiver<Change>,
+    shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let mut batch = Vec::with_capacity(CHANGE_BATCH);
     while changes.recv_many(&mut batch, CHANGE_BATCH).await > 0 {
         let (to_write, waiting): (Vec<StateChange>, Vec<Option<oneshot::Sender<()>>>) =
             batch.drain(..).map(|c| (c.change, c.committed)).unzip();
-        let store = state.clone();
-        let result = tokio::task::spawn_blocking(move || store.apply(&to_write))
-            .await
-            .context("the state writer panicked")?;
-        match result {
-            Ok(()) => {
-                for waiter in waiting.into_iter().flatten() {
-                    let _ = waiter.send(());
-                }
+        let to_write = Arc::new(to_write);
+        let mut backoff = Backoff::default();
+        let mut failing = false;
+        let written = loop {
+            let (store, changes) = (state.clone(), to_write.clone());
+            let result = tokio::task::spawn_blocking(move || store.apply(&changes))
+                .await
+                .context("the state writer panicked")?;
+            let error = match result {
+                Ok(()) => break true,
+                Err(error) => error,
+            };
+            if shutdown.is_cancelled() {
+                warn!(%error, "cannot write the crawl state while stopping; its pages will be done again");
+                break false;
             }
-            // Losing changes only means pages are done again; the sink already has them.
-            // Dropping the waiters tells them so.
-            Err(error) => warn!(%error, "cannot write the crawl state"),
+            let wait = backoff.next_wait();
+            if failing {
+                debug!(%error, wait_ms = wait.as_millis() as u64, "cannot write the crawl state; retrying");
+            } else {
+                warn!(%error, wait_ms = wait.as_millis() as u64, "cannot write the crawl state; retrying until it can (pages wait for it)");
+                failing = true;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = shutdown.cancelled() => {}
+            }
+        };
+        if failing && written {
+            info!("the crawl state is written again");
+        }
+        if written {
+            for waiter in waiting.into_iter().flatten() {
+                let _ = waiter.send(());
+            }
         }
     }
     Ok(())

@@ -142,48 +142,50 @@ impl StateStore {
         entries: &[(String, FrontierEntry)],
         limit: u64,
     ) -> Result<Added, StateError> {
-        let mut added = Added::default();
-        if entries.is_empty() {
-            return Ok(added);
-        }
-        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
-        {
-            let pages = txn.open_table(PAGES).map_err(|e| self.error(e))?;
-            let mut frontier = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
-            let mut due = txn.open_table(FRONTIER_DUE).map_err(|e| self.error(e))?;
-            for (key, entry) in entries {
-                let settled = entry.recheck.is_none()
-                    && pages
-                        .get(key.as_str())
-                        .map_err(|e| self.error(e))?
-                        .is_some();
-                if settled
-                    || frontier
-                        .get(key.as_str())
-                        .map_err(|e| self.error(e))?
-                        .is_some()
-                {
-                    continue;
-                }
-                if frontier.len().map_err(|e| self.error(e))? >= limit {
-                    added.refused += 1;
-                    continue;
-                }
-                frontier
-                    .insert(key.as_str(), encode(key, entry).as_slice())
-                    .map_err(|e| self.error(e))?;
-                due.insert((entry.due_ms, key.as_str()), ())
-                    .map_err(|e| self.error(e))?;
-                added.new += 1;
+        self.writing(|| {
+            let mut added = Added::default();
+            if entries.is_empty() {
+                return Ok(added);
             }
-        }
-        txn.commit().map_err(|e| self.error(e))?;
-        Ok(added)
+            let txn = self.db()?.begin_write().map_err(|e| self.error(e))?;
+            {
+                let pages = txn.open_table(PAGES).map_err(|e| self.error(e))?;
+                let mut frontier = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
+                let mut due = txn.open_table(FRONTIER_DUE).map_err(|e| self.error(e))?;
+                for (key, entry) in entries {
+                    let settled = entry.recheck.is_none()
+                        && pages
+                            .get(key.as_str())
+                            .map_err(|e| self.error(e))?
+                            .is_some();
+                    if settled
+                        || frontier
+                            .get(key.as_str())
+                            .map_err(|e| self.error(e))?
+                            .is_some()
+                    {
+                        continue;
+                    }
+                    if frontier.len().map_err(|e| self.error(e))? >= limit {
+                        added.refused += 1;
+                        continue;
+                    }
+                    frontier
+                        .insert(key.as_str(), encode(key, entry).as_slice())
+                        .map_err(|e| self.error(e))?;
+                    due.insert((entry.due_ms, key.as_str()), ())
+                        .map_err(|e| self.error(e))?;
+                    added.new += 1;
+                }
+            }
+            txn.commit().map_err(|e| self.error(e))?;
+            Ok(added)
+        })
     }
 
     /// For each key, whether the crawl knows it already: settled, or in the frontier.
     pub fn known(&self, keys: &[String]) -> Result<Vec<bool>, StateError> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.db()?.begin_read().map_err(|e| self.error(e))?;
         let pages = txn.open_table(PAGES).map_err(|e| self.error(e))?;
         let frontier = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
         keys.iter()
@@ -204,68 +206,72 @@ impl StateStore {
     /// stay in the frontier until settled or requeued). Also returns when the next entry left
     /// is due, if any.
     pub fn take_due(&self, now_ms: u64, limit: usize) -> Result<Taken, StateError> {
-        let mut txn = self.db.begin_write().map_err(|e| self.error(e))?;
-        // Losing a take in a crash loses nothing: the due order is rebuilt at start.
-        txn.set_durability(redb::Durability::None);
-        let mut taken = Vec::new();
-        let next;
-        {
-            let frontier = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
-            let mut due = txn.open_table(FRONTIER_DUE).map_err(|e| self.error(e))?;
-            let mut keys = Vec::new();
-            for item in due.iter().map_err(|e| self.error(e))? {
-                let (k, _) = item.map_err(|e| self.error(e))?;
-                let (at, key) = k.value();
-                if at > now_ms || keys.len() >= limit {
-                    break;
+        self.writing(|| {
+            let mut txn = self.db()?.begin_write().map_err(|e| self.error(e))?;
+            // Losing a take in a crash loses nothing: the due order is rebuilt at start.
+            txn.set_durability(redb::Durability::None);
+            let mut taken = Vec::new();
+            let next;
+            {
+                let frontier = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
+                let mut due = txn.open_table(FRONTIER_DUE).map_err(|e| self.error(e))?;
+                let mut keys = Vec::new();
+                for item in due.iter().map_err(|e| self.error(e))? {
+                    let (k, _) = item.map_err(|e| self.error(e))?;
+                    let (at, key) = k.value();
+                    if at > now_ms || keys.len() >= limit {
+                        break;
+                    }
+                    keys.push((at, key.to_string()));
                 }
-                keys.push((at, key.to_string()));
-            }
-            for (at, key) in keys {
-                due.remove((at, key.as_str())).map_err(|e| self.error(e))?;
-                let entry = frontier
-                    .get(key.as_str())
+                for (at, key) in keys {
+                    due.remove((at, key.as_str())).map_err(|e| self.error(e))?;
+                    let entry = frontier
+                        .get(key.as_str())
+                        .map_err(|e| self.error(e))?
+                        .and_then(|v| decode(&key, v.value()));
+                    // A due key without its entry was settled under another URL meanwhile.
+                    if let Some(entry) = entry {
+                        taken.push((key, entry));
+                    }
+                }
+                next = due
+                    .first()
                     .map_err(|e| self.error(e))?
-                    .and_then(|v| decode(&key, v.value()));
-                // A due key without its entry was settled under another URL meanwhile.
-                if let Some(entry) = entry {
-                    taken.push((key, entry));
-                }
+                    .map(|(k, _)| k.value().0);
             }
-            next = due
-                .first()
-                .map_err(|e| self.error(e))?
-                .map(|(k, _)| k.value().0);
-        }
-        txn.commit().map_err(|e| self.error(e))?;
-        Ok((taken, next))
+            txn.commit().map_err(|e| self.error(e))?;
+            Ok((taken, next))
+        })
     }
 
     /// Rebuilds the due order from the frontier's entries: run at start, it brings back the
     /// pages that were taken but not settled when the process stopped. Returns the number of
     /// entries in the frontier.
     pub fn restore_frontier(&self) -> Result<u64, StateError> {
-        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
-        let count;
-        {
-            let frontier = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
-            let mut due = txn.open_table(FRONTIER_DUE).map_err(|e| self.error(e))?;
-            due.retain(|_, _| false).map_err(|e| self.error(e))?;
-            for item in frontier.iter().map_err(|e| self.error(e))? {
-                let (key, value) = item.map_err(|e| self.error(e))?;
-                let at = decode(key.value(), value.value()).map_or(0, |e| e.due_ms);
-                due.insert((at, key.value()), ())
-                    .map_err(|e| self.error(e))?;
+        self.writing(|| {
+            let txn = self.db()?.begin_write().map_err(|e| self.error(e))?;
+            let count;
+            {
+                let frontier = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
+                let mut due = txn.open_table(FRONTIER_DUE).map_err(|e| self.error(e))?;
+                due.retain(|_, _| false).map_err(|e| self.error(e))?;
+                for item in frontier.iter().map_err(|e| self.error(e))? {
+                    let (key, value) = item.map_err(|e| self.error(e))?;
+                    let at = decode(key.value(), value.value()).map_or(0, |e| e.due_ms);
+                    due.insert((at, key.value()), ())
+                        .map_err(|e| self.error(e))?;
+                }
+                count = frontier.len().map_err(|e| self.error(e))?;
             }
-            count = frontier.len().map_err(|e| self.error(e))?;
-        }
-        txn.commit().map_err(|e| self.error(e))?;
-        Ok(count)
+            txn.commit().map_err(|e| self.error(e))?;
+            Ok(count)
+        })
     }
 
     /// Number of pages in the frontier (waiting, in flight, or scheduled for a re-check).
     pub fn frontier_len(&self) -> Result<u64, StateError> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.db()?.begin_read().map_err(|e| self.error(e))?;
         let table = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
         table.len().map_err(|e| self.error(e))
     }
@@ -273,7 +279,7 @@ impl StateStore {
     /// Pages in the frontier that were found and not settled yet: every entry but the
     /// re-checks of delivered articles. Reads the whole frontier.
     pub fn pending_pages(&self) -> Result<u64, StateError> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.db()?.begin_read().map_err(|e| self.error(e))?;
         let table = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
         let mut pending = 0;
         for item in table.iter().map_err(|e| self.error(e))? {
@@ -288,7 +294,7 @@ impl StateStore {
 
     /// The frontier entry of a page, if it has one.
     pub fn frontier_entry(&self, key: &str) -> Result<Option<FrontierEntry>, StateError> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.db()?.begin_read().map_err(|e| self.error(e))?;
         let table = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
         Ok(table
             .get(key)
@@ -298,7 +304,7 @@ impl StateStore {
 
     /// The normalised URL a record with this content hash was delivered under, if any.
     pub fn content_owner(&self, content_hash: &str) -> Result<Option<String>, StateError> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.db()?.begin_read().map_err(|e| self.error(e))?;
         let table = txn.open_table(CONTENT).map_err(|e| self.error(e))?;
         Ok(table
             .get(content_hash)
@@ -308,54 +314,65 @@ impl StateStore {
 
     /// Applies several changes in one transaction (one sync).
     pub fn apply(&self, changes: &[StateChange]) -> Result<(), StateError> {
-        if changes.is_empty() {
-            return Ok(());
-        }
-        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
-        {
-            let mut pages = txn.open_table(PAGES).map_err(|e| self.error(e))?;
-            let mut frontier = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
-            let mut due = txn.open_table(FRONTIER_DUE).map_err(|e| self.error(e))?;
-            let mut content = txn.open_table(CONTENT).map_err(|e| self.error(e))?;
-            let unqueue = |frontier: &mut redb::Table<&str, &[u8]>,
-                           due: &mut redb::Table<(u64, &str), ()>,
-                           key: &str|
-             -> Result<(), StateError> {
-                let old = frontier
-                    .remove(key)
-                    .map_err(|e| self.error(e))?
-                    .and_then(|v| decode(key, v.value()));
-                if let Some(old) = old {
-                    due.remove((old.due_ms, key)).map_err(|e| self.error(e))?;
-                }
-                Ok(())
-            };
-            for change in changes {
-                match change {
-                    StateChange::Settle {
-                        keys,
-                        state,
-                        recheck,
-                    } => {
-                        let bytes = serde_json::to_vec(state).map_err(|e| self.error(e))?;
-                        for key in keys {
-                            pages
-                                .insert(key.as_str(), bytes.as_slice())
-                                .map_err(|e| self.error(e))?;
-                            unqueue(&mut frontier, &mut due, key)?;
-                        }
-                        if let (Some(hash), Some(owner)) = (&state.content_hash, keys.last()) {
-                            if content
-                                .get(hash.as_str())
-                                .map_err(|e| self.error(e))?
-                                .is_none()
-                            {
-                                content
-                                    .insert(hash.as_str(), owner.as_str())
+        self.writing(|| {
+            if changes.is_empty() {
+                return Ok(());
+            }
+            let txn = self.db()?.begin_write().map_err(|e| self.error(e))?;
+            {
+                let mut pages = txn.open_table(PAGES).map_err(|e| self.error(e))?;
+                let mut frontier = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
+                let mut due = txn.open_table(FRONTIER_DUE).map_err(|e| self.error(e))?;
+                let mut content = txn.open_table(CONTENT).map_err(|e| self.error(e))?;
+                let unqueue = |frontier: &mut redb::Table<&str, &[u8]>,
+                               due: &mut redb::Table<(u64, &str), ()>,
+                               key: &str|
+                 -> Result<(), StateError> {
+                    let old = frontier
+                        .remove(key)
+                        .map_err(|e| self.error(e))?
+                        .and_then(|v| decode(key, v.value()));
+                    if let Some(old) = old {
+                        due.remove((old.due_ms, key)).map_err(|e| self.error(e))?;
+                    }
+                    Ok(())
+                };
+                for change in changes {
+                    match change {
+                        StateChange::Settle {
+                            keys,
+                            state,
+                            recheck,
+                        } => {
+                            let bytes = serde_json::to_vec(state).map_err(|e| self.error(e))?;
+                            for key in keys {
+                                pages
+                                    .insert(key.as_str(), bytes.as_slice())
+                                    .map_err(|e| self.error(e))?;
+                                unqueue(&mut frontier, &mut due, key)?;
+                            }
+                            if let (Some(hash), Some(owner)) = (&state.content_hash, keys.last()) {
+                                if content
+                                    .get(hash.as_str())
+                                    .map_err(|e| self.error(e))?
+                                    .is_none()
+                                {
+                                    content
+                                        .insert(hash.as_str(), owner.as_str())
+                                        .map_err(|e| self.error(e))?;
+                                }
+                            }
+                            if let (Some(entry), Some(key)) = (recheck, keys.first()) {
+                                frontier
+                                    .insert(key.as_str(), encode(key, entry).as_slice())
+                                    .map_err(|e| self.error(e))?;
+                                due.insert((entry.due_ms, key.as_str()), ())
                                     .map_err(|e| self.error(e))?;
                             }
                         }
-                        if let (Some(entry), Some(key)) = (recheck, keys.first()) {
+                        StateChange::Unqueue { key } => unqueue(&mut frontier, &mut due, key)?,
+                        StateChange::Requeue { key, entry } => {
+                            unqueue(&mut frontier, &mut due, key)?;
                             frontier
                                 .insert(key.as_str(), encode(key, entry).as_slice())
                                 .map_err(|e| self.error(e))?;
@@ -363,19 +380,10 @@ impl StateStore {
                                 .map_err(|e| self.error(e))?;
                         }
                     }
-                    StateChange::Unqueue { key } => unqueue(&mut frontier, &mut due, key)?,
-                    StateChange::Requeue { key, entry } => {
-                        unqueue(&mut frontier, &mut due, key)?;
-                        frontier
-                            .insert(key.as_str(), encode(key, entry).as_slice())
-                            .map_err(|e| self.error(e))?;
-                        due.insert((entry.due_ms, key.as_str()), ())
-                            .map_err(|e| self.error(e))?;
-                    }
                 }
             }
-        }
-        txn.commit().map_err(|e| self.error(e))
+            txn.commit().map_err(|e| self.error(e))
+        })
     }
 }
 

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, RwLock};
 
 pub(crate) const PAGES: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("pages");
 const SOURCES: redb::TableDefinition<&str, i64> = redb::TableDefinition::new("source_polls");
@@ -62,8 +62,37 @@ pub enum StateError {
 /// The crawl state. Cheap to clone; all clones share one database.
 #[derive(Clone)]
 pub struct StateStore {
-    pub(crate) db: Arc<redb::Database>,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     path: PathBuf,
+    /// The open database; None after a failed write closed it, until the next access opens it.
+    db: RwLock<Option<Arc<redb::Database>>>,
+    /// Why the last write failed, until one succeeds.
+    write_failure: Mutex<Option<String>>,
+}
+
+/// Opens (or creates) the database file, with its tables.
+fn open_database(path: &Path) -> Result<redb::Database, String> {
+    let db = redb::Builder::new()
+        .set_cache_size(CACHE_BYTES)
+        .create(path)
+        .map_err(|e| e.to_string())?;
+    // Create the tables up front so that reads never meet a missing table.
+    let txn = db.begin_write().map_err(|e| e.to_string())?;
+    txn.open_table(PAGES).map_err(|e| e.to_string())?;
+    txn.open_table(SOURCES).map_err(|e| e.to_string())?;
+    txn.open_table(SCHEDULES).map_err(|e| e.to_string())?;
+    txn.open_table(DOCUMENTS).map_err(|e| e.to_string())?;
+    txn.open_table(crate::frontier::FRONTIER)
+        .map_err(|e| e.to_string())?;
+    txn.open_table(crate::frontier::FRONTIER_DUE)
+        .map_err(|e| e.to_string())?;
+    txn.open_table(crate::frontier::CONTENT)
+        .map_err(|e| e.to_string())?;
+    txn.commit().map_err(|e| e.to_string())?;
+    Ok(db)
 }
 
 impl StateStore {
@@ -75,40 +104,98 @@ impl StateStore {
             message,
         };
         std::fs::create_dir_all(data_dir).map_err(|e| err(e.to_string()))?;
-        let db = redb::Builder::new()
-            .set_cache_size(CACHE_BYTES)
-            .create(&path)
-            .map_err(|e| err(e.to_string()))?;
+        let db = open_database(&path).map_err(err)?;
         let store = StateStore {
-            db: Arc::new(db),
-            path: path.clone(),
+            inner: Arc::new(Inner {
+                path: path.clone(),
+                db: RwLock::new(Some(Arc::new(db))),
+                write_failure: Mutex::new(None),
+            }),
         };
-        // Create the tables up front so that reads never meet a missing table.
-        let txn = store.db.begin_write().map_err(|e| err(e.to_string()))?;
-        txn.open_table(PAGES).map_err(|e| err(e.to_string()))?;
-        txn.open_table(SOURCES).map_err(|e| err(e.to_string()))?;
-        txn.open_table(SCHEDULES).map_err(|e| err(e.to_string()))?;
-        txn.open_table(DOCUMENTS).map_err(|e| err(e.to_string()))?;
-        txn.open_table(crate::frontier::FRONTIER)
-            .map_err(|e| err(e.to_string()))?;
-        txn.open_table(crate::frontier::FRONTIER_DUE)
-            .map_err(|e| err(e.to_string()))?;
-        txn.open_table(crate::frontier::CONTENT)
-            .map_err(|e| err(e.to_string()))?;
-        txn.commit().map_err(|e| err(e.to_string()))?;
         Ok(store)
     }
 
     pub(crate) fn error(&self, e: impl std::fmt::Display) -> StateError {
         StateError::Store {
-            path: self.path.clone(),
+            path: self.inner.path.clone(),
             message: e.to_string(),
+        }
+    }
+
+    /// The open database; opened again first if a failed write closed it.
+    pub(crate) fn db(&self) -> Result<Arc<redb::Database>, StateError> {
+        if let Some(db) = self
+            .inner
+            .db
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+        {
+            return Ok(db);
+        }
+        let mut slot = self.inner.db.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(db) = slot.clone() {
+            return Ok(db);
+        }
+        let db = open_database(&self.inner.path)
+            .map_err(|e| self.error(format!("cannot open it again after a failed write: {e}")))?;
+        let db = Arc::new(db);
+        *slot = Some(db.clone());
+        Ok(db)
+    }
+
+    /// Why the last write failed (a full disk, say), until a write succeeds again: the
+    /// service is not ready meanwhile.
+    pub fn write_failure(&self) -> Option<StateError> {
+        let failure = self
+            .inner
+            .write_failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        failure.as_ref().map(|message| StateError::Store {
+            path: self.inner.path.clone(),
+            message: message.clone(),
+        })
+    }
+
+    /// Runs a write and notes how it ended; after a failure, closes the database, to be opened
+    /// again by the next access. redb refuses every write after an I/O error ("Previous I/O
+    /// error occurred") until it is closed and opened again, so without this a disk that was
+    /// full for a moment would stop the crawl state for good.
+    pub(crate) fn writing<T>(
+        &self,
+        write: impl FnOnce() -> Result<T, StateError>,
+    ) -> Result<T, StateError> {
+        let result = write();
+        let failure = result.as_ref().err().map(|e| match e {
+            StateError::Store { message, .. } => message.clone(),
+        });
+        let failed = failure.is_some();
+        *self
+            .inner
+            .write_failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = failure;
+        if failed {
+            self.close();
+        }
+        result
+    }
+
+    /// Closes the database, if nothing else holds it right now (else the next failed write
+    /// tries again).
+    fn close(&self) {
+        let mut slot = self.inner.db.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(current) = slot.take() {
+            if let Err(in_use) = Arc::try_unwrap(current) {
+                *slot = Some(in_use);
+            }
         }
     }
 
     /// The state of one page, by normalised URL.
     pub fn page(&self, url: &str) -> Result<Option<PageState>, StateError> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.db()?.begin_read().map_err(|e| self.error(e))?;
         let table = txn.open_table(PAGES).map_err(|e| self.error(e))?;
         let Some(value) = table.get(url).map_err(|e| self.error(e))? else {
             return Ok(None);
@@ -135,64 +222,66 @@ impl StateStore {
     /// Deletes the pages whose state was written before `cutoff` (Unix seconds), at most
     /// `limit` of them in this one transaction. Returns how many went.
     pub fn expire_pages(&self, cutoff: i64, limit: usize) -> Result<usize, StateError> {
-        use redb::ReadableTable;
-        let old: Vec<(String, Option<String>)> = {
-            let txn = self.db.begin_read().map_err(|e| self.error(e))?;
-            let table = txn.open_table(PAGES).map_err(|e| self.error(e))?;
-            let mut old = Vec::new();
-            for entry in table.iter().map_err(|e| self.error(e))? {
-                let (key, value) = entry.map_err(|e| self.error(e))?;
-                // An entry that does not read as a state is old by definition.
-                let (at, hash) = serde_json::from_slice::<PageState>(value.value())
-                    .map(|s| (s.at, s.content_hash))
-                    .unwrap_or((i64::MIN, None));
-                if at < cutoff {
-                    old.push((key.value().to_string(), hash));
-                    if old.len() >= limit {
-                        break;
+        self.writing(|| {
+            use redb::ReadableTable;
+            let old: Vec<(String, Option<String>)> = {
+                let txn = self.db()?.begin_read().map_err(|e| self.error(e))?;
+                let table = txn.open_table(PAGES).map_err(|e| self.error(e))?;
+                let mut old = Vec::new();
+                for entry in table.iter().map_err(|e| self.error(e))? {
+                    let (key, value) = entry.map_err(|e| self.error(e))?;
+                    // An entry that does not read as a state is old by definition.
+                    let (at, hash) = serde_json::from_slice::<PageState>(value.value())
+                        .map(|s| (s.at, s.content_hash))
+                        .unwrap_or((i64::MIN, None));
+                    if at < cutoff {
+                        old.push((key.value().to_string(), hash));
+                        if old.len() >= limit {
+                            break;
+                        }
+                    }
+                }
+                old
+            };
+            if old.is_empty() {
+                return Ok(0);
+            }
+            let txn = self.db()?.begin_write().map_err(|e| self.error(e))?;
+            {
+                let mut table = txn.open_table(PAGES).map_err(|e| self.error(e))?;
+                let mut content = txn
+                    .open_table(crate::frontier::CONTENT)
+                    .map_err(|e| self.error(e))?;
+                for (key, hash) in &old {
+                    table.remove(key.as_str()).map_err(|e| self.error(e))?;
+                    // The content index forgets the page with it.
+                    if let Some(hash) = hash {
+                        let owned = content
+                            .get(hash.as_str())
+                            .map_err(|e| self.error(e))?
+                            .is_some_and(|owner| owner.value() == key);
+                        if owned {
+                            content.remove(hash.as_str()).map_err(|e| self.error(e))?;
+                        }
                     }
                 }
             }
-            old
-        };
-        if old.is_empty() {
-            return Ok(0);
-        }
-        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
-        {
-            let mut table = txn.open_table(PAGES).map_err(|e| self.error(e))?;
-            let mut content = txn
-                .open_table(crate::frontier::CONTENT)
-                .map_err(|e| self.error(e))?;
-            for (key, hash) in &old {
-                table.remove(key.as_str()).map_err(|e| self.error(e))?;
-                // The content index forgets the page with it.
-                if let Some(hash) = hash {
-                    let owned = content
-                        .get(hash.as_str())
-                        .map_err(|e| self.error(e))?
-                        .is_some_and(|owner| owner.value() == key);
-                    if owned {
-                        content.remove(hash.as_str()).map_err(|e| self.error(e))?;
-                    }
-                }
-            }
-        }
-        txn.commit().map_err(|e| self.error(e))?;
-        Ok(old.len())
+            txn.commit().map_err(|e| self.error(e))?;
+            Ok(old.len())
+        })
     }
 
     /// Number of pages with a recorded state.
     pub fn page_count(&self) -> Result<u64, StateError> {
         use redb::ReadableTableMetadata;
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.db()?.begin_read().map_err(|e| self.error(e))?;
         let table = txn.open_table(PAGES).map_err(|e| self.error(e))?;
         table.len().map_err(|e| self.error(e))
     }
 
     /// When a source was last polled (Unix seconds).
     pub fn last_poll(&self, source: &str) -> Result<Option<i64>, StateError> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.db()?.begin_read().map_err(|e| self.error(e))?;
         let table = txn.open_table(SOURCES).map_err(|e| self.error(e))?;
         Ok(table
             .get(source)
@@ -203,21 +292,23 @@ impl StateStore {
     /// Records that a source was polled at `at` (Unix seconds) and will be polled again
     /// after `interval_secs`.
     pub fn record_poll(&self, source: &str, at: i64, interval_secs: u64) -> Result<(), StateError> {
-        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
-        {
-            let mut table = txn.open_table(SOURCES).map_err(|e| self.error(e))?;
-            table.insert(source, at).map_err(|e| self.error(e))?;
-            let mut table = txn.open_table(SCHEDULES).map_err(|e| self.error(e))?;
-            table
-                .insert(source, interval_secs)
-                .map_err(|e| self.error(e))?;
-        }
-        txn.commit().map_err(|e| self.error(e))
+        self.writing(|| {
+            let txn = self.db()?.begin_write().map_err(|e| self.error(e))?;
+            {
+                let mut table = txn.open_table(SOURCES).map_err(|e| self.error(e))?;
+                table.insert(source, at).map_err(|e| self.error(e))?;
+                let mut table = txn.open_table(SCHEDULES).map_err(|e| self.error(e))?;
+                table
+                    .insert(source, interval_secs)
+                    .map_err(|e| self.error(e))?;
+            }
+            txn.commit().map_err(|e| self.error(e))
+        })
     }
 
     /// The poll interval a source had reached (seconds), if it was polled before.
     pub fn poll_interval(&self, source: &str) -> Result<Option<u64>, StateError> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.db()?.begin_read().map_err(|e| self.error(e))?;
         let table = txn.open_table(SCHEDULES).map_err(|e| self.error(e))?;
         Ok(table
             .get(source)
@@ -230,7 +321,7 @@ impl StateStore {
         &self,
         url: &str,
     ) -> Result<Option<crate::fetch::Validators>, StateError> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.db()?.begin_read().map_err(|e| self.error(e))?;
         let table = txn.open_table(DOCUMENTS).map_err(|e| self.error(e))?;
         Ok(table
             .get(url)
@@ -241,12 +332,14 @@ impl StateStore {
     /// Forgets the validators of every source document, so that the next poll of each reads
     /// it in full.
     pub fn forget_document_validators(&self) -> Result<(), StateError> {
-        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
-        {
-            let mut table = txn.open_table(DOCUMENTS).map_err(|e| self.error(e))?;
-            table.retain(|_, _| false).map_err(|e| self.error(e))?;
-        }
-        txn.commit().map_err(|e| self.error(e))
+        self.writing(|| {
+            let txn = self.db()?.begin_write().map_err(|e| self.error(e))?;
+            {
+                let mut table = txn.open_table(DOCUMENTS).map_err(|e| self.error(e))?;
+                table.retain(|_, _| false).map_err(|e| self.error(e))?;
+            }
+            txn.commit().map_err(|e| self.error(e))
+        })
     }
 
     /// Replaces the validators of the documents of one poll, in one transaction; documents
@@ -255,27 +348,29 @@ impl StateStore {
         &self,
         documents: &[(String, Option<crate::fetch::Validators>)],
     ) -> Result<(), StateError> {
-        if documents.is_empty() {
-            return Ok(());
-        }
-        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
-        {
-            let mut table = txn.open_table(DOCUMENTS).map_err(|e| self.error(e))?;
-            for (url, validators) in documents {
-                match validators {
-                    Some(v) => {
-                        let bytes = serde_json::to_vec(v).map_err(|e| self.error(e))?;
-                        table
-                            .insert(url.as_str(), bytes.as_slice())
-                            .map_err(|e| self.error(e))?;
-                    }
-                    None => {
-                        table.remove(url.as_str()).map_err(|e| self.error(e))?;
+        self.writing(|| {
+            if documents.is_empty() {
+                return Ok(());
+            }
+            let txn = self.db()?.begin_write().map_err(|e| self.error(e))?;
+            {
+                let mut table = txn.open_table(DOCUMENTS).map_err(|e| self.error(e))?;
+                for (url, validators) in documents {
+                    match validators {
+                        Some(v) => {
+                            let bytes = serde_json::to_vec(v).map_err(|e| self.error(e))?;
+                            table
+                                .insert(url.as_str(), bytes.as_slice())
+                                .map_err(|e| self.error(e))?;
+                        }
+                        None => {
+                            table.remove(url.as_str()).map_err(|e| self.error(e))?;
+                        }
                     }
                 }
             }
-        }
-        txn.commit().map_err(|e| self.error(e))
+            txn.commit().map_err(|e| self.error(e))
+        })
     }
 }
 
