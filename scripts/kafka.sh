@@ -34,7 +34,8 @@ need_tools() {
 }
 
 install() {
-  if [ -f "$libs/.complete" ]; then
+  # The marker holds the pom the jars were fetched for: a changed pom fetches again.
+  if [ -f "$libs/.complete" ] && cmp -s "$libs/.complete" "$kafka_dir/pom.xml"; then
     return
   fi
   need_tools
@@ -42,7 +43,7 @@ install() {
   rm -rf "$libs"
   mvn -B -q -f "$kafka_dir/pom.xml" dependency:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$libs"
-  touch "$libs/.complete"
+  cp "$kafka_dir/pom.xml" "$libs/.complete"
 }
 
 running() {

@@ -221,7 +221,11 @@ fn tail(path: Option<PathBuf>, options: tail::TailOptions) -> anyhow::Result<Exi
     };
     logging::init_for_tools();
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(tail::main(config.as_ref(), options))?;
+    let outcome = runtime.block_on(tail::main(config.as_ref(), options));
+    // A question to the brokers may still be waiting on the blocking pool; its answer no
+    // longer matters, and waiting for it would hold the exit back until its timeout.
+    runtime.shutdown_background();
+    outcome?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -253,7 +257,13 @@ fn run(
             requests: received,
         };
         pipeline::run(loaded.config, once, shutdown, Some(reload)).await
-    })?;
+    });
+    if outcome.is_err() {
+        // A refused start may leave a question to the brokers waiting on the blocking pool
+        // until its timeout; what runs there is safe to cut short (the stores survive a kill).
+        runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    }
+    let outcome = outcome?;
     if once && !outcome.is_complete() {
         eprintln!("tinstream: {outcome}");
         return Ok(ExitCode::FAILURE);

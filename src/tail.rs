@@ -11,7 +11,7 @@ use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use serde_json::Value;
 use std::io::Write;
 use std::time::{Duration, Instant};
-use tinstream_sink::{QuietContext, SinkKind};
+use tinstream_sink::{QuietContext, Signals, SinkKind};
 
 /// Where reading starts in each partition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +115,7 @@ fn target(config: Option<&Config>, options: &TailOptions) -> anyhow::Result<(Str
 /// The partitions of `topic`, asked of the brokers within `timeout`.
 async fn partitions(
     consumer: &std::sync::Arc<StreamConsumer<QuietContext>>,
+    signals: &Signals,
     brokers: &str,
     topic: &str,
     timeout: Duration,
@@ -122,15 +123,32 @@ async fn partitions(
     let asking = consumer.clone();
     let name = topic.to_string();
     // A blocking librdkafka call: off the async workers.
-    let metadata = tokio::task::spawn_blocking(move || asking.fetch_metadata(Some(&name), timeout))
-        .await
-        .context("asking the brokers panicked")?
-        .with_context(|| {
-            format!(
-                "no broker answered at {brokers} within {}",
-                tinstream_model::duration::format(timeout)
-            )
-        })?;
+    let fetch = tokio::task::spawn_blocking(move || asking.fetch_metadata(Some(&name), timeout));
+    tokio::pin!(fetch);
+    let metadata = loop {
+        tokio::select! {
+            metadata = &mut fetch => break metadata.context("asking the brokers panicked")?,
+            // Meanwhile the consumer's queue is served: a consumer hands over its logs and
+            // errors (a refused connection among them) only when polled. Nothing is assigned
+            // yet, so no record is taken here.
+            _ = consumer.recv() => {}
+            // A refusal will not pass: say it now rather than at the timeout.
+            refusal = signals.refused() => bail!("Kafka brokers {brokers}: {refusal}"),
+        }
+    };
+    // Brokers that answered and refused (credentials, certificates, ACLs) are not "no answer".
+    let metadata = match (metadata, signals.refusal()) {
+        (Ok(metadata), _) => metadata,
+        (Err(_), Some(refusal)) => bail!("Kafka brokers {brokers}: {refusal}"),
+        (Err(error), None) => {
+            return Err(error).with_context(|| {
+                format!(
+                    "no broker answered at {brokers} within {}",
+                    tinstream_model::duration::format(timeout)
+                )
+            })
+        }
+    };
     let Some(found) = metadata.topics().iter().find(|t| t.name() == topic) else {
         bail!("the brokers at {brokers} did not describe topic {topic:?}");
     };
@@ -152,13 +170,15 @@ pub async fn main(config: Option<&Config>, options: TailOptions) -> anyhow::Resu
     let (brokers, topic) = target(config, &options)?;
     // A group of its own, committing nothing: tailing never moves a real consumer's offsets.
     let group = format!("tinstream-tail-{}", std::process::id());
+    let context = QuietContext::default();
+    let signals = context.signals();
     let consumer: StreamConsumer<QuietContext> = consumer_config(config, &brokers)
         .set("group.id", &group)
         .set("enable.auto.commit", "false")
-        .create_with_context(QuietContext::default())
+        .create_with_context(context)
         .context("cannot create the Kafka consumer")?;
     let consumer = std::sync::Arc::new(consumer);
-    let ids = partitions(&consumer, &brokers, &topic, options.timeout).await?;
+    let ids = partitions(&consumer, &signals, &brokers, &topic, options.timeout).await?;
     let offset = match options.start {
         StartAt::Beginning => Offset::Beginning,
         StartAt::End => Offset::End,

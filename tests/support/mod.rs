@@ -4,6 +4,7 @@
 
 pub mod broker;
 pub mod newsroom;
+pub mod secure;
 pub mod service;
 pub mod site;
 
@@ -109,8 +110,18 @@ pub fn unique_topic(prefix: &str) -> String {
 
 /// Creates topics on the test broker, with extra topic settings.
 pub async fn create_topics(names: &[&str], partitions: i32, config: &[(&str, &str)]) {
+    create_topics_on(kafka(), names, partitions, config).await
+}
+
+/// Creates topics on the brokers at `bootstrap`, with extra topic settings.
+pub async fn create_topics_on(
+    bootstrap: &str,
+    names: &[&str],
+    partitions: i32,
+    config: &[(&str, &str)],
+) {
     let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
-        .set("bootstrap.servers", kafka())
+        .set("bootstrap.servers", bootstrap)
         .create()
         .expect("admin client");
     let topics: Vec<NewTopic> = names

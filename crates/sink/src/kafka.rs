@@ -10,9 +10,16 @@
 //! A watcher task asks the brokers for the topics' metadata every few seconds. It feeds the
 //! sink's readiness, and creates the topics when they are missing and `create_topics` is on,
 //! which also covers a broker that was down when tinstream started.
+//!
+//! A broker that cannot be reached is waited for; a broker that answers and refuses is not:
+//! credentials refused, a CA that did not sign the brokers' certificates, or ACLs that do not
+//! let the principal write stop the start with a sentence naming the cause and the settings
+//! to check, and turn readiness to 503 when they happen later. Write permission is known only
+//! once the idempotent producer has its producer id (which needs WRITE on a topic or
+//! IDEMPOTENT_WRITE), so the start waits for that, as the producer's statistics report it.
 
 use crate::health::Health;
-use crate::kafka_log::QuietContext;
+use crate::kafka_log::{refusal, QuietContext, Signals};
 use crate::{DeadLetter, DeliveryError, KafkaConfig, Readiness, SinkError};
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
@@ -30,6 +37,10 @@ const METADATA_TIMEOUT: Duration = Duration::from_secs(5);
 const PROBE_INTERVAL: Duration = Duration::from_secs(3);
 /// How long topic creation may take.
 const CREATE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the start waits for the brokers to give the producer its id once they answer.
+const WRITABLE_TIMEOUT: Duration = Duration::from_secs(15);
+/// How often the producer reports its statistics, the idempotence state among them.
+const STATISTICS_INTERVAL: &str = "1000";
 
 /// Publishes records and dead letters to Kafka topics.
 pub struct KafkaSink {
@@ -61,6 +72,9 @@ pub(crate) fn client_config(config: &KafkaConfig) -> ClientConfig {
     if !config.options.contains_key("compression.type") {
         client.set("compression.type", "zstd");
     }
+    if !config.options.contains_key("statistics.interval.ms") {
+        client.set("statistics.interval.ms", STATISTICS_INTERVAL);
+    }
     client
 }
 
@@ -85,11 +99,15 @@ enum Probe {
     Missing(String),
     /// Something else is wrong (a partition without a leader, a creation that failed).
     NotReady(String),
+    /// The brokers answered and refused: credentials, certificates or permissions. Waiting
+    /// does not fix it.
+    Refused(String),
 }
 
 /// What the watcher needs to probe the cluster and create topics.
 struct Topics {
     producer: FutureProducer<QuietContext>,
+    signals: Arc<Signals>,
     admin: Option<AdminClient<QuietContext>>,
     config: KafkaConfig,
 }
@@ -115,23 +133,43 @@ impl Topics {
     }
 
     async fn look(&self, names: &[String]) -> Probe {
+        if let Some(reason) = fatal(&self.producer) {
+            return Probe::Refused(reason);
+        }
         for name in names {
             let producer = self.producer.clone();
             let topic = name.clone();
             // Fetching metadata blocks the calling thread; keep it off the async workers.
-            let metadata = tokio::task::spawn_blocking(move || {
+            let fetch = tokio::task::spawn_blocking(move || {
                 producer
                     .client()
                     .fetch_metadata(Some(&topic), Timeout::After(METADATA_TIMEOUT))
-            })
-            .await;
+            });
+            // A connection refused while this waits will not pass: no need to wait for the
+            // timeout to say so.
+            let metadata = tokio::select! {
+                metadata = fetch => metadata,
+                refusal = self.signals.new_refusal() => {
+                    return Probe::Refused(format!("Kafka brokers {}: {refusal}", self.config.brokers));
+                }
+            };
             let metadata = match metadata {
-                Ok(Ok(metadata)) => metadata,
+                Ok(Ok(metadata)) => {
+                    self.signals.clear_refusal();
+                    metadata
+                }
                 Ok(Err(error)) => {
+                    // The connection may have failed for a reason that waiting does not fix.
+                    if let Some(refusal) = self.signals.refusal() {
+                        return Probe::Refused(format!(
+                            "Kafka brokers {}: {refusal}",
+                            self.config.brokers
+                        ));
+                    }
                     return Probe::Unreachable(format!(
                         "Kafka brokers {} not reachable: {error}",
                         self.config.brokers
-                    ))
+                    ));
                 }
                 Err(error) => return Probe::NotReady(error.to_string()),
             };
@@ -141,6 +179,11 @@ impl Topics {
             match found.error().map(RDKafkaErrorCode::from) {
                 Some(RDKafkaErrorCode::UnknownTopicOrPartition) => {
                     return Probe::Missing(name.clone())
+                }
+                Some(code @ RDKafkaErrorCode::TopicAuthorizationFailed) => {
+                    let reason = refusal(&KafkaError::Global(code), &code.to_string())
+                        .unwrap_or_else(|| code.to_string());
+                    return Probe::Refused(format!("topic {name:?}: {reason}"));
                 }
                 Some(code) => return Probe::NotReady(format!("topic {name:?}: {code}")),
                 None => {}
@@ -175,6 +218,12 @@ impl Topics {
             match result {
                 Ok(name) => tracing::info!(topic = %name, "created the topic"),
                 Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
+                Err((name, code @ RDKafkaErrorCode::TopicAuthorizationFailed))
+                | Err((name, code @ RDKafkaErrorCode::ClusterAuthorizationFailed)) => {
+                    return Err(format!(
+                        "cannot create topic {name:?}: {code}; the principal needs CREATE on it, or create it beforehand and set sink.kafka.create_topics = false"
+                    ))
+                }
                 Err((name, code)) => return Err(format!("cannot create topic {name:?}: {code}")),
             }
         }
@@ -188,8 +237,10 @@ impl KafkaSink {
     /// reached yet is not an error: the sink reports not ready, records wait, and the watcher
     /// finishes this work once the broker answers.
     pub async fn open(config: &KafkaConfig) -> Result<KafkaSink, SinkError> {
+        let context = QuietContext::default();
+        let signals = context.signals();
         let producer: FutureProducer<QuietContext> = client_config(config)
-            .create_with_context(QuietContext::default())
+            .create_with_context(context)
             .map_err(|e| SinkError::Kafka(format!("cannot create the producer: {e}")))?;
         let admin = if config.create_topics {
             Some(
@@ -204,6 +255,7 @@ impl KafkaSink {
         };
         let topics = Topics {
             producer: producer.clone(),
+            signals: signals.clone(),
             admin,
             config: config.clone(),
         };
@@ -212,7 +264,11 @@ impl KafkaSink {
             config.brokers
         )));
         match topics.probe().await {
-            Probe::Ready => health.probe_ok(),
+            Probe::Ready => {
+                writable(&producer, &signals).await.map_err(SinkError::Kafka)?;
+                health.probe_ok()
+            }
+            Probe::Refused(reason) => return Err(SinkError::Kafka(reason)),
             Probe::Missing(topic) => {
                 return Err(SinkError::Kafka(format!(
                     "topic {topic:?} does not exist on {}; create it, or set sink.kafka.create_topics = true (see docs/kafka.md)",
@@ -287,7 +343,13 @@ impl KafkaSink {
                 Ok(())
             }
             Err((error, _)) => {
-                let error = classify(error);
+                let explained = explain(&self.producer, topic, &error);
+                let error = match (classify(error), explained) {
+                    (DeliveryError::Unavailable(_), Some(reason)) => {
+                        DeliveryError::Unavailable(reason)
+                    }
+                    (error, _) => error,
+                };
                 if let DeliveryError::Unavailable(reason) = &error {
                     self.health.delivery_failed(reason.clone());
                 }
@@ -339,7 +401,7 @@ async fn watch(topics: Topics, health: Arc<Health>) {
                 ));
                 false
             }
-            Probe::Unreachable(reason) | Probe::NotReady(reason) => {
+            Probe::Unreachable(reason) | Probe::NotReady(reason) | Probe::Refused(reason) => {
                 health.probe_failed(reason);
                 false
             }
@@ -354,6 +416,60 @@ async fn watch(topics: Topics, health: Arc<Health>) {
             was_ready = ready;
         }
     }
+}
+
+/// Waits until the brokers have given the idempotent producer its id, which they do only to a
+/// principal allowed to write; fails with the refusal when they will not. Without a word
+/// within [`WRITABLE_TIMEOUT`] (statistics turned off, a slow cluster) the start goes on and
+/// the first delivery tells.
+async fn writable(
+    producer: &FutureProducer<QuietContext>,
+    signals: &Signals,
+) -> Result<(), String> {
+    let mut state = signals.idempotence();
+    let deadline = tokio::time::Instant::now() + WRITABLE_TIMEOUT;
+    loop {
+        if let Some(reason) = fatal(producer) {
+            return Err(reason);
+        }
+        if state.borrow_and_update().as_deref() == Some("Assigned") {
+            return Ok(());
+        }
+        if !matches!(
+            tokio::time::timeout_at(deadline, state.changed()).await,
+            Ok(Ok(()))
+        ) {
+            tracing::warn!(
+                "the brokers have not given the producer its id within {}s; deliveries will tell whether it may write",
+                WRITABLE_TIMEOUT.as_secs()
+            );
+            return Ok(());
+        }
+    }
+}
+
+/// The producer's fatal error, if it had one, as a sentence: such a producer delivers nothing
+/// any more, so tinstream must be restarted once the cause is fixed.
+fn fatal(producer: &FutureProducer<QuietContext>) -> Option<String> {
+    let (code, reason) = producer.client().fatal_error()?;
+    let reason = refusal(&KafkaError::Global(code), &reason).unwrap_or(reason);
+    Some(format!(
+        "the Kafka producer stopped for good ({reason}); restart tinstream once this is fixed"
+    ))
+}
+
+/// A failed delivery's cause in words when librdkafka's own are not enough: a refusal names
+/// what to check, a fatal error gives its reason instead of the bare "Fatal".
+fn explain(
+    producer: &FutureProducer<QuietContext>,
+    topic: &str,
+    error: &KafkaError,
+) -> Option<String> {
+    let reason = match error.rdkafka_error_code()? {
+        RDKafkaErrorCode::Fatal => fatal(producer)?,
+        _ => refusal(error, &error.to_string())?,
+    };
+    Some(format!("cannot write to topic {topic:?}: {reason}"))
 }
 
 /// Errors that retrying cannot fix are rejections; the rest are outages. A missing topic or a
@@ -404,6 +520,8 @@ mod tests {
         assert_eq!(producer.get("acks"), Some("all"));
         assert_eq!(producer.get("compression.type"), Some("zstd"));
         assert_eq!(producer.get("message.timeout.ms"), Some("300000"));
+        // The start reads the idempotence state from the statistics.
+        assert_eq!(producer.get("statistics.interval.ms"), Some("1000"));
         // The admin client that creates topics reaches the cluster the same way.
         let admin = base_config(&config);
         assert_eq!(admin.get("sasl.username"), Some("tinstream"));

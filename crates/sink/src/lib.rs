@@ -27,7 +27,7 @@ pub use config::{JsonlConfig, KafkaConfig, SinkConfig, SinkKind, SpoolConfig};
 pub use health::Readiness;
 pub use jsonl::JsonlSink;
 pub use kafka::KafkaSink;
-pub use kafka_log::QuietContext;
+pub use kafka_log::{QuietContext, Signals};
 #[doc(hidden)]
 pub use spool::read_spool_bytes;
 
