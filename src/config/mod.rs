@@ -519,6 +519,19 @@ mod tests {
         )
         .unwrap();
         assert!(allowed.warnings.is_empty(), "{:?}", allowed.warnings);
+        let listed = load_env(
+            "[crawler]\nprivate_hosts = [\"LocalHost\"]\n[parser]\nsites_dir = \".\"\n\
+             [[sources]]\nkind = \"feed\"\nurl = \"http://localhost/rss\"\n\
+             [[sources]]\nkind = \"feed\"\nurl = \"http://127.0.0.1:8080/rss\"\n",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(listed.warnings.len(), 1, "{:?}", listed.warnings);
+        assert!(
+            listed.warnings[0].contains("sources[1].url"),
+            "{:?}",
+            listed.warnings
+        );
     }
 
     #[test]

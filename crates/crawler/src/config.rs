@@ -24,6 +24,10 @@ pub struct CrawlerConfig {
     /// Allow connections to private, loopback and link-local addresses. Off in production so that
     /// a page cannot point the crawler at internal services; tests on 127.0.0.1 turn it on.
     pub allow_private_networks: bool,
+    /// Hosts that may be reached on non-public addresses while `allow_private_networks` is
+    /// off: an intranet portal among public sites. Names as in URLs (`portal.corp.example`,
+    /// or an address such as `10.0.0.5`); a redirect elsewhere is still checked.
+    pub private_hosts: Vec<String>,
     /// Time allowed to connect to a server.
     #[serde(with = "tinstream_model::duration")]
     pub connect_timeout: Duration,
@@ -90,6 +94,7 @@ impl Default for CrawlerConfig {
             per_host_delay: Duration::from_secs(1),
             data_dir: PathBuf::from("data"),
             allow_private_networks: false,
+            private_hosts: Vec::new(),
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             read_timeout: Duration::from_secs(15),

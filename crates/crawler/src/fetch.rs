@@ -12,7 +12,7 @@ use reqwest::header::{
     HeaderMap, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -142,7 +142,72 @@ impl FetchError {
 pub struct Fetcher {
     client: reqwest::Client,
     max_body_bytes: usize,
-    allow_private: bool,
+    access: Access,
+}
+
+/// Which non-public addresses the crawler may reach: all of them
+/// (`crawler.allow_private_networks`), or those of the hosts listed in
+/// `crawler.private_hosts`.
+#[derive(Clone)]
+struct Access {
+    all: bool,
+    hosts: Arc<HashSet<String>>,
+}
+
+impl Access {
+    fn new(config: &CrawlerConfig) -> Access {
+        let hosts = config
+            .private_hosts
+            .iter()
+            .map(|host| canonical_host(host.trim()))
+            .collect();
+        Access {
+            all: config.allow_private_networks,
+            hosts: Arc::new(hosts),
+        }
+    }
+
+    /// Whether `host` (as a URL or the resolver names it) may be on a non-public address.
+    fn allows(&self, host: &str) -> bool {
+        self.all || self.hosts.contains(&canonical_host(host))
+    }
+}
+
+/// The environment variables through which reqwest sends requests to a proxy.
+const PROXY_VARIABLES: [&str; 6] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
+/// Requests through a proxy are resolved by the proxy, not by [`GuardedResolver`]: only
+/// addresses written in URLs are then checked. The proxy is honoured (some networks have no
+/// other way out), and the operator is told once what it now has to refuse.
+fn warn_about_proxy() {
+    let set = PROXY_VARIABLES
+        .iter()
+        .find(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()));
+    if let Some(name) = set {
+        tracing::warn!(
+            variable = name,
+            "requests go through the proxy that {name} names: the proxy resolves the names, so \
+             only addresses written in URLs are checked against crawler.allow_private_networks; \
+             the proxy must refuse internal addresses itself"
+        );
+    }
+}
+
+/// A host as URLs spell it: lower case, IDNA, IPv6 without brackets.
+fn canonical_host(host: &str) -> String {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match url::Host::parse(bare) {
+        Ok(url::Host::Ipv6(ip)) => ip.to_string(),
+        Ok(parsed) => parsed.to_string(),
+        Err(_) => bare.to_ascii_lowercase(),
+    }
 }
 
 impl Fetcher {
@@ -164,14 +229,18 @@ impl Fetcher {
                 .map(|(name, ips)| (name.to_ascii_lowercase(), ips))
                 .collect(),
         );
-        let allow_private = config.allow_private_networks;
+        let access = Access::new(config);
+        if !config.allow_private_networks {
+            warn_about_proxy();
+        }
         let max_redirects = config.max_redirects;
+        let redirects = access.clone();
         let redirect = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() > max_redirects {
                 attempt.error(format!("more than {max_redirects} redirects"))
             } else if attempt.previous().iter().any(|u| u == attempt.url()) {
                 attempt.error("redirect loop")
-            } else if let Err(reason) = check_url(attempt.url(), allow_private) {
+            } else if let Err(reason) = check_url(attempt.url(), &redirects) {
                 attempt.error(reason)
             } else {
                 attempt.follow()
@@ -184,7 +253,7 @@ impl Fetcher {
             .read_timeout(config.read_timeout)
             .redirect(redirect)
             .dns_resolver(Arc::new(GuardedResolver {
-                allow_private,
+                access: access.clone(),
                 fixed,
             }))
             .gzip(true)
@@ -194,7 +263,7 @@ impl Fetcher {
         Ok(Fetcher {
             client,
             max_body_bytes: config.max_body_bytes,
-            allow_private,
+            access,
         })
     }
 
@@ -248,7 +317,7 @@ impl Fetcher {
             url: url.to_string(),
             reason,
         };
-        check_url(url, self.allow_private).map_err(refused)?;
+        check_url(url, &self.access).map_err(refused)?;
         let network = |source| FetchError::Network {
             url: url.to_string(),
             source,
@@ -488,14 +557,14 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// Only http(s); and no private address literal unless allowed.
-fn check_url(url: &Url, allow_private: bool) -> Result<(), String> {
+fn check_url(url: &Url, access: &Access) -> Result<(), String> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("scheme {:?} is not http or https", url.scheme()));
     }
     if url.as_str().len() > 2048 {
         return Err("URL longer than 2048 bytes".into());
     }
-    if !allow_private {
+    if !access.allows(url.host_str().unwrap_or_default()) {
         let ip = match url.host() {
             Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
             Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
@@ -578,7 +647,10 @@ fn refusal(host: &str, ip: IpAddr, class: &str) -> String {
     } else {
         format!("{host} resolves to {ip}")
     };
-    format!("{address}, a {class} address: refused while crawler.allow_private_networks is false")
+    format!(
+        "{address}, a {class} address: refused while crawler.allow_private_networks is false \
+         (or list the host in crawler.private_hosts)"
+    )
 }
 
 /// A network failure as a sentence with its causes: what failed (connecting, a timeout, a
@@ -620,13 +692,13 @@ fn describe_network(error: &reqwest::Error) -> String {
 /// the network is refused at connection time, redirects included, with the address and its
 /// kind in the error.
 struct GuardedResolver {
-    allow_private: bool,
+    access: Access,
     fixed: Arc<HashMap<String, Vec<IpAddr>>>,
 }
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        let allow_private = self.allow_private;
+        let access = self.access.clone();
         let fixed = self.fixed.clone();
         Box::pin(async move {
             let host = name.as_str().to_string();
@@ -637,11 +709,12 @@ impl Resolve for GuardedResolver {
                     .map_err(|e| format!("the name {host} does not resolve: {e}"))?
                     .collect(),
             };
+            let allowed = access.allows(&host);
             let mut refused = None;
             let addrs: Vec<SocketAddr> = found
                 .into_iter()
                 .filter(|a| match address_class(a.ip()) {
-                    Some(class) if !allow_private => {
+                    Some(class) if !allowed => {
                         refused.get_or_insert((a.ip(), class));
                         false
                     }
