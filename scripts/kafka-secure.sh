@@ -26,13 +26,14 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=kafka/common.sh
+. "$here/kafka/common.sh"
 libs="$here/kafka/target/libs"
 heap="${TINSTREAM_KAFKA_HEAP:-384m}"
 read -r sasl_port tls_port admin_port controller_port \
   <<<"${TINSTREAM_SECURE_PORTS:-19292 19293 19294 19295}"
 
 log() { echo "kafka-secure.sh: $*" >&2; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 need_openssl() {
   if ! command -v openssl >/dev/null 2>&1; then
@@ -95,23 +96,9 @@ ssl.principal.mapping.rules=RULE:^CN=([^,]*).*\$/\$1/,DEFAULT
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 super.users=User:ANONYMOUS
 allow.everyone.if.no.acl.found=false
-log.dirs=$dir/data
-num.partitions=1
-auto.create.topics.enable=false
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=4
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
 PROPS
-  cat >"$dir/log4j2.properties" <<PROPS
-rootLogger.level=WARN
-rootLogger.appenderRef.stdout.ref=STDOUT
-appender.stdout.type=Console
-appender.stdout.name=STDOUT
-appender.stdout.layout.type=PatternLayout
-appender.stdout.layout.pattern=[%d] %p %m (%c)%n
-PROPS
+  single_node_properties "$dir/data" >>"$dir/server.properties"
+  write_log4j "$dir/log4j2.properties"
 }
 
 set_acls() {

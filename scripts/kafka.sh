@@ -13,6 +13,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=kafka/common.sh
+. "$here/kafka/common.sh"
 kafka_dir="$here/kafka"
 libs="$kafka_dir/target/libs"
 run_dir="${TINSTREAM_KAFKA_DIR:-$kafka_dir/run}"
@@ -24,7 +26,6 @@ heap="${TINSTREAM_KAFKA_HEAP:-512m}"
 
 log() { echo "kafka.sh: $*" >&2; }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 need_tools() {
   if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
@@ -61,23 +62,9 @@ advertised.listeners=PLAINTEXT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
-log.dirs=$run_dir/data
-num.partitions=1
-auto.create.topics.enable=false
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=4
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
 PROPS
-  cat >"$run_dir/log4j2.properties" <<PROPS
-rootLogger.level=WARN
-rootLogger.appenderRef.stdout.ref=STDOUT
-appender.stdout.type=Console
-appender.stdout.name=STDOUT
-appender.stdout.layout.type=PatternLayout
-appender.stdout.layout.pattern=[%d] %p %m (%c)%n
-PROPS
+  single_node_properties "$run_dir/data" >>"$run_dir/server.properties"
+  write_log4j "$run_dir/log4j2.properties"
 }
 
 start() {

@@ -35,6 +35,12 @@ fn mtls(broker: &SecureBroker) -> String {
     )
 }
 
+/// A crawl of `site` into a topic of its own (named from `prefix`) on `brokers`, with these
+/// `[sink.kafka.options]`.
+fn crawl_into(site: &Newsroom, brokers: &str, prefix: &str, options: &str) -> Crawl {
+    Crawl::new(site, brokers, prefix, 2, 8, options)
+}
+
 async fn tinstream(args: &[&str], config: &Path) -> Output {
     tokio::time::timeout(
         Duration::from_secs(120),
@@ -80,12 +86,10 @@ async fn secured_kafka() {
 
     // SCRAM over TLS with the right password and CA: delivered, and `tail` with the same
     // configuration reads them back.
-    let crawl = Crawl::new(
+    let crawl = crawl_into(
         &site,
         broker.get("SASL_SSL_ADDRESS"),
         "secure-scram",
-        2,
-        8,
         &scram(&broker, "tinstream", &password, "ca.pem"),
     );
     delivered(&broker, &site, &crawl, 4).await;
@@ -128,23 +132,19 @@ async fn secured_kafka() {
     assert!(String::from_utf8_lossy(&check.stdout).contains("sasl.password"));
 
     // Mutual TLS: the client certificate is the identity.
-    let crawl = Crawl::new(
+    let crawl = crawl_into(
         &site,
         broker.get("MTLS_ADDRESS"),
         "secure-mtls",
-        2,
-        8,
         &mtls(&broker),
     );
     delivered(&broker, &site, &crawl, 4).await;
 
     // A wrong password: the start is refused, naming the cause and the settings to check.
-    let crawl = Crawl::new(
+    let crawl = crawl_into(
         &site,
         broker.get("SASL_SSL_ADDRESS"),
         "secure-wrong",
-        2,
-        8,
         &scram(&broker, "tinstream", "not-the-password", "ca.pem"),
     );
     let log = refused_start(&crawl).await;
@@ -171,12 +171,10 @@ async fn secured_kafka() {
     );
 
     // A CA that did not sign the broker's certificate.
-    let crawl = Crawl::new(
+    let crawl = crawl_into(
         &site,
         broker.get("SASL_SSL_ADDRESS"),
         "secure-ca",
-        2,
-        8,
         &scram(&broker, "tinstream", &password, "other-ca.pem"),
     );
     let log = refused_start(&crawl).await;
@@ -196,12 +194,10 @@ async fn secured_kafka() {
         .filter(|l| !l.contains("ssl.certificate") && !l.contains("ssl.key"))
         .collect::<Vec<_>>()
         .join("\n");
-    let crawl = Crawl::new(
+    let crawl = crawl_into(
         &site,
         broker.get("MTLS_ADDRESS"),
         "secure-nocert",
-        2,
-        8,
         &no_certificate,
     );
     let log = refused_start(&crawl).await;
@@ -216,12 +212,10 @@ async fn secured_kafka() {
     // A principal that may read the topics but write none: the brokers do not give its
     // producer an id, and the start says which permission is missing.
     let reader = broker.get("READER_PASSWORD").to_string();
-    let crawl = Crawl::new(
+    let crawl = crawl_into(
         &site,
         broker.get("SASL_SSL_ADDRESS"),
         "secure-reader",
-        2,
-        8,
         &scram(&broker, "reader", &reader, "ca.pem"),
     );
     let dlq = format!("{}-dlq", crawl.topic);
@@ -240,27 +234,15 @@ async fn secured_kafka() {
     // A permission missing on the topic itself only shows when writing, after the start:
     // readiness turns to 503 with the cause, records wait, and once the ACL is granted every
     // article arrives, once.
-    let crawl = Crawl::new(
+    let crawl = crawl_into(
         &site,
         broker.get("SASL_SSL_ADDRESS"),
         "limited",
-        2,
-        8,
         &scram(&broker, "tinstream", &password, "ca.pem"),
     );
     let dlq = format!("{}-dlq", crawl.topic);
     support::create_topics_on(broker.admin(), &[&crawl.topic, &dlq], 3, &[]).await;
-    for topic in [&crawl.topic, &dlq] {
-        broker.acl(&[
-            "--add",
-            "--allow-principal",
-            "User:tinstream",
-            "--operation",
-            "Describe",
-            "--topic",
-            topic,
-        ]);
-    }
+    grant(&broker, "Describe", &[&crawl.topic, &dlq]);
     let service = crawl.start();
     let body = loop {
         let body = service.wait_readiness(false, Duration::from_secs(60)).await;
@@ -280,17 +262,7 @@ async fn secured_kafka() {
             .len(),
         0
     );
-    for topic in [&crawl.topic, &dlq] {
-        broker.acl(&[
-            "--add",
-            "--allow-principal",
-            "User:tinstream",
-            "--operation",
-            "Write",
-            "--topic",
-            topic,
-        ]);
-    }
+    grant(&broker, "Write", &[&crawl.topic, &dlq]);
     support::service::wait_for(broker.admin(), &crawl.topic, 4, &service).await;
     service.wait_readiness(true, Duration::from_secs(60)).await;
     let records = support::service::read(broker.admin(), &crawl.topic).await;
@@ -298,6 +270,21 @@ async fn secured_kafka() {
     assert_eq!(service.terminate().await.code(), Some(0));
     let log = std::fs::read_to_string(&crawl.log).unwrap();
     assert!(!log.contains(&password), "the log shows the password");
+}
+
+/// Allows `operation` on `topics` to the principal `tinstream`.
+fn grant(broker: &SecureBroker, operation: &str, topics: &[&str]) {
+    for topic in topics {
+        broker.acl(&[
+            "--add",
+            "--allow-principal",
+            "User:tinstream",
+            "--operation",
+            operation,
+            "--topic",
+            topic,
+        ]);
+    }
 }
 
 /// The last line of a log: the reason the command gives for ending.
