@@ -777,6 +777,15 @@ mod tests {
         assert_eq!(address_class("93.184.216.34".parse().unwrap()), None);
     }
 
+    /// The access of a crawler with `allow_private_networks` set so and `private_hosts`.
+    fn access(all: bool, hosts: &[&str]) -> Access {
+        Access::new(&CrawlerConfig {
+            allow_private_networks: all,
+            private_hosts: hosts.iter().map(|h| h.to_string()).collect(),
+            ..CrawlerConfig::default()
+        })
+    }
+
     #[test]
     fn numeric_hosts_are_read_as_the_addresses_they_are() {
         let u = |s: &str| Url::parse(s).unwrap();
@@ -786,7 +795,7 @@ mod tests {
             "http://0177.0.0.1/",
             "http://[::ffff:127.0.0.1]/",
         ] {
-            let reason = check_url(&u(url), false).unwrap_err();
+            let reason = check_url(&u(url), &access(false, &[])).unwrap_err();
             assert!(reason.contains("a loopback address"), "{url}: {reason}");
             assert!(
                 reason.contains("crawler.allow_private_networks"),
@@ -798,13 +807,35 @@ mod tests {
     #[test]
     fn urls_are_checked() {
         let u = |s: &str| Url::parse(s).unwrap();
+        let closed = access(false, &[]);
         assert_eq!(
-            check_url(&u("http://127.0.0.1/"), false).unwrap_err(),
-            "127.0.0.1, a loopback address: refused while crawler.allow_private_networks is false"
+            check_url(&u("http://127.0.0.1/"), &closed).unwrap_err(),
+            "127.0.0.1, a loopback address: refused while crawler.allow_private_networks is false \
+             (or list the host in crawler.private_hosts)"
         );
-        assert!(check_url(&u("http://127.0.0.1/"), true).is_ok());
-        assert!(check_url(&u("ftp://example.com/"), true).is_err());
-        assert!(check_url(&u("https://example.com/"), false).is_ok());
+        assert!(check_url(&u("http://127.0.0.1/"), &access(true, &[])).is_ok());
+        assert!(check_url(&u("ftp://example.com/"), &access(true, &[])).is_err());
+        assert!(check_url(&u("https://example.com/"), &closed).is_ok());
+    }
+
+    #[test]
+    fn listed_hosts_are_allowed_one_by_one_in_any_spelling() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let listed = access(
+            false,
+            &["Portal.Example", "10.0.0.5", "[::1]", "bücher.example"],
+        );
+        for url in [
+            "http://portal.example/",
+            "http://10.0.0.5/",
+            "http://[::1]:8080/",
+            "http://xn--bcher-kva.example/",
+        ] {
+            assert!(listed.allows(u(url).host_str().unwrap()), "{url}");
+        }
+        assert!(!listed.allows("other.example"));
+        assert!(check_url(&u("http://10.0.0.6/"), &listed).is_err());
+        assert!(check_url(&u("http://10.0.0.5/a"), &listed).is_ok());
     }
 
     #[test]
