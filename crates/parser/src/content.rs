@@ -755,7 +755,7 @@ fn links_elsewhere(html: &Html, node: NodeId, page: &Url) -> bool {
         return false;
     };
     matches!(target.scheme(), "http" | "https")
-        && crate::site_host(&target) != crate::site_host(page)
+        && crate::links::site_host(&target) != crate::links::site_host(page)
 }
 
 #[cfg(test)]

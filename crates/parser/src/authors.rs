@@ -1,0 +1,631 @@
+//! Authors: bylines, author boxes and links to author pages, told apart from the site's and
+//! other organisations' names.
+
+use crate::{boilerplate, content, dom, meta};
+use scraper::Html;
+use tinstream_model::normalize_text;
+
+pub(crate) fn authors(
+    html: &Html,
+    blocks: &dom::Blocks,
+    meta: &meta::Meta,
+    content: &content::Content,
+    site: &SiteNames,
+) -> Vec<String> {
+    let declared = meta
+        .ld
+        .authors
+        .iter()
+        .cloned()
+        .chain(
+            meta.tag(&[
+                "author",
+                "article:author",
+                "dc.creator",
+                "parsely-author",
+                "sailthru.author",
+            ])
+            // "Olympia-Verlag GmbH, Nürnberg, Germany": what follows an organisation (or the
+            // site itself) is its address, not more people.
+            .map(|a| {
+                a.split([',', ';'])
+                    .take_while(|part| !boilerplate::is_not_a_name(part) && !site.named_by(part))
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default(),
+        )
+        // Values escaped twice ("Redacci&oacute;n") are decoded.
+        .map(|a| normalize_text(&html_escape::decode_html_entities(&a)))
+        .filter(|a| is_person(a, site));
+    let mut out: Vec<String> = declared.collect();
+    out.extend(content.authors.iter().cloned());
+    if out.is_empty() {
+        out.extend(byline_elements(html));
+    }
+    if out.is_empty() {
+        out.extend(labelled_byline(html, blocks));
+    }
+    if out.is_empty() {
+        out.extend(byline_near_title(content));
+    }
+    // One person given twice, as a handle and as a name ("arianschlichenmayer", "Arian
+    // Schlichenmayer"): the written-out name, in the first one's place.
+    let mut unique: Vec<(String, String)> = Vec::with_capacity(out.len());
+    for name in out {
+        let key = name_key(&name);
+        match unique.iter_mut().find(|(kept_key, _)| *kept_key == key) {
+            Some((_, kept))
+                if name.split_whitespace().count() > kept.split_whitespace().count() =>
+            {
+                *kept = name;
+            }
+            Some(_) => {}
+            None => unique.push((key, name)),
+        }
+    }
+    unique.into_iter().map(|(_, name)| name).collect()
+}
+
+/// A byline among the short lines around the title that says it is one ("By Sofia
+/// Gonzalez", "Von Anna Berg"): without the word, two capitalised words there are as often
+/// a section or a place.
+pub(crate) fn byline_near_title(content: &content::Content) -> Vec<String> {
+    content
+        .date_lines
+        .iter()
+        .filter(|line| {
+            boilerplate::opens_byline(line) || boilerplate::opens_with_author_label(line)
+        })
+        .find_map(|line| boilerplate::byline_names(line))
+        .unwrap_or_default()
+}
+
+/// The names in the block after a byline label that stands alone ("Written by" in one
+/// element, "Edzel Tabing" in the next), outside comment and related boxes.
+pub(crate) fn labelled_byline(html: &Html, blocks: &dom::Blocks) -> Vec<String> {
+    /// Blocks read from the top of the page.
+    const LOOKED_AT: usize = 400;
+    blocks
+        .blocks
+        .windows(2)
+        .take(LOOKED_AT)
+        .find_map(|pair| {
+            let [label, next] = pair else {
+                return None;
+            };
+            if label.chars <= 60
+                && boilerplate::says_written_by(&label.text)
+                && !dom::in_foreign_box(html, label.node)
+            {
+                if let Some(names) = boilerplate::byline_names(&label.text) {
+                    return Some(names);
+                }
+            }
+            (label.chars <= 20
+                && boilerplate::is_byline_label(&label.text)
+                && !dom::in_foreign_box(html, label.node))
+            .then(|| boilerplate::byline_names(&next.text))
+            .flatten()
+        })
+        .unwrap_or_default()
+}
+
+/// Links to an author's page, as a selector list: a byline, whatever its class.
+pub(crate) const AUTHOR_PAGE_LINKS: &str = r#"a[href*="/author/"], a[href*="/authors/"], a[href*="/autor/"], a[href*="/autoren/"], a[href*="/tac-gia/"]"#;
+
+/// Names in elements marked as bylines (`class="author"`, `rel="author"`, `itemprop="author"`).
+pub(crate) fn byline_elements(html: &Html) -> Vec<String> {
+    static BYLINE: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse(
+            &format!(
+                r#"[class*="author"], [class*="byline"], [class*="auteur"], [class*="autor"], [class*="tac-gia"], [rel="author"], [itemprop="author"], {AUTHOR_PAGE_LINKS}"#
+            ),
+        )
+        .expect("static selector is valid")
+    });
+    static NAME_LINK: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("a").expect("static selector is valid")
+    });
+    html.select(&BYLINE)
+        .take(20)
+        // Another article's card names its own author, a comment its commenter.
+        .filter(|element| !dom::in_card(*element) && !dom::in_foreign_box(html, element.id()))
+        .find_map(|element| {
+            // Several authors are often several links side by side, with no separator in
+            // the text: each link is one name.
+            let linked: Vec<String> = element
+                .select(&NAME_LINK)
+                .map(meta::visible_text)
+                .filter(|t| !t.is_empty())
+                .collect();
+            if linked.len() >= 2 {
+                let names: Option<Vec<String>> = linked
+                    .iter()
+                    .map(|t| boilerplate::byline_names(t).filter(|n| n.len() == 1))
+                    .map(|n| n.and_then(|mut n| n.pop()))
+                    .collect();
+                if let Some(names) = names {
+                    return Some(names);
+                }
+            }
+            let text = meta::visible_text(element);
+            (!text.is_empty() && text.chars().count() <= 60)
+                .then(|| boilerplate::byline_names(&text))
+                .flatten()
+                // A byline that goes on with the writer's job ("<a>Daniel Burstein</a>,
+                // Senior Director, Content & Marketing, …"): its one link is the name.
+                .or_else(|| match linked.as_slice() {
+                    [name] if text.starts_with(name.as_str()) => {
+                        boilerplate::byline_names(name).filter(|n| n.len() == 1)
+                    }
+                    _ => None,
+                })
+                .or_else(|| author_handle(element).map(|handle| vec![handle]))
+                .or_else(|| portrait_name(element, &text))
+        })
+        .unwrap_or_default()
+}
+
+/// The name an author box gives twice: as its portrait's `alt` and as the whole text of one
+/// of its elements (`<img alt="Lauren Vetter">`, `<div>Lauren Vetter</div>`, then the
+/// biography; `text` is the box's visible text). Said twice so, it is the box's person,
+/// unless the box names a reviewer ("Reviewed by", "Fact checked by"). A box is a name, a
+/// line or two and a biography; a longer element with "author" in its class is a wrapper of
+/// the page, whose logo and site name say the same thing twice too.
+pub(crate) fn portrait_name(element: scraper::ElementRef<'_>, text: &str) -> Option<Vec<String>> {
+    /// The most characters an author box holds.
+    const BOX_CHARS: usize = 600;
+    static REVIEWER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:reviewed|fact[- ]checked|edited)\b")
+            .expect("static regex is valid")
+    });
+    if text.chars().count() > BOX_CHARS || REVIEWER.is_match(text) {
+        return None;
+    }
+    static PORTRAIT: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("img[alt]").expect("static selector is valid")
+    });
+    static NAMED: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("div, p, span, strong, b, h2, h3, h4, h5, h6, a")
+            .expect("static selector is valid")
+    });
+    let alt = element
+        .select(&PORTRAIT)
+        .filter_map(|img| img.value().attr("alt"))
+        .map(normalize_text)
+        .find(|alt| !alt.is_empty())?;
+    element
+        .select(&NAMED)
+        .take(30)
+        .any(|named| meta::visible_text(named) == alt)
+        .then(|| boilerplate::byline_names(&alt).filter(|names| names.len() == 1))
+        .flatten()
+}
+
+/// The one-word name a link to an author's page gives ("Creeny", "marc", "gizzmo": the
+/// handles blogs sign with), when the element is such a link or holds exactly one. Only
+/// an explicit link (`rel="author"`, an author-page address) vouches for a word that no
+/// name pattern would accept. A handle that is the site's name stays: a personal blog is
+/// named after the one who writes it.
+pub(crate) fn author_handle(element: scraper::ElementRef<'_>) -> Option<String> {
+    static AUTHOR_LINK: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse(&format!(r#"a[rel~="author"], {AUTHOR_PAGE_LINKS}"#))
+            .expect("static selector is valid")
+    });
+    let link = if AUTHOR_LINK.matches(&element) {
+        element
+    } else {
+        let mut links = element.select(&AUTHOR_LINK);
+        let first = links.next()?;
+        if links.next().is_some() {
+            return None;
+        }
+        first
+    };
+    let text = meta::text_of(link);
+    let handle = text.trim();
+    let plausible = (2..=20).contains(&handle.chars().count())
+        && handle
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        // "admin", "wordpressadmin": the account that set the blog up, not a writer.
+        && !handle.to_lowercase().contains("admin")
+        && could_be_a_name(handle);
+    plausible.then(|| handle.to_string())
+}
+
+/// The names a site goes by: its declared name (`og:site_name`) and its domain's own label
+/// ("automobilwoche" for www.automobilwoche.de), to tell the site's credit from a person's.
+pub(crate) struct SiteNames {
+    declared: Option<String>,
+    /// The longest label of the host, letters and digits only, lower case.
+    host_key: String,
+}
+
+impl SiteNames {
+    pub(crate) fn new(declared: Option<&str>, host: &str) -> Self {
+        SiteNames {
+            declared: declared.map(str::to_lowercase),
+            host_key: host_key(host),
+        }
+    }
+
+    /// Whether a credit is the site's name ("L-MAG – Das Magazin für Lesben", "Lebensmittel
+    /// Praxis" on lebensmittelpraxis.de, "La República" on larepublica.pe).
+    fn named_by(&self, credit: &str) -> bool {
+        let lower = credit.to_lowercase();
+        if self.declared.as_deref().is_some_and(|s| lower.contains(s)) {
+            return true;
+        }
+        // A personal site is named after its author (garymarcus.substack.com): a credit that
+        // reads as a person's name stays one.
+        if boilerplate::looks_like_name(credit.trim()) {
+            return false;
+        }
+        let key = name_key(credit);
+        // A domain's label shorter than this matches names by chance ("ard", "taz").
+        const MIN_HOST_KEY: usize = 6;
+        self.host_key.len() >= MIN_HOST_KEY && !key.is_empty() && key.contains(&self.host_key)
+    }
+}
+
+/// The longest label of a host, letters and digits only, lower case: "pronats" for
+/// www.pronats.de, "muffinrezept" for muffinrezept.net.
+pub(crate) fn host_key(host: &str) -> String {
+    host.trim_start_matches("www.")
+        .split('.')
+        .map(name_key)
+        .max_by_key(String::len)
+        .unwrap_or_default()
+}
+
+/// A host's key shorter than this matches a title's words by chance ("ard", "taz", "fr").
+pub(crate) const MIN_TITLE_HOST_KEY: usize = 5;
+
+/// The longest part of a title read as the site's name.
+pub(crate) const MAX_SITE_NAME_CHARS: usize = 40;
+
+/// Letters and digits of a name, lower case, accents dropped: "La República" -> "larepublica".
+pub(crate) fn name_key(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Rejects what sites put in author fields that is not a person: URLs and domain names, the
+/// site's own name, staff initials, organisations and labels.
+pub(crate) fn is_person(name: &str, site: &SiteNames) -> bool {
+    could_be_a_name(name) && !site.named_by(name)
+}
+
+/// Whether a credit could name someone: letters, not a web address, a social account
+/// ("@NatGeoUK", often the site's own), an agency, a label or an organisation.
+pub(crate) fn could_be_a_name(name: &str) -> bool {
+    static DOMAIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)https?:|www\.|[\w-]\.[a-z]{2,6}$").expect("static regex is valid")
+    });
+    name.chars().any(char::is_alphabetic)
+        && name.chars().count() <= 60
+        && !DOMAIN.is_match(name.trim())
+        && !name.trim_start().starts_with('@')
+        && boilerplate::classify_credit(name).is_none()
+        && !boilerplate::is_not_a_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_pages::*;
+
+    #[test]
+    fn a_link_to_an_author_s_page_names_the_author() {
+        let record = article_with(
+            "<div class=\"meta\"><span><a href=\"/authors/trevor-jackins\">Trevor Jackins\
+             </a></span></div>",
+        );
+        assert_eq!(record.authors, vec!["Trevor Jackins".to_string()]);
+        // A link to the list of all authors names nobody.
+        let record = article_with("<p><a href=\"/authors/\">Our authors</a></p>");
+        assert!(record.authors.is_empty(), "{:?}", record.authors);
+        // A blog's one-word handle, vouched for by the link to its author page.
+        let handle = |name: &str| {
+            article_with(&format!(
+                "<span class=\"byline\"><span class=\"sep\"> von </span>\
+                 <span class=\"author vcard\"><a class=\"url fn n\" \
+                 href=\"https://blog.example.com/author/x/\" rel=\"author\">{name}</a>\
+                 </span></span>"
+            ))
+            .authors
+        };
+        assert_eq!(handle("Creeny"), vec!["Creeny".to_string()]);
+        assert_eq!(handle("gizzmo"), vec!["gizzmo".to_string()]);
+        // Labels and placeholders are no handles.
+        assert!(handle("Webmaster").is_empty());
+        assert!(handle("undefined").is_empty());
+        assert!(handle("wordpressadmin").is_empty());
+        // Without the link, one word in an author slot says nothing.
+        let record = article_with("<span class=\"author\">Creeny</span>");
+        assert!(record.authors.is_empty(), "{:?}", record.authors);
+    }
+
+    #[test]
+    fn organisations_and_the_site_are_not_authors() {
+        for credit in [
+            "L-MAG – Das Magazin für Lesben",
+            "Frankfurter Allgemeine Zeitung GmbH",
+            "TVT-Redaktion",
+            "CBS News",
+            "Wirtualna Polska Media",
+            "NATURSTROM AG",
+            "Feuerwehr Oldenburg",
+            "Abteilung Wasserrettung",
+            "Deutsches Rotes Kreuz",
+            "Diakonie Deutschland",
+            // A photo credit, a connecting word left at the start, a box of recipes.
+            "Fotos Essen-Westviertel",
+            "Und Grundschritt",
+            "Try These Next",
+        ] {
+            assert!(
+                !is_person(credit, &SiteNames::new(Some("L-MAG"), "l-mag.de")),
+                "{credit}"
+            );
+        }
+        for name in ["Claudia Lindner", "Marek Świerczyński", "Nguyễn Văn An"] {
+            assert!(
+                is_person(name, &SiteNames::new(Some("L-MAG"), "l-mag.de")),
+                "{name}"
+            );
+        }
+        // The site by its domain's name, a domain, a label or an organisation.
+        for (credit, host) in [
+            ("Automobilwoche", "www.automobilwoche.de"),
+            ("Kirche und Leben", "www.kirche-und-leben.de"),
+            ("oe24.at", "auto.oe24.at"),
+            ("www.haufe.de", "www.haufe.de"),
+            ("publisher", "www.bsi.bund.de"),
+            (
+                "Bundesministerium für Wirtschaft und Klimaschutz",
+                "www.bmwi.de",
+            ),
+            ("Ähnliche Themen", "blog.example.de"),
+        ] {
+            assert!(!is_person(credit, &SiteNames::new(None, host)), "{credit}");
+        }
+        // Labels and numbers are not people; a name set in capitals is one.
+        // Links to a list of posts, sponsored boxes, a theme's credit, a social account.
+        for label in [
+            "Written By",
+            "Pin For Later",
+            "262588213843476",
+            "Alle Beiträge",
+            "Gesponserte Inhalte",
+            "Peter Amende und Fuchsy designed",
+            "@NatGeoUK",
+        ] {
+            assert!(
+                !is_person(label, &SiteNames::new(None, "example.com")),
+                "{label}"
+            );
+        }
+        assert!(is_person(
+            "LEONARDO GARCIA",
+            &SiteNames::new(None, "example.com")
+        ));
+        // A person whose name shares letters with a short domain is still a person, and
+        // so is the author a personal site is named after.
+        assert!(is_person("Marta Zahn", &SiteNames::new(None, "taz.de")));
+        assert!(is_person(
+            "Gary Marcus",
+            &SiteNames::new(None, "garymarcus.substack.com")
+        ));
+        // A publisher's credit in the author meta tag, with its address after it.
+        let record = article_with("");
+        assert!(record.authors.is_empty());
+        let paragraphs: String = (1..=4)
+            .map(|n| {
+                format!(
+                    "<p>Paragraph {n} of the guide explains, in plain words and at some length, \
+                     why a car needs regular care, what it costs, and when to do it yourself.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>Car care</title>\
+             <meta name=\"author\" content=\"Olympia-Verlag GmbH, Nürnberg, Germany\"></head>\
+             <body><h1>Car care</h1><div class=\"story\">{paragraphs}</div></body></html>"
+        );
+        let record = parsed_article(&html, "https://example.de/guides/car-care");
+        assert_eq!(record.authors, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_byline_opening_the_text_names_the_authors_and_leaves_the_body() {
+        let linked = "<p>Von <a href=\"https://a.example/rb\">Roland Brockmann</a> und \
+                      <a href=\"https://b.example/sd\">Sebastian Drescher</a></p>";
+        let article = article_with(linked);
+        assert_eq!(
+            article.authors,
+            vec![
+                "Roland Brockmann".to_string(),
+                "Sebastian Drescher".to_string()
+            ]
+        );
+        assert!(!article.body.contains("Brockmann"), "{}", article.body);
+        let plain = article_with("<p>Written by: Julie Mollins</p>");
+        assert_eq!(plain.authors, vec!["Julie Mollins".to_string()]);
+        assert!(!plain.body.contains("Mollins"), "{}", plain.body);
+        // Lower in the text, such a line is the article's own (a quoted letter's signature).
+        let paragraphs = numbered_paragraphs(
+            3,
+            "Absatz",
+            "Die Stadt baut neue Radwege, und die Anwohner streiten über Parkplätze, Bäume \
+             und die Frage, wer am Ende die Kosten trägt.",
+        );
+        let html = format!(
+            "<html><head><title>Radwege</title><meta name=\"author\" content=\"annaberg\">\
+             </head><body><h1>Radwege</h1>{paragraphs}<p>Von Anna Berg</p>\
+             <p>Die Debatte geht im Stadtrat weiter, der im Herbst über den Haushalt und \
+             damit über die Radwege entscheidet.</p></body></html>"
+        );
+        let record = parsed_article(&html, "https://example.de/radwege");
+        assert!(record.body.contains("Von Anna Berg"), "{}", record.body);
+        // One person given as a handle and as a name is named once, written out.
+        let html = html.replace(&paragraphs, "").replace(
+            "<p>Von Anna Berg</p>",
+            &format!("<p>Von Anna Berg</p>{paragraphs}"),
+        );
+        let record = parsed_article(&html, "https://example.de/radwege");
+        assert_eq!(record.authors, vec!["Anna Berg".to_string()]);
+    }
+
+    #[test]
+    fn another_article_s_card_does_not_name_the_author() {
+        let authors = |extra: &str| article_with(extra).authors;
+        let card = "<a href=\"/guides/tyres\"><div class=\"card-author\">Jane Roe</div>\
+                    <h3>Winter tyres: when to change them and what they cost</h3></a>";
+        // The page's own byline, in French markup, with its date after the name.
+        let own = "<div class=\"dates_auteurs\">par <span class=\"auteurs\">Didier Roy\
+                   </span>, 21 juin 2018</div>";
+        assert_eq!(
+            authors(&format!("{card}{own}")),
+            vec!["Didier Roy".to_string()]
+        );
+        assert_eq!(authors(card), Vec::<String>::new());
+        // A link to the author's own page around the name and a line of biography is the
+        // page's author box.
+        let author_box = "<a href=\"/author/anna-berg\"><span class=\"author-name\">Anna Berg\
+                          </span><p>Anna has written about cars and the cost of keeping them \
+                          since 2010.</p></a>";
+        assert_eq!(authors(author_box), vec!["Anna Berg".to_string()]);
+        // A commenter is named in the comments, not as the page's author.
+        let comment = "<ol class=\"comment-list\"><li><div class=\"comment-author vcard\">\
+                       <a href=\"https://florence.example\">Florence Maier</a></div>\
+                       <p>Thank you, this helped.</p></li></ol>";
+        assert_eq!(authors(comment), Vec::<String>::new());
+        // A byline whose text goes on with the writer's job: its one link, opening it, is
+        // the name.
+        let with_job = "<span class=\"author\"><a href=\"/about/#daniel-burstein\">Daniel \
+                        Burstein</a>, Senior Director, Content &amp; Marketing, Example Media \
+                        and Example Institute</span>";
+        assert_eq!(authors(with_job), vec!["Daniel Burstein".to_string()]);
+        // A name said again for screen readers is read once, as sighted readers see it.
+        let said_twice = "<p class=\"episode-authors\"><a href=\"/author/kristen-falchon\">\
+                          Kristen Falchon<span class=\"screen-reader-text\">Kristen Falchon\
+                          </span></a></p>";
+        assert_eq!(authors(said_twice), vec!["Kristen Falchon".to_string()]);
+    }
+
+    #[test]
+    fn a_byline_label_standing_alone_names_the_next_element() {
+        // "Written by" in one element, the name in the next, no class naming either.
+        let byline = "<div><p class=\"text-grey-1200\">Written by</p>\
+                      <p class=\"text-grey-700\">Edzel Tabing</p></div>";
+        assert_eq!(
+            article_with(byline).authors,
+            vec!["Edzel Tabing".to_string()]
+        );
+        // The same shape in a slide of other posts is theirs.
+        let slide = "<div class=\"splide__slide\"><p>Written by</p><p>Anna Berg</p></div>";
+        assert_eq!(article_with(slide).authors, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_line_saying_written_by_names_the_author_wherever_it_stands() {
+        // Joomla's "createdby" line, an author box's "Written by …": no class names either.
+        let line = "<div><p class=\"brxe-text-basic\">Written by John Crenshaw</p></div>";
+        assert_eq!(
+            article_with(line).authors,
+            vec!["John Crenshaw".to_string()]
+        );
+        let spanish = "<dl><dd class=\"createdby\">Escrito por Jose Pablo Segura Vargas</dd></dl>";
+        assert_eq!(
+            article_with(spanish).authors,
+            vec!["Jose Pablo Segura Vargas".to_string()]
+        );
+        // In a comment box the line is the commenter's.
+        let comment = "<div class=\"comments\"><p>Written by Anna Berg</p></div>";
+        assert_eq!(article_with(comment).authors, Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_author_box_names_the_person_its_portrait_and_its_text_both_name() {
+        let author_box = |inner: &str| {
+            format!(
+                "<div class=\"blog_author-box\"><div class=\"blog_author-image-wrapper\">\
+                 <img alt=\"Lauren Vetter\" src=\"/lauren.webp\"></div>\
+                 <div class=\"blog_author-text\">{inner}<div class=\"text-rich-text_author\">\
+                 <p>Lauren Vetter is a growth-focused marketing professional specializing in \
+                 healthcare technology, who has written for clinics across the country for \
+                 more than a decade.</p></div></div></div>"
+            )
+        };
+        let named = author_box("<div class=\"text-size-small\">Lauren Vetter</div>");
+        assert_eq!(
+            article_with(&named).authors,
+            vec!["Lauren Vetter".to_string()]
+        );
+        // Named once only, by the portrait: a picture's description is not a byline.
+        let pictured = author_box("<div class=\"text-size-small\">Marketing</div>");
+        assert_eq!(article_with(&pictured).authors, Vec::<String>::new());
+        // A reviewer's box names the reviewer.
+        let reviewer =
+            author_box("<div class=\"text-size-small\">Reviewed by</div><div>Lauren Vetter</div>");
+        assert_eq!(article_with(&reviewer).authors, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_byline_above_the_body_is_read_when_it_says_it_is_one() {
+        let body = numbered_paragraphs(
+            4,
+            "Dining",
+            "the new restaurant opens its doors in the Memorial City area this spring, with a \
+             menu built around the grill and a long bar for walk-ins.",
+        );
+        let page = |line: &str| {
+            format!(
+                "<html><head><title>A new grill</title></head><body><h1>A new grill opens \
+                 in Memorial City</h1><p class=\"page-header__meta\"><span>{line}</span></p>\
+                 <div class=\"story\">{body}</div></body></html>"
+            )
+        };
+        let by = page("By <a href=\"/producers/sofia-gonzalez\">Sofia Gonzalez</a>");
+        let record = parsed_article(&by, "https://example.com/eat/a-new-grill");
+        assert_eq!(record.authors, vec!["Sofia Gonzalez".to_string()]);
+        // An author label with its colon says so too.
+        let labelled = page(
+            "<span class=\"meta-label\">Author: </span><a href=\"/person/sofia-gonzalez/\">Sofia Gonzalez</a>",
+        );
+        let record = parsed_article(&labelled, "https://example.com/eat/a-new-grill");
+        assert_eq!(record.authors, vec!["Sofia Gonzalez".to_string()]);
+        // Without the word, two capitalised words there may be a section or a place.
+        let place = page("Memorial City");
+        let record = parsed_article(&place, "https://example.com/eat/a-new-grill");
+        assert_eq!(record.authors, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_book_s_author_in_a_review_is_not_the_review_s() {
+        let body = numbered_paragraphs(
+            4,
+            "Review",
+            "the novel follows a family of painters through three generations, and its magic \
+             is quiet enough that the reader barely notices it at first.",
+        );
+        let html = format!(
+            "<html><head><title>Book Beat</title></head><body><h1>Book Beat: gothic \
+             romance and more</h1><div class=\"story\"><p>Title: The Unlikely Escape</p>\
+             <p>Author: Helena Parry</p>{body}</div></body></html>"
+        );
+        let record = parsed_article(&html, "https://example.com/book-beat");
+        assert_eq!(record.authors, Vec::<String>::new());
+        assert!(
+            record.body.contains("Author: Helena Parry"),
+            "{}",
+            record.body
+        );
+    }
+}
