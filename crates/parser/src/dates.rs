@@ -7,11 +7,49 @@
 //! day only, since guessing an offset would make up a fact. A time given in UTC is shown in
 //! the page's zone, and on a site of a country spanning several zones (`.ca`, `.au`) in its
 //! main zone when the whole country is on the same day.
+//!
+//! Nothing here reads the clock: the same text gives the same date on any day. A date later
+//! than the day after the page was fetched is not the page's; the parser makes the fetch day
+//! the reference for the length of one parse ([`ReferenceDay`]). Outside a parse there is no
+//! reference, and no upper bound.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use regex::Regex;
+use std::cell::Cell;
 use std::sync::LazyLock;
 use tinstream_model::ArticleTime;
+
+thread_local! {
+    /// The day the page being parsed on this thread was fetched.
+    static REFERENCE_DAY: Cell<Option<NaiveDate>> = const { Cell::new(None) };
+}
+
+/// The fetch day of the page being parsed, as the reference of the date rules ("no later than
+/// the day after", "the century that puts a two-digit year no later than next year"), for as
+/// long as this value lives. A parse runs on one thread from start to end, so the reference
+/// is that thread's; the previous one comes back when this is dropped.
+pub struct ReferenceDay {
+    previous: Option<NaiveDate>,
+}
+
+impl ReferenceDay {
+    /// Makes `day` the reference on this thread until the value is dropped.
+    pub fn set(day: NaiveDate) -> ReferenceDay {
+        ReferenceDay {
+            previous: REFERENCE_DAY.with(|cell| cell.replace(Some(day))),
+        }
+    }
+}
+
+impl Drop for ReferenceDay {
+    fn drop(&mut self) {
+        REFERENCE_DAY.with(|cell| cell.set(self.previous));
+    }
+}
+
+fn reference_day() -> Option<NaiveDate> {
+    REFERENCE_DAY.with(Cell::get)
+}
 
 /// The time zone that applies to times a page gives without an offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -299,12 +337,14 @@ pub fn month_first_reading(value: &str) -> Option<NaiveDate> {
 
 /// A day written with a two-digit year, "02.12.19" or "28.09.19 12:44" (day first, dots
 /// only): too ambiguous for everyday use, but a last resort for a page that gives no other
-/// date. The century is the one that puts the year no later than next year.
+/// date. The century is the one that puts the year no later than the year after the reference
+/// day's ([`ReferenceDay`]); without one, 00–68 are 2000–2068 and 69–99 are 1969–1999, as
+/// POSIX `strptime` reads them.
 pub fn parse_short_year(text: &str, zone: LocalZone) -> Option<ArticleTime> {
     let lower = text.to_lowercase();
     let c = regex!(r"(?:^|[^\d.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?:[^\d.]|$)").captures(&lower)?;
     let short: i32 = c[3].parse().ok()?;
-    let next_year = chrono::Utc::now().year() + 1;
+    let next_year = reference_day().map_or(2068, |day| day.year() + 1);
     let century = if 2000 + short <= next_year {
         2000
     } else {
@@ -822,12 +862,15 @@ fn with_offset(naive: NaiveDateTime, offset: FixedOffset) -> Option<DateTime<Fix
     offset.from_local_datetime(&naive).single()
 }
 
-/// Rejects dates no news page can carry: before the web, or more than a day in the future.
+/// Rejects dates no news page can carry: before the web, or later than the day after the
+/// reference day (the fetch day; see [`ReferenceDay`]).
 fn plausible(t: ArticleTime) -> Option<ArticleTime> {
     let day = t.date();
     let earliest = NaiveDate::from_ymd_opt(1990, 1, 1)?;
-    let latest = chrono::Utc::now().date_naive().succ_opt()?;
-    (day >= earliest && day <= latest).then_some(t)
+    let too_late = reference_day()
+        .and_then(|reference| reference.succ_opt())
+        .is_some_and(|latest| day > latest);
+    (day >= earliest && !too_late).then_some(t)
 }
 
 #[cfg(test)]
@@ -851,6 +894,37 @@ mod tests {
         assert_eq!(t("Version 1.2.19.4"), None);
         assert_eq!(t("32.13.19"), None);
         assert_eq!(t("Ausgabe 02.12.2019"), None);
+    }
+
+    #[test]
+    fn dates_are_judged_against_the_reference_day_not_the_clock() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let short = |s: &str| parse_short_year(s, LocalZone::Unknown).map(|t| t.to_string());
+        let visible = |s: &str| parse_visible(s, LocalZone::Vietnam).map(|t| t.to_string());
+        // No reference: no upper bound, and two-digit years as strptime reads them.
+        assert_eq!(visible("Thứ Hai, 7/6/2032").as_deref(), Some("2032-06-07"));
+        assert_eq!(short("02.12.68").as_deref(), Some("2068-12-02"));
+        assert_eq!(short("02.12.95").as_deref(), Some("1995-12-02"));
+        {
+            let _fetched = ReferenceDay::set(day("2020-03-01"));
+            // A day after the fetch day passes (time zones), two days do not.
+            assert_eq!(visible("2/3/2020").as_deref(), Some("2020-03-02"));
+            assert_eq!(visible("3/3/2020"), None);
+            {
+                let _fetched = ReferenceDay::set(day("2021-12-05"));
+                assert_eq!(short("02.12.21").as_deref(), Some("2021-12-02"));
+                // 2023 would be after next year, and 1923 is before the web.
+                assert_eq!(short("02.12.23"), None);
+                assert_eq!(short("02.12.95").as_deref(), Some("1995-12-02"));
+            }
+            {
+                let _inner = ReferenceDay::set(day("2032-06-07"));
+                assert_eq!(visible("Thứ Hai, 7/6/2032").as_deref(), Some("2032-06-07"));
+            }
+            // The outer reference is back.
+            assert_eq!(visible("Thứ Hai, 7/6/2032"), None);
+        }
+        assert_eq!(visible("Thứ Hai, 7/6/2032").as_deref(), Some("2032-06-07"));
     }
 
     fn vn(s: &str) -> Option<String> {

@@ -36,6 +36,9 @@ impl Parser {
         if looks_binary(page.bytes) {
             return Err(ParseError::Binary);
         }
+        // Dates are judged against the day the page was fetched, never the clock's: the same
+        // bytes fetched at the same time give the same record on any day.
+        let _reference = dates::ReferenceDay::set(page.fetched_at.date_naive());
         let decoded = decode::decode(page.bytes, page.http_charset);
         let analysis = self.analyze_text(&decoded.text, &page, hints)?;
         if analysis.record.body.chars().count() >= RELAXED_PASS_BELOW_CHARS {

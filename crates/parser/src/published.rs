@@ -801,6 +801,45 @@ mod tests {
     use crate::*;
 
     #[test]
+    fn the_same_page_fetched_at_the_same_time_gives_the_same_record_on_any_day() {
+        // A page dated 2031: a date after the fetch is not the page's, whatever today is.
+        let paragraphs: String = (1..=4)
+            .map(|i| {
+                format!(
+                    "<p>Đoạn {i}: Hội đồng nhân dân thành phố thông qua nghị quyết về kế hoạch \
+                     đầu tư công trung hạn, với nhiều dự án giao thông trọng điểm.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>Thông qua nghị quyết đầu tư công</title></head><body>\
+             <h1>Thông qua nghị quyết đầu tư công</h1><p class=\"date\">Thứ Ba, 14/1/2031</p>\
+             <div class=\"noi-dung\">{paragraphs}</div></body></html>"
+        );
+        let url = Url::parse("https://tinh.example.vn/tin-tuc/nghi-quyet-4412345.html").unwrap();
+        let record = |fetched_at: &str| {
+            let page = Page {
+                bytes: html.as_bytes(),
+                url: &url,
+                http_charset: None,
+                fetched_at: fetched_at.parse().unwrap(),
+            };
+            match Parser::default().parse(page) {
+                Ok(Extraction::Article(a)) => *a,
+                other => panic!("not an article: {other:?}"),
+            }
+        };
+        let fetched_then = record("2031-01-14T03:00:00Z");
+        assert_eq!(
+            fetched_then.published_at.map(|t| t.to_string()).as_deref(),
+            Some("2031-01-14")
+        );
+        assert_eq!(record("2031-01-14T03:00:00Z"), fetched_then);
+        // Fetched years before the date it shows: that date cannot be its publication.
+        assert_eq!(record("2026-12-02T03:00:00Z").published_at, None);
+    }
+
+    #[test]
     fn a_sitemap_s_date_beats_a_guess_but_not_what_the_page_states() {
         let paragraphs: String = (1..=4)
             .map(|i| {
