@@ -3,6 +3,11 @@
 //! once there is room again: every article delivered once, none fetched twice, and a later run
 //! finds every page settled. The disk is a small tmpfs the
 //! test mounts (the project's machines run tests as root).
+//!
+//! A full disk does not fail a store that still has room inside its file: redb reuses the
+//! pages it freed, and settling a page takes about the room its frontier entry gave back. So
+//! the disk is filled while a second sitemap, of many pages, is held back by the site; released
+//! after, it needs room the file does not have.
 
 mod support;
 
@@ -18,26 +23,47 @@ use std::time::Duration;
 use support::service::{self, Service};
 use support::site::{paragraphs, template};
 
-const PAGES: usize = 30;
+/// Pages of the first sitemap, crawled before the disk fills.
+const FIRST: usize = 5;
+/// Pages of the second sitemap, which the site answers only once the disk is full: far more
+/// than a small store can hold in the pages it has freed.
+const SECOND: usize = 200;
+const PAGES: usize = FIRST + SECOND;
 
 /// Requests per path.
 #[derive(Clone, Default)]
 struct Requests(Arc<Mutex<HashMap<String, usize>>>);
 
-async fn site(State((requests, base)): State<(Requests, String)>, uri: Uri) -> Response {
+/// The site's state: requests per path, its address, and whether the second sitemap may be
+/// answered.
+type Site = (Requests, String, tokio::sync::watch::Receiver<bool>);
+
+/// The path of page `i`.
+fn page(i: usize) -> String {
+    format!("/tin/bai-so-{i}-44{i:04}.html")
+}
+
+fn sitemap(base: &str, pages: std::ops::Range<usize>) -> Response {
+    let urls: String = pages
+        .map(|i| format!("<url><loc>{base}{}</loc></url>", page(i)))
+        .collect();
+    (
+        [(header::CONTENT_TYPE, "application/xml")],
+        format!(r#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>"#),
+    )
+        .into_response()
+}
+
+async fn site(State((requests, base, mut release)): State<Site>, uri: Uri) -> Response {
     let path = uri.path().to_string();
     *requests.0.lock().unwrap().entry(path.clone()).or_default() += 1;
     match path.as_str() {
         "/robots.txt" => (StatusCode::NOT_FOUND, "").into_response(),
-        "/sitemap.xml" => {
-            let urls: String = (0..PAGES)
-                .map(|i| format!("<url><loc>{base}/tin/bai-so-{i}-44120{i:02}.html</loc></url>"))
-                .collect();
-            (
-                [(header::CONTENT_TYPE, "application/xml")],
-                format!(r#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>"#),
-            )
-                .into_response()
+        "/first.xml" => sitemap(&base, 0..FIRST),
+        "/second.xml" => {
+            // Held until the test has filled the disk.
+            let _ = release.wait_for(|released| *released).await;
+            sitemap(&base, FIRST..PAGES)
         }
         p if p.starts_with("/tin/bai-so-") => {
             let n = p.trim_start_matches("/tin/bai-so-");
@@ -99,9 +125,10 @@ async fn a_full_disk_under_the_crawl_state_is_reported_and_outlived() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let requests = Requests::default();
+    let (release, released) = tokio::sync::watch::channel(false);
     let app = Router::new()
         .fallback(site)
-        .with_state((requests.clone(), base.clone()));
+        .with_state((requests.clone(), base.clone(), released));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
     let disk = Tmpfs::mount("4m");
@@ -114,14 +141,18 @@ async fn a_full_disk_under_the_crawl_state_is_reported_and_outlived() {
             r#"
 [crawler]
 user_agent = "tinstream-test (+https://github.com/tinstream/tinstream)"
-# Slow enough for the disk to fill while pages are left.
-per_host_delay = "200ms"
+per_host_delay = "0s"
 data_dir = "{state}"
 allow_private_networks = true
 
 [[sources]]
 kind = "sitemap"
-url = "{base}/sitemap.xml"
+url = "{base}/first.xml"
+every = "1h"
+
+[[sources]]
+kind = "sitemap"
+url = "{base}/second.xml"
 every = "1h"
 
 [service]
@@ -144,6 +175,7 @@ kind = "jsonl"
         .await;
     let filler = disk.0.path().join("filler");
     fill(&filler);
+    release.send_replace(true);
     let reason = service.wait_readiness(false, Duration::from_secs(30)).await;
     assert!(
         reason.contains("state.redb") && reason.contains("No space left on device"),
@@ -151,7 +183,7 @@ kind = "jsonl"
     );
     std::fs::remove_file(&filler).unwrap();
     service
-        .wait_until("every page delivered", Duration::from_secs(60), || async {
+        .wait_until("every page delivered", Duration::from_secs(120), || async {
             urls(&out).len() == PAGES
         })
         .await;
@@ -161,9 +193,7 @@ kind = "jsonl"
 
     // Every page's record, once: the pages whose state could not be written waited for it
     // rather than being done again.
-    let expected: HashSet<String> = (0..PAGES)
-        .map(|i| format!("{base}/tin/bai-so-{i}-44120{i:02}.html"))
-        .collect();
+    let expected: HashSet<String> = (0..PAGES).map(|i| format!("{base}{}", page(i))).collect();
     assert_eq!(urls(&out), expected);
     assert_eq!(support::read_jsonl(&out).len(), PAGES);
     // Whichever write met the full disk first (taking pages, or settling them) said so once.
@@ -172,8 +202,7 @@ kind = "jsonl"
     // The state recorded every page once there was room: a later run fetches none again.
     support::run_once(&config).await;
     let fetched = requests.0.lock().unwrap().clone();
-    for i in 0..PAGES {
-        let path = format!("/tin/bai-so-{i}-44120{i:02}.html");
+    for path in (0..PAGES).map(page) {
         assert_eq!(fetched.get(&path), Some(&1), "{path}");
     }
 }

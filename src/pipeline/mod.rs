@@ -458,7 +458,7 @@ impl Shared {
     /// or already in the frontier are skipped. Returns how many were new.
     async fn enqueue_all(
         &self,
-        found: Vec<discover::Listed>,
+        found: &[discover::Listed],
         source: &Arc<str>,
     ) -> Result<usize, StateError> {
         let now = now_ms();

@@ -160,8 +160,8 @@ pub(super) async fn poll_source(
         if discovered.problems > 0 {
             shared.metrics.source_failures.get_or_create(&label).inc();
         }
-        let new = match shared.enqueue_all(discovered.urls, &name).await {
-            Ok(new) => {
+        let new = match enqueue(&shared, &discovered.urls, &name, &stop).await {
+            Some(new) => {
                 // Everything listed is in the store: the next poll may be conditional.
                 let documents: Vec<(String, Option<Validators>)> =
                     discovered.validators.into_iter().collect();
@@ -170,10 +170,8 @@ pub(super) async fn poll_source(
                 }
                 new
             }
-            Err(error) => {
-                warn!(%error, "cannot add the source's pages to the frontier");
-                0
-            }
+            // Stopping before the pages found could be kept: the next start polls again.
+            None => return,
         };
         interval = source.next_interval(interval, new);
         info!(
@@ -206,6 +204,41 @@ pub(super) async fn poll_source(
         tokio::select! {
             _ = tokio::time::sleep(interval) => {},
             _ = stop.cancelled() => return,
+        }
+    }
+}
+
+/// Adds what a poll found to the frontier; the number of new pages, or `None` when the stop
+/// came first. A store that cannot take them (a full disk) is tried again with backoff rather
+/// than the pages dropped until the next poll, which may be hours away and would see the
+/// source as having nothing new. Pages a failed try managed to add are known on the next one
+/// and not counted again.
+async fn enqueue(
+    shared: &Shared,
+    found: &[discover::Listed],
+    source: &Arc<str>,
+    stop: &CancellationToken,
+) -> Option<usize> {
+    let mut backoff = Backoff::default();
+    let mut failing = false;
+    loop {
+        match shared.enqueue_all(found, source).await {
+            Ok(added) => {
+                if failing {
+                    info!("the source's pages are in the frontier again");
+                }
+                return Some(added);
+            }
+            Err(error) => {
+                if !failing {
+                    warn!(%error, "cannot add the source's pages to the frontier; trying again");
+                    failing = true;
+                }
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(backoff.next_wait()) => {}
+            _ = stop.cancelled() => return None,
         }
     }
 }
