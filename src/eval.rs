@@ -154,6 +154,17 @@ pub fn main(
             );
         }
     }
+    if worst > 0 {
+        // Every page of these datasets is an article: each one refused is a lost article.
+        let _ = writeln!(
+            out,
+            "\n## pages judged not an article (first {worst})\n| id | body F1 |\n|---|---|"
+        );
+        for s in scores.iter().filter(|s| s.not_article).take(worst) {
+            let f1 = s.body.map_or("-".to_string(), |b| format!("{:.2}", b.2));
+            let _ = writeln!(out, "| {} | {f1} |", s.id);
+        }
+    }
     match std::io::stdout().write_all(out.as_bytes()) {
         // A reader that stopped early (`| head`) is not an error.
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
