@@ -152,6 +152,16 @@ static REFERRAL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex is valid")
 });
 
+/// Lines of a Vietnamese paper's imprint, the masthead block every page ends with: its licence
+/// ("Giấy phép số 1/GP-BC …"), editors ("Tổng biên tập: …"), newsroom address and telephone,
+/// and its copyright notice. A label and its colon open the line, or the line is the notice.
+static IMPRINT_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:(?:giấy phép(?: số| hoạt động| thiết lập| xuất bản)?|(?:phó )?tổng biên tập|thư ký tòa soạn|phụ trách nội dung|tòa soạn|toà soạn|trụ sở(?: chính)?|văn phòng đại diện|cơ quan chủ quản|chịu trách nhiệm(?: nội dung| xuất bản| quản lý nội dung)?|đt|điện thoại|fax|hotline|đường dây nóng)\s*:|giấy phép số|ấn phẩm (?:thuộc|của)|bản quyền (?:thuộc|©)|.{0,80}giữ bản quyền|việc sử dụng nội dung|.{0,40}ghi rõ nguồn)",
+    )
+    .expect("static regex is valid")
+});
+
 /// The phrase matchers, with the configurable additions.
 #[derive(Debug, Clone, Default)]
 pub struct Phrases {
@@ -168,9 +178,14 @@ impl Phrases {
         }
     }
 
-    /// A widget or label line, or a referral to another article.
+    /// A widget or label line, a referral to another article, or a line of the paper's
+    /// imprint.
     pub fn is_widget(&self, line: &str) -> bool {
-        if line.chars().count() > 80 {
+        let chars = line.chars().count();
+        if chars <= 200 && IMPRINT_LINE.is_match(&line.trim().to_lowercase()) {
+            return true;
+        }
+        if chars > 80 {
             return false;
         }
         let k = key(line);
@@ -768,6 +783,26 @@ mod tests {
         assert!(p.is_widget("War der Artikel nützlich?"));
         assert!(p.is_widget("(Noch keine Bewertungen)"));
         assert!(!p.is_widget("War der Artikel nützlich für die Leser, die ihn bestellten?"));
+        // A paper's imprint, wherever it lands, and the article sentences that name the same.
+        for line in [
+            "Giấy phép số: 1/GP-BC ngày 8 tháng 1 năm 2026 của Cục Báo chí.",
+            "Tổng biên tập: Phạm Văn Hoành",
+            "Phó tổng biên tập: Lê Trọng Minh; Đinh Hùng",
+            "Tòa soạn: 34 Tuệ Tĩnh, Hai Bà Trưng, Hà Nội",
+            "ĐT: 0243.845.0537 - Fax: 0243.823.5281",
+            "Báo Tài chính - Đầu tư giữ bản quyền nội dung trên website này.",
+            "© Bản quyền thuộc Báo Ví Dụ. Ghi rõ nguồn khi phát hành lại.",
+            "Ấn phẩm thuộc Báo Tài chính - Đầu tư (Bộ Tài chính)",
+        ] {
+            assert!(p.is_widget(line), "{line}");
+        }
+        for line in [
+            "Tổng biên tập báo Nhân Dân phát biểu tại hội nghị sáng nay.",
+            "Theo giấy phép được cấp, doanh nghiệp được khai thác mỏ đến năm 2030.",
+            "Điện thoại thông minh chiếm 80% doanh số của hãng trong quý.",
+        ] {
+            assert!(!p.is_widget(line), "{line}");
+        }
         assert!(p.is_end("Các tin khác"));
         assert!(p.is_end("Thông tin người gửi phản hồi"));
         assert!(p.is_end("TIN LIÊN QUAN:"));
