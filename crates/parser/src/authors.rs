@@ -319,6 +319,58 @@ pub(crate) fn could_be_a_name(name: &str) -> bool {
 mod tests {
     use super::*;
     use crate::test_pages::*;
+    use tinstream_model::Article;
+
+    /// A Vietnamese story of three paragraphs ending with `credit`.
+    fn credited(credit: &str) -> Article {
+        let html = format!(
+            "<html lang=\"vi\"><head><title>Giá xăng giảm mạnh - Báo Ví Dụ</title>\
+             <meta property=\"og:site_name\" content=\"Báo Ví Dụ\"></head><body>\
+             <h1>Giá xăng giảm mạnh</h1><div class=\"content\">\
+             <p>Liên Bộ Công Thương - Tài chính vừa điều chỉnh giá bán lẻ xăng dầu, theo đó giá \
+             xăng RON95 giảm hơn 1.000 đồng mỗi lít so với kỳ điều hành trước.</p>\
+             <p>Đây là lần giảm thứ hai liên tiếp trong tháng, sau khi giá dầu thế giới đi \
+             xuống do lo ngại về biến thể mới của virus corona.</p>\
+             <p>Các doanh nghiệp đầu mối được yêu cầu tiếp tục trích lập quỹ bình ổn giá ở mức \
+             như kỳ trước.</p>{credit}</div></body></html>"
+        );
+        parsed_article(
+            &html,
+            "https://bao.example.vn/kinh-te/gia-xang-giam-4412345.html",
+        )
+    }
+
+    #[test]
+    fn an_attribution_names_the_source_or_the_writer_never_both() {
+        for (credit, authors, agency) in [
+            ("<p>(Theo AFP)</p>", vec![], Some("AFP")),
+            ("<p><strong>Dân Trí</strong></p>", vec![], Some("Dân Trí")),
+            (
+                "<p class=\"author\">Theo Hồ Hương</p>",
+                vec!["Hồ Hương"],
+                None,
+            ),
+            (
+                "<p class=\"author\">Theo Sầm Hoa (Vietnamnet/Reuters)</p>",
+                vec!["Sầm Hoa"],
+                Some("Vietnamnet/Reuters"),
+            ),
+            (
+                "<p class=\"author\">THUẬN VĂN, LÊ ÁNH</p>",
+                vec!["Thuận Văn", "Lê Ánh"],
+                None,
+            ),
+        ] {
+            let record = credited(credit);
+            assert_eq!(record.authors, authors, "{credit}");
+            assert_eq!(record.source_agency.as_deref(), agency, "{credit}");
+            assert!(
+                record.body.ends_with("như kỳ trước."),
+                "{credit}: {}",
+                record.body
+            );
+        }
+    }
 
     #[test]
     fn a_link_to_an_author_s_page_names_the_author() {

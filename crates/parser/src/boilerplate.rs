@@ -242,6 +242,48 @@ const AGENCIES: &[&str] = &[
     "cnn",
 ];
 
+/// Vietnamese news outlets, whose name on another paper's page credits the story's source
+/// ("Dân Trí", "Theo VietNamNet"): a source, never an author.
+const OUTLETS: &[&str] = &[
+    "dân trí",
+    "dantri",
+    "vnexpress",
+    "tuổi trẻ",
+    "tuoi tre",
+    "thanh niên",
+    "thanh nien",
+    "vietnamnet",
+    "vietnamplus",
+    "zing",
+    "zing news",
+    "znews",
+    "tri thức trực tuyến",
+    "lao động",
+    "người lao động",
+    "tiền phong",
+    "sài gòn giải phóng",
+    "sggp",
+    "công an nhân dân",
+    "cand",
+    "quân đội nhân dân",
+    "báo tin tức",
+    "vtc news",
+    "kenh14",
+    "kênh 14",
+    "soha",
+    "cafef",
+    "cafebiz",
+    "genk",
+    "vneconomy",
+    "thể thao & văn hóa",
+    "thể thao và văn hóa",
+    "pháp luật tp.hcm",
+    "kinh tế & đô thị",
+    "hà nội mới",
+    "đài tiếng nói việt nam",
+    "báo điện tử chính phủ",
+];
+
 /// Credits that name the newsroom's own staff, not an agency nor an author.
 const STAFF: &[&str] = &[
     "pv",
@@ -254,16 +296,28 @@ const STAFF: &[&str] = &[
     "th",
 ];
 
-/// What a credit in parentheses names.
+/// What a credit names.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Credit {
+    /// An agency or another outlet: the story's source.
     Agency(String),
+    /// The newsroom's own staff ("PV", initials): nobody to name.
     Staff,
+    /// People: "Theo Hồ Hương" attributes the story to its writer.
+    People(Vec<String>),
 }
 
-/// Classifies the inside of a credit such as "(TTXVN)" or "(PV)".
+/// Classifies the inside of a credit such as "(TTXVN)", "(PV)" or "(Theo AFP)", or a source
+/// such as "Vietnamnet/Reuters". Never [`Credit::People`]: a name alone is not a credit.
 pub(crate) fn classify_credit(inner: &str) -> Option<Credit> {
     let inner = inner.trim();
+    // "Theo AFP": the source is what follows.
+    if let Some(rest) = strip_theo(inner) {
+        return match classify_credit(rest)? {
+            Credit::Agency(name) => Some(Credit::Agency(name)),
+            _ => None,
+        };
+    }
     let lower = inner.to_lowercase();
     if lower.is_empty() || inner.chars().count() > 40 {
         return None;
@@ -271,6 +325,18 @@ pub(crate) fn classify_credit(inner: &str) -> Option<Credit> {
     // Known agencies first: "VOV" or "AP" would otherwise pass for initials.
     if AGENCIES.contains(&lower.as_str()) || lower.contains("ttxvn") {
         return Some(Credit::Agency(canonical_agency(inner)));
+    }
+    if is_outlet(inner) {
+        return Some(Credit::Agency(inner.to_string()));
+    }
+    // Sources one after the other, "Vietnamnet/Reuters": a source when every part is one.
+    if inner.contains('/') && !STAFF.contains(&lower.as_str()) {
+        let all_sources = inner
+            .split('/')
+            .all(|part| matches!(classify_credit(part), Some(Credit::Agency(_))));
+        if all_sources {
+            return Some(Credit::Agency(inner.to_string()));
+        }
     }
     if STAFF.contains(&lower.as_str()) || is_initials(inner) {
         return Some(Credit::Staff);
@@ -285,6 +351,18 @@ pub(crate) fn classify_credit(inner: &str) -> Option<Credit> {
         return Some(Credit::Agency(inner.to_string()));
     }
     None
+}
+
+/// Whether a source is one of the Vietnamese outlets rather than an agency.
+fn is_outlet(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    OUTLETS.contains(&lower.as_str()) || lower.contains("channelvn")
+}
+
+/// The credit without its opening "Theo " ("according to"), if it has one.
+fn strip_theo(credit: &str) -> Option<&str> {
+    let (word, rest) = credit.trim().split_once(char::is_whitespace)?;
+    (word.to_lowercase() == "theo" && !rest.trim().is_empty()).then(|| rest.trim())
 }
 
 /// One name per agency: the radio's site "VOV.VN" signs for VOV.
@@ -303,7 +381,8 @@ pub(crate) fn signature(line: &str) -> Option<(Vec<String>, String)> {
         Regex::new(r"^(.{2,60}?)\s*\(\s*(?i:theo\s+)?([^()]{2,40}?)\s*\)\s*\.?$")
             .expect("static regex is valid")
     });
-    let line = line.trim();
+    // "Theo Sầm Hoa (Vietnamnet/Reuters)": the writer and the source, as without "Theo".
+    let line = strip_theo(line).unwrap_or(line.trim());
     if line.is_empty() || line.chars().count() > 80 {
         return None;
     }
@@ -373,13 +452,24 @@ pub(crate) fn trailing_credit(paragraph: &str) -> Option<(String, Credit)> {
             return Some((String::new(), agency.unwrap_or(Credit::Staff)));
         }
     }
+    // An outlet's name alone: "Dân Trí".
+    if bare.chars().count() <= 30 {
+        if let Some(Credit::Agency(name)) = classify_credit(bare) {
+            return Some((String::new(), Credit::Agency(name)));
+        }
+    }
     if paragraph.chars().count() <= 70 {
         if let Some(c) = SOURCE_LINE.captures(paragraph) {
             let name = c[1].trim();
-            return Some((
-                String::new(),
-                classify_credit(name).unwrap_or(Credit::Agency(name.to_string())),
-            ));
+            // A source is an agency or outlet; "Theo Hồ Hương" names the writer instead.
+            let credit = match classify_credit(name) {
+                Some(credit) => credit,
+                None => match byline_names(name) {
+                    Some(names) => Credit::People(names),
+                    None => Credit::Agency(name.to_string()),
+                },
+            };
+            return Some((String::new(), credit));
         }
     }
     None
@@ -402,8 +492,10 @@ pub(crate) fn leading_credit(paragraph: &str) -> Option<(String, Option<String>)
             if rest.is_empty() {
                 return None;
             }
+            // An outlet opening a story with its name is the paper's own tag ("(Dân trí) -");
+            // others' stories are credited at their end ("Theo Dân trí").
             let agency = match classify_credit(&c[1]) {
-                Some(Credit::Agency(name)) => Some(name),
+                Some(Credit::Agency(name)) if !is_outlet(&name) => Some(name),
                 _ => None,
             };
             return Some((rest, agency));
@@ -468,7 +560,7 @@ pub(crate) fn is_byline_label(text: &str) -> bool {
 /// "Bài và ảnh: Thu Hằng". Returns the names; staff initials and organisations are not names.
 pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
     static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện|text|interview|redaktion)\s*:\s*|(?:bài|ảnh|tác giả|(?:ein\s+|blog\s*)?(?:gast)?beitrag von|written by|posted by|submitted by|geschrieben von|verfasst von|veröffentlicht von|gespeichert von|eingestellt von|erstellt von|autorin|autoren|publié par|écrit par|publicado por|escrito por|by|von|par|por|autor|author|auteur|autore|nhóm phóng viên|phóng viên|pv)\s*:?\s+)")
+        Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện|text|interview|redaktion)\s*:\s*|(?:bài|ảnh|tác giả|(?:ein\s+|blog\s*)?(?:gast)?beitrag von|written by|posted by|submitted by|geschrieben von|verfasst von|veröffentlicht von|gespeichert von|eingestellt von|erstellt von|autorin|autoren|publié par|écrit par|publicado por|escrito por|by|von|par|por|autor|author|auteur|autore|nhóm phóng viên|phóng viên|pv|theo)\s*:?\s+)")
             .expect("static regex is valid")
     });
     static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -851,6 +943,36 @@ mod tests {
             Some(("Sáng 1/12, đoàn công tác...".into(), None))
         );
         assert_eq!(leading_credit("Sáng 1/12 - đoàn công tác đến"), None);
+    }
+
+    #[test]
+    fn attributions_name_a_source_or_a_writer_never_both() {
+        let agency = |s: &str| Some((String::new(), Credit::Agency(s.into())));
+        assert_eq!(trailing_credit("(Theo AFP)"), agency("AFP"));
+        assert_eq!(trailing_credit("Theo Reuters"), agency("Reuters"));
+        assert_eq!(trailing_credit("Dân Trí"), agency("Dân Trí"));
+        assert_eq!(trailing_credit("Theo VietNamNet"), agency("VietNamNet"));
+        assert_eq!(
+            trailing_credit("Theo Hồ Hương"),
+            Some((String::new(), Credit::People(vec!["Hồ Hương".into()])))
+        );
+        assert_eq!(
+            signature("Theo Sầm Hoa (Vietnamnet/Reuters)"),
+            Some((vec!["Sầm Hoa".into()], "Vietnamnet/Reuters".into()))
+        );
+        assert_eq!(
+            classify_credit("Công nghệ ChannelVN"),
+            Some(Credit::Agency("Công nghệ ChannelVN".into()))
+        );
+        // A parenthesis of prose stays in the text.
+        assert_eq!(
+            trailing_credit("Giá tăng 5% (theo số liệu của Tổng cục)"),
+            None
+        );
+        assert_eq!(
+            byline_names("Theo Hồ Hương"),
+            Some(vec!["Hồ Hương".to_string()])
+        );
     }
 
     #[test]

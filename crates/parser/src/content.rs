@@ -701,8 +701,12 @@ fn split_credits(paragraphs: &mut Vec<String>, content: &mut Content) {
             }
         }
         if let Some((rest, credit)) = boilerplate::trailing_credit(&last) {
-            if let Credit::Agency(name) = credit {
-                content.agency.get_or_insert(name);
+            match credit {
+                Credit::Agency(name) => {
+                    content.agency.get_or_insert(name);
+                }
+                Credit::People(names) => content.authors.extend(names),
+                Credit::Staff => {}
             }
             replace_last(paragraphs, rest);
             continue;
