@@ -68,6 +68,16 @@ const WIDGET_LINES: &[&str] = &[
     "bild anzeigen",
     "beitragsbild",
     "dieses blog durchsuchen",
+    // Video players' chrome, as their markup leaves it in the text.
+    "video is loading",
+    "trình phát video",
+    "đang tải video",
+    "video đang được tải",
+    "this video is unavailable",
+    // A reader comment's actions: the comment around them is not the article.
+    "xem thêm ý kiến",
+    "xem thêm bình luận",
+    "xem tất cả bình luận",
 ];
 
 /// Headings after which nothing more belongs to the article: related and other news lists,
@@ -88,6 +98,10 @@ const END_LINES: &[&str] = &[
     "xem nhiều nhất",
     "tin nổi bật",
     "thông tin người gửi phản hồi",
+    "ý kiến của bạn đọc",
+    "bạn đọc bình luận",
+    "gửi ý kiến",
+    "viết bình luận",
     "ý kiến bạn đọc",
     "ý kiến của bạn",
     "bình luận",
@@ -162,6 +176,19 @@ static IMPRINT_LINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex is valid")
 });
 
+/// Labels that open a line of the page's furniture rather than its text: the thread a story
+/// belongs to ("Dòng sự kiện: Giá xăng dầu"), its topics and keywords (Vietnamese labels;
+/// English "Tags:" lines were tried and cost body text on wcxb-articles).
+static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:dòng sự kiện|sự kiện|chủ đề|từ khóa|từ khoá)\s*:")
+        .expect("static regex is valid")
+});
+
+/// A heading's count of what follows it, "(12)" or ": 12", which says nothing of what it is.
+static TRAILING_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s*(?:\(\s*\d+\s*\)|\[\s*\d+\s*\]|:\s*\d+)\s*$").expect("static regex is valid")
+});
+
 /// The phrase matchers, with the configurable additions.
 #[derive(Debug, Clone, Default)]
 pub struct Phrases {
@@ -182,8 +209,11 @@ impl Phrases {
     /// imprint.
     pub fn is_widget(&self, line: &str) -> bool {
         let chars = line.chars().count();
-        if chars <= 200 && IMPRINT_LINE.is_match(&line.trim().to_lowercase()) {
-            return true;
+        if chars <= 200 {
+            let lower = line.trim().to_lowercase();
+            if IMPRINT_LINE.is_match(&lower) || (chars <= 120 && LABEL_LINE.is_match(&lower)) {
+                return true;
+            }
         }
         if chars > 80 {
             return false;
@@ -200,7 +230,7 @@ impl Phrases {
         if line.chars().count() > 60 {
             return false;
         }
-        let k = key(line);
+        let k = key(&TRAILING_COUNT.replace(line, ""));
         END_LINES.contains(&k.as_str()) || self.extra_ends.contains(&k)
     }
 }
@@ -895,6 +925,19 @@ mod tests {
         ] {
             assert!(!p.is_widget(line), "{line}");
         }
+        assert!(p.is_end("Ý kiến bạn đọc (12)"));
+        assert!(p.is_end("Bình luận: 5"));
+        assert!(!p.is_end("Năm 2021"));
+        for line in [
+            "Dòng sự kiện: Giá xăng dầu",
+            "Từ khóa: xăng dầu, giá cả",
+            "Video is loading...",
+            "Trình phát Video",
+            "Xem thêm ý kiến",
+        ] {
+            assert!(p.is_widget(line), "{line}");
+        }
+        assert!(!p.is_widget("Sự kiện diễn ra tại Hà Nội: hàng nghìn người tham dự."));
         assert!(p.is_end("Các tin khác"));
         assert!(p.is_end("Thông tin người gửi phản hồi"));
         assert!(p.is_end("TIN LIÊN QUAN:"));

@@ -323,6 +323,10 @@ fn names_comment_thread(token: &str) -> bool {
     if THREADS.contains(&token) {
         return true;
     }
+    // Vietnamese sites' comment boxes: "box_comment", "box_comment_vne".
+    if token.starts_with("box-comment") {
+        return true;
+    }
     token.ends_with("-comments")
         && !["has-", "no-", "with-"]
             .iter()

@@ -639,6 +639,39 @@ mod tests {
     }
 
     #[test]
+    fn comment_boxes_player_chrome_and_thread_labels_stay_out_of_the_body() {
+        let story = |extra: &str| {
+            let html = format!(
+                "<html lang=\"vi\"><head><title>Giá xăng giảm mạnh - Báo Ví Dụ</title></head>\
+                 <body><h1>Giá xăng giảm mạnh</h1><div class=\"content\">\
+                 <p>Liên Bộ Công Thương - Tài chính vừa điều chỉnh giá bán lẻ xăng dầu, theo đó \
+                 giá xăng RON95 giảm hơn 1.000 đồng mỗi lít so với kỳ điều hành trước.</p>\
+                 <p>Đây là lần giảm thứ hai liên tiếp trong tháng, sau khi giá dầu thế giới đi \
+                 xuống do lo ngại về biến thể mới của virus corona.</p>\
+                 <p>Các doanh nghiệp đầu mối được yêu cầu tiếp tục trích lập quỹ bình ổn giá ở \
+                 mức như kỳ trước.</p>{extra}</div></body></html>"
+            );
+            parsed_article(
+                &html,
+                "https://bao.example.vn/kinh-te/gia-xang-giam-4412345.html",
+            )
+            .body
+        };
+        for extra in [
+            // VnExpress's comment box, by its class and by its heading with a count.
+            "<div class=\"box_comment_vne\"><p>Nguyễn Văn A</p>\
+             <p>Giảm thế này vẫn còn cao lắm, mong giảm nữa.</p><p>Xem thêm ý kiến</p></div>",
+            "<div><p>Ý kiến bạn đọc (12)</p><p>Nguyễn Văn A</p>\
+             <p>Giảm thế này vẫn còn cao lắm, mong giảm nữa.</p></div>",
+            "<div class=\"player\"><p>Video is loading...</p><p>Trình phát Video</p></div>",
+            "<p>Dòng sự kiện: Giá xăng dầu</p>",
+        ] {
+            let body = story(extra);
+            assert!(body.ends_with("mức như kỳ trước."), "{extra}: {body}");
+        }
+    }
+
+    #[test]
     fn highlighted_code_keeps_its_comments() {
         let record = article_with(
             "<pre><code class=\"language-bash hljs\"><span class=\"hljs-comment\"># initialize git</span>\n\
