@@ -44,6 +44,10 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
         {
             finish(UTF_8, bytes)
         }
+        // The same for a multi-byte legacy encoding (GB2312, Shift_JIS, Big5, EUC-KR), once
+        // there is enough text for chance to be ruled out: their byte pairs line up as UTF-8's
+        // lead and continuation bytes only by accident, never over a page.
+        Some(enc) if enc != UTF_8 && utf8_with_text(bytes) => finish(UTF_8, bytes),
         // A page declared UTF-8 that is not valid UTF-8 is mislabelled: sniff instead.
         Some(enc) if enc == UTF_8 && std::str::from_utf8(bytes).is_err() => sniff(bytes),
         // UTF-16 declared in a <meta> is impossible (the meta itself was read as ASCII).
@@ -53,6 +57,21 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
         Some(enc) => finish(enc, bytes),
         None => sniff(bytes),
     }
+}
+
+/// Characters outside ASCII that a valid UTF-8 page must have before a multi-byte legacy
+/// label on it is taken for a mistake.
+const UTF8_EVIDENCE_CHARS: usize = 16;
+
+/// Whether the bytes are valid UTF-8 with at least [`UTF8_EVIDENCE_CHARS`] non-ASCII characters.
+fn utf8_with_text(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(|text| {
+        text.chars()
+            .filter(|c| !c.is_ascii())
+            .take(UTF8_EVIDENCE_CHARS)
+            .count()
+            == UTF8_EVIDENCE_CHARS
+    })
 }
 
 fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
@@ -117,6 +136,23 @@ mod tests {
         );
         assert_eq!(d.encoding, "UTF-8");
         assert!(d.text.contains("let’s café"));
+    }
+
+    #[test]
+    fn valid_utf8_labelled_gb2312_is_utf8_but_real_gb2312_stays() {
+        let text = "<meta charset=gb2312><p>Giá xăng giảm mạnh từ chiều nay, theo quyết định của liên Bộ Công Thương - Tài chính.</p>";
+        let d = decode(text.as_bytes(), None);
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(d.text.contains("Giá xăng giảm mạnh"), "{}", d.text);
+        // Chinese in GBK, labelled so: read as labelled.
+        let (gbk, _, _) = encoding_rs::GBK
+            .encode("<meta charset=gb2312><p>北京今天天气很好，我们一起去公园散步吧。</p>");
+        let d = decode(&gbk, None);
+        assert_eq!(d.encoding, "GBK");
+        assert!(d.text.contains("北京今天天气很好"), "{}", d.text);
+        // Too little text to tell: the label stands.
+        let d = decode("<meta charset=gb2312><p>Giá</p>".as_bytes(), None);
+        assert_eq!(d.encoding, "GBK");
     }
 
     #[test]

@@ -73,6 +73,9 @@ pub(crate) struct Blocks {
 /// are never candidates for the article body, and the bound keeps the cost linear.
 pub(crate) const TOTALS_DEPTH: usize = 12;
 
+/// The longest text a heading holds; longer text inside a heading element is read as text.
+const MAX_HEADING_CHARS: usize = 300;
+
 /// Classes and ids of elements that never hold article text.
 static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -694,7 +697,13 @@ impl Pending {
             chars: pending.chars,
             link_chars: pending.link_chars,
             bold_chars: pending.bold_chars,
-            heading: ctx.headings.last().copied(),
+            // Text this long inside a heading element is not a heading: a page that sets its
+            // whole article inside an `<h4>` (a Korean paper's mobile site does).
+            heading: ctx
+                .headings
+                .last()
+                .copied()
+                .filter(|_| pending.chars <= MAX_HEADING_CHARS),
             in_caption: ctx.captions > 0,
             lead_node: ctx.leads.last().copied(),
             in_list_item: ctx.list_items > 0,

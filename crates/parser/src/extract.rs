@@ -672,6 +672,31 @@ mod tests {
     }
 
     #[test]
+    fn an_article_set_inside_a_heading_element_is_read() {
+        // A mobile site that puts the whole story in an <h4>, paragraphs split by <br>.
+        let lines: String = (1..=5)
+            .map(|i| {
+                format!(
+                    "Đoạn {i}: thành phố vừa tổ chức lễ trao tặng quà cho các gia đình khó khăn \
+                     trong dịp cuối năm, với sự tham gia của nhiều doanh nghiệp.<br><br>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html lang=\"vi\"><head><title>Trao quà cuối năm</title></head><body>\
+             <h1>Trao quà cuối năm</h1><h4><div class=\"m_cont\">{lines}</div></h4>\
+             </body></html>"
+        );
+        let record = parsed_article(&html, "https://bao.example.vn/tin/trao-qua-4412345.html");
+        assert_eq!(
+            record.body.matches("trao tặng quà").count(),
+            5,
+            "{}",
+            record.body
+        );
+    }
+
+    #[test]
     fn highlighted_code_keeps_its_comments() {
         let record = article_with(
             "<pre><code class=\"language-bash hljs\"><span class=\"hljs-comment\"># initialize git</span>\n\
