@@ -16,7 +16,7 @@ pub(crate) fn authors(
         .ld
         .authors
         .iter()
-        .cloned()
+        .flat_map(|a| joined_names(a))
         .chain(
             meta.tag(&[
                 "author",
@@ -27,11 +27,13 @@ pub(crate) fn authors(
             ])
             // "Olympia-Verlag GmbH, Nürnberg, Germany": what follows an organisation (or the
             // site itself) is its address, not more people.
-            .map(|a| {
-                a.split([',', ';'])
+            .map(|a| match surname_first(a) {
+                Some(name) => vec![name],
+                None => a
+                    .split([',', ';'])
                     .take_while(|part| !boilerplate::is_not_a_name(part) && !site.named_by(part))
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
+                    .flat_map(joined_names)
+                    .collect::<Vec<_>>(),
             })
             .unwrap_or_default(),
         )
@@ -65,6 +67,47 @@ pub(crate) fn authors(
         }
     }
     unique.into_iter().map(|(_, name)| name).collect()
+}
+
+/// Names a declared author value joins with a conjunction, "Kari Nordmann og Ola Hansen" or
+/// "Anna Berg und Jonas Weber", each; a value without one is one name. Only conjunctions that
+/// are never part of a name: the Spanish "y" and Portuguese "e" join family names ("Ortega y
+/// Gasset"), and "&" joins job titles ("Master Horticulturalist & Garden Educator").
+pub(crate) fn joined_names(value: &str) -> Vec<String> {
+    static JOIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\s+(?:and|og|och|und|và)\s+").expect("static regex is valid")
+    });
+    let parts: Vec<&str> = JOIN.split(value).map(str::trim).collect();
+    // Each side a name of its own: two words or more, or the sides of "A. and B. Smith" are
+    // not split; and no comma, whose "A and B, The Commercial Appeal" adds an outlet that
+    // the value whole is refused for.
+    if parts.len() > 1
+        && !value.contains(',')
+        && parts.iter().all(|p| p.split_whitespace().count() >= 2)
+    {
+        parts.into_iter().map(str::to_string).collect()
+    } else {
+        vec![value.trim().to_string()]
+    }
+}
+
+/// "Hansen, Ola" (surname first, as library catalogues and some sites write it) as "Ola
+/// Hansen": a value of exactly two single words around one comma.
+pub(crate) fn surname_first(value: &str) -> Option<String> {
+    let (surname, given) = value.split_once(',')?;
+    let (surname, given) = (surname.trim(), given.trim());
+    let one_word = |w: &str| {
+        !w.is_empty()
+            && !w.contains(char::is_whitespace)
+            && w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+    };
+    // "Reuters, Berlin" is an agency and its bureau.
+    let credit =
+        |w: &str| boilerplate::classify_credit(w).is_some() || boilerplate::is_not_a_name(w);
+    (one_word(surname) && one_word(given) && !credit(surname) && !credit(given))
+        .then(|| format!("{given} {surname}"))
 }
 
 /// A byline among the short lines around the title that says it is one ("By Sofia
@@ -338,6 +381,34 @@ mod tests {
             &html,
             "https://bao.example.vn/kinh-te/gia-xang-giam-4412345.html",
         )
+    }
+
+    #[test]
+    fn declared_names_are_split_at_conjunctions_and_read_given_name_first() {
+        assert_eq!(
+            joined_names("Kari Nordmann og Ola Hansen"),
+            ["Kari Nordmann", "Ola Hansen"]
+        );
+        assert_eq!(
+            joined_names("Anna Berg und Jonas Weber"),
+            ["Anna Berg", "Jonas Weber"]
+        );
+        assert_eq!(
+            joined_names("José Ortega y Gasset"),
+            ["José Ortega y Gasset"]
+        );
+        assert_eq!(joined_names("Tom and Jerry"), ["Tom and Jerry"]);
+        assert_eq!(
+            joined_names("Manoj Jain and Jagpreet Chhatwal, The Commercial Appeal"),
+            ["Manoj Jain and Jagpreet Chhatwal, The Commercial Appeal"]
+        );
+        assert_eq!(
+            joined_names("Forbes & Garden Educator"),
+            ["Forbes & Garden Educator"]
+        );
+        assert_eq!(surname_first("Hansen, Ola").as_deref(), Some("Ola Hansen"));
+        assert_eq!(surname_first("Ola Hansen, Kari Nordmann"), None);
+        assert_eq!(surname_first("Reuters, Berlin"), None);
     }
 
     #[test]
