@@ -39,6 +39,15 @@ pub struct BlockedLabel {
     pub challenge: &'static str,
 }
 
+/// The labels of pages judged not to be articles.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct NotArticleLabel {
+    /// The host of the page.
+    pub host: String,
+    /// The rule of the verdict: `too little body`, `linked headings over little text`, ….
+    pub reason: String,
+}
+
 /// The label of parse outcomes.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OutcomeLabel {
@@ -100,6 +109,9 @@ pub struct Metrics {
     /// Pages and source documents a host answered with a bot challenge (or that waited on a
     /// robots.txt so answered), by host and kind of challenge.
     pub blocked: Family<BlockedLabel, Counter>,
+    /// Pages the sources listed as articles that the parser judged not to be, per host and
+    /// reason.
+    pub not_article_pages: Family<NotArticleLabel, Counter>,
     /// Pages in the frontier: waiting, in flight, or scheduled for a re-check.
     pub frontier: Gauge,
     /// New pages refused because the frontier held `crawler.max_frontier` pages.
@@ -156,6 +168,7 @@ impl Default for Metrics {
             source_new_items: Family::default(),
             source_failures: Family::default(),
             blocked: Family::default(),
+            not_article_pages: Family::default(),
             frontier: Gauge::default(),
             frontier_refused: Counter::default(),
             state_pages: Gauge::default(),
@@ -223,6 +236,11 @@ impl Metrics {
             "source_poll_failures",
             "Polls of a source that could not read one of its documents",
             self.source_failures.clone(),
+        );
+        registry.register(
+            "pages_not_article",
+            "Pages listed as articles by a source and judged not to be one, per host and reason",
+            self.not_article_pages.clone(),
         );
         registry.register(
             "pages_blocked",

@@ -265,6 +265,13 @@ async fn health_readiness_and_metrics_over_http() {
         value("tinstream_pages_parsed_total{outcome=\"not_article\"}"),
         1.0
     );
+    // That listing page, reached as a feed item, by host and by why: its three linked
+    // headings over teasers of a line each.
+    assert_eq!(
+        value("tinstream_pages_not_article_total{host=\"127.0.0.1\",reason=\"linked headings over little text\"}"),
+        1.0,
+        "{metrics:#?}"
+    );
     assert_eq!(value("tinstream_dead_letters_total{stage=\"parse\"}"), 1.0);
     assert_eq!(value("tinstream_pages_failed_total{stage=\"parse\"}"), 1.0);
     assert_eq!(value("tinstream_pages_disallowed_total"), 1.0);

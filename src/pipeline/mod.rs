@@ -813,9 +813,20 @@ async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> Outc
     let validators = page.validators.clone();
     let record = match parse_counted(shared, page, &job.entry.hint).await {
         Ok(Extraction::Article(record)) => record,
-        Ok(Extraction::NotArticle(_)) => {
+        Ok(Extraction::NotArticle(page)) => {
+            // Every page in the frontier was listed as an article (a feed or sitemap item, an
+            // article-looking link of a section): one judged otherwise is either a listing a
+            // source let through or an article lost, and a host where this grows is worth a look.
             shared.metrics.not_articles.inc();
-            info!("not an article");
+            shared
+                .metrics
+                .not_article_pages
+                .get_or_create(&crate::metrics::NotArticleLabel {
+                    host: job.url.host_str().unwrap_or_default().to_string(),
+                    reason: page.reason.clone(),
+                })
+                .inc();
+            info!(reason = %page.reason, "listed as an article, judged not to be one");
             shared
                 .settle(
                     &[&job.url, &final_url],

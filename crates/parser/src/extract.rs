@@ -185,7 +185,7 @@ impl Parser {
         }
         let body_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
 
-        let is_article = is_article(page.url, &meta, &content, body_chars);
+        let (is_article, verdict) = is_article(page.url, &meta, &content, body_chars);
         let links = if is_article {
             Vec::new()
         } else {
@@ -311,6 +311,7 @@ impl Parser {
             is_article,
             record,
             links,
+            verdict,
         })
     }
 }

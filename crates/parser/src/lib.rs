@@ -139,6 +139,9 @@ pub struct Analysis {
     pub record: Article,
     /// For a non-article, its links; empty for an article.
     pub links: Vec<String>,
+    /// The rule that gave the verdict ("body", "declared an article", "too little body",
+    /// "linked headings over little text", "mostly links", "home page").
+    pub verdict: &'static str,
 }
 
 /// A page that is not an article: a home, section, tag, search or listing page.
@@ -152,6 +155,10 @@ pub struct NotArticle {
     pub title: Option<String>,
     /// Absolute http(s) links found on the page, without fragments, in page order, each once.
     pub links: Vec<String>,
+    /// Why it is not one: the rule of the verdict ("too little body", "linked headings over
+    /// little text", "mostly links", "home page", …).
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// Why a page gave no result.
@@ -237,6 +244,7 @@ impl Parser {
                 url: page.url.to_string(),
                 title: (!analysis.record.title.is_empty()).then(|| analysis.record.title.clone()),
                 links: analysis.links,
+                reason: analysis.verdict.to_string(),
             }));
         }
         if analysis.record.title.is_empty() {

@@ -16,12 +16,13 @@ pub(crate) const FULL_ARTICLE_CHARS: usize = 1500;
 /// Text per linked heading below which a page of linked headings is a listing.
 pub(crate) const LISTING_TEASER_CHARS: usize = 400;
 
+/// The verdict and the rule that gave it, logged (at debug) with what it was based on.
 pub(crate) fn is_article(
     url: &Url,
     meta: &meta::Meta,
     content: &content::Content,
     body_chars: usize,
-) -> bool {
+) -> (bool, &'static str) {
     let (verdict, reason) = article_verdict(url, meta, content, body_chars);
     // Which rule decided is what explains a wrong verdict.
     tracing::debug!(
@@ -32,7 +33,7 @@ pub(crate) fn is_article(
         linked_headings = content.linked_headings,
         "article verdict"
     );
-    verdict
+    (verdict, reason)
 }
 
 /// Whether a site-root address names one post by its query: WordPress's `/?p=5031` and
