@@ -153,12 +153,12 @@ pub struct NotArticle {
     pub url: String,
     /// The page's title, if it has one.
     pub title: Option<String>,
-    /// Absolute http(s) links found on the page, without fragments, in page order, each once.
-    pub links: Vec<String>,
     /// Why it is not one: the rule of the verdict ("too little body", "linked headings over
     /// little text", "mostly links", "home page", …).
     #[serde(default)]
     pub reason: String,
+    /// Absolute http(s) links found on the page, without fragments, in page order, each once.
+    pub links: Vec<String>,
 }
 
 /// Why a page gave no result.
@@ -243,8 +243,8 @@ impl Parser {
                 is_article: false,
                 url: page.url.to_string(),
                 title: (!analysis.record.title.is_empty()).then(|| analysis.record.title.clone()),
-                links: analysis.links,
                 reason: analysis.verdict.to_string(),
+                links: analysis.links,
             }));
         }
         if analysis.record.title.is_empty() {
