@@ -104,10 +104,11 @@ pub(crate) fn article_verdict(
         content.page_link_chars as f32 / content.page_chars as f32
     };
     if declared {
-        (
-            body_chars >= MIN_DECLARED_ARTICLE_CHARS,
-            "declared an article",
-        )
+        if body_chars >= MIN_DECLARED_ARTICLE_CHARS {
+            (true, "declared an article")
+        } else {
+            (false, "declared an article, too little body")
+        }
     } else if body_chars < MIN_ARTICLE_CHARS
         || (content.paragraphs.len() < 2 && body_chars < ONE_PARAGRAPH_ARTICLE_CHARS)
     {
