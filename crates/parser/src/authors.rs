@@ -51,6 +51,12 @@ pub(crate) fn authors(
     if out.is_empty() {
         out.extend(byline_near_title(content));
     }
+    // A byline's buttons read into the name ("Jane Doe Twitter").
+    let out: Vec<String> = out
+        .into_iter()
+        .map(|name| without_social_links(&name).to_string())
+        .filter(|name| !name.is_empty())
+        .collect();
     // One person given twice, as a handle and as a name ("arianschlichenmayer", "Arian
     // Schlichenmayer"): the written-out name, in the first one's place.
     let mut unique: Vec<(String, String)> = Vec::with_capacity(out.len());
@@ -67,6 +73,40 @@ pub(crate) fn authors(
         }
     }
     unique.into_iter().map(|(_, name)| name).collect()
+}
+
+/// Words of the links a byline sets after the name, to the writer's profiles elsewhere.
+const SOCIAL_LINK_WORDS: &[&str] = &[
+    "twitter",
+    "facebook",
+    "linkedin",
+    "instagram",
+    "mastodon",
+    "bluesky",
+    "threads",
+    "youtube",
+    "tiktok",
+    "email",
+    "e-mail",
+    "mail",
+    "rss",
+    "follow",
+];
+
+/// A name without the profile links a byline puts after it ("Jane Doe Twitter", "Jane Doe
+/// Follow Email"), which pages' markup often glues to the name with no space to tell.
+pub(crate) fn without_social_links(name: &str) -> &str {
+    let mut name = name.trim();
+    while let Some((head, last)) = name.rsplit_once(char::is_whitespace) {
+        let word = last
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if !SOCIAL_LINK_WORDS.contains(&word.as_str()) {
+            break;
+        }
+        name = head.trim_end();
+    }
+    name
 }
 
 /// Names a declared author value joins with a conjunction, "Kari Nordmann og Ola Hansen" or
@@ -381,6 +421,30 @@ mod tests {
             &html,
             "https://bao.example.vn/kinh-te/gia-xang-giam-4412345.html",
         )
+    }
+
+    #[test]
+    fn profile_links_are_not_part_of_a_name() {
+        assert_eq!(without_social_links("Jane Doe Twitter"), "Jane Doe");
+        assert_eq!(without_social_links("Jane Doe Follow Email"), "Jane Doe");
+        assert_eq!(without_social_links("Jane Doe"), "Jane Doe");
+        // A one-word name stays, whatever it is.
+        assert_eq!(without_social_links("Twitter"), "Twitter");
+        let paragraphs: String = (1..=3)
+            .map(|i| {
+                format!(
+                    "<p>Paragraph {i}: the city council approved the new budget on Tuesday after \
+                     a long debate over spending on schools and roads.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html lang=\"en\"><head><title>Council approves the budget</title></head><body>\
+             <h1>Council approves the budget</h1><div class=\"author\">Jane Doe<span>Twitter\
+             </span></div><article>{paragraphs}</article></body></html>"
+        );
+        let record = parsed_article(&html, "https://news.example.com/a/council-budget-12345");
+        assert_eq!(record.authors, ["Jane Doe"]);
     }
 
     #[test]
