@@ -347,6 +347,29 @@ pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
         && !head.starts_with(b"\xfe\xff")
 }
 
+/// The page's text with the markup of its `<script type="text/template">` elements put in
+/// place of the elements, when one of them holds paragraphs; `None` when none does.
+pub(crate) fn unwrap_templates(text: &str) -> Option<String> {
+    static TEMPLATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?is)<script\b[^>]*\btype\s*=\s*["']?text/(?:template|x-template)["']?[^>]*>(.*?)</script\s*>"#,
+        )
+        .expect("static regex is valid")
+    });
+    if memchr::memmem::find(text.as_bytes(), b"text/template").is_none()
+        && memchr::memmem::find(text.as_bytes(), b"text/x-template").is_none()
+    {
+        return None;
+    }
+    let mut paragraphs = false;
+    let unwrapped = TEMPLATE.replace_all(text, |c: &regex::Captures<'_>| {
+        let inner = &c[1];
+        paragraphs |= inner.contains("<p");
+        inner.to_string()
+    });
+    paragraphs.then(|| unwrapped.into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
