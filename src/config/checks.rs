@@ -44,14 +44,10 @@ pub fn warnings(config: &Config, written: &toml::Value) -> Vec<String> {
     }
     if !config.crawler.allow_private_networks {
         for (i, source) in config.sources.iter().enumerate() {
-            let listed = source.url.host_str().is_some_and(|host| {
-                config.crawler.private_hosts.iter().any(|h| {
-                    h.trim()
-                        .trim_start_matches('[')
-                        .trim_end_matches(']')
-                        .eq_ignore_ascii_case(host.trim_start_matches('[').trim_end_matches(']'))
-                })
-            });
+            let listed = source
+                .url
+                .host_str()
+                .is_some_and(|host| config.crawler.lists_private_host(host));
             if listed {
                 continue;
             }

@@ -113,6 +113,26 @@ impl Default for CrawlerConfig {
     }
 }
 
+impl CrawlerConfig {
+    /// Whether `host` is one of `private_hosts`, in any spelling (case, IDNA, IPv6 brackets).
+    pub fn lists_private_host(&self, host: &str) -> bool {
+        let host = canonical_host(host);
+        self.private_hosts
+            .iter()
+            .any(|listed| canonical_host(listed.trim()) == host)
+    }
+}
+
+/// A host as URLs spell it: lower case, IDNA, IPv6 without brackets.
+pub(crate) fn canonical_host(host: &str) -> String {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match url::Host::parse(bare) {
+        Ok(url::Host::Ipv6(ip)) => ip.to_string(),
+        Ok(parsed) => parsed.to_string(),
+        Err(_) => bare.to_ascii_lowercase(),
+    }
+}
+
 /// What a source is, which decides how its URL is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

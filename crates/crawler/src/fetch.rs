@@ -4,7 +4,7 @@
 //! resolution and on every redirect.
 
 use crate::challenge::{self, Challenge};
-use crate::config::CrawlerConfig;
+use crate::config::{canonical_host, CrawlerConfig};
 use crate::discover::{self, DiscoverError, Sitemap};
 use chrono::{DateTime, Utc};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
@@ -197,16 +197,6 @@ fn warn_about_proxy() {
              only addresses written in URLs are checked against crawler.allow_private_networks; \
              the proxy must refuse internal addresses itself"
         );
-    }
-}
-
-/// A host as URLs spell it: lower case, IDNA, IPv6 without brackets.
-fn canonical_host(host: &str) -> String {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    match url::Host::parse(bare) {
-        Ok(url::Host::Ipv6(ip)) => ip.to_string(),
-        Ok(parsed) => parsed.to_string(),
-        Err(_) => bare.to_ascii_lowercase(),
     }
 }
 
