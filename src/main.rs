@@ -11,10 +11,9 @@ mod extract;
 mod ingest_warc;
 mod logging;
 mod metrics;
-mod outcome;
-mod pipeline;
 mod progress;
 mod serve;
+mod service;
 mod tail;
 
 use anyhow::Context;
@@ -252,11 +251,7 @@ fn run(
         }
         let (requests, received) = tokio::sync::mpsc::channel(1);
         tokio::spawn(watch_hangups(requests));
-        let reload = pipeline::Reload {
-            path,
-            requests: received,
-        };
-        pipeline::run(loaded.config, once, shutdown, Some(reload)).await
+        service::run(loaded.config, path, once, shutdown, received).await
     });
     if outcome.is_err() {
         // A refused start may leave a question to the brokers waiting on the blocking pool

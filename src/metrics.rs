@@ -11,6 +11,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
+use tinstream_engine::{Event, Observer};
 use tinstream_sink::Stage;
 
 /// The label of counters split by pipeline stage.
@@ -61,17 +62,6 @@ pub struct OutcomeLabel {
 pub struct SourceLabel {
     /// The source's URL, as configured.
     pub source: String,
-}
-
-/// The class of an HTTP status, as the `class` label writes it.
-pub fn status_class(status: u16) -> &'static str {
-    match status {
-        200..=299 => "2xx",
-        300..=399 => "3xx",
-        400..=499 => "4xx",
-        500..=599 => "5xx",
-        _ => "error",
-    }
 }
 
 impl From<Stage> for StageLabel {
@@ -405,6 +395,105 @@ fn sum_over_stages(family: &Family<StageLabel, Counter>) -> u64 {
         .into_iter()
         .map(|s| family.get_or_create(&s.into()).get())
         .sum()
+}
+
+/// The engine's events, counted.
+impl Observer for Metrics {
+    fn observe(&self, event: Event<'_>) {
+        match event {
+            Event::Request { host, class } => {
+                self.fetches
+                    .get_or_create(&FetchLabel {
+                        host: host.to_string(),
+                        class,
+                    })
+                    .inc();
+            }
+            Event::Fetched { bytes } => {
+                self.fetched.inc();
+                self.fetched_bytes.inc_by(bytes);
+            }
+            Event::FetchRetried => {
+                self.fetch_retries.inc();
+            }
+            Event::Blocked { host, challenge } => {
+                self.blocked
+                    .get_or_create(&BlockedLabel {
+                        host: host.to_string(),
+                        challenge: challenge.as_str(),
+                    })
+                    .inc();
+            }
+            Event::Disallowed => {
+                self.disallowed.inc();
+            }
+            Event::Parsed { outcome } => {
+                self.parsed.get_or_create(&OutcomeLabel { outcome }).inc();
+            }
+            Event::NotArticle { host, reason } => {
+                self.not_articles.inc();
+                self.not_article_pages
+                    .get_or_create(&NotArticleLabel {
+                        host: host.to_string(),
+                        reason: reason.to_string(),
+                    })
+                    .inc();
+            }
+            Event::Duplicate => {
+                self.duplicates.inc();
+            }
+            Event::Deferred => {
+                self.deferred.inc();
+            }
+            Event::Failed { stage } => {
+                self.failed.get_or_create(&stage.into()).inc();
+            }
+            Event::DeadLetter { stage } => {
+                self.dead_letters.get_or_create(&stage.into()).inc();
+            }
+            Event::DeliveryRetried => {
+                self.delivery_retries.inc();
+            }
+            Event::Delivered { latency } => {
+                self.delivered.inc();
+                self.delivery_latency.observe(latency.as_secs_f64());
+            }
+            Event::Rechecked { outcome } => {
+                self.rechecks.get_or_create(&OutcomeLabel { outcome }).inc();
+            }
+            Event::RecordHeld => {
+                self.in_flight.inc();
+            }
+            Event::RecordReleased => {
+                self.in_flight.dec();
+            }
+            Event::Queued { pages } => {
+                self.queued.set(i64::try_from(pages).unwrap_or(i64::MAX));
+            }
+            Event::FrontierRefused { pages } => {
+                self.frontier_refused.inc_by(pages as u64);
+            }
+            Event::StateExpired { entries } => {
+                self.state_expired.inc_by(entries as u64);
+            }
+            Event::SourcePolled { source, at, new } => {
+                let label = SourceLabel {
+                    source: source.to_string(),
+                };
+                self.source_new_items
+                    .get_or_create(&label)
+                    .inc_by(new as u64);
+                self.source_polled.get_or_create(&label).set(at);
+            }
+            Event::SourceFailed { source } => {
+                self.source_failures
+                    .get_or_create(&SourceLabel {
+                        source: source.to_string(),
+                    })
+                    .inc();
+            }
+        }
+    }
 }
 
 /// Counter values at one moment, for rates.

@@ -64,7 +64,13 @@ pub async fn start(
 }
 
 async fn readyz(State(endpoints): State<Arc<Endpoints>>) -> impl IntoResponse {
-    match (endpoints.readiness)() {
+    // The check reads the crawl state's files: on the blocking pool.
+    let readiness = tokio::task::spawn_blocking(move || (endpoints.readiness)())
+        .await
+        .unwrap_or_else(|error| {
+            Readiness::NotReady(format!("the readiness check panicked: {error}"))
+        });
+    match readiness {
         Readiness::Ready => (StatusCode::OK, "ready\n".to_string()),
         Readiness::NotReady(reason) => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -74,9 +80,14 @@ async fn readyz(State(endpoints): State<Arc<Endpoints>>) -> impl IntoResponse {
 }
 
 async fn serve_metrics(State(endpoints): State<Arc<Endpoints>>) -> impl IntoResponse {
-    let ready = (endpoints.readiness)().is_ready();
-    endpoints.metrics.sink_ready.set(i64::from(ready));
-    (endpoints.refresh)(&endpoints.metrics);
+    // The gauges are read from the crawl state's files: on the blocking pool.
+    let reading = endpoints.clone();
+    let _ = tokio::task::spawn_blocking(move || {
+        let ready = (reading.readiness)().is_ready();
+        reading.metrics.sink_ready.set(i64::from(ready));
+        (reading.refresh)(&reading.metrics);
+    })
+    .await;
     let mut text = String::new();
     match prometheus_client::encoding::text::encode(&mut text, &endpoints.registry) {
         Ok(()) => (

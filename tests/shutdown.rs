@@ -43,6 +43,15 @@ async fn stopping_during_an_outage_loses_nothing() {
         })
         .await;
     service.signal("TERM");
+    // Signals sent back to back can reach the process as one (the kernel and tokio's signal
+    // driver both coalesce a pending signal): the second is sent once the first was seen.
+    let log = crawl.log.clone();
+    service
+        .wait_until("the first signal seen", Duration::from_secs(10), || async {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            text.matches("stop requested").count() >= 2
+        })
+        .await;
     service.signal("TERM");
     let status = service.wait(Duration::from_secs(10)).await;
     assert_eq!(status.code(), Some(130), "exit {status}");

@@ -1,7 +1,24 @@
-//! Work beside the crawl: the writer that commits state changes in batches, the expiry of
-//! old state, and the one-line report every minute.
+//! Work beside the crawl: the writer that commits state changes in batches, and the expiry
+//! of old state.
 
-use super::*;
+use crate::engine::{EngineError, Shared};
+use crate::observe::Event;
+use std::sync::Arc;
+use std::time::Duration;
+use tinstream_crawler::{StateChange, StateStore};
+use tinstream_sink::Backoff;
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, info, warn};
+
+/// State changes written per transaction, at most.
+pub(crate) const CHANGE_BATCH: usize = 256;
+
+/// A change for the state store, and who waits for its commit.
+pub(crate) struct Change {
+    pub(crate) change: StateChange,
+    pub(crate) committed: Option<oneshot::Sender<()>>,
+}
 
 /// Writes state changes in batches: whatever arrived while the previous batch was committing
 /// goes into the next transaction, and each waiter hears when its change is on disk.
@@ -11,11 +28,11 @@ use super::*;
 /// out, `/readyz` says why, and the crawl carries on where it stopped once the write goes
 /// through, with nothing done twice. Only a stop gives up on it: its pages are then done
 /// again by the next run, which is safe.
-pub(super) async fn write_changes(
+pub(crate) async fn write_changes(
     state: StateStore,
     mut changes: mpsc::Receiver<Change>,
     shutdown: CancellationToken,
-) -> anyhow::Result<()> {
+) -> Result<(), EngineError> {
     let mut batch = Vec::with_capacity(CHANGE_BATCH);
     while changes.recv_many(&mut batch, CHANGE_BATCH).await > 0 {
         let (to_write, waiting): (Vec<StateChange>, Vec<Option<oneshot::Sender<()>>>) =
@@ -27,7 +44,10 @@ pub(super) async fn write_changes(
             let (store, changes) = (state.clone(), to_write.clone());
             let result = tokio::task::spawn_blocking(move || store.apply(&changes))
                 .await
-                .context("the state writer panicked")?;
+                .map_err(|source| EngineError::Panicked {
+                    what: "the state writer",
+                    source,
+                })?;
             let error = match result {
                 Ok(()) => break true,
                 Err(error) => error,
@@ -61,12 +81,12 @@ pub(super) async fn write_changes(
 }
 
 /// Entries deleted per transaction when the state expires.
-pub(super) const EXPIRE_BATCH: usize = 10_000;
+pub(crate) const EXPIRE_BATCH: usize = 10_000;
 
 /// Deletes crawl-state entries older than `crawler.state_retention`, in batches so that no
 /// transaction grows large. Runs before the first poll (so that a start sees the state as
 /// the policy says it is), then every hour.
-pub(super) async fn expire_state(shared: &Shared) {
+pub(crate) async fn expire_state(shared: &Shared) {
     let retention = shared.crawler.state_retention;
     if retention.is_zero() {
         return;
@@ -80,7 +100,7 @@ pub(super) async fn expire_state(shared: &Shared) {
         match batch {
             Ok(Ok(n)) => {
                 removed += n;
-                shared.metrics.state_expired.inc_by(n as u64);
+                shared.observe(Event::StateExpired { entries: n });
                 if n < EXPIRE_BATCH {
                     break;
                 }
@@ -96,29 +116,21 @@ pub(super) async fn expire_state(shared: &Shared) {
         info!(removed, "old crawl state expired");
         // A source that still lists an expired page must be read in full to list it again,
         // not answered with a 304.
-        if let Err(error) = shared.state.forget_document_validators() {
+        let forgotten = shared
+            .store("resetting validators", |s| s.forget_document_validators())
+            .await;
+        if let Err(error) = forgotten {
             warn!(%error, "cannot reset the sources' validators");
         }
     }
 }
 
 /// [`expire_state`] every hour.
-pub(super) async fn expire_periodically(shared: Arc<Shared>) {
+pub(crate) async fn expire_periodically(shared: Arc<Shared>) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     tick.tick().await;
     loop {
         tick.tick().await;
         expire_state(&shared).await;
-    }
-}
-
-/// Logs a one-line summary every minute.
-pub(super) async fn report_periodically(shared: Arc<Shared>) {
-    let mut tick = tokio::time::interval(Duration::from_secs(60));
-    tick.tick().await;
-    let mut last = shared.metrics.snapshot();
-    loop {
-        tick.tick().await;
-        last = shared.metrics.log_progress(&last);
     }
 }

@@ -2,21 +2,32 @@
 //! reloads change the list, each reading its feed, sitemap, list or section page into the
 //! frontier on its own schedule.
 
-use super::*;
+use crate::dispatch::now_ms;
+use crate::engine::{EngineError, Reload, Shared};
+use crate::observe::Event;
+use crate::polite::{Answer, PoliteError, SitemapRead};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+use tinstream_crawler::{
+    discover, Conditional, FetchError, Fetched, FrontierEntry, SourceConfig, SourceKind, Validators,
+};
+use tinstream_parser::Extraction;
+use tinstream_sink::Backoff;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tracing::{info, info_span, warn, Instrument};
+use url::Url;
+
+/// URLs a poll adds to the frontier per transaction.
+const ENQUEUE_BATCH: usize = 1000;
 
 /// Sitemaps read from one source per poll, at most (indexes can point at thousands).
-pub(super) const MAX_SITEMAPS_PER_POLL: usize = 100;
-
-/// Where to read the configuration again, and the requests to do so (SIGHUP).
-pub struct Reload {
-    /// The configuration file.
-    pub path: std::path::PathBuf,
-    /// One message per request.
-    pub requests: mpsc::Receiver<()>,
-}
+pub(crate) const MAX_SITEMAPS_PER_POLL: usize = 100;
 
 /// The running source pollers.
-pub(super) struct Pollers {
+pub(crate) struct Pollers {
     shared: Arc<Shared>,
     /// Cancelled when the pollers are all stopped.
     done: CancellationToken,
@@ -28,7 +39,7 @@ pub(super) struct Pollers {
 
 impl Pollers {
     /// No poller yet; `done` is cancelled once they have all stopped.
-    pub(super) fn new(shared: Arc<Shared>, done: CancellationToken, once: bool) -> Self {
+    pub(crate) fn new(shared: Arc<Shared>, done: CancellationToken, once: bool) -> Self {
         Pollers {
             shared,
             done,
@@ -38,8 +49,8 @@ impl Pollers {
         }
     }
 
-    pub(super) fn start(&mut self, source: SourceConfig) {
-        let stop = self.shared.shutdown.child_token();
+    pub(crate) fn start(&mut self, source: SourceConfig) {
+        let stop = self.shared.drain.child();
         let span = info_span!("source", source = %source.url, kind = ?source.kind);
         self.set.spawn(
             poll_source(self.shared.clone(), source.clone(), self.once, stop.clone())
@@ -72,45 +83,22 @@ impl Pollers {
     }
 }
 
-/// Owns the pollers: applies reload requests, reaps pollers that stopped, and returns when
-/// the service stops (or, with `--once`, when every poller is done). Returning tells the
-/// dispatcher that discovery is over.
-pub(super) async fn manage_pollers(
+/// Owns the pollers: applies reloads, reaps pollers that stopped, and returns when the engine
+/// stops (or, with `once`, when every poller is done). Returning tells the dispatcher that
+/// discovery is over.
+pub(crate) async fn manage_pollers(
     mut pollers: Pollers,
-    mut reload: Option<Reload>,
-    mut current: Config,
+    mut reloads: Option<mpsc::Receiver<Reload>>,
 ) {
     loop {
         tokio::select! {
-            _ = pollers.shared.shutdown.cancelled() => break,
-            Some(path) = next_reload(&mut reload) => {
-                let loaded = Config::load(&path).and_then(|new| {
-                    let parser = crate::config::parser(&new.parser)?;
-                    Ok((new, parser))
-                });
-                match loaded {
-                    Ok((new, parser)) => {
-                        let rules = parser.sites().len();
-                        *pollers.shared.parser.write().unwrap_or_else(|e| e.into_inner()) = parser;
-                        info!(rules, "site rules reloaded");
-                        let mut others_new = new.clone();
-                        others_new.sources = Vec::new();
-                        others_new.parser = Default::default();
-                        let mut others_now = current.clone();
-                        others_now.sources = Vec::new();
-                        others_now.parser = Default::default();
-                        if others_new != others_now {
-                            warn!(config = %path.display(), "only [[sources]] are reloaded; restart to apply the other changes");
-                        }
-                        let (started, stopped) = pollers.apply(new.sources.clone());
-                        info!(config = %path.display(), started, stopped, sources = pollers.running.len(), "sources reloaded");
-                        current.sources = new.sources;
-                        current.parser = new.parser;
-                    }
-                    Err(error) => {
-                        tracing::error!(%error, "reload failed; the current sources stay");
-                    }
-                }
+            _ = pollers.shared.drain.stopping() => break,
+            Some(reload) = next_reload(&mut reloads) => {
+                let rules = reload.parser.sites().len();
+                *pollers.shared.parser.write().unwrap_or_else(|e| e.into_inner()) = reload.parser;
+                info!(rules, "site rules reloaded");
+                let (started, stopped) = pollers.apply(reload.sources);
+                info!(started, stopped, sources = pollers.running.len(), "sources reloaded");
             }
             finished = pollers.set.join_next(), if pollers.once || !pollers.set.is_empty() => {
                 if finished.is_none() && pollers.once {
@@ -126,19 +114,19 @@ pub(super) async fn manage_pollers(
     pollers.done.cancel();
 }
 
-/// The next reload request's configuration path; never resolves without reloading.
-pub(super) async fn next_reload(reload: &mut Option<Reload>) -> Option<std::path::PathBuf> {
-    match reload {
-        Some(reload) => {
-            reload.requests.recv().await?;
-            Some(reload.path.clone())
-        }
+/// The next reload; never resolves without a channel, or once it is closed.
+async fn next_reload(reloads: &mut Option<mpsc::Receiver<Reload>>) -> Option<Reload> {
+    match reloads {
+        Some(receiver) => match receiver.recv().await {
+            Some(reload) => Some(reload),
+            None => std::future::pending().await,
+        },
         None => std::future::pending().await,
     }
 }
 
 /// Reads one source on its interval and adds what it finds to the frontier.
-pub(super) async fn poll_source(
+pub(crate) async fn poll_source(
     shared: Arc<Shared>,
     source: SourceConfig,
     once: bool,
@@ -147,25 +135,38 @@ pub(super) async fn poll_source(
     let name: Arc<str> = Arc::from(source.url.as_str());
     let (min, max) = source.interval_bounds();
     // The interval the source had reached before a restart, else its configured one.
-    let mut interval = match shared.state.poll_interval(&name) {
+    let known = name.clone();
+    let mut interval = match shared
+        .store("reading the poll interval", move |s| {
+            s.poll_interval(&known)
+        })
+        .await
+    {
         Ok(Some(secs)) => Duration::from_secs(secs).clamp(min, max),
         _ => source.every,
     };
     loop {
         let discovered = discover_source(&shared, &source).await;
         let count = discovered.urls.len();
-        let label = crate::metrics::SourceLabel {
-            source: name.to_string(),
-        };
         if discovered.problems > 0 {
-            shared.metrics.source_failures.get_or_create(&label).inc();
+            shared.observe(Event::SourceFailed { source: &name });
+            shared
+                .unread_sources
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(name.to_string());
         }
         let new = match enqueue(&shared, &discovered.urls, &name, &stop).await {
             Some(new) => {
                 // Everything listed is in the store: the next poll may be conditional.
                 let documents: Vec<(String, Option<Validators>)> =
                     discovered.validators.into_iter().collect();
-                if let Err(error) = shared.state.record_document_validators(&documents) {
+                let recorded = shared
+                    .store("recording validators", move |s| {
+                        s.record_document_validators(&documents)
+                    })
+                    .await;
+                if let Err(error) = recorded {
                     warn!(%error, "cannot record the source's validators");
                 }
                 new
@@ -181,21 +182,19 @@ pub(super) async fn poll_source(
             next_poll_secs = interval.as_secs(),
             "source polled"
         );
-        shared
-            .metrics
-            .source_new_items
-            .get_or_create(&label)
-            .inc_by(new as u64);
-        shared
-            .metrics
-            .source_polled
-            .get_or_create(&label)
-            .set(chrono::Utc::now().timestamp());
-        if let Err(error) =
-            shared
-                .state
-                .record_poll(&name, chrono::Utc::now().timestamp(), interval.as_secs())
-        {
+        let at = chrono::Utc::now().timestamp();
+        shared.observe(Event::SourcePolled {
+            source: &name,
+            at,
+            new,
+        });
+        let (polled, secs) = (name.clone(), interval.as_secs());
+        let recorded = shared
+            .store("recording the poll", move |s| {
+                s.record_poll(&polled, at, secs)
+            })
+            .await;
+        if let Err(error) = recorded {
             warn!(%error, "cannot record the poll time");
         }
         if once {
@@ -243,9 +242,86 @@ async fn enqueue(
     }
 }
 
+impl Shared {
+    /// Adds the pages a source listed to the frontier, a batch per transaction; pages settled
+    /// or already in the frontier are skipped. Returns how many were new.
+    async fn enqueue_all(
+        &self,
+        found: &[discover::Listed],
+        source: &Arc<str>,
+    ) -> Result<usize, EngineError> {
+        let now = now_ms();
+        let mut new = 0;
+        for chunk in found.chunks(ENQUEUE_BATCH) {
+            let keys: Vec<String> = chunk.iter().map(|listed| self.key(&listed.url)).collect();
+            // Pages known already are left out before pacing, so that they take no place in
+            // their server's schedule (the insert checks again, in its own transaction).
+            let lookup = keys.clone();
+            let known = self
+                .store("reading the frontier", move |s| s.known(&lookup))
+                .await?;
+            // New pages are due at the pace their server allows, so that the due order
+            // interleaves servers: a sitemap of ten thousand pages of one site does not hold
+            // every fetch slot waiting on that site while the others have work.
+            let entries: Vec<(String, FrontierEntry)> = chunk
+                .iter()
+                .zip(keys)
+                .zip(known)
+                .filter(|(_, known)| !known)
+                .map(|((listed, key), _)| {
+                    let entry = FrontierEntry {
+                        url: listed.url.to_string(),
+                        source: source.to_string(),
+                        due_ms: self.paced_due(&listed.url, now),
+                        requeues: 0,
+                        recheck: None,
+                        hint: listed.hint.clone(),
+                    };
+                    (key, entry)
+                })
+                .collect();
+            let limit = self.crawler.max_frontier;
+            let added = self
+                .store("adding to the frontier", move |s| {
+                    s.add_to_frontier(&entries, limit)
+                })
+                .await?;
+            new += added.new;
+            if added.refused > 0 {
+                self.observe(Event::FrontierRefused {
+                    pages: added.refused,
+                });
+                warn!(
+                    refused = added.refused,
+                    max_frontier = limit,
+                    "the frontier is full; pages refused until it has room"
+                );
+            }
+            self.wake.notify_one();
+        }
+        Ok(new)
+    }
+
+    /// When a new page of this URL's server may be fetched: `crawler.per_host_delay` after
+    /// the last one scheduled for that server, and not before now.
+    fn paced_due(&self, url: &Url, now: u64) -> u64 {
+        let server = format!(
+            "{}:{}",
+            url.host_str().unwrap_or(""),
+            url.port_or_known_default().unwrap_or(0)
+        );
+        let spacing = u64::try_from(self.crawler.per_host_delay.as_millis()).unwrap_or(u64::MAX);
+        let mut schedule = self.schedule.lock().unwrap_or_else(|e| e.into_inner());
+        let last = schedule.entry(server).or_insert(0);
+        let due = now.max(last.saturating_add(spacing));
+        *last = due;
+        due
+    }
+}
+
 /// What one poll of a source found.
 #[derive(Default)]
-pub(super) struct Discovered {
+pub(crate) struct Discovered {
     /// The pages it lists.
     urls: Vec<discover::Listed>,
     /// The validators to keep for the documents read, by URL (None: keep none, so the next
@@ -286,9 +362,12 @@ impl Discovered {
         F: FnOnce(Validators) -> Fut,
         Fut: std::future::Future<Output = Result<Conditional<T>, PoliteError>>,
     {
+        let document = url.to_string();
         let known = shared
-            .state
-            .document_validators(url.as_str())
+            .store("reading validators", move |s| {
+                s.document_validators(&document)
+            })
+            .await
             .ok()
             .flatten()
             .unwrap_or_default();
@@ -317,7 +396,7 @@ impl Discovered {
 }
 
 /// The article URLs a source lists now.
-pub(super) async fn discover_source(shared: &Shared, source: &SourceConfig) -> Discovered {
+pub(crate) async fn discover_source(shared: &Shared, source: &SourceConfig) -> Discovered {
     let mut found = Discovered::default();
     match source.kind {
         SourceKind::Url => found.urls.push(discover::Listed {
@@ -391,7 +470,7 @@ pub(super) async fn discover_source(shared: &Shared, source: &SourceConfig) -> D
 /// Page URLs of a sitemap, following sitemap indexes; a robots.txt URL stands for all the
 /// sitemaps it lists. Indexes are always read in full (an unchanged index can list changed
 /// sitemaps); the sitemaps of pages are read conditionally.
-pub(super) async fn sitemap_urls(shared: &Shared, url: &Url, found: &mut Discovered) {
+pub(crate) async fn sitemap_urls(shared: &Shared, url: &Url, found: &mut Discovered) {
     let mut to_read: Vec<Url> = if url.path().ends_with("/robots.txt") {
         match shared.robots.sitemaps(url).await {
             Ok(list) => list,

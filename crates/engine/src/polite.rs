@@ -2,16 +2,24 @@
 //! back-off after a bot challenge), retries of transient failures, and the counts of each
 //! answer. Pages are read whole; a sitemap as it arrives.
 
-use super::*;
+use crate::engine::Shared;
+use crate::observe::{status_class, Event};
+use rand::Rng;
+use std::time::Duration;
+use tinstream_crawler::{
+    discover, Challenge, Conditional, FetchError, Fetched, RobotsDecision, Validators,
+};
+use tracing::{debug, warn};
+use url::Url;
 
 /// Wait before the first retry of a transient fetch failure; doubled each time.
-pub(super) const RETRY_BASE: Duration = Duration::from_millis(500);
+pub(crate) const RETRY_BASE: Duration = Duration::from_millis(500);
 /// Longest wait between retries, whatever `Retry-After` asks.
-pub(super) const RETRY_CAP: Duration = Duration::from_secs(300);
+pub(crate) const RETRY_CAP: Duration = Duration::from_secs(300);
 
 /// Why a polite fetch did not bring a page.
 #[derive(Debug, thiserror::Error)]
-pub(super) enum PoliteError {
+pub(crate) enum PoliteError {
     #[error("disallowed by robots.txt")]
     Disallowed,
     #[error("unexpected 304 to a request without validators")]
@@ -32,13 +40,10 @@ impl Shared {
     /// was backed off where the challenge was fetched.
     fn turned_away(&self, url: &Url, challenge: Challenge, reason: &str) {
         let host = url.host_str().unwrap_or("").to_string();
-        self.metrics
-            .blocked
-            .get_or_create(&crate::metrics::BlockedLabel {
-                host: host.clone(),
-                challenge: challenge.as_str(),
-            })
-            .inc();
+        self.observe(Event::Blocked {
+            host: &host,
+            challenge,
+        });
         let first = self
             .blocked_hosts
             .lock()
@@ -60,7 +65,7 @@ impl Shared {
     }
 
     /// Fetches with robots.txt, per-host pacing and retries of transient failures.
-    pub(super) async fn polite_fetch(&self, url: &Url) -> Result<Fetched, PoliteError> {
+    pub(crate) async fn polite_fetch(&self, url: &Url) -> Result<Fetched, PoliteError> {
         match self
             .polite_fetch_if_modified(url, &Validators::default())
             .await?
@@ -72,7 +77,7 @@ impl Shared {
     }
 
     /// [`Shared::polite_fetch`], conditional on `validators`.
-    pub(super) async fn polite_fetch_if_modified(
+    pub(crate) async fn polite_fetch_if_modified(
         &self,
         url: &Url,
         validators: &Validators,
@@ -82,7 +87,7 @@ impl Shared {
     }
 
     /// [`Shared::polite_fetch_if_modified`] with a body limit of its own.
-    pub(super) async fn polite_fetch_up_to(
+    pub(crate) async fn polite_fetch_up_to(
         &self,
         url: &Url,
         validators: &Validators,
@@ -94,7 +99,7 @@ impl Shared {
 
     /// Fetches a sitemap as [`Shared::polite_fetch_if_modified`] fetches a page, but reads it
     /// as it arrives, keeping only what it lists (see [`tinstream_crawler::fetch::Opened::read_sitemap`]).
-    pub(super) async fn polite_sitemap(
+    pub(crate) async fn polite_sitemap(
         &self,
         url: &Url,
         validators: &Validators,
@@ -153,22 +158,17 @@ impl Shared {
                 result
             };
             let class = match &result {
-                Ok(Conditional::Modified(page)) => crate::metrics::status_class(page.status()),
+                Ok(Conditional::Modified(page)) => status_class(page.status()),
                 Ok(Conditional::NotModified) => "3xx",
-                Err(FetchError::Status { status, .. }) => crate::metrics::status_class(*status),
+                Err(FetchError::Status { status, .. }) => status_class(*status),
                 Err(_) => "error",
             };
-            self.metrics
-                .fetches
-                .get_or_create(&crate::metrics::FetchLabel {
-                    host: host.clone(),
-                    class,
-                })
-                .inc();
+            self.observe(Event::Request { host: &host, class });
             match result {
                 Ok(Conditional::Modified(page)) => {
-                    self.metrics.fetched.inc();
-                    self.metrics.fetched_bytes.inc_by(page.body_bytes());
+                    self.observe(Event::Fetched {
+                        bytes: page.body_bytes(),
+                    });
                     return Ok(Conditional::Modified(page));
                 }
                 Ok(Conditional::NotModified) => return Ok(Conditional::NotModified),
@@ -184,11 +184,11 @@ impl Shared {
                         .unwrap_or(backoff + Duration::from_millis(jitter))
                         .min(RETRY_CAP);
                     warn!(%error, attempt, wait_ms = wait.as_millis() as u64, "fetch failed; retrying");
-                    self.metrics.fetch_retries.inc();
+                    self.observe(Event::FetchRetried);
                     attempt += 1;
                     tokio::select! {
                         _ = tokio::time::sleep(wait) => {},
-                        _ = self.shutdown.cancelled() => return Err(PoliteError::Fetch(error)),
+                        _ = self.drain.stopping() => return Err(PoliteError::Fetch(error)),
                     }
                 }
                 Err(error) => return Err(PoliteError::Fetch(error)),
@@ -198,7 +198,7 @@ impl Shared {
 }
 
 /// What [`Shared::polite`] counts of an answer.
-pub(super) trait Answer {
+pub(crate) trait Answer {
     /// The HTTP status.
     fn status(&self) -> u16;
     /// The body's bytes, as read (after decompression).
@@ -220,12 +220,12 @@ impl Answer for Box<Fetched> {
 }
 
 /// A sitemap as it came from the network: read, or found unreadable.
-pub(super) struct SitemapRead {
+pub(crate) struct SitemapRead {
     status: u16,
     validators: Validators,
     /// What it lists, or why it could not be read (a document that is no sitemap; a broken
     /// connection is a fetch failure instead, retried).
-    pub(super) map: Result<discover::Sitemap, discover::DiscoverError>,
+    pub(crate) map: Result<discover::Sitemap, discover::DiscoverError>,
 }
 
 impl Answer for SitemapRead {
@@ -241,7 +241,7 @@ impl Answer for SitemapRead {
 }
 
 /// The server a URL is on, as pacing counts them: host and port, as robots.txt is per origin.
-pub(super) fn server_of(url: &Url) -> String {
+pub(crate) fn server_of(url: &Url) -> String {
     format!(
         "{}:{}",
         url.host_str().unwrap_or(""),

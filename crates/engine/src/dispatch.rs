@@ -1,0 +1,160 @@
+//! The dispatcher: takes due pages from the frontier and starts a page task for each, at most
+//! `crawler.concurrency` at a time, never the same page twice at once.
+
+use crate::engine::Shared;
+use crate::observe::Event;
+use crate::page::{process, Job, Outcome};
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+use tinstream_crawler::{FrontierEntry, StateChange};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, info, info_span, warn, Instrument};
+use url::Url;
+
+/// Longest wait before the dispatcher looks at the frontier again when nothing wakes it.
+const IDLE_CHECK: Duration = Duration::from_secs(1);
+
+/// Takes due pages from the frontier and processes them, `crawler.concurrency` at a time.
+/// Returns on shutdown once the pages in flight are finished, or, in `once` mode, when the
+/// pollers are done and no page is due or in flight.
+pub(crate) async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: CancellationToken) {
+    let slots = Arc::new(Semaphore::new(shared.crawler.concurrency));
+    // Each task gives back its page's key when done.
+    let mut in_flight: JoinSet<String> = JoinSet::new();
+    // Keys taken and not done yet: a page is never started twice at once. Takes are not
+    // synced to disk (a crash loses nothing: the due order is rebuilt at start), so after the
+    // store is opened again following a failed write (a full disk), pages in flight can be
+    // due again.
+    let mut busy: HashSet<String> = HashSet::new();
+    // Pages taken from the frontier and waiting for a fetch slot. Taking a few at a time
+    // keeps the store's write transactions few; what is taken but not started when the
+    // process stops is still in the frontier and comes back at the next start.
+    let mut ready: VecDeque<(String, FrontierEntry)> = VecDeque::new();
+    let take = (shared.crawler.concurrency * 2).max(16);
+    // Taking pages is a write: on a full disk it fails until there is room. Said once.
+    let mut taking_fails = false;
+    loop {
+        if shared.drain.is_stopping() {
+            break;
+        }
+        let mut next_due = None;
+        if ready.is_empty() {
+            let store = shared.state.clone();
+            let now = now_ms();
+            match tokio::task::spawn_blocking(move || store.take_due(now, take)).await {
+                Ok(Ok((taken, next))) => {
+                    if std::mem::take(&mut taking_fails) {
+                        info!("pages are taken from the frontier again");
+                    }
+                    for (key, entry) in taken {
+                        if busy.insert(key.clone()) {
+                            ready.push_back((key, entry));
+                        } else {
+                            debug!(url = %entry.url, "due again while in flight; left to its task");
+                        }
+                    }
+                    next_due = next;
+                }
+                Ok(Err(error)) if taking_fails => {
+                    debug!(%error, "cannot take due pages from the frontier")
+                }
+                Ok(Err(error)) => {
+                    warn!(%error, "cannot take due pages from the frontier; trying again (`/readyz` says why meanwhile)");
+                    taking_fails = true;
+                }
+                Err(error) => warn!(%error, "reading the frontier panicked"),
+            }
+            shared.observe(Event::Queued { pages: ready.len() });
+        }
+        let Some((key, entry)) = ready.pop_front() else {
+            // A run with `--once` is over when discovery is, nothing is in flight, and what
+            // is left in the frontier is not a page this run found and paced for later
+            // (those are due by the last paced time; anything later was put back or is a
+            // re-check, for the next run).
+            if once && discovery_done.is_cancelled() && in_flight.is_empty() {
+                let last_paced = shared
+                    .schedule
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .values()
+                    .copied()
+                    .max()
+                    .unwrap_or(0);
+                if next_due.is_none_or(|due| due > last_paced) {
+                    break;
+                }
+            }
+            // Nothing due: wait for new pages, a finished page (it may requeue or end the
+            // run), the next due time, or the stop.
+            let wait = next_due
+                .map(|at| Duration::from_millis(at.saturating_sub(now_ms())))
+                .unwrap_or(IDLE_CHECK)
+                .min(IDLE_CHECK);
+            tokio::select! {
+                _ = shared.drain.stopping() => {}
+                _ = shared.wake.notified() => {}
+                _ = discovery_done.cancelled(), if once && !discovery_done.is_cancelled() => {}
+                Some(done) = in_flight.join_next(), if !in_flight.is_empty() => {
+                    if let Ok(key) = done {
+                        busy.remove(&key);
+                    }
+                }
+                _ = tokio::time::sleep(wait) => {}
+            }
+            continue;
+        };
+        shared.observe(Event::Queued { pages: ready.len() });
+        let slot = tokio::select! {
+            biased;
+            _ = shared.drain.stopping() => break,
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+        };
+        let Ok(url) = Url::parse(&entry.url) else {
+            // Only parsed URLs are added; an entry that does not read is dropped.
+            warn!(url = %entry.url, "a frontier entry is not a URL; dropped");
+            busy.remove(&key);
+            shared
+                .send(StateChange::Unqueue { key: key.clone() }, None)
+                .await;
+            continue;
+        };
+        let job = Job {
+            key,
+            url,
+            source: Arc::from(entry.source.as_str()),
+            entry,
+        };
+        let site = job.url.host_str().unwrap_or("").to_string();
+        let span = info_span!("page", url = %job.url, site = %site, source = %job.source);
+        let shared = shared.clone();
+        in_flight.spawn(
+            async move {
+                match process(&shared, &job, slot).await {
+                    Outcome::Settled | Outcome::Stopped => {}
+                    Outcome::Retry(reason) => shared.requeue(&job, reason).await,
+                }
+                job.key
+            }
+            .instrument(span),
+        );
+        // Reap finished tasks so the set does not grow over a long run.
+        while let Some(done) = in_flight.try_join_next() {
+            if let Ok(key) = done {
+                busy.remove(&key);
+            }
+        }
+    }
+    // Let what has started finish.
+    while in_flight.join_next().await.is_some() {}
+}
+
+/// Now, in Unix milliseconds: the frontier's clock.
+pub(crate) fn now_ms() -> u64 {
+    u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0)
+}

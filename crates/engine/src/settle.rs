@@ -1,0 +1,165 @@
+//! How a page's end is recorded: the changes handed to the state writer, a page put back in
+//! the frontier after a transient failure, and a page given up for good with its dead letter.
+
+use crate::dispatch::now_ms;
+use crate::engine::Shared;
+use crate::observe::Event;
+use crate::page::Job;
+use crate::upkeep::Change;
+use std::time::Duration;
+use tinstream_crawler::{FrontierEntry, PageState, PageStatus, StateChange};
+use tinstream_sink::{DeadLetter, Stage};
+use tokio::sync::oneshot;
+use tracing::{info, warn};
+use url::Url;
+
+/// Longest wait before a page put back in the frontier is tried again.
+const REQUEUE_CAP: Duration = Duration::from_secs(3600);
+
+impl Shared {
+    /// Hands a change to the state writer; with `committed`, the caller can wait for it.
+    pub(crate) async fn send(&self, change: StateChange, committed: Option<oneshot::Sender<()>>) {
+        if self
+            .changes
+            .send(Change { change, committed })
+            .await
+            .is_err()
+        {
+            warn!("the state writer has stopped; this page will be done again");
+        }
+    }
+
+    /// Puts a page back in the frontier after a transient failure, due later (the wait
+    /// doubles each time); past `crawler.max_requeues`, records the failure for good.
+    pub(crate) async fn requeue(&self, job: &Job, reason: String) {
+        let requeues = job.entry.requeues + 1;
+        if requeues > self.crawler.max_requeues {
+            let reason = format!("{reason} (gave up after {requeues} tries)");
+            warn!(%reason, "page failed for good");
+            self.give_up(&[&job.url], Stage::Fetch, reason, None).await;
+            return;
+        }
+        self.observe(Event::Deferred);
+        let wait = self
+            .crawler
+            .requeue_delay
+            .saturating_mul(2u32.saturating_pow(job.entry.requeues))
+            .min(REQUEUE_CAP);
+        info!(%reason, requeues, wait_secs = wait.as_secs_f64(), "page put back in the frontier");
+        let entry = FrontierEntry {
+            due_ms: now_ms() + wait.as_millis() as u64,
+            requeues,
+            ..job.entry.clone()
+        };
+        self.send(
+            StateChange::Requeue {
+                key: job.key.clone(),
+                entry,
+            },
+            None,
+        )
+        .await;
+    }
+
+    /// Records what became of a page under every URL it is known by (the first is the one
+    /// it was listed under, the last its canonical address), takes it out of the frontier
+    /// (or schedules its re-check), and waits until the store has committed it. Waiting
+    /// keeps the page's delivery permit taken until then, so that a crash can only redo
+    /// pages within `sink.max_in_flight`.
+    pub(crate) async fn settle(
+        &self,
+        urls: &[&Url],
+        status: PageStatus,
+        content_hash: Option<String>,
+        reason: Option<String>,
+        recheck: Option<FrontierEntry>,
+    ) {
+        let state = PageState {
+            status,
+            content_hash,
+            reason,
+            at: chrono::Utc::now().timestamp(),
+        };
+        self.settle_state(urls, state, recheck).await;
+    }
+
+    /// [`Shared::settle`] with the whole state given.
+    pub(crate) async fn settle_state(
+        &self,
+        urls: &[&Url],
+        state: PageState,
+        recheck: Option<FrontierEntry>,
+    ) {
+        let mut keys: Vec<String> = Vec::with_capacity(urls.len());
+        for url in urls {
+            let key = self.key(url);
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        let (committed, done) = oneshot::channel();
+        self.send(
+            StateChange::Settle {
+                keys,
+                state,
+                recheck,
+            },
+            Some(committed),
+        )
+        .await;
+        // An error here means the commit failed (logged by the writer) or the writer
+        // stopped: the page will then be done again, which is safe.
+        let _ = done.await;
+    }
+
+    pub(crate) async fn dead_letter(
+        &self,
+        url: &Url,
+        stage: Stage,
+        reason: String,
+        record_id: Option<String>,
+    ) -> bool {
+        let letter = DeadLetter {
+            url: url.to_string(),
+            stage,
+            reason,
+            at: chrono::Utc::now(),
+            record_id,
+        };
+        match self.with_retries(|| self.sink.dead_letter(&letter)).await {
+            Ok(()) => {
+                self.observe(Event::DeadLetter { stage });
+                true
+            }
+            Err(error) => {
+                warn!(%error, "cannot deliver a dead letter; the page will be done again");
+                false
+            }
+        }
+    }
+
+    /// Gives a page up for good: counts it, sends a dead letter and marks it failed under
+    /// `urls`. Returns whether the page is settled (false when even the dead letter could not
+    /// be delivered, so that the page is tried again later rather than lost).
+    pub(crate) async fn give_up(
+        &self,
+        urls: &[&Url],
+        stage: Stage,
+        reason: String,
+        record_id: Option<String>,
+    ) -> bool {
+        self.observe(Event::Failed { stage });
+        let Some(url) = urls.first() else {
+            return false;
+        };
+        if !self
+            .dead_letter(url, stage, reason.clone(), record_id)
+            .await
+        {
+            return false;
+        }
+        self.settle(urls, PageStatus::Failed, None, Some(reason), None)
+            .await;
+        true
+    }
+}

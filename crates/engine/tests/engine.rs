@@ -1,0 +1,262 @@
+//! The engine on its own, without the service: a small site on loopback, a JSON Lines sink,
+//! and an observer that keeps every event.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode, Uri};
+use axum::response::IntoResponse;
+use axum::Router;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tinstream_engine::{Engine, EngineConfig, Event, Observer};
+use tokio_util::sync::CancellationToken;
+
+/// Three articles, each with its title and the paragraphs of its body, written for this test.
+const ARTICLES: [(&str, &str); 3] = [
+    (
+        "/thoi-su/cau-moi-noi-hai-bo-song-1001.html",
+        "Cầu mới nối hai bờ sông được thông xe sau hai năm thi công",
+    ),
+    (
+        "/kinh-te/gia-lua-tang-vu-dong-xuan-1002.html",
+        "Giá lúa vụ đông xuân tăng nhẹ, nông dân phấn khởi thu hoạch",
+    ),
+    (
+        "/giao-duc/truong-hoc-mo-them-lop-1003.html",
+        "Trường học vùng cao mở thêm lớp học buổi chiều cho học sinh",
+    ),
+];
+
+fn paragraphs(title: &str) -> Vec<String> {
+    (1..=6)
+        .map(|n| {
+            format!(
+                "Đoạn {n} của bài “{title}”: người dân trong vùng cho biết đời sống đã thay đổi \
+                 nhiều trong những năm gần đây, từ đường sá, trường lớp đến việc buôn bán hằng \
+                 ngày, và chính quyền địa phương cam kết tiếp tục lắng nghe ý kiến của bà con."
+            )
+        })
+        .collect()
+}
+
+fn article_page(title: &str) -> String {
+    let body: String = paragraphs(title)
+        .iter()
+        .map(|p| format!("<p>{p}</p>\n"))
+        .collect();
+    format!(
+        r#"<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title>
+<meta property="article:published_time" content="2026-11-30T08:15:00+07:00"></head>
+<body><nav><a href="/">Trang chủ</a> <a href="/thoi-su/">Thời sự</a></nav>
+<article><h1>{title}</h1><div class="content">{body}</div></article>
+<footer>Báo Thử Nghiệm</footer></body></html>"#
+    )
+}
+
+fn feed(base: &str) -> String {
+    let items: String = ARTICLES
+        .iter()
+        .map(|(path, title)| {
+            format!("<item><title>{title}</title><link>{base}{path}</link></item>")
+        })
+        .collect();
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Tin mới</title>{items}</channel></rss>"#
+    )
+}
+
+#[derive(Clone, Default)]
+struct Requests(Arc<Mutex<Vec<String>>>);
+
+impl Requests {
+    fn to_articles(&self) -> usize {
+        let seen = self.0.lock().unwrap();
+        seen.iter()
+            .filter(|p| ARTICLES.iter().any(|(path, _)| path == p))
+            .count()
+    }
+}
+
+async fn serve(State((base, requests)): State<(String, Requests)>, uri: Uri) -> impl IntoResponse {
+    let path = uri.path().to_string();
+    requests.0.lock().unwrap().push(path.clone());
+    if path == "/robots.txt" {
+        return (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/plain")],
+            String::new(),
+        );
+    }
+    if path == "/rss.xml" {
+        return (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/rss+xml")],
+            feed(&base),
+        );
+    }
+    match ARTICLES.iter().find(|(p, _)| *p == path) {
+        Some((_, title)) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            article_page(title),
+        ),
+        None => (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain")],
+            String::new(),
+        ),
+    }
+}
+
+async fn site() -> (String, Requests) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Requests::default();
+    let app = Router::new()
+        .fallback(serve)
+        .with_state((base.clone(), requests.clone()));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (base, requests)
+}
+
+/// Keeps a summary of every event, and counts deliveries where a test can wait for them.
+#[derive(Default)]
+struct Recorder(Mutex<Vec<String>>, tokio::sync::watch::Sender<usize>);
+
+impl Observer for Recorder {
+    fn observe(&self, event: Event<'_>) {
+        let line = match event {
+            Event::Delivered { .. } => {
+                self.1.send_modify(|n| *n += 1);
+                "delivered".to_string()
+            }
+            Event::Request { host, class } => format!("request {host} {class}"),
+            Event::Parsed { outcome } => format!("parsed {outcome}"),
+            Event::SourcePolled { new, .. } => format!("polled {new} new"),
+            Event::RecordHeld => "held".into(),
+            Event::RecordReleased => "released".into(),
+            other => format!("{other:?}"),
+        };
+        self.0.lock().unwrap().push(line);
+    }
+}
+
+impl Recorder {
+    fn count(&self, line: &str) -> usize {
+        self.0.lock().unwrap().iter().filter(|l| *l == line).count()
+    }
+}
+
+fn config(base: &str, dir: &std::path::Path) -> EngineConfig {
+    let mut config = EngineConfig {
+        crawler: Default::default(),
+        sources: vec![
+            toml::from_str(&format!("url = \"{base}/rss.xml\"\nkind = \"feed\"")).unwrap(),
+        ],
+        sink: Default::default(),
+    };
+    config.crawler.data_dir = dir.join("state");
+    config.crawler.allow_private_networks = true;
+    config.crawler.per_host_delay = Duration::from_millis(10);
+    config.sink.jsonl.path = dir.join("articles.jsonl");
+    config.sink.jsonl.dead_letter_path = dir.join("dead-letters.jsonl");
+    config
+}
+
+fn records(dir: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(dir.join("articles.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_run_delivers_each_article_once_and_a_second_run_fetches_none_again() {
+    let (base, requests) = site().await;
+    let dir = tempfile::tempdir().unwrap();
+
+    let recorder = Arc::new(Recorder::default());
+    let engine = Engine::open(
+        config(&base, dir.path()),
+        Default::default(),
+        recorder.clone(),
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(engine.restored_pages(), 0);
+    let outcome = engine.run(true, None).await.unwrap();
+    assert!(outcome.is_complete(), "{outcome}");
+
+    let mut titles: Vec<String> = records(dir.path())
+        .iter()
+        .map(|r| r["title"].as_str().unwrap().to_string())
+        .collect();
+    titles.sort();
+    let mut expected: Vec<String> = ARTICLES.iter().map(|(_, t)| t.to_string()).collect();
+    expected.sort();
+    assert_eq!(titles, expected);
+    for record in records(dir.path()) {
+        let body = record["body"].as_str().unwrap();
+        let title = record["title"].as_str().unwrap();
+        assert_eq!(body.split("\n\n").collect::<Vec<_>>(), paragraphs(title));
+    }
+    assert_eq!(requests.to_articles(), 3);
+
+    // What the observer heard matches what happened: three articles parsed and delivered,
+    // each record held and released, one poll with three new pages, and the feed and the
+    // three articles answered 2xx (robots.txt is the robots cache's request, not a page's).
+    let host = "127.0.0.1";
+    assert_eq!(recorder.count("delivered"), 3);
+    assert_eq!(recorder.count("parsed article"), 3);
+    assert_eq!(recorder.count("held"), 3);
+    assert_eq!(recorder.count("released"), 3);
+    assert_eq!(recorder.count("polled 3 new"), 1);
+    assert_eq!(recorder.count(&format!("request {host} 2xx")), 4);
+
+    // The same state again: the feed lists nothing new, and no article is fetched again.
+    let recorder = Arc::new(Recorder::default());
+    let engine = Engine::open(
+        config(&base, dir.path()),
+        Default::default(),
+        recorder.clone(),
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    let outcome = engine.run(true, None).await.unwrap();
+    assert!(outcome.is_complete(), "{outcome}");
+    assert_eq!(recorder.count("polled 0 new"), 1);
+    assert_eq!(recorder.count("delivered"), 0);
+    assert_eq!(requests.to_articles(), 3);
+    assert_eq!(records(dir.path()).len(), 3);
+}
+
+#[tokio::test]
+async fn a_stop_ends_a_run_that_would_go_on() {
+    let (base, _requests) = site().await;
+    let dir = tempfile::tempdir().unwrap();
+    let stop = CancellationToken::new();
+    let recorder = Arc::new(Recorder::default());
+    let engine = Engine::open(
+        config(&base, dir.path()),
+        Default::default(),
+        recorder.clone(),
+        stop.clone(),
+    )
+    .await
+    .unwrap();
+    let probe = engine.probe();
+    let run = tokio::spawn(engine.run(false, None));
+    // Not `once`: the engine would poll the feed again and again. It stops when asked, once
+    // the three articles are in.
+    let mut delivered = recorder.1.subscribe();
+    delivered.wait_for(|n| *n == 3).await.unwrap();
+    assert!(probe.readiness().is_ready());
+    stop.cancel();
+    let outcome = run.await.unwrap().unwrap();
+    assert!(outcome.interrupted);
+    assert_eq!(outcome.pending_pages, 0, "{outcome}");
+    assert!(!probe.readiness().is_ready());
+    assert_eq!(records(dir.path()).len(), 3);
+}

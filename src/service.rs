@@ -1,0 +1,154 @@
+//! `tinstream run`: the service. Wires the configuration into the crawl engine, serves
+//! `/healthz`, `/readyz` and `/metrics` beside it, turns SIGHUP into reloads of the sources
+//! and site rules, and logs a one-line summary every minute.
+
+use crate::config::Config;
+use crate::metrics::Metrics;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tinstream_engine::{Engine, EngineConfig, Reload, RunOutcome};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+
+/// Runs the service until `stop` is cancelled, or, with `once`, until every source was polled
+/// once and every page found was processed. Each message on `hangups` reloads the sources and
+/// site rules from `path`.
+pub async fn run(
+    config: Config,
+    path: PathBuf,
+    once: bool,
+    stop: CancellationToken,
+    hangups: mpsc::Receiver<()>,
+) -> anyhow::Result<RunOutcome> {
+    let metrics = Arc::new(Metrics::default());
+    let registry = metrics.registry(&config);
+    let engine = Engine::open(
+        EngineConfig {
+            crawler: config.crawler.clone(),
+            sources: config.sources.clone(),
+            sink: config.sink.clone(),
+        },
+        crate::config::parser(&config.parser)?,
+        metrics.clone(),
+        stop.clone(),
+    )
+    .await?;
+
+    // The endpoints have their own token: in `once` mode the run ends without a stop, and
+    // they must end with it.
+    let endpoints_stop = stop.child_token();
+    let endpoints = match config.service.listen {
+        Some(listen) => {
+            let probe = engine.probe();
+            let readiness: crate::serve::ReadinessCheck = Arc::new(move || probe.readiness());
+            let probe = engine.probe();
+            let state_file = config.crawler.data_dir.join("state.redb");
+            let refresh: crate::serve::Refresh = Arc::new(move |metrics: &Metrics| {
+                let gauge = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+                metrics.spool_bytes.set(gauge(probe.spool_bytes()));
+                if let Ok(frontier) = probe.frontier_len() {
+                    metrics.frontier.set(gauge(frontier));
+                }
+                if let Ok(pages) = probe.page_count() {
+                    metrics.state_pages.set(gauge(pages));
+                }
+                if let Ok(meta) = std::fs::metadata(&state_file) {
+                    metrics.state_bytes.set(gauge(meta.len()));
+                }
+            });
+            Some(
+                crate::serve::start(
+                    listen,
+                    registry,
+                    metrics.clone(),
+                    readiness,
+                    refresh,
+                    endpoints_stop.clone(),
+                )
+                .await?,
+            )
+        }
+        None => None,
+    };
+    info!(
+        sources = config.sources.len(),
+        sink = ?config.sink.kind,
+        data_dir = %config.crawler.data_dir.display(),
+        frontier = engine.restored_pages(),
+        "tinstream started"
+    );
+
+    let (reloads, reloaded) = mpsc::channel(1);
+    let reloader = tokio::spawn(reload_on_hangup(hangups, path, config, reloads));
+    let reporter = tokio::spawn(report_periodically(metrics.clone()));
+    let outcome = engine.run(once, Some(reloaded)).await;
+    reporter.abort();
+    reloader.abort();
+    metrics.log("tinstream stopped");
+    endpoints_stop.cancel();
+    if let Some(endpoints) = endpoints {
+        let _ = endpoints.await;
+    }
+    Ok(outcome?)
+}
+
+/// Reads the configuration again on each hangup and hands the engine its sources and site
+/// rules. The rest of the configuration is read at start only: a change there is reported,
+/// not applied.
+async fn reload_on_hangup(
+    mut hangups: mpsc::Receiver<()>,
+    path: PathBuf,
+    mut current: Config,
+    reloads: mpsc::Sender<Reload>,
+) {
+    while hangups.recv().await.is_some() {
+        let loaded = Config::load(&path).and_then(|new| {
+            let parser = crate::config::parser(&new.parser)?;
+            Ok((new, parser))
+        });
+        let (new, parser) = match loaded {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                tracing::error!(%error, config = %path.display(), "reload failed; the current sources stay");
+                continue;
+            }
+        };
+        if !same_but_reloadable(&new, &current) {
+            warn!(config = %path.display(), "only [[sources]] and the site rules are reloaded; restart to apply the other changes");
+        }
+        info!(config = %path.display(), sources = new.sources.len(), "configuration read again");
+        let reload = Reload {
+            sources: new.sources.clone(),
+            parser,
+        };
+        if reloads.send(reload).await.is_err() {
+            return;
+        }
+        current.sources = new.sources;
+        current.parser = new.parser;
+    }
+}
+
+/// Whether two configurations differ only in what a reload applies.
+fn same_but_reloadable(a: &Config, b: &Config) -> bool {
+    let rest = |config: &Config| {
+        let mut rest = config.clone();
+        rest.sources = Vec::new();
+        rest.parser = Default::default();
+        rest
+    };
+    rest(a) == rest(b)
+}
+
+/// Logs a one-line summary every minute.
+async fn report_periodically(metrics: Arc<Metrics>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    tick.tick().await;
+    let mut last = metrics.snapshot();
+    loop {
+        tick.tick().await;
+        last = metrics.log_progress(&last);
+    }
+}
