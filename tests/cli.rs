@@ -577,3 +577,75 @@ fn extract_says_why_a_url_could_not_be_fetched() {
     assert!(err.contains("cannot connect"), "{err}");
     assert_eq!(err.matches(&url).count(), 1, "the URL named once: {err}");
 }
+
+#[test]
+fn the_cluster_table_is_checked_and_kafka_mode_is_refused_by_this_version() {
+    let dir = tempfile::tempdir().unwrap();
+    // Kafka mode with the file sink: the brokers would come from nowhere.
+    let config = write(
+        dir.path(),
+        "cluster.toml",
+        &format!("{ONE_SOURCE}[cluster]\nmode = \"kafka\"\nworker_id = \"w1\"\n"),
+    );
+    let (ok, _, err) = outcome(tinstream().args(["check-config", "-c"]).arg(&config));
+    assert!(!ok);
+    assert!(err.contains("needs the Kafka sink"), "{err}");
+    assert!(err.contains("[sink] kind = \"kafka\""), "{err}");
+
+    // With the Kafka sink, the worker's name comes from the environment; a missing one is
+    // named with its variable.
+    let config = write(
+        dir.path(),
+        "cluster.toml",
+        &format!(
+            "{ONE_SOURCE}[sink]\nkind = \"kafka\"\n[sink.kafka]\nbrokers = \"127.0.0.1:{}\"\n\
+             [cluster]\nmode = \"kafka\"\npartitions = 12\n",
+            closed_port()
+        ),
+    );
+    let (ok, _, err) = outcome(tinstream().args(["check-config", "-c"]).arg(&config));
+    assert!(!ok);
+    assert!(err.contains("cluster.worker_id is required"), "{err}");
+    assert!(err.contains("TINSTREAM__CLUSTER__WORKER_ID"), "{err}");
+    let (_, out, err) = outcome(
+        tinstream()
+            .args(["check-config", "-c"])
+            .arg(&config)
+            .env("TINSTREAM__CLUSTER__WORKER_ID", "worker-7"),
+    );
+    assert!(out.contains("[cluster]"), "{out}");
+    assert!(out.contains("worker_id = \"worker-7\""), "{out}");
+    assert!(out.contains("partitions = 12"), "{out}");
+    assert!(
+        err.contains("cluster.mode = \"kafka\" is not available"),
+        "{err}"
+    );
+
+    // `run` refuses it before touching anything: nothing is crawled by half a cluster.
+    let (ok, _, err) = outcome(
+        tinstream()
+            .arg("run")
+            .arg("-c")
+            .arg(&config)
+            .env("TINSTREAM__CLUSTER__WORKER_ID", "worker-7"),
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("cluster.mode = \"kafka\" is not available"),
+        "{err}"
+    );
+    assert!(err.contains("mode = \"local\""), "{err}");
+
+    // Bad values name their key.
+    let config = write(
+        dir.path(),
+        "cluster.toml",
+        &format!("{ONE_SOURCE}[cluster]\npartitions = 0\n"),
+    );
+    let (ok, _, err) = outcome(tinstream().args(["check-config", "-c"]).arg(&config));
+    assert!(!ok);
+    assert!(
+        err.contains("cluster.partitions must be between 1 and"),
+        "{err}"
+    );
+}

@@ -41,6 +41,8 @@ pub struct Config {
     pub log: LogConfig,
     /// The service's HTTP endpoints.
     pub service: ServiceConfig,
+    /// One process, or several workers sharing the crawl through Kafka.
+    pub cluster: tinstream_engine::ClusterConfig,
 }
 
 /// The `[service]` table.
@@ -177,6 +179,26 @@ impl Config {
         self.sink.validate()?;
         if self.parser.max_page_bytes == 0 {
             return Err("parser.max_page_bytes must be at least 1".into());
+        }
+        self.cluster.validate()?;
+        if self.cluster.mode == tinstream_engine::ClusterMode::Kafka {
+            if self.sink.kind != tinstream_sink::SinkKind::Kafka {
+                return Err(
+                    "cluster.mode = \"kafka\" needs the Kafka sink: set [sink] kind = \"kafka\" \
+                     (the workers' brokers and security settings are those of [sink.kafka])"
+                        .into(),
+                );
+            }
+            for (key, topic) in [
+                ("cluster.frontier_topic", &self.cluster.frontier_topic),
+                ("cluster.state_topic", &self.cluster.state_topic),
+            ] {
+                if *topic == self.sink.kafka.topic || *topic == self.sink.kafka.dlq_topic {
+                    return Err(format!(
+                        "{key} {topic:?} is also a topic of [sink.kafka]: they must differ"
+                    ));
+                }
+            }
         }
         Ok(())
     }

@@ -41,6 +41,7 @@
 //! # }
 //! ```
 
+mod cluster;
 mod deliver;
 mod dispatch;
 mod drain;
@@ -48,11 +49,14 @@ mod engine;
 mod observe;
 mod outcome;
 mod page;
+mod partition;
 mod polite;
 mod settle;
 mod sources;
 mod upkeep;
 
+pub use cluster::{ClusterConfig, ClusterMode};
 pub use engine::{Engine, EngineConfig, EngineError, Probe, Reload};
 pub use observe::{status_class, Event, Observer, Unobserved};
 pub use outcome::RunOutcome;
+pub use partition::{domain_key, partition_of};
