@@ -144,6 +144,19 @@ pub struct Metrics {
     pub spool_bytes: Gauge,
     /// Seconds from the end of a page's fetch to the sink's confirmation of its record.
     pub delivery_latency: Histogram,
+    /// Partitions of the crawl this process owns.
+    pub partitions_owned: Gauge,
+    /// Partitions assigned and revoked.
+    pub partition_changes: Family<ChangeLabel, Counter>,
+    /// Seconds to open a partition's state and restore its frontier when it is assigned.
+    pub partition_restore: Histogram,
+}
+
+/// The label of partition changes.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ChangeLabel {
+    /// `assigned` or `revoked`.
+    pub change: &'static str,
 }
 
 impl Default for Metrics {
@@ -179,6 +192,11 @@ impl Default for Metrics {
             spool_bytes: Gauge::default(),
             // 1 ms to about 10 minutes: a local file sink on one end, an outage on the other.
             delivery_latency: Histogram::new(exponential_buckets(0.001, 1.5, 34)),
+            partitions_owned: Gauge::default(),
+            partition_changes: Family::default(),
+            // 1 ms to about 15 minutes: an empty partition on one end, a long restore on the
+            // other.
+            partition_restore: Histogram::new(exponential_buckets(0.001, 2.0, 20)),
         }
     }
 }
@@ -328,6 +346,21 @@ impl Metrics {
             "delivery_latency_seconds",
             "Seconds from the end of a page's fetch to the sink's confirmation of its record",
             self.delivery_latency.clone(),
+        );
+        registry.register(
+            "partitions_owned",
+            "Partitions of the crawl this process owns",
+            self.partitions_owned.clone(),
+        );
+        registry.register(
+            "partition_changes",
+            "Partitions assigned to and revoked from this process",
+            self.partition_changes.clone(),
+        );
+        registry.register(
+            "partition_restore_seconds",
+            "Seconds to open a partition's crawl state and restore its frontier",
+            self.partition_restore.clone(),
         );
         registry.register(
             "spool_bytes",
@@ -484,6 +517,19 @@ impl Observer for Metrics {
                     .get_or_create(&label)
                     .inc_by(new as u64);
                 self.source_polled.get_or_create(&label).set(at);
+            }
+            Event::PartitionAssigned { restore, .. } => {
+                self.partitions_owned.inc();
+                self.partition_changes
+                    .get_or_create(&ChangeLabel { change: "assigned" })
+                    .inc();
+                self.partition_restore.observe(restore.as_secs_f64());
+            }
+            Event::PartitionRevoked { .. } => {
+                self.partitions_owned.dec();
+                self.partition_changes
+                    .get_or_create(&ChangeLabel { change: "revoked" })
+                    .inc();
             }
             Event::SourceFailed { source } => {
                 self.source_failures

@@ -29,12 +29,15 @@ pub async fn run(
             crawler: config.crawler.clone(),
             sources: config.sources.clone(),
             sink: config.sink.clone(),
+            // One process: the whole crawl is one partition, in `crawler.data_dir`.
+            partitions: 1,
         },
         crate::config::parser(&config.parser)?,
         metrics.clone(),
         stop.clone(),
     )
     .await?;
+    let frontier = engine.ownership().assign(0).await?;
 
     // The endpoints have their own token: in `once` mode the run ends without a stop, and
     // they must end with it.
@@ -76,7 +79,7 @@ pub async fn run(
         sources = config.sources.len(),
         sink = ?config.sink.kind,
         data_dir = %config.crawler.data_dir.display(),
-        frontier = engine.restored_pages(),
+        frontier,
         "tinstream started"
     );
 

@@ -4,6 +4,7 @@
 use crate::engine::Shared;
 use crate::observe::Event;
 use crate::page::{process, Job, Outcome};
+use crate::partition::Partition;
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,22 +18,23 @@ use url::Url;
 /// Longest wait before the dispatcher looks at the frontier again when nothing wakes it.
 const IDLE_CHECK: Duration = Duration::from_secs(1);
 
-/// Takes due pages from the frontier and processes them, `crawler.concurrency` at a time.
-/// Returns on shutdown once the pages in flight are finished, or, in `once` mode, when the
-/// pollers are done and no page is due or in flight.
+/// Takes due pages from the frontiers of the partitions owned and processes them,
+/// `crawler.concurrency` at a time. Returns on shutdown once the pages in flight are finished,
+/// or, in `once` mode, when the pollers are done and no page is due or in flight.
 pub(crate) async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: CancellationToken) {
     let slots = Arc::new(Semaphore::new(shared.crawler.concurrency));
-    // Each task gives back its page's key when done.
-    let mut in_flight: JoinSet<String> = JoinSet::new();
-    // Keys taken and not done yet: a page is never started twice at once. Takes are not
+    // Each task gives back its page's partition and key when done.
+    let mut in_flight: JoinSet<(u32, String)> = JoinSet::new();
+    // Pages taken and not done yet: a page is never started twice at once. Takes are not
     // synced to disk (a crash loses nothing: the due order is rebuilt at start), so after the
     // store is opened again following a failed write (a full disk), pages in flight can be
     // due again.
-    let mut busy: HashSet<String> = HashSet::new();
-    // Pages taken from the frontier and waiting for a fetch slot. Taking a few at a time
+    let mut busy: HashSet<(u32, String)> = HashSet::new();
+    // Pages taken from the frontiers and waiting for a fetch slot. Taking a few at a time
     // keeps the store's write transactions few; what is taken but not started when the
-    // process stops is still in the frontier and comes back at the next start.
-    let mut ready: VecDeque<(String, FrontierEntry)> = VecDeque::new();
+    // process stops (or the partition is revoked) is still in its frontier and comes back
+    // when the partition is next opened.
+    let mut ready: VecDeque<(Arc<Partition>, String, FrontierEntry)> = VecDeque::new();
     let take = (shared.crawler.concurrency * 2).max(16);
     // Taking pages is a write: on a full disk it fails until there is room. Said once.
     let mut taking_fails = false;
@@ -40,47 +42,64 @@ pub(crate) async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: Ca
         if shared.drain.is_stopping() {
             break;
         }
-        let mut next_due = None;
+        // Pages of a partition given up meanwhile are left to its next owner.
+        ready.retain(|(partition, key, _)| {
+            let keep = !partition.revoked.is_cancelled();
+            if !keep {
+                busy.remove(&(partition.id, key.clone()));
+            }
+            keep
+        });
+        let mut next_due: Option<u64> = None;
         if ready.is_empty() {
-            let store = shared.state.clone();
+            let owned = shared.owned();
+            let each = (take / owned.len().max(1)).max(2);
             let now = now_ms();
-            match tokio::task::spawn_blocking(move || store.take_due(now, take)).await {
-                Ok(Ok((taken, next))) => {
-                    if std::mem::take(&mut taking_fails) {
-                        info!("pages are taken from the frontier again");
-                    }
-                    for (key, entry) in taken {
-                        if busy.insert(key.clone()) {
-                            ready.push_back((key, entry));
-                        } else {
-                            debug!(url = %entry.url, "due again while in flight; left to its task");
+            for partition in owned {
+                let taken = partition
+                    .store("taking due pages", move |s| s.take_due(now, each))
+                    .await;
+                match taken {
+                    Ok((taken, next)) => {
+                        if std::mem::take(&mut taking_fails) {
+                            info!("pages are taken from the frontier again");
                         }
+                        for (key, entry) in taken {
+                            if busy.insert((partition.id, key.clone())) {
+                                ready.push_back((partition.clone(), key, entry));
+                            } else {
+                                debug!(url = %entry.url, "due again while in flight; left to its task");
+                            }
+                        }
+                        next_due = match (next_due, next) {
+                            (Some(a), Some(b)) => Some(a.min(b)),
+                            (a, b) => a.or(b),
+                        };
                     }
-                    next_due = next;
+                    Err(error) if taking_fails => {
+                        debug!(%error, "cannot take due pages from the frontier")
+                    }
+                    Err(error) => {
+                        warn!(%error, "cannot take due pages from the frontier; trying again (`/readyz` says why meanwhile)");
+                        taking_fails = true;
+                    }
                 }
-                Ok(Err(error)) if taking_fails => {
-                    debug!(%error, "cannot take due pages from the frontier")
-                }
-                Ok(Err(error)) => {
-                    warn!(%error, "cannot take due pages from the frontier; trying again (`/readyz` says why meanwhile)");
-                    taking_fails = true;
-                }
-                Err(error) => warn!(%error, "reading the frontier panicked"),
             }
             shared.observe(Event::Queued { pages: ready.len() });
         }
-        let Some((key, entry)) = ready.pop_front() else {
+        let Some((partition, key, entry)) = ready.pop_front() else {
             // A run with `--once` is over when discovery is, nothing is in flight, and what
             // is left in the frontier is not a page this run found and paced for later
             // (those are due by the last paced time; anything later was put back or is a
             // re-check, for the next run).
             if once && discovery_done.is_cancelled() && in_flight.is_empty() {
                 let last_paced = shared
-                    .schedule
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .values()
-                    .copied()
+                    .owned()
+                    .iter()
+                    .filter_map(|p| {
+                        let schedule = p.schedule.lock().unwrap_or_else(|e| e.into_inner());
+                        schedule.values().copied().max()
+                    })
                     .max()
                     .unwrap_or(0);
                 if next_due.is_none_or(|due| due > last_paced) {
@@ -98,8 +117,8 @@ pub(crate) async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: Ca
                 _ = shared.wake.notified() => {}
                 _ = discovery_done.cancelled(), if once && !discovery_done.is_cancelled() => {}
                 Some(done) = in_flight.join_next(), if !in_flight.is_empty() => {
-                    if let Ok(key) = done {
-                        busy.remove(&key);
+                    if let Ok(done) = done {
+                        busy.remove(&done);
                     }
                 }
                 _ = tokio::time::sleep(wait) => {}
@@ -110,6 +129,11 @@ pub(crate) async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: Ca
         let slot = tokio::select! {
             biased;
             _ = shared.drain.stopping() => break,
+            // Given up while waiting for a slot: the page stays in its frontier.
+            _ = partition.revoked.cancelled() => {
+                busy.remove(&(partition.id, key));
+                continue;
+            }
             slot = slots.clone().acquire_owned() => match slot {
                 Ok(slot) => slot,
                 Err(_) => break,
@@ -118,9 +142,9 @@ pub(crate) async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: Ca
         let Ok(url) = Url::parse(&entry.url) else {
             // Only parsed URLs are added; an entry that does not read is dropped.
             warn!(url = %entry.url, "a frontier entry is not a URL; dropped");
-            busy.remove(&key);
+            busy.remove(&(partition.id, key.clone()));
             shared
-                .send(StateChange::Unqueue { key: key.clone() }, None)
+                .send(&partition, StateChange::Unqueue { key }, None)
                 .await;
             continue;
         };
@@ -129,24 +153,27 @@ pub(crate) async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: Ca
             url,
             source: Arc::from(entry.source.as_str()),
             entry,
+            partition: partition.clone(),
         };
         let site = job.url.host_str().unwrap_or("").to_string();
         let span = info_span!("page", url = %job.url, site = %site, source = %job.source);
         let shared = shared.clone();
-        in_flight.spawn(
+        // Tracked by its partition too, which waits for it when it is revoked.
+        let task = partition.tasks.track_future(
             async move {
                 match process(&shared, &job, slot).await {
                     Outcome::Settled | Outcome::Stopped => {}
                     Outcome::Retry(reason) => shared.requeue(&job, reason).await,
                 }
-                job.key
+                (job.partition.id, job.key)
             }
             .instrument(span),
         );
+        in_flight.spawn(task);
         // Reap finished tasks so the set does not grow over a long run.
         while let Some(done) = in_flight.try_join_next() {
-            if let Ok(key) = done {
-                busy.remove(&key);
+            if let Ok(done) = done {
+                busy.remove(&done);
             }
         }
     }

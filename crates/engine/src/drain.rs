@@ -38,6 +38,11 @@ impl Drain {
         self.stop.cancelled().await
     }
 
+    /// The stop's token.
+    pub(crate) fn token(&self) -> &CancellationToken {
+        &self.stop
+    }
+
     /// A token cancelled with the stop, or on its own (a source's poller, removed by a reload).
     pub(crate) fn child(&self) -> CancellationToken {
         self.stop.child_token()

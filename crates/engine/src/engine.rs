@@ -8,18 +8,20 @@
 use crate::drain::Drain;
 use crate::observe::{Event, Observer};
 use crate::outcome::RunOutcome;
+use crate::partition::{Closing, Layout, Partition};
 use crate::sources::{manage_pollers, Pollers};
-use crate::upkeep::{expire_periodically, expire_state, write_changes, Change, CHANGE_BATCH};
-use std::collections::HashSet;
+use crate::upkeep::{expire_periodically, expire_state};
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
-use tinstream_crawler::{
-    CrawlerConfig, Fetcher, HostGate, RobotsCache, SourceConfig, StateError, StateStore,
-};
+use std::time::Instant;
+use tinstream_crawler::{CrawlerConfig, Fetcher, HostGate, RobotsCache, SourceConfig, StateError};
 use tinstream_parser::Parser;
 use tinstream_sink::{Readiness, Sink, SinkConfig, SinkError};
 use tokio::sync::{mpsc, Notify, Semaphore};
-use tokio::task::{JoinError, JoinHandle};
+use tokio::task::JoinError;
 use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
 
 /// What the engine needs to know: how to crawl, what to crawl, where records go.
 #[derive(Debug, Clone)]
@@ -30,6 +32,9 @@ pub struct EngineConfig {
     pub sources: Vec<SourceConfig>,
     /// Where records go, and how many may be in flight.
     pub sink: SinkConfig,
+    /// Partitions the crawl is split into, by registrable domain: 1 for a crawl of one
+    /// process (its state directly in `crawler.data_dir`), more when workers share it.
+    pub partitions: u32,
 }
 
 /// New sources and site rules for a running engine (the service sends one on SIGHUP).
@@ -59,9 +64,9 @@ pub enum EngineError {
         #[source]
         source: JoinError,
     },
-    /// A task still held the engine when it stopped (a bug).
-    #[error("engine tasks still running at shutdown")]
-    StillRunning,
+    /// A partition was asked for that the crawl does not have.
+    #[error("partition {partition} is not one of the crawl's {count}")]
+    NoSuchPartition { partition: u32, count: u32 },
 }
 
 /// What every stage shares.
@@ -73,13 +78,17 @@ pub(crate) struct Shared {
     /// Replaced whole when a reload brings new site rules.
     pub(crate) parser: RwLock<Parser>,
     pub(crate) sink: Arc<Sink>,
-    pub(crate) state: StateStore,
-    pub(crate) changes: mpsc::Sender<Change>,
+    /// How the crawl is split, and where the partitions' states live.
+    pub(crate) layout: Layout,
+    pub(crate) data_dir: PathBuf,
+    /// The partitions this engine owns now.
+    pub(crate) owned: Owned,
+    /// The writers of the owned partitions, finished when a partition is revoked.
+    closing: tokio::sync::Mutex<BTreeMap<u32, Closing>>,
+    /// Wakes the pollers' manager when the partitions owned change.
+    pub(crate) ownership_changed: Notify,
     /// Wakes the dispatcher when pollers add pages to the frontier.
     pub(crate) wake: Notify,
-    /// The due time last given to a new page of each server (host and port), to pace new
-    /// pages per server in the frontier's order.
-    pub(crate) schedule: Mutex<std::collections::HashMap<String, u64>>,
     /// Content hashes of records being delivered and not yet settled: a copy of the same
     /// story under another URL waits for the first to settle, so that it is then found as a
     /// duplicate instead of racing it to the sink.
@@ -101,36 +110,133 @@ impl Shared {
     }
 }
 
-/// A crawl engine over one crawl state.
+/// The partitions an engine owns, by number; shared with its [`Probe`].
+pub(crate) type Owned = Arc<RwLock<BTreeMap<u32, Arc<Partition>>>>;
+
+impl Shared {
+    /// The partitions owned now.
+    pub(crate) fn owned(&self) -> Vec<Arc<Partition>> {
+        let owned = self.owned.read().unwrap_or_else(|e| e.into_inner());
+        owned.values().cloned().collect()
+    }
+
+    /// The partition a URL belongs to, if this engine owns it.
+    pub(crate) fn owner_of(&self, url: &url::Url) -> Option<Arc<Partition>> {
+        let id = self.layout.of(url);
+        let owned = self.owned.read().unwrap_or_else(|e| e.into_inner());
+        owned.get(&id).cloned()
+    }
+
+    /// Takes a partition: opens its crawl state (pages taken and not settled become due
+    /// again), and lets its pages be dispatched and its sources polled. Returns the pages in
+    /// its frontier; a partition owned already is left as it is.
+    pub(crate) async fn assign(&self, id: u32) -> Result<u64, EngineError> {
+        if id >= self.layout.count {
+            return Err(EngineError::NoSuchPartition {
+                partition: id,
+                count: self.layout.count,
+            });
+        }
+        let mut closing = self.closing.lock().await;
+        if closing.contains_key(&id) {
+            return Ok(0);
+        }
+        let started = Instant::now();
+        let dir = self.layout.dir(&self.data_dir, id);
+        let (partition, writer, pages) = Partition::open(id, dir, self.drain.token()).await?;
+        closing.insert(id, writer);
+        self.owned
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, Arc::new(partition));
+        drop(closing);
+        let restore = started.elapsed();
+        info!(
+            partition = id,
+            frontier = pages,
+            restore_ms = restore.as_millis() as u64,
+            "partition assigned"
+        );
+        self.observe(Event::PartitionAssigned {
+            partition: id,
+            restore,
+        });
+        self.ownership_changed.notify_one();
+        self.wake.notify_one();
+        Ok(pages)
+    }
+
+    /// Gives a partition up: no new page of it starts, its pollers stop, the pages in flight
+    /// finish and their states are committed; pages taken and not started stay in its
+    /// frontier for the next owner. Returns, once its state is written and closed, the pages
+    /// left in its frontier.
+    pub(crate) async fn revoke(&self, id: u32) -> Result<u64, EngineError> {
+        let mut closing = self.closing.lock().await;
+        let Some(mut writer) = closing.remove(&id) else {
+            return Ok(0);
+        };
+        let partition = self
+            .owned
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id);
+        let mut left = 0;
+        if let Some(partition) = partition {
+            partition.revoked.cancel();
+            self.ownership_changed.notify_one();
+            // The dispatcher lets go of the pages it took from this partition and had not
+            // started.
+            self.wake.notify_one();
+            partition.tasks.close();
+            partition.tasks.wait().await;
+            writer.finish_writes().await?;
+            left = partition
+                .store("counting the pages left", |s| s.pending_pages())
+                .await?;
+        } else {
+            writer.finish_writes().await?;
+        }
+        // The database closes with the last handle to the partition; a new owner (this
+        // engine again, or another process on the same disk) can then open it.
+        if tokio::time::timeout(PARTITION_RELEASE, writer.closed)
+            .await
+            .is_err()
+        {
+            warn!(
+                partition = id,
+                "the partition's state is still in use {}s after it was revoked; it closes \
+                 when released",
+                PARTITION_RELEASE.as_secs()
+            );
+        }
+        info!(partition = id, frontier = left, "partition revoked");
+        self.observe(Event::PartitionRevoked { partition: id });
+        Ok(left)
+    }
+}
+
+/// How long a revoked partition's state may stay in use by the tasks that are letting go of it
+/// (the dispatcher's queue, a probe) before the revocation goes on without waiting.
+const PARTITION_RELEASE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A crawl engine: the partitions of a crawl it owns, a sink, and the work between.
 pub struct Engine {
     shared: Arc<Shared>,
     sources: Vec<SourceConfig>,
-    writer: JoinHandle<Result<(), EngineError>>,
-    restored: u64,
 }
 
 impl Engine {
-    /// Opens the crawl state in `config.crawler.data_dir` (pages taken but not settled when
-    /// the last run stopped become due again), the sink, and the HTTP client. Nothing is
-    /// fetched before [`Engine::run`]. The engine stops when `stop` is cancelled.
+    /// Opens the sink and builds the HTTP client; the engine owns no partition yet (see
+    /// [`Ownership::assign`]) and fetches nothing before [`Engine::run`]. It stops when
+    /// `stop` is cancelled.
     pub async fn open(
         config: EngineConfig,
         parser: Parser,
         observer: Arc<dyn Observer>,
         stop: CancellationToken,
     ) -> Result<Engine, EngineError> {
-        let state = StateStore::open(&config.crawler.data_dir)?;
         let sink = Sink::open(&config.sink).await.map_err(EngineError::Sink)?;
         let fetcher = Fetcher::new(&config.crawler).map_err(EngineError::HttpClient)?;
-        let (changes, changes_rx) = mpsc::channel(CHANGE_BATCH * 4);
-        let writer = tokio::spawn(write_changes(state.clone(), changes_rx, stop.clone()));
-        let restore = state.clone();
-        let restored = tokio::task::spawn_blocking(move || restore.restore_frontier())
-            .await
-            .map_err(|source| EngineError::Panicked {
-                what: "restoring the frontier",
-                source,
-            })??;
         let crawler = config.crawler;
         let shared = Arc::new(Shared {
             robots: RobotsCache::new(fetcher.clone(), &crawler.user_agent, crawler.robots_ttl)
@@ -139,10 +245,14 @@ impl Engine {
             parser: RwLock::new(parser),
             fetcher,
             sink: Arc::new(sink),
-            state,
-            changes,
+            layout: Layout {
+                count: config.partitions.max(1),
+            },
+            data_dir: crawler.data_dir.clone(),
+            owned: Arc::new(RwLock::new(BTreeMap::new())),
+            closing: tokio::sync::Mutex::new(BTreeMap::new()),
+            ownership_changed: Notify::new(),
             wake: Notify::new(),
-            schedule: Mutex::new(std::collections::HashMap::new()),
             delivering: Mutex::new(HashSet::new()),
             deliveries: Arc::new(Semaphore::new(config.sink.max_in_flight)),
             drain: Drain::new(stop),
@@ -154,21 +264,21 @@ impl Engine {
         Ok(Engine {
             shared,
             sources: config.sources,
-            writer,
-            restored,
         })
     }
 
-    /// Pages in the frontier when the engine was opened.
-    pub fn restored_pages(&self) -> u64 {
-        self.restored
+    /// A handle to hand the engine partitions and take them back, before and while it runs.
+    pub fn ownership(&self) -> Ownership {
+        Ownership {
+            shared: self.shared.clone(),
+        }
     }
 
     /// A handle to ask the engine, from elsewhere, whether it is ready and how large its
     /// state is.
     pub fn probe(&self) -> Probe {
         Probe {
-            state: self.shared.state.clone(),
+            owned: self.shared.owned.clone(),
             sink: self.shared.sink.clone(),
             stop: self.shared.drain.child(),
         }
@@ -176,26 +286,21 @@ impl Engine {
 
     /// Runs until the stop is asked for, or, with `once`, until every source was polled once
     /// and every page found was processed. `reloads` brings new sources and site rules while
-    /// it runs (ignored with `once`).
+    /// it runs (ignored with `once`). At the end every partition is given up, its state
+    /// written.
     pub async fn run(
         self,
         once: bool,
         reloads: Option<mpsc::Receiver<Reload>>,
     ) -> Result<RunOutcome, EngineError> {
-        let Engine {
-            shared,
-            sources,
-            writer,
-            restored: _,
-        } = self;
-        expire_state(&shared).await;
+        let Engine { shared, sources } = self;
+        for partition in shared.owned() {
+            expire_state(&shared, &partition).await;
+        }
         // Cancelled when every poller has stopped: in `once` mode, the run then ends as soon
         // as nothing due is left in the frontier.
         let discovery_done = CancellationToken::new();
-        let mut pollers = Pollers::new(shared.clone(), discovery_done.clone(), once);
-        for source in sources {
-            pollers.start(source);
-        }
+        let pollers = Pollers::new(shared.clone(), sources, discovery_done.clone(), once);
         let manager = tokio::spawn(manage_pollers(pollers, reloads.filter(|_| !once)));
         let expiry = tokio::spawn(expire_periodically(shared.clone()));
 
@@ -221,80 +326,95 @@ impl Engine {
             tracing::warn!(%error, "the sink did not flush everything before the deadline");
             outcome.unconfirmed = Some(error.to_string());
         }
-        // The last holder of the changes sender goes away here; the writer then commits
-        // what is left.
-        let Ok(shared) = Arc::try_unwrap(shared) else {
-            return Err(EngineError::StillRunning);
-        };
-        let state = shared.state.clone();
-        drop(shared);
-        writer.await.map_err(|source| EngineError::Panicked {
-            what: "the state writer",
-            source,
-        })??;
-        outcome.pending_pages = tokio::task::spawn_blocking(move || state.pending_pages())
-            .await
-            .map_err(|source| EngineError::Panicked {
-                what: "counting the pages left",
-                source,
-            })??;
+        // Every partition is given up: its writer commits the last changes, then what is left
+        // in its frontier is counted.
+        let owned: Vec<u32> = shared.owned().iter().map(|p| p.id).collect();
+        for id in owned {
+            outcome.pending_pages += shared.revoke(id).await?;
+        }
         Ok(outcome)
     }
 }
 
+/// Hands partitions of the crawl to a running engine and takes them back.
+#[derive(Clone)]
+pub struct Ownership {
+    shared: Arc<Shared>,
+}
+
+impl Ownership {
+    /// Takes a partition: opens its crawl state (pages taken and not settled when it was last
+    /// closed become due again) and lets its pages be fetched and its sources polled. Returns
+    /// the pages in its frontier. A partition owned already is left as it is.
+    pub async fn assign(&self, partition: u32) -> Result<u64, EngineError> {
+        self.shared.assign(partition).await
+    }
+
+    /// Gives a partition up: no new page of it starts, its pollers stop, the pages in flight
+    /// finish and are committed, and its state is closed; pages taken and not started stay in
+    /// its frontier, due again for the next owner. Returns the pages left in its frontier.
+    pub async fn revoke(&self, partition: u32) -> Result<u64, EngineError> {
+        self.shared.revoke(partition).await
+    }
+
+    /// The partitions owned now, in order.
+    pub fn owned(&self) -> Vec<u32> {
+        self.shared.owned().iter().map(|p| p.id).collect()
+    }
+}
+
 /// Asks a running engine whether it can work and how large its state is; for a readiness
-/// endpoint and gauges. Each call reads the store: call it from the blocking pool.
+/// endpoint and gauges. Each call reads the stores: call it from the blocking pool.
 #[derive(Clone)]
 pub struct Probe {
-    state: StateStore,
+    owned: Owned,
     sink: Arc<Sink>,
     stop: CancellationToken,
 }
 
 impl Probe {
+    fn owned(&self) -> Vec<Arc<Partition>> {
+        let owned = self.owned.read().unwrap_or_else(|e| e.into_inner());
+        owned.values().cloned().collect()
+    }
+
     /// Whether pages can be crawled and delivered now, or why not.
     pub fn readiness(&self) -> Readiness {
         if self.stop.is_cancelled() {
             return Readiness::NotReady("stopping".into());
         }
-        if let Err(error) = self.state.page_count() {
-            return Readiness::NotReady(format!("crawl state: {error}"));
-        }
-        // A write that failed (a full disk) until one succeeds again.
-        if let Some(error) = self.state.write_failure() {
-            return Readiness::NotReady(format!("crawl state: {error}"));
+        for partition in self.owned() {
+            if let Err(error) = partition.state.page_count() {
+                return Readiness::NotReady(format!("crawl state: {error}"));
+            }
+            // A write that failed (a full disk) until one succeeds again.
+            if let Some(error) = partition.state.write_failure() {
+                return Readiness::NotReady(format!("crawl state: {error}"));
+            }
         }
         self.sink.readiness()
     }
 
-    /// Pages in the frontier.
+    /// Pages in the frontiers of the partitions owned.
     pub fn frontier_len(&self) -> Result<u64, StateError> {
-        self.state.frontier_len()
+        let mut total = 0;
+        for partition in self.owned() {
+            total += partition.state.frontier_len()?;
+        }
+        Ok(total)
     }
 
-    /// Pages the crawl state knows the outcome of.
+    /// Pages the crawl states of the partitions owned know the outcome of.
     pub fn page_count(&self) -> Result<u64, StateError> {
-        self.state.page_count()
+        let mut total = 0;
+        for partition in self.owned() {
+            total += partition.state.page_count()?;
+        }
+        Ok(total)
     }
 
     /// Bytes waiting in the sink's spool (0 without one).
     pub fn spool_bytes(&self) -> u64 {
         self.sink.spool_bytes().unwrap_or(0)
-    }
-}
-
-impl Shared {
-    /// Runs a call on the crawl state on the blocking pool: the store reads and writes files,
-    /// which must not stall the async workers.
-    pub(crate) async fn store<T, F>(&self, what: &'static str, call: F) -> Result<T, EngineError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&StateStore) -> Result<T, StateError> + Send + 'static,
-    {
-        let state = self.state.clone();
-        tokio::task::spawn_blocking(move || call(&state))
-            .await
-            .map_err(|source| EngineError::Panicked { what, source })?
-            .map_err(EngineError::from)
     }
 }

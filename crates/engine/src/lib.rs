@@ -1,8 +1,10 @@
 //! The crawl engine of tinstream: sources polled into a frontier, pages fetched politely,
 //! parsed and delivered, and the crawl state committed as the sink confirms.
 //!
-//! An [`Engine`] owns a crawl state (the frontier, what became of each page, the sources'
-//! schedules) and a sink. [`Engine::run`] starts a poller per source, which adds the article
+//! The crawl is split by registrable domain into partitions, each with its crawl state (the
+//! frontier, what became of each page, the sources' schedules); an [`Engine`] works on the
+//! partitions it is handed through its [`Ownership`] and can give them back while it runs, so
+//! that workers can share a crawl. A crawl of one process is one partition. [`Engine::run`] starts a poller per source, which adds the article
 //! URLs a feed, sitemap, list or section page gives to the frontier; a dispatcher takes due
 //! pages from it, at most `crawler.concurrency` at a time, and runs each through robots.txt,
 //! per-host pacing, fetching with retries, parsing on the blocking pool and delivery. A page
@@ -29,11 +31,14 @@
 //!     crawler: Default::default(),
 //!     sources: vec![toml::from_str(r#"url = "https://example.com/rss" kind = "feed""#)?],
 //!     sink: Default::default(),
+//!     // The whole crawl in one partition, in `crawler.data_dir`.
+//!     partitions: 1,
 //! };
 //! config.crawler.data_dir = "/var/lib/tinstream".into();
 //! let parser = tinstream_parser::Parser::default();
 //! let stop = CancellationToken::new();
 //! let engine = Engine::open(config, parser, Arc::new(Unobserved), stop.clone()).await?;
+//! let pages_waiting = engine.ownership().assign(0).await?;
 //! // Every source polled once and every page found settled, then the run ends.
 //! let outcome = engine.run(true, None).await?;
 //! println!("{outcome}");
@@ -44,6 +49,7 @@
 mod cluster;
 mod deliver;
 mod dispatch;
+mod domain;
 mod drain;
 mod engine;
 mod observe;
@@ -56,7 +62,7 @@ mod sources;
 mod upkeep;
 
 pub use cluster::{ClusterConfig, ClusterMode};
-pub use engine::{Engine, EngineConfig, EngineError, Probe, Reload};
+pub use domain::{domain_key, partition_of};
+pub use engine::{Engine, EngineConfig, EngineError, Ownership, Probe, Reload};
 pub use observe::{status_class, Event, Observer, Unobserved};
 pub use outcome::RunOutcome;
-pub use partition::{domain_key, partition_of};

@@ -57,6 +57,11 @@ pub enum Event<'a> {
     },
     /// A poll of the source could not read one of its documents (logged with the reason).
     SourceFailed { source: &'a str },
+    /// The engine took a partition of the crawl; its state was opened and its frontier
+    /// restored in `restore`.
+    PartitionAssigned { partition: u32, restore: Duration },
+    /// The engine gave a partition up, its pages in flight settled.
+    PartitionRevoked { partition: u32 },
 }
 
 /// Receives the engine's events. Called on the engine's tasks: it must return quickly and

@@ -5,6 +5,7 @@
 use crate::deliver::{deliver, ContentClaim, Delivery};
 use crate::engine::Shared;
 use crate::observe::Event;
+use crate::partition::Partition;
 use crate::polite::PoliteError;
 use std::sync::Arc;
 use tinstream_crawler::{
@@ -19,13 +20,15 @@ use tracing::{info, warn};
 use url::Url;
 
 /// A page taken from the frontier.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Job {
     /// Its normalised URL, the frontier's key.
     pub(crate) key: String,
     pub(crate) url: Url,
     pub(crate) source: Arc<str>,
     pub(crate) entry: FrontierEntry,
+    /// The partition it belongs to.
+    pub(crate) partition: Arc<Partition>,
 }
 
 /// What became of a page taken from the frontier.
@@ -52,7 +55,14 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
             info!("disallowed by robots.txt; not fetched");
             let reason = Some("disallowed by robots.txt".to_string());
             shared
-                .settle(&[&job.url], PageStatus::Disallowed, None, reason, None)
+                .settle(
+                    &job.partition,
+                    &[&job.url],
+                    PageStatus::Disallowed,
+                    None,
+                    reason,
+                    None,
+                )
                 .await;
             return Outcome::Settled;
         }
@@ -62,14 +72,20 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
         Err(PoliteError::Blocked(reason)) => {
             return settled_or_stopped(
                 shared
-                    .give_up(&[&job.url], Stage::Fetch, reason, None)
+                    .give_up(&job.partition, &[&job.url], Stage::Fetch, reason, None)
                     .await,
             );
         }
         Err(PoliteError::Fetch(error @ FetchError::Blocked { .. })) => {
             return settled_or_stopped(
                 shared
-                    .give_up(&[&job.url], Stage::Fetch, error.to_string(), None)
+                    .give_up(
+                        &job.partition,
+                        &[&job.url],
+                        Stage::Fetch,
+                        error.to_string(),
+                        None,
+                    )
                     .await,
             );
         }
@@ -83,7 +99,13 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
             warn!(%error, "fetch failed for good");
             return settled_or_stopped(
                 shared
-                    .give_up(&[&job.url], Stage::Fetch, error.to_string(), None)
+                    .give_up(
+                        &job.partition,
+                        &[&job.url],
+                        Stage::Fetch,
+                        error.to_string(),
+                        None,
+                    )
                     .await,
             );
         }
@@ -105,6 +127,7 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
             info!(reason = %page.reason, "listed as an article, judged not to be one");
             shared
                 .settle(
+                    &job.partition,
                     &[&job.url, &final_url],
                     PageStatus::NotArticle,
                     None,
@@ -118,19 +141,26 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
             warn!(%reason, "page could not be parsed");
             return settled_or_stopped(
                 shared
-                    .give_up(&[&job.url, &final_url], Stage::Parse, reason, None)
+                    .give_up(
+                        &job.partition,
+                        &[&job.url, &final_url],
+                        Stage::Parse,
+                        reason,
+                        None,
+                    )
                     .await,
             );
         }
     };
     let canonical = Url::parse(&record.canonical_url).unwrap_or_else(|_| final_url.clone());
     let mine = [&job.url, &final_url, &canonical];
-    if let Some(original) = shared.delivered_before(&record, &mine).await {
+    if let Some(original) = shared.delivered_before(job, &record, &mine).await {
         // The same story under another URL: one record is enough.
         shared.observe(Event::Duplicate);
         info!(same_as = %original, "already delivered under another URL");
         shared
             .settle(
+                &job.partition,
                 &[&job.url, &final_url],
                 PageStatus::Delivered,
                 Some(record.content_hash.clone()),
@@ -149,7 +179,13 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
             let id = Some(record.id.clone());
             return settled_or_stopped(
                 shared
-                    .give_up(&[&job.url, &final_url], Stage::Deliver, reason, id)
+                    .give_up(
+                        &job.partition,
+                        &[&job.url, &final_url],
+                        Stage::Deliver,
+                        reason,
+                        id,
+                    )
                     .await,
             );
         }
@@ -159,6 +195,7 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
     let recheck = shared.next_recheck(job, now, None, validators);
     shared
         .settle(
+            &job.partition,
             &[&job.url, &final_url, &canonical],
             PageStatus::Delivered,
             Some(record.content_hash.clone()),
@@ -180,15 +217,16 @@ async fn process_recheck(
     slot: OwnedSemaphorePermit,
 ) -> Outcome {
     let key = job.key.clone();
-    let known = match shared
-        .store("reading the page's state", move |s| s.page(&key))
-        .await
-    {
+    let read = job
+        .partition
+        .store("reading the page's state", move |s| s.page(&key));
+    let known = match read.await {
         Ok(Some(known)) if known.status == PageStatus::Delivered => known,
         // Expired or settled otherwise since: nothing to compare with.
         _ => {
             shared
                 .send(
+                    &job.partition,
                     StateChange::Unqueue {
                         key: job.key.clone(),
                     },
@@ -211,7 +249,9 @@ async fn process_recheck(
         };
         let next = shared.next_recheck(job, now, Some(recheck), validators);
         async move {
-            shared.settle_state(&[&job.url], state, next).await;
+            shared
+                .settle_state(&job.partition, &[&job.url], state, next)
+                .await;
             Outcome::Settled
         }
     };
@@ -223,7 +263,9 @@ async fn process_recheck(
             ..known.clone()
         };
         async move {
-            shared.settle_state(&[&job.url], state, None).await;
+            shared
+                .settle_state(&job.partition, &[&job.url], state, None)
+                .await;
             Outcome::Settled
         }
     };
@@ -281,6 +323,7 @@ async fn process_recheck(
     let next = shared.next_recheck(job, now, Some(recheck), validators);
     shared
         .settle(
+            &job.partition,
             &[&job.url],
             PageStatus::Delivered,
             Some(record.content_hash.clone()),
@@ -369,29 +412,32 @@ impl Shared {
 
 impl Shared {
     /// The URL under which the same story was delivered already, if it was: under its
-    /// canonical address, or under any other URL with the same content hash. `mine` are the
-    /// URLs of the page at hand.
-    async fn delivered_before(&self, record: &Article, mine: &[&Url]) -> Option<String> {
+    /// canonical address, or under any other URL with the same content hash, as the crawl
+    /// state of the page's partition (its site's) knows. `mine` are the URLs of the page at
+    /// hand.
+    async fn delivered_before(&self, job: &Job, record: &Article, mine: &[&Url]) -> Option<String> {
         let mine: Vec<String> = mine.iter().map(|u| self.key(u)).collect();
         let hash = record.content_hash.clone();
-        let lookup = self.store("reading the delivered pages", move |state| {
-            let same = |key: &str| -> Result<bool, tinstream_crawler::StateError> {
-                Ok(matches!(
-                    state.page(key)?,
-                    Some(known) if known.status == PageStatus::Delivered
-                        && known.content_hash.as_deref() == Some(hash.as_str())
-                ))
-            };
-            if let Some(canonical) = mine.last() {
-                if same(canonical)? {
-                    return Ok(Some(canonical.clone()));
+        let lookup = job
+            .partition
+            .store("reading the delivered pages", move |state| {
+                let same = |key: &str| -> Result<bool, tinstream_crawler::StateError> {
+                    Ok(matches!(
+                        state.page(key)?,
+                        Some(known) if known.status == PageStatus::Delivered
+                            && known.content_hash.as_deref() == Some(hash.as_str())
+                    ))
+                };
+                if let Some(canonical) = mine.last() {
+                    if same(canonical)? {
+                        return Ok(Some(canonical.clone()));
+                    }
                 }
-            }
-            Ok(match state.content_owner(&hash)? {
-                Some(owner) if !mine.contains(&owner) && same(&owner)? => Some(owner),
-                _ => None,
-            })
-        });
+                Ok(match state.content_owner(&hash)? {
+                    Some(owner) if !mine.contains(&owner) && same(&owner)? => Some(owner),
+                    _ => None,
+                })
+            });
         // A store that cannot be read now: delivered again rather than lost.
         lookup.await.ok().flatten()
     }

@@ -1,89 +1,178 @@
-//! Which partition of the crawl a page belongs to.
+//! The partitions of the crawl an engine owns.
 //!
-//! Work is split by registrable domain (`vnexpress.net` for `e.vnexpress.net`, `gov.vn`'s
-//! `chinhphu.gov.vn` for `baochinhphu.chinhphu.gov.vn`...): every host of one site lands on one
-//! partition, so one worker holds the site's robots.txt, pacing and back-off. The partition is
-//! Kafka's own choice for that key — murmur2 of the key's bytes with Kafka's seed, made
-//! positive, modulo the partition count — so any Kafka client with the default partitioner
-//! (librdkafka's `murmur2_random`, Java's) puts a domain on the same partition as this code.
+//! The crawl is split by registrable domain into a fixed number of partitions
+//! ([`crate::partition_of`]); each has its own crawl state (frontier, page states, the sources'
+//! schedules and validators) and its own state writer. An engine works only on the partitions
+//! it owns: it takes due pages from their frontiers and polls only the sources whose domain
+//! falls in them. One process alone owns the single partition of a local crawl; workers that
+//! share a crawl are handed partitions and take them back as their group changes.
+//!
+//! A partition is handed over cleanly: when it is revoked, no new page of it starts, the pages
+//! in flight finish (their states are committed), its pollers stop and its writer commits what
+//! is left; pages taken and not started stay in its frontier, due again for the next owner.
 
-use url::{Host, Url};
+use crate::domain::{domain_key, partition_of};
+use crate::engine::EngineError;
+use crate::upkeep::{write_changes, Change, CHANGE_BATCH};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use tinstream_crawler::{StateError, StateStore};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use url::Url;
 
-/// The key a page is partitioned by: its host's registrable domain (lowercase, without a
-/// trailing dot); a host that has none (an IP address, `localhost`, a public suffix itself) is
-/// its own key.
-pub fn domain_key(url: &Url) -> Option<String> {
-    Some(match url.host()? {
-        Host::Domain(name) => {
-            let name = name.trim_end_matches('.').to_ascii_lowercase();
-            match psl::domain_str(&name) {
-                Some(domain) => domain.to_string(),
-                None => name,
-            }
-        }
-        Host::Ipv4(address) => address.to_string(),
-        Host::Ipv6(address) => address.to_string(),
-    })
+/// How the crawl is split: the number of partitions, fixed for the life of a crawl.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Layout {
+    pub(crate) count: u32,
 }
 
-/// The partition of `key` among `partitions` (at least 1), as Kafka's default partitioner
-/// computes it.
-pub fn partition_of(key: &str, partitions: u32) -> u32 {
-    let hash = murmur2::murmur2(key.as_bytes(), murmur2::KAFKA_SEED);
-    (hash & 0x7fff_ffff) % partitions.max(1)
+impl Layout {
+    /// The partition a URL belongs to: that of its registrable domain.
+    pub(crate) fn of(&self, url: &Url) -> u32 {
+        if self.count <= 1 {
+            return 0;
+        }
+        partition_of(&domain_key(url).unwrap_or_default(), self.count)
+    }
+
+    /// Where a partition's crawl state lives under `data_dir`: the folder itself for a crawl
+    /// of one partition (as a local crawl always was), a folder per partition otherwise.
+    pub(crate) fn dir(&self, data_dir: &Path, partition: u32) -> PathBuf {
+        if self.count <= 1 {
+            data_dir.to_path_buf()
+        } else {
+            data_dir.join(format!("partition-{partition}"))
+        }
+    }
+}
+
+/// A partition the engine owns.
+pub(crate) struct Partition {
+    pub(crate) id: u32,
+    pub(crate) state: StateStore,
+    changes: mpsc::Sender<Change>,
+    /// The due time last given to a new page of each server (host and port), to pace new
+    /// pages per server in the frontier's order.
+    pub(crate) schedule: Mutex<HashMap<String, u64>>,
+    /// Cancelled when the partition is revoked (or the engine stops): its pollers stop and no
+    /// new page of it starts.
+    pub(crate) revoked: CancellationToken,
+    /// The page tasks and pollers of this partition, waited for when it is revoked.
+    pub(crate) tasks: TaskTracker,
+    /// Dropped after `state` (fields drop in order): tells the revoking task that the
+    /// partition's database is closed and its file free for the next owner.
+    _closed: oneshot::Sender<()>,
+}
+
+/// What is left to finish a revoked partition: its writer, which ends once it has committed
+/// what it was given.
+pub(crate) struct Closing {
+    writer: JoinHandle<Result<(), EngineError>>,
+    close: CancellationToken,
+    /// Resolves once the last handle to the partition is gone.
+    pub(crate) closed: oneshot::Receiver<()>,
+}
+
+impl Partition {
+    /// Opens the partition's crawl state in `dir`: pages taken but not settled when it was
+    /// last closed become due again. Returns it, its writer, and the pages in its frontier.
+    pub(crate) async fn open(
+        id: u32,
+        dir: PathBuf,
+        stop: &CancellationToken,
+    ) -> Result<(Partition, Closing, u64), EngineError> {
+        let state = tokio::task::spawn_blocking(move || StateStore::open(&dir))
+            .await
+            .map_err(|source| EngineError::Panicked {
+                what: "opening the crawl state",
+                source,
+            })??;
+        let restore = state.clone();
+        let restored = tokio::task::spawn_blocking(move || restore.restore_frontier())
+            .await
+            .map_err(|source| EngineError::Panicked {
+                what: "restoring the frontier",
+                source,
+            })??;
+        let (changes, changes_rx) = mpsc::channel(CHANGE_BATCH * 4);
+        let close = CancellationToken::new();
+        let writer = tokio::spawn(write_changes(
+            state.clone(),
+            changes_rx,
+            stop.clone(),
+            close.clone(),
+        ));
+        let (closed_tx, closed) = oneshot::channel();
+        let partition = Partition {
+            id,
+            state,
+            changes,
+            schedule: Mutex::new(HashMap::new()),
+            revoked: stop.child_token(),
+            tasks: TaskTracker::new(),
+            _closed: closed_tx,
+        };
+        let closing = Closing {
+            writer,
+            close,
+            closed,
+        };
+        Ok((partition, closing, restored))
+    }
+
+    /// Hands a change to the partition's writer; false when the writer has stopped.
+    pub(crate) async fn send(&self, change: Change) -> bool {
+        self.changes.send(change).await.is_ok()
+    }
+
+    /// Runs a call on the partition's crawl state on the blocking pool: the store reads and
+    /// writes files, which must not stall the async workers.
+    pub(crate) async fn store<T, F>(&self, what: &'static str, call: F) -> Result<T, EngineError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&StateStore) -> Result<T, StateError> + Send + 'static,
+    {
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || call(&state))
+            .await
+            .map_err(|source| EngineError::Panicked { what, source })?
+            .map_err(EngineError::from)
+    }
+}
+
+impl Closing {
+    /// Closes the writer and waits for it to commit what it was given: call it once the
+    /// partition's tasks are done.
+    pub(crate) async fn finish_writes(&mut self) -> Result<(), EngineError> {
+        self.close.cancel();
+        (&mut self.writer)
+            .await
+            .map_err(|source| EngineError::Panicked {
+                what: "the state writer",
+                source,
+            })?
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn key(url: &str) -> String {
-        domain_key(&Url::parse(url).unwrap()).unwrap()
-    }
-
     #[test]
-    fn hosts_of_one_site_share_a_key() {
-        assert_eq!(key("https://vnexpress.net/a.html"), "vnexpress.net");
-        assert_eq!(key("https://e.vnexpress.net/news/b.html"), "vnexpress.net");
-        assert_eq!(key("https://VNEXPRESS.NET./c"), "vnexpress.net");
-        // Two-label public suffixes: the site is the label before them.
-        assert_eq!(
-            key("https://baochinhphu.chinhphu.gov.vn/x"),
-            "chinhphu.gov.vn"
-        );
-        assert_eq!(key("https://www.bbc.co.uk/news"), "bbc.co.uk");
-        assert_eq!(key("https://tuoitre.vn/"), "tuoitre.vn");
-        // Internationalised names are keyed in their ASCII form, as the URL holds them
-        // (checked with Python's `"báo.vn".encode("idna")`).
-        assert_eq!(key("https://báo.vn/tin"), "xn--bo-mia.vn");
-    }
-
-    #[test]
-    fn hosts_without_a_registrable_domain_are_their_own_key() {
-        assert_eq!(key("http://127.0.0.2:8080/a"), "127.0.0.2");
-        assert_eq!(key("http://127.0.0.3/a"), "127.0.0.3");
-        assert_eq!(key("http://[::1]:80/a"), "::1");
-        assert_eq!(key("http://localhost:3000/a"), "localhost");
-        assert_eq!(domain_key(&Url::parse("data:text/plain,x").unwrap()), None);
-    }
-
-    #[test]
-    fn partitions_are_in_range_and_stable() {
-        for partitions in [1, 2, 3, 64] {
-            for domain in ["vnexpress.net", "tuoitre.vn", "127.0.0.2", ""] {
-                assert!(partition_of(domain, partitions) < partitions);
-                assert_eq!(
-                    partition_of(domain, partitions),
-                    partition_of(domain, partitions)
-                );
-            }
-        }
-        assert_eq!(partition_of("anything", 0), 0);
-        // 64 partitions and a thousand domains: every partition gets some.
-        let mut used = std::collections::HashSet::new();
-        for n in 0..1000 {
-            used.insert(partition_of(&format!("site{n}.vn"), 64));
-        }
-        assert_eq!(used.len(), 64);
+    fn one_partition_is_the_data_folder_itself() {
+        let one = Layout { count: 1 };
+        let url = Url::parse("https://vnexpress.net/a").unwrap();
+        assert_eq!(one.of(&url), 0);
+        assert_eq!(one.dir(Path::new("/d"), 0), Path::new("/d"));
+        let many = Layout { count: 8 };
+        assert_eq!(many.of(&url), partition_of("vnexpress.net", 8));
+        // Every host of a site is in the site's partition.
+        let other_host = Url::parse("https://e.vnexpress.net/b").unwrap();
+        assert_eq!(many.of(&other_host), many.of(&url));
+        assert_eq!(many.dir(Path::new("/d"), 5), Path::new("/d/partition-5"));
     }
 }

@@ -5,6 +5,7 @@ use crate::dispatch::now_ms;
 use crate::engine::Shared;
 use crate::observe::Event;
 use crate::page::Job;
+use crate::partition::Partition;
 use crate::upkeep::Change;
 use std::time::Duration;
 use tinstream_crawler::{FrontierEntry, PageState, PageStatus, StateChange};
@@ -18,13 +19,13 @@ const REQUEUE_CAP: Duration = Duration::from_secs(3600);
 
 impl Shared {
     /// Hands a change to the state writer; with `committed`, the caller can wait for it.
-    pub(crate) async fn send(&self, change: StateChange, committed: Option<oneshot::Sender<()>>) {
-        if self
-            .changes
-            .send(Change { change, committed })
-            .await
-            .is_err()
-        {
+    pub(crate) async fn send(
+        &self,
+        partition: &Partition,
+        change: StateChange,
+        committed: Option<oneshot::Sender<()>>,
+    ) {
+        if !partition.send(Change { change, committed }).await {
             warn!("the state writer has stopped; this page will be done again");
         }
     }
@@ -36,7 +37,8 @@ impl Shared {
         if requeues > self.crawler.max_requeues {
             let reason = format!("{reason} (gave up after {requeues} tries)");
             warn!(%reason, "page failed for good");
-            self.give_up(&[&job.url], Stage::Fetch, reason, None).await;
+            self.give_up(&job.partition, &[&job.url], Stage::Fetch, reason, None)
+                .await;
             return;
         }
         self.observe(Event::Deferred);
@@ -52,6 +54,7 @@ impl Shared {
             ..job.entry.clone()
         };
         self.send(
+            &job.partition,
             StateChange::Requeue {
                 key: job.key.clone(),
                 entry,
@@ -68,6 +71,7 @@ impl Shared {
     /// pages within `sink.max_in_flight`.
     pub(crate) async fn settle(
         &self,
+        partition: &Partition,
         urls: &[&Url],
         status: PageStatus,
         content_hash: Option<String>,
@@ -80,12 +84,13 @@ impl Shared {
             reason,
             at: chrono::Utc::now().timestamp(),
         };
-        self.settle_state(urls, state, recheck).await;
+        self.settle_state(partition, urls, state, recheck).await;
     }
 
     /// [`Shared::settle`] with the whole state given.
     pub(crate) async fn settle_state(
         &self,
+        partition: &Partition,
         urls: &[&Url],
         state: PageState,
         recheck: Option<FrontierEntry>,
@@ -99,6 +104,7 @@ impl Shared {
         }
         let (committed, done) = oneshot::channel();
         self.send(
+            partition,
             StateChange::Settle {
                 keys,
                 state,
@@ -143,6 +149,7 @@ impl Shared {
     /// be delivered, so that the page is tried again later rather than lost).
     pub(crate) async fn give_up(
         &self,
+        partition: &Partition,
         urls: &[&Url],
         stage: Stage,
         reason: String,
@@ -158,8 +165,15 @@ impl Shared {
         {
             return false;
         }
-        self.settle(urls, PageStatus::Failed, None, Some(reason), None)
-            .await;
+        self.settle(
+            partition,
+            urls,
+            PageStatus::Failed,
+            None,
+            Some(reason),
+            None,
+        )
+        .await;
         true
     }
 }

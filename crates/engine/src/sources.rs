@@ -5,8 +5,9 @@
 use crate::dispatch::now_ms;
 use crate::engine::{EngineError, Reload, Shared};
 use crate::observe::Event;
+use crate::partition::Partition;
 use crate::polite::{Answer, PoliteError, SitemapRead};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 use tinstream_crawler::{
@@ -26,46 +27,55 @@ const ENQUEUE_BATCH: usize = 1000;
 /// Sitemaps read from one source per poll, at most (indexes can point at thousands).
 pub(crate) const MAX_SITEMAPS_PER_POLL: usize = 100;
 
-/// The running source pollers.
+/// The source pollers: one per configured source whose site is in a partition the engine
+/// owns, started and stopped as reloads change the sources and as partitions are assigned and
+/// revoked.
 pub(crate) struct Pollers {
     shared: Arc<Shared>,
     /// Cancelled when the pollers are all stopped.
     done: CancellationToken,
     once: bool,
     set: JoinSet<()>,
-    /// Each running source with the token that stops its poller.
-    running: Vec<(SourceConfig, CancellationToken)>,
+    /// The sources configured now.
+    sources: Vec<SourceConfig>,
+    /// Each source with a poller, its partition, and the token that stops the poller. With
+    /// `once`, a poller that is done stays listed, so that it is not started again.
+    running: Vec<(SourceConfig, u32, CancellationToken)>,
 }
 
 impl Pollers {
-    /// No poller yet; `done` is cancelled once they have all stopped.
-    pub(crate) fn new(shared: Arc<Shared>, done: CancellationToken, once: bool) -> Self {
+    /// No poller yet (see [`Pollers::reconcile`]); `done` is cancelled once they have all
+    /// stopped.
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        sources: Vec<SourceConfig>,
+        done: CancellationToken,
+        once: bool,
+    ) -> Self {
         Pollers {
             shared,
             done,
             once,
             set: JoinSet::new(),
+            sources,
             running: Vec::new(),
         }
     }
 
-    pub(crate) fn start(&mut self, source: SourceConfig) {
-        let stop = self.shared.drain.child();
-        let span = info_span!("source", source = %source.url, kind = ?source.kind);
-        self.set.spawn(
-            poll_source(self.shared.clone(), source.clone(), self.once, stop.clone())
-                .instrument(span),
-        );
-        self.running.push((source, stop));
-    }
-
-    /// Stops the pollers of sources that are gone and starts those of new ones; sources that
-    /// did not change keep their poller (and its schedule). Pages already queued or in flight
-    /// are not touched. Returns (started, stopped).
-    fn apply(&mut self, sources: Vec<SourceConfig>) -> (usize, usize) {
+    /// Starts a poller for each configured source of a partition owned, and stops those of
+    /// sources gone or of partitions given up; sources that did not change keep their poller
+    /// (and its schedule). Pages already queued or in flight are not touched. Returns
+    /// (started, stopped).
+    fn reconcile(&mut self) -> (usize, usize) {
+        let owned = self.shared.owned();
         let before = self.running.len();
-        self.running.retain(|(source, stop)| {
-            let keep = sources.contains(source);
+        let sources = &self.sources;
+        self.running.retain(|(source, partition, stop)| {
+            // A revoked partition cancelled the token: its source starts again if the
+            // partition comes back.
+            let keep = sources.contains(source)
+                && !stop.is_cancelled()
+                && owned.iter().any(|p| p.id == *partition);
             if !keep {
                 stop.cancel();
             }
@@ -73,11 +83,32 @@ impl Pollers {
         });
         let stopped = before - self.running.len();
         let mut started = 0;
-        for source in sources {
-            if !self.running.iter().any(|(running, _)| *running == source) {
-                self.start(source);
-                started += 1;
+        for source in self.sources.clone() {
+            if self
+                .running
+                .iter()
+                .any(|(running, _, _)| *running == source)
+            {
+                continue;
             }
+            let id = self.shared.layout.of(&source.url);
+            let Some(partition) = owned.iter().find(|p| p.id == id) else {
+                continue;
+            };
+            let stop = partition.revoked.child_token();
+            let span = info_span!("source", source = %source.url, kind = ?source.kind);
+            let poller = poll_source(
+                self.shared.clone(),
+                partition.clone(),
+                source.clone(),
+                self.once,
+                stop.clone(),
+            );
+            // Tracked by its partition, which waits for it when it is revoked.
+            self.set
+                .spawn(partition.tasks.track_future(poller.instrument(span)));
+            self.running.push((source, id, stop));
+            started += 1;
         }
         (started, stopped)
     }
@@ -90,15 +121,24 @@ pub(crate) async fn manage_pollers(
     mut pollers: Pollers,
     mut reloads: Option<mpsc::Receiver<Reload>>,
 ) {
+    pollers.reconcile();
     loop {
+        let shared = pollers.shared.clone();
         tokio::select! {
-            _ = pollers.shared.drain.stopping() => break,
+            _ = shared.drain.stopping() => break,
             Some(reload) = next_reload(&mut reloads) => {
                 let rules = reload.parser.sites().len();
-                *pollers.shared.parser.write().unwrap_or_else(|e| e.into_inner()) = reload.parser;
+                *shared.parser.write().unwrap_or_else(|e| e.into_inner()) = reload.parser;
                 info!(rules, "site rules reloaded");
-                let (started, stopped) = pollers.apply(reload.sources);
+                pollers.sources = reload.sources;
+                let (started, stopped) = pollers.reconcile();
                 info!(started, stopped, sources = pollers.running.len(), "sources reloaded");
+            }
+            _ = shared.ownership_changed.notified() => {
+                let (started, stopped) = pollers.reconcile();
+                if started + stopped > 0 {
+                    info!(started, stopped, sources = pollers.running.len(), "the pollers follow the partitions owned");
+                }
             }
             finished = pollers.set.join_next(), if pollers.once || !pollers.set.is_empty() => {
                 if finished.is_none() && pollers.once {
@@ -107,7 +147,7 @@ pub(crate) async fn manage_pollers(
             }
         }
     }
-    for (_, stop) in &pollers.running {
+    for (_, _, stop) in &pollers.running {
         stop.cancel();
     }
     pollers.set.shutdown().await;
@@ -128,6 +168,7 @@ async fn next_reload(reloads: &mut Option<mpsc::Receiver<Reload>>) -> Option<Rel
 /// Reads one source on its interval and adds what it finds to the frontier.
 pub(crate) async fn poll_source(
     shared: Arc<Shared>,
+    partition: Arc<Partition>,
     source: SourceConfig,
     once: bool,
     stop: CancellationToken,
@@ -136,7 +177,7 @@ pub(crate) async fn poll_source(
     let (min, max) = source.interval_bounds();
     // The interval the source had reached before a restart, else its configured one.
     let known = name.clone();
-    let mut interval = match shared
+    let mut interval = match partition
         .store("reading the poll interval", move |s| {
             s.poll_interval(&known)
         })
@@ -146,7 +187,7 @@ pub(crate) async fn poll_source(
         _ => source.every,
     };
     loop {
-        let discovered = discover_source(&shared, &source).await;
+        let discovered = discover_source(&shared, &partition, &source).await;
         let count = discovered.urls.len();
         if discovered.problems > 0 {
             shared.observe(Event::SourceFailed { source: &name });
@@ -161,7 +202,7 @@ pub(crate) async fn poll_source(
                 // Everything listed is in the store: the next poll may be conditional.
                 let documents: Vec<(String, Option<Validators>)> =
                     discovered.validators.into_iter().collect();
-                let recorded = shared
+                let recorded = partition
                     .store("recording validators", move |s| {
                         s.record_document_validators(&documents)
                     })
@@ -189,7 +230,7 @@ pub(crate) async fn poll_source(
             new,
         });
         let (polled, secs) = (name.clone(), interval.as_secs());
-        let recorded = shared
+        let recorded = partition
             .store("recording the poll", move |s| {
                 s.record_poll(&polled, at, secs)
             })
@@ -243,11 +284,46 @@ async fn enqueue(
 }
 
 impl Shared {
-    /// Adds the pages a source listed to the frontier, a batch per transaction; pages settled
-    /// or already in the frontier are skipped. Returns how many were new.
+    /// Adds the pages a source listed to the frontiers of their sites' partitions, a batch
+    /// per transaction; pages settled or already in the frontier are skipped. Returns how many
+    /// were new.
     async fn enqueue_all(
         &self,
         found: &[discover::Listed],
+        source: &Arc<str>,
+    ) -> Result<usize, EngineError> {
+        let mut by_partition: BTreeMap<u32, (Arc<Partition>, Vec<&discover::Listed>)> =
+            BTreeMap::new();
+        let mut unowned = 0;
+        for listed in found {
+            match self.owner_of(&listed.url) {
+                Some(partition) => by_partition
+                    .entry(partition.id)
+                    .or_insert_with(|| (partition, Vec::new()))
+                    .1
+                    .push(listed),
+                None => unowned += 1,
+            }
+        }
+        if unowned > 0 {
+            warn!(
+                pages = unowned,
+                "the source lists pages of sites in partitions this engine does not own; \
+                 they are left to the owners of those partitions"
+            );
+        }
+        let mut new = 0;
+        for (partition, pages) in by_partition.into_values() {
+            new += self.enqueue_into(&partition, &pages, source).await?;
+        }
+        Ok(new)
+    }
+
+    /// [`Shared::enqueue_all`] for the pages of one partition.
+    async fn enqueue_into(
+        &self,
+        partition: &Partition,
+        found: &[&discover::Listed],
         source: &Arc<str>,
     ) -> Result<usize, EngineError> {
         let now = now_ms();
@@ -257,7 +333,7 @@ impl Shared {
             // Pages known already are left out before pacing, so that they take no place in
             // their server's schedule (the insert checks again, in its own transaction).
             let lookup = keys.clone();
-            let known = self
+            let known = partition
                 .store("reading the frontier", move |s| s.known(&lookup))
                 .await?;
             // New pages are due at the pace their server allows, so that the due order
@@ -272,7 +348,7 @@ impl Shared {
                     let entry = FrontierEntry {
                         url: listed.url.to_string(),
                         source: source.to_string(),
-                        due_ms: self.paced_due(&listed.url, now),
+                        due_ms: self.paced_due(partition, &listed.url, now),
                         requeues: 0,
                         recheck: None,
                         hint: listed.hint.clone(),
@@ -281,7 +357,7 @@ impl Shared {
                 })
                 .collect();
             let limit = self.crawler.max_frontier;
-            let added = self
+            let added = partition
                 .store("adding to the frontier", move |s| {
                     s.add_to_frontier(&entries, limit)
                 })
@@ -304,14 +380,14 @@ impl Shared {
 
     /// When a new page of this URL's server may be fetched: `crawler.per_host_delay` after
     /// the last one scheduled for that server, and not before now.
-    fn paced_due(&self, url: &Url, now: u64) -> u64 {
+    fn paced_due(&self, partition: &Partition, url: &Url, now: u64) -> u64 {
         let server = format!(
             "{}:{}",
             url.host_str().unwrap_or(""),
             url.port_or_known_default().unwrap_or(0)
         );
         let spacing = u64::try_from(self.crawler.per_host_delay.as_millis()).unwrap_or(u64::MAX);
-        let mut schedule = self.schedule.lock().unwrap_or_else(|e| e.into_inner());
+        let mut schedule = partition.schedule.lock().unwrap_or_else(|e| e.into_inner());
         let last = schedule.entry(server).or_insert(0);
         let due = now.max(last.saturating_add(spacing));
         *last = due;
@@ -337,8 +413,14 @@ impl Discovered {
     /// Fetches one document of the source (a feed, a sitemap, a section page), conditionally
     /// when an earlier complete poll left validators for it. None when it is unchanged (304) or
     /// could not be fetched (logged).
-    async fn document(&mut self, shared: &Shared, url: &Url, limit: usize) -> Option<Fetched> {
-        self.conditional(shared, url, |known| async move {
+    async fn document(
+        &mut self,
+        shared: &Shared,
+        partition: &Partition,
+        url: &Url,
+        limit: usize,
+    ) -> Option<Fetched> {
+        self.conditional(partition, url, |known| async move {
             shared.polite_fetch_up_to(url, &known, limit).await
         })
         .await
@@ -347,8 +429,13 @@ impl Discovered {
 
     /// A sitemap of the source, read as [`Discovered::document`] reads a document, but as its
     /// bytes arrive: up to the protocol's 50 MB and 50,000 URLs, past the page size limit.
-    async fn sitemap(&mut self, shared: &Shared, url: &Url) -> Option<SitemapRead> {
-        self.conditional(shared, url, |known| async move {
+    async fn sitemap(
+        &mut self,
+        shared: &Shared,
+        partition: &Partition,
+        url: &Url,
+    ) -> Option<SitemapRead> {
+        self.conditional(partition, url, |known| async move {
             shared.polite_sitemap(url, &known).await
         })
         .await
@@ -356,14 +443,19 @@ impl Discovered {
 
     /// Runs `fetch` with the validators an earlier complete poll left for `url`, keeps the
     /// answer's validators, and counts what happened.
-    async fn conditional<T, F, Fut>(&mut self, shared: &Shared, url: &Url, fetch: F) -> Option<T>
+    async fn conditional<T, F, Fut>(
+        &mut self,
+        partition: &Partition,
+        url: &Url,
+        fetch: F,
+    ) -> Option<T>
     where
         T: Answer,
         F: FnOnce(Validators) -> Fut,
         Fut: std::future::Future<Output = Result<Conditional<T>, PoliteError>>,
     {
         let document = url.to_string();
-        let known = shared
+        let known = partition
             .store("reading validators", move |s| {
                 s.document_validators(&document)
             })
@@ -396,7 +488,11 @@ impl Discovered {
 }
 
 /// The article URLs a source lists now.
-pub(crate) async fn discover_source(shared: &Shared, source: &SourceConfig) -> Discovered {
+pub(crate) async fn discover_source(
+    shared: &Shared,
+    partition: &Partition,
+    source: &SourceConfig,
+) -> Discovered {
     let mut found = Discovered::default();
     match source.kind {
         SourceKind::Url => found.urls.push(discover::Listed {
@@ -405,13 +501,13 @@ pub(crate) async fn discover_source(shared: &Shared, source: &SourceConfig) -> D
         }),
         SourceKind::List => {
             let limit = shared.crawler.max_body_bytes;
-            if let Some(page) = found.document(shared, &source.url, limit).await {
+            if let Some(page) = found.document(shared, partition, &source.url, limit).await {
                 found.urls = discover::url_list(&page.url, &page.bytes);
             }
         }
         SourceKind::Feed => {
             let limit = discover::MAX_FEED_BYTES;
-            if let Some(page) = found.document(shared, &source.url, limit).await {
+            if let Some(page) = found.document(shared, partition, &source.url, limit).await {
                 match discover::feed_links(&page.url, &page.bytes) {
                     Ok(links) => found.urls = links,
                     Err(error) => {
@@ -421,10 +517,10 @@ pub(crate) async fn discover_source(shared: &Shared, source: &SourceConfig) -> D
                 }
             }
         }
-        SourceKind::Sitemap => sitemap_urls(shared, &source.url, &mut found).await,
+        SourceKind::Sitemap => sitemap_urls(shared, partition, &source.url, &mut found).await,
         SourceKind::Section => {
             let limit = shared.crawler.max_body_bytes;
-            if let Some(page) = found.document(shared, &source.url, limit).await {
+            if let Some(page) = found.document(shared, partition, &source.url, limit).await {
                 let section_url = page.url.clone();
                 match shared.parse(page, Default::default()).await {
                     Ok(Ok(Extraction::NotArticle(listing))) => {
@@ -470,7 +566,12 @@ pub(crate) async fn discover_source(shared: &Shared, source: &SourceConfig) -> D
 /// Page URLs of a sitemap, following sitemap indexes; a robots.txt URL stands for all the
 /// sitemaps it lists. Indexes are always read in full (an unchanged index can list changed
 /// sitemaps); the sitemaps of pages are read conditionally.
-pub(crate) async fn sitemap_urls(shared: &Shared, url: &Url, found: &mut Discovered) {
+pub(crate) async fn sitemap_urls(
+    shared: &Shared,
+    partition: &Partition,
+    url: &Url,
+    found: &mut Discovered,
+) {
     let mut to_read: Vec<Url> = if url.path().ends_with("/robots.txt") {
         match shared.robots.sitemaps(url).await {
             Ok(list) => list,
@@ -488,7 +589,7 @@ pub(crate) async fn sitemap_urls(shared: &Shared, url: &Url, found: &mut Discove
         if read.len() >= MAX_SITEMAPS_PER_POLL || !read.insert(next.clone()) {
             continue;
         }
-        if let Some(read) = found.sitemap(shared, &next).await {
+        if let Some(read) = found.sitemap(shared, partition, &next).await {
             match read.map {
                 Ok(map) => {
                     if let Some(limit) = map.truncated {

@@ -3,6 +3,7 @@
 
 use crate::engine::{EngineError, Shared};
 use crate::observe::Event;
+use crate::partition::Partition;
 use std::sync::Arc;
 use std::time::Duration;
 use tinstream_crawler::{StateChange, StateStore};
@@ -28,13 +29,28 @@ pub(crate) struct Change {
 /// out, `/readyz` says why, and the crawl carries on where it stopped once the write goes
 /// through, with nothing done twice. Only a stop gives up on it: its pages are then done
 /// again by the next run, which is safe.
+///
+/// `closing` ends the writer once what was handed to it is committed (the partition was
+/// revoked, or the engine stopped): later changes are refused, and their pages done again.
 pub(crate) async fn write_changes(
     state: StateStore,
     mut changes: mpsc::Receiver<Change>,
     shutdown: CancellationToken,
+    closing: CancellationToken,
 ) -> Result<(), EngineError> {
     let mut batch = Vec::with_capacity(CHANGE_BATCH);
-    while changes.recv_many(&mut batch, CHANGE_BATCH).await > 0 {
+    loop {
+        let received = tokio::select! {
+            received = changes.recv_many(&mut batch, CHANGE_BATCH) => received,
+            _ = closing.cancelled() => {
+                // What was sent before the close is still received; then the channel is empty.
+                changes.close();
+                changes.recv_many(&mut batch, CHANGE_BATCH).await
+            }
+        };
+        if received == 0 {
+            break;
+        }
         let (to_write, waiting): (Vec<StateChange>, Vec<Option<oneshot::Sender<()>>>) =
             batch.drain(..).map(|c| (c.change, c.committed)).unzip();
         let to_write = Arc::new(to_write);
@@ -86,7 +102,7 @@ pub(crate) const EXPIRE_BATCH: usize = 10_000;
 /// Deletes crawl-state entries older than `crawler.state_retention`, in batches so that no
 /// transaction grows large. Runs before the first poll (so that a start sees the state as
 /// the policy says it is), then every hour.
-pub(crate) async fn expire_state(shared: &Shared) {
+pub(crate) async fn expire_state(shared: &Shared, partition: &Partition) {
     let retention = shared.crawler.state_retention;
     if retention.is_zero() {
         return;
@@ -94,29 +110,30 @@ pub(crate) async fn expire_state(shared: &Shared) {
     let cutoff = chrono::Utc::now().timestamp() - retention.as_secs() as i64;
     let mut removed = 0;
     loop {
-        let state = shared.state.clone();
-        let batch =
-            tokio::task::spawn_blocking(move || state.expire_pages(cutoff, EXPIRE_BATCH)).await;
+        let batch = partition
+            .store("expiring old state", move |s| {
+                s.expire_pages(cutoff, EXPIRE_BATCH)
+            })
+            .await;
         match batch {
-            Ok(Ok(n)) => {
+            Ok(n) => {
                 removed += n;
                 shared.observe(Event::StateExpired { entries: n });
                 if n < EXPIRE_BATCH {
                     break;
                 }
             }
-            Ok(Err(error)) => {
-                warn!(%error, "cannot expire old crawl state");
+            Err(error) => {
+                warn!(%error, partition = partition.id, "cannot expire old crawl state");
                 break;
             }
-            Err(_) => break,
         }
     }
     if removed > 0 {
-        info!(removed, "old crawl state expired");
+        info!(removed, partition = partition.id, "old crawl state expired");
         // A source that still lists an expired page must be read in full to list it again,
         // not answered with a 304.
-        let forgotten = shared
+        let forgotten = partition
             .store("resetting validators", |s| s.forget_document_validators())
             .await;
         if let Err(error) = forgotten {
@@ -131,6 +148,8 @@ pub(crate) async fn expire_periodically(shared: Arc<Shared>) {
     tick.tick().await;
     loop {
         tick.tick().await;
-        expire_state(&shared).await;
+        for partition in shared.owned() {
+            expire_state(&shared, &partition).await;
+        }
     }
 }

@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use axum::Router;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tinstream_engine::{Engine, EngineConfig, Event, Observer};
+use tinstream_engine::{partition_of, Engine, EngineConfig, Event, Observer};
 use tokio_util::sync::CancellationToken;
 
 /// Three articles, each with its title and the paragraphs of its body, written for this test.
@@ -52,10 +52,20 @@ fn article_page(title: &str) -> String {
     )
 }
 
-fn feed(base: &str) -> String {
+/// An article's title on a site: the site's label, if it has one, before the title.
+fn titled(label: &str, title: &str) -> String {
+    if label.is_empty() {
+        title.to_string()
+    } else {
+        format!("{label}: {title}")
+    }
+}
+
+fn feed(base: &str, label: &str) -> String {
     let items: String = ARTICLES
         .iter()
         .map(|(path, title)| {
+            let title = titled(label, title);
             format!("<item><title>{title}</title><link>{base}{path}</link></item>")
         })
         .collect();
@@ -76,7 +86,10 @@ impl Requests {
     }
 }
 
-async fn serve(State((base, requests)): State<(String, Requests)>, uri: Uri) -> impl IntoResponse {
+async fn serve(
+    State((base, requests, label)): State<(String, Requests, &'static str)>,
+    uri: Uri,
+) -> impl IntoResponse {
     let path = uri.path().to_string();
     requests.0.lock().unwrap().push(path.clone());
     if path == "/robots.txt" {
@@ -90,14 +103,14 @@ async fn serve(State((base, requests)): State<(String, Requests)>, uri: Uri) -> 
         return (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/rss+xml")],
-            feed(&base),
+            feed(&base, label),
         );
     }
     match ARTICLES.iter().find(|(p, _)| *p == path) {
         Some((_, title)) => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            article_page(title),
+            article_page(&titled(label, title)),
         ),
         None => (
             StatusCode::NOT_FOUND,
@@ -108,19 +121,30 @@ async fn serve(State((base, requests)): State<(String, Requests)>, uri: Uri) -> 
 }
 
 async fn site() -> (String, Requests) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    site_at("127.0.0.1", "").await
+}
+
+/// A site on its own loopback address (all of 127.0.0.0/8 is loopback), its titles after
+/// `label`.
+async fn site_at(address: &str, label: &'static str) -> (String, Requests) {
+    let listener = tokio::net::TcpListener::bind((address, 0)).await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let requests = Requests::default();
     let app = Router::new()
         .fallback(serve)
-        .with_state((base.clone(), requests.clone()));
+        .with_state((base.clone(), requests.clone(), label));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (base, requests)
 }
 
-/// Keeps a summary of every event, and counts deliveries where a test can wait for them.
+/// Keeps a summary of every event, and counts deliveries and polls where a test can wait for
+/// them.
 #[derive(Default)]
-struct Recorder(Mutex<Vec<String>>, tokio::sync::watch::Sender<usize>);
+struct Recorder(
+    Mutex<Vec<String>>,
+    tokio::sync::watch::Sender<usize>,
+    tokio::sync::watch::Sender<usize>,
+);
 
 impl Observer for Recorder {
     fn observe(&self, event: Event<'_>) {
@@ -131,7 +155,10 @@ impl Observer for Recorder {
             }
             Event::Request { host, class } => format!("request {host} {class}"),
             Event::Parsed { outcome } => format!("parsed {outcome}"),
-            Event::SourcePolled { new, .. } => format!("polled {new} new"),
+            Event::SourcePolled { new, .. } => {
+                self.2.send_modify(|n| *n += 1);
+                format!("polled {new} new")
+            }
             Event::RecordHeld => "held".into(),
             Event::RecordReleased => "released".into(),
             other => format!("{other:?}"),
@@ -147,12 +174,20 @@ impl Recorder {
 }
 
 fn config(base: &str, dir: &std::path::Path) -> EngineConfig {
+    config_of(&[base], 1, dir)
+}
+
+/// The feeds of the sites at `bases`, over `partitions`.
+fn config_of(bases: &[&str], partitions: u32, dir: &std::path::Path) -> EngineConfig {
+    let sources = bases
+        .iter()
+        .map(|base| toml::from_str(&format!("url = \"{base}/rss.xml\"\nkind = \"feed\"")).unwrap())
+        .collect();
     let mut config = EngineConfig {
         crawler: Default::default(),
-        sources: vec![
-            toml::from_str(&format!("url = \"{base}/rss.xml\"\nkind = \"feed\"")).unwrap(),
-        ],
+        sources,
         sink: Default::default(),
+        partitions,
     };
     config.crawler.data_dir = dir.join("state");
     config.crawler.allow_private_networks = true;
@@ -184,7 +219,7 @@ async fn a_run_delivers_each_article_once_and_a_second_run_fetches_none_again() 
     )
     .await
     .unwrap();
-    assert_eq!(engine.restored_pages(), 0);
+    assert_eq!(engine.ownership().assign(0).await.unwrap(), 0);
     let outcome = engine.run(true, None).await.unwrap();
     assert!(outcome.is_complete(), "{outcome}");
 
@@ -224,6 +259,7 @@ async fn a_run_delivers_each_article_once_and_a_second_run_fetches_none_again() 
     )
     .await
     .unwrap();
+    engine.ownership().assign(0).await.unwrap();
     let outcome = engine.run(true, None).await.unwrap();
     assert!(outcome.is_complete(), "{outcome}");
     assert_eq!(recorder.count("polled 0 new"), 1);
@@ -246,6 +282,7 @@ async fn a_stop_ends_a_run_that_would_go_on() {
     )
     .await
     .unwrap();
+    engine.ownership().assign(0).await.unwrap();
     let probe = engine.probe();
     let run = tokio::spawn(engine.run(false, None));
     // Not `once`: the engine would poll the feed again and again. It stops when asked, once
@@ -259,4 +296,100 @@ async fn a_stop_ends_a_run_that_would_go_on() {
     assert_eq!(outcome.pending_pages, 0, "{outcome}");
     assert!(!probe.readiness().is_ready());
     assert_eq!(records(dir.path()).len(), 3);
+}
+
+#[tokio::test]
+async fn partitions_are_taken_and_given_back_while_the_engine_runs() {
+    // Two sites on two addresses: two registrable domains (an address is its own key), in
+    // two different partitions.
+    let (a, a_requests) = site_at("127.0.0.2", "A").await;
+    let (b, b_requests) = site_at("127.0.0.3", "B").await;
+    let partitions = (2..64)
+        .find(|&n| partition_of("127.0.0.2", n) != partition_of("127.0.0.3", n))
+        .unwrap();
+    let (part_a, part_b) = (
+        partition_of("127.0.0.2", partitions),
+        partition_of("127.0.0.3", partitions),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let stop = CancellationToken::new();
+    let recorder = Arc::new(Recorder::default());
+    let engine = Engine::open(
+        config_of(&[&a, &b], partitions, dir.path()),
+        Default::default(),
+        recorder.clone(),
+        stop.clone(),
+    )
+    .await
+    .unwrap();
+    let ownership = engine.ownership();
+    ownership.assign(part_a).await.unwrap();
+    let run = tokio::spawn(engine.run(false, None));
+    let mut delivered = recorder.1.subscribe();
+
+    // Owning A's partition only: A's articles come in, and B is never asked for anything,
+    // not even its feed.
+    delivered.wait_for(|n| *n == 3).await.unwrap();
+    assert_eq!(a_requests.to_articles(), 3);
+    assert!(
+        b_requests.0.lock().unwrap().is_empty(),
+        "{:?}",
+        b_requests.0
+    );
+
+    // Taking B's partition starts its source's poller; its articles follow.
+    assert_eq!(ownership.assign(part_b).await.unwrap(), 0);
+    delivered.wait_for(|n| *n == 6).await.unwrap();
+    assert_eq!(b_requests.to_articles(), 3);
+    let mut owned = vec![part_a, part_b];
+    owned.sort();
+    assert_eq!(ownership.owned(), owned);
+
+    // Giving A back: its state is written and closed in its own folder, which a new owner
+    // opens as it was left (A's three articles settled there, nothing waiting).
+    ownership.revoke(part_a).await.unwrap();
+    assert_eq!(ownership.owned(), vec![part_b]);
+    let a_state = tinstream_crawler::StateStore::open(
+        &dir.path().join("state").join(format!("partition-{part_a}")),
+    )
+    .unwrap();
+    assert_eq!(a_state.page_count().unwrap(), 3);
+    assert_eq!(a_state.pending_pages().unwrap(), 0);
+    drop(a_state);
+
+    // Taken again, A opens as it was left: its feed is read again and lists nothing new, and
+    // no article of A is fetched twice.
+    let mut polls = recorder.2.subscribe();
+    let before = *polls.borrow_and_update();
+    assert_eq!(ownership.assign(part_a).await.unwrap(), 0);
+    polls.wait_for(|n| *n > before).await.unwrap();
+    assert_eq!(recorder.count("polled 0 new"), 1);
+    assert_eq!(a_requests.to_articles(), 3);
+
+    stop.cancel();
+    let outcome = run.await.unwrap().unwrap();
+    assert_eq!(outcome.pending_pages, 0, "{outcome}");
+    assert!(ownership.owned().is_empty());
+    let mut titles: Vec<String> = records(dir.path())
+        .iter()
+        .map(|r| r["title"].as_str().unwrap().to_string())
+        .collect();
+    titles.sort();
+    let mut expected: Vec<String> = ["A", "B"]
+        .iter()
+        .flat_map(|label| ARTICLES.iter().map(move |(_, t)| titled(label, t)))
+        .collect();
+    expected.sort();
+    assert_eq!(titles, expected);
+    // Each assignment and revocation was reported: three of each, the stop revoking the two
+    // partitions owned at the end.
+    let changes = recorder
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("Partition"))
+        .cloned()
+        .collect::<Vec<_>>();
+    assert_eq!(changes.len(), 6, "{changes:?}");
 }

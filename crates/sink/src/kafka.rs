@@ -61,7 +61,7 @@ impl Drop for KafkaSink {
 /// librdkafka settings for the given configuration: the pass-through options first, then the
 /// settings the delivery guarantees rest on.
 pub(crate) fn client_config(config: &KafkaConfig) -> ClientConfig {
-    let mut client = base_config(config);
+    let mut client = connection_config(config);
     client
         .set("enable.idempotence", "true")
         .set("acks", "all")
@@ -78,9 +78,9 @@ pub(crate) fn client_config(config: &KafkaConfig) -> ClientConfig {
     client
 }
 
-/// The pass-through options and the brokers: what every client (producer, admin) needs to
-/// reach the cluster, security settings included.
-fn base_config(config: &KafkaConfig) -> ClientConfig {
+/// The pass-through options and the brokers: what every client (producer, consumer, admin)
+/// needs to reach the cluster, security settings included.
+pub fn connection_config(config: &KafkaConfig) -> ClientConfig {
     let mut client = ClientConfig::new();
     for (key, value) in &config.options {
         client.set(key, value);
@@ -244,7 +244,7 @@ impl KafkaSink {
             .map_err(|e| SinkError::Kafka(format!("cannot create the producer: {e}")))?;
         let admin = if config.create_topics {
             Some(
-                base_config(config)
+                connection_config(config)
                     .create_with_context(QuietContext::default())
                     .map_err(|e| {
                         SinkError::Kafka(format!("cannot create the admin client: {e}"))
@@ -523,7 +523,7 @@ mod tests {
         // The start reads the idempotence state from the statistics.
         assert_eq!(producer.get("statistics.interval.ms"), Some("1000"));
         // The admin client that creates topics reaches the cluster the same way.
-        let admin = base_config(&config);
+        let admin = connection_config(&config);
         assert_eq!(admin.get("sasl.username"), Some("tinstream"));
         assert_eq!(admin.get("bootstrap.servers"), Some("127.0.0.1:9092"));
     }

@@ -26,7 +26,7 @@ pub use backoff::Backoff;
 pub use config::{JsonlConfig, KafkaConfig, SinkConfig, SinkKind, SpoolConfig};
 pub use health::Readiness;
 pub use jsonl::JsonlSink;
-pub use kafka::KafkaSink;
+pub use kafka::{connection_config, KafkaSink};
 pub use kafka_log::{QuietContext, Signals};
 #[doc(hidden)]
 pub use spool::read_spool_bytes;

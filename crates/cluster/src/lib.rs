@@ -1,0 +1,51 @@
+//! Workers of tinstream sharing one crawl through Kafka, with no coordinator of their own: the
+//! consumer group of the frontier topic decides which worker owns which partitions of the
+//! crawl, and each worker's [`tinstream_engine::Engine`] works on those only.
+//!
+//! [`ensure_topics`] creates the frontier topic and the compacted state topic (or checks that
+//! they have the partitions the crawl is split into); [`Member::join`] joins the group with
+//! cooperative-sticky assignment and hands the engine the partitions the group gives this
+//! worker, taking them back — their pages in flight settled — before the group moves them.
+//!
+//! ```no_run
+//! use tinstream_cluster::{ensure_topics, Member};
+//! # async fn example(
+//! #     engine: &tinstream_engine::Engine,
+//! #     cluster: &tinstream_engine::ClusterConfig,
+//! #     kafka: &tinstream_sink::KafkaConfig,
+//! # ) -> Result<(), tinstream_cluster::ClusterError> {
+//! ensure_topics(cluster, kafka).await?;
+//! let member = Member::join(cluster, kafka, engine.ownership())?;
+//! // ... the engine runs on the partitions it is handed ...
+//! member.leave().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod member;
+mod topics;
+
+pub use member::Member;
+pub use topics::ensure_topics;
+
+/// Why a worker cannot take part in the cluster.
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    /// A Kafka client could not be created (a bad setting in `[sink.kafka]`).
+    #[error("cannot create the Kafka {what}")]
+    Client {
+        what: &'static str,
+        #[source]
+        source: rdkafka::error::KafkaError,
+    },
+    /// The brokers did not answer or refused a request.
+    #[error("{what}")]
+    Kafka {
+        what: String,
+        #[source]
+        source: rdkafka::error::KafkaError,
+    },
+    /// A topic of the cluster cannot be used as it is.
+    #[error("{0}")]
+    Topic(String),
+}
