@@ -23,9 +23,11 @@
 //! ```
 
 mod member;
+mod restore;
 mod topics;
 
 pub use member::Member;
+pub use restore::{restore, Restored};
 pub use topics::ensure_topics;
 
 /// Why a worker cannot take part in the cluster.
@@ -48,4 +50,7 @@ pub enum ClusterError {
     /// A topic of the cluster cannot be used as it is.
     #[error("{0}")]
     Topic(String),
+    /// The local crawl state could not be written.
+    #[error(transparent)]
+    State(#[from] tinstream_crawler::StateError),
 }

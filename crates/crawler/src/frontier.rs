@@ -110,7 +110,7 @@ pub enum StateChange {
 }
 
 /// The stored form of an entry under `key`.
-fn encode(key: &str, entry: &FrontierEntry) -> Vec<u8> {
+pub(crate) fn encode(key: &str, entry: &FrontierEntry) -> Vec<u8> {
     let bytes = if entry.url == key {
         serde_json::to_vec(&FrontierEntry {
             url: String::new(),
@@ -124,7 +124,7 @@ fn encode(key: &str, entry: &FrontierEntry) -> Vec<u8> {
 }
 
 /// An entry read back from under `key`.
-fn decode(key: &str, bytes: &[u8]) -> Option<FrontierEntry> {
+pub(crate) fn decode(key: &str, bytes: &[u8]) -> Option<FrontierEntry> {
     let mut entry: FrontierEntry = serde_json::from_slice(bytes).ok()?;
     if entry.url.is_empty() {
         entry.url = key.to_string();

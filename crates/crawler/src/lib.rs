@@ -8,6 +8,7 @@
 //! It does not parse articles nor deliver records: those are the parser's and the sinks' jobs.
 
 pub mod challenge;
+pub mod changelog;
 pub mod config;
 pub mod discover;
 pub mod fetch;

@@ -10,10 +10,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 pub(crate) const PAGES: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("pages");
-const SOURCES: redb::TableDefinition<&str, i64> = redb::TableDefinition::new("source_polls");
-const SCHEDULES: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("source_intervals");
+pub(crate) const SOURCES: redb::TableDefinition<&str, i64> =
+    redb::TableDefinition::new("source_polls");
+pub(crate) const SCHEDULES: redb::TableDefinition<&str, u64> =
+    redb::TableDefinition::new("source_intervals");
 /// The validators (ETag, Last-Modified) of source documents (feeds, sitemaps, section pages).
-const DOCUMENTS: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("documents");
+pub(crate) const DOCUMENTS: redb::TableDefinition<&str, &[u8]> =
+    redb::TableDefinition::new("documents");
 /// Memory the database may use for its cache. redb's default (1 GiB) would dwarf the rest
 /// of the process; the operating system's page cache does the rest.
 const CACHE_BYTES: usize = 32 * 1024 * 1024;

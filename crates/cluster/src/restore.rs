@@ -1,0 +1,144 @@
+//! Restoring a partition's crawl state from the state topic.
+//!
+//! The state topic is the crawl state's changelog ([`tinstream_crawler::changelog`]),
+//! partitioned like the frontier. A worker that takes a partition replays that partition of
+//! the topic into its local store, from the offset the store had applied (the store is a
+//! cache of the topic, which may be a partition's last owner's on this disk, or nothing) up to
+//! the end of what is committed. Entries are idempotent, so a replay that starts early is only
+//! slower.
+
+use crate::ClusterError;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::{Message, Offset, TopicPartitionList};
+use std::time::{Duration, Instant};
+use tinstream_crawler::changelog::Entry;
+use tinstream_crawler::StateStore;
+use tinstream_sink::{connection_config, KafkaConfig};
+use tracing::{info, warn};
+
+/// Entries applied per store transaction during a replay.
+const BATCH: usize = 2_000;
+/// How long a request to the brokers may take.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What a replay did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Restored {
+    /// Changelog messages applied.
+    pub entries: u64,
+    /// Messages that were no entry (skipped, each logged).
+    pub unreadable: u64,
+    /// The offset the store has applied up to now, if any.
+    pub through: Option<i64>,
+}
+
+/// Replays partition `partition` of `topic` into `store`, from the offset after the one the
+/// store had applied, up to the end of what is committed. Blocks: run it on the blocking pool.
+pub fn restore(
+    kafka: &KafkaConfig,
+    topic: &str,
+    partition: u32,
+    store: &StateStore,
+) -> Result<Restored, ClusterError> {
+    let started = Instant::now();
+    let partition = i32::try_from(partition).unwrap_or(i32::MAX);
+    let consumer: BaseConsumer = connection_config(kafka)
+        // Only what is committed: an aborted transaction (a worker that died in the middle of
+        // one) never reaches the state.
+        .set("isolation.level", "read_committed")
+        .set("enable.auto.commit", "false")
+        .set("group.id", "tinstream-restore")
+        .create()
+        .map_err(|source| ClusterError::Client {
+            what: "restore consumer",
+            source,
+        })?;
+    let (_, high) = consumer
+        .fetch_watermarks(topic, partition, REQUEST_TIMEOUT)
+        .map_err(|source| ClusterError::Kafka {
+            what: format!("cannot read the end of {topic:?} partition {partition}"),
+            source,
+        })?;
+    let applied = store.changelog_offset()?;
+    let start = applied.map_or(Offset::Beginning, |o| Offset::Offset(o + 1));
+    let mut restored = Restored {
+        entries: 0,
+        unreadable: 0,
+        through: applied,
+    };
+    if applied.is_some_and(|o| o + 1 >= high) || high == 0 {
+        return Ok(restored);
+    }
+    let mut assignment = TopicPartitionList::new();
+    assignment
+        .add_partition_offset(topic, partition, start)
+        .map_err(|source| ClusterError::Kafka {
+            what: format!("cannot assign {topic:?} partition {partition}"),
+            source,
+        })?;
+    consumer
+        .assign(&assignment)
+        .map_err(|source| ClusterError::Kafka {
+            what: format!("cannot assign {topic:?} partition {partition}"),
+            source,
+        })?;
+    let mut batch: Vec<Entry> = Vec::with_capacity(BATCH);
+    let mut last = applied;
+    let mut waiting_said = false;
+    loop {
+        // Done once the position passed the end seen at the start (aborted messages and
+        // transaction markers count, without being returned).
+        let position = consumer.position().ok().and_then(|list| {
+            match list.find_partition(topic, partition)?.offset() {
+                Offset::Offset(o) => Some(o),
+                _ => None,
+            }
+        });
+        if position.is_some_and(|p| p >= high) {
+            break;
+        }
+        let Some(message) = consumer.poll(Duration::from_millis(500)) else {
+            if !waiting_said && started.elapsed() > Duration::from_secs(10) {
+                // An open transaction (a worker that died in one) holds the end back until
+                // the brokers abort it (transaction.timeout.ms).
+                warn!(
+                    partition,
+                    "restoring waits for an open transaction on the state topic to end"
+                );
+                waiting_said = true;
+            }
+            continue;
+        };
+        let message = message.map_err(|source| ClusterError::Kafka {
+            what: format!("cannot read {topic:?} partition {partition}"),
+            source,
+        })?;
+        let key = String::from_utf8_lossy(message.key().unwrap_or_default()).into_owned();
+        match Entry::decode(&key, message.payload()) {
+            Ok(entry) => {
+                batch.push(entry);
+                restored.entries += 1;
+            }
+            Err(error) => {
+                warn!(%error, offset = message.offset(), "a state topic message is no entry; skipped");
+                restored.unreadable += 1;
+            }
+        }
+        last = Some(message.offset());
+        if batch.len() >= BATCH {
+            store.apply_entries(&batch, last)?;
+            batch.clear();
+        }
+    }
+    if last != applied {
+        store.apply_entries(&batch, last)?;
+    }
+    restored.through = last;
+    info!(
+        partition,
+        entries = restored.entries,
+        ms = started.elapsed().as_millis() as u64,
+        "partition state restored"
+    );
+    Ok(restored)
+}
