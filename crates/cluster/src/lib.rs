@@ -25,10 +25,12 @@
 mod member;
 mod restore;
 mod topics;
+mod transactor;
 
 pub use member::Member;
 pub use restore::{restore, Restored};
 pub use topics::ensure_topics;
+pub use transactor::{Batch, GroupMetadata, Outgoing, TransactionError, Transactor};
 
 /// Why a worker cannot take part in the cluster.
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,214 @@
+//! The transactor on the real broker: a batch is seen by `read_committed` readers whole or not
+//! at all, consumed offsets commit with it, and a second instance with the same transactional
+//! id fences the first.
+
+mod support;
+
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tinstream_cluster::{Batch, Outgoing, TransactionError, Transactor};
+use tinstream_sink::KafkaConfig;
+
+fn kafka() -> KafkaConfig {
+    KafkaConfig {
+        brokers: support::kafka().into(),
+        ..Default::default()
+    }
+}
+
+fn message(topic: &str, partition: i32, key: &str) -> Outgoing {
+    Outgoing {
+        topic: topic.into(),
+        partition: Some(partition),
+        key: key.into(),
+        payload: Some(format!("{{\"key\":\"{key}\"}}").into_bytes()),
+        headers: vec![("content-type", "application/json".into())],
+    }
+}
+
+/// The keys a `read_committed` reader finds in a topic: everything up to its end, where aborted
+/// messages and transaction markers are skipped.
+fn committed_keys(topic: &str) -> Vec<String> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", support::kafka())
+        .set("group.id", support::unique_topic("reader"))
+        .set("isolation.level", "read_committed")
+        .set("enable.auto.commit", "false")
+        .create()
+        .unwrap();
+    let metadata = consumer
+        .fetch_metadata(Some(topic), Duration::from_secs(30))
+        .unwrap();
+    let mut keys = Vec::new();
+    for partition in metadata.topics()[0].partitions() {
+        let id = partition.id();
+        let (_, high) = consumer
+            .fetch_watermarks(topic, id, Duration::from_secs(30))
+            .unwrap();
+        let mut list = TopicPartitionList::new();
+        list.add_partition_offset(topic, id, Offset::Beginning)
+            .unwrap();
+        consumer.assign(&list).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let position = consumer
+                .position()
+                .unwrap()
+                .find_partition(topic, id)
+                .and_then(|p| match p.offset() {
+                    Offset::Offset(o) => Some(o),
+                    _ => None,
+                });
+            if position.is_some_and(|p| p >= high) || high == 0 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "reading {topic} timed out");
+            if let Some(Ok(m)) = consumer.poll(Duration::from_millis(200)) {
+                keys.push(String::from_utf8_lossy(m.key().unwrap_or_default()).into_owned());
+            }
+        }
+    }
+    keys.sort();
+    keys
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_is_committed_whole_or_not_at_all() {
+    let records = support::unique_topic("tx-records");
+    let state = support::unique_topic("tx-state");
+    support::create_topics(&[&records], 2, &[]).await;
+    support::create_topics(&[&state], 2, &[("cleanup.policy", "compact")]).await;
+    let id = support::unique_topic("worker");
+    let transactor = Transactor::start(&kafka(), &id, Duration::from_millis(50), None)
+        .await
+        .unwrap();
+
+    // Two batches at once: both in the interval's transaction, both committed.
+    let one = Batch {
+        messages: vec![message(&records, 0, "r1"), message(&state, 1, "p/a")],
+        consumed: vec![],
+    };
+    let two = Batch {
+        messages: vec![
+            message(&records, 1, "r2"),
+            Outgoing {
+                payload: None,
+                ..message(&state, 1, "f/a")
+            },
+        ],
+        consumed: vec![],
+    };
+    let (a, b) = tokio::join!(transactor.commit(one), transactor.commit(two));
+    a.unwrap();
+    b.unwrap();
+    assert_eq!(committed_keys(&records), ["r1", "r2"]);
+    assert_eq!(committed_keys(&state), ["f/a", "p/a"]);
+
+    // A batch with a message that cannot be written (a partition the topic does not have):
+    // the transaction is aborted, and its other message is never seen.
+    let broken = Batch {
+        messages: vec![message(&records, 0, "r3"), message(&records, 7, "r4")],
+        consumed: vec![],
+    };
+    let error = transactor.commit(broken).await.unwrap_err();
+    assert!(matches!(error, TransactionError::Aborted(_)), "{error}");
+    // The transactor goes on: the next batch commits.
+    transactor
+        .commit(Batch {
+            messages: vec![message(&records, 0, "r5")],
+            consumed: vec![],
+        })
+        .await
+        .unwrap();
+    assert_eq!(committed_keys(&records), ["r1", "r2", "r5"]);
+
+    // The same worker starts again: the new instance fences the old one, which can no longer
+    // write anything.
+    let again = Transactor::start(&kafka(), &id, Duration::from_millis(50), None)
+        .await
+        .unwrap();
+    let error = transactor
+        .commit(Batch {
+            messages: vec![message(&records, 0, "zombie")],
+            consumed: vec![],
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(error, TransactionError::Fatal(_)), "{error}");
+    again
+        .commit(Batch {
+            messages: vec![message(&records, 1, "r6")],
+            consumed: vec![],
+        })
+        .await
+        .unwrap();
+    assert_eq!(committed_keys(&records), ["r1", "r2", "r5", "r6"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consumed_offsets_commit_with_the_batch() {
+    let frontier = support::unique_topic("tx-frontier");
+    let out = support::unique_topic("tx-out");
+    support::create_topics(&[&frontier, &out], 1, &[]).await;
+    let producer: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", support::kafka())
+        .create()
+        .unwrap();
+    for n in 0..5 {
+        producer
+            .send(
+                FutureRecord::to(&frontier)
+                    .key(&format!("k{n}"))
+                    .payload("x"),
+                Duration::from_secs(30),
+            )
+            .await
+            .unwrap();
+    }
+    let group = support::unique_topic("group");
+    let consumer: Arc<BaseConsumer> = Arc::new(
+        ClientConfig::new()
+            .set("bootstrap.servers", support::kafka())
+            .set("group.id", &group)
+            .set("enable.auto.commit", "false")
+            .set("auto.offset.reset", "earliest")
+            .create()
+            .unwrap(),
+    );
+    consumer.subscribe(&[&frontier]).unwrap();
+    let mut read = 0;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while read < 5 {
+        assert!(Instant::now() < deadline, "the frontier was not read");
+        if let Some(Ok(_)) = consumer.poll(Duration::from_millis(200)) {
+            read += 1;
+        }
+    }
+    let metadata_source = consumer.clone();
+    let transactor = Transactor::start(
+        &kafka(),
+        &support::unique_topic("worker"),
+        Duration::from_millis(50),
+        Some(Arc::new(move || metadata_source.group_metadata())),
+    )
+    .await
+    .unwrap();
+    transactor
+        .commit(Batch {
+            messages: vec![message(&out, 0, "from-k0-to-k4")],
+            consumed: vec![(frontier.clone(), 0, 5)],
+        })
+        .await
+        .unwrap();
+    let committed = consumer
+        .committed(Duration::from_secs(30))
+        .unwrap()
+        .find_partition(&frontier, 0)
+        .unwrap()
+        .offset();
+    assert_eq!(committed, Offset::Offset(5));
+    assert_eq!(committed_keys(&out), ["from-k0-to-k4"]);
+}
