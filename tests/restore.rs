@@ -175,3 +175,66 @@ async fn a_partition_is_restored_from_what_was_committed_to_it() {
     assert_eq!(idle.entries, 0);
     assert_eq!(idle.through, again.through);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_engine_restores_a_partition_it_takes_from_the_state_topic() {
+    let topic = support::unique_topic("state");
+    support::create_topics(&[&topic], 4, &[("cleanup.policy", "compact")]).await;
+    let producer: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", support::kafka())
+        .set("transactional.id", support::unique_topic("restore-writer"))
+        .create()
+        .unwrap();
+    producer.init_transactions(Duration::from_secs(30)).unwrap();
+    let mut history = vec![entry("a", 10), entry("b", 20), entry("c", 30)];
+    history.extend(settled("a", PageStatus::Delivered, Some("h1")));
+    produce(&producer, &topic, PARTITION, &history, true).await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = tinstream_engine::EngineConfig {
+        crawler: Default::default(),
+        sources: Vec::new(),
+        sink: Default::default(),
+        partitions: 4,
+    };
+    config.crawler.data_dir = dir.path().join("state");
+    config.sink.jsonl.path = dir.path().join("articles.jsonl");
+    config.sink.jsonl.dead_letter_path = dir.path().join("dead-letters.jsonl");
+    let kafka = KafkaConfig {
+        brokers: support::kafka().into(),
+        ..Default::default()
+    };
+    let engine = tinstream_engine::Engine::open(
+        config,
+        Default::default(),
+        std::sync::Arc::new(tinstream_engine::Unobserved),
+        tokio_util::sync::CancellationToken::new(),
+    )
+    .await
+    .unwrap()
+    .with_restorer(std::sync::Arc::new(tinstream_cluster::StateTopic::new(
+        &kafka, &topic,
+    )));
+    // b and c wait in the frontier the previous owner left; a is settled.
+    assert_eq!(
+        engine.ownership().assign(PARTITION as u32).await.unwrap(),
+        2
+    );
+    // Given back and taken again: the store is up to date, the replay reads nothing new.
+    engine.ownership().revoke(PARTITION as u32).await.unwrap();
+    assert_eq!(
+        engine.ownership().assign(PARTITION as u32).await.unwrap(),
+        2
+    );
+    let store_dir = dir
+        .path()
+        .join("state")
+        .join(format!("partition-{PARTITION}"));
+    engine.ownership().revoke(PARTITION as u32).await.unwrap();
+    let store = StateStore::open(&store_dir).unwrap();
+    assert_eq!(
+        store.page("a").unwrap().unwrap().status,
+        PageStatus::Delivered
+    );
+    assert!(store.changelog_offset().unwrap().is_some());
+}

@@ -28,7 +28,7 @@ mod topics;
 mod transactor;
 
 pub use member::Member;
-pub use restore::{restore, Restored};
+pub use restore::{restore, Restored, StateTopic};
 pub use topics::ensure_topics;
 pub use transactor::{Batch, GroupMetadata, Outgoing, TransactionError, Transactor};
 

@@ -142,3 +142,29 @@ pub fn restore(
     );
     Ok(restored)
 }
+
+/// Restores each partition an engine takes from the cluster's state topic.
+pub struct StateTopic {
+    kafka: KafkaConfig,
+    topic: String,
+}
+
+impl StateTopic {
+    /// The state topic `topic` on the brokers of `kafka`.
+    pub fn new(kafka: &KafkaConfig, topic: &str) -> Self {
+        StateTopic {
+            kafka: kafka.clone(),
+            topic: topic.to_string(),
+        }
+    }
+}
+
+impl tinstream_engine::Restorer for StateTopic {
+    fn restore(
+        &self,
+        partition: u32,
+        store: &StateStore,
+    ) -> Result<u64, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(restore(&self.kafka, &self.topic, partition, store)?.entries)
+    }
+}

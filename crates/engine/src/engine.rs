@@ -45,6 +45,17 @@ pub struct Reload {
     pub parser: Parser,
 }
 
+/// Brings a partition's local crawl state up to date from where it is kept durably (the state
+/// topic of a cluster), when the engine takes the partition. Called on the blocking pool;
+/// returns the entries applied.
+pub trait Restorer: Send + Sync {
+    fn restore(
+        &self,
+        partition: u32,
+        store: &tinstream_crawler::StateStore,
+    ) -> Result<u64, Box<dyn std::error::Error + Send + Sync>>;
+}
+
 /// Why the engine could not start or stop cleanly.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -63,6 +74,13 @@ pub enum EngineError {
         what: &'static str,
         #[source]
         source: JoinError,
+    },
+    /// A partition's state could not be restored.
+    #[error("cannot restore partition {partition}")]
+    Restore {
+        partition: u32,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A partition was asked for that the crawl does not have.
     #[error("partition {partition} is not one of the crawl's {count}")]
@@ -85,6 +103,11 @@ pub(crate) struct Shared {
     pub(crate) owned: Owned,
     /// The writers of the owned partitions, finished when a partition is revoked.
     closing: tokio::sync::Mutex<BTreeMap<u32, Closing>>,
+    /// Brings a partition's state up to date when it is assigned, if the state is kept
+    /// elsewhere too.
+    restorer: std::sync::OnceLock<Arc<dyn Restorer>>,
+    /// Partitions being restored now; readiness says so meanwhile.
+    pub(crate) restoring: Arc<Mutex<std::collections::BTreeSet<u32>>>,
     /// Wakes the pollers' manager when the partitions owned change.
     pub(crate) ownership_changed: Notify,
     /// Wakes the dispatcher when pollers add pages to the frontier.
@@ -143,7 +166,17 @@ impl Shared {
         }
         let started = Instant::now();
         let dir = self.layout.dir(&self.data_dir, id);
-        let (partition, writer, pages) = Partition::open(id, dir, self.drain.token()).await?;
+        let restorer = self.restorer.get().cloned();
+        self.restoring
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id);
+        let opened = Partition::open(id, dir, self.drain.token(), restorer).await;
+        self.restoring
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id);
+        let (partition, writer, pages) = opened?;
         closing.insert(id, writer);
         self.owned
             .write()
@@ -251,6 +284,8 @@ impl Engine {
             data_dir: crawler.data_dir.clone(),
             owned: Arc::new(RwLock::new(BTreeMap::new())),
             closing: tokio::sync::Mutex::new(BTreeMap::new()),
+            restorer: std::sync::OnceLock::new(),
+            restoring: Arc::new(Mutex::new(std::collections::BTreeSet::new())),
             ownership_changed: Notify::new(),
             wake: Notify::new(),
             delivering: Mutex::new(HashSet::new()),
@@ -267,6 +302,13 @@ impl Engine {
         })
     }
 
+    /// Restores each partition's state with `restorer` when it is assigned (a cluster keeps
+    /// the state in its state topic); before the first assignment.
+    pub fn with_restorer(self, restorer: Arc<dyn Restorer>) -> Self {
+        let _ = self.shared.restorer.set(restorer);
+        self
+    }
+
     /// A handle to hand the engine partitions and take them back, before and while it runs.
     pub fn ownership(&self) -> Ownership {
         Ownership {
@@ -279,6 +321,7 @@ impl Engine {
     pub fn probe(&self) -> Probe {
         Probe {
             owned: self.shared.owned.clone(),
+            restoring: self.shared.restoring.clone(),
             sink: self.shared.sink.clone(),
             stop: self.shared.drain.child(),
         }
@@ -368,6 +411,7 @@ impl Ownership {
 #[derive(Clone)]
 pub struct Probe {
     owned: Owned,
+    restoring: Arc<Mutex<std::collections::BTreeSet<u32>>>,
     sink: Arc<Sink>,
     stop: CancellationToken,
 }
@@ -382,6 +426,19 @@ impl Probe {
     pub fn readiness(&self) -> Readiness {
         if self.stop.is_cancelled() {
             return Readiness::NotReady("stopping".into());
+        }
+        let restoring: Vec<String> = self
+            .restoring
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        if !restoring.is_empty() {
+            return Readiness::NotReady(format!(
+                "restoring the state of partition {}",
+                restoring.join(", ")
+            ));
         }
         for partition in self.owned() {
             if let Err(error) = partition.state.page_count() {

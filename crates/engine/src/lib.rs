@@ -63,6 +63,6 @@ mod upkeep;
 
 pub use cluster::{ClusterConfig, ClusterMode};
 pub use domain::{domain_key, partition_of};
-pub use engine::{Engine, EngineConfig, EngineError, Ownership, Probe, Reload};
+pub use engine::{Engine, EngineConfig, EngineError, Ownership, Probe, Reload, Restorer};
 pub use observe::{status_class, Event, Observer, Unobserved};
 pub use outcome::RunOutcome;

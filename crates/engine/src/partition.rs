@@ -12,11 +12,11 @@
 //! is left; pages taken and not started stay in its frontier, due again for the next owner.
 
 use crate::domain::{domain_key, partition_of};
-use crate::engine::EngineError;
+use crate::engine::{EngineError, Restorer};
 use crate::upkeep::{write_changes, Change, CHANGE_BATCH};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tinstream_crawler::{StateError, StateStore};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -84,6 +84,7 @@ impl Partition {
         id: u32,
         dir: PathBuf,
         stop: &CancellationToken,
+        restorer: Option<Arc<dyn Restorer>>,
     ) -> Result<(Partition, Closing, u64), EngineError> {
         let state = tokio::task::spawn_blocking(move || StateStore::open(&dir))
             .await
@@ -91,6 +92,21 @@ impl Partition {
                 what: "opening the crawl state",
                 source,
             })??;
+        if let Some(restorer) = restorer {
+            // The local store is a cache of the partition's durable state: bring it up to date
+            // before anything reads it.
+            let store = state.clone();
+            tokio::task::spawn_blocking(move || restorer.restore(id, &store))
+                .await
+                .map_err(|source| EngineError::Panicked {
+                    what: "restoring the partition",
+                    source,
+                })?
+                .map_err(|source| EngineError::Restore {
+                    partition: id,
+                    source,
+                })?;
+        }
         let restore = state.clone();
         let restored = tokio::task::spawn_blocking(move || restore.restore_frontier())
             .await

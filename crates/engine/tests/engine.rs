@@ -393,3 +393,71 @@ async fn partitions_are_taken_and_given_back_while_the_engine_runs() {
         .collect::<Vec<_>>();
     assert_eq!(changes.len(), 6, "{changes:?}");
 }
+
+/// A restorer that adds one page to the frontier, once the test lets it go on.
+struct HeldRestorer {
+    entered: std::sync::mpsc::SyncSender<u32>,
+    go: Mutex<std::sync::mpsc::Receiver<()>>,
+}
+
+impl tinstream_engine::Restorer for HeldRestorer {
+    fn restore(
+        &self,
+        partition: u32,
+        store: &tinstream_crawler::StateStore,
+    ) -> Result<u64, Box<dyn std::error::Error + Send + Sync>> {
+        self.entered.send(partition)?;
+        self.go.lock().unwrap().recv()?;
+        let entry = tinstream_crawler::changelog::Entry::Frontier {
+            key: "https://restored.example/a".into(),
+            entry: Some(tinstream_crawler::FrontierEntry {
+                url: "https://restored.example/a".into(),
+                source: "https://restored.example/rss".into(),
+                due_ms: u64::MAX,
+                requeues: 0,
+                recheck: None,
+                hint: Default::default(),
+            }),
+        };
+        store.apply_entries(&[entry], Some(0))?;
+        Ok(1)
+    }
+}
+
+#[tokio::test]
+async fn a_partition_is_restored_before_it_is_used_and_readiness_says_so_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let (entered, restoring) = std::sync::mpsc::sync_channel(1);
+    let (go, held) = std::sync::mpsc::channel();
+    let engine = Engine::open(
+        config_of(&[], 4, dir.path()),
+        Default::default(),
+        Arc::new(Recorder::default()),
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap()
+    .with_restorer(Arc::new(HeldRestorer {
+        entered,
+        go: Mutex::new(held),
+    }));
+    let probe = engine.probe();
+    assert!(probe.readiness().is_ready());
+    let ownership = engine.ownership();
+    let assigning = tokio::spawn(async move { ownership.assign(3).await });
+    let partition = tokio::task::spawn_blocking(move || restoring.recv().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(partition, 3);
+    match probe.readiness() {
+        tinstream_sink::Readiness::NotReady(reason) => {
+            assert_eq!(reason, "restoring the state of partition 3")
+        }
+        ready => panic!("ready while restoring: {ready:?}"),
+    }
+    go.send(()).unwrap();
+    // What the restorer applied is the partition's frontier.
+    assert_eq!(assigning.await.unwrap().unwrap(), 1);
+    assert!(probe.readiness().is_ready());
+    assert_eq!(engine.ownership().owned(), vec![3]);
+}
