@@ -4,6 +4,7 @@
 
 use crate::engine::Shared;
 use crate::observe::Event;
+use crate::page::Job;
 use tinstream_model::Article;
 use tinstream_sink::{Backoff, DeliveryError};
 use tokio::sync::OwnedSemaphorePermit;
@@ -111,6 +112,7 @@ pub(crate) struct Held<'a> {
 /// record, retrying transient failures.
 pub(crate) async fn deliver<'a>(
     shared: &'a Shared,
+    job: &Job,
     record: &Article,
     slot: OwnedSemaphorePermit,
     fetched_at: std::time::Instant,
@@ -128,6 +130,18 @@ pub(crate) async fn deliver<'a>(
         _permit: permit,
         _in_flight: InFlight::enter(shared),
     };
+    if shared.journal.get().is_some() {
+        // Written with the page's state, in one unit: confirmed when that is.
+        job.outbox
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .records
+            .push(record.clone());
+        shared.observe(Event::Delivered {
+            latency: fetched_at.elapsed(),
+        });
+        return Delivery::Confirmed(held);
+    }
     match shared.with_retries(|| shared.sink.deliver(record)).await {
         Ok(()) => {
             shared.observe(Event::Delivered {

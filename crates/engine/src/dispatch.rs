@@ -144,7 +144,12 @@ pub(crate) async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: Ca
             warn!(url = %entry.url, "a frontier entry is not a URL; dropped");
             busy.remove(&(partition.id, key.clone()));
             shared
-                .send(&partition, StateChange::Unqueue { key }, None)
+                .send(
+                    &partition,
+                    StateChange::Unqueue { key },
+                    None,
+                    Default::default(),
+                )
                 .await;
             continue;
         };
@@ -154,6 +159,7 @@ pub(crate) async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: Ca
             source: Arc::from(entry.source.as_str()),
             entry,
             partition: partition.clone(),
+            outbox: Default::default(),
         };
         let site = job.url.host_str().unwrap_or("").to_string();
         let span = info_span!("page", url = %job.url, site = %site, source = %job.source);

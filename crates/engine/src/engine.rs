@@ -82,6 +82,9 @@ pub enum EngineError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// The journal could not write what the crawl produced.
+    #[error("cannot write the crawl's outcome")]
+    Journal(#[source] crate::JournalError),
     /// A partition was asked for that the crawl does not have.
     #[error("partition {partition} is not one of the crawl's {count}")]
     NoSuchPartition { partition: u32, count: u32 },
@@ -106,6 +109,9 @@ pub(crate) struct Shared {
     /// Brings a partition's state up to date when it is assigned, if the state is kept
     /// elsewhere too.
     restorer: std::sync::OnceLock<Arc<dyn Restorer>>,
+    /// Where the crawl's outcome is made durable first, when it is shared (see
+    /// [`crate::Journal`]).
+    pub(crate) journal: std::sync::OnceLock<Arc<dyn crate::Journal>>,
     /// Partitions being restored now; readiness says so meanwhile.
     pub(crate) restoring: Arc<Mutex<std::collections::BTreeSet<u32>>>,
     /// Wakes the pollers' manager when the partitions owned change.
@@ -248,6 +254,64 @@ impl Shared {
     }
 }
 
+impl Shared {
+    pub(crate) async fn admit(
+        &self,
+        id: u32,
+        pages: Vec<(String, tinstream_crawler::FrontierEntry)>,
+        next_offset: i64,
+    ) -> Result<usize, EngineError> {
+        let partition = {
+            let owned = self.owned.read().unwrap_or_else(|e| e.into_inner());
+            owned.get(&id).cloned()
+        };
+        let Some(partition) = partition else {
+            return Err(EngineError::NoSuchPartition {
+                partition: id,
+                count: self.layout.count,
+            });
+        };
+        let keys: Vec<String> = pages.iter().map(|(key, _)| key.clone()).collect();
+        let known = partition
+            .store("reading the frontier", move |s| s.known(&keys))
+            .await?;
+        let new: Vec<(String, tinstream_crawler::FrontierEntry)> = pages
+            .into_iter()
+            .zip(known)
+            .filter(|(_, known)| !known)
+            .map(|(page, _)| page)
+            .collect();
+        if let Some(journal) = self.journal.get() {
+            let unit = crate::Unit {
+                partition: id,
+                entries: new
+                    .iter()
+                    .map(
+                        |(key, entry)| tinstream_crawler::changelog::Entry::Frontier {
+                            key: key.clone(),
+                            entry: Some(entry.clone()),
+                        },
+                    )
+                    .collect(),
+                consumed: Some(next_offset),
+                ..crate::Unit::default()
+            };
+            journal.write(unit).await.map_err(EngineError::Journal)?;
+        }
+        let count = new.len();
+        if count > 0 {
+            let limit = self.crawler.max_frontier;
+            partition
+                .store("adding to the frontier", move |s| {
+                    s.add_to_frontier(&new, limit)
+                })
+                .await?;
+            self.wake.notify_one();
+        }
+        Ok(count)
+    }
+}
+
 /// How long a revoked partition's state may stay in use by the tasks that are letting go of it
 /// (the dispatcher's queue, a probe) before the revocation goes on without waiting.
 const PARTITION_RELEASE: std::time::Duration = std::time::Duration::from_secs(30);
@@ -285,6 +349,7 @@ impl Engine {
             owned: Arc::new(RwLock::new(BTreeMap::new())),
             closing: tokio::sync::Mutex::new(BTreeMap::new()),
             restorer: std::sync::OnceLock::new(),
+            journal: std::sync::OnceLock::new(),
             restoring: Arc::new(Mutex::new(std::collections::BTreeSet::new())),
             ownership_changed: Notify::new(),
             wake: Notify::new(),
@@ -306,6 +371,14 @@ impl Engine {
     /// the state in its state topic); before the first assignment.
     pub fn with_restorer(self, restorer: Arc<dyn Restorer>) -> Self {
         let _ = self.shared.restorer.set(restorer);
+        self
+    }
+
+    /// Writes what the crawl produces through `journal` before applying it locally: records
+    /// and dead letters go there instead of the sink, with the state changes they settle, and
+    /// pages found go there instead of the local frontier (a cluster's transactions).
+    pub fn with_journal(self, journal: Arc<dyn crate::Journal>) -> Self {
+        let _ = self.shared.journal.set(journal);
         self
     }
 
@@ -398,6 +471,19 @@ impl Ownership {
     /// its frontier, due again for the next owner. Returns the pages left in its frontier.
     pub async fn revoke(&self, partition: u32) -> Result<u64, EngineError> {
         self.shared.revoke(partition).await
+    }
+
+    /// Admits pages of a partition's frontier (read from a frontier topic up to
+    /// `next_offset`): the ones its state does not know are written through the journal,
+    /// with the offset, then added to the local frontier. Returns how many were new; an error
+    /// means nothing was admitted, and the same pages come again.
+    pub async fn admit(
+        &self,
+        partition: u32,
+        pages: Vec<(String, tinstream_crawler::FrontierEntry)>,
+        next_offset: i64,
+    ) -> Result<usize, EngineError> {
+        self.shared.admit(partition, pages, next_offset).await
     }
 
     /// The partitions owned now, in order.

@@ -4,6 +4,7 @@
 
 use crate::deliver::{deliver, ContentClaim, Delivery};
 use crate::engine::Shared;
+use crate::journal::Output;
 use crate::observe::Event;
 use crate::partition::Partition;
 use crate::polite::PoliteError;
@@ -29,6 +30,9 @@ pub(crate) struct Job {
     pub(crate) entry: FrontierEntry,
     /// The partition it belongs to.
     pub(crate) partition: Arc<Partition>,
+    /// The records and dead letters it produced and whose state is not written yet: with a
+    /// journal, they are written together.
+    pub(crate) outbox: Arc<std::sync::Mutex<Output>>,
 }
 
 /// What became of a page taken from the frontier.
@@ -54,38 +58,27 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
             shared.observe(Event::Disallowed);
             info!("disallowed by robots.txt; not fetched");
             let reason = Some("disallowed by robots.txt".to_string());
-            shared
-                .settle(
-                    &job.partition,
-                    &[&job.url],
-                    PageStatus::Disallowed,
-                    None,
-                    reason,
-                    None,
-                )
+            let written = shared
+                .settle(job, &[&job.url], PageStatus::Disallowed, None, reason, None)
                 .await;
-            return Outcome::Settled;
+            return settled_or_retry(written);
         }
         Err(_) if shared.drain.is_stopping() => return Outcome::Stopped,
         Err(PoliteError::RobotsUnavailable(reason)) => return Outcome::Retry(reason),
         // Logged once per host where the challenge was seen.
         Err(PoliteError::Blocked(reason)) => {
             return settled_or_stopped(
+                shared,
                 shared
-                    .give_up(&job.partition, &[&job.url], Stage::Fetch, reason, None)
+                    .give_up(job, &[&job.url], Stage::Fetch, reason, None)
                     .await,
             );
         }
         Err(PoliteError::Fetch(error @ FetchError::Blocked { .. })) => {
             return settled_or_stopped(
+                shared,
                 shared
-                    .give_up(
-                        &job.partition,
-                        &[&job.url],
-                        Stage::Fetch,
-                        error.to_string(),
-                        None,
-                    )
+                    .give_up(job, &[&job.url], Stage::Fetch, error.to_string(), None)
                     .await,
             );
         }
@@ -98,14 +91,9 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
         Err(PoliteError::Fetch(error)) => {
             warn!(%error, "fetch failed for good");
             return settled_or_stopped(
+                shared,
                 shared
-                    .give_up(
-                        &job.partition,
-                        &[&job.url],
-                        Stage::Fetch,
-                        error.to_string(),
-                        None,
-                    )
+                    .give_up(job, &[&job.url], Stage::Fetch, error.to_string(), None)
                     .await,
             );
         }
@@ -125,9 +113,9 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
                 reason: &page.reason,
             });
             info!(reason = %page.reason, "listed as an article, judged not to be one");
-            shared
+            let written = shared
                 .settle(
-                    &job.partition,
+                    job,
                     &[&job.url, &final_url],
                     PageStatus::NotArticle,
                     None,
@@ -135,19 +123,14 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
                     None,
                 )
                 .await;
-            return Outcome::Settled;
+            return settled_or_retry(written);
         }
         Err(reason) => {
             warn!(%reason, "page could not be parsed");
             return settled_or_stopped(
+                shared,
                 shared
-                    .give_up(
-                        &job.partition,
-                        &[&job.url, &final_url],
-                        Stage::Parse,
-                        reason,
-                        None,
-                    )
+                    .give_up(job, &[&job.url, &final_url], Stage::Parse, reason, None)
                     .await,
             );
         }
@@ -158,9 +141,9 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
         // The same story under another URL: one record is enough.
         shared.observe(Event::Duplicate);
         info!(same_as = %original, "already delivered under another URL");
-        shared
+        let written = shared
             .settle(
-                &job.partition,
+                job,
                 &[&job.url, &final_url],
                 PageStatus::Delivered,
                 Some(record.content_hash.clone()),
@@ -168,24 +151,19 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
                 None,
             )
             .await;
-        return Outcome::Settled;
+        return settled_or_retry(written);
     }
     let Some(_claim) = ContentClaim::take(shared, &record.content_hash) else {
         return Outcome::Retry("the same content is being delivered under another URL".into());
     };
-    let held = match deliver(shared, &record, slot, fetched_at).await {
+    let held = match deliver(shared, job, &record, slot, fetched_at).await {
         Delivery::Confirmed(held) => held,
         Delivery::Rejected(reason) => {
             let id = Some(record.id.clone());
             return settled_or_stopped(
+                shared,
                 shared
-                    .give_up(
-                        &job.partition,
-                        &[&job.url, &final_url],
-                        Stage::Deliver,
-                        reason,
-                        id,
-                    )
+                    .give_up(job, &[&job.url, &final_url], Stage::Deliver, reason, id)
                     .await,
             );
         }
@@ -193,9 +171,9 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
     };
     let now = chrono::Utc::now().timestamp();
     let recheck = shared.next_recheck(job, now, None, validators);
-    shared
+    let written = shared
         .settle(
-            &job.partition,
+            job,
             &[&job.url, &final_url, &canonical],
             PageStatus::Delivered,
             Some(record.content_hash.clone()),
@@ -204,7 +182,7 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
         )
         .await;
     drop(held);
-    Outcome::Settled
+    settled_or_retry(written)
 }
 
 /// Fetches a delivered article again (conditionally) and delivers it again if its content
@@ -224,16 +202,17 @@ async fn process_recheck(
         Ok(Some(known)) if known.status == PageStatus::Delivered => known,
         // Expired or settled otherwise since: nothing to compare with.
         _ => {
-            shared
+            let written = shared
                 .send(
                     &job.partition,
                     StateChange::Unqueue {
                         key: job.key.clone(),
                     },
                     None,
+                    Output::default(),
                 )
                 .await;
-            return Outcome::Settled;
+            return settled_or_retry(written);
         }
     };
     let count = |outcome: &'static str| {
@@ -249,10 +228,8 @@ async fn process_recheck(
         };
         let next = shared.next_recheck(job, now, Some(recheck), validators);
         async move {
-            shared
-                .settle_state(&job.partition, &[&job.url], state, next)
-                .await;
-            Outcome::Settled
+            let written = shared.settle_state(job, &[&job.url], state, next).await;
+            settled_or_retry(written)
         }
     };
     // The page is gone or no longer an article: its record stands, and re-checks end.
@@ -263,10 +240,8 @@ async fn process_recheck(
             ..known.clone()
         };
         async move {
-            shared
-                .settle_state(&job.partition, &[&job.url], state, None)
-                .await;
-            Outcome::Settled
+            let written = shared.settle_state(job, &[&job.url], state, None).await;
+            settled_or_retry(written)
         }
     };
     let page = match shared
@@ -308,12 +283,12 @@ async fn process_recheck(
         // bound there is.
         record.modified_at = Some(ArticleTime::DateTime(seen_at.fixed_offset()));
     }
-    let held = match deliver(shared, &record, slot, fetched_at).await {
+    let held = match deliver(shared, job, &record, slot, fetched_at).await {
         Delivery::Confirmed(held) => held,
         Delivery::Rejected(reason) => {
             let id = Some(record.id.clone());
             shared
-                .dead_letter(&job.url, Stage::Deliver, reason, id)
+                .dead_letter(job, &job.url, Stage::Deliver, reason, id)
                 .await;
             return unchanged(validators).await;
         }
@@ -321,9 +296,9 @@ async fn process_recheck(
     };
     info!(id = %record.id, "re-check: updated article delivered again");
     let next = shared.next_recheck(job, now, Some(recheck), validators);
-    shared
+    let written = shared
         .settle(
-            &job.partition,
+            job,
             &[&job.url],
             PageStatus::Delivered,
             Some(record.content_hash.clone()),
@@ -332,16 +307,30 @@ async fn process_recheck(
         )
         .await;
     drop(held);
-    Outcome::Settled
+    settled_or_retry(written)
 }
 
 /// A page given up (dead letter delivered, failure recorded) is settled; one whose dead
 /// letter could not be delivered before the stop stays in the frontier.
-fn settled_or_stopped(settled: bool) -> Outcome {
+/// With a journal, a give-up whose outcome could not be written while the engine runs is
+/// done again.
+fn settled_or_stopped(shared: &Shared, settled: bool) -> Outcome {
     if settled {
         Outcome::Settled
+    } else if shared.journal.get().is_some() && !shared.drain.is_stopping() {
+        Outcome::Retry("its outcome could not be written".into())
     } else {
         Outcome::Stopped
+    }
+}
+
+/// A page whose outcome was written is settled; one whose outcome could not be written (a
+/// cluster's transaction that aborted) is done again.
+fn settled_or_retry(written: bool) -> Outcome {
+    if written {
+        Outcome::Settled
+    } else {
+        Outcome::Retry("its outcome could not be written".into())
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::dispatch::now_ms;
 use crate::engine::Shared;
+use crate::journal::{Output, Unit};
 use crate::observe::Event;
 use crate::page::Job;
 use crate::partition::Partition;
@@ -19,15 +20,33 @@ const REQUEUE_CAP: Duration = Duration::from_secs(3600);
 
 impl Shared {
     /// Hands a change to the state writer; with `committed`, the caller can wait for it.
+    /// With a journal, the change and `output` (the records and dead letters it settles) are
+    /// written there first, together; false when that failed, and nothing was applied.
     pub(crate) async fn send(
         &self,
         partition: &Partition,
         change: StateChange,
         committed: Option<oneshot::Sender<()>>,
-    ) {
+        output: Output,
+    ) -> bool {
+        if let Some(journal) = self.journal.get() {
+            let unit = Unit {
+                partition: partition.id,
+                records: output.records,
+                dead_letters: output.dead_letters,
+                entries: change.entries(),
+                found: Vec::new(),
+                consumed: None,
+            };
+            if let Err(error) = journal.write(unit).await {
+                warn!(%error, "the crawl's outcome could not be written; this page will be done again");
+                return false;
+            }
+        }
         if !partition.send(Change { change, committed }).await {
             warn!("the state writer has stopped; this page will be done again");
         }
+        true
     }
 
     /// Puts a page back in the frontier after a transient failure, due later (the wait
@@ -37,7 +56,7 @@ impl Shared {
         if requeues > self.crawler.max_requeues {
             let reason = format!("{reason} (gave up after {requeues} tries)");
             warn!(%reason, "page failed for good");
-            self.give_up(&job.partition, &[&job.url], Stage::Fetch, reason, None)
+            self.give_up(job, &[&job.url], Stage::Fetch, reason, None)
                 .await;
             return;
         }
@@ -60,6 +79,7 @@ impl Shared {
                 entry,
             },
             None,
+            Output::default(),
         )
         .await;
     }
@@ -71,30 +91,31 @@ impl Shared {
     /// pages within `sink.max_in_flight`.
     pub(crate) async fn settle(
         &self,
-        partition: &Partition,
+        job: &Job,
         urls: &[&Url],
         status: PageStatus,
         content_hash: Option<String>,
         reason: Option<String>,
         recheck: Option<FrontierEntry>,
-    ) {
+    ) -> bool {
         let state = PageState {
             status,
             content_hash,
             reason,
             at: chrono::Utc::now().timestamp(),
         };
-        self.settle_state(partition, urls, state, recheck).await;
+        self.settle_state(job, urls, state, recheck).await
     }
 
-    /// [`Shared::settle`] with the whole state given.
+    /// [`Shared::settle`] with the whole state given. False when the outcome could not be
+    /// written (with a journal): the page is then not settled, and is done again.
     pub(crate) async fn settle_state(
         &self,
-        partition: &Partition,
+        job: &Job,
         urls: &[&Url],
         state: PageState,
         recheck: Option<FrontierEntry>,
-    ) {
+    ) -> bool {
         let mut keys: Vec<String> = Vec::with_capacity(urls.len());
         for url in urls {
             let key = self.key(url);
@@ -103,23 +124,31 @@ impl Shared {
             }
         }
         let (committed, done) = oneshot::channel();
-        self.send(
-            partition,
-            StateChange::Settle {
-                keys,
-                state,
-                recheck,
-            },
-            Some(committed),
-        )
-        .await;
+        let output = std::mem::take(&mut *job.outbox.lock().unwrap_or_else(|e| e.into_inner()));
+        let written = self
+            .send(
+                &job.partition,
+                StateChange::Settle {
+                    keys,
+                    state,
+                    recheck,
+                },
+                Some(committed),
+                output,
+            )
+            .await;
+        if !written {
+            return false;
+        }
         // An error here means the commit failed (logged by the writer) or the writer
         // stopped: the page will then be done again, which is safe.
         let _ = done.await;
+        true
     }
 
     pub(crate) async fn dead_letter(
         &self,
+        job: &Job,
         url: &Url,
         stage: Stage,
         reason: String,
@@ -132,6 +161,13 @@ impl Shared {
             at: chrono::Utc::now(),
             record_id,
         };
+        if self.journal.get().is_some() {
+            // Written with the page's state, in one unit.
+            self.observe(Event::DeadLetter { stage });
+            let mut outbox = job.outbox.lock().unwrap_or_else(|e| e.into_inner());
+            outbox.dead_letters.push(letter);
+            return true;
+        }
         match self.with_retries(|| self.sink.dead_letter(&letter)).await {
             Ok(()) => {
                 self.observe(Event::DeadLetter { stage });
@@ -149,7 +185,7 @@ impl Shared {
     /// be delivered, so that the page is tried again later rather than lost).
     pub(crate) async fn give_up(
         &self,
-        partition: &Partition,
+        job: &Job,
         urls: &[&Url],
         stage: Stage,
         reason: String,
@@ -160,20 +196,12 @@ impl Shared {
             return false;
         };
         if !self
-            .dead_letter(url, stage, reason.clone(), record_id)
+            .dead_letter(job, url, stage, reason.clone(), record_id)
             .await
         {
             return false;
         }
-        self.settle(
-            partition,
-            urls,
-            PageStatus::Failed,
-            None,
-            Some(reason),
-            None,
-        )
-        .await;
-        true
+        self.settle(job, urls, PageStatus::Failed, None, Some(reason), None)
+            .await
     }
 }

@@ -3,13 +3,16 @@
 //! frontier on its own schedule.
 
 use crate::dispatch::now_ms;
+use crate::domain::domain_key;
 use crate::engine::{EngineError, Reload, Shared};
+use crate::journal::{Found, Unit};
 use crate::observe::Event;
 use crate::partition::Partition;
 use crate::polite::{Answer, PoliteError, SitemapRead};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
+use tinstream_crawler::changelog::Entry;
 use tinstream_crawler::{
     discover, Conditional, FetchError, Fetched, FrontierEntry, SourceConfig, SourceKind, Validators,
 };
@@ -202,11 +205,23 @@ pub(crate) async fn poll_source(
                 // Everything listed is in the store: the next poll may be conditional.
                 let documents: Vec<(String, Option<Validators>)> =
                     discovered.validators.into_iter().collect();
-                let recorded = partition
-                    .store("recording validators", move |s| {
-                        s.record_document_validators(&documents)
+                let entries = documents
+                    .iter()
+                    .map(|(url, validators)| Entry::Document {
+                        url: url.clone(),
+                        validators: validators.clone(),
                     })
-                    .await;
+                    .collect();
+                let recorded = match shared.journal_entries(&partition, entries).await {
+                    Ok(()) => {
+                        partition
+                            .store("recording validators", move |s| {
+                                s.record_document_validators(&documents)
+                            })
+                            .await
+                    }
+                    Err(error) => Err(error),
+                };
                 if let Err(error) = recorded {
                     warn!(%error, "cannot record the source's validators");
                 }
@@ -230,11 +245,21 @@ pub(crate) async fn poll_source(
             new,
         });
         let (polled, secs) = (name.clone(), interval.as_secs());
-        let recorded = partition
-            .store("recording the poll", move |s| {
-                s.record_poll(&polled, at, secs)
-            })
-            .await;
+        let entry = Entry::Poll {
+            source: polled.to_string(),
+            at,
+            interval_secs: secs,
+        };
+        let recorded = match shared.journal_entries(&partition, vec![entry]).await {
+            Ok(()) => {
+                partition
+                    .store("recording the poll", move |s| {
+                        s.record_poll(&polled, at, secs)
+                    })
+                    .await
+            }
+            Err(error) => Err(error),
+        };
         if let Err(error) = recorded {
             warn!(%error, "cannot record the poll time");
         }
@@ -292,6 +317,9 @@ impl Shared {
         found: &[discover::Listed],
         source: &Arc<str>,
     ) -> Result<usize, EngineError> {
+        if let Some(journal) = self.journal.get() {
+            return self.enqueue_found(journal.as_ref(), found, source).await;
+        }
         let mut by_partition: BTreeMap<u32, (Arc<Partition>, Vec<&discover::Listed>)> =
             BTreeMap::new();
         let mut unowned = 0;
@@ -317,6 +345,84 @@ impl Shared {
             new += self.enqueue_into(&partition, &pages, source).await?;
         }
         Ok(new)
+    }
+
+    /// With a journal, the pages a source listed go to the frontier of their site's partition
+    /// through it, whoever owns that partition; its owner admits them (see
+    /// [`crate::Ownership::admit`]). Pages of partitions owned here that are known already are
+    /// left out. Returns how many were handed on.
+    async fn enqueue_found(
+        &self,
+        journal: &dyn crate::Journal,
+        found: &[discover::Listed],
+        source: &Arc<str>,
+    ) -> Result<usize, EngineError> {
+        let now = now_ms();
+        let mut handed = 0;
+        for chunk in found.chunks(ENQUEUE_BATCH) {
+            let mut pages = Vec::with_capacity(chunk.len());
+            for listed in chunk {
+                let key = self.key(&listed.url);
+                let owner = self.owner_of(&listed.url);
+                if let Some(partition) = &owner {
+                    let lookup = vec![key.clone()];
+                    let known = partition
+                        .store("reading the frontier", move |s| s.known(&lookup))
+                        .await?;
+                    if known.first().copied().unwrap_or(false) {
+                        continue;
+                    }
+                }
+                let due_ms = match &owner {
+                    Some(partition) => self.paced_due(partition, &listed.url, now),
+                    None => now,
+                };
+                pages.push(Found {
+                    partition: self.layout.of(&listed.url),
+                    domain: domain_key(&listed.url).unwrap_or_default(),
+                    key,
+                    entry: FrontierEntry {
+                        url: listed.url.to_string(),
+                        source: source.to_string(),
+                        due_ms,
+                        requeues: 0,
+                        recheck: None,
+                        hint: listed.hint.clone(),
+                    },
+                });
+            }
+            if pages.is_empty() {
+                continue;
+            }
+            handed += pages.len();
+            let unit = Unit {
+                found: pages,
+                ..Unit::default()
+            };
+            journal.write(unit).await.map_err(EngineError::Journal)?;
+        }
+        Ok(handed)
+    }
+
+    /// With a journal, writes state entries of `partition` there (before they are applied
+    /// locally); without one, nothing to do.
+    pub(crate) async fn journal_entries(
+        &self,
+        partition: &Partition,
+        entries: Vec<Entry>,
+    ) -> Result<(), EngineError> {
+        let Some(journal) = self.journal.get() else {
+            return Ok(());
+        };
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let unit = Unit {
+            partition: partition.id,
+            entries,
+            ..Unit::default()
+        };
+        journal.write(unit).await.map_err(EngineError::Journal)
     }
 
     /// [`Shared::enqueue_all`] for the pages of one partition.

@@ -461,3 +461,156 @@ async fn a_partition_is_restored_before_it_is_used_and_readiness_says_so_meanwhi
     assert!(probe.readiness().is_ready());
     assert_eq!(engine.ownership().owned(), vec![3]);
 }
+
+/// A journal that keeps every unit, and fails the writes it is told to: the next ones, or
+/// the next ones that carry records.
+#[derive(Default)]
+struct Kept {
+    written: Mutex<Vec<tinstream_engine::Unit>>,
+    failed: Mutex<Vec<tinstream_engine::Unit>>,
+    fail_next: std::sync::atomic::AtomicUsize,
+    fail_records: std::sync::atomic::AtomicUsize,
+    writes: tokio::sync::watch::Sender<usize>,
+}
+
+impl tinstream_engine::Journal for Kept {
+    fn write(
+        &self,
+        unit: tinstream_engine::Unit,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), tinstream_engine::JournalError>> + Send>,
+    > {
+        use std::sync::atomic::Ordering;
+        let take = |counter: &std::sync::atomic::AtomicUsize| {
+            counter
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok()
+        };
+        let fail = take(&self.fail_next) || (!unit.records.is_empty() && take(&self.fail_records));
+        let result: Result<(), tinstream_engine::JournalError> = if fail {
+            self.failed.lock().unwrap().push(unit);
+            Err("aborted by the test".into())
+        } else {
+            self.written.lock().unwrap().push(unit);
+            Ok(())
+        };
+        self.writes.send_modify(|n| *n += 1);
+        Box::pin(async move { result })
+    }
+}
+
+impl Kept {
+    fn records_written(&self) -> usize {
+        self.written
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|u| u.records.len())
+            .sum()
+    }
+}
+
+#[tokio::test]
+async fn with_a_journal_a_page_is_written_with_its_record_in_one_unit_and_redone_when_that_fails() {
+    let (base, requests) = site().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(&base, dir.path());
+    config.crawler.requeue_delay = Duration::from_millis(10);
+    let journal = Arc::new(Kept::default());
+    let stop = CancellationToken::new();
+    let engine = Engine::open(
+        config,
+        Default::default(),
+        Arc::new(Recorder::default()),
+        stop.clone(),
+    )
+    .await
+    .unwrap()
+    .with_journal(journal.clone());
+    let ownership = engine.ownership();
+    ownership.assign(0).await.unwrap();
+    let probe = engine.probe();
+    let run = tokio::spawn(engine.run(false, None));
+    let mut writes = journal.writes.subscribe();
+
+    // The feed's pages go to the journal (the frontier topic), not to the local frontier;
+    // the poll is recorded there last (after which the poller sleeps until its next poll).
+    writes
+        .wait_for(|_| {
+            journal.written.lock().unwrap().iter().any(|u| {
+                u.entries
+                    .iter()
+                    .any(|e| matches!(e, tinstream_crawler::changelog::Entry::Poll { .. }))
+            })
+        })
+        .await
+        .unwrap();
+    let found: Vec<tinstream_engine::Found> = journal
+        .written
+        .lock()
+        .unwrap()
+        .iter()
+        .flat_map(|u| u.found.clone())
+        .collect();
+    assert_eq!(found.len(), 3);
+    assert!(found
+        .iter()
+        .all(|f| f.partition == 0 && f.domain == "127.0.0.1"));
+    assert_eq!(probe.frontier_len().unwrap(), 0);
+    assert_eq!(requests.to_articles(), 0);
+
+    // Admitting them: a failed write admits nothing; the same pages again are admitted.
+    let pages: Vec<(String, tinstream_crawler::FrontierEntry)> = found
+        .iter()
+        .map(|f| (f.key.clone(), f.entry.clone()))
+        .collect();
+    journal
+        .fail_next
+        .store(1, std::sync::atomic::Ordering::SeqCst);
+    assert!(ownership.admit(0, pages.clone(), 3).await.is_err());
+    assert_eq!(probe.frontier_len().unwrap(), 0);
+    // The first page's record and state, written together, are aborted: the page is done
+    // again.
+    journal
+        .fail_records
+        .store(1, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(ownership.admit(0, pages, 3).await.unwrap(), 3);
+    {
+        let written = journal.written.lock().unwrap();
+        let admitted = written
+            .iter()
+            .find(|u| u.consumed.is_some())
+            .expect("the admission's unit");
+        assert_eq!(admitted.consumed, Some(3));
+        assert_eq!(admitted.entries.len(), 3);
+    }
+    writes
+        .wait_for(|_| journal.records_written() == 3)
+        .await
+        .unwrap();
+
+    // No record went to the sink: each is in the unit that settles its page.
+    assert!(records(dir.path()).is_empty());
+    let written = journal.written.lock().unwrap().clone();
+    let settles: Vec<&tinstream_engine::Unit> =
+        written.iter().filter(|u| !u.records.is_empty()).collect();
+    assert_eq!(settles.len(), 3);
+    for unit in &settles {
+        assert_eq!(unit.records.len(), 1);
+        let url = &unit.records[0].url;
+        assert!(unit.entries.iter().any(|e| matches!(e,
+            tinstream_crawler::changelog::Entry::Page { key, state: Some(s) }
+                if key == url && s.status == tinstream_crawler::PageStatus::Delivered)));
+        assert!(unit.entries.iter().any(|e| matches!(e,
+            tinstream_crawler::changelog::Entry::Frontier { key, entry: None } if key == url)));
+    }
+    // The aborted unit held one page's record and state; that page was fetched again.
+    let failed = journal.failed.lock().unwrap().clone();
+    let aborted: Vec<&tinstream_engine::Unit> =
+        failed.iter().filter(|u| !u.records.is_empty()).collect();
+    assert_eq!(aborted.len(), 1);
+    assert_eq!(requests.to_articles(), 4);
+    stop.cancel();
+    let outcome = run.await.unwrap().unwrap();
+    assert_eq!(outcome.pending_pages, 0, "{outcome}");
+}
