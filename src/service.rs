@@ -7,7 +7,10 @@ use crate::metrics::Metrics;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tinstream_engine::{Engine, EngineConfig, Reload, RunOutcome};
+use tinstream_cluster::{
+    ensure_topics, ClusterJournal, GroupMetadata, Member, StateTopic, Transactor,
+};
+use tinstream_engine::{ClusterMode, Engine, EngineConfig, Reload, RunOutcome};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
@@ -24,20 +27,31 @@ pub async fn run(
 ) -> anyhow::Result<RunOutcome> {
     let metrics = Arc::new(Metrics::default());
     let registry = metrics.registry(&config);
+    let cluster = &config.cluster;
+    let shared = cluster.mode == ClusterMode::Kafka;
+    if shared {
+        ensure_topics(cluster, &config.sink.kafka).await?;
+    }
     let engine = Engine::open(
         EngineConfig {
             crawler: config.crawler.clone(),
             sources: config.sources.clone(),
             sink: config.sink.clone(),
             // One process: the whole crawl is one partition, in `crawler.data_dir`.
-            partitions: 1,
+            partitions: if shared { cluster.partitions } else { 1 },
         },
         crate::config::parser(&config.parser)?,
         metrics.clone(),
         stop.clone(),
     )
     .await?;
-    let frontier = engine.ownership().assign(0).await?;
+    let (engine, member, frontier) = if shared {
+        let (engine, member) = join_cluster(engine, &config).await?;
+        (engine, Some(member), 0)
+    } else {
+        let frontier = engine.ownership().assign(0).await?;
+        (engine, None, frontier)
+    };
 
     // The endpoints have their own token: in `once` mode the run ends without a stop, and
     // they must end with it.
@@ -87,6 +101,9 @@ pub async fn run(
     let reloader = tokio::spawn(reload_on_hangup(hangups, path, config, reloads));
     let reporter = tokio::spawn(report_periodically(metrics.clone()));
     let outcome = engine.run(once, Some(reloaded)).await;
+    if let Some(member) = member {
+        member.leave().await;
+    }
     reporter.abort();
     reloader.abort();
     metrics.log("tinstream stopped");
@@ -96,6 +113,40 @@ pub async fn run(
     }
     Ok(outcome?)
 }
+
+/// Makes the engine one of the cluster's workers: its partitions' states restored from the
+/// state topic, what it produces written in the worker's transactions, and the partitions
+/// handed out by the consumer group it joins.
+async fn join_cluster(engine: Engine, config: &Config) -> anyhow::Result<(Engine, Member)> {
+    let (cluster, kafka) = (&config.cluster, &config.sink.kafka);
+    // The transactor commits consumed offsets with the group's metadata, which exists once
+    // the worker has joined; the journal must exist before, for the first admission.
+    let group: Arc<std::sync::OnceLock<GroupMetadata>> = Arc::default();
+    let metadata = group.clone();
+    let transactor = Transactor::start(
+        kafka,
+        &format!("{}-{}", cluster.group, cluster.worker_id),
+        COMMIT_INTERVAL,
+        Some(Arc::new(move || metadata.get().and_then(|g| g()))),
+    )
+    .await?;
+    let journal = ClusterJournal::new(Arc::new(transactor), cluster, kafka);
+    let engine = engine
+        .with_restorer(Arc::new(StateTopic::new(kafka, &cluster.state_topic)))
+        .with_journal(Arc::new(journal));
+    let member = Member::join(cluster, kafka, engine.ownership())?;
+    let _ = group.set(member.group_metadata());
+    info!(
+        group = %cluster.group,
+        worker = %cluster.worker_id,
+        partitions = cluster.partitions,
+        "joined the cluster"
+    );
+    Ok((engine, member))
+}
+
+/// How often a worker commits its transaction: the bound on the work a crash makes it redo.
+const COMMIT_INTERVAL: Duration = Duration::from_millis(500);
 
 /// Reads the configuration again on each hangup and hands the engine its sources and site
 /// rules. The rest of the configuration is read at start only: a change there is reported,

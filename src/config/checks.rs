@@ -1,6 +1,6 @@
 //! What a configuration can hold that is valid but most likely not what its author meant:
 //! warnings for `check-config` and the service's start, and the one outcome that `run`
-//! refuses outright (nothing to crawl, a cluster mode this version does not have).
+//! refuses outright (nothing to crawl).
 
 use super::Config;
 use std::path::Path;
@@ -10,13 +10,6 @@ use url::Host;
 /// Why `run` refuses a configuration that the other commands accept: without sources the
 /// service would run forever doing nothing.
 pub fn refusal_for_run(config: &Config, file: &Path) -> Option<String> {
-    if config.cluster.mode == tinstream_engine::ClusterMode::Kafka {
-        return Some(format!(
-            "{}: cluster.mode = \"kafka\" is not available in this version yet: the workers \
-             cannot share a crawl through Kafka. Run with mode = \"local\" (the default).",
-            file.display()
-        ));
-    }
     if !config.sources.is_empty() {
         return None;
     }

@@ -262,3 +262,52 @@ pub fn wait_for_messages_on(bootstrap: &str, topic: &str, count: i64, timeout: D
     }
     false
 }
+
+/// The payloads a `read_committed` reader finds in a topic, from the beginning to the end of
+/// each partition (aborted messages and transaction markers are skipped).
+pub fn read_committed(bootstrap: &str, topic: &str) -> Vec<serde_json::Value> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", unique_topic("committed-reader"))
+        .set("isolation.level", "read_committed")
+        .set("enable.auto.commit", "false")
+        .create()
+        .expect("consumer");
+    let metadata = consumer
+        .fetch_metadata(Some(topic), Duration::from_secs(30))
+        .expect("metadata");
+    let mut out = Vec::new();
+    for partition in metadata.topics()[0].partitions() {
+        let id = partition.id();
+        let (_, high) = consumer
+            .fetch_watermarks(topic, id, Duration::from_secs(30))
+            .expect("watermarks");
+        if high == 0 {
+            continue;
+        }
+        let mut list = TopicPartitionList::new();
+        list.add_partition_offset(topic, id, rdkafka::Offset::Beginning)
+            .unwrap();
+        consumer.assign(&list).expect("assign");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let position = consumer.position().ok().and_then(|p| {
+                match p.find_partition(topic, id)?.offset() {
+                    rdkafka::Offset::Offset(o) => Some(o),
+                    _ => None,
+                }
+            });
+            if position.is_some_and(|p| p >= high) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "reading {topic} timed out");
+            if let Some(Ok(message)) = consumer.poll(Duration::from_millis(200)) {
+                out.push(
+                    serde_json::from_slice(message.payload().unwrap_or_default())
+                        .expect("payload is JSON"),
+                );
+            }
+        }
+    }
+    out
+}

@@ -19,6 +19,8 @@ pub const BIG: &str = "/tin-tuc/bao-cao-toan-van-dai-5999999.html";
 pub struct Newsroom {
     pub addr: SocketAddr,
     pub n: usize,
+    /// The number of its first article (0 but for [`start_on`]'s sites).
+    pub first: usize,
     requests: Arc<Mutex<HashMap<String, usize>>>,
     _server: tokio::task::JoinHandle<()>,
 }
@@ -102,7 +104,7 @@ impl Newsroom {
                 .or_default()
                 .push(record);
         }
-        for i in 0..self.n {
+        for i in self.first..self.first + self.n {
             let url = self.url(&path(i));
             let copies = by_url
                 .get(url.as_str())
@@ -168,13 +170,31 @@ fn furniture(i: usize, bytes: usize) -> (String, String) {
 /// [`start`], with each article page padded to about `page_bytes` by [`furniture`] (0: no
 /// padding, pages of about 3 KB).
 pub async fn start_sized(n: usize, latency: Duration, big: bool, page_bytes: usize) -> Newsroom {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    start_at("127.0.0.1", 0, n, latency, big, page_bytes).await
+}
+
+/// A site on its own loopback address (all of 127.0.0.0/8 is loopback: a distinct host and
+/// registrable domain), with articles `first` to `first + n - 1`, so that several sites have
+/// different stories.
+pub async fn start_on(address: &str, first: usize, n: usize, latency: Duration) -> Newsroom {
+    start_at(address, first, n, latency, false, 0).await
+}
+
+async fn start_at(
+    address: &str,
+    first: usize,
+    n: usize,
+    latency: Duration,
+    big: bool,
+    page_bytes: usize,
+) -> Newsroom {
+    let listener = tokio::net::TcpListener::bind((address, 0)).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let base = format!("http://{addr}");
     let mut pages: HashMap<String, (String, &'static str)> = HashMap::new();
     let html = "text/html; charset=utf-8";
     let mut locs = String::new();
-    for i in 0..n {
+    for i in first..first + n {
         let p = paragraphs(&topic(i));
         let mut page = template(&title(i), "Thứ Hai, 06/12/2021 - 09:15", &p, "");
         if page_bytes > page.len() {
@@ -226,6 +246,7 @@ pub async fn start_sized(n: usize, latency: Duration, big: bool, page_bytes: usi
     Newsroom {
         addr,
         n,
+        first,
         requests,
         _server: server,
     }

@@ -22,11 +22,13 @@
 //! # }
 //! ```
 
+mod journal;
 mod member;
 mod restore;
 mod topics;
 mod transactor;
 
+pub use journal::{ClusterJournal, FrontierMessage};
 pub use member::Member;
 pub use restore::{restore, Restored, StateTopic};
 pub use topics::ensure_topics;

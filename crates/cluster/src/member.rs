@@ -8,8 +8,9 @@
 //! it waits for; a plain thread can wait on the runtime instead.
 
 use crate::ClusterError;
+use crate::FrontierMessage;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
-use rdkafka::{ClientContext, TopicPartitionList};
+use rdkafka::{ClientContext, Message, Offset, TopicPartitionList};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,10 +22,20 @@ use tracing::{error, info, warn};
 /// How long one poll of the group's consumer waits; a leave is noticed within it.
 const POLL: Duration = Duration::from_millis(200);
 
+/// How long the group waits for a silent worker before moving its partitions.
+const SESSION_TIMEOUT_MS: &str = "10000";
+const HEARTBEAT_MS: &str = "1000";
+
+/// Frontier messages admitted per call, at most.
+const ADMIT_BATCH: usize = 500;
+
+type GroupConsumer = BaseConsumer<Rebalancer>;
+
 /// This worker in the group.
 pub struct Member {
     leaving: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
+    consumer: std::sync::Weak<GroupConsumer>,
 }
 
 impl Member {
@@ -38,7 +49,7 @@ impl Member {
         ownership: Ownership,
     ) -> Result<Member, ClusterError> {
         let context = Rebalancer {
-            ownership,
+            ownership: ownership.clone(),
             runtime: Handle::current(),
             topic: cluster.frontier_topic.clone(),
         };
@@ -52,6 +63,9 @@ impl Member {
             .set("enable.auto.commit", "false")
             .set("isolation.level", "read_committed")
             .set("auto.offset.reset", "earliest")
+            // A worker that dies is noticed within this, and its partitions move.
+            .set("session.timeout.ms", SESSION_TIMEOUT_MS)
+            .set("heartbeat.interval.ms", HEARTBEAT_MS)
             .create_with_context(context)
             .map_err(|source| ClusterError::Client {
                 what: "group consumer",
@@ -66,13 +80,15 @@ impl Member {
         info!(group = %cluster.group, worker = %cluster.worker_id, "joining the group");
         let leaving = Arc::new(AtomicBool::new(false));
         let flag = leaving.clone();
+        let consumer = Arc::new(consumer);
+        let weak = Arc::downgrade(&consumer);
+        let topic = cluster.frontier_topic.clone();
+        let runtime = Handle::current();
         let thread = std::thread::Builder::new()
             .name("tinstream-group".into())
             .spawn(move || {
                 while !flag.load(Ordering::Relaxed) {
-                    if let Some(Err(error)) = consumer.poll(POLL) {
-                        warn!(%error, "the group's consumer reports a problem");
-                    }
+                    admit_polled(&consumer, &topic, &ownership, &runtime);
                 }
                 // Dropping the consumer leaves the group: its partitions are revoked (the
                 // callback runs here) before the group hands them to others.
@@ -82,7 +98,15 @@ impl Member {
         Ok(Member {
             leaving,
             thread: Some(thread),
+            consumer: weak,
         })
+    }
+
+    /// The group's metadata, for the offsets a transaction commits; none once the worker has
+    /// left.
+    pub fn group_metadata(&self) -> crate::GroupMetadata {
+        let consumer = self.consumer.clone();
+        Arc::new(move || consumer.upgrade()?.group_metadata())
     }
 
     /// Leaves the group: the partitions owned are given back (their pages in flight settled
@@ -134,9 +158,9 @@ impl ConsumerContext for Rebalancer {
         }
     }
 
-    /// After the group gave partitions: each is assigned in the engine, which opens its state.
-    /// Frontier messages are not read yet: the partitions are paused once assigned.
-    fn post_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+    /// After the group gave partitions: each is assigned in the engine, which opens (and
+    /// restores) its state before its frontier messages are read.
+    fn post_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         let Rebalance::Assign(list) = rebalance else {
             if let Rebalance::Error(error) = rebalance {
                 warn!(%error, "the group's rebalance failed");
@@ -148,8 +172,64 @@ impl ConsumerContext for Rebalancer {
                 error!(partition, %error, "cannot take the partition");
             }
         }
-        if let Err(error) = consumer.pause(list) {
-            warn!(%error, "cannot pause the frontier partitions");
+    }
+}
+
+/// Reads what the frontier topic has for the partitions owned (waiting up to one poll for the
+/// first message, then taking what is already there) and admits it into the engine, a call
+/// per partition. A partition whose admission failed is read again from its first message.
+fn admit_polled(consumer: &GroupConsumer, topic: &str, ownership: &Ownership, runtime: &Handle) {
+    let mut polled: std::collections::BTreeMap<i32, Polled> = std::collections::BTreeMap::new();
+    let mut wait = POLL;
+    for _ in 0..ADMIT_BATCH {
+        let message = match consumer.poll(wait) {
+            None => break,
+            Some(Err(error)) => {
+                warn!(%error, "the group's consumer reports a problem");
+                break;
+            }
+            Some(Ok(message)) => message,
+        };
+        wait = Duration::ZERO;
+        let at = polled.entry(message.partition()).or_insert_with(|| Polled {
+            first: message.offset(),
+            next: message.offset(),
+            pages: Vec::new(),
+        });
+        at.next = message.offset() + 1;
+        match serde_json::from_slice::<FrontierMessage>(message.payload().unwrap_or_default()) {
+            Ok(page) => at.pages.push((page.key, page.entry)),
+            Err(error) => warn!(
+                %error,
+                partition = message.partition(),
+                offset = message.offset(),
+                "a frontier message is no page; skipped"
+            ),
         }
     }
+    for (partition, read) in polled {
+        let Ok(id) = u32::try_from(partition) else {
+            continue;
+        };
+        match runtime.block_on(ownership.admit(id, read.pages, read.next)) {
+            Ok(_) => {}
+            // Revoked meanwhile: its next owner reads these from the committed offset.
+            Err(tinstream_engine::EngineError::NoSuchPartition { .. }) => {}
+            Err(error) => {
+                warn!(partition, %error, "cannot admit frontier pages; reading them again");
+                if let Err(error) =
+                    consumer.seek(topic, partition, Offset::Offset(read.first), POLL)
+                {
+                    warn!(partition, %error, "cannot go back in the frontier topic");
+                }
+            }
+        }
+    }
+}
+
+/// The frontier messages of one partition read in one round.
+struct Polled {
+    first: i64,
+    next: i64,
+    pages: Vec<(String, tinstream_crawler::FrontierEntry)>,
 }

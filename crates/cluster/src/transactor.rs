@@ -84,7 +84,10 @@ impl Transactor {
             .set("transactional.id", transactional_id)
             .set("enable.idempotence", "true")
             .set("acks", "all")
-            .set("transaction.timeout.ms", "60000")
+            // A worker that dies in a transaction holds back what readers see (and a new
+            // owner's restore) until the brokers abort it: keep that short. A commit interval
+            // is far shorter.
+            .set("transaction.timeout.ms", "10000")
             .create()
             .map_err(|source| ClusterError::Client {
                 what: "transactional producer",
