@@ -43,6 +43,17 @@ fn settled(key: &str, status: PageStatus, hash: Option<&str>) -> Vec<Entry> {
     .entries()
 }
 
+/// A transactional producer, as a worker writes the state topic with.
+fn writer() -> FutureProducer {
+    let producer: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", support::kafka())
+        .set("transactional.id", support::unique_topic("restore-writer"))
+        .create()
+        .unwrap();
+    producer.init_transactions(Duration::from_secs(30)).unwrap();
+    producer
+}
+
 /// Produces entries to one partition, in one transaction, committed or aborted.
 async fn produce(
     producer: &FutureProducer,
@@ -80,12 +91,7 @@ async fn produce(
 async fn a_partition_is_restored_from_what_was_committed_to_it() {
     let topic = support::unique_topic("state");
     support::create_topics(&[&topic], 4, &[("cleanup.policy", "compact")]).await;
-    let producer: FutureProducer = ClientConfig::new()
-        .set("bootstrap.servers", support::kafka())
-        .set("transactional.id", support::unique_topic("restore-writer"))
-        .create()
-        .unwrap();
-    producer.init_transactions(Duration::from_secs(30)).unwrap();
+    let producer = writer();
     let kafka = KafkaConfig {
         brokers: support::kafka().into(),
         ..Default::default()
@@ -180,12 +186,7 @@ async fn a_partition_is_restored_from_what_was_committed_to_it() {
 async fn an_engine_restores_a_partition_it_takes_from_the_state_topic() {
     let topic = support::unique_topic("state");
     support::create_topics(&[&topic], 4, &[("cleanup.policy", "compact")]).await;
-    let producer: FutureProducer = ClientConfig::new()
-        .set("bootstrap.servers", support::kafka())
-        .set("transactional.id", support::unique_topic("restore-writer"))
-        .create()
-        .unwrap();
-    producer.init_transactions(Duration::from_secs(30)).unwrap();
+    let producer = writer();
     let mut history = vec![entry("a", 10), entry("b", 20), entry("c", 30)];
     history.extend(settled("a", PageStatus::Delivered, Some("h1")));
     produce(&producer, &topic, PARTITION, &history, true).await;

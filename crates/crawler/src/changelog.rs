@@ -9,9 +9,7 @@
 //! may start early.
 
 use crate::fetch::Validators;
-use crate::frontier::{
-    decode, encode, FrontierEntry, StateChange, CONTENT, FRONTIER, FRONTIER_DUE,
-};
+use crate::frontier::{FrontierEntry, StateChange, CONTENT, FRONTIER, FRONTIER_DUE};
 use crate::state::{PageState, StateError, StateStore, PAGES};
 use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
@@ -233,33 +231,14 @@ impl StateStore {
                                     .insert(key.as_str(), bytes.as_slice())
                                     .map_err(|e| self.error(e))?;
                                 if let Some(hash) = &state.content_hash {
-                                    if content
-                                        .get(hash.as_str())
-                                        .map_err(|e| self.error(e))?
-                                        .is_none()
-                                    {
-                                        content
-                                            .insert(hash.as_str(), key.as_str())
-                                            .map_err(|e| self.error(e))?;
-                                    }
+                                    self.claim_content(&mut content, hash, key)?;
                                 }
                             }
                         }
                         Entry::Frontier { key, entry } => {
-                            let old = frontier
-                                .remove(key.as_str())
-                                .map_err(|e| self.error(e))?
-                                .and_then(|v| decode(key, v.value()));
-                            if let Some(old) = old {
-                                due.remove((old.due_ms, key.as_str()))
-                                    .map_err(|e| self.error(e))?;
-                            }
+                            self.unqueue_in(&mut frontier, &mut due, key)?;
                             if let Some(entry) = entry {
-                                frontier
-                                    .insert(key.as_str(), encode(key, entry).as_slice())
-                                    .map_err(|e| self.error(e))?;
-                                due.insert((entry.due_ms, key.as_str()), ())
-                                    .map_err(|e| self.error(e))?;
+                                self.queue_in(&mut frontier, &mut due, key, entry)?;
                             }
                         }
                         Entry::Poll {

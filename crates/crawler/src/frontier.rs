@@ -110,7 +110,7 @@ pub enum StateChange {
 }
 
 /// The stored form of an entry under `key`.
-pub(crate) fn encode(key: &str, entry: &FrontierEntry) -> Vec<u8> {
+fn encode(key: &str, entry: &FrontierEntry) -> Vec<u8> {
     let bytes = if entry.url == key {
         serde_json::to_vec(&FrontierEntry {
             url: String::new(),
@@ -124,7 +124,7 @@ pub(crate) fn encode(key: &str, entry: &FrontierEntry) -> Vec<u8> {
 }
 
 /// An entry read back from under `key`.
-pub(crate) fn decode(key: &str, bytes: &[u8]) -> Option<FrontierEntry> {
+fn decode(key: &str, bytes: &[u8]) -> Option<FrontierEntry> {
     let mut entry: FrontierEntry = serde_json::from_slice(bytes).ok()?;
     if entry.url.is_empty() {
         entry.url = key.to_string();
@@ -324,19 +324,6 @@ impl StateStore {
                 let mut frontier = txn.open_table(FRONTIER).map_err(|e| self.error(e))?;
                 let mut due = txn.open_table(FRONTIER_DUE).map_err(|e| self.error(e))?;
                 let mut content = txn.open_table(CONTENT).map_err(|e| self.error(e))?;
-                let unqueue = |frontier: &mut redb::Table<&str, &[u8]>,
-                               due: &mut redb::Table<(u64, &str), ()>,
-                               key: &str|
-                 -> Result<(), StateError> {
-                    let old = frontier
-                        .remove(key)
-                        .map_err(|e| self.error(e))?
-                        .and_then(|v| decode(key, v.value()));
-                    if let Some(old) = old {
-                        due.remove((old.due_ms, key)).map_err(|e| self.error(e))?;
-                    }
-                    Ok(())
-                };
                 for change in changes {
                     match change {
                         StateChange::Settle {
@@ -349,41 +336,80 @@ impl StateStore {
                                 pages
                                     .insert(key.as_str(), bytes.as_slice())
                                     .map_err(|e| self.error(e))?;
-                                unqueue(&mut frontier, &mut due, key)?;
+                                self.unqueue_in(&mut frontier, &mut due, key)?;
                             }
                             if let (Some(hash), Some(owner)) = (&state.content_hash, keys.last()) {
-                                if content
-                                    .get(hash.as_str())
-                                    .map_err(|e| self.error(e))?
-                                    .is_none()
-                                {
-                                    content
-                                        .insert(hash.as_str(), owner.as_str())
-                                        .map_err(|e| self.error(e))?;
-                                }
+                                self.claim_content(&mut content, hash, owner)?;
                             }
                             if let (Some(entry), Some(key)) = (recheck, keys.first()) {
-                                frontier
-                                    .insert(key.as_str(), encode(key, entry).as_slice())
-                                    .map_err(|e| self.error(e))?;
-                                due.insert((entry.due_ms, key.as_str()), ())
-                                    .map_err(|e| self.error(e))?;
+                                self.queue_in(&mut frontier, &mut due, key, entry)?;
                             }
                         }
-                        StateChange::Unqueue { key } => unqueue(&mut frontier, &mut due, key)?,
+                        StateChange::Unqueue { key } => {
+                            self.unqueue_in(&mut frontier, &mut due, key)?
+                        }
                         StateChange::Requeue { key, entry } => {
-                            unqueue(&mut frontier, &mut due, key)?;
-                            frontier
-                                .insert(key.as_str(), encode(key, entry).as_slice())
-                                .map_err(|e| self.error(e))?;
-                            due.insert((entry.due_ms, key.as_str()), ())
-                                .map_err(|e| self.error(e))?;
+                            self.unqueue_in(&mut frontier, &mut due, key)?;
+                            self.queue_in(&mut frontier, &mut due, key, entry)?;
                         }
                     }
                 }
             }
             txn.commit().map_err(|e| self.error(e))
         })
+    }
+}
+
+type FrontierTable<'t> = redb::Table<'t, &'static str, &'static [u8]>;
+type DueTable<'t> = redb::Table<'t, (u64, &'static str), ()>;
+
+impl StateStore {
+    /// Takes `key` out of the frontier and its due order, within a write transaction.
+    pub(crate) fn unqueue_in(
+        &self,
+        frontier: &mut FrontierTable<'_>,
+        due: &mut DueTable<'_>,
+        key: &str,
+    ) -> Result<(), StateError> {
+        let old = frontier
+            .remove(key)
+            .map_err(|e| self.error(e))?
+            .and_then(|v| decode(key, v.value()));
+        if let Some(old) = old {
+            due.remove((old.due_ms, key)).map_err(|e| self.error(e))?;
+        }
+        Ok(())
+    }
+
+    /// Puts `entry` in the frontier under `key`, in its place in the due order (take the key
+    /// out first if it may be there).
+    pub(crate) fn queue_in(
+        &self,
+        frontier: &mut FrontierTable<'_>,
+        due: &mut DueTable<'_>,
+        key: &str,
+        entry: &FrontierEntry,
+    ) -> Result<(), StateError> {
+        frontier
+            .insert(key, encode(key, entry).as_slice())
+            .map_err(|e| self.error(e))?;
+        due.insert((entry.due_ms, key), ())
+            .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+
+    /// Records `owner` as the page a content hash was first delivered under, unless it has
+    /// one.
+    pub(crate) fn claim_content(
+        &self,
+        content: &mut redb::Table<'_, &'static str, &'static str>,
+        hash: &str,
+        owner: &str,
+    ) -> Result<(), StateError> {
+        if content.get(hash).map_err(|e| self.error(e))?.is_none() {
+            content.insert(hash, owner).map_err(|e| self.error(e))?;
+        }
+        Ok(())
     }
 }
 
