@@ -14,6 +14,8 @@ use crate::state::{PageState, StateError, StateStore, PAGES};
 use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
 
+/// The last request to each server (host and port) of the partition, Unix milliseconds.
+const HOSTS: redb::TableDefinition<&str, i64> = redb::TableDefinition::new("host_fetches");
 /// Where the changelog offset a store has applied is kept.
 const META: redb::TableDefinition<&str, i64> = redb::TableDefinition::new("changelog");
 /// The key of that offset.
@@ -43,6 +45,9 @@ pub enum Entry {
         url: String,
         validators: Option<Validators>,
     },
+    /// When a server (host and port) was last asked for a page, in Unix milliseconds: a new
+    /// owner of the partition waits the per-host delay from then.
+    Host { server: String, at_ms: i64 },
 }
 
 /// The stored value of a [`Entry::Poll`].
@@ -69,6 +74,7 @@ impl Entry {
             Entry::Frontier { key, .. } => format!("f/{key}"),
             Entry::Poll { source, .. } => format!("s/{source}"),
             Entry::Document { url, .. } => format!("d/{url}"),
+            Entry::Host { server, .. } => format!("h/{server}"),
         }
     }
 
@@ -90,6 +96,7 @@ impl Entry {
             Entry::Document { validators, .. } => {
                 validators.as_ref().and_then(|v| serde_json::to_vec(v).ok())
             }
+            Entry::Host { at_ms, .. } => Some(at_ms.to_string().into_bytes()),
         }
     }
 
@@ -144,6 +151,13 @@ impl Entry {
                     }
                     None => None,
                 },
+            },
+            "h" => Entry::Host {
+                server: rest,
+                at_ms: value
+                    .and_then(|v| std::str::from_utf8(v).ok())
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(|| bad("a host's last fetch is a number of milliseconds".into()))?,
             },
             _ => return Err(EntryError::Kind(key.to_string())),
         })
@@ -209,6 +223,7 @@ impl StateStore {
                 let mut documents = txn
                     .open_table(crate::state::DOCUMENTS)
                     .map_err(|e| self.error(e))?;
+                let mut hosts = txn.open_table(HOSTS).map_err(|e| self.error(e))?;
                 for entry in entries {
                     match entry {
                         Entry::Page { key, state } => {
@@ -253,6 +268,17 @@ impl StateStore {
                                 .insert(source.as_str(), *interval_secs)
                                 .map_err(|e| self.error(e))?;
                         }
+                        Entry::Host { server, at_ms } => {
+                            let later = hosts
+                                .get(server.as_str())
+                                .map_err(|e| self.error(e))?
+                                .is_none_or(|known| known.value() < *at_ms);
+                            if later {
+                                hosts
+                                    .insert(server.as_str(), *at_ms)
+                                    .map_err(|e| self.error(e))?;
+                            }
+                        }
                         Entry::Document { url, validators } => match validators {
                             Some(v) => {
                                 let bytes = serde_json::to_vec(v).map_err(|e| self.error(e))?;
@@ -273,6 +299,22 @@ impl StateStore {
             }
             txn.commit().map_err(|e| self.error(e))
         })
+    }
+
+    /// The last page request to each server the changelog recorded, Unix milliseconds.
+    pub fn host_fetches(&self) -> Result<Vec<(String, i64)>, StateError> {
+        let txn = self.db()?.begin_read().map_err(|e| self.error(e))?;
+        let table = match txn.open_table(HOSTS) {
+            Ok(table) => table,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(self.error(e)),
+        };
+        let mut out = Vec::new();
+        for item in table.iter().map_err(|e| self.error(e))? {
+            let (server, at) = item.map_err(|e| self.error(e))?;
+            out.push((server.value().to_string(), at.value()));
+        }
+        Ok(out)
     }
 
     /// The changelog offset this store has applied up to (included), if it applied any.
@@ -471,6 +513,27 @@ mod tests {
         assert_eq!(store.page("a").unwrap(), None);
         assert_eq!(store.content_owner("h").unwrap(), None);
         assert_eq!(store.changelog_offset().unwrap(), Some(3));
+    }
+
+    #[test]
+    fn the_latest_fetch_of_a_host_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StateStore::open(dir.path()).unwrap();
+        assert!(store.host_fetches().unwrap().is_empty());
+        let host = |at_ms| Entry::Host {
+            server: "ex.vn:443".into(),
+            at_ms,
+        };
+        let carried = |e: Entry| Entry::decode(&e.key(), e.value().as_deref()).unwrap();
+        // A replay may bring an older entry after a newer one: the newer stands.
+        store
+            .apply_entries(&[carried(host(2_000)), carried(host(1_000))], None)
+            .unwrap();
+        assert_eq!(
+            store.host_fetches().unwrap(),
+            [("ex.vn:443".to_string(), 2_000)]
+        );
+        assert!(Entry::decode("h/ex.vn:443", Some(b"soon")).is_err());
     }
 
     #[test]

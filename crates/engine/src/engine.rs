@@ -183,6 +183,9 @@ impl Shared {
             .unwrap_or_else(|e| e.into_inner())
             .remove(&id);
         let (partition, writer, pages) = opened?;
+        if self.journal.get().is_some() {
+            self.keep_host_delays(&partition).await;
+        }
         closing.insert(id, writer);
         self.owned
             .write()
@@ -255,6 +258,30 @@ impl Shared {
 }
 
 impl Shared {
+    /// Holds each server of a partition just taken until the per-host delay has passed since
+    /// its previous owner last asked it for a page, as the partition's state recorded.
+    async fn keep_host_delays(&self, partition: &Partition) {
+        let fetches = match partition
+            .store("reading the last fetches", |s| s.host_fetches())
+            .await
+        {
+            Ok(fetches) => fetches,
+            Err(error) => {
+                warn!(partition = partition.id, %error, "cannot read the last fetch of each host; the per-host delay counts from the first request");
+                return;
+            }
+        };
+        let now = i64::try_from(crate::dispatch::now_ms()).unwrap_or(i64::MAX);
+        let delay = i64::try_from(self.crawler.per_host_delay.as_millis()).unwrap_or(i64::MAX);
+        for (server, at_ms) in fetches {
+            let wait = at_ms.saturating_add(delay).saturating_sub(now);
+            if wait > 0 {
+                self.hosts
+                    .back_off(&server, std::time::Duration::from_millis(wait as u64));
+            }
+        }
+    }
+
     pub(crate) async fn admit(
         &self,
         id: u32,

@@ -50,6 +50,9 @@ pub struct Found {
 pub(crate) struct Output {
     pub(crate) records: Vec<Article>,
     pub(crate) dead_letters: Vec<DeadLetter>,
+    /// The server asked for the page, and when (Unix milliseconds): kept in the partition's
+    /// state, so that a new owner keeps the per-host delay.
+    pub(crate) fetches: Vec<(String, i64)>,
 }
 
 /// Makes units durable; each write resolves once its unit is.

@@ -99,6 +99,7 @@ pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePerm
         }
     };
 
+    shared.note_fetch(job);
     let fetched_at = std::time::Instant::now();
     let final_url = page.url.clone();
     let validators = page.validators.clone();
@@ -264,6 +265,7 @@ async fn process_recheck(
             return unchanged(recheck.validators.clone()).await;
         }
     };
+    shared.note_fetch(job);
     let fetched_at = std::time::Instant::now();
     let seen_at = page.fetched_at;
     let validators = page.validators.clone();
@@ -358,6 +360,17 @@ async fn parse_counted(
 }
 
 impl Shared {
+    /// With a journal, notes that the page's server was just asked for it, to be written with
+    /// the page's state (see [`crate::journal::Output::fetches`]).
+    fn note_fetch(&self, job: &Job) {
+        if self.journal.get().is_some() {
+            let server = crate::polite::server_of(&job.url);
+            let now = i64::try_from(crate::dispatch::now_ms()).unwrap_or(i64::MAX);
+            let mut outbox = job.outbox.lock().unwrap_or_else(|e| e.into_inner());
+            outbox.fetches.push((server, now));
+        }
+    }
+
     /// The parser in use (with the site rules of the last load).
     pub(crate) fn parser(&self) -> std::sync::RwLockReadGuard<'_, Parser> {
         self.parser.read().unwrap_or_else(|e| e.into_inner())

@@ -9,6 +9,7 @@ use crate::page::Job;
 use crate::partition::Partition;
 use crate::upkeep::Change;
 use std::time::Duration;
+use tinstream_crawler::changelog::Entry;
 use tinstream_crawler::{FrontierEntry, PageState, PageStatus, StateChange};
 use tinstream_sink::{DeadLetter, Stage};
 use tokio::sync::oneshot;
@@ -30,11 +31,18 @@ impl Shared {
         output: Output,
     ) -> bool {
         if let Some(journal) = self.journal.get() {
+            let mut entries = change.entries();
+            entries.extend(
+                output
+                    .fetches
+                    .into_iter()
+                    .map(|(server, at_ms)| Entry::Host { server, at_ms }),
+            );
             let unit = Unit {
                 partition: partition.id,
                 records: output.records,
                 dead_letters: output.dead_letters,
-                entries: change.entries(),
+                entries,
                 found: Vec::new(),
                 consumed: None,
             };

@@ -250,7 +250,13 @@ pub(crate) async fn poll_source(
             at,
             interval_secs: secs,
         };
-        let recorded = match shared.journal_entries(&partition, vec![entry]).await {
+        // The poll's last request to the source's server, for a next owner's per-host delay
+        // (a bound: the poll's requests all came before now).
+        let asked = Entry::Host {
+            server: crate::polite::server_of(&source.url),
+            at_ms: i64::try_from(now_ms()).unwrap_or(i64::MAX),
+        };
+        let recorded = match shared.journal_entries(&partition, vec![entry, asked]).await {
             Ok(()) => {
                 partition
                     .store("recording the poll", move |s| {

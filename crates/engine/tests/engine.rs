@@ -74,16 +74,30 @@ fn feed(base: &str, label: &str) -> String {
     )
 }
 
+/// Every path a site was asked for, with when (Unix milliseconds).
 #[derive(Clone, Default)]
-struct Requests(Arc<Mutex<Vec<String>>>);
+struct Requests(Arc<Mutex<Vec<(String, i64)>>>);
 
 impl Requests {
     fn to_articles(&self) -> usize {
         let seen = self.0.lock().unwrap();
         seen.iter()
-            .filter(|p| ARTICLES.iter().any(|(path, _)| path == p))
+            .filter(|(p, _)| ARTICLES.iter().any(|(path, _)| path == p))
             .count()
     }
+
+    /// When `path` was first asked for.
+    fn first(&self, path: &str) -> Option<i64> {
+        let seen = self.0.lock().unwrap();
+        seen.iter().find(|(p, _)| p == path).map(|(_, at)| *at)
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
 }
 
 async fn serve(
@@ -91,7 +105,7 @@ async fn serve(
     uri: Uri,
 ) -> impl IntoResponse {
     let path = uri.path().to_string();
-    requests.0.lock().unwrap().push(path.clone());
+    requests.0.lock().unwrap().push((path.clone(), now_ms()));
     if path == "/robots.txt" {
         return (
             StatusCode::OK,
@@ -613,4 +627,88 @@ async fn with_a_journal_a_page_is_written_with_its_record_in_one_unit_and_redone
     stop.cancel();
     let outcome = run.await.unwrap().unwrap();
     assert_eq!(outcome.pending_pages, 0, "{outcome}");
+}
+
+/// A restorer that leaves what a partition's previous owner left: one page waiting, and the
+/// time it last asked that page's server for a page.
+struct PreviousOwner {
+    server: String,
+    url: String,
+    last_fetch_ms: i64,
+}
+
+impl tinstream_engine::Restorer for PreviousOwner {
+    fn restore(
+        &self,
+        _: u32,
+        store: &tinstream_crawler::StateStore,
+    ) -> Result<u64, Box<dyn std::error::Error + Send + Sync>> {
+        use tinstream_crawler::changelog::Entry;
+        let entries = [
+            Entry::Host {
+                server: self.server.clone(),
+                at_ms: self.last_fetch_ms,
+            },
+            Entry::Frontier {
+                key: self.url.clone(),
+                entry: Some(tinstream_crawler::FrontierEntry {
+                    url: self.url.clone(),
+                    source: "restored".into(),
+                    due_ms: 0,
+                    requeues: 0,
+                    recheck: None,
+                    hint: Default::default(),
+                }),
+            },
+        ];
+        store.apply_entries(&entries, Some(0))?;
+        Ok(2)
+    }
+}
+
+#[tokio::test]
+async fn a_new_owner_waits_the_per_host_delay_from_the_previous_owners_last_fetch() {
+    let (base, requests) = site().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config_of(&[], 1, dir.path());
+    config.crawler.per_host_delay = Duration::from_millis(1500);
+    let server = base.trim_start_matches("http://").to_string();
+    let path = ARTICLES[0].0;
+    let last_fetch_ms = now_ms();
+    let journal = Arc::new(Kept::default());
+    let stop = CancellationToken::new();
+    let engine = Engine::open(
+        config,
+        Default::default(),
+        Arc::new(Recorder::default()),
+        stop.clone(),
+    )
+    .await
+    .unwrap()
+    .with_restorer(Arc::new(PreviousOwner {
+        server,
+        url: format!("{base}{path}"),
+        last_fetch_ms,
+    }))
+    .with_journal(journal.clone());
+    engine.ownership().assign(0).await.unwrap();
+    let run = tokio::spawn(engine.run(false, None));
+    let mut writes = journal.writes.subscribe();
+    writes
+        .wait_for(|_| journal.records_written() == 1)
+        .await
+        .unwrap();
+    // The page was due at once, but its server was asked by the previous owner just before.
+    let asked = requests.first(path).unwrap();
+    assert!(
+        asked - last_fetch_ms >= 1490,
+        "asked {} ms after the previous owner's last fetch",
+        asked - last_fetch_ms
+    );
+    // Its own fetch goes to the state with the page, for the next owner.
+    let written = journal.written.lock().unwrap().clone();
+    assert!(written.iter().any(|u| u.entries.iter().any(|e| matches!(e,
+        tinstream_crawler::changelog::Entry::Host { at_ms, .. } if *at_ms >= asked - 5))));
+    stop.cancel();
+    run.await.unwrap().unwrap();
 }
