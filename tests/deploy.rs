@@ -12,20 +12,32 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The documents of a YAML file, with merge keys (`<<: *anchor`) applied as compose applies
+/// them.
 fn yaml_documents(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path).unwrap();
     serde_yaml_ng::Deserializer::from_str(&text)
         .map(|doc| {
-            serde::Deserialize::deserialize(doc)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            let mut value: Value = serde::Deserialize::deserialize(doc)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            value
+                .apply_merge()
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            value
         })
         .collect()
 }
 
 fn check_config(path: &Path) {
+    check_config_with(path, &[]);
+}
+
+/// `check-config` with environment variables set, as a container's environment sets them.
+fn check_config_with(path: &Path, env: &[(&str, &str)]) {
     let out = Command::new(env!("CARGO_BIN_EXE_tinstream"))
         .args(["check-config", "--config"])
         .arg(path)
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     assert!(
@@ -74,10 +86,17 @@ fn the_kubernetes_manifests_hold_a_valid_configuration_and_real_probes() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("tinstream.toml");
     std::fs::write(&config, &config_text).unwrap();
-    check_config(&config);
+    // Each pod's worker id is its name.
+    check_config_with(&config, &[("TINSTREAM__CLUSTER__WORKER_ID", "tinstream-0")]);
     let port = listen_port(&config_text);
+    let parsed: toml::Value = toml::from_str(&config_text).unwrap();
+    assert_eq!(parsed["cluster"]["mode"].as_str(), Some("kafka"));
 
     let set = find("StatefulSet");
+    // Several workers, at most one per partition.
+    let replicas = set["spec"]["replicas"].as_u64().unwrap();
+    let partitions = parsed["cluster"]["partitions"].as_integer().unwrap() as u64;
+    assert!((2..=partitions).contains(&replicas), "{replicas} replicas");
     let pod = &set["spec"]["template"];
     assert_eq!(
         pod["metadata"]["annotations"]["prometheus.io/port"].as_str(),
@@ -88,6 +107,16 @@ fn the_kubernetes_manifests_hold_a_valid_configuration_and_real_probes() {
         Some("/metrics")
     );
     let container = &pod["spec"]["containers"][0];
+    let worker_id = container["env"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"].as_str() == Some("TINSTREAM__CLUSTER__WORKER_ID"))
+        .expect("the worker id comes from the environment");
+    assert_eq!(
+        worker_id["valueFrom"]["fieldRef"]["fieldPath"].as_str(),
+        Some("metadata.name")
+    );
     assert_eq!(
         container["ports"][0]["containerPort"].as_u64(),
         Some(port.into())
@@ -145,6 +174,30 @@ fn the_compose_file_mounts_a_valid_configuration() {
     );
     let dockerfile = service["build"]["dockerfile"].as_str().unwrap();
     assert!(root().join(dockerfile).is_file());
+
+    // The cluster profile: workers with their own ids, volumes and ports, one configuration.
+    let mut ids = Vec::new();
+    for name in ["worker-1", "worker-2"] {
+        let worker = &compose[0]["services"][name];
+        assert_eq!(worker["profiles"][0].as_str(), Some("cluster"), "{name}");
+        let id = worker["environment"]["TINSTREAM__CLUSTER__WORKER_ID"]
+            .as_str()
+            .unwrap();
+        let mount = worker["volumes"][0].as_str().unwrap();
+        let config = root().join("deploy").join(mount.split(':').next().unwrap());
+        check_config_with(&config, &[("TINSTREAM__CLUSTER__WORKER_ID", id)]);
+        let text = std::fs::read_to_string(&config).unwrap();
+        let parsed: toml::Value = toml::from_str(&text).unwrap();
+        assert_eq!(parsed["cluster"]["mode"].as_str(), Some("kafka"));
+        ids.push((
+            id.to_string(),
+            worker["volumes"][1].as_str().unwrap().to_string(),
+            worker["ports"][0].as_str().unwrap().to_string(),
+        ));
+    }
+    assert_ne!(ids[0].0, ids[1].0, "worker ids must differ");
+    assert_ne!(ids[0].1, ids[1].1, "each worker needs its own volume");
+    assert_ne!(ids[0].2, ids[1].2, "each worker needs its own port");
 }
 
 #[test]
