@@ -132,14 +132,11 @@ pub(crate) async fn deliver<'a>(
     };
     if shared.journal.get().is_some() {
         // Written with the page's state, in one unit: confirmed when that is.
-        job.outbox
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .records
-            .push(record.clone());
-        shared.observe(Event::Delivered {
-            latency: fetched_at.elapsed(),
-        });
+        let mut outbox = job.outbox.lock().unwrap_or_else(|e| e.into_inner());
+        outbox.records.push(record.clone());
+        // Counted as delivered once the unit is written.
+        outbox.fetched.push(fetched_at);
+        drop(outbox);
         return Delivery::Confirmed(held);
     }
     match shared.with_retries(|| shared.sink.deliver(record)).await {

@@ -49,6 +49,8 @@ pub struct Found {
 #[derive(Debug, Default)]
 pub(crate) struct Output {
     pub(crate) records: Vec<Article>,
+    /// When each record's page was fetched, for the delivery latency once it is written.
+    pub(crate) fetched: Vec<std::time::Instant>,
     pub(crate) dead_letters: Vec<DeadLetter>,
     /// The server asked for the page, and when (Unix milliseconds): kept in the partition's
     /// state, so that a new owner keeps the per-host delay.

@@ -50,6 +50,11 @@ impl Shared {
                 warn!(%error, "the crawl's outcome could not be written; this page will be done again");
                 return false;
             }
+            for fetched_at in output.fetched {
+                self.observe(Event::Delivered {
+                    latency: fetched_at.elapsed(),
+                });
+            }
         }
         if !partition.send(Change { change, committed }).await {
             warn!("the state writer has stopped; this page will be done again");

@@ -532,15 +532,11 @@ async fn with_a_journal_a_page_is_written_with_its_record_in_one_unit_and_redone
     config.crawler.requeue_delay = Duration::from_millis(10);
     let journal = Arc::new(Kept::default());
     let stop = CancellationToken::new();
-    let engine = Engine::open(
-        config,
-        Default::default(),
-        Arc::new(Recorder::default()),
-        stop.clone(),
-    )
-    .await
-    .unwrap()
-    .with_journal(journal.clone());
+    let recorder = Arc::new(Recorder::default());
+    let engine = Engine::open(config, Default::default(), recorder.clone(), stop.clone())
+        .await
+        .unwrap()
+        .with_journal(journal.clone());
     let ownership = engine.ownership();
     ownership.assign(0).await.unwrap();
     let probe = engine.probe();
@@ -624,6 +620,8 @@ async fn with_a_journal_a_page_is_written_with_its_record_in_one_unit_and_redone
         failed.iter().filter(|u| !u.records.is_empty()).collect();
     assert_eq!(aborted.len(), 1);
     assert_eq!(requests.to_articles(), 4);
+    // Counted as delivered once written: the aborted one is not.
+    assert_eq!(recorder.count("delivered"), 3);
     stop.cancel();
     let outcome = run.await.unwrap().unwrap();
     assert_eq!(outcome.pending_pages, 0, "{outcome}");
