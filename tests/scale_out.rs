@@ -7,6 +7,7 @@
 mod support;
 
 use std::time::Duration;
+use support::broker::Cluster;
 use support::newsroom::{self, Newsroom};
 use support::service::Service;
 
@@ -16,9 +17,25 @@ const PARTITIONS: u32 = 8;
 const PER_HOST_DELAY: Duration = Duration::from_millis(400);
 const MAX_IN_FLIGHT: usize = 10;
 
+/// Where the workers' brokers are, and how their topics are replicated.
+struct Brokers {
+    bootstrap: String,
+    replication: usize,
+}
+
+impl Brokers {
+    fn shared() -> Brokers {
+        Brokers {
+            bootstrap: support::kafka().to_string(),
+            replication: 1,
+        }
+    }
+}
+
 fn worker_config(
     dir: &std::path::Path,
     sites: &[Newsroom],
+    brokers: &Brokers,
     group: &str,
     topic: &str,
     worker: &str,
@@ -55,7 +72,9 @@ topic = "{topic}"
 dlq_topic = "{topic}-dlq"
 create_topics = true
 partitions = 3
-replication_factor = 1
+replication_factor = {replication}
+[sink.kafka.topic_config]
+"min.insync.replicas" = "{min_insync}"
 
 [cluster]
 mode = "kafka"
@@ -67,7 +86,9 @@ partitions = {PARTITIONS}
 "#,
         data = dir.join(worker).display(),
         delay = PER_HOST_DELAY.as_millis(),
-        brokers = support::kafka(),
+        brokers = brokers.bootstrap,
+        replication = brokers.replication,
+        min_insync = brokers.replication.min(2),
     );
     std::fs::write(&path, config).unwrap();
     path
@@ -75,10 +96,10 @@ partitions = {PARTITIONS}
 
 /// Reads the topic as a `read_committed` consumer until `n` records have come (3 minutes at
 /// most); whether they came.
-fn committed_arrive(topic: &str, n: usize) -> bool {
+fn committed_arrive(bootstrap: &str, topic: &str, n: usize) -> bool {
     use rdkafka::consumer::{BaseConsumer, Consumer};
     let consumer: BaseConsumer = rdkafka::ClientConfig::new()
-        .set("bootstrap.servers", support::kafka())
+        .set("bootstrap.servers", bootstrap)
         .set("group.id", support::unique_topic("watcher"))
         .set("isolation.level", "read_committed")
         .set("auto.offset.reset", "earliest")
@@ -131,6 +152,7 @@ async fn sites() -> Vec<Newsroom> {
 fn workers(
     dir: &std::path::Path,
     sites: &[Newsroom],
+    brokers: &Brokers,
     group: &str,
     topic: &str,
     names: &[&str],
@@ -139,7 +161,7 @@ fn workers(
         .iter()
         .map(|name| {
             let listen = support::service::free_address();
-            let config = worker_config(dir, sites, group, topic, name, listen);
+            let config = worker_config(dir, sites, brokers, group, topic, name, listen);
             let log = dir.join(format!("{name}.log"));
             Service::start(&config, &log, listen)
         })
@@ -147,9 +169,9 @@ fn workers(
 }
 
 /// Waits for `n` records to be committed, showing the workers' logs if they do not come.
-async fn wait_committed(topic: &str, n: usize, workers: &[&Service]) {
-    let t = topic.to_string();
-    let arrived = tokio::task::spawn_blocking(move || committed_arrive(&t, n))
+async fn wait_committed(brokers: &Brokers, topic: &str, n: usize, workers: &[&Service]) {
+    let (b, t) = (brokers.bootstrap.clone(), topic.to_string());
+    let arrived = tokio::task::spawn_blocking(move || committed_arrive(&b, &t, n))
         .await
         .unwrap();
     assert!(
@@ -165,12 +187,11 @@ async fn wait_committed(topic: &str, n: usize, workers: &[&Service]) {
 
 /// Checks the topic as a `read_committed` reader sees it: every article of every site exactly
 /// once; and that articles were fetched at most `bound` times in all.
-async fn check_exactly_once(topic: &str, sites: &[Newsroom], bound: usize) {
-    let t = topic.to_string();
-    let records =
-        tokio::task::spawn_blocking(move || support::read_committed(support::kafka(), &t))
-            .await
-            .unwrap();
+async fn check_exactly_once(brokers: &Brokers, topic: &str, sites: &[Newsroom], bound: usize) {
+    let (b, t) = (brokers.bootstrap.clone(), topic.to_string());
+    let records = tokio::task::spawn_blocking(move || support::read_committed(&b, &t))
+        .await
+        .unwrap();
     for site in sites {
         let mine: Vec<serde_json::Value> = records
             .iter()
@@ -205,9 +226,10 @@ async fn two_workers_share_a_crawl_and_every_article_is_published_once() {
     let dir = tempfile::tempdir().unwrap();
     let group = support::unique_topic("cluster");
     let topic = support::unique_topic("articles");
-    let workers = workers(dir.path(), &sites, &group, &topic, &["w1", "w2"]);
+    let brokers = Brokers::shared();
+    let workers = workers(dir.path(), &sites, &brokers, &group, &topic, &["w1", "w2"]);
     let total = SITES * ARTICLES_PER_SITE;
-    wait_committed(&topic, total, &workers.iter().collect::<Vec<_>>()).await;
+    wait_committed(&brokers, &topic, total, &workers.iter().collect::<Vec<_>>()).await;
 
     // Both workers fetched articles: the group gave each a share of the sites.
     for worker in &workers {
@@ -222,41 +244,76 @@ async fn two_workers_share_a_crawl_and_every_article_is_published_once() {
         let status = worker.terminate().await;
         assert!(status.success(), "exit {status}");
     }
-    check_exactly_once(&topic, &sites, total + MAX_IN_FLIGHT).await;
+    check_exactly_once(&brokers, &topic, &sites, total + MAX_IN_FLIGHT).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_killed_mid_crawl_loses_nothing_and_duplicates_nothing() {
+    killed_worker(Brokers::shared(), &["w1", "w2"]).await;
+}
+
+/// Three workers on a three-broker cluster (replication factor 3, `min.insync.replicas` 2):
+/// one is killed and not restarted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_workers_on_three_brokers_lose_one_and_publish_each_article_once() {
+    let cluster = Cluster::started(3).await;
+    let brokers = Brokers {
+        bootstrap: cluster.bootstrap(),
+        replication: 3,
+    };
+    killed_worker(brokers, &["w1", "w2", "w3"]).await;
+    drop(cluster);
+}
+
+/// The workers `names` share the crawl; the first is SIGKILLed once a quarter of the records
+/// are committed, and not restarted.
+async fn killed_worker(brokers: Brokers, names: &[&str]) {
     let sites = sites().await;
     let dir = tempfile::tempdir().unwrap();
     let group = support::unique_topic("cluster");
     let topic = support::unique_topic("articles");
-    let mut workers = workers(dir.path(), &sites, &group, &topic, &["w1", "w2"]);
+    let mut workers = workers(dir.path(), &sites, &brokers, &group, &topic, names);
     let total = SITES * ARTICLES_PER_SITE;
-    wait_committed(&topic, total / 4, &workers.iter().collect::<Vec<_>>()).await;
+    wait_committed(
+        &brokers,
+        &topic,
+        total / 4,
+        &workers.iter().collect::<Vec<_>>(),
+    )
+    .await;
 
-    // w1 dies without a word, in the middle of whatever it was doing, and does not come
-    // back: the group moves its partitions to w2 once its session times out, and w2 restores
-    // their state from the state topic.
-    let survivor = workers.pop().unwrap();
-    let victim = workers.pop().unwrap();
+    // The first worker dies without a word, in the middle of whatever it was doing, and does
+    // not come back: the group moves its partitions to the others once its session times
+    // out, and they restore their state from the state topic.
+    let victim = workers.remove(0);
     assert!(
         victim.metric("tinstream_pages_fetched_total").await > 0.0,
         "the worker to kill had fetched nothing yet"
     );
-    let assigned_before = survivor.log().matches("partition assigned").count();
+    let assigned = |workers: &[Service]| -> usize {
+        workers
+            .iter()
+            .map(|w| w.log().matches("partition assigned").count())
+            .sum()
+    };
+    let assigned_before = assigned(&workers);
     victim.kill().await;
-    wait_committed(&topic, total, &[&survivor]).await;
-    // The survivor took the dead worker's partitions.
-    let assigned_after = survivor.log().matches("partition assigned").count();
+    wait_committed(&brokers, &topic, total, &workers.iter().collect::<Vec<_>>()).await;
+    // The survivors took the dead worker's partitions.
     assert!(
-        assigned_after > assigned_before,
-        "no partition moved to the survivor; log:\n{}",
-        survivor.log()
+        assigned(&workers) > assigned_before,
+        "no partition moved to a survivor; logs:\n{}",
+        workers
+            .iter()
+            .map(|w| w.log())
+            .collect::<Vec<_>>()
+            .join("\n----\n")
     );
-    let status = survivor.terminate().await;
-    assert!(status.success(), "exit {status}");
+    for survivor in workers {
+        let status = survivor.terminate().await;
+        assert!(status.success(), "exit {status}");
+    }
     // What the killed worker had fetched and not committed is fetched again: at most its
     // records in flight.
-    check_exactly_once(&topic, &sites, total + MAX_IN_FLIGHT).await;
+    check_exactly_once(&brokers, &topic, &sites, total + MAX_IN_FLIGHT).await;
 }

@@ -6,12 +6,14 @@ use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::types::RDKafkaErrorCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tinstream_engine::ClusterConfig;
-use tinstream_sink::{connection_config, KafkaConfig};
+use tinstream_sink::{connection_config, Backoff, KafkaConfig};
 
 /// How long a request to the brokers may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long topics just created may take to be known, with leaders, to the broker asked.
+const CREATED_WAIT: Duration = Duration::from_secs(30);
 
 /// Creates the frontier and state topics when they are missing and `create_topics` is on (the
 /// state topic compacted, both with the sink's replication factor), then checks that both
@@ -33,34 +35,26 @@ pub async fn ensure_topics(
             })?;
     let consumer = std::sync::Arc::new(consumer);
     for topic in [&cluster.frontier_topic, &cluster.state_topic] {
-        let (consumer, name) = (consumer.clone(), topic.clone());
-        // Fetching metadata blocks the calling thread; keep it off the async workers.
-        let metadata = tokio::task::spawn_blocking(move || {
-            consumer.fetch_metadata(Some(&name), REQUEST_TIMEOUT)
-        })
-        .await
-        .map_err(|e| {
-            ClusterError::Topic(format!("reading the metadata of {topic:?} panicked: {e}"))
-        })?
-        .map_err(|source| ClusterError::Kafka {
-            what: format!(
-                "cannot read the metadata of topic {topic:?} from {}",
-                kafka.brokers
-            ),
-            source,
-        })?;
-        let found = metadata
-            .topics()
-            .iter()
-            .find(|t| t.name() == topic.as_str());
-        let partitions = match found {
-            Some(t) if t.error().is_none() => t.partitions().len(),
-            _ => {
-                return Err(ClusterError::Topic(format!(
-                    "topic {topic:?} does not exist: create it with {} partitions, or set \
-                     sink.kafka.create_topics = true",
-                    cluster.partitions
-                )))
+        // A topic just created is not known to every broker at once: with creation on, it is
+        // waited for (and for a leader of each partition), a while.
+        let deadline = Instant::now() + CREATED_WAIT;
+        let mut backoff = Backoff::default();
+        let partitions = loop {
+            match look(&consumer, topic, kafka).await? {
+                Look::Ready(partitions) => break partitions,
+                other if !kafka.create_topics || Instant::now() >= deadline => {
+                    return Err(ClusterError::Topic(match other {
+                        Look::NoLeader(partition) => {
+                            format!("partition {partition} of topic {topic:?} has no leader")
+                        }
+                        _ => format!(
+                            "topic {topic:?} does not exist: create it with {} partitions, or \
+                             set sink.kafka.create_topics = true",
+                            cluster.partitions
+                        ),
+                    }))
+                }
+                _ => tokio::time::sleep(backoff.next_wait()).await,
             }
         };
         if partitions != cluster.partitions as usize {
@@ -72,6 +66,46 @@ pub async fn ensure_topics(
         }
     }
     Ok(())
+}
+
+/// What the metadata says of a topic.
+enum Look {
+    /// It exists, every partition with a leader: its partition count.
+    Ready(usize),
+    Missing,
+    /// This partition has no leader yet.
+    NoLeader(i32),
+}
+
+async fn look(
+    consumer: &std::sync::Arc<BaseConsumer>,
+    topic: &str,
+    kafka: &KafkaConfig,
+) -> Result<Look, ClusterError> {
+    let (consumer, name) = (consumer.clone(), topic.to_string());
+    // Fetching metadata blocks the calling thread; keep it off the async workers.
+    let metadata =
+        tokio::task::spawn_blocking(move || consumer.fetch_metadata(Some(&name), REQUEST_TIMEOUT))
+            .await
+            .map_err(|e| {
+                ClusterError::Topic(format!("reading the metadata of {topic:?} panicked: {e}"))
+            })?
+            .map_err(|source| ClusterError::Kafka {
+                what: format!(
+                    "cannot read the metadata of topic {topic:?} from {}",
+                    kafka.brokers
+                ),
+                source,
+            })?;
+    Ok(match metadata.topics().iter().find(|t| t.name() == topic) {
+        Some(t) if t.error().is_none() && !t.partitions().is_empty() => {
+            match t.partitions().iter().find(|p| p.leader() < 0) {
+                Some(p) => Look::NoLeader(p.id()),
+                None => Look::Ready(t.partitions().len()),
+            }
+        }
+        _ => Look::Missing,
+    })
 }
 
 async fn create(cluster: &ClusterConfig, kafka: &KafkaConfig) -> Result<(), ClusterError> {
