@@ -106,9 +106,15 @@ impl Entry {
             key: key.to_string(),
             message,
         };
-        let json = |bytes: &[u8]| -> Result<serde_json::Value, EntryError> {
-            serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))
-        };
+        // A value straight from its JSON bytes; a tombstone is None.
+        fn parse<T: serde::de::DeserializeOwned>(
+            value: Option<&[u8]>,
+            bad: impl Fn(String) -> EntryError,
+        ) -> Result<Option<T>, EntryError> {
+            value
+                .map(|v| serde_json::from_slice(v).map_err(|e| bad(e.to_string())))
+                .transpose()
+        }
         let (kind, rest) = key
             .split_once('/')
             .ok_or_else(|| EntryError::Kind(key.to_string()))?;
@@ -116,27 +122,15 @@ impl Entry {
         Ok(match kind {
             "p" => Entry::Page {
                 key: rest,
-                state: match value {
-                    Some(v) => {
-                        Some(serde_json::from_value(json(v)?).map_err(|e| bad(e.to_string()))?)
-                    }
-                    None => None,
-                },
+                state: parse(value, bad)?,
             },
             "f" => Entry::Frontier {
                 key: rest,
-                entry: match value {
-                    Some(v) => {
-                        Some(serde_json::from_value(json(v)?).map_err(|e| bad(e.to_string()))?)
-                    }
-                    None => None,
-                },
+                entry: parse(value, bad)?,
             },
             "s" => {
-                let poll: Poll = match value {
-                    Some(v) => serde_json::from_value(json(v)?).map_err(|e| bad(e.to_string()))?,
-                    None => return Err(bad("a poll cannot be removed".into())),
-                };
+                let poll: Poll =
+                    parse(value, bad)?.ok_or_else(|| bad("a poll cannot be removed".into()))?;
                 Entry::Poll {
                     source: rest,
                     at: poll.at,
@@ -145,12 +139,7 @@ impl Entry {
             }
             "d" => Entry::Document {
                 url: rest,
-                validators: match value {
-                    Some(v) => {
-                        Some(serde_json::from_value(json(v)?).map_err(|e| bad(e.to_string()))?)
-                    }
-                    None => None,
-                },
+                validators: parse(value, bad)?,
             },
             "h" => Entry::Host {
                 server: rest,
