@@ -150,6 +150,14 @@ pub struct Metrics {
     pub partition_changes: Family<ChangeLabel, Counter>,
     /// Seconds to open a partition's state and restore its frontier when it is assigned.
     pub partition_restore: Histogram,
+    /// Frontier-topic messages of each partition owned not read yet.
+    pub partition_lag: Family<PartitionLabel, Gauge>,
+}
+
+/// The label of per-partition gauges.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PartitionLabel {
+    pub partition: u32,
 }
 
 /// The label of partition changes.
@@ -197,6 +205,7 @@ impl Default for Metrics {
             // 1 ms to about 15 minutes: an empty partition on one end, a long restore on the
             // other.
             partition_restore: Histogram::new(exponential_buckets(0.001, 2.0, 20)),
+            partition_lag: Family::default(),
         }
     }
 }
@@ -363,6 +372,11 @@ impl Metrics {
             self.partition_restore.clone(),
         );
         registry.register(
+            "partition_lag_messages",
+            "Messages of each owned partition's frontier topic committed and not read yet",
+            self.partition_lag.clone(),
+        );
+        registry.register(
             "spool_bytes",
             "Bytes waiting in the on-disk spool",
             self.spool_bytes.clone(),
@@ -525,11 +539,21 @@ impl Observer for Metrics {
                     .inc();
                 self.partition_restore.observe(restore.as_secs_f64());
             }
-            Event::PartitionRevoked { .. } => {
+            Event::PartitionRevoked { partition } => {
                 self.partitions_owned.dec();
+                // A partition given up has no lag here any more: its new owner reports it.
+                self.partition_lag.remove(&PartitionLabel { partition });
                 self.partition_changes
                     .get_or_create(&ChangeLabel { change: "revoked" })
                     .inc();
+            }
+            Event::FrontierLag {
+                partition,
+                messages,
+            } => {
+                self.partition_lag
+                    .get_or_create(&PartitionLabel { partition })
+                    .set(i64::try_from(messages).unwrap_or(i64::MAX));
             }
             Event::SourceFailed { source } => {
                 self.source_failures

@@ -46,7 +46,7 @@ pub async fn run(
     )
     .await?;
     let (engine, member, frontier) = if shared {
-        let (engine, member) = join_cluster(engine, &config).await?;
+        let (engine, member) = join_cluster(engine, &config, metrics.clone()).await?;
         (engine, Some(member), 0)
     } else {
         let frontier = engine.ownership().assign(0).await?;
@@ -117,7 +117,11 @@ pub async fn run(
 /// Makes the engine one of the cluster's workers: its partitions' states restored from the
 /// state topic, what it produces written in the worker's transactions, and the partitions
 /// handed out by the consumer group it joins.
-async fn join_cluster(engine: Engine, config: &Config) -> anyhow::Result<(Engine, Member)> {
+async fn join_cluster(
+    engine: Engine,
+    config: &Config,
+    metrics: Arc<Metrics>,
+) -> anyhow::Result<(Engine, Member)> {
     let (cluster, kafka) = (&config.cluster, &config.sink.kafka);
     // The transactor commits consumed offsets with the group's metadata, which exists once
     // the worker has joined; the journal must exist before, for the first admission.
@@ -126,7 +130,7 @@ async fn join_cluster(engine: Engine, config: &Config) -> anyhow::Result<(Engine
     let transactor = Transactor::start(
         kafka,
         &format!("{}-{}", cluster.group, cluster.worker_id),
-        COMMIT_INTERVAL,
+        cluster.commit_interval,
         Some(Arc::new(move || metadata.get().and_then(|g| g()))),
     )
     .await?;
@@ -134,7 +138,7 @@ async fn join_cluster(engine: Engine, config: &Config) -> anyhow::Result<(Engine
     let engine = engine
         .with_restorer(Arc::new(StateTopic::new(kafka, &cluster.state_topic)))
         .with_journal(Arc::new(journal));
-    let member = Member::join(cluster, kafka, engine.ownership())?;
+    let member = Member::join(cluster, kafka, engine.ownership(), metrics)?;
     let _ = group.set(member.group_metadata());
     info!(
         group = %cluster.group,
@@ -144,9 +148,6 @@ async fn join_cluster(engine: Engine, config: &Config) -> anyhow::Result<(Engine
     );
     Ok((engine, member))
 }
-
-/// How often a worker commits its transaction: the bound on the work a crash makes it redo.
-const COMMIT_INTERVAL: Duration = Duration::from_millis(500);
 
 /// Reads the configuration again on each hangup and hands the engine its sources and site
 /// rules. The rest of the configuration is read at start only: a change there is reported,

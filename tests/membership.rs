@@ -15,8 +15,12 @@ use tokio_util::sync::CancellationToken;
 
 const PARTITIONS: u32 = 6;
 
-/// Keeps the partitions an engine owns, where a test can wait for them.
-struct Owned(watch::Sender<BTreeSet<u32>>);
+/// Keeps the partitions an engine owns, and the lag last reported for each, where a test can
+/// wait for them.
+struct Owned(
+    watch::Sender<BTreeSet<u32>>,
+    watch::Sender<std::collections::BTreeMap<u32, u64>>,
+);
 
 impl Observer for Owned {
     fn observe(&self, event: Event<'_>) {
@@ -31,6 +35,14 @@ impl Observer for Owned {
                     assert!(owned.remove(&partition), "{partition} revoked unowned");
                 });
             }
+            Event::FrontierLag {
+                partition,
+                messages,
+            } => {
+                self.1.send_modify(|lags| {
+                    lags.insert(partition, messages);
+                });
+            }
             _ => {}
         }
     }
@@ -40,6 +52,7 @@ struct Worker {
     engine: tokio::task::JoinHandle<()>,
     member: Member,
     owned: watch::Receiver<BTreeSet<u32>>,
+    lags: watch::Receiver<std::collections::BTreeMap<u32, u64>>,
     stop: CancellationToken,
     _dir: tempfile::TempDir,
 }
@@ -52,6 +65,7 @@ fn cluster(group: &str, worker: &str) -> ClusterConfig {
         frontier_topic: format!("{group}.frontier"),
         state_topic: format!("{group}.state"),
         partitions: PARTITIONS,
+        commit_interval: Duration::from_millis(500),
     }
 }
 
@@ -76,16 +90,19 @@ async fn start(group: &str, name: &str) -> Worker {
     config.sink.jsonl.path = dir.path().join("articles.jsonl");
     config.sink.jsonl.dead_letter_path = dir.path().join("dead-letters.jsonl");
     let (owned, watched) = watch::channel(BTreeSet::new());
+    let (lags, lags_watched) = watch::channel(Default::default());
+    let observer = Arc::new(Owned(owned, lags));
     let stop = CancellationToken::new();
-    let engine = Engine::open(
-        config,
-        Default::default(),
-        Arc::new(Owned(owned)),
-        stop.clone(),
+    let engine = Engine::open(config, Default::default(), observer.clone(), stop.clone())
+        .await
+        .unwrap();
+    let member = Member::join(
+        &cluster(group, name),
+        &kafka(),
+        engine.ownership(),
+        observer,
     )
-    .await
     .unwrap();
-    let member = Member::join(&cluster(group, name), &kafka(), engine.ownership()).unwrap();
     let engine = tokio::spawn(async move {
         engine.run(false, None).await.unwrap();
     });
@@ -93,6 +110,7 @@ async fn start(group: &str, name: &str) -> Worker {
         engine,
         member,
         owned: watched,
+        lags: lags_watched,
         stop,
         _dir: dir,
     }
@@ -163,6 +181,50 @@ async fn the_group_splits_the_partitions_and_moves_those_of_a_worker_that_leaves
     first.stop.cancel();
     first.engine.await.unwrap();
     assert!(first.owned.borrow().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_partition_owned_reports_its_lag() {
+    let group = support::unique_topic("lag");
+    let config = cluster(&group, "w1");
+    ensure_topics(&config, &kafka()).await.unwrap();
+    // Two messages on every partition of the frontier topic (no pages: each is skipped with
+    // a warning), so that each has an end and a position to compare.
+    {
+        use rdkafka::producer::{FutureProducer, FutureRecord};
+        let producer: FutureProducer = rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", support::kafka())
+            .create()
+            .unwrap();
+        for partition in 0..PARTITIONS as i32 {
+            for _ in 0..2 {
+                producer
+                    .send(
+                        FutureRecord::<str, str>::to(&config.frontier_topic)
+                            .partition(partition)
+                            .key("x")
+                            .payload("not a page"),
+                        Duration::from_secs(10),
+                    )
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+    let mut worker = start(&group, "w1").await;
+    settled(&mut [&mut worker], split).await;
+    // Every partition, read up to its end, is reported with no lag (the statistics come
+    // every 5 s); a lag counted from the committed offsets instead would stay at 2.
+    let all_read = |lags: &std::collections::BTreeMap<u32, u64>| {
+        lags.len() == PARTITIONS as usize && lags.values().all(|lag| *lag == 0)
+    };
+    let reported = tokio::time::timeout(Duration::from_secs(60), worker.lags.wait_for(all_read))
+        .await
+        .is_ok_and(|r| r.is_ok());
+    assert!(reported, "lags reported: {:?}", *worker.lags.borrow());
+    worker.member.leave().await;
+    worker.stop.cancel();
+    worker.engine.await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

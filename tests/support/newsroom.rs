@@ -22,6 +22,8 @@ pub struct Newsroom {
     /// The number of its first article (0 but for [`start_on`]'s sites).
     pub first: usize,
     requests: Arc<Mutex<HashMap<String, usize>>>,
+    /// When each request but robots.txt's came, in order.
+    times: Times,
     _server: tokio::task::JoinHandle<()>,
 }
 
@@ -122,6 +124,17 @@ impl Newsroom {
             "records for pages that are not articles"
         );
         records.len() - self.n
+    }
+
+    /// The shortest gap between two requests to the site, with the paths of the two
+    /// (robots.txt's left out: it is asked before a host's turn, as robots.txt itself says
+    /// nothing of its own pacing).
+    pub fn shortest_gap(&self) -> Option<(Duration, String, String)> {
+        let times = self.times.lock().unwrap();
+        times
+            .windows(2)
+            .map(|w| (w[1].0 - w[0].0, w[0].1.clone(), w[1].1.clone()))
+            .min_by_key(|(gap, _, _)| *gap)
     }
 
     /// How many article pages were requested, repeats included.
@@ -238,7 +251,8 @@ async fn start_at(
         ("User-agent: *\nAllow: /\n".into(), "text/plain"),
     );
     let requests = Arc::new(Mutex::new(HashMap::new()));
-    let state = (Arc::new(pages), requests.clone(), latency);
+    let times: Times = Arc::default();
+    let state = (Arc::new(pages), requests.clone(), latency, times.clone());
     let app = Router::new().fallback(serve).with_state(state);
     let server = tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
@@ -248,21 +262,29 @@ async fn start_at(
         n,
         first,
         requests,
+        times,
         _server: server,
     }
 }
 
 type Pages = Arc<HashMap<String, (String, &'static str)>>;
 type Requests = Arc<Mutex<HashMap<String, usize>>>;
+type Times = Arc<Mutex<Vec<(std::time::Instant, String)>>>;
 
 /// The sitemap's entity tag: the site does not change while a test runs.
 pub const SITEMAP_ETAG: &str = "\"sitemap-v1\"";
 
 async fn serve(
-    State((pages, requests, latency)): State<(Pages, Requests, Duration)>,
+    State((pages, requests, latency, times)): State<(Pages, Requests, Duration, Times)>,
     uri: Uri,
     headers: axum::http::HeaderMap,
 ) -> Response {
+    if uri.path() != "/robots.txt" {
+        times
+            .lock()
+            .unwrap()
+            .push((std::time::Instant::now(), uri.path().to_string()));
+    }
     *requests
         .lock()
         .unwrap()

@@ -14,7 +14,7 @@ use rdkafka::{ClientContext, Message, Offset, TopicPartitionList};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tinstream_engine::{ClusterConfig, Ownership};
+use tinstream_engine::{ClusterConfig, Event, Observer, Ownership};
 use tinstream_sink::{connection_config, KafkaConfig};
 use tokio::runtime::Handle;
 use tracing::{error, info, warn};
@@ -29,6 +29,9 @@ const HEARTBEAT_MS: &str = "1000";
 /// Frontier messages admitted per call, at most.
 const ADMIT_BATCH: usize = 500;
 
+/// How often the lag of each partition owned is reported, in milliseconds.
+const LAG_EVERY_MS: &str = "5000";
+
 type GroupConsumer = BaseConsumer<Rebalancer>;
 
 /// This worker in the group.
@@ -41,17 +44,20 @@ pub struct Member {
 impl Member {
     /// Joins the group `cluster.group` on the frontier topic, with cooperative-sticky
     /// assignment, and from then on hands `ownership` the partitions the group gives this
-    /// worker and takes back those it moves elsewhere. Call it from within the runtime the
-    /// engine runs on.
+    /// worker and takes back those it moves elsewhere; every few seconds it reports the lag
+    /// of each partition owned to `observer` ([`Event::FrontierLag`]). Call it from within the
+    /// runtime the engine runs on.
     pub fn join(
         cluster: &ClusterConfig,
         kafka: &KafkaConfig,
         ownership: Ownership,
+        observer: Arc<dyn Observer>,
     ) -> Result<Member, ClusterError> {
         let context = Rebalancer {
             ownership: ownership.clone(),
             runtime: Handle::current(),
             topic: cluster.frontier_topic.clone(),
+            observer,
         };
         let consumer: BaseConsumer<Rebalancer> = connection_config(kafka)
             .set("group.id", &cluster.group)
@@ -66,6 +72,8 @@ impl Member {
             // A worker that dies is noticed within this, and its partitions move.
             .set("session.timeout.ms", SESSION_TIMEOUT_MS)
             .set("heartbeat.interval.ms", HEARTBEAT_MS)
+            // The statistics carry each partition's offsets, whence its lag.
+            .set("statistics.interval.ms", LAG_EVERY_MS)
             .create_with_context(context)
             .map_err(|source| ClusterError::Client {
                 what: "group consumer",
@@ -125,11 +133,13 @@ impl Member {
     }
 }
 
-/// Turns the group's rebalances into the engine's ownership.
+/// Turns the group's rebalances into the engine's ownership, and the consumer's statistics
+/// into lag reports.
 struct Rebalancer {
     ownership: Ownership,
     runtime: Handle,
     topic: String,
+    observer: Arc<dyn Observer>,
 }
 
 impl Rebalancer {
@@ -142,7 +152,31 @@ impl Rebalancer {
     }
 }
 
-impl ClientContext for Rebalancer {}
+impl ClientContext for Rebalancer {
+    /// For each partition owned, how far what the engine was handed is behind the end of what
+    /// is committed (the last stable offset, for a `read_committed` consumer). A partition
+    /// not fetched yet is left out until it is.
+    fn stats(&self, statistics: rdkafka::Statistics) {
+        let Some(topic) = statistics.topics.get(&self.topic) else {
+            return;
+        };
+        for partition in topic.partitions.values() {
+            let Ok(id) = u32::try_from(partition.partition) else {
+                // librdkafka's internal "unassigned" partition, -1.
+                continue;
+            };
+            if !partition.desired {
+                continue;
+            }
+            if let Some(messages) = lag(partition.app_offset, partition.ls_offset) {
+                self.observer.observe(Event::FrontierLag {
+                    partition: id,
+                    messages,
+                });
+            }
+        }
+    }
+}
 
 impl ConsumerContext for Rebalancer {
     /// Before the group takes partitions away: each is revoked in the engine, which returns
@@ -227,9 +261,33 @@ fn admit_polled(consumer: &GroupConsumer, topic: &str, ownership: &Ownership, ru
     }
 }
 
+/// Messages from `position` to `end`; none when either is not an offset yet.
+fn lag(position: i64, end: i64) -> Option<u64> {
+    if position < 0 || end < 0 {
+        return None;
+    }
+    Some(u64::try_from(end - position).unwrap_or(0))
+}
+
 /// The frontier messages of one partition read in one round.
 struct Polled {
     first: i64,
     next: i64,
     pages: Vec<(String, tinstream_crawler::FrontierEntry)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lag;
+
+    #[test]
+    fn lag_is_what_lies_between_the_position_and_the_end() {
+        assert_eq!(lag(10, 25), Some(15));
+        assert_eq!(lag(25, 25), Some(0));
+        // The end seen at the last fetch may trail a position moved since.
+        assert_eq!(lag(30, 25), Some(0));
+        // librdkafka's "no offset yet" values.
+        assert_eq!(lag(-1001, 25), None);
+        assert_eq!(lag(3, -1), None);
+    }
 }

@@ -15,7 +15,7 @@ use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
 
 /// The last request to each server (host and port) of the partition, Unix milliseconds.
-const HOSTS: redb::TableDefinition<&str, i64> = redb::TableDefinition::new("host_fetches");
+const HOSTS: redb::TableDefinition<&str, i64> = redb::TableDefinition::new("host_turns");
 /// Where the changelog offset a store has applied is kept.
 const META: redb::TableDefinition<&str, i64> = redb::TableDefinition::new("changelog");
 /// The key of that offset.
@@ -45,9 +45,10 @@ pub enum Entry {
         url: String,
         validators: Option<Validators>,
     },
-    /// When a server (host and port) was last asked for a page, in Unix milliseconds: a new
-    /// owner of the partition waits the per-host delay from then.
-    Host { server: String, at_ms: i64 },
+    /// When a server (host and port) may next be asked, in Unix milliseconds: its last
+    /// request plus the delay that applied (the per-host delay, or a longer `Crawl-delay`), or
+    /// later when it asked to be left alone. A new owner of the partition waits until then.
+    Host { server: String, not_before_ms: i64 },
 }
 
 /// The stored value of a [`Entry::Poll`].
@@ -96,7 +97,7 @@ impl Entry {
             Entry::Document { validators, .. } => {
                 validators.as_ref().and_then(|v| serde_json::to_vec(v).ok())
             }
-            Entry::Host { at_ms, .. } => Some(at_ms.to_string().into_bytes()),
+            Entry::Host { not_before_ms, .. } => Some(not_before_ms.to_string().into_bytes()),
         }
     }
 
@@ -143,10 +144,10 @@ impl Entry {
             },
             "h" => Entry::Host {
                 server: rest,
-                at_ms: value
+                not_before_ms: value
                     .and_then(|v| std::str::from_utf8(v).ok())
                     .and_then(|v| v.parse().ok())
-                    .ok_or_else(|| bad("a host's last fetch is a number of milliseconds".into()))?,
+                    .ok_or_else(|| bad("a host's next turn is a number of milliseconds".into()))?,
             },
             _ => return Err(EntryError::Kind(key.to_string())),
         })
@@ -257,14 +258,17 @@ impl StateStore {
                                 .insert(source.as_str(), *interval_secs)
                                 .map_err(|e| self.error(e))?;
                         }
-                        Entry::Host { server, at_ms } => {
+                        Entry::Host {
+                            server,
+                            not_before_ms,
+                        } => {
                             let later = hosts
                                 .get(server.as_str())
                                 .map_err(|e| self.error(e))?
-                                .is_none_or(|known| known.value() < *at_ms);
+                                .is_none_or(|known| known.value() < *not_before_ms);
                             if later {
                                 hosts
-                                    .insert(server.as_str(), *at_ms)
+                                    .insert(server.as_str(), *not_before_ms)
                                     .map_err(|e| self.error(e))?;
                             }
                         }
@@ -290,8 +294,9 @@ impl StateStore {
         })
     }
 
-    /// The last page request to each server the changelog recorded, Unix milliseconds.
-    pub fn host_fetches(&self) -> Result<Vec<(String, i64)>, StateError> {
+    /// When each server may next be asked, as the changelog recorded it (Unix milliseconds):
+    /// the pacing a previous owner of the partition leaves to the next.
+    pub fn host_turns(&self) -> Result<Vec<(String, i64)>, StateError> {
         let txn = self.db()?.begin_read().map_err(|e| self.error(e))?;
         let table = match txn.open_table(HOSTS) {
             Ok(table) => table,
@@ -505,13 +510,13 @@ mod tests {
     }
 
     #[test]
-    fn the_latest_fetch_of_a_host_is_kept() {
+    fn the_latest_turn_of_a_host_is_kept() {
         let dir = tempfile::tempdir().unwrap();
         let store = StateStore::open(dir.path()).unwrap();
-        assert!(store.host_fetches().unwrap().is_empty());
-        let host = |at_ms| Entry::Host {
+        assert!(store.host_turns().unwrap().is_empty());
+        let host = |not_before_ms| Entry::Host {
             server: "ex.vn:443".into(),
-            at_ms,
+            not_before_ms,
         };
         let carried = |e: Entry| Entry::decode(&e.key(), e.value().as_deref()).unwrap();
         // A replay may bring an older entry after a newer one: the newer stands.
@@ -519,7 +524,7 @@ mod tests {
             .apply_entries(&[carried(host(2_000)), carried(host(1_000))], None)
             .unwrap();
         assert_eq!(
-            store.host_fetches().unwrap(),
+            store.host_turns().unwrap(),
             [("ex.vn:443".to_string(), 2_000)]
         );
         assert!(Entry::decode("h/ex.vn:443", Some(b"soon")).is_err());

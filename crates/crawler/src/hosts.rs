@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
@@ -70,6 +70,26 @@ impl HostGate {
         }
     }
 
+    /// When `host` may next be asked (its last start plus the delay that applied to it, or a
+    /// back-off), if that is still to come: its turn, as the clock on the wall tells it, for
+    /// another process that takes the host over.
+    pub fn next_turn(&self, host: &str) -> Option<SystemTime> {
+        let hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        hosts
+            .get(host)
+            .and_then(|state| wall_clock(state.next_start))
+    }
+
+    /// [`HostGate::next_turn`] of every host that `select` picks and whose turn is to come.
+    pub fn next_turns(&self, mut select: impl FnMut(&str) -> bool) -> Vec<(String, SystemTime)> {
+        let hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        hosts
+            .iter()
+            .filter(|(host, _)| select(host))
+            .filter_map(|(host, state)| Some((host.clone(), wall_clock(state.next_start)?)))
+            .collect()
+    }
+
     /// Holds every next request to this host for `wait` from now (or longer if its next turn
     /// is already later): for a host that turns the crawler away, so that it is not asked
     /// again at the usual pace.
@@ -80,6 +100,12 @@ impl HostGate {
             .or_insert_with(|| self.fresh());
         state.next_start = state.next_start.max(Instant::now() + wait);
     }
+}
+
+/// The wall-clock time of a future instant; None once it has passed.
+fn wall_clock(at: Instant) -> Option<SystemTime> {
+    let ahead = at.checked_duration_since(Instant::now())?;
+    (!ahead.is_zero()).then(|| SystemTime::now() + ahead)
 }
 
 #[cfg(test)]
@@ -115,5 +141,30 @@ mod tests {
         gate.back_off("a.example", Duration::ZERO);
         let _a = gate.enter("a.example", Duration::from_secs(1)).await;
         assert_eq!(t0.elapsed(), Duration::from_secs(605));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_hosts_next_turn_is_its_last_start_plus_the_delay_or_its_back_off() {
+        let gate = HostGate::new(4);
+        assert_eq!(gate.next_turn("a.example"), None, "never asked");
+        let before = SystemTime::now();
+        let _a = gate.enter("a.example", Duration::from_secs(30)).await;
+        gate.back_off("b.example", Duration::from_secs(90));
+        let turn = gate.next_turn("a.example").unwrap();
+        let mut turns = gate.next_turns(|host| host.starts_with('b'));
+        let after = SystemTime::now();
+        assert!(
+            turn >= before + Duration::from_secs(30) && turn <= after + Duration::from_secs(30)
+        );
+        assert_eq!(turns.len(), 1);
+        let (host, turn) = turns.remove(0);
+        assert_eq!(host, "b.example");
+        assert!(
+            turn >= before + Duration::from_secs(90) && turn <= after + Duration::from_secs(90)
+        );
+        // A turn that has come is no constraint left to hand over.
+        tokio::time::advance(Duration::from_secs(31)).await;
+        assert_eq!(gate.next_turn("a.example"), None);
+        assert_eq!(gate.next_turns(|_| true).len(), 1);
     }
 }

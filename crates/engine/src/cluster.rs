@@ -3,6 +3,7 @@
 //! state topic).
 
 use serde::{Deserialize, Serialize};
+use std::time::Duration;
 
 /// How the crawl is shared.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +34,11 @@ pub struct ClusterConfig {
     /// Partitions of the two topics, fixed when they are created: the most workers that can
     /// share the crawl.
     pub partitions: u32,
+    /// How often a worker commits its transaction: what it produced becomes visible to
+    /// `read_committed` readers this late, and a worker that dies loses (and its successor
+    /// redoes) at most this much work.
+    #[serde(with = "tinstream_model::duration")]
+    pub commit_interval: Duration,
 }
 
 impl Default for ClusterConfig {
@@ -44,9 +50,14 @@ impl Default for ClusterConfig {
             frontier_topic: "tinstream.frontier".into(),
             state_topic: "tinstream.state".into(),
             partitions: 64,
+            commit_interval: Duration::from_millis(500),
         }
     }
 }
+
+/// The longest commit interval: a transaction stays open that long, and the brokers abort one
+/// open longer than the transaction timeout (10 s).
+const MAX_COMMIT_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Most partitions the topics may have: far above what one crawl needs, and within what a
 /// Kafka cluster handles per topic.
@@ -59,6 +70,13 @@ impl ClusterConfig {
             return Err(format!(
                 "cluster.partitions must be between 1 and {MAX_PARTITIONS}, not {}",
                 self.partitions
+            ));
+        }
+        if self.commit_interval.is_zero() || self.commit_interval > MAX_COMMIT_INTERVAL {
+            return Err(format!(
+                "cluster.commit_interval must be above 0 and at most {}, not {}",
+                humantime::format_duration(MAX_COMMIT_INTERVAL),
+                humantime::format_duration(self.commit_interval)
             ));
         }
         for (key, name) in [
@@ -111,6 +129,23 @@ fn topic_name(name: &str) -> Result<(), &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_commit_interval_outside_its_bounds_is_refused_by_name() {
+        for bad in [Duration::ZERO, Duration::from_secs(6)] {
+            let config = ClusterConfig {
+                commit_interval: bad,
+                ..ClusterConfig::default()
+            };
+            let error = config.validate().expect_err("out of bounds");
+            assert!(error.starts_with("cluster.commit_interval"), "{error}");
+        }
+        let config = ClusterConfig {
+            commit_interval: Duration::from_secs(5),
+            ..ClusterConfig::default()
+        };
+        assert_eq!(config.validate(), Ok(()));
+    }
 
     #[test]
     fn the_default_is_local_and_valid() {

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
+use tinstream_crawler::changelog::Entry;
 use tinstream_crawler::{CrawlerConfig, Fetcher, HostGate, RobotsCache, SourceConfig, StateError};
 use tinstream_parser::Parser;
 use tinstream_sink::{Readiness, Sink, SinkConfig, SinkError};
@@ -22,6 +23,7 @@ use tokio::sync::{mpsc, Notify, Semaphore};
 use tokio::task::JoinError;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
+use url::Url;
 
 /// What the engine needs to know: how to crawl, what to crawl, where records go.
 #[derive(Debug, Clone)]
@@ -231,6 +233,7 @@ impl Shared {
             self.wake.notify_one();
             partition.tasks.close();
             partition.tasks.wait().await;
+            self.hand_over_turns(&partition).await;
             writer.finish_writes().await?;
             left = partition
                 .store("counting the pages left", |s| s.pending_pages())
@@ -258,27 +261,58 @@ impl Shared {
 }
 
 impl Shared {
-    /// Holds each server of a partition just taken until the per-host delay has passed since
-    /// its previous owner last asked it for a page, as the partition's state recorded.
+    /// Holds each server of a partition just taken until the turn its previous owner left it
+    /// in the partition's state: its last request plus the delay that applied, or a back-off.
     async fn keep_host_delays(&self, partition: &Partition) {
-        let fetches = match partition
-            .store("reading the last fetches", |s| s.host_fetches())
+        let turns = match partition
+            .store("reading the hosts' next turns", |s| s.host_turns())
             .await
         {
-            Ok(fetches) => fetches,
+            Ok(turns) => turns,
             Err(error) => {
-                warn!(partition = partition.id, %error, "cannot read the last fetch of each host; the per-host delay counts from the first request");
+                warn!(partition = partition.id, %error, "cannot read when each host may be asked next; the per-host delay counts from the first request");
                 return;
             }
         };
         let now = i64::try_from(crate::dispatch::now_ms()).unwrap_or(i64::MAX);
-        let delay = i64::try_from(self.crawler.per_host_delay.as_millis()).unwrap_or(i64::MAX);
-        for (server, at_ms) in fetches {
-            let wait = at_ms.saturating_add(delay).saturating_sub(now);
+        for (server, not_before_ms) in turns {
+            let wait = not_before_ms.saturating_sub(now);
             if wait > 0 {
                 self.hosts
                     .back_off(&server, std::time::Duration::from_millis(wait as u64));
             }
+        }
+    }
+
+    /// When `server` may be asked next, in Unix milliseconds: its turn in the pacing schedule,
+    /// or a per-host delay from now when none is to come.
+    pub(crate) fn next_turn_ms(&self, server: &str) -> i64 {
+        let turn = self
+            .hosts
+            .next_turn(server)
+            .unwrap_or_else(|| std::time::SystemTime::now() + self.crawler.per_host_delay);
+        unix_ms(turn)
+    }
+
+    /// With a journal, writes the next turn of every server of the partition that still has
+    /// one to come, as the partition is handed over: whatever asked them last (a page, a
+    /// source's poll, robots.txt, a poll cut short by the revocation), the next owner keeps
+    /// the pace.
+    async fn hand_over_turns(&self, partition: &Partition) {
+        let layout = self.layout;
+        let turns = self.hosts.next_turns(|server| {
+            Url::parse(&format!("http://{server}/"))
+                .is_ok_and(|url| layout.of(&url) == partition.id)
+        });
+        let entries = turns
+            .into_iter()
+            .map(|(server, turn)| Entry::Host {
+                server,
+                not_before_ms: unix_ms(turn),
+            })
+            .collect();
+        if let Err(error) = self.journal_entries(partition, entries).await {
+            warn!(partition = partition.id, %error, "cannot record when the partition's hosts may be asked next; its next owner may ask them sooner than the per-host delay");
         }
     }
 
@@ -587,4 +621,12 @@ impl Probe {
     pub fn spool_bytes(&self) -> u64 {
         self.sink.spool_bytes().unwrap_or(0)
     }
+}
+
+/// A wall-clock time in Unix milliseconds.
+fn unix_ms(time: std::time::SystemTime) -> i64 {
+    let ms = time
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    i64::try_from(ms).unwrap_or(i64::MAX)
 }

@@ -52,9 +52,9 @@ pub(crate) struct Output {
     /// When each record's page was fetched, for the delivery latency once it is written.
     pub(crate) fetched: Vec<std::time::Instant>,
     pub(crate) dead_letters: Vec<DeadLetter>,
-    /// The server asked for the page, and when (Unix milliseconds): kept in the partition's
-    /// state, so that a new owner keeps the per-host delay.
-    pub(crate) fetches: Vec<(String, i64)>,
+    /// The server asked for the page, and when it may be asked next (Unix milliseconds): kept
+    /// in the partition's state, so that a new owner keeps the per-host delay.
+    pub(crate) turns: Vec<(String, i64)>,
 }
 
 /// Makes units durable; each write resolves once its unit is.

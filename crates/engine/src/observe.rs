@@ -62,6 +62,10 @@ pub enum Event<'a> {
     PartitionAssigned { partition: u32, restore: Duration },
     /// The engine gave a partition up, its pages in flight settled.
     PartitionRevoked { partition: u32 },
+    /// Messages of a partition's frontier topic that are committed and not read yet, as the
+    /// group's consumer last saw them: pages found for the partition and not yet in its
+    /// frontier. Reported by the cluster's member, not the engine.
+    FrontierLag { partition: u32, messages: u64 },
 }
 
 /// Receives the engine's events. Called on the engine's tasks: it must return quickly and

@@ -49,6 +49,12 @@ pub(crate) enum Outcome {
 /// Runs one page through fetch, parse and deliver. The fetch slot is given back once the
 /// record holds a delivery permit.
 pub(crate) async fn process(shared: &Shared, job: &Job, slot: OwnedSemaphorePermit) -> Outcome {
+    // The dispatcher saw the partition owned when it took the slot, but a revocation on
+    // another thread may have waited for the partition's tasks before this one was tracked:
+    // the page is then its next owner's, and no request goes to its host from here.
+    if job.partition.revoked.is_cancelled() {
+        return Outcome::Stopped;
+    }
     if let Some(recheck) = &job.entry.recheck {
         return process_recheck(shared, job, recheck, slot).await;
     }
@@ -360,14 +366,15 @@ async fn parse_counted(
 }
 
 impl Shared {
-    /// With a journal, notes that the page's server was just asked for it, to be written with
-    /// the page's state (see [`crate::journal::Output::fetches`]).
+    /// With a journal, notes that the page's server was just asked for it, and when it may
+    /// be asked next, to be written with the page's state (see
+    /// [`crate::journal::Output::turns`]).
     fn note_fetch(&self, job: &Job) {
         if self.journal.get().is_some() {
             let server = crate::polite::server_of(&job.url);
-            let now = i64::try_from(crate::dispatch::now_ms()).unwrap_or(i64::MAX);
+            let turn = self.next_turn_ms(&server);
             let mut outbox = job.outbox.lock().unwrap_or_else(|e| e.into_inner());
-            outbox.fetches.push((server, now));
+            outbox.turns.push((server, turn));
         }
     }
 

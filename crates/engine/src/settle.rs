@@ -34,9 +34,12 @@ impl Shared {
             let mut entries = change.entries();
             entries.extend(
                 output
-                    .fetches
+                    .turns
                     .into_iter()
-                    .map(|(server, at_ms)| Entry::Host { server, at_ms }),
+                    .map(|(server, not_before_ms)| Entry::Host {
+                        server,
+                        not_before_ms,
+                    }),
             );
             let unit = Unit {
                 partition: partition.id,

@@ -176,6 +176,11 @@ pub(crate) async fn poll_source(
     once: bool,
     stop: CancellationToken,
 ) {
+    // Started from a list of the partitions owned that a revocation may have changed since;
+    // then the source is its partition's next owner's to poll.
+    if stop.is_cancelled() {
+        return;
+    }
     let name: Arc<str> = Arc::from(source.url.as_str());
     let (min, max) = source.interval_bounds();
     // The interval the source had reached before a restart, else its configured one.
@@ -250,11 +255,11 @@ pub(crate) async fn poll_source(
             at,
             interval_secs: secs,
         };
-        // The poll's last request to the source's server, for a next owner's per-host delay
-        // (a bound: the poll's requests all came before now).
+        // When the source's server may be asked next, for a next owner's per-host delay.
+        let server = crate::polite::server_of(&source.url);
         let asked = Entry::Host {
-            server: crate::polite::server_of(&source.url),
-            at_ms: i64::try_from(now_ms()).unwrap_or(i64::MAX),
+            not_before_ms: shared.next_turn_ms(&server),
+            server,
         };
         let recorded = match shared.journal_entries(&partition, vec![entry, asked]).await {
             Ok(()) => {

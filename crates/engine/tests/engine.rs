@@ -74,9 +74,13 @@ fn feed(base: &str, label: &str) -> String {
     )
 }
 
-/// Every path a site was asked for, with when (Unix milliseconds).
+/// Every path a site was asked for, with when (Unix milliseconds); and whether its articles
+/// are gone (404).
 #[derive(Clone, Default)]
-struct Requests(Arc<Mutex<Vec<(String, i64)>>>);
+struct Requests(
+    Arc<Mutex<Vec<(String, i64)>>>,
+    Arc<std::sync::atomic::AtomicBool>,
+);
 
 impl Requests {
     fn to_articles(&self) -> usize {
@@ -120,13 +124,14 @@ async fn serve(
             feed(&base, label),
         );
     }
+    let gone = requests.1.load(std::sync::atomic::Ordering::SeqCst);
     match ARTICLES.iter().find(|(p, _)| *p == path) {
-        Some((_, title)) => (
+        Some((_, title)) if !gone => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             article_page(&titled(label, title)),
         ),
-        None => (
+        _ => (
             StatusCode::NOT_FOUND,
             [(header::CONTENT_TYPE, "text/plain")],
             String::new(),
@@ -627,12 +632,12 @@ async fn with_a_journal_a_page_is_written_with_its_record_in_one_unit_and_redone
     assert_eq!(outcome.pending_pages, 0, "{outcome}");
 }
 
-/// A restorer that leaves what a partition's previous owner left: one page waiting, and the
-/// time it last asked that page's server for a page.
+/// A restorer that leaves what a partition's previous owner left: one page waiting, and when
+/// that page's server may be asked next.
 struct PreviousOwner {
     server: String,
     url: String,
-    last_fetch_ms: i64,
+    turn_ms: i64,
 }
 
 impl tinstream_engine::Restorer for PreviousOwner {
@@ -645,7 +650,7 @@ impl tinstream_engine::Restorer for PreviousOwner {
         let entries = [
             Entry::Host {
                 server: self.server.clone(),
-                at_ms: self.last_fetch_ms,
+                not_before_ms: self.turn_ms,
             },
             Entry::Frontier {
                 key: self.url.clone(),
@@ -665,14 +670,15 @@ impl tinstream_engine::Restorer for PreviousOwner {
 }
 
 #[tokio::test]
-async fn a_new_owner_waits_the_per_host_delay_from_the_previous_owners_last_fetch() {
+async fn a_new_owner_waits_for_the_turn_the_previous_owner_left() {
     let (base, requests) = site().await;
     let dir = tempfile::tempdir().unwrap();
     let mut config = config_of(&[], 1, dir.path());
     config.crawler.per_host_delay = Duration::from_millis(1500);
     let server = base.trim_start_matches("http://").to_string();
     let path = ARTICLES[0].0;
-    let last_fetch_ms = now_ms();
+    // The previous owner asked the server just now, with a delay of 1.5 s.
+    let turn_ms = now_ms() + 1500;
     let journal = Arc::new(Kept::default());
     let stop = CancellationToken::new();
     let engine = Engine::open(
@@ -686,7 +692,7 @@ async fn a_new_owner_waits_the_per_host_delay_from_the_previous_owners_last_fetc
     .with_restorer(Arc::new(PreviousOwner {
         server,
         url: format!("{base}{path}"),
-        last_fetch_ms,
+        turn_ms,
     }))
     .with_journal(journal.clone());
     engine.ownership().assign(0).await.unwrap();
@@ -696,17 +702,98 @@ async fn a_new_owner_waits_the_per_host_delay_from_the_previous_owners_last_fetc
         .wait_for(|_| journal.records_written() == 1)
         .await
         .unwrap();
-    // The page was due at once, but its server was asked by the previous owner just before.
+    // The page was due at once, but its server's turn had not come. (The site notes when a
+    // request arrives, a little after its turn.)
     let asked = requests.first(path).unwrap();
     assert!(
-        asked - last_fetch_ms >= 1490,
-        "asked {} ms after the previous owner's last fetch",
-        asked - last_fetch_ms
+        asked >= turn_ms,
+        "asked {} ms before the turn the previous owner left",
+        turn_ms - asked
     );
-    // Its own fetch goes to the state with the page, for the next owner.
+    // Its own fetch goes to the state with the page: the server's next turn, a delay after.
     let written = journal.written.lock().unwrap().clone();
     assert!(written.iter().any(|u| u.entries.iter().any(|e| matches!(e,
-        tinstream_crawler::changelog::Entry::Host { at_ms, .. } if *at_ms >= asked - 5))));
+        tinstream_crawler::changelog::Entry::Host { not_before_ms, .. }
+            if *not_before_ms >= asked + 1500 - 20 && *not_before_ms <= asked + 1500 + 1000))));
+    stop.cancel();
+    run.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_revoked_partition_hands_over_its_hosts_turns_even_after_failed_requests() {
+    let (base, requests) = site().await;
+    // Every article is gone: each request ends in a dead letter, with no fetch of a page to
+    // note the server's turn in its unit.
+    requests.1.store(true, std::sync::atomic::Ordering::SeqCst);
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config_of(&[&base], 1, dir.path());
+    let delay = 300;
+    config.crawler.per_host_delay = Duration::from_millis(delay);
+    let journal = Arc::new(Kept::default());
+    let stop = CancellationToken::new();
+    let engine = Engine::open(
+        config,
+        Default::default(),
+        Arc::new(Recorder::default()),
+        stop.clone(),
+    )
+    .await
+    .unwrap()
+    .with_journal(journal.clone());
+    let ownership = engine.ownership();
+    ownership.assign(0).await.unwrap();
+    let run = tokio::spawn(engine.run(false, None));
+    let mut writes = journal.writes.subscribe();
+    // The feed's pages, found, come back through the frontier (here, by hand).
+    let found = || -> Vec<(String, tinstream_crawler::FrontierEntry)> {
+        let written = journal.written.lock().unwrap();
+        written
+            .iter()
+            .flat_map(|u| u.found.iter().map(|f| (f.key.clone(), f.entry.clone())))
+            .collect()
+    };
+    writes
+        .wait_for(|_| found().len() == ARTICLES.len())
+        .await
+        .unwrap();
+    ownership.admit(0, found(), 3).await.unwrap();
+    let dead_letters = || -> usize {
+        let written = journal.written.lock().unwrap();
+        written.iter().map(|u| u.dead_letters.len()).sum()
+    };
+    writes
+        .wait_for(|_| dead_letters() == ARTICLES.len())
+        .await
+        .unwrap();
+    let last_asked = ARTICLES
+        .iter()
+        .filter_map(|(path, _)| requests.first(path))
+        .max()
+        .unwrap();
+    ownership.revoke(0).await.unwrap();
+
+    // The server's next turn, a delay after its last request, is in the state for the next
+    // owner.
+    let server = base.trim_start_matches("http://").to_string();
+    let written = journal.written.lock().unwrap().clone();
+    let turns: Vec<i64> = written
+        .iter()
+        .flat_map(|u| u.entries.iter())
+        .filter_map(|e| match e {
+            tinstream_crawler::changelog::Entry::Host {
+                server: s,
+                not_before_ms,
+            } if *s == server => Some(*not_before_ms),
+            _ => None,
+        })
+        .collect();
+    let delay = delay as i64;
+    assert!(
+        turns
+            .iter()
+            .any(|t| *t >= last_asked + delay - 20 && *t <= last_asked + delay + 1000),
+        "no turn of {server} a delay after {last_asked}: {turns:?}"
+    );
     stop.cancel();
     run.await.unwrap().unwrap();
 }
