@@ -7,6 +7,7 @@ pub mod newsroom;
 pub mod secure;
 pub mod service;
 pub mod site;
+pub mod workers;
 
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;

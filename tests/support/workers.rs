@@ -1,0 +1,257 @@
+//! One crawl shared by several `tinstream run` workers: sites on their own loopback addresses
+//! (each its own host, domain and partition), the workers' configuration, and the checks a
+//! `read_committed` reader of the records topic makes at the end.
+
+use super::newsroom::{self, Newsroom};
+use super::service::Service;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const SITES: usize = 6;
+pub const ARTICLES_PER_SITE: usize = 20;
+pub const PARTITIONS: u32 = 8;
+pub const PER_HOST_DELAY: Duration = Duration::from_millis(400);
+pub const MAX_IN_FLIGHT: usize = 10;
+
+/// Where the workers' brokers are, and how their topics are replicated.
+#[derive(Clone)]
+pub struct Brokers {
+    pub bootstrap: String,
+    pub replication: usize,
+}
+
+impl Brokers {
+    /// The test broker every test shares.
+    pub fn shared() -> Brokers {
+        Brokers {
+            bootstrap: super::kafka().to_string(),
+            replication: 1,
+        }
+    }
+}
+
+/// The crawl: its sites, brokers, consumer group and records topic, and a folder for the
+/// workers' configurations, states and logs.
+pub struct Crawl {
+    pub sites: Vec<Newsroom>,
+    pub brokers: Brokers,
+    pub group: String,
+    pub topic: String,
+    /// `[cluster]` lines added to every worker's configuration.
+    pub cluster_extra: String,
+    dir: tempfile::TempDir,
+}
+
+impl Crawl {
+    pub async fn new(brokers: Brokers) -> Crawl {
+        Crawl {
+            sites: sites().await,
+            brokers,
+            group: super::unique_topic("cluster"),
+            topic: super::unique_topic("articles"),
+            cluster_extra: String::new(),
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        SITES * ARTICLES_PER_SITE
+    }
+
+    /// Starts worker `name` (its state and log under the crawl's folder, kept across its
+    /// restarts).
+    pub fn start(&self, name: &str) -> Service {
+        let listen = super::service::free_address();
+        let config = self.config(name, listen);
+        let log = self.dir.path().join(format!("{name}.log"));
+        Service::start(&config, &log, listen)
+    }
+
+    pub fn start_all(&self, names: &[&str]) -> Vec<Service> {
+        names.iter().map(|name| self.start(name)).collect()
+    }
+
+    fn config(&self, worker: &str, listen: std::net::SocketAddr) -> PathBuf {
+        let sources: String = self
+            .sites
+            .iter()
+            .map(|site| {
+                format!(
+                    "[[sources]]\nkind = \"sitemap\"\nurl = \"{}\"\nevery = \"1h\"\n",
+                    site.url("/sitemap.xml")
+                )
+            })
+            .collect();
+        let path = self.dir.path().join(format!("{worker}.toml"));
+        let config = format!(
+            r#"
+[crawler]
+concurrency = 4
+per_host_delay = "{delay}ms"
+data_dir = "{data}"
+allow_private_networks = true
+
+{sources}
+[service]
+listen = "{listen}"
+
+[sink]
+kind = "kafka"
+max_in_flight = {MAX_IN_FLIGHT}
+[sink.kafka]
+brokers = "{brokers}"
+topic = "{topic}"
+dlq_topic = "{topic}-dlq"
+create_topics = true
+partitions = 3
+replication_factor = {replication}
+[sink.kafka.topic_config]
+"min.insync.replicas" = "{min_insync}"
+
+[cluster]
+mode = "kafka"
+group = "{group}"
+worker_id = "{worker}"
+frontier_topic = "{group}.frontier"
+state_topic = "{group}.state"
+partitions = {PARTITIONS}
+{extra}
+"#,
+            data = self.dir.path().join(worker).display(),
+            delay = PER_HOST_DELAY.as_millis(),
+            brokers = self.brokers.bootstrap,
+            replication = self.brokers.replication,
+            min_insync = self.brokers.replication.min(2),
+            topic = self.topic,
+            group = self.group,
+            extra = self.cluster_extra,
+        );
+        std::fs::write(&path, config).unwrap();
+        path
+    }
+
+    /// Waits for `n` records to be committed (3 minutes at most), showing the workers' logs if
+    /// they do not come.
+    pub async fn wait_committed(&self, n: usize, workers: &[&Service]) {
+        let (b, t) = (self.brokers.bootstrap.clone(), self.topic.clone());
+        let arrived = tokio::task::spawn_blocking(move || committed_arrive(&b, &t, n))
+            .await
+            .unwrap();
+        assert!(
+            arrived,
+            "{n} records did not arrive; logs:\n{}",
+            logs(workers)
+        );
+    }
+
+    /// Checks the topic as a `read_committed` reader sees it: every article of every site
+    /// exactly once; no two requests to one site closer than the per-host delay; articles
+    /// fetched at most `bound` times in all.
+    pub async fn check_exactly_once(&self, bound: usize) {
+        let (b, t) = (self.brokers.bootstrap.clone(), self.topic.clone());
+        let records = tokio::task::spawn_blocking(move || super::read_committed(&b, &t))
+            .await
+            .unwrap();
+        for site in &self.sites {
+            let mine: Vec<serde_json::Value> = records
+                .iter()
+                .filter(|r| r["url"].as_str().unwrap().starts_with(&site.url("/")))
+                .cloned()
+                .collect();
+            assert_eq!(site.check(&mine), 0, "records published twice");
+        }
+        assert_eq!(records.len(), self.total());
+        // No two requests to one site closer than the per-host delay, across workers and
+        // handovers. The site notes when a request arrives, not when the crawler started it:
+        // a request that took longer to arrive than the next one shortens the gap seen, by the
+        // connection's set-up on a busy machine at most.
+        for site in &self.sites {
+            let (gap, first, second) = site.shortest_gap().unwrap();
+            assert!(
+                gap >= PER_HOST_DELAY - Duration::from_millis(50),
+                "two requests to {} {gap:?} apart: {first} then {second}",
+                site.url("/")
+            );
+        }
+        let fetches: usize = self.sites.iter().map(|s| s.article_requests()).sum();
+        assert!(
+            fetches <= bound,
+            "{fetches} article fetches; at most {bound} expected"
+        );
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// The workers' logs, one after the other.
+pub fn logs(workers: &[&Service]) -> String {
+    workers
+        .iter()
+        .map(|w| w.log())
+        .collect::<Vec<_>>()
+        .join("\n----\n")
+}
+
+/// How many partitions the workers' logs say were assigned to them, in all.
+pub fn assignments(workers: &[Service]) -> usize {
+    workers
+        .iter()
+        .map(|w| w.log().matches("partition assigned").count())
+        .sum()
+}
+
+/// Reads the topic as a `read_committed` consumer until `n` records have come (3 minutes at
+/// most); whether they came.
+fn committed_arrive(bootstrap: &str, topic: &str, n: usize) -> bool {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    let consumer: BaseConsumer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", super::unique_topic("watcher"))
+        .set("isolation.level", "read_committed")
+        .set("auto.offset.reset", "earliest")
+        .set("enable.auto.commit", "false")
+        // The topic is created by the workers, maybe after this starts.
+        .set("topic.metadata.refresh.interval.ms", "500")
+        .create()
+        .unwrap();
+    consumer.subscribe(&[topic]).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(180);
+    let mut seen = 0;
+    while seen < n && std::time::Instant::now() < deadline {
+        if let Some(Ok(_)) = consumer.poll(Duration::from_millis(500)) {
+            seen += 1;
+        }
+    }
+    seen >= n
+}
+
+/// Six sites on addresses in six different partitions: with eight partitions split between
+/// two workers or more, each worker owns some of them, whatever the split.
+async fn sites() -> Vec<Newsroom> {
+    let mut addresses = Vec::new();
+    let mut used = std::collections::HashSet::new();
+    for last in 2..=254 {
+        let address = format!("127.0.0.{last}");
+        if used.insert(tinstream_engine::partition_of(&address, PARTITIONS)) {
+            addresses.push(address);
+        }
+        if addresses.len() == SITES {
+            break;
+        }
+    }
+    let mut sites = Vec::new();
+    for (k, address) in addresses.iter().enumerate() {
+        sites.push(
+            newsroom::start_on(
+                address,
+                k * 1000,
+                ARTICLES_PER_SITE,
+                Duration::from_millis(20),
+            )
+            .await,
+        );
+    }
+    sites
+}
