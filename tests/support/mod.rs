@@ -267,10 +267,19 @@ pub fn wait_for_messages_on(bootstrap: &str, topic: &str, count: i64, timeout: D
 /// The payloads a `read_committed` reader finds in a topic, from the beginning to the end of
 /// each partition (aborted messages and transaction markers are skipped).
 pub fn read_committed(bootstrap: &str, topic: &str) -> Vec<serde_json::Value> {
+    read_as(bootstrap, topic, "read_committed")
+}
+
+/// The payloads of every message in a topic, those of aborted transactions included.
+pub fn read_uncommitted(bootstrap: &str, topic: &str) -> Vec<serde_json::Value> {
+    read_as(bootstrap, topic, "read_uncommitted")
+}
+
+fn read_as(bootstrap: &str, topic: &str, isolation: &str) -> Vec<serde_json::Value> {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", bootstrap)
         .set("group.id", unique_topic("committed-reader"))
-        .set("isolation.level", "read_committed")
+        .set("isolation.level", isolation)
         .set("enable.auto.commit", "false")
         .create()
         .expect("consumer");

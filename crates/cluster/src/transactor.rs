@@ -2,9 +2,10 @@
 //! state entries, pages found for the frontier — goes out in one Kafka transaction, together
 //! with the frontier offsets it consumed. A `read_committed` reader sees all of it or none.
 //!
-//! Callers hand a [`Batch`] and wait: the transactor gathers the batches that arrive within
-//! one interval, writes them in one transaction, and answers each once the transaction is
-//! committed (or aborted). Only then may a caller record the outcome locally: a worker that
+//! Callers hand a [`Batch`] and wait: the transactor begins a transaction when a batch comes,
+//! sends the messages of every batch that arrives within one interval as it arrives, commits
+//! at the interval's end, and answers each batch once the transaction is committed (or
+//! aborted). Only then may a caller record the outcome locally: a worker that
 //! dies before the commit has written nothing anyone reads, and the next owner does the work
 //! again. The transactional id is the worker's own, so a restarted worker fences the
 //! transactions of its previous life.
@@ -13,19 +14,22 @@ use crate::ClusterError;
 use rdkafka::consumer::ConsumerGroupMetadata;
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
-use rdkafka::util::Timeout;
+use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
+use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{Offset, TopicPartitionList};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tinstream_sink::{connection_config, KafkaConfig};
 use tokio::sync::{mpsc, oneshot};
-use tracing::{error, warn};
+use tracing::{error, info, warn};
 
 /// How long a transaction's commit or abort may take before it counts as failed.
 const TRANSACTION_TIMEOUT: Duration = Duration::from_secs(30);
 /// Batches gathered into one transaction, at most.
 const MAX_BATCHES: usize = 512;
+/// How long to wait for room when the producer's queue is full.
+const QUEUE_FULL_WAIT: Duration = Duration::from_millis(10);
 
 /// One message of a batch.
 #[derive(Debug, Clone)]
@@ -80,29 +84,13 @@ impl Transactor {
         interval: Duration,
         group: Option<GroupMetadata>,
     ) -> Result<Transactor, ClusterError> {
-        let producer: FutureProducer = connection_config(kafka)
-            .set("transactional.id", transactional_id)
-            .set("enable.idempotence", "true")
-            .set("acks", "all")
-            // A worker that dies in a transaction holds back what readers see (and a new
-            // owner's restore) until the brokers abort it: keep that short. A commit interval
-            // is far shorter.
-            .set("transaction.timeout.ms", "10000")
-            .create()
-            .map_err(|source| ClusterError::Client {
-                what: "transactional producer",
-                source,
-            })?;
-        let init = producer.clone();
-        tokio::task::spawn_blocking(move || init.init_transactions(TRANSACTION_TIMEOUT))
-            .await
-            .map_err(|e| ClusterError::Topic(format!("initialising transactions panicked: {e}")))?
-            .map_err(|source| ClusterError::Kafka {
-                what: format!("cannot initialise the transactions of {transactional_id:?}"),
-                source,
-            })?;
+        let identity = Identity {
+            kafka: kafka.clone(),
+            transactional_id: transactional_id.to_string(),
+        };
+        let producer = identity.producer().await?;
         let (queue, waiting) = mpsc::channel(MAX_BATCHES);
-        tokio::spawn(commit_loop(producer, waiting, interval, group));
+        tokio::spawn(commit_loop(identity, producer, waiting, interval, group));
         Ok(Transactor { queue })
     }
 
@@ -119,128 +107,278 @@ impl Transactor {
     }
 }
 
-/// Gathers the batches of one interval, writes them in one transaction, answers each.
+/// What the worker's transactional producer is made from, to make it again.
+struct Identity {
+    kafka: KafkaConfig,
+    transactional_id: String,
+}
+
+impl Identity {
+    /// A transactional producer with the worker's id, its transactions initialised: an
+    /// earlier producer with the same id is fenced, and its open transaction aborted.
+    async fn producer(&self) -> Result<FutureProducer, ClusterError> {
+        let producer: FutureProducer = connection_config(&self.kafka)
+            .set("transactional.id", &self.transactional_id)
+            .set("enable.idempotence", "true")
+            .set("acks", "all")
+            // A worker that dies in a transaction holds back what readers see (and a new
+            // owner's restore) until the brokers abort it: keep that short. A commit interval
+            // is far shorter.
+            .set("transaction.timeout.ms", "10000")
+            .create()
+            .map_err(|source| ClusterError::Client {
+                what: "transactional producer",
+                source,
+            })?;
+        let init = producer.clone();
+        tokio::task::spawn_blocking(move || init.init_transactions(TRANSACTION_TIMEOUT))
+            .await
+            .map_err(|e| ClusterError::Topic(format!("initialising transactions panicked: {e}")))?
+            .map_err(|source| ClusterError::Kafka {
+                what: format!(
+                    "cannot initialise the transactions of {:?}",
+                    self.transactional_id
+                ),
+                source,
+            })?;
+        Ok(producer)
+    }
+}
+
+/// Fatal producer errors within [`REMAKE_WINDOW`] after which the transactor stops making its
+/// producer again: more means another process writes with this worker's id (two workers with
+/// one `worker_id`), and each would go on fencing the other.
+const MAX_REMAKES: usize = 5;
+const REMAKE_WINDOW: Duration = Duration::from_secs(300);
+
+/// Runs one transaction per interval: begun when a batch comes, each batch of the interval
+/// sent as it comes, committed at the interval's end; then answers every batch of it.
+///
+/// A fatal error ends the producer, not the worker: a broker that coordinated the
+/// transactions and died can leave the producer fenced by the epoch its successor bumped. The
+/// batches of that transaction are answered as aborted (their work is done again), and the
+/// producer is made again for the next one, unless that keeps happening.
 async fn commit_loop(
+    identity: Identity,
     producer: FutureProducer,
     mut waiting: mpsc::Receiver<Waiting>,
     interval: Duration,
     group: Option<GroupMetadata>,
 ) {
+    let mut producer = Some(producer);
     let mut fatal: Option<String> = None;
-    let mut gathered: Vec<Waiting> = Vec::new();
-    while waiting.recv_many(&mut gathered, MAX_BATCHES).await > 0 {
-        // What else arrives within the interval joins this transaction.
-        let deadline = tokio::time::Instant::now() + interval;
-        while gathered.len() < MAX_BATCHES {
-            match tokio::time::timeout_at(deadline, waiting.recv()).await {
-                Ok(Some(more)) => gathered.push(more),
-                _ => break,
+    let mut remakes: std::collections::VecDeque<std::time::Instant> = Default::default();
+    while let Some(first) = waiting.recv().await {
+        let mut answers = Vec::new();
+        if producer.is_none() && fatal.is_none() {
+            match identity.producer().await {
+                Ok(made) => {
+                    info!(transactional_id = %identity.transactional_id, "the transactional producer is made again");
+                    producer = Some(made);
+                }
+                Err(error) => {
+                    warn!(%error, "cannot make the transactional producer again; trying with the next batch")
+                }
             }
         }
-        let outcome = match &fatal {
-            Some(reason) => Err(TransactionError::Fatal(reason.clone())),
-            None => transaction(&producer, &gathered, group.as_ref()).await,
+        let outcome = match (&producer, &fatal) {
+            (_, Some(reason)) => {
+                answers.push(first.1);
+                Err(TransactionError::Fatal(reason.clone()))
+            }
+            (None, None) => {
+                answers.push(first.1);
+                Err(TransactionError::Aborted(
+                    "no transactional producer (being made again)".into(),
+                ))
+            }
+            (Some(current), None) => {
+                let open = Open {
+                    producer: current,
+                    waiting: &mut waiting,
+                    answers: &mut answers,
+                    group: group.as_ref(),
+                };
+                open.run(first, interval).await
+            }
         };
-        if let Err(TransactionError::Fatal(reason)) = &outcome {
-            if fatal.is_none() {
-                error!(%reason, "the transactional producer can no longer write");
-                fatal = Some(reason.clone());
+        let outcome = match outcome {
+            Err(TransactionError::Fatal(reason)) if fatal.is_none() => {
+                let now = std::time::Instant::now();
+                remakes.retain(|at| now.duration_since(*at) < REMAKE_WINDOW);
+                remakes.push_back(now);
+                // Destroying a client waits for its threads: not on an async task.
+                if let Some(old) = producer.take() {
+                    tokio::task::spawn_blocking(move || drop(old));
+                }
+                if remakes.len() > MAX_REMAKES {
+                    error!(%reason, transactional_id = %identity.transactional_id, "the transactional producer failed for good {} times in {} s: is another worker running with this worker_id? No more transactions are written", remakes.len(), REMAKE_WINDOW.as_secs());
+                    fatal = Some(reason.clone());
+                    Err(TransactionError::Fatal(reason))
+                } else {
+                    warn!(%reason, "the transactional producer failed for good; its transaction's work is done again, with a new producer");
+                    // Waits a little, so that a cluster that is electing leaders has time.
+                    tokio::time::sleep(REMAKE_PAUSE).await;
+                    Err(TransactionError::Aborted(reason))
+                }
             }
-        }
-        for (_, done) in gathered.drain(..) {
+            other => other,
+        };
+        for done in answers {
             let _ = done.send(outcome.clone());
         }
     }
 }
 
-/// One transaction: begin, produce every message, add the consumed offsets, commit; an error
-/// on the way aborts it.
-async fn transaction(
-    producer: &FutureProducer,
-    batches: &[Waiting],
-    group: Option<&GroupMetadata>,
-) -> Result<(), TransactionError> {
-    producer.begin_transaction().map_err(classify)?;
-    match produce_all(producer, batches, group).await {
-        Ok(()) => {
-            let committing = producer.clone();
-            let committed = tokio::task::spawn_blocking(move || {
-                committing.commit_transaction(TRANSACTION_TIMEOUT)
-            })
-            .await
-            .map_err(|e| TransactionError::Fatal(format!("committing panicked: {e}")))?;
-            match committed.map_err(classify) {
-                Ok(()) => Ok(()),
-                Err(TransactionError::Aborted(reason)) => {
-                    abort(producer).await?;
-                    Err(TransactionError::Aborted(reason))
-                }
-                Err(fatal) => Err(fatal),
-            }
-        }
-        Err(TransactionError::Aborted(reason)) => {
-            abort(producer).await?;
-            Err(TransactionError::Aborted(reason))
-        }
-        Err(fatal) => Err(fatal),
-    }
+/// How long to wait before making the producer again.
+const REMAKE_PAUSE: Duration = Duration::from_secs(1);
+
+/// One transaction in the making.
+struct Open<'a> {
+    producer: &'a FutureProducer,
+    waiting: &'a mut mpsc::Receiver<Waiting>,
+    /// Whom to answer: every batch taken into this transaction.
+    answers: &'a mut Vec<oneshot::Sender<Result<(), TransactionError>>>,
+    group: Option<&'a GroupMetadata>,
 }
 
-async fn produce_all(
-    producer: &FutureProducer,
-    batches: &[Waiting],
-    group: Option<&GroupMetadata>,
-) -> Result<(), TransactionError> {
-    let mut deliveries = Vec::new();
-    for (batch, _) in batches {
-        for message in &batch.messages {
-            let mut headers = OwnedHeaders::new();
-            for (key, value) in &message.headers {
-                headers = headers.insert(Header {
-                    key,
-                    value: Some(value.as_str()),
-                });
+impl Open<'_> {
+    /// Begins the transaction and sends `first`'s messages; sends those of every batch that
+    /// comes within `interval` as it comes (so that they are on the brokers, uncommitted, by
+    /// the end); then adds the consumed offsets and commits. An error on the way aborts it.
+    async fn run(self, first: Waiting, interval: Duration) -> Result<(), TransactionError> {
+        let (batch, done) = first;
+        self.answers.push(done);
+        self.producer.begin_transaction().map_err(classify)?;
+        let deadline = tokio::time::Instant::now() + interval;
+        let mut deliveries = Vec::new();
+        let mut consumed: BTreeMap<(String, i32), i64> = BTreeMap::new();
+        let mut failed = None;
+        let mut next = Some(batch);
+        while let Some(batch) = next.take() {
+            if failed.is_none() {
+                if let Err(error) = send(self.producer, &batch, &mut deliveries).await {
+                    failed = Some(error);
+                }
             }
-            let mut record = FutureRecord::<str, [u8]>::to(&message.topic)
-                .key(message.key.as_str())
-                .headers(headers);
-            if let Some(partition) = message.partition {
-                record = record.partition(partition);
+            for (topic, partition, offset) in batch.consumed {
+                // The latest offset of a partition wins when several batches carry one.
+                let at = consumed.entry((topic, partition)).or_insert(offset);
+                *at = (*at).max(offset);
             }
-            if let Some(payload) = &message.payload {
-                record = record.payload(payload.as_slice());
+            if self.answers.len() >= MAX_BATCHES {
+                break;
             }
-            // Waits for room in the producer's queue rather than failing.
-            deliveries.push(producer.send(record, Timeout::Never));
+            if let Ok(Some((batch, done))) =
+                tokio::time::timeout_at(deadline, self.waiting.recv()).await
+            {
+                self.answers.push(done);
+                next = Some(batch);
+            }
+        }
+        let sent = match failed {
+            Some(error) => Err(error),
+            None => self.finish(deliveries, consumed).await,
+        };
+        let outcome = match sent {
+            Ok(()) => {
+                let committing = self.producer.clone();
+                tokio::task::spawn_blocking(move || {
+                    committing.commit_transaction(TRANSACTION_TIMEOUT)
+                })
+                .await
+                .map_err(|e| TransactionError::Fatal(format!("committing panicked: {e}")))?
+                .map_err(classify)
+            }
+            Err(error) => Err(error),
+        };
+        match outcome {
+            Err(TransactionError::Aborted(reason)) => {
+                abort(self.producer).await?;
+                Err(TransactionError::Aborted(reason))
+            }
+            other => other,
         }
     }
-    for delivery in futures::future::join_all(deliveries).await {
-        if let Err((error, _)) = delivery {
-            return Err(classify(error));
+
+    /// Waits for every message to be delivered, then adds the consumed offsets.
+    async fn finish(
+        &self,
+        deliveries: Vec<DeliveryFuture>,
+        consumed: BTreeMap<(String, i32), i64>,
+    ) -> Result<(), TransactionError> {
+        for delivery in futures::future::join_all(deliveries).await {
+            match delivery {
+                Ok(Ok(_)) => {}
+                Ok(Err((error, _))) => return Err(classify(error)),
+                Err(_) => {
+                    return Err(TransactionError::Aborted(
+                        "a message's delivery report was lost".into(),
+                    ))
+                }
+            }
         }
-    }
-    let mut offsets = TopicPartitionList::new();
-    for (batch, _) in batches {
-        for (topic, partition, next) in &batch.consumed {
-            // The latest offset of a partition wins when several batches carry one.
+        if consumed.is_empty() {
+            return Ok(());
+        }
+        let mut offsets = TopicPartitionList::new();
+        for ((topic, partition), next) in consumed {
             offsets
-                .add_partition_offset(topic, *partition, Offset::Offset(*next))
+                .add_partition_offset(&topic, partition, Offset::Offset(next))
                 .map_err(|e| TransactionError::Aborted(e.to_string()))?;
         }
-    }
-    if offsets.count() > 0 {
-        let Some(metadata) = group.and_then(|g| g()) else {
+        let Some(metadata) = self.group.and_then(|g| g()) else {
             return Err(TransactionError::Aborted(
                 "consumed offsets without the group's metadata".into(),
             ));
         };
-        let sending = producer.clone();
+        let sending = self.producer.clone();
         tokio::task::spawn_blocking(move || {
             sending.send_offsets_to_transaction(&offsets, &metadata, TRANSACTION_TIMEOUT)
         })
         .await
         .map_err(|e| TransactionError::Fatal(format!("sending offsets panicked: {e}")))?
-        .map_err(classify)?;
+        .map_err(classify)
+    }
+}
+
+/// Hands a batch's messages to the producer, to be sent in the open transaction.
+async fn send(
+    producer: &FutureProducer,
+    batch: &Batch,
+    deliveries: &mut Vec<DeliveryFuture>,
+) -> Result<(), TransactionError> {
+    for message in &batch.messages {
+        let mut headers = OwnedHeaders::new();
+        for (key, value) in &message.headers {
+            headers = headers.insert(Header {
+                key,
+                value: Some(value.as_str()),
+            });
+        }
+        let mut record = FutureRecord::<str, [u8]>::to(&message.topic)
+            .key(message.key.as_str())
+            .headers(headers);
+        if let Some(partition) = message.partition {
+            record = record.partition(partition);
+        }
+        if let Some(payload) = &message.payload {
+            record = record.payload(payload.as_slice());
+        }
+        loop {
+            match producer.send_result(record) {
+                Ok(delivery) => {
+                    deliveries.push(delivery);
+                    break;
+                }
+                // The producer's queue is full: wait for deliveries to make room.
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) => {
+                    record = back;
+                    tokio::time::sleep(QUEUE_FULL_WAIT).await;
+                }
+                Err((error, _)) => return Err(classify(error)),
+            }
+        }
     }
     Ok(())
 }

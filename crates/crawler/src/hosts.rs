@@ -10,6 +10,8 @@ use tokio::time::Instant;
 
 struct HostState {
     next_start: Instant,
+    /// When the last request really started (not when it was due).
+    last_start: Option<Instant>,
     in_flight: Arc<Semaphore>,
 }
 
@@ -45,20 +47,35 @@ impl HostGate {
         };
         // The semaphore is never closed, so acquiring does not fail.
         let permit = semaphore.acquire_owned().await.ok();
-        // Reserve the next start slot, then sleep until it comes.
-        let start = {
+        loop {
+            // Reserve the next start slot, then sleep until it comes.
+            let start = {
+                let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+                let now = Instant::now();
+                match hosts.get_mut(host) {
+                    Some(state) => {
+                        let start = state.next_start.max(now);
+                        state.next_start = start + delay;
+                        start
+                    }
+                    None => now,
+                }
+            };
+            tokio::time::sleep_until(start).await;
+            // A process that was paused (or a runtime that fell behind) past several
+            // reserved slots wakes their holders together: each start is also held to the
+            // delay after the last real one, and waits for a slot again if it is too close.
             let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
             match hosts.get_mut(host) {
+                Some(state) if state.last_start.is_some_and(|last| now < last + delay) => {}
                 Some(state) => {
-                    let start = state.next_start.max(now);
-                    state.next_start = start + delay;
-                    start
+                    state.last_start = Some(now);
+                    break;
                 }
-                None => now,
+                None => break,
             }
-        };
-        tokio::time::sleep_until(start).await;
+        }
         HostPermit { _permit: permit }
     }
 
@@ -66,6 +83,7 @@ impl HostGate {
     fn fresh(&self) -> HostState {
         HostState {
             next_start: Instant::now(),
+            last_start: None,
             in_flight: Arc::new(Semaphore::new(self.per_host_concurrency)),
         }
     }
@@ -166,5 +184,27 @@ mod tests {
         tokio::time::advance(Duration::from_secs(31)).await;
         assert_eq!(gate.next_turn("a.example"), None);
         assert_eq!(gate.next_turns(|_| true).len(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn holders_of_slots_a_pause_overran_still_start_a_delay_apart() {
+        let gate = Arc::new(HostGate::new(4));
+        let delay = Duration::from_secs(2);
+        let _first = gate.enter("a.example", delay).await;
+        let (tx, mut starts) = tokio::sync::mpsc::unbounded_channel();
+        for _ in 0..2 {
+            let (gate, tx) = (gate.clone(), tx.clone());
+            tokio::spawn(async move {
+                let _turn = gate.enter("a.example", delay).await;
+                tx.send(Instant::now()).unwrap();
+            });
+        }
+        // Both reserve their slots (2 s and 4 s from now), then the process is paused for
+        // 10 s: both slots are long past when it wakes.
+        tokio::task::yield_now().await;
+        tokio::time::advance(Duration::from_secs(10)).await;
+        let a = starts.recv().await.unwrap();
+        let b = starts.recv().await.unwrap();
+        assert!(b - a >= delay, "{:?} apart", b - a);
     }
 }
