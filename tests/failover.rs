@@ -10,7 +10,7 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use std::time::Duration;
 use support::broker::Cluster;
 use support::service::Service;
-use support::workers::{logs, Brokers, Crawl, MAX_IN_FLIGHT};
+use support::workers::{logs, Brokers, Crawl};
 
 /// A commit interval long enough that a transaction is open most of the time: records are
 /// sent as pages are done and committed at the interval's end.
@@ -83,10 +83,7 @@ async fn a_worker_killed_between_produce_and_commit_is_redone_by_its_restart_exa
     // transaction is aborted), it restores its partitions and does the rest.
     let worker = crawl.start("w1");
     crawl.wait_committed(crawl.total(), &[&worker]).await;
-    assert!(worker.terminate().await.success());
-    crawl
-        .check_exactly_once(crawl.total() + MAX_IN_FLIGHT)
-        .await;
+    crawl.finish(vec![worker]).await;
     // The killed transaction's records are in the topic, aborted: a reader of everything
     // finds more records than articles, and some articles twice.
     let (b, t) = (crawl.brokers.bootstrap.clone(), crawl.topic.clone());
@@ -160,12 +157,6 @@ async fn the_transaction_coordinator_killed_during_a_transaction_loses_and_dupli
             logs(&workers.iter().collect::<Vec<_>>())
         );
     }
-    for worker in workers {
-        let status = worker.terminate().await;
-        assert!(status.success(), "exit {status}");
-    }
-    crawl
-        .check_exactly_once(crawl.total() + MAX_IN_FLIGHT)
-        .await;
+    crawl.finish(workers).await;
     drop(cluster);
 }

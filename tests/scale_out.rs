@@ -8,7 +8,7 @@ mod support;
 
 use support::broker::Cluster;
 use support::service::Service;
-use support::workers::{assignments, logs, Brokers, Crawl, MAX_IN_FLIGHT};
+use support::workers::{assignments, logs, Brokers, Crawl};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_workers_share_a_crawl_and_every_article_is_published_once() {
@@ -27,13 +27,7 @@ async fn two_workers_share_a_crawl_and_every_article_is_published_once() {
             worker.log()
         );
     }
-    for worker in workers {
-        let status = worker.terminate().await;
-        assert!(status.success(), "exit {status}");
-    }
-    crawl
-        .check_exactly_once(crawl.total() + MAX_IN_FLIGHT)
-        .await;
+    crawl.finish(workers).await;
 }
 
 /// A fourth worker joins three in the middle of their crawl: the group moves partitions to
@@ -76,13 +70,7 @@ async fn a_fourth_worker_joining_mid_crawl_takes_partitions_without_a_duplicate(
         "nothing was revoked; logs:\n{}",
         logs(&workers.iter().collect::<Vec<_>>())
     );
-    for worker in workers {
-        let status = worker.terminate().await;
-        assert!(status.success(), "exit {status}");
-    }
-    crawl
-        .check_exactly_once(crawl.total() + MAX_IN_FLIGHT)
-        .await;
+    crawl.finish(workers).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -131,13 +119,5 @@ async fn killed_worker(brokers: Brokers, names: &[&str]) {
         "no partition moved to a survivor; logs:\n{}",
         logs(&workers.iter().collect::<Vec<_>>())
     );
-    for survivor in workers {
-        let status = survivor.terminate().await;
-        assert!(status.success(), "exit {status}");
-    }
-    // What the killed worker had fetched and not committed is fetched again: at most its
-    // records in flight.
-    crawl
-        .check_exactly_once(crawl.total() + MAX_IN_FLIGHT)
-        .await;
+    crawl.finish(workers).await;
 }

@@ -180,6 +180,17 @@ partitions = {PARTITIONS}
         );
     }
 
+    /// Stops the workers (each must exit 0), then checks the topic (see
+    /// [`Crawl::check_exactly_once`]) with the bound of every article once plus what one
+    /// worker may have in flight when it dies, fetched again.
+    pub async fn finish(&self, workers: Vec<Service>) {
+        for worker in workers {
+            let status = worker.terminate().await;
+            assert!(status.success(), "exit {status}");
+        }
+        self.check_exactly_once(self.total() + MAX_IN_FLIGHT).await;
+    }
+
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }
