@@ -55,6 +55,7 @@ pub(crate) async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: Ca
             let owned = shared.owned();
             let each = (take / owned.len().max(1)).max(2);
             let now = now_ms();
+            let mut gathered = Vec::new();
             for partition in owned {
                 let taken = partition
                     .store("taking due pages", move |s| s.take_due(now, each))
@@ -66,7 +67,7 @@ pub(crate) async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: Ca
                         }
                         for (key, entry) in taken {
                             if busy.insert((partition.id, key.clone())) {
-                                ready.push_back((partition.clone(), key, entry));
+                                gathered.push((partition.clone(), key, entry));
                             } else {
                                 debug!(url = %entry.url, "due again while in flight; left to its task");
                             }
@@ -85,6 +86,11 @@ pub(crate) async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: Ca
                     }
                 }
             }
+            // Earliest due first across the partitions, not one partition's pages after
+            // another's: each site's pages are paced apart, so due order mixes the sites, and
+            // the fetch slots do not all wait behind the per-host limit of one site.
+            gathered.sort_by_key(|(_, _, entry)| entry.due_ms);
+            ready.extend(gathered);
             shared.observe(Event::Queued { pages: ready.len() });
         }
         let Some((partition, key, entry)) = ready.pop_front() else {

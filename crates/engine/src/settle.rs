@@ -88,16 +88,28 @@ impl Shared {
             requeues,
             ..job.entry.clone()
         };
-        self.send(
-            &job.partition,
-            StateChange::Requeue {
+        // The page left the due order when it was taken; only the requeue brings it back. A
+        // requeue that could not be written (a cluster's transaction aborted while a broker
+        // failed) is written again, until the engine stops or the partition moves: then the
+        // page is still in the partition's frontier for the next start or owner.
+        let mut backoff = tinstream_sink::Backoff::default();
+        loop {
+            let change = StateChange::Requeue {
                 key: job.key.clone(),
-                entry,
-            },
-            None,
-            Output::default(),
-        )
-        .await;
+                entry: entry.clone(),
+            };
+            if self
+                .send(&job.partition, change, None, Output::default())
+                .await
+            {
+                return;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(backoff.next_wait()) => {}
+                _ = self.drain.stopping() => return,
+                _ = job.partition.revoked.cancelled() => return,
+            }
+        }
     }
 
     /// Records what became of a page under every URL it is known by (the first is the one
