@@ -66,15 +66,7 @@ fn config(
     cluster: bool,
 ) -> (std::path::PathBuf, std::net::SocketAddr) {
     let listen = service::free_address();
-    let sources: String = sites
-        .iter()
-        .map(|s| {
-            format!(
-                "[[sources]]\nkind = \"sitemap\"\nurl = \"{}\"\nevery = \"1h\"\n",
-                s.url("/sitemap.xml")
-            )
-        })
-        .collect();
+    let sources = support::workers::sitemap_sources(sites);
     let cluster = if cluster {
         format!(
             "[cluster]\nmode = \"kafka\"\ngroup = \"{group}\"\nworker_id = \"{name}\"\nfrontier_topic = \"{group}.frontier\"\nstate_topic = \"{group}.state\"\npartitions = {PARTITIONS}\n"

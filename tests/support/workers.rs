@@ -4,7 +4,7 @@
 
 use super::newsroom::{self, Newsroom};
 use super::service::Service;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 pub const SITES: usize = 6;
@@ -72,16 +72,7 @@ impl Crawl {
     }
 
     fn config(&self, worker: &str, listen: std::net::SocketAddr) -> PathBuf {
-        let sources: String = self
-            .sites
-            .iter()
-            .map(|site| {
-                format!(
-                    "[[sources]]\nkind = \"sitemap\"\nurl = \"{}\"\nevery = \"1h\"\n",
-                    site.url("/sitemap.xml")
-                )
-            })
-            .collect();
+        let sources = sitemap_sources(&self.sites);
         let path = self.dir.path().join(format!("{worker}.toml"));
         let config = format!(
             r#"
@@ -190,10 +181,19 @@ partitions = {PARTITIONS}
         }
         self.check_exactly_once(self.total() + MAX_IN_FLIGHT).await;
     }
+}
 
-    pub fn dir(&self) -> &Path {
-        self.dir.path()
-    }
+/// A `[[sources]]` table for the sitemap of each site, polled hourly (once, in a test).
+pub fn sitemap_sources(sites: &[Newsroom]) -> String {
+    sites
+        .iter()
+        .map(|site| {
+            format!(
+                "[[sources]]\nkind = \"sitemap\"\nurl = \"{}\"\nevery = \"1h\"\n",
+                site.url("/sitemap.xml")
+            )
+        })
+        .collect()
 }
 
 /// The workers' logs, one after the other.

@@ -43,33 +43,35 @@ impl ClusterJournal {
     /// The messages of a unit, as the sink would write its records and dead letters.
     pub fn batch(&self, unit: &Unit) -> Result<Batch, JournalError> {
         let partition = i32::try_from(unit.partition)?;
-        let json_headers = || {
-            vec![
+        // Records and dead letters go out as the sink writes them: JSON, with the schema
+        // version in the headers, keyed by record id or URL.
+        let sink_message = |topic: &str, key: &str, payload: Vec<u8>| Outgoing {
+            topic: topic.to_string(),
+            partition: None,
+            key: key.to_string(),
+            payload: Some(payload),
+            headers: vec![
                 (
                     "schema_version",
                     tinstream_model::SCHEMA_VERSION.to_string(),
                 ),
                 ("content-type", "application/json".to_string()),
-            ]
+            ],
         };
         let mut messages = Vec::new();
         for record in &unit.records {
-            messages.push(Outgoing {
-                topic: self.records_topic.clone(),
-                partition: None,
-                key: record.id.clone(),
-                payload: Some(serde_json::to_vec(record)?),
-                headers: json_headers(),
-            });
+            messages.push(sink_message(
+                &self.records_topic,
+                &record.id,
+                serde_json::to_vec(record)?,
+            ));
         }
         for letter in &unit.dead_letters {
-            messages.push(Outgoing {
-                topic: self.dead_letter_topic.clone(),
-                partition: None,
-                key: letter.url.clone(),
-                payload: Some(serde_json::to_vec(letter)?),
-                headers: json_headers(),
-            });
+            messages.push(sink_message(
+                &self.dead_letter_topic,
+                &letter.url,
+                serde_json::to_vec(letter)?,
+            ));
         }
         for entry in &unit.entries {
             messages.push(Outgoing {
