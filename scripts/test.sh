@@ -41,3 +41,5 @@ export TINSTREAM_TEST_KAFKA
 TINSTREAM_TEST_KAFKA="$(scripts/kafka.sh address)"
 
 cargo test --workspace --all-targets --locked "$@"
+# --all-targets leaves the documentation's examples out.
+cargo test --workspace --doc --locked "$@"

@@ -53,7 +53,7 @@ pub struct NotArticleLabel {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OutcomeLabel {
     /// Parses: `article`, `not_article` or `failed`; re-checks: `unchanged`, `changed` or
-    /// `gone`.
+    /// `gone`; transactions: `committed`, `aborted` or `failed`.
     pub outcome: &'static str,
 }
 
@@ -152,6 +152,8 @@ pub struct Metrics {
     pub partition_restore: Histogram,
     /// Frontier-topic messages of each partition owned not read yet.
     pub partition_lag: Family<PartitionLabel, Gauge>,
+    /// Transactions of the cluster's output, by how they ended.
+    pub transactions: Family<OutcomeLabel, Counter>,
 }
 
 /// The label of per-partition gauges.
@@ -206,6 +208,7 @@ impl Default for Metrics {
             // other.
             partition_restore: Histogram::new(exponential_buckets(0.001, 2.0, 20)),
             partition_lag: Family::default(),
+            transactions: Family::default(),
         }
     }
 }
@@ -377,6 +380,11 @@ impl Metrics {
             self.partition_lag.clone(),
         );
         registry.register(
+            "transactions",
+            "Transactions of the cluster's output, by outcome (committed, aborted, failed)",
+            self.transactions.clone(),
+        );
+        registry.register(
             "spool_bytes",
             "Bytes waiting in the on-disk spool",
             self.spool_bytes.clone(),
@@ -546,6 +554,9 @@ impl Observer for Metrics {
                 self.partition_changes
                     .get_or_create(&ChangeLabel { change: "revoked" })
                     .inc();
+            }
+            Event::Transaction { outcome } => {
+                self.transactions.get_or_create(&OutcomeLabel { outcome }).inc();
             }
             Event::FrontierLag {
                 partition,

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tinstream_cluster::{
-    ensure_topics, ClusterJournal, GroupMetadata, Member, StateTopic, Transactor,
+    ensure_topics, ClusterJournal, FrontierOffsets, GroupMetadata, Member, StateTopic, Transactor,
 };
 use tinstream_engine::{ClusterMode, Engine, EngineConfig, Reload, RunOutcome};
 use tokio::sync::mpsc;
@@ -132,13 +132,15 @@ async fn join_cluster(
         &format!("{}-{}", cluster.group, cluster.worker_id),
         cluster.commit_interval,
         Some(Arc::new(move || metadata.get().and_then(|g| g()))),
+        metrics.clone(),
     )
     .await?;
-    let journal = ClusterJournal::new(Arc::new(transactor), cluster, kafka);
+    let offsets = FrontierOffsets::default();
+    let journal = ClusterJournal::new(Arc::new(transactor), cluster, kafka, offsets.clone());
     let engine = engine
         .with_restorer(Arc::new(StateTopic::new(kafka, &cluster.state_topic)))
         .with_journal(Arc::new(journal));
-    let member = Member::join(cluster, kafka, engine.ownership(), metrics)?;
+    let member = Member::join(cluster, kafka, engine.ownership(), metrics, offsets)?;
     let _ = group.set(member.group_metadata());
     info!(
         group = %cluster.group,

@@ -101,6 +101,7 @@ async fn start(group: &str, name: &str) -> Worker {
         &kafka(),
         engine.ownership(),
         observer,
+        Default::default(),
     )
     .unwrap();
     let engine = tokio::spawn(async move {

@@ -10,12 +10,31 @@ use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tinstream_cluster::{Batch, Outgoing, TransactionError, Transactor};
+use tinstream_engine::{Event, Observer, Unobserved};
 use tinstream_sink::KafkaConfig;
 
 fn kafka() -> KafkaConfig {
     KafkaConfig {
         brokers: support::kafka().into(),
         ..Default::default()
+    }
+}
+
+/// The outcomes of the transactions a transactor reports, in order.
+#[derive(Default)]
+struct Outcomes(std::sync::Mutex<Vec<&'static str>>);
+
+impl Observer for Outcomes {
+    fn observe(&self, event: Event<'_>) {
+        if let Event::Transaction { outcome } = event {
+            self.0.lock().unwrap().push(outcome);
+        }
+    }
+}
+
+impl Outcomes {
+    fn seen(&self) -> Vec<&'static str> {
+        self.0.lock().unwrap().clone()
     }
 }
 
@@ -82,9 +101,16 @@ async fn a_batch_is_committed_whole_or_not_at_all() {
     support::create_topics(&[&records], 2, &[]).await;
     support::create_topics(&[&state], 2, &[("cleanup.policy", "compact")]).await;
     let id = support::unique_topic("worker");
-    let transactor = Transactor::start(&kafka(), &id, Duration::from_millis(50), None)
-        .await
-        .unwrap();
+    let outcomes = Arc::new(Outcomes::default());
+    let transactor = Transactor::start(
+        &kafka(),
+        &id,
+        Duration::from_millis(50),
+        None,
+        outcomes.clone(),
+    )
+    .await
+    .unwrap();
 
     // Two batches at once: both in the interval's transaction, both committed.
     let one = Batch {
@@ -105,6 +131,8 @@ async fn a_batch_is_committed_whole_or_not_at_all() {
     a.unwrap();
     b.unwrap();
     assert_eq!(committed_keys(&records), ["r1", "r2"]);
+    // One transaction for both.
+    assert_eq!(outcomes.seen(), ["committed"]);
     assert_eq!(committed_keys(&state), ["f/a", "p/a"]);
 
     // A batch with a message that cannot be written (a partition the topic does not have):
@@ -124,14 +152,21 @@ async fn a_batch_is_committed_whole_or_not_at_all() {
         .await
         .unwrap();
     assert_eq!(committed_keys(&records), ["r1", "r2", "r5"]);
+    assert_eq!(outcomes.seen(), ["committed", "aborted", "committed"]);
 
     // The same worker starts again: the new instance fences the old one, whose transaction
     // then fails: nothing of it is ever seen. (The old one would make its producer again for
     // a next batch, fencing the new one in turn; a worker's zombie has none: the group took
     // its partitions when its session ran out.)
-    let again = Transactor::start(&kafka(), &id, Duration::from_millis(50), None)
-        .await
-        .unwrap();
+    let again = Transactor::start(
+        &kafka(),
+        &id,
+        Duration::from_millis(50),
+        None,
+        Arc::new(Unobserved),
+    )
+    .await
+    .unwrap();
     let error = transactor
         .commit(Batch {
             messages: vec![message(&records, 0, "zombie")],
@@ -140,6 +175,11 @@ async fn a_batch_is_committed_whole_or_not_at_all() {
         .await
         .unwrap_err();
     assert!(matches!(error, TransactionError::Aborted(_)), "{error}");
+    // Fenced: the old producer failed for good and is made again; its work counts as aborted.
+    assert_eq!(
+        outcomes.seen(),
+        ["committed", "aborted", "committed", "aborted"]
+    );
     again
         .commit(Batch {
             messages: vec![message(&records, 1, "r6")],
@@ -195,6 +235,7 @@ async fn consumed_offsets_commit_with_the_batch() {
         &support::unique_topic("worker"),
         Duration::from_millis(50),
         Some(Arc::new(move || metadata_source.group_metadata())),
+        Arc::new(Unobserved),
     )
     .await
     .unwrap();
@@ -213,4 +254,66 @@ async fn consumed_offsets_commit_with_the_batch() {
         .offset();
     assert_eq!(committed, Offset::Offset(5));
     assert_eq!(committed_keys(&out), ["from-k0-to-k4"]);
+}
+
+/// A worker that is no longer the group's member it was (its session ran out and the group
+/// moved on without it) cannot commit: the offsets every transaction commits carry its
+/// generation, which the group's coordinator checks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_of_a_member_the_group_moved_on_from_is_refused() {
+    let frontier = support::unique_topic("tx-frontier");
+    let out = support::unique_topic("tx-out");
+    support::create_topics(&[&frontier, &out], 2, &[]).await;
+    let group = support::unique_topic("group");
+    let member = || -> BaseConsumer {
+        let consumer: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", support::kafka())
+            .set("group.id", &group)
+            .set("enable.auto.commit", "false")
+            .set("partition.assignment.strategy", "cooperative-sticky")
+            .create()
+            .unwrap();
+        consumer.subscribe(&[&frontier]).unwrap();
+        consumer
+    };
+    let assigned = |consumer: &BaseConsumer, partitions: usize| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while consumer.assignment().unwrap().count() != partitions {
+            assert!(Instant::now() < deadline, "no assignment came");
+            let _ = consumer.poll(Duration::from_millis(100));
+        }
+    };
+    let old = member();
+    assigned(&old, 2);
+    // What the old member's transactions will carry: the generation it had.
+    let stale = std::sync::Mutex::new(old.group_metadata());
+    let transactor = Transactor::start(
+        &kafka(),
+        &support::unique_topic("worker"),
+        Duration::from_millis(50),
+        Some(Arc::new(move || stale.lock().unwrap().take())),
+        Arc::new(Unobserved),
+    )
+    .await
+    .unwrap();
+    // It leaves; a new member takes both partitions, in a generation of its own.
+    drop(old);
+    let new = member();
+    assigned(&new, 2);
+
+    let error = transactor
+        .commit(Batch {
+            messages: vec![message(&out, 0, "from-a-zombie")],
+            consumed: vec![(frontier.clone(), 0, 0)],
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(error, TransactionError::Aborted(_)), "{error}");
+    // Refused for who sent it, not for anything else.
+    let reason = error.to_string();
+    assert!(
+        reason.contains("Unknown member") || reason.contains("generation"),
+        "{reason}"
+    );
+    assert!(committed_keys(&out).is_empty());
 }

@@ -280,10 +280,16 @@ async fn serve(
     headers: axum::http::HeaderMap,
 ) -> Response {
     if uri.path() != "/robots.txt" {
-        times
-            .lock()
-            .unwrap()
-            .push((std::time::Instant::now(), uri.path().to_string()));
+        // Who asked, and when by the clock the workers' logs use: for a failure's message.
+        let agent = headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("?");
+        let at = chrono::Utc::now().format("%H:%M:%S%.3f");
+        times.lock().unwrap().push((
+            std::time::Instant::now(),
+            format!("{} ({agent}, {at})", uri.path()),
+        ));
     }
     *requests
         .lock()

@@ -54,6 +54,22 @@ impl Crawl {
         }
     }
 
+    /// Every worker's log (of every run under its name), one after the other.
+    pub fn logs(&self) -> String {
+        let mut logs: Vec<_> = std::fs::read_dir(self.dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "log"))
+            .collect();
+        logs.sort();
+        logs.iter()
+            .map(|p| format!("== {}\n{}", p.display(), std::fs::read_to_string(p).unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     pub fn total(&self) -> usize {
         SITES * ARTICLES_PER_SITE
     }
@@ -79,6 +95,7 @@ impl Crawl {
 [crawler]
 concurrency = 4
 per_host_delay = "{delay}ms"
+user_agent = "tinstream-test {worker}"
 data_dir = "{data}"
 allow_private_networks = true
 
@@ -160,26 +177,36 @@ partitions = {PARTITIONS}
             let (gap, first, second) = site.shortest_gap().unwrap();
             assert!(
                 gap >= PER_HOST_DELAY - Duration::from_millis(50),
-                "two requests to {} {gap:?} apart: {first} then {second}",
-                site.url("/")
+                "two requests to {} {gap:?} apart: {first} then {second}; logs:\n{}",
+                site.url("/"),
+                self.logs()
             );
         }
         let fetches: usize = self.sites.iter().map(|s| s.article_requests()).sum();
         assert!(
             fetches <= bound,
-            "{fetches} article fetches; at most {bound} expected"
+            "{fetches} article fetches; at most {bound} expected; logs:\n{}",
+            self.logs()
         );
     }
 
     /// Stops the workers (each must exit 0), then checks the topic (see
-    /// [`Crawl::check_exactly_once`]) with the bound of every article once plus what one
-    /// worker may have in flight when it dies, fetched again.
+    /// [`Crawl::check_exactly_once`]) with the bound of every article once, plus what one
+    /// worker may have in flight when it dies, plus as much for every transaction the
+    /// workers saw aborted: those pages are done again. A page's record holds one of the
+    /// worker's `max_in_flight` delivery permits until its transaction ends, so no
+    /// transaction holds more.
     pub async fn finish(&self, workers: Vec<Service>) {
+        let mut aborted = 0.0;
         for worker in workers {
+            aborted += worker
+                .metric("tinstream_transactions_total{outcome=\"aborted\"}")
+                .await;
             let status = worker.terminate().await;
             assert!(status.success(), "exit {status}");
         }
-        self.check_exactly_once(self.total() + MAX_IN_FLIGHT).await;
+        self.check_exactly_once(self.total() + MAX_IN_FLIGHT * (1 + aborted as usize))
+            .await;
     }
 }
 

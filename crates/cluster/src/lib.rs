@@ -8,14 +8,36 @@
 //! worker, taking them back — their pages in flight settled — before the group moves them.
 //!
 //! ```no_run
-//! use tinstream_cluster::{ensure_topics, Member};
+//! use std::sync::{Arc, OnceLock};
+//! use tinstream_cluster::{
+//!     ensure_topics, ClusterJournal, FrontierOffsets, GroupMetadata, Member, StateTopic,
+//!     Transactor,
+//! };
+//! use tinstream_engine::Unobserved;
 //! # async fn example(
-//! #     engine: &tinstream_engine::Engine,
+//! #     engine: tinstream_engine::Engine,
 //! #     cluster: &tinstream_engine::ClusterConfig,
 //! #     kafka: &tinstream_sink::KafkaConfig,
 //! # ) -> Result<(), tinstream_cluster::ClusterError> {
 //! ensure_topics(cluster, kafka).await?;
-//! let member = Member::join(cluster, kafka, engine.ownership())?;
+//! // One transactional id per worker; the group's metadata exists once the worker joined.
+//! let group: Arc<OnceLock<GroupMetadata>> = Arc::default();
+//! let metadata = group.clone();
+//! let transactor = Transactor::start(
+//!     kafka,
+//!     &format!("{}-{}", cluster.group, cluster.worker_id),
+//!     cluster.commit_interval,
+//!     Some(Arc::new(move || metadata.get().and_then(|g| g()))),
+//!     Arc::new(Unobserved),
+//! )
+//! .await?;
+//! let offsets = FrontierOffsets::default();
+//! let journal = ClusterJournal::new(Arc::new(transactor), cluster, kafka, offsets.clone());
+//! let engine = engine
+//!     .with_restorer(Arc::new(StateTopic::new(kafka, &cluster.state_topic)))
+//!     .with_journal(Arc::new(journal));
+//! let member = Member::join(cluster, kafka, engine.ownership(), Arc::new(Unobserved), offsets)?;
+//! let _ = group.set(member.group_metadata());
 //! // ... the engine runs on the partitions it is handed ...
 //! member.leave().await;
 //! # Ok(())
@@ -28,7 +50,7 @@ mod restore;
 mod topics;
 mod transactor;
 
-pub use journal::{ClusterJournal, FrontierMessage};
+pub use journal::{ClusterJournal, FrontierMessage, FrontierOffsets};
 pub use member::Member;
 pub use restore::{restore, Restored, StateTopic};
 pub use topics::ensure_topics;

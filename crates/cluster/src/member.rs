@@ -8,13 +8,13 @@
 //! it waits for; a plain thread can wait on the runtime instead.
 
 use crate::ClusterError;
-use crate::FrontierMessage;
+use crate::{FrontierMessage, FrontierOffsets};
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
 use rdkafka::{ClientContext, Message, Offset, TopicPartitionList};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
-use tinstream_engine::{ClusterConfig, Event, Observer, Ownership};
+use std::time::{Duration, Instant};
+use tinstream_engine::{ClusterConfig, EngineError, Event, Observer, Ownership};
 use tinstream_sink::{connection_config, KafkaConfig};
 use tokio::runtime::Handle;
 use tracing::{error, info, warn};
@@ -25,6 +25,9 @@ const POLL: Duration = Duration::from_millis(200);
 /// How long the group waits for a silent worker before moving its partitions.
 const SESSION_TIMEOUT_MS: &str = "10000";
 const HEARTBEAT_MS: &str = "1000";
+
+/// How long reading the group's committed offsets may take.
+const COMMITTED_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Frontier messages admitted per call, at most.
 const ADMIT_BATCH: usize = 500;
@@ -45,19 +48,23 @@ impl Member {
     /// Joins the group `cluster.group` on the frontier topic, with cooperative-sticky
     /// assignment, and from then on hands `ownership` the partitions the group gives this
     /// worker and takes back those it moves elsewhere; every few seconds it reports the lag
-    /// of each partition owned to `observer` ([`Event::FrontierLag`]). Call it from within the
-    /// runtime the engine runs on.
+    /// of each partition owned to `observer` ([`Event::FrontierLag`]). `offsets` get the
+    /// offset the group committed for each partition it gives (see [`FrontierOffsets`]).
+    /// Call it from within the runtime the engine runs on.
     pub fn join(
         cluster: &ClusterConfig,
         kafka: &KafkaConfig,
         ownership: Ownership,
         observer: Arc<dyn Observer>,
+        offsets: FrontierOffsets,
     ) -> Result<Member, ClusterError> {
         let context = Rebalancer {
+            offsets,
             ownership: ownership.clone(),
             runtime: Handle::current(),
             topic: cluster.frontier_topic.clone(),
             observer,
+            pending: Default::default(),
         };
         let consumer: BaseConsumer<Rebalancer> = connection_config(kafka)
             .set("group.id", &cluster.group)
@@ -96,6 +103,7 @@ impl Member {
             .name("tinstream-group".into())
             .spawn(move || {
                 while !flag.load(Ordering::Relaxed) {
+                    take_pending(&consumer, &ownership, &runtime);
                     admit_polled(&consumer, &topic, &ownership, &runtime);
                 }
                 // Dropping the consumer leaves the group: its partitions are revoked (the
@@ -137,12 +145,84 @@ impl Member {
 /// into lag reports.
 struct Rebalancer {
     ownership: Ownership,
+    offsets: FrontierOffsets,
     runtime: Handle,
     topic: String,
     observer: Arc<dyn Observer>,
+    /// Partitions the group gave this worker and the engine could not take yet (their state
+    /// could not be restored: the brokers were out of reach). Their frontier is paused, and
+    /// taking them is tried again until it works or the group moves them: left alone, they
+    /// would be owned by this worker in the group and crawled by nobody.
+    pending: std::sync::Mutex<std::collections::BTreeMap<u32, Retry>>,
 }
 
+/// When a partition not taken yet is tried again.
+struct Retry {
+    at: Instant,
+    wait: Duration,
+    tries: u32,
+}
+
+/// The first and the longest wait before taking a partition again.
+const RETRY_FIRST: Duration = Duration::from_secs(1);
+const RETRY_MAX: Duration = Duration::from_secs(30);
+
 impl Rebalancer {
+    fn pending(&self) -> std::sync::MutexGuard<'_, std::collections::BTreeMap<u32, Retry>> {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Stops reading `partition`'s frontier until the engine has taken it.
+    fn put_off(&self, consumer: &GroupConsumer, partition: u32, error: &EngineError) {
+        let mut pending = self.pending();
+        let retry = pending.entry(partition).or_insert(Retry {
+            at: Instant::now(),
+            wait: RETRY_FIRST / 2,
+            tries: 0,
+        });
+        retry.tries += 1;
+        retry.wait = (retry.wait * 2).min(RETRY_MAX);
+        retry.at = Instant::now() + retry.wait;
+        error!(
+            partition,
+            error = %Chain(error),
+            tries = retry.tries,
+            retry_secs = retry.wait.as_secs(),
+            "cannot take the partition; trying again"
+        );
+        drop(pending);
+        if let Err(error) = consumer.pause(&self.list(partition)) {
+            warn!(partition, %error, "cannot pause the partition's frontier");
+        }
+    }
+
+    fn list(&self, partition: u32) -> TopicPartitionList {
+        let mut list = TopicPartitionList::new();
+        list.add_partition(&self.topic, i32::try_from(partition).unwrap_or(i32::MAX));
+        list
+    }
+
+    /// Keeps the offsets the group committed for the partitions in `list`, which this worker's
+    /// transactions commit again (see [`FrontierOffsets`]). A partition with none yet (nothing
+    /// was ever admitted) gets one with its first admission.
+    fn note_committed(&self, consumer: &GroupConsumer, list: &TopicPartitionList) {
+        match consumer.committed_offsets(list.clone(), COMMITTED_TIMEOUT) {
+            Ok(committed) => {
+                for element in committed.elements_for_topic(&self.topic) {
+                    if let (Ok(partition), Offset::Offset(next)) =
+                        (u32::try_from(element.partition()), element.offset())
+                    {
+                        self.offsets.assigned(partition, next);
+                    }
+                }
+            }
+            Err(error) => warn!(
+                %error,
+                "cannot read the offsets the group committed; the partitions' transactions are fenced from their first admission on"
+            ),
+        }
+    }
+
     /// The partitions of the frontier topic in a list.
     fn partitions(&self, list: &TopicPartitionList) -> Vec<u32> {
         list.elements_for_topic(&self.topic)
@@ -181,31 +261,84 @@ impl ClientContext for Rebalancer {
 impl ConsumerContext for Rebalancer {
     /// Before the group takes partitions away: each is revoked in the engine, which returns
     /// once its pages in flight are settled and its state is written. The group waits for it.
-    fn pre_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+    ///
+    /// A lost assignment (this worker's session ran out: the group gave its partitions to
+    /// others without waiting) is let go of at once, writing nothing more.
+    fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         let Rebalance::Revoke(list) = rebalance else {
             return;
         };
+        let lost = consumer.assignment_lost();
         for partition in self.partitions(list) {
-            if let Err(error) = self.runtime.block_on(self.ownership.revoke(partition)) {
-                error!(partition, %error, "cannot give the partition up cleanly");
+            self.pending().remove(&partition);
+            let given_up = if lost {
+                self.runtime.block_on(self.ownership.lose(partition))
+            } else {
+                self.runtime.block_on(self.ownership.revoke(partition))
+            };
+            if let Err(error) = given_up {
+                error!(partition, error = %Chain(&error), "cannot give the partition up cleanly");
             }
+            // After the engine's last writes for it, which commit its offset too.
+            self.offsets.revoked(partition);
         }
     }
 
     /// After the group gave partitions: each is assigned in the engine, which opens (and
     /// restores) its state before its frontier messages are read.
-    fn post_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+    fn post_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         let Rebalance::Assign(list) = rebalance else {
             if let Rebalance::Error(error) = rebalance {
                 warn!(%error, "the group's rebalance failed");
             }
             return;
         };
+        self.note_committed(consumer, list);
         for partition in self.partitions(list) {
             if let Err(error) = self.runtime.block_on(self.ownership.assign(partition)) {
-                error!(partition, %error, "cannot take the partition");
+                self.put_off(consumer, partition, &error);
             }
         }
+    }
+}
+
+/// Tries again to take the partitions put off whose time has come; a partition taken is read
+/// again from where it was paused.
+fn take_pending(consumer: &GroupConsumer, ownership: &Ownership, runtime: &Handle) {
+    let rebalancer = consumer.context();
+    let now = Instant::now();
+    let due: Vec<u32> = rebalancer
+        .pending()
+        .iter()
+        .filter(|(_, retry)| retry.at <= now)
+        .map(|(partition, _)| *partition)
+        .collect();
+    for partition in due {
+        match runtime.block_on(ownership.assign(partition)) {
+            Ok(_) => {
+                let tries = rebalancer.pending().remove(&partition).map_or(0, |r| r.tries);
+                info!(partition, tries, "partition taken after all");
+                if let Err(error) = consumer.resume(&rebalancer.list(partition)) {
+                    warn!(partition, %error, "cannot resume the partition's frontier");
+                }
+            }
+            Err(error) => rebalancer.put_off(consumer, partition, &error),
+        }
+    }
+}
+
+/// An error with its causes, one after the other.
+struct Chain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
     }
 }
 
@@ -247,8 +380,19 @@ fn admit_polled(consumer: &GroupConsumer, topic: &str, ownership: &Ownership, ru
         };
         match runtime.block_on(ownership.admit(id, read.pages, read.next)) {
             Ok(_) => {}
+            // Not taken yet (its pause came after these were fetched): read them again once
+            // it is.
+            Err(EngineError::NoSuchPartition { .. })
+                if consumer.context().pending().contains_key(&id) =>
+            {
+                if let Err(error) =
+                    consumer.seek(topic, partition, Offset::Offset(read.first), POLL)
+                {
+                    warn!(partition, %error, "cannot go back in the frontier topic");
+                }
+            }
             // Revoked meanwhile: its next owner reads these from the committed offset.
-            Err(tinstream_engine::EngineError::NoSuchPartition { .. }) => {}
+            Err(EngineError::NoSuchPartition { .. }) => {}
             Err(error) => {
                 warn!(partition, %error, "cannot admit frontier pages; reading them again");
                 if let Err(error) =

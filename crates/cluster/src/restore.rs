@@ -9,6 +9,7 @@
 
 use crate::ClusterError;
 use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::{Message, Offset, TopicPartitionList};
 use std::time::{Duration, Instant};
 use tinstream_crawler::changelog::Entry;
@@ -53,12 +54,22 @@ pub fn restore(
             what: "restore consumer",
             source,
         })?;
-    let (_, high) = consumer
-        .fetch_watermarks(topic, partition, REQUEST_TIMEOUT)
-        .map_err(|source| ClusterError::Kafka {
-            what: format!("cannot read the end of {topic:?} partition {partition}"),
-            source,
-        })?;
+    // The partition's leader may be moving (a broker died): ask again for a while.
+    let high = loop {
+        match consumer.fetch_watermarks(topic, partition, REQUEST_TIMEOUT) {
+            Ok((_, high)) => break high,
+            Err(error) if transient(&error) && started.elapsed() < REQUEST_TIMEOUT => {
+                warn!(partition, %error, "cannot read the end of the state topic yet; asking again");
+                std::thread::sleep(Duration::from_secs(1));
+            }
+            Err(source) => {
+                return Err(ClusterError::Kafka {
+                    what: format!("cannot read the end of {topic:?} partition {partition}"),
+                    source,
+                })
+            }
+        }
+    };
     let applied = store.changelog_offset()?;
     let start = applied.map_or(Offset::Beginning, |o| Offset::Offset(o + 1));
     let mut restored = Restored {
@@ -85,6 +96,7 @@ pub fn restore(
     let mut batch: Vec<Entry> = Vec::with_capacity(BATCH);
     let mut last = applied;
     let mut waiting_said = false;
+    let mut transient_said = false;
     loop {
         // Done once the position passed the end seen at the start (aborted messages and
         // transaction markers count, without being returned).
@@ -109,10 +121,24 @@ pub fn restore(
             }
             continue;
         };
-        let message = message.map_err(|source| ClusterError::Kafka {
-            what: format!("cannot read {topic:?} partition {partition}"),
-            source,
-        })?;
+        let message = match message {
+            Ok(message) => message,
+            // A broker that went away (the cluster elects new leaders) is the client's to
+            // reconnect to: poll again.
+            Err(error) if transient(&error) => {
+                if !transient_said {
+                    warn!(partition, %error, "restoring waits for the brokers");
+                    transient_said = true;
+                }
+                continue;
+            }
+            Err(source) => {
+                return Err(ClusterError::Kafka {
+                    what: format!("cannot read {topic:?} partition {partition}"),
+                    source,
+                })
+            }
+        };
         let key = String::from_utf8_lossy(message.key().unwrap_or_default()).into_owned();
         match Entry::decode(&key, message.payload()) {
             Ok(entry) => {
@@ -141,6 +167,32 @@ pub fn restore(
         "partition state restored"
     );
     Ok(restored)
+}
+
+/// Whether a consumer's error says the brokers are (for a moment) out of reach, rather than
+/// that the topic cannot be read: librdkafka reconnects and the leaders move by themselves.
+fn transient(error: &KafkaError) -> bool {
+    use RDKafkaErrorCode as Code;
+    matches!(
+        error.rdkafka_error_code(),
+        Some(
+            Code::BrokerTransportFailure
+                | Code::AllBrokersDown
+                | Code::Resolve
+                | Code::OperationTimedOut
+                | Code::KafkaStorageError
+                | Code::RequestTimedOut
+                | Code::NetworkException
+                | Code::LeaderNotAvailable
+                | Code::NotLeaderForPartition
+                | Code::FencedLeaderEpoch
+                | Code::UnknownLeaderEpoch
+                | Code::OffsetNotAvailable
+                | Code::NotEnoughReplicas
+                | Code::BrokerNotAvailable
+                | Code::ReplicaNotAvailable
+        )
+    )
 }
 
 /// Restores each partition an engine takes from the cluster's state topic.

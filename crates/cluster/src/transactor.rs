@@ -20,6 +20,7 @@ use rdkafka::{Offset, TopicPartitionList};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
+use tinstream_engine::{Event, Observer};
 use tinstream_sink::{connection_config, KafkaConfig};
 use tokio::sync::{mpsc, oneshot};
 use tracing::{error, info, warn};
@@ -83,6 +84,7 @@ impl Transactor {
         transactional_id: &str,
         interval: Duration,
         group: Option<GroupMetadata>,
+        observer: Arc<dyn Observer>,
     ) -> Result<Transactor, ClusterError> {
         let identity = Identity {
             kafka: kafka.clone(),
@@ -90,7 +92,9 @@ impl Transactor {
         };
         let producer = identity.producer().await?;
         let (queue, waiting) = mpsc::channel(MAX_BATCHES);
-        tokio::spawn(commit_loop(identity, producer, waiting, interval, group));
+        tokio::spawn(commit_loop(
+            identity, producer, waiting, interval, group, observer,
+        ));
         Ok(Transactor { queue })
     }
 
@@ -164,6 +168,7 @@ async fn commit_loop(
     mut waiting: mpsc::Receiver<Waiting>,
     interval: Duration,
     group: Option<GroupMetadata>,
+    observer: Arc<dyn Observer>,
 ) {
     let mut producer = Some(producer);
     let mut fatal: Option<String> = None;
@@ -224,6 +229,13 @@ async fn commit_loop(
             }
             other => other,
         };
+        observer.observe(Event::Transaction {
+            outcome: match &outcome {
+                Ok(()) => "committed",
+                Err(TransactionError::Aborted(_)) => "aborted",
+                Err(TransactionError::Fatal(_)) => "failed",
+            },
+        });
         for done in answers {
             let _ = done.send(outcome.clone());
         }

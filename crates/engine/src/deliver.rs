@@ -130,7 +130,11 @@ pub(crate) async fn deliver<'a>(
         _permit: permit,
         _in_flight: InFlight::enter(shared),
     };
-    if shared.journal.get().is_some() {
+    if let Some(journal) = shared.journal.get() {
+        if let Err(reason) = journal.admits(record) {
+            warn!(%reason, "the record cannot be written");
+            return Delivery::Rejected(reason);
+        }
         // Written with the page's state, in one unit: confirmed when that is.
         let mut outbox = job.outbox.lock().unwrap_or_else(|e| e.into_inner());
         outbox.records.push(record.clone());

@@ -171,16 +171,20 @@ pub(crate) async fn dispatch(shared: Arc<Shared>, once: bool, discovery_done: Ca
         let span = info_span!("page", url = %job.url, site = %site, source = %job.source);
         let shared = shared.clone();
         // Tracked by its partition too, which waits for it when it is revoked.
-        let task = partition.tasks.track_future(
+        let done = (partition.id, job.key.clone());
+        let task = partition.track(
             async move {
                 match process(&shared, &job, slot).await {
                     Outcome::Settled | Outcome::Stopped => {}
                     Outcome::Retry(reason) => shared.requeue(&job, reason).await,
                 }
-                (job.partition.id, job.key)
             }
             .instrument(span),
         );
+        let task = async move {
+            task.await;
+            done
+        };
         in_flight.spawn(task);
         // Reap finished tasks so the set does not grow over a long run.
         while let Some(done) = in_flight.try_join_next() {

@@ -215,6 +215,18 @@ impl Shared {
     /// frontier for the next owner. Returns, once its state is written and closed, the pages
     /// left in its frontier.
     pub(crate) async fn revoke(&self, id: u32) -> Result<u64, EngineError> {
+        self.give_up_partition(id, false).await
+    }
+
+    /// Lets go of a partition the group already gave to another worker: its tasks stop where
+    /// they are, and nothing more of it is written (no states, no turns of its hosts); pages in
+    /// flight are the next owner's to do. Returns the pages left in its frontier as this
+    /// engine last wrote it.
+    pub(crate) async fn lose(&self, id: u32) -> Result<u64, EngineError> {
+        self.give_up_partition(id, true).await
+    }
+
+    async fn give_up_partition(&self, id: u32, lost: bool) -> Result<u64, EngineError> {
         let mut closing = self.closing.lock().await;
         let Some(mut writer) = closing.remove(&id) else {
             return Ok(0);
@@ -226,6 +238,9 @@ impl Shared {
             .remove(&id);
         let mut left = 0;
         if let Some(partition) = partition {
+            if lost {
+                partition.lost.cancel();
+            }
             partition.revoked.cancel();
             self.ownership_changed.notify_one();
             // The dispatcher lets go of the pages it took from this partition and had not
@@ -233,11 +248,17 @@ impl Shared {
             self.wake.notify_one();
             partition.tasks.close();
             partition.tasks.wait().await;
-            self.hand_over_turns(&partition).await;
-            writer.finish_writes().await?;
+            if lost {
+                writer.abandon_writes().await;
+            } else {
+                self.hand_over_turns(&partition).await;
+                writer.finish_writes().await?;
+            }
             left = partition
                 .store("counting the pages left", |s| s.pending_pages())
                 .await?;
+        } else if lost {
+            writer.abandon_writes().await;
         } else {
             writer.finish_writes().await?;
         }
@@ -254,7 +275,11 @@ impl Shared {
                 PARTITION_RELEASE.as_secs()
             );
         }
-        info!(partition = id, frontier = left, "partition revoked");
+        if lost {
+            warn!(partition = id, frontier = left, "partition lost: the group moved it without waiting; its pages in flight are left to the next owner");
+        } else {
+            info!(partition = id, frontier = left, "partition revoked");
+        }
         self.observe(Event::PartitionRevoked { partition: id });
         Ok(left)
     }
@@ -532,6 +557,14 @@ impl Ownership {
     /// its frontier, due again for the next owner. Returns the pages left in its frontier.
     pub async fn revoke(&self, partition: u32) -> Result<u64, EngineError> {
         self.shared.revoke(partition).await
+    }
+
+    /// Lets go of a partition that is no longer this engine's (the group gave it to another
+    /// worker without waiting, as when this worker's session ran out): its pages in flight
+    /// stop where they are and nothing more of it is written, since the next owner may be
+    /// working on it already. Returns the pages left in its frontier.
+    pub async fn lose(&self, partition: u32) -> Result<u64, EngineError> {
+        self.shared.lose(partition).await
     }
 
     /// Admits pages of a partition's frontier (read from a frontier topic up to

@@ -60,4 +60,12 @@ pub(crate) struct Output {
 /// Makes units durable; each write resolves once its unit is.
 pub trait Journal: Send + Sync {
     fn write(&self, unit: Unit) -> Pin<Box<dyn Future<Output = Result<(), JournalError>> + Send>>;
+
+    /// Whether the journal can ever write `record`: the reason when it cannot (it is larger
+    /// than a message may be). Such a record goes to the dead letters at once; written, it
+    /// would fail its whole unit, and every other page's with it, each time it is redone.
+    fn admits(&self, record: &Article) -> Result<(), String> {
+        let _ = record;
+        Ok(())
+    }
 }

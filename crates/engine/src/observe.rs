@@ -66,6 +66,10 @@ pub enum Event<'a> {
     /// group's consumer last saw them: pages found for the partition and not yet in its
     /// frontier. Reported by the cluster's member, not the engine.
     FrontierLag { partition: u32, messages: u64 },
+    /// A transaction of the cluster's output ended: `committed`, `aborted` (its work is done
+    /// again, also when its producer failed and was made again) or `failed` (the worker can
+    /// write no more transactions). Reported by the cluster's transactor, not the engine.
+    Transaction { outcome: &'static str },
 }
 
 /// Receives the engine's events. Called on the engine's tasks: it must return quickly and

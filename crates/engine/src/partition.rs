@@ -10,6 +10,9 @@
 //! A partition is handed over cleanly: when it is revoked, no new page of it starts, the pages
 //! in flight finish (their states are committed), its pollers stop and its writer commits what
 //! is left; pages taken and not started stay in its frontier, due again for the next owner.
+//! A partition lost (the group moved it without waiting, as when this worker's session ran
+//! out) stops at once instead: the next owner may be working on it already, and whatever this
+//! engine still wrote would be refused by the group anyway.
 
 use crate::domain::{domain_key, partition_of};
 use crate::engine::{EngineError, Restorer};
@@ -61,6 +64,9 @@ pub(crate) struct Partition {
     /// Cancelled when the partition is revoked (or the engine stops): its pollers stop and no
     /// new page of it starts.
     pub(crate) revoked: CancellationToken,
+    /// Cancelled when the partition was lost (the group gave it to another worker without
+    /// waiting for this one): its tasks stop where they are, and nothing more of it is written.
+    pub(crate) lost: CancellationToken,
     /// The page tasks and pollers of this partition, waited for when it is revoked.
     pub(crate) tasks: TaskTracker,
     /// Dropped after `state` (fields drop in order): tells the revoking task that the
@@ -129,6 +135,7 @@ impl Partition {
             changes,
             schedule: Mutex::new(HashMap::new()),
             revoked: stop.child_token(),
+            lost: CancellationToken::new(),
             tasks: TaskTracker::new(),
             _closed: closed_tx,
         };
@@ -138,6 +145,22 @@ impl Partition {
             closed,
         };
         Ok((partition, closing, restored))
+    }
+
+    /// Runs `task` as one of the partition's tasks, which stops where it is if the partition
+    /// is lost.
+    pub(crate) fn track<F>(&self, task: F) -> impl std::future::Future<Output = Option<F::Output>>
+    where
+        F: std::future::Future,
+    {
+        let lost = self.lost.clone();
+        self.tasks.track_future(async move {
+            tokio::select! {
+                biased;
+                _ = lost.cancelled() => None,
+                done = task => Some(done),
+            }
+        })
     }
 
     /// Hands a change to the partition's writer; false when the writer has stopped.
@@ -171,6 +194,12 @@ impl Closing {
                 what: "the state writer",
                 source,
             })?
+    }
+
+    /// Stops the writer where it is: what it was given and had not written is dropped.
+    pub(crate) async fn abandon_writes(&mut self) {
+        self.writer.abort();
+        let _ = (&mut self.writer).await;
     }
 }
 

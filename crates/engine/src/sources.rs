@@ -108,8 +108,10 @@ impl Pollers {
                 stop.clone(),
             );
             // Tracked by its partition, which waits for it when it is revoked.
-            self.set
-                .spawn(partition.tasks.track_future(poller.instrument(span)));
+            let poller = partition.track(poller.instrument(span));
+            self.set.spawn(async move {
+                poller.await;
+            });
             self.running.push((source, id, stop));
             started += 1;
         }

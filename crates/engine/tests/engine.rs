@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use axum::Router;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tinstream_engine::{partition_of, Engine, EngineConfig, Event, Observer};
+use tinstream_engine::{partition_of, Engine, EngineConfig, Event, Observer, Unobserved};
 use tokio_util::sync::CancellationToken;
 
 /// Three articles, each with its title and the paragraphs of its body, written for this test.
@@ -490,6 +490,12 @@ struct Kept {
     fail_next: std::sync::atomic::AtomicUsize,
     fail_records: std::sync::atomic::AtomicUsize,
     writes: tokio::sync::watch::Sender<usize>,
+    /// Records with this title cannot be written (as a record too large for its topic).
+    refused_title: Mutex<Option<String>>,
+    /// While set, writes of units with records never end (kept in `held`), as a transaction
+    /// that cannot commit.
+    hold_records: std::sync::atomic::AtomicBool,
+    held: Mutex<Vec<tinstream_engine::Unit>>,
 }
 
 impl tinstream_engine::Journal for Kept {
@@ -505,6 +511,11 @@ impl tinstream_engine::Journal for Kept {
                 .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
                 .is_ok()
         };
+        if !unit.records.is_empty() && self.hold_records.load(Ordering::SeqCst) {
+            self.held.lock().unwrap().push(unit);
+            self.writes.send_modify(|n| *n += 1);
+            return Box::pin(std::future::pending());
+        }
         let fail = take(&self.fail_next) || (!unit.records.is_empty() && take(&self.fail_records));
         let result: Result<(), tinstream_engine::JournalError> = if fail {
             self.failed.lock().unwrap().push(unit);
@@ -515,6 +526,15 @@ impl tinstream_engine::Journal for Kept {
         };
         self.writes.send_modify(|n| *n += 1);
         Box::pin(async move { result })
+    }
+
+    fn admits(&self, record: &tinstream_model::Article) -> Result<(), String> {
+        match &*self.refused_title.lock().unwrap() {
+            Some(title) if record.title.contains(title.as_str()) => {
+                Err("too large for the test".into())
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -630,6 +650,128 @@ async fn with_a_journal_a_page_is_written_with_its_record_in_one_unit_and_redone
     stop.cancel();
     let outcome = run.await.unwrap().unwrap();
     assert_eq!(outcome.pending_pages, 0, "{outcome}");
+}
+
+#[tokio::test]
+async fn a_record_the_journal_can_never_write_is_a_dead_letter_at_once() {
+    let (base, requests) = site().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(&base, dir.path());
+    config.crawler.requeue_delay = Duration::from_millis(10);
+    let journal = Arc::new(Kept::default());
+    let refused = ARTICLES[1].1;
+    *journal.refused_title.lock().unwrap() = Some(refused.to_string());
+    let stop = CancellationToken::new();
+    let engine = Engine::open(config, Default::default(), Arc::new(Unobserved), stop.clone())
+        .await
+        .unwrap()
+        .with_journal(journal.clone());
+    let ownership = engine.ownership();
+    ownership.assign(0).await.unwrap();
+    let run = tokio::spawn(engine.run(false, None));
+    let mut writes = journal.writes.subscribe();
+    let found = |journal: &Kept| -> Vec<(String, tinstream_crawler::FrontierEntry)> {
+        journal
+            .written
+            .lock()
+            .unwrap()
+            .iter()
+            .flat_map(|u| u.found.iter().map(|f| (f.key.clone(), f.entry.clone())))
+            .collect()
+    };
+    writes.wait_for(|_| found(&journal).len() == 3).await.unwrap();
+    ownership.admit(0, found(&journal), 3).await.unwrap();
+    let letters = |journal: &Kept| -> Vec<tinstream_sink::DeadLetter> {
+        journal
+            .written
+            .lock()
+            .unwrap()
+            .iter()
+            .flat_map(|u| u.dead_letters.clone())
+            .collect()
+    };
+    writes
+        .wait_for(|_| journal.records_written() + letters(&journal).len() == 3)
+        .await
+        .unwrap();
+
+    // The other two are records; the refused one is a dead letter of the delivery, with the
+    // journal's reason, written with its page's state; no unit failed, and no page was
+    // fetched twice.
+    assert_eq!(journal.records_written(), 2);
+    let letters = letters(&journal);
+    assert_eq!(letters.len(), 1, "{letters:?}");
+    let letter = &letters[0];
+    assert_eq!(letter.stage, tinstream_sink::Stage::Deliver);
+    assert!(letter.reason.contains("too large for the test"), "{letter:?}");
+    assert!(letter.url.ends_with(ARTICLES[1].0), "{letter:?}");
+    let written = journal.written.lock().unwrap().clone();
+    assert!(written
+        .iter()
+        .flat_map(|u| &u.records)
+        .all(|r| r.title != refused));
+    let unit = written
+        .iter()
+        .find(|u| !u.dead_letters.is_empty())
+        .unwrap();
+    assert!(unit.entries.iter().any(|e| matches!(e,
+        tinstream_crawler::changelog::Entry::Page { key, state: Some(s) }
+            if key.ends_with(ARTICLES[1].0) && s.status == tinstream_crawler::PageStatus::Failed)));
+    assert!(journal.failed.lock().unwrap().is_empty());
+    assert_eq!(requests.to_articles(), 3);
+    stop.cancel();
+    let outcome = run.await.unwrap().unwrap();
+    assert_eq!(outcome.pending_pages, 0, "{outcome}");
+}
+
+#[tokio::test]
+async fn a_lost_partition_is_let_go_at_once_and_nothing_more_of_it_is_written() {
+    let (base, _requests) = site().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(&base, dir.path());
+    let journal = Arc::new(Kept::default());
+    let stop = CancellationToken::new();
+    let engine = Engine::open(config, Default::default(), Arc::new(Unobserved), stop.clone())
+        .await
+        .unwrap()
+        .with_journal(journal.clone());
+    let ownership = engine.ownership();
+    ownership.assign(0).await.unwrap();
+    let run = tokio::spawn(engine.run(false, None));
+    let mut writes = journal.writes.subscribe();
+    let found = |journal: &Kept| -> Vec<(String, tinstream_crawler::FrontierEntry)> {
+        journal
+            .written
+            .lock()
+            .unwrap()
+            .iter()
+            .flat_map(|u| u.found.iter().map(|f| (f.key.clone(), f.entry.clone())))
+            .collect()
+    };
+    writes.wait_for(|_| found(&journal).len() == 3).await.unwrap();
+    // The pages' outcomes cannot be written (their transaction never ends).
+    journal
+        .hold_records
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    ownership.admit(0, found(&journal), 3).await.unwrap();
+    writes
+        .wait_for(|_| journal.held.lock().unwrap().len() == 3)
+        .await
+        .unwrap();
+    let before = journal.written.lock().unwrap().len();
+
+    // A revocation would wait for them; a loss does not, and writes nothing more: no
+    // states, no turns of the site's server.
+    tokio::time::timeout(Duration::from_secs(10), ownership.lose(0))
+        .await
+        .expect("a loss waits for no write")
+        .unwrap();
+    assert_eq!(journal.written.lock().unwrap().len(), before);
+    assert!(ownership.owned().is_empty());
+    // It can be taken again (the group gives it back): its state opens.
+    ownership.assign(0).await.unwrap();
+    stop.cancel();
+    run.await.unwrap().unwrap();
 }
 
 /// A restorer that leaves what a partition's previous owner left: one page waiting, and when
