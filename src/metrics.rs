@@ -556,7 +556,9 @@ impl Observer for Metrics {
                     .inc();
             }
             Event::Transaction { outcome } => {
-                self.transactions.get_or_create(&OutcomeLabel { outcome }).inc();
+                self.transactions
+                    .get_or_create(&OutcomeLabel { outcome })
+                    .inc();
             }
             Event::FrontierLag {
                 partition,

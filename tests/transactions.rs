@@ -317,3 +317,85 @@ async fn a_transaction_of_a_member_the_group_moved_on_from_is_refused() {
     );
     assert!(committed_keys(&out).is_empty());
 }
+
+/// The journal's size rule agrees with the producer's: the largest record it lets through is
+/// one the producer takes, and one byte more is refused with its size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_largest_record_the_journal_admits_is_one_the_producer_takes() {
+    use tinstream_cluster::{ClusterJournal, FrontierOffsets};
+    use tinstream_engine::{ClusterConfig, Journal, Unit};
+    let out = support::unique_topic("tx-large");
+    support::create_topics(&[&out], 1, &[]).await;
+    let mut kafka = kafka();
+    kafka.topic = out.clone();
+    kafka.dlq_topic = format!("{out}-dlq");
+    kafka
+        .options
+        .insert("message.max.bytes".into(), "20000".into());
+    let transactor = Transactor::start(
+        &kafka,
+        &support::unique_topic("worker"),
+        Duration::from_millis(50),
+        None,
+        Arc::new(Unobserved),
+    )
+    .await
+    .unwrap();
+    let journal = ClusterJournal::new(
+        Arc::new(transactor),
+        &ClusterConfig::default(),
+        &kafka,
+        FrontierOffsets::default(),
+    );
+    let record = |words: usize| {
+        let url = "http://127.0.0.1/tin-tuc/bai-lon.html";
+        let mut a = tinstream_model::Article {
+            schema_version: tinstream_model::SCHEMA_VERSION,
+            id: tinstream_model::article_id(url),
+            url: url.into(),
+            canonical_url: url.into(),
+            site: "127.0.0.1".into(),
+            title: "Bài rất dài".into(),
+            lead: None,
+            body: "chữ ".repeat(words),
+            published_at: None,
+            modified_at: None,
+            authors: vec![],
+            source_agency: None,
+            section: None,
+            tags: vec![],
+            images: vec![],
+            language: Some("vi".into()),
+            word_count: 0,
+            content_hash: String::new(),
+            fetched_at: chrono::Utc::now(),
+        };
+        a.normalize();
+        a
+    };
+    // The most words the rule lets through.
+    let (mut low, mut high) = (0, 20_000);
+    while low + 1 < high {
+        let middle = (low + high) / 2;
+        if journal.admits(&record(middle)).is_ok() {
+            low = middle;
+        } else {
+            high = middle;
+        }
+    }
+    assert!(low > 1_000, "{low} words");
+    let refusal = journal.admits(&record(low + 1)).unwrap_err();
+    assert!(
+        refusal.contains("message.max.bytes") && refusal.contains("20000"),
+        "{refusal}"
+    );
+    let largest = record(low);
+    journal
+        .write(Unit {
+            records: vec![largest.clone()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(committed_keys(&out), [largest.id]);
+}

@@ -316,7 +316,10 @@ fn take_pending(consumer: &GroupConsumer, ownership: &Ownership, runtime: &Handl
     for partition in due {
         match runtime.block_on(ownership.assign(partition)) {
             Ok(_) => {
-                let tries = rebalancer.pending().remove(&partition).map_or(0, |r| r.tries);
+                let tries = rebalancer
+                    .pending()
+                    .remove(&partition)
+                    .map_or(0, |r| r.tries);
                 info!(partition, tries, "partition taken after all");
                 if let Err(error) = consumer.resume(&rebalancer.list(partition)) {
                     warn!(partition, %error, "cannot resume the partition's frontier");

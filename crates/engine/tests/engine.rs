@@ -662,10 +662,15 @@ async fn a_record_the_journal_can_never_write_is_a_dead_letter_at_once() {
     let refused = ARTICLES[1].1;
     *journal.refused_title.lock().unwrap() = Some(refused.to_string());
     let stop = CancellationToken::new();
-    let engine = Engine::open(config, Default::default(), Arc::new(Unobserved), stop.clone())
-        .await
-        .unwrap()
-        .with_journal(journal.clone());
+    let engine = Engine::open(
+        config,
+        Default::default(),
+        Arc::new(Unobserved),
+        stop.clone(),
+    )
+    .await
+    .unwrap()
+    .with_journal(journal.clone());
     let ownership = engine.ownership();
     ownership.assign(0).await.unwrap();
     let run = tokio::spawn(engine.run(false, None));
@@ -679,7 +684,10 @@ async fn a_record_the_journal_can_never_write_is_a_dead_letter_at_once() {
             .flat_map(|u| u.found.iter().map(|f| (f.key.clone(), f.entry.clone())))
             .collect()
     };
-    writes.wait_for(|_| found(&journal).len() == 3).await.unwrap();
+    writes
+        .wait_for(|_| found(&journal).len() == 3)
+        .await
+        .unwrap();
     ownership.admit(0, found(&journal), 3).await.unwrap();
     let letters = |journal: &Kept| -> Vec<tinstream_sink::DeadLetter> {
         journal
@@ -703,17 +711,17 @@ async fn a_record_the_journal_can_never_write_is_a_dead_letter_at_once() {
     assert_eq!(letters.len(), 1, "{letters:?}");
     let letter = &letters[0];
     assert_eq!(letter.stage, tinstream_sink::Stage::Deliver);
-    assert!(letter.reason.contains("too large for the test"), "{letter:?}");
+    assert!(
+        letter.reason.contains("too large for the test"),
+        "{letter:?}"
+    );
     assert!(letter.url.ends_with(ARTICLES[1].0), "{letter:?}");
     let written = journal.written.lock().unwrap().clone();
     assert!(written
         .iter()
         .flat_map(|u| &u.records)
         .all(|r| r.title != refused));
-    let unit = written
-        .iter()
-        .find(|u| !u.dead_letters.is_empty())
-        .unwrap();
+    let unit = written.iter().find(|u| !u.dead_letters.is_empty()).unwrap();
     assert!(unit.entries.iter().any(|e| matches!(e,
         tinstream_crawler::changelog::Entry::Page { key, state: Some(s) }
             if key.ends_with(ARTICLES[1].0) && s.status == tinstream_crawler::PageStatus::Failed)));
@@ -731,10 +739,15 @@ async fn a_lost_partition_is_let_go_at_once_and_nothing_more_of_it_is_written() 
     let config = config(&base, dir.path());
     let journal = Arc::new(Kept::default());
     let stop = CancellationToken::new();
-    let engine = Engine::open(config, Default::default(), Arc::new(Unobserved), stop.clone())
-        .await
-        .unwrap()
-        .with_journal(journal.clone());
+    let engine = Engine::open(
+        config,
+        Default::default(),
+        Arc::new(Unobserved),
+        stop.clone(),
+    )
+    .await
+    .unwrap()
+    .with_journal(journal.clone());
     let ownership = engine.ownership();
     ownership.assign(0).await.unwrap();
     let run = tokio::spawn(engine.run(false, None));
@@ -748,7 +761,10 @@ async fn a_lost_partition_is_let_go_at_once_and_nothing_more_of_it_is_written() 
             .flat_map(|u| u.found.iter().map(|f| (f.key.clone(), f.entry.clone())))
             .collect()
     };
-    writes.wait_for(|_| found(&journal).len() == 3).await.unwrap();
+    writes
+        .wait_for(|_| found(&journal).len() == 3)
+        .await
+        .unwrap();
     // The pages' outcomes cannot be written (their transaction never ends).
     journal
         .hold_records
