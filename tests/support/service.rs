@@ -181,10 +181,13 @@ impl Service {
             .status()
             .unwrap();
         assert!(status.success());
-        tokio::time::timeout(Duration::from_secs(90), child.wait())
-            .await
-            .expect("exits after SIGTERM")
-            .unwrap()
+        match tokio::time::timeout(Duration::from_secs(90), child.wait()).await {
+            Ok(status) => status.unwrap(),
+            Err(_) => panic!(
+                "no exit 90 s after SIGTERM; log:\n{}",
+                std::fs::read_to_string(&self.log).unwrap_or_default()
+            ),
+        }
     }
 
     /// Sends `signal` (such as `TERM`) to the process.

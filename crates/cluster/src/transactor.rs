@@ -27,6 +27,9 @@ use tracing::{error, info, warn};
 
 /// How long a transaction's commit or abort may take before it counts as failed.
 const TRANSACTION_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a transaction's end waits for its messages' delivery reports: longer than the
+/// producer's message timeout, which `transaction.timeout.ms` (10 s) caps.
+const DELIVERY_WAIT: Duration = Duration::from_secs(15);
 /// Batches gathered into one transaction, at most.
 const MAX_BATCHES: usize = 512;
 /// How long to wait for room when the producer's queue is full.
@@ -204,7 +207,23 @@ async fn commit_loop(
                     answers: &mut answers,
                     group: group.as_ref(),
                 };
-                open.run(first, interval).await
+                // Every step has a timeout of its own; this bounds them all, whatever state
+                // the producer is left in. A transaction that overran it is given up with its
+                // producer, which is made again.
+                let limit = interval + 4 * TRANSACTION_TIMEOUT;
+                match tokio::time::timeout(limit, open.run(first, interval)).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => {
+                        error!(
+                            limit_secs = limit.as_secs(),
+                            "a transaction did not end in time; its producer is made again"
+                        );
+                        Err(TransactionError::Fatal(format!(
+                            "the transaction did not end within {} s",
+                            limit.as_secs()
+                        )))
+                    }
+                }
             }
         };
         let outcome = match outcome {
@@ -229,6 +248,9 @@ async fn commit_loop(
             }
             other => other,
         };
+        if let Err(TransactionError::Aborted(reason)) = &outcome {
+            warn!(%reason, batches = answers.len(), "transaction aborted; its work is done again");
+        }
         observer.observe(Event::Transaction {
             outcome: match &outcome {
                 Ok(()) => "committed",
@@ -319,7 +341,19 @@ impl Open<'_> {
         deliveries: Vec<DeliveryFuture>,
         consumed: BTreeMap<(String, i32), i64>,
     ) -> Result<(), TransactionError> {
-        for delivery in futures::future::join_all(deliveries).await {
+        // A producer whose transaction failed (messages timed out: the epoch must be bumped)
+        // holds its other messages until the transaction is aborted, neither delivering nor
+        // failing them: do not wait for ever. A healthy producer delivers or fails each message
+        // within its message timeout, which the transaction timeout caps.
+        let Ok(delivered) =
+            tokio::time::timeout(DELIVERY_WAIT, futures::future::join_all(deliveries)).await
+        else {
+            return Err(TransactionError::Aborted(format!(
+                "the transaction's messages were not all delivered within {} s",
+                DELIVERY_WAIT.as_secs()
+            )));
+        };
+        for delivery in delivered {
             match delivery {
                 Ok(Ok(_)) => {}
                 Ok(Err((error, _))) => return Err(classify(error)),

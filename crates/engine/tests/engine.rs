@@ -739,15 +739,11 @@ async fn a_lost_partition_is_let_go_at_once_and_nothing_more_of_it_is_written() 
     let config = config(&base, dir.path());
     let journal = Arc::new(Kept::default());
     let stop = CancellationToken::new();
-    let engine = Engine::open(
-        config,
-        Default::default(),
-        Arc::new(Unobserved),
-        stop.clone(),
-    )
-    .await
-    .unwrap()
-    .with_journal(journal.clone());
+    let recorder = Arc::new(Recorder::default());
+    let engine = Engine::open(config, Default::default(), recorder.clone(), stop.clone())
+        .await
+        .unwrap()
+        .with_journal(journal.clone());
     let ownership = engine.ownership();
     ownership.assign(0).await.unwrap();
     let run = tokio::spawn(engine.run(false, None));
@@ -784,6 +780,9 @@ async fn a_lost_partition_is_let_go_at_once_and_nothing_more_of_it_is_written() 
         .unwrap();
     assert_eq!(journal.written.lock().unwrap().len(), before);
     assert!(ownership.owned().is_empty());
+    // The records' delivery permits are back.
+    assert_eq!(recorder.count("held"), 3);
+    assert_eq!(recorder.count("released"), 3);
     // It can be taken again (the group gives it back): its state opens.
     ownership.assign(0).await.unwrap();
     stop.cancel();
