@@ -539,6 +539,25 @@ impl tinstream_engine::Journal for Kept {
 }
 
 impl Kept {
+    /// The pages the feed's poll found, as the frontier topic would bring them back.
+    fn found(&self) -> Vec<(String, tinstream_crawler::FrontierEntry)> {
+        self.written
+            .lock()
+            .unwrap()
+            .iter()
+            .flat_map(|u| u.found.iter().map(|f| (f.key.clone(), f.entry.clone())))
+            .collect()
+    }
+
+    fn dead_letters(&self) -> Vec<tinstream_sink::DeadLetter> {
+        self.written
+            .lock()
+            .unwrap()
+            .iter()
+            .flat_map(|u| u.dead_letters.clone())
+            .collect()
+    }
+
     fn records_written(&self) -> usize {
         self.written
             .lock()
@@ -652,6 +671,34 @@ async fn with_a_journal_a_page_is_written_with_its_record_in_one_unit_and_redone
     assert_eq!(outcome.pending_pages, 0, "{outcome}");
 }
 
+/// An engine writing through `journal` that owns the crawl's one partition and runs, once its
+/// feed's pages are found (not admitted yet).
+async fn journaled(
+    config: EngineConfig,
+    journal: Arc<Kept>,
+    observer: Arc<dyn Observer>,
+) -> (
+    tinstream_engine::Ownership,
+    CancellationToken,
+    tokio::task::JoinHandle<Result<tinstream_engine::RunOutcome, tinstream_engine::EngineError>>,
+) {
+    let stop = CancellationToken::new();
+    let engine = Engine::open(config, Default::default(), observer, stop.clone())
+        .await
+        .unwrap()
+        .with_journal(journal.clone());
+    let ownership = engine.ownership();
+    ownership.assign(0).await.unwrap();
+    let run = tokio::spawn(engine.run(false, None));
+    journal
+        .writes
+        .subscribe()
+        .wait_for(|_| journal.found().len() == ARTICLES.len())
+        .await
+        .unwrap();
+    (ownership, stop, run)
+}
+
 #[tokio::test]
 async fn a_record_the_journal_can_never_write_is_a_dead_letter_at_once() {
     let (base, requests) = site().await;
@@ -661,45 +708,11 @@ async fn a_record_the_journal_can_never_write_is_a_dead_letter_at_once() {
     let journal = Arc::new(Kept::default());
     let refused = ARTICLES[1].1;
     *journal.refused_title.lock().unwrap() = Some(refused.to_string());
-    let stop = CancellationToken::new();
-    let engine = Engine::open(
-        config,
-        Default::default(),
-        Arc::new(Unobserved),
-        stop.clone(),
-    )
-    .await
-    .unwrap()
-    .with_journal(journal.clone());
-    let ownership = engine.ownership();
-    ownership.assign(0).await.unwrap();
-    let run = tokio::spawn(engine.run(false, None));
+    let (ownership, stop, run) = journaled(config, journal.clone(), Arc::new(Unobserved)).await;
     let mut writes = journal.writes.subscribe();
-    let found = |journal: &Kept| -> Vec<(String, tinstream_crawler::FrontierEntry)> {
-        journal
-            .written
-            .lock()
-            .unwrap()
-            .iter()
-            .flat_map(|u| u.found.iter().map(|f| (f.key.clone(), f.entry.clone())))
-            .collect()
-    };
+    ownership.admit(0, journal.found(), 3).await.unwrap();
     writes
-        .wait_for(|_| found(&journal).len() == 3)
-        .await
-        .unwrap();
-    ownership.admit(0, found(&journal), 3).await.unwrap();
-    let letters = |journal: &Kept| -> Vec<tinstream_sink::DeadLetter> {
-        journal
-            .written
-            .lock()
-            .unwrap()
-            .iter()
-            .flat_map(|u| u.dead_letters.clone())
-            .collect()
-    };
-    writes
-        .wait_for(|_| journal.records_written() + letters(&journal).len() == 3)
+        .wait_for(|_| journal.records_written() + journal.dead_letters().len() == 3)
         .await
         .unwrap();
 
@@ -707,7 +720,7 @@ async fn a_record_the_journal_can_never_write_is_a_dead_letter_at_once() {
     // journal's reason, written with its page's state; no unit failed, and no page was
     // fetched twice.
     assert_eq!(journal.records_written(), 2);
-    let letters = letters(&journal);
+    let letters = journal.dead_letters();
     assert_eq!(letters.len(), 1, "{letters:?}");
     let letter = &letters[0];
     assert_eq!(letter.stage, tinstream_sink::Stage::Deliver);
@@ -736,36 +749,16 @@ async fn a_record_the_journal_can_never_write_is_a_dead_letter_at_once() {
 async fn a_lost_partition_is_let_go_at_once_and_nothing_more_of_it_is_written() {
     let (base, _requests) = site().await;
     let dir = tempfile::tempdir().unwrap();
-    let config = config(&base, dir.path());
     let journal = Arc::new(Kept::default());
-    let stop = CancellationToken::new();
     let recorder = Arc::new(Recorder::default());
-    let engine = Engine::open(config, Default::default(), recorder.clone(), stop.clone())
-        .await
-        .unwrap()
-        .with_journal(journal.clone());
-    let ownership = engine.ownership();
-    ownership.assign(0).await.unwrap();
-    let run = tokio::spawn(engine.run(false, None));
+    let (ownership, stop, run) =
+        journaled(config(&base, dir.path()), journal.clone(), recorder.clone()).await;
     let mut writes = journal.writes.subscribe();
-    let found = |journal: &Kept| -> Vec<(String, tinstream_crawler::FrontierEntry)> {
-        journal
-            .written
-            .lock()
-            .unwrap()
-            .iter()
-            .flat_map(|u| u.found.iter().map(|f| (f.key.clone(), f.entry.clone())))
-            .collect()
-    };
-    writes
-        .wait_for(|_| found(&journal).len() == 3)
-        .await
-        .unwrap();
     // The pages' outcomes cannot be written (their transaction never ends).
     journal
         .hold_records
         .store(true, std::sync::atomic::Ordering::SeqCst);
-    ownership.admit(0, found(&journal), 3).await.unwrap();
+    ownership.admit(0, journal.found(), 3).await.unwrap();
     writes
         .wait_for(|_| journal.held.lock().unwrap().len() == 3)
         .await
