@@ -253,11 +253,13 @@ fn run(
         tokio::spawn(watch_hangups(requests));
         service::run(loaded.config, path, once, shutdown, received).await
     });
-    if outcome.is_err() {
-        // A refused start may leave a question to the brokers waiting on the blocking pool
-        // until its timeout; what runs there is safe to cut short (the stores survive a kill).
-        runtime.shutdown_timeout(std::time::Duration::from_secs(1));
-    }
+    // What the service needed is done once it returned. The blocking pool may still hold a
+    // question to the brokers (a refused start) or a Kafka client being destroyed that waits
+    // on brokers (a transactional producer that was given up): safe to cut short, since the
+    // stores survive a kill and the brokers abort an open transaction, and waiting could hold
+    // the exit back for ever.
+    let grace = if outcome.is_err() { 1 } else { 10 };
+    runtime.shutdown_timeout(std::time::Duration::from_secs(grace));
     let outcome = outcome?;
     if once && !outcome.is_complete() {
         eprintln!("tinstream: {outcome}");

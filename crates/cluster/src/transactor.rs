@@ -201,11 +201,13 @@ async fn commit_loop(
                 ))
             }
             (Some(current), None) => {
+                let step = std::sync::Mutex::new("beginning");
                 let open = Open {
                     producer: current,
                     waiting: &mut waiting,
                     answers: &mut answers,
                     group: group.as_ref(),
+                    step: &step,
                 };
                 // Every step has a timeout of its own; this bounds them all, whatever state
                 // the producer is left in. A transaction that overran it is given up with its
@@ -214,9 +216,10 @@ async fn commit_loop(
                 match tokio::time::timeout(limit, open.run(first, interval)).await {
                     Ok(outcome) => outcome,
                     Err(_) => {
+                        let step = *step.lock().unwrap_or_else(|e| e.into_inner());
                         error!(
                             limit_secs = limit.as_secs(),
-                            "a transaction did not end in time; its producer is made again"
+                            step, "a transaction did not end in time; its producer is made again"
                         );
                         Err(TransactionError::Fatal(format!(
                             "the transaction did not end within {} s",
@@ -274,9 +277,15 @@ struct Open<'a> {
     /// Whom to answer: every batch taken into this transaction.
     answers: &'a mut Vec<oneshot::Sender<Result<(), TransactionError>>>,
     group: Option<&'a GroupMetadata>,
+    /// The step the transaction is at, for the log when it overruns.
+    step: &'a std::sync::Mutex<&'static str>,
 }
 
 impl Open<'_> {
+    fn at(&self, step: &'static str) {
+        *self.step.lock().unwrap_or_else(|e| e.into_inner()) = step;
+    }
+
     /// Begins the transaction and sends `first`'s messages; sends those of every batch that
     /// comes within `interval` as it comes (so that they are on the brokers, uncommitted, by
     /// the end); then adds the consumed offsets and commits. An error on the way aborts it.
@@ -284,6 +293,7 @@ impl Open<'_> {
         let (batch, done) = first;
         self.answers.push(done);
         self.producer.begin_transaction().map_err(classify)?;
+        self.at("sending");
         let deadline = tokio::time::Instant::now() + interval;
         let mut deliveries = Vec::new();
         let mut consumed: BTreeMap<(String, i32), i64> = BTreeMap::new();
@@ -310,12 +320,14 @@ impl Open<'_> {
                 next = Some(batch);
             }
         }
+        self.at("waiting for delivery reports");
         let sent = match failed {
             Some(error) => Err(error),
             None => self.finish(deliveries, consumed).await,
         };
         let outcome = match sent {
             Ok(()) => {
+                self.at("committing");
                 let committing = self.producer.clone();
                 tokio::task::spawn_blocking(move || {
                     committing.commit_transaction(TRANSACTION_TIMEOUT)
@@ -328,6 +340,7 @@ impl Open<'_> {
         };
         match outcome {
             Err(TransactionError::Aborted(reason)) => {
+                self.at("aborting");
                 abort(self.producer).await?;
                 Err(TransactionError::Aborted(reason))
             }
@@ -378,6 +391,7 @@ impl Open<'_> {
                 "consumed offsets without the group's metadata".into(),
             ));
         };
+        self.at("sending the consumed offsets");
         let sending = self.producer.clone();
         tokio::task::spawn_blocking(move || {
             sending.send_offsets_to_transaction(&offsets, &metadata, TRANSACTION_TIMEOUT)
