@@ -3,34 +3,8 @@
 
 mod support;
 
-use tinstream_model::{article_id, Article, SCHEMA_VERSION};
+use tinstream_model::Article;
 use tinstream_sink::{DeliveryError, KafkaConfig, Sink, SinkConfig, SinkKind};
-
-fn record(url: &str, body: String) -> Article {
-    let mut a = Article {
-        schema_version: SCHEMA_VERSION,
-        id: article_id(url),
-        url: url.into(),
-        canonical_url: url.into(),
-        site: "bao.example.vn".into(),
-        title: "Tiêu đề".into(),
-        lead: None,
-        body,
-        published_at: Some("2021-12-01T14:35:00+07:00".parse().unwrap()),
-        modified_at: None,
-        authors: vec!["Minh Anh".into()],
-        source_agency: Some("TTXVN".into()),
-        section: None,
-        tags: vec![],
-        images: vec![],
-        language: Some("vi".into()),
-        word_count: 0,
-        content_hash: String::new(),
-        fetched_at: chrono::Utc::now(),
-    };
-    a.normalize();
-    a
-}
 
 fn config(topic: &str, dlq: &str) -> SinkConfig {
     SinkConfig {
@@ -53,7 +27,7 @@ async fn delivered_records_read_back_with_key_and_headers() {
     let sink = Sink::open(&config(&topic, &dlq)).await.unwrap();
     let records: Vec<Article> = (0..20)
         .map(|i| {
-            record(
+            support::article(
                 &format!("https://bao.example.vn/bai-{i}.html"),
                 format!("Đoạn văn số {i}."),
             )
@@ -102,7 +76,7 @@ async fn a_record_larger_than_the_topic_accepts_is_rejected_not_retried() {
             char::from(b'a' + (state % 26) as u8)
         })
         .collect();
-    let big = record("https://bao.example.vn/rat-dai.html", body);
+    let big = support::article("https://bao.example.vn/rat-dai.html", body);
     match sink.deliver(&big).await {
         Err(DeliveryError::Rejected(reason)) => {
             assert!(reason.to_lowercase().contains("too large"), "{reason}")

@@ -348,30 +348,10 @@ async fn the_largest_record_the_journal_admits_is_one_the_producer_takes() {
         FrontierOffsets::default(),
     );
     let record = |words: usize| {
-        let url = "http://127.0.0.1/tin-tuc/bai-lon.html";
-        let mut a = tinstream_model::Article {
-            schema_version: tinstream_model::SCHEMA_VERSION,
-            id: tinstream_model::article_id(url),
-            url: url.into(),
-            canonical_url: url.into(),
-            site: "127.0.0.1".into(),
-            title: "Bài rất dài".into(),
-            lead: None,
-            body: "chữ ".repeat(words),
-            published_at: None,
-            modified_at: None,
-            authors: vec![],
-            source_agency: None,
-            section: None,
-            tags: vec![],
-            images: vec![],
-            language: Some("vi".into()),
-            word_count: 0,
-            content_hash: String::new(),
-            fetched_at: chrono::Utc::now(),
-        };
-        a.normalize();
-        a
+        support::article(
+            "http://127.0.0.1/tin-tuc/bai-lon.html",
+            "chữ ".repeat(words),
+        )
     };
     // The most words the rule lets through.
     let (mut low, mut high) = (0, 20_000);

@@ -321,3 +321,30 @@ fn read_as(bootstrap: &str, topic: &str, isolation: &str) -> Vec<serde_json::Val
     }
     out
 }
+
+/// An article record of `url` with `body`, as the parser would give it.
+pub fn article(url: &str, body: String) -> tinstream_model::Article {
+    let mut a = tinstream_model::Article {
+        schema_version: tinstream_model::SCHEMA_VERSION,
+        id: tinstream_model::article_id(url),
+        url: url.into(),
+        canonical_url: url.into(),
+        site: "bao.example.vn".into(),
+        title: "Tiêu đề".into(),
+        lead: None,
+        body,
+        published_at: Some("2021-12-01T14:35:00+07:00".parse().unwrap()),
+        modified_at: None,
+        authors: vec!["Minh Anh".into()],
+        source_agency: Some("TTXVN".into()),
+        section: None,
+        tags: vec![],
+        images: vec![],
+        language: Some("vi".into()),
+        word_count: 0,
+        content_hash: String::new(),
+        fetched_at: chrono::Utc::now(),
+    };
+    a.normalize();
+    a
+}
