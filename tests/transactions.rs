@@ -379,3 +379,78 @@ async fn the_largest_record_the_journal_admits_is_one_the_producer_takes() {
         .unwrap();
     assert_eq!(committed_keys(&out), [largest.id]);
 }
+
+/// The group's coordinator goes down while a transaction is open (librdkafka's mock cluster,
+/// where a broker can be taken down and brought back). librdkafka then waits for it in the
+/// call that sends the consumed offsets, past that call's own timeout; the transactor bounds
+/// the wait, gives the stuck producer up and answers the batch as aborted, so that its work is
+/// done again, and once the coordinator is back, transactions commit again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_coordinator_that_goes_down_mid_transaction_aborts_it_and_the_next_commits() {
+    use rdkafka::mocking::{MockCluster, MockCoordinator};
+    let mock = MockCluster::new(3).unwrap();
+    let (group, id) = ("crawl", "crawl-w1");
+    // Broker 1 leads the topics and coordinates the transactions; broker 2 only coordinates
+    // the group.
+    for topic in ["frontier", "records"] {
+        mock.create_topic(topic, 1, 3).unwrap();
+        mock.partition_leader(topic, 0, Some(1)).unwrap();
+    }
+    mock.coordinator(MockCoordinator::Group(group.into()), 2)
+        .unwrap();
+    mock.coordinator(MockCoordinator::Transaction(id.into()), 1)
+        .unwrap();
+    let kafka = KafkaConfig {
+        brokers: mock.bootstrap_servers(),
+        ..Default::default()
+    };
+    let consumer: Arc<BaseConsumer> = Arc::new(
+        ClientConfig::new()
+            .set("bootstrap.servers", mock.bootstrap_servers())
+            .set("group.id", group)
+            .create()
+            .unwrap(),
+    );
+    let metadata_source = consumer.clone();
+    let outcomes = Arc::new(Outcomes::default());
+    let transactor = Transactor::start(
+        &kafka,
+        id,
+        Duration::from_millis(50),
+        Some(Arc::new(move || metadata_source.group_metadata())),
+        outcomes.clone(),
+    )
+    .await
+    .unwrap();
+    let batch = |key: &str, offset: i64| Batch {
+        messages: vec![message("records", 0, key)],
+        consumed: vec![("frontier".into(), 0, offset)],
+    };
+    transactor.commit(batch("r1", 1)).await.unwrap();
+
+    mock.broker_down(2).unwrap();
+    // Far below the transactor's bound on a whole transaction (over 2 minutes): the answer
+    // comes from the bound on the offsets' step.
+    let answer = tokio::time::timeout(Duration::from_secs(60), transactor.commit(batch("r2", 2)))
+        .await
+        .expect("the transaction did not end while the group's coordinator was down");
+    let error = answer.unwrap_err();
+    assert!(matches!(error, TransactionError::Aborted(_)), "{error}");
+    assert!(error.to_string().contains("consumed offsets"), "{error}");
+
+    mock.broker_up(2).unwrap();
+    // The producer is made again; the first transactions may meet a coordinator still
+    // coming back, and abort: each answer comes, and one commits.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        match transactor.commit(batch("r2", 2)).await {
+            Ok(()) => break,
+            Err(TransactionError::Aborted(_)) if Instant::now() < deadline => {}
+            Err(error) => panic!("no transaction commits once the coordinator is back: {error}"),
+        }
+    }
+    let seen = outcomes.seen();
+    assert_eq!(seen.first(), Some(&"committed"), "{seen:?}");
+    assert_eq!(seen.get(1), Some(&"aborted"), "{seen:?}");
+    assert_eq!(seen.last(), Some(&"committed"), "{seen:?}");
+}

@@ -22,7 +22,7 @@ pub struct Newsroom {
     /// The number of its first article (0 but for [`start_on`]'s sites).
     pub first: usize,
     requests: Arc<Mutex<HashMap<String, usize>>>,
-    /// When each request but robots.txt's came, in order.
+    /// Each request but robots.txt's, in the order they came.
     times: Times,
     _server: tokio::task::JoinHandle<()>,
 }
@@ -126,15 +126,19 @@ impl Newsroom {
         records.len() - self.n
     }
 
-    /// The shortest gap between two requests to the site, with the paths of the two
-    /// (robots.txt's left out: it is asked before a host's turn, as robots.txt itself says
-    /// nothing of its own pacing).
-    pub fn shortest_gap(&self) -> Option<(Duration, String, String)> {
+    /// The two requests to the site that came closest together (robots.txt's left out: it
+    /// is asked before a host's turn, as robots.txt itself says nothing of its own pacing).
+    pub fn closest(&self) -> Option<(Arrival, Arrival)> {
         let times = self.times.lock().unwrap();
         times
             .windows(2)
-            .map(|w| (w[1].0 - w[0].0, w[0].1.clone(), w[1].1.clone()))
-            .min_by_key(|(gap, _, _)| *gap)
+            .min_by_key(|w| w[1].at - w[0].at)
+            .map(|w| (w[0].clone(), w[1].clone()))
+    }
+
+    /// Every request but robots.txt's, in the order they came.
+    pub fn arrivals(&self) -> Vec<Arrival> {
+        self.times.lock().unwrap().clone()
     }
 
     /// How many article pages were requested, repeats included.
@@ -269,7 +273,25 @@ async fn start_at(
 
 type Pages = Arc<HashMap<String, (String, &'static str)>>;
 type Requests = Arc<Mutex<HashMap<String, usize>>>;
-type Times = Arc<Mutex<Vec<(std::time::Instant, String)>>>;
+type Times = Arc<Mutex<Vec<Arrival>>>;
+
+/// A request as the site saw it come.
+#[derive(Clone, Debug)]
+pub struct Arrival {
+    pub at: std::time::Instant,
+    /// The same moment by the wall clock, which the workers' logs use.
+    pub wall: chrono::DateTime<chrono::Utc>,
+    pub path: String,
+    /// Who asked: the worker's user agent.
+    pub agent: String,
+}
+
+impl std::fmt::Display for Arrival {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = self.wall.format("%H:%M:%S%.6f");
+        write!(f, "{} ({}, {at})", self.path, self.agent)
+    }
+}
 
 /// The sitemap's entity tag: the site does not change while a test runs.
 pub const SITEMAP_ETAG: &str = "\"sitemap-v1\"";
@@ -280,16 +302,17 @@ async fn serve(
     headers: axum::http::HeaderMap,
 ) -> Response {
     if uri.path() != "/robots.txt" {
-        // Who asked, and when by the clock the workers' logs use: for a failure's message.
+        // Who asked, and when (also by the clock the workers' logs use).
         let agent = headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("?");
-        let at = chrono::Utc::now().format("%H:%M:%S%.3f");
-        times.lock().unwrap().push((
-            std::time::Instant::now(),
-            format!("{} ({agent}, {at})", uri.path()),
-        ));
+        times.lock().unwrap().push(Arrival {
+            at: std::time::Instant::now(),
+            wall: chrono::Utc::now(),
+            path: uri.path().to_string(),
+            agent: agent.to_string(),
+        });
     }
     *requests
         .lock()

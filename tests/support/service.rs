@@ -71,7 +71,12 @@ impl Service {
             .arg("run")
             .arg("--config")
             .arg(config)
-            .env("RUST_LOG", "info,rdkafka=warn")
+            // The start of each request at debug level: the politeness checks hold the sites'
+            // logs against it.
+            .env(
+                "RUST_LOG",
+                "info,rdkafka=warn,tinstream_engine::polite=debug",
+            )
             .stdout(std::process::Stdio::null())
             .stderr(out)
             .kill_on_drop(true)

@@ -30,6 +30,12 @@ const TRANSACTION_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a transaction's end waits for its messages' delivery reports: longer than the
 /// producer's message timeout, which `transaction.timeout.ms` (10 s) caps.
 const DELIVERY_WAIT: Duration = Duration::from_secs(15);
+/// How long the consumed offsets may take to reach the group's coordinator. librdkafka does
+/// not hold that call to its own timeout when the coordinator is down or gone (it waits for
+/// the broker to come back: librdkafka issues 5456 and 5511, open in 2.12), so the wait is
+/// also bounded here, a little later.
+const OFFSETS_TIMEOUT: Duration = Duration::from_secs(10);
+const OFFSETS_WAIT: Duration = Duration::from_secs(15);
 /// Batches gathered into one transaction, at most.
 const MAX_BATCHES: usize = 512;
 /// How long to wait for room when the producer's queue is full.
@@ -393,12 +399,36 @@ impl Open<'_> {
         };
         self.at("sending the consumed offsets");
         let sending = self.producer.clone();
-        tokio::task::spawn_blocking(move || {
-            sending.send_offsets_to_transaction(&offsets, &metadata, TRANSACTION_TIMEOUT)
-        })
-        .await
-        .map_err(|e| TransactionError::Fatal(format!("sending offsets panicked: {e}")))?
-        .map_err(classify)
+        // On a thread of its own, not the blocking pool: a call that may never return must
+        // not hold up the runtime's shutdown, which waits for the pool.
+        let (sent, answer) = oneshot::channel();
+        let spawned = std::thread::Builder::new()
+            .name("tx-offsets".into())
+            .spawn(move || {
+                let _ = sent.send(sending.send_offsets_to_transaction(
+                    &offsets,
+                    &metadata,
+                    OFFSETS_TIMEOUT,
+                ));
+            });
+        if let Err(error) = spawned {
+            return Err(TransactionError::Aborted(format!(
+                "cannot start a thread to send the consumed offsets: {error}"
+            )));
+        }
+        match tokio::time::timeout(OFFSETS_WAIT, answer).await {
+            Ok(Ok(result)) => result.map_err(classify),
+            Ok(Err(_)) => Err(TransactionError::Fatal(
+                "sending the consumed offsets panicked".into(),
+            )),
+            // The producer is stuck in the call, which cannot be taken back: it is given up
+            // (its transaction aborts when the next producer with this id is made, or times
+            // out on the brokers) and the transaction's work is done again.
+            Err(_) => Err(TransactionError::Fatal(format!(
+                "the group's coordinator did not take the consumed offsets within {} s",
+                OFFSETS_WAIT.as_secs()
+            ))),
+        }
     }
 }
 

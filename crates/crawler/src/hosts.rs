@@ -24,6 +24,16 @@ pub struct HostGate {
 /// Held while a request to a host is in flight.
 pub struct HostPermit {
     _permit: Option<OwnedSemaphorePermit>,
+    started: SystemTime,
+}
+
+impl HostPermit {
+    /// When the host's turn began, by the wall clock: read together with the instant the next
+    /// turn is spaced from, so that the two differ by nothing a busy machine puts between
+    /// later readings.
+    pub fn started(&self) -> SystemTime {
+        self.started
+    }
 }
 
 impl HostGate {
@@ -47,7 +57,7 @@ impl HostGate {
         };
         // The semaphore is never closed, so acquiring does not fail.
         let permit = semaphore.acquire_owned().await.ok();
-        loop {
+        let started = loop {
             // Reserve the next start slot, then sleep until it comes.
             let start = {
                 let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
@@ -67,16 +77,20 @@ impl HostGate {
             // delay after the last real one, and waits for a slot again if it is too close.
             let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
+            let wall = SystemTime::now();
             match hosts.get_mut(host) {
                 Some(state) if state.last_start.is_some_and(|last| now < last + delay) => {}
                 Some(state) => {
                     state.last_start = Some(now);
-                    break;
+                    break wall;
                 }
-                None => break,
+                None => break wall,
             }
+        };
+        HostPermit {
+            _permit: permit,
+            started,
         }
-        HostPermit { _permit: permit }
     }
 
     /// A host not seen before: free now.

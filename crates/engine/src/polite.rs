@@ -148,7 +148,13 @@ impl Shared {
         let mut attempt = 0;
         loop {
             let result = {
-                let _turn = self.hosts.enter(&server, delay).await;
+                let turn = self.hosts.enter(&server, delay).await;
+                // When the host's turn began, by the wall clock (as the gate read it, not
+                // when this line is written): what a site's own log of requests can be held
+                // against, across workers.
+                let started = chrono::DateTime::<chrono::Utc>::from(turn.started())
+                    .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+                debug!(%url, %started, "request started");
                 let result = fetch().await;
                 if let Err(FetchError::Blocked { .. }) = &result {
                     // Before the turn is given up, so that no request waiting for it starts
