@@ -454,3 +454,38 @@ async fn a_group_coordinator_that_goes_down_mid_transaction_aborts_it_and_the_ne
     assert_eq!(seen.get(1), Some(&"aborted"), "{seen:?}");
     assert_eq!(seen.last(), Some(&"committed"), "{seen:?}");
 }
+
+/// A worker that lost partitions (the group gave them away without waiting) must not commit
+/// what it handed over before: its next owner does that work again, and the coordinator
+/// would accept the offsets with the worker's next generation. What comes after commits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_handed_over_before_a_loss_of_partitions_is_committed() {
+    let records = support::unique_topic("tx-lost");
+    support::create_topics(&[&records], 1, &[]).await;
+    let outcomes = Arc::new(Outcomes::default());
+    let transactor = Transactor::start(
+        &kafka(),
+        &support::unique_topic("worker"),
+        // Long enough that the first batch is still in its transaction at the loss.
+        Duration::from_secs(2),
+        None,
+        outcomes.clone(),
+    )
+    .await
+    .unwrap();
+    let batch = |key: &str| Batch {
+        messages: vec![message(&records, 0, key)],
+        consumed: vec![],
+    };
+    // Handed over (the first poll queues it), then the loss.
+    let mut before = Box::pin(transactor.commit(batch("before")));
+    assert!(futures::poll!(&mut before).is_pending());
+    transactor.lost();
+    let error = before.await.unwrap_err();
+    assert!(matches!(error, TransactionError::Aborted(_)), "{error}");
+    assert!(error.to_string().contains("lost partitions"), "{error}");
+
+    transactor.commit(batch("after")).await.unwrap();
+    assert_eq!(committed_keys(&records), ["after"]);
+    assert_eq!(outcomes.seen(), ["aborted", "committed"]);
+}

@@ -207,7 +207,14 @@ partitions = {PARTITIONS}
                 .filter(|r| r["url"].as_str().unwrap().starts_with(&site.url("/")))
                 .cloned()
                 .collect();
-            assert_eq!(site.check(&mine), 0, "records published twice");
+            if site.check(&mine) > 0 {
+                let mut seen = std::collections::HashMap::new();
+                for record in &mine {
+                    *seen.entry(record["url"].as_str().unwrap()).or_insert(0) += 1;
+                }
+                let twice: Vec<_> = seen.into_iter().filter(|(_, n)| *n > 1).collect();
+                panic!("records published twice: {twice:?}; logs:\n{}", self.logs());
+            }
         }
         assert_eq!(records.len(), self.total());
         // No two requests to one site started closer than the per-host delay, across workers

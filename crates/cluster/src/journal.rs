@@ -195,6 +195,13 @@ fn sink_message(topic: &str, key: &str, payload: Vec<u8>) -> Outgoing {
 }
 
 impl Journal for ClusterJournal {
+    /// Every batch handed to the transactor before is kept from committing: one transaction
+    /// holds the work of every partition of the worker, and committed after the worker
+    /// rejoined, it would pass the coordinator's check with the new generation.
+    fn lost(&self, _partition: u32) {
+        self.transactor.lost();
+    }
+
     fn write(&self, unit: Unit) -> Pin<Box<dyn Future<Output = Result<(), JournalError>> + Send>> {
         let batch = self.batch(&unit);
         let transactor = self.transactor.clone();

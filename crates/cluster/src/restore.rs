@@ -11,6 +11,7 @@ use crate::ClusterError;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::{Message, Offset, TopicPartitionList};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tinstream_crawler::changelog::Entry;
 use tinstream_crawler::StateStore;
@@ -41,9 +42,13 @@ pub fn restore(
     partition: u32,
     store: &StateStore,
 ) -> Result<Restored, ClusterError> {
-    let started = Instant::now();
-    let partition = i32::try_from(partition).unwrap_or(i32::MAX);
-    let consumer: BaseConsumer = connection_config(kafka)
+    replay(&restore_consumer(kafka)?, topic, partition, store)
+}
+
+/// A consumer for replays: not in any group's assignment (partitions are assigned by hand),
+/// reading only what is committed.
+fn restore_consumer(kafka: &KafkaConfig) -> Result<BaseConsumer, ClusterError> {
+    connection_config(kafka)
         // Only what is committed: an aborted transaction (a worker that died in the middle of
         // one) never reaches the state.
         .set("isolation.level", "read_committed")
@@ -53,7 +58,32 @@ pub fn restore(
         .map_err(|source| ClusterError::Client {
             what: "restore consumer",
             source,
-        })?;
+        })
+}
+
+/// [`restore`] with a consumer of [`restore_consumer`]'s, which it leaves with nothing
+/// assigned.
+fn replay(
+    consumer: &BaseConsumer,
+    topic: &str,
+    partition: u32,
+    store: &StateStore,
+) -> Result<Restored, ClusterError> {
+    let replayed = replay_assigned(consumer, topic, partition, store);
+    if let Err(error) = consumer.unassign() {
+        warn!(%error, "cannot clear the restore consumer's assignment");
+    }
+    replayed
+}
+
+fn replay_assigned(
+    consumer: &BaseConsumer,
+    topic: &str,
+    partition: u32,
+    store: &StateStore,
+) -> Result<Restored, ClusterError> {
+    let started = Instant::now();
+    let partition = i32::try_from(partition).unwrap_or(i32::MAX);
     // The partition's leader may be moving (a broker died): ask again for a while.
     let high = loop {
         match consumer.fetch_watermarks(topic, partition, REQUEST_TIMEOUT) {
@@ -139,6 +169,11 @@ pub fn restore(
                 })
             }
         };
+        // The consumer is reused from replay to replay: never apply a message of a
+        // partition replayed before, should one still be queued.
+        if message.partition() != partition || message.topic() != topic {
+            continue;
+        }
         let key = String::from_utf8_lossy(message.key().unwrap_or_default()).into_owned();
         match Entry::decode(&key, message.payload()) {
             Ok(entry) => {
@@ -199,6 +234,10 @@ fn transient(error: &KafkaError) -> bool {
 pub struct StateTopic {
     kafka: KafkaConfig,
     topic: String,
+    /// One consumer for every replay, made at the first: a new client costs its connections
+    /// and metadata (over 100 ms a partition, when a worker takes dozens at once). One that
+    /// failed is made again for the next replay.
+    consumer: Mutex<Option<BaseConsumer>>,
 }
 
 impl StateTopic {
@@ -207,6 +246,7 @@ impl StateTopic {
         StateTopic {
             kafka: kafka.clone(),
             topic: topic.to_string(),
+            consumer: Mutex::new(None),
         }
     }
 }
@@ -217,6 +257,14 @@ impl tinstream_engine::Restorer for StateTopic {
         partition: u32,
         store: &StateStore,
     ) -> Result<u64, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(restore(&self.kafka, &self.topic, partition, store)?.entries)
+        // Replays take turns with the one consumer.
+        let mut cached = self.consumer.lock().unwrap_or_else(|e| e.into_inner());
+        let consumer = match cached.take() {
+            Some(consumer) => consumer,
+            None => restore_consumer(&self.kafka)?,
+        };
+        let restored = replay(&consumer, &self.topic, partition, store)?;
+        *cached = Some(consumer);
+        Ok(restored.entries)
     }
 }

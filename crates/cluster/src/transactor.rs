@@ -18,6 +18,7 @@ use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{Offset, TopicPartitionList};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tinstream_engine::{Event, Observer};
@@ -76,11 +77,19 @@ pub enum TransactionError {
 /// Where the consumer group's metadata comes from, for committing consumed offsets.
 pub type GroupMetadata = Arc<dyn Fn() -> Option<ConsumerGroupMetadata> + Send + Sync>;
 
-type Waiting = (Batch, oneshot::Sender<Result<(), TransactionError>>);
+/// A batch waiting for its transaction, with whom to answer and the number of partition
+/// losses seen when it came.
+struct Waiting {
+    batch: Batch,
+    done: oneshot::Sender<Result<(), TransactionError>>,
+    losses: u64,
+}
 
 /// The worker's transactional producer and its commit loop.
 pub struct Transactor {
     queue: mpsc::Sender<Waiting>,
+    /// Partitions this worker lost (the group gave them away without waiting), counted.
+    losses: Arc<AtomicU64>,
 }
 
 impl Transactor {
@@ -101,17 +110,41 @@ impl Transactor {
         };
         let producer = identity.producer().await?;
         let (queue, waiting) = mpsc::channel(MAX_BATCHES);
+        let losses = Arc::new(AtomicU64::new(0));
         tokio::spawn(commit_loop(
-            identity, producer, waiting, interval, group, observer,
+            identity,
+            producer,
+            Receiving {
+                waiting,
+                losses: losses.clone(),
+            },
+            interval,
+            group,
+            observer,
         ));
-        Ok(Transactor { queue })
+        Ok(Transactor { queue, losses })
+    }
+
+    /// The worker lost partitions: the group gave them to others without waiting, and their
+    /// new owners do their work again. No batch handed over before this call is committed
+    /// any more (a transaction holding one is aborted, and one still waiting is answered as
+    /// aborted): committed, with the group's metadata of the worker's next generation, whose
+    /// offsets the coordinator accepts, its records would be published twice. Call it before
+    /// the worker rejoins the group, once nothing more of the lost partitions is handed over.
+    pub fn lost(&self) {
+        self.losses.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Writes `batch` in the next transaction; resolves once it is committed or aborted.
     pub async fn commit(&self, batch: Batch) -> Result<(), TransactionError> {
         let (done, answer) = oneshot::channel();
+        let losses = self.losses.load(Ordering::SeqCst);
         self.queue
-            .send((batch, done))
+            .send(Waiting {
+                batch,
+                done,
+                losses,
+            })
             .await
             .map_err(|_| TransactionError::Fatal("the transactor has stopped".into()))?;
         answer
@@ -174,7 +207,7 @@ const REMAKE_WINDOW: Duration = Duration::from_secs(300);
 async fn commit_loop(
     identity: Identity,
     producer: FutureProducer,
-    mut waiting: mpsc::Receiver<Waiting>,
+    mut waiting: Receiving,
     interval: Duration,
     group: Option<GroupMetadata>,
     observer: Arc<dyn Observer>,
@@ -182,7 +215,7 @@ async fn commit_loop(
     let mut producer = Some(producer);
     let mut fatal: Option<String> = None;
     let mut remakes: std::collections::VecDeque<std::time::Instant> = Default::default();
-    while let Some(first) = waiting.recv().await {
+    while let Some(first) = waiting.waiting.recv().await {
         let mut answers = Vec::new();
         if producer.is_none() && fatal.is_none() {
             match identity.producer().await {
@@ -197,14 +230,18 @@ async fn commit_loop(
         }
         let outcome = match (&producer, &fatal) {
             (_, Some(reason)) => {
-                answers.push(first.1);
+                answers.push(first.done);
                 Err(TransactionError::Fatal(reason.clone()))
             }
             (None, None) => {
-                answers.push(first.1);
+                answers.push(first.done);
                 Err(TransactionError::Aborted(
                     "no transactional producer (being made again)".into(),
                 ))
+            }
+            (Some(_), None) if waiting.lost_since(first.losses) => {
+                answers.push(first.done);
+                Err(TransactionError::Aborted(LOST.into()))
             }
             (Some(current), None) => {
                 let step = std::sync::Mutex::new("beginning");
@@ -276,10 +313,26 @@ async fn commit_loop(
 /// How long to wait before making the producer again.
 const REMAKE_PAUSE: Duration = Duration::from_secs(1);
 
+/// Why a batch from before a loss of partitions is not committed.
+const LOST: &str = "the worker lost partitions since this work was handed over";
+
+/// Where batches come from, and the count of partition losses they are held against.
+struct Receiving {
+    waiting: mpsc::Receiver<Waiting>,
+    losses: Arc<AtomicU64>,
+}
+
+impl Receiving {
+    /// Whether partitions were lost since the count was `seen`.
+    fn lost_since(&self, seen: u64) -> bool {
+        self.losses.load(Ordering::SeqCst) > seen
+    }
+}
+
 /// One transaction in the making.
 struct Open<'a> {
     producer: &'a FutureProducer,
-    waiting: &'a mut mpsc::Receiver<Waiting>,
+    waiting: &'a mut Receiving,
     /// Whom to answer: every batch taken into this transaction.
     answers: &'a mut Vec<oneshot::Sender<Result<(), TransactionError>>>,
     group: Option<&'a GroupMetadata>,
@@ -296,8 +349,14 @@ impl Open<'_> {
     /// comes within `interval` as it comes (so that they are on the brokers, uncommitted, by
     /// the end); then adds the consumed offsets and commits. An error on the way aborts it.
     async fn run(self, first: Waiting, interval: Duration) -> Result<(), TransactionError> {
-        let (batch, done) = first;
+        let Waiting {
+            batch,
+            done,
+            losses,
+        } = first;
         self.answers.push(done);
+        // The fewest losses any batch of this transaction saw: a loss after it aborts it.
+        let mut oldest = losses;
         self.producer.begin_transaction().map_err(classify)?;
         self.at("sending");
         let deadline = tokio::time::Instant::now() + interval;
@@ -319,17 +378,18 @@ impl Open<'_> {
             if self.answers.len() >= MAX_BATCHES {
                 break;
             }
-            if let Ok(Some((batch, done))) =
-                tokio::time::timeout_at(deadline, self.waiting.recv()).await
+            if let Ok(Some(waiting)) =
+                tokio::time::timeout_at(deadline, self.waiting.waiting.recv()).await
             {
-                self.answers.push(done);
-                next = Some(batch);
+                self.answers.push(waiting.done);
+                oldest = oldest.min(waiting.losses);
+                next = Some(waiting.batch);
             }
         }
         self.at("waiting for delivery reports");
         let sent = match failed {
             Some(error) => Err(error),
-            None => self.finish(deliveries, consumed).await,
+            None => self.finish(deliveries, consumed, oldest).await,
         };
         let outcome = match sent {
             Ok(()) => {
@@ -359,6 +419,7 @@ impl Open<'_> {
         &self,
         deliveries: Vec<DeliveryFuture>,
         consumed: BTreeMap<(String, i32), i64>,
+        oldest: u64,
     ) -> Result<(), TransactionError> {
         // A producer whose transaction failed (messages timed out: the epoch must be bumped)
         // holds its other messages until the transaction is aborted, neither delivering nor
@@ -384,6 +445,9 @@ impl Open<'_> {
             }
         }
         if consumed.is_empty() {
+            if self.waiting.lost_since(oldest) {
+                return Err(TransactionError::Aborted(LOST.into()));
+            }
             return Ok(());
         }
         let mut offsets = TopicPartitionList::new();
@@ -397,6 +461,12 @@ impl Open<'_> {
                 "consumed offsets without the group's metadata".into(),
             ));
         };
+        // In this order: the metadata first, then the losses. A loss is counted before the
+        // worker rejoins, so either the count shows it, or the metadata is of the generation
+        // before it, which the coordinator refuses once the group moved on.
+        if self.waiting.lost_since(oldest) {
+            return Err(TransactionError::Aborted(LOST.into()));
+        }
         self.at("sending the consumed offsets");
         let sending = self.producer.clone();
         // On a thread of its own, not the blocking pool: a call that may never return must

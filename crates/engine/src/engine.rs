@@ -226,6 +226,14 @@ impl Shared {
         self.give_up_partition(id, true).await
     }
 
+    /// Tells the journal that `id` was lost, once nothing more of it is written: what it was
+    /// handed before must not become durable any more.
+    fn lost_to_journal(&self, id: u32) {
+        if let Some(journal) = self.journal.get() {
+            journal.lost(id);
+        }
+    }
+
     async fn give_up_partition(&self, id: u32, lost: bool) -> Result<u64, EngineError> {
         let mut closing = self.closing.lock().await;
         let Some(mut writer) = closing.remove(&id) else {
@@ -250,6 +258,7 @@ impl Shared {
             partition.tasks.wait().await;
             if lost {
                 writer.abandon_writes().await;
+                self.lost_to_journal(id);
             } else {
                 self.hand_over_turns(&partition).await;
                 writer.finish_writes().await?;
@@ -259,6 +268,7 @@ impl Shared {
                 .await?;
         } else if lost {
             writer.abandon_writes().await;
+            self.lost_to_journal(id);
         } else {
             writer.finish_writes().await?;
         }

@@ -68,4 +68,11 @@ pub trait Journal: Send + Sync {
         let _ = record;
         Ok(())
     }
+
+    /// `partition` was lost (given to another worker without waiting), and nothing more of it
+    /// will be written. Units written before must not become durable any more, if they are
+    /// not yet: the next owner does their work again.
+    fn lost(&self, partition: u32) {
+        let _ = partition;
+    }
 }

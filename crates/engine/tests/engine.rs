@@ -496,6 +496,8 @@ struct Kept {
     /// that cannot commit.
     hold_records: std::sync::atomic::AtomicBool,
     held: Mutex<Vec<tinstream_engine::Unit>>,
+    /// Each loss told: the partition, and how many units had been handed over by then.
+    lost: Mutex<Vec<(u32, usize)>>,
 }
 
 impl tinstream_engine::Journal for Kept {
@@ -526,6 +528,13 @@ impl tinstream_engine::Journal for Kept {
         };
         self.writes.send_modify(|n| *n += 1);
         Box::pin(async move { result })
+    }
+
+    fn lost(&self, partition: u32) {
+        let handed = self.written.lock().unwrap().len()
+            + self.failed.lock().unwrap().len()
+            + self.held.lock().unwrap().len();
+        self.lost.lock().unwrap().push((partition, handed));
     }
 
     fn admits(&self, record: &tinstream_model::Article) -> Result<(), String> {
@@ -773,6 +782,9 @@ async fn a_lost_partition_is_let_go_at_once_and_nothing_more_of_it_is_written() 
         .unwrap();
     assert_eq!(journal.written.lock().unwrap().len(), before);
     assert!(ownership.owned().is_empty());
+    // The journal was told, after the last unit of the partition was handed over: none of
+    // them may become durable now.
+    assert_eq!(*journal.lost.lock().unwrap(), [(0, before + 3)]);
     // The records' delivery permits are back.
     assert_eq!(recorder.count("held"), 3);
     assert_eq!(recorder.count("released"), 3);
