@@ -73,6 +73,15 @@ start() {
   if running && port_open "$port"; then
     return
   fi
+  # Another process on the port (a broker of another checkout) would answer in this one's
+  # place, and the tests would lose it when it stops.
+  local taken
+  for taken in "$port" "$controller_port"; do
+    if port_open "$taken"; then
+      log "127.0.0.1:$taken is in use by another process (a broker of another checkout?): stop it, or choose other ports with TINSTREAM_KAFKA_PORT"
+      exit 1
+    fi
+  done
   install
   write_config
   local cp="$libs/*"
