@@ -4,7 +4,8 @@
 //! process in local mode, for the CPU per record beside cluster mode; and the time to restore
 //! a partition's state of 100,000 frontier URLs from the state topic.
 //!
-//! `cargo bench --bench scale_out` (TINSTREAM_BENCH_ARTICLES_PER_SITE, default 100; the
+//! `cargo bench --bench scale_out` (TINSTREAM_BENCH_WORKERS, the worker counts to run,
+//! default 1,2,3; TINSTREAM_BENCH_ARTICLES_PER_SITE, default 100; the
 //! restore size TINSTREAM_BENCH_RESTORE_URLS, default 100000). Under `cargo test` it does
 //! nothing.
 
@@ -198,6 +199,18 @@ async fn crawl(bootstrap: &str, per_site: usize, workers: usize, cluster: bool) 
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     let machine_cores = (after.0 - before.0) as f64 / (after.1 - before.1).max(1) as f64 * cores;
     let cpu: f64 = services.iter().map(|s| cpu_seconds(s.pid())).sum();
+    // What each worker did, and what it owned at the end: a worker that owns fewer sites
+    // than its fetch slots can serve finishes early, and the others' rate is the tail's.
+    let mut shares = Vec::new();
+    for (i, service) in services.iter().enumerate() {
+        shares.push(format!(
+            "w{}: {} pages, {} partitions",
+            i + 1,
+            service.metric("tinstream_pages_fetched_total").await,
+            service.metric("tinstream_partitions_owned").await
+        ));
+    }
+    println!("  {}", shares.join("; "));
     for service in services {
         service.terminate().await;
     }
@@ -317,13 +330,20 @@ fn main() {
             local.rate, local.cpu_ms_per_record, local.machine_cores
         );
         let mut one = None;
-        for workers in 1..=3 {
+        let counts: Vec<usize> = std::env::var("TINSTREAM_BENCH_WORKERS")
+            .ok()
+            .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+            .unwrap_or_else(|| vec![1, 2, 3]);
+        for workers in counts {
             let m = crawl(&bootstrap, per_site, workers, true).await;
-            let base = *one.get_or_insert(m.rate);
+            if workers == 1 {
+                one = Some(m.rate);
+            }
+            // Beside one worker, when it was measured.
+            let ratio = one.map_or(String::new(), |base| format!(" ({:.2}x)", m.rate / base));
             println!(
-                "cluster, {workers} worker(s): {:.1} records/s ({:.2}x), CPU {:.2} ms per record over all workers, machine busy {:.2} cores ({n} records)",
+                "cluster, {workers} worker(s): {:.1} records/s{ratio}, CPU {:.2} ms per record over all workers, machine busy {:.2} cores ({n} records)",
                 m.rate,
-                m.rate / base,
                 m.cpu_ms_per_record,
                 m.machine_cores
             );
