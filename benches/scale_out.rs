@@ -204,10 +204,11 @@ async fn crawl(bootstrap: &str, per_site: usize, workers: usize, cluster: bool) 
     let mut shares = Vec::new();
     for (i, service) in services.iter().enumerate() {
         shares.push(format!(
-            "w{}: {} pages, {} partitions",
+            "w{}: {} pages, {} partitions, {:.1} s waiting for hosts' turns",
             i + 1,
             service.metric("tinstream_pages_fetched_total").await,
-            service.metric("tinstream_partitions_owned").await
+            service.metric("tinstream_partitions_owned").await,
+            service.metric("tinstream_host_wait_seconds_sum").await
         ));
     }
     println!("  {}", shares.join("; "));

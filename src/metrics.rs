@@ -144,6 +144,9 @@ pub struct Metrics {
     pub spool_bytes: Gauge,
     /// Seconds from the end of a page's fetch to the sink's confirmation of its record.
     pub delivery_latency: Histogram,
+    /// Seconds each request waited for its host's turn (per-host delay and concurrency),
+    /// holding a fetch slot.
+    pub host_wait: Histogram,
     /// Partitions of the crawl this process owns.
     pub partitions_owned: Gauge,
     /// Partitions assigned and revoked.
@@ -202,6 +205,8 @@ impl Default for Metrics {
             spool_bytes: Gauge::default(),
             // 1 ms to about 10 minutes: a local file sink on one end, an outage on the other.
             delivery_latency: Histogram::new(exponential_buckets(0.001, 1.5, 34)),
+            // 1 ms to about 15 minutes: no wait on one end, a long back-off on the other.
+            host_wait: Histogram::new(exponential_buckets(0.001, 2.0, 20)),
             partitions_owned: Gauge::default(),
             partition_changes: Family::default(),
             // 1 ms to about 15 minutes: an empty partition on one end, a long restore on the
@@ -360,6 +365,11 @@ impl Metrics {
             self.delivery_latency.clone(),
         );
         registry.register(
+            "host_wait_seconds",
+            "Seconds each request waited for its host's turn, holding a fetch slot",
+            self.host_wait.clone(),
+        );
+        registry.register(
             "partitions_owned",
             "Partitions of the crawl this process owns",
             self.partitions_owned.clone(),
@@ -470,6 +480,9 @@ impl Observer for Metrics {
             }
             Event::FetchRetried => {
                 self.fetch_retries.inc();
+            }
+            Event::HostWaited { waited } => {
+                self.host_wait.observe(waited.as_secs_f64());
             }
             Event::Blocked { host, challenge } => {
                 self.blocked

@@ -285,6 +285,18 @@ async fn health_readiness_and_metrics_over_http() {
     assert_eq!(value("tinstream_records_in_flight"), 0.0);
     assert_eq!(value("tinstream_sink_ready"), 1.0);
     assert_eq!(value("tinstream_delivery_latency_seconds_count"), 5.0);
+    // Every request waited for its host's turn once (if only for the gate's lock), whatever
+    // its answer.
+    let requests: f64 = metrics
+        .iter()
+        .filter(|(name, _)| name.starts_with("tinstream_fetches_total{"))
+        .map(|(_, v)| v)
+        .sum();
+    assert_eq!(
+        value("tinstream_host_wait_seconds_count"),
+        requests,
+        "{metrics:#?}"
+    );
     assert!(value("tinstream_state_pages") >= 5.0, "{metrics:#?}");
     assert!(value("tinstream_state_store_bytes") > 0.0);
     let feed = site.url("/rss.xml");

@@ -17,6 +17,9 @@ pub enum Event<'a> {
     Fetched { bytes: u64 },
     /// A transient fetch failure is tried again.
     FetchRetried,
+    /// A request waited `waited` for its host's turn (the per-host delay and concurrency)
+    /// before it started, holding its fetch slot.
+    HostWaited { waited: Duration },
     /// A host answered with a bot challenge (`script`, `captcha`, `javascript-required`).
     Blocked { host: &'a str, challenge: Challenge },
     /// robots.txt does not allow a page.

@@ -148,7 +148,11 @@ impl Shared {
         let mut attempt = 0;
         loop {
             let result = {
+                let asked = std::time::Instant::now();
                 let turn = self.hosts.enter(&server, delay).await;
+                self.observe(Event::HostWaited {
+                    waited: asked.elapsed(),
+                });
                 // When the host's turn began, by the wall clock (as the gate read it, not
                 // when this line is written): what a site's own log of requests can be held
                 // against, across workers.
