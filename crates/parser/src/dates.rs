@@ -323,6 +323,20 @@ pub fn parse_visible(text: &str, zone: LocalZone) -> Option<ArticleTime> {
     })
 }
 
+/// The date and time of day a visible text states, as written, with no zone applied
+/// ("Nov. 8, 2023, 10:28 p.m. ET" → 2023-11-08 22:28): what an instant the metadata gives
+/// in UTC can be held against to learn the offset the site shows its times in. None for a
+/// range of days, or a time labelled GMT or UTC.
+pub fn shown_local_time(text: &str) -> Option<NaiveDateTime> {
+    let lower = text.to_lowercase();
+    let date = find_date(&lower)?;
+    // A time labelled GMT or UTC ("30 April 2019 13:10 GMT") is no reading of a local clock.
+    if is_range(&lower) || regex!(r"\b(?:gmt|utc)\b").is_match(&lower) {
+        return None;
+    }
+    Some(date.and_time(find_time(&lower)?))
+}
+
 /// The month-first reading of a value that opens with a numeric date readable both ways
 /// ("03-09-2026", "06/13/2019" excluded: that one reads one way only), which the parsers read
 /// day first. `None` when the value reads one way only or both readings are the same day.
@@ -572,11 +586,13 @@ fn is_range(lower: &str) -> bool {
 
 fn find_time(lower: &str) -> Option<NaiveTime> {
     let re = regex!(
-        r"(?:^|[^\d])(\d{1,2})\s*(?::|h)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(am|pm|sa|ch)\b)?"
+        r"(?:^|[^\d])(\d{1,2})\s*(?::|h)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(am\b|pm\b|a\.\s?m\.|p\.\s?m\.|sa\b|ch\b))?"
     );
     let c = re.captures(lower)?;
     let mut hour: u32 = c[1].parse().ok()?;
-    match c.get(4).map(|m| m.as_str()) {
+    // "10:28 pm", "10:28 p.m." (as American papers write it), "10:28 CH" (chiều).
+    let part = c.get(4).map(|m| m.as_str().replace(['.', ' '], ""));
+    match part.as_deref() {
         Some("pm" | "ch") if hour < 12 => hour += 12,
         Some("am" | "sa") if hour == 12 => hour = 0,
         _ => {}
@@ -925,6 +941,31 @@ mod tests {
             assert_eq!(visible("Thứ Hai, 7/6/2032"), None);
         }
         assert_eq!(visible("Thứ Hai, 7/6/2032").as_deref(), Some("2032-06-07"));
+    }
+
+    #[test]
+    fn a_shown_time_is_read_as_written_in_twelve_or_twenty_four_hours() {
+        let t = |s: &str| shown_local_time(s).map(|t| t.to_string());
+        assert_eq!(
+            t("Published Nov. 8, 2023, 10:28 p.m. ET").as_deref(),
+            Some("2023-11-08 22:28:00")
+        );
+        assert_eq!(
+            t("PUBLISHED: November 8, 2023 at 11:30 PM").as_deref(),
+            Some("2023-11-08 23:30:00")
+        );
+        assert_eq!(
+            t("Nov 9, 2023 12:05 a.m.").as_deref(),
+            Some("2023-11-09 00:05:00")
+        );
+        assert_eq!(
+            t("08.11.2023, 17:49:12 Uhr").as_deref(),
+            Some("2023-11-08 17:49:12")
+        );
+        // A day alone, a range of days, a time labelled as UTC: no local clock read.
+        assert_eq!(t("November 8, 2023"), None);
+        assert_eq!(t("June 4 – 6, 2021, 10:00"), None);
+        assert_eq!(t("30 April 2019 13:10 GMT"), None);
     }
 
     fn vn(s: &str) -> Option<String> {

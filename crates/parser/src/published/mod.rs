@@ -11,6 +11,7 @@ pub(crate) use visible::*;
 
 use crate::dates::{self, LocalZone};
 use crate::{content, dom, language, meta};
+use chrono::Timelike;
 use scraper::Html;
 use tinstream_model::ArticleTime;
 use url::Url;
@@ -159,11 +160,22 @@ pub(crate) fn published_at(
     // The day the page shows, read at most once and only when the metadata leaves a doubt.
     let shown = std::cell::OnceCell::new();
     let shown_day = || *shown.get_or_init(|| shown_day(html, content, zone));
+    // The times the page shows beside its date, as written: read only for a first value in
+    // UTC, whose offset they may tell.
+    let shown_times: Vec<chrono::NaiveDateTime> = match candidates.first() {
+        Some(ArticleTime::DateTime(t)) if t.offset().local_minus_utc() == 0 => {
+            date_element_texts(html)
+                .chain(content.date_lines.iter().cloned())
+                .filter_map(|text| dates::shown_local_time(&text))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     let machine = candidates.first().map(|first| {
         if let Some(day) = month_first_day {
             return on_day(*first, day);
         }
-        let local = local_offset(*first, &same_instant, zone);
+        let local = local_offset(*first, &same_instant, zone, &shown_times);
         // A site may show its times in UTC all the same ("26/12/2019" beside
         // 2019-12-26T23:07:45+00:00): the day it shows wins over the day of its country.
         if local.date() != first.date() && shown_day() == Some(first.date()) {
@@ -175,7 +187,7 @@ pub(crate) fn published_at(
         let others: Vec<ArticleTime> = declared
             .iter()
             .skip(1)
-            .map(|t| local_offset(*t, &same_instant, zone))
+            .map(|t| local_offset(*t, &same_instant, zone, &shown_times))
             .filter(|t| t.date() != local.date())
             .collect();
         if !others.is_empty() {
@@ -327,13 +339,16 @@ pub(crate) fn found(source: &'static str, time: Option<ArticleTime>) -> Option<A
 }
 
 /// A time given in UTC ("2019-10-18T22:04:00Z") is shown in the page's own offset when the
-/// page says it elsewhere (the same instant as "Sat, 19 Oct 2019 00:04:00 +0200"), else in
-/// the page's zone when known (Vietnam's, or its country domain's): the day a reader sees is
-/// the local one.
+/// page says it elsewhere: the same instant with an offset ("Sat, 19 Oct 2019 00:04:00
+/// +0200"), or the same minute shown to readers in their clock (`shown`, the date lines'
+/// times as written: "Nov. 8, 2023, 10:28 p.m. ET" beside 2023-11-09T03:28:35Z); else in the
+/// page's zone when known (Vietnam's, or its country domain's). The day a reader sees is the
+/// local one.
 pub(crate) fn local_offset(
     time: ArticleTime,
     others: &[ArticleTime],
     zone: LocalZone,
+    shown: &[chrono::NaiveDateTime],
 ) -> ArticleTime {
     let ArticleTime::DateTime(utc) = time else {
         return time;
@@ -348,10 +363,39 @@ pub(crate) fn local_offset(
     if let Some(local) = same_instant {
         return ArticleTime::DateTime(local);
     }
+    if let Some(offset) = shown_offset(utc, shown) {
+        return ArticleTime::DateTime(utc.with_timezone(&offset));
+    }
     match zone.day_zone(utc) {
         Some(tz) => ArticleTime::DateTime(utc.with_timezone(&tz).fixed_offset()),
         None => time,
     }
+}
+
+/// The offset under which one of the times a page shows is `utc`'s minute: the first shown
+/// time that differs from it by an offset some place keeps (whole hours from UTC−12 to
+/// UTC+14, and the half and three-quarter hours in use). A page that shows the UTC time
+/// itself has offset zero. Times are compared to the minute, as pages show them.
+pub(crate) fn shown_offset(
+    utc: chrono::DateTime<chrono::FixedOffset>,
+    shown: &[chrono::NaiveDateTime],
+) -> Option<chrono::FixedOffset> {
+    /// Offsets in use that are not whole hours, in minutes east of UTC.
+    const FRACTIONAL_MINUTES: &[i32] = &[-570, -210, 210, 270, 330, 345, 390, 525, 570, 630, 765];
+    let minute = |t: chrono::NaiveDateTime| {
+        t.with_second(0)
+            .and_then(|t| t.with_nanosecond(0))
+            .unwrap_or(t)
+    };
+    let at = minute(utc.naive_utc());
+    shown.iter().find_map(|&local| {
+        let minutes = i32::try_from((minute(local) - at).num_minutes()).ok()?;
+        let in_use = (minutes % 60 == 0 && (-12 * 60..=14 * 60).contains(&minutes))
+            || FRACTIONAL_MINUTES.contains(&minutes);
+        in_use
+            .then(|| chrono::FixedOffset::east_opt(minutes * 60))
+            .flatten()
+    })
 }
 
 /// The time the metadata declares the page last modified, else the revision a wiki's footer
@@ -715,7 +759,7 @@ mod tests {
         let utc = t("2019-10-18T22:04:00Z");
         let local = t("2019-10-19T00:04:00+02:00");
         assert_eq!(
-            local_offset(utc, &[utc, local], LocalZone::Unknown).to_string(),
+            local_offset(utc, &[utc, local], LocalZone::Unknown, &[]).to_string(),
             "2019-10-19T00:04:00+02:00"
         );
         // A generic date tag naming the same instant in the site's offset (a page's whole
@@ -734,17 +778,84 @@ mod tests {
         assert_eq!(published.as_deref(), Some("2019-10-19T00:04:00+02:00"));
         // Nothing else said: kept as given, unless the page is Vietnamese.
         assert_eq!(
-            local_offset(utc, &[utc], LocalZone::Unknown).to_string(),
+            local_offset(utc, &[utc], LocalZone::Unknown, &[]).to_string(),
             "2019-10-18T22:04:00Z"
         );
         assert_eq!(
-            local_offset(utc, &[utc], LocalZone::Vietnam).to_string(),
+            local_offset(utc, &[utc], LocalZone::Vietnam, &[]).to_string(),
             "2019-10-19T05:04:00+07:00"
         );
         // A time with its own offset is left alone.
         assert_eq!(
-            local_offset(local, &[local], LocalZone::Vietnam).to_string(),
+            local_offset(local, &[local], LocalZone::Vietnam, &[]).to_string(),
             "2019-10-19T00:04:00+02:00"
+        );
+    }
+
+    #[test]
+    fn a_utc_time_takes_the_offset_under_which_the_page_shows_it() {
+        let utc = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+        let shown = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        let offset = |u: &str, s: &[&str]| {
+            let s: Vec<_> = s.iter().map(|s| shown(s)).collect();
+            shown_offset(utc(u), &s).map(|o| o.to_string())
+        };
+        // New York in November, Kathmandu, a page showing UTC itself.
+        assert_eq!(
+            offset("2023-11-09T03:28:35Z", &["2023-11-08 22:28"]).as_deref(),
+            Some("-05:00")
+        );
+        assert_eq!(
+            offset("2020-05-01T06:15:00Z", &["2020-05-01 12:00"]).as_deref(),
+            Some("+05:45")
+        );
+        assert_eq!(
+            offset("2023-11-09T03:28:35Z", &["2023-11-09 03:28"]).as_deref(),
+            Some("+00:00")
+        );
+        // Another minute (an update at 22:41), an offset no place keeps (+14:30), or more
+        // than a day apart: not this instant.
+        assert_eq!(offset("2023-11-09T03:28:35Z", &["2023-11-08 22:41"]), None);
+        assert_eq!(offset("2023-11-09T03:28:35Z", &["2023-11-09 17:58"]), None);
+        assert_eq!(offset("2023-11-09T03:28:35Z", &["2023-11-07 03:28"]), None);
+        // The first shown time that fits wins.
+        assert_eq!(
+            offset(
+                "2023-11-09T03:28:35Z",
+                &["2023-11-08 22:41", "2023-11-08 19:28", "2023-11-08 22:28"]
+            )
+            .as_deref(),
+            Some("-08:00")
+        );
+
+        // A page: JSON-LD in UTC, the date line in the newsroom's clock.
+        let body = numbered_paragraphs(
+            4,
+            "Paragraph",
+            "The debate on the stage in Miami drew five candidates and a crowd that cheered \
+             each answer on the economy, the border and the war abroad.",
+        );
+        let page = |line: &str| {
+            format!(
+                "<html><head><title>Debate</title><script type=\"application/ld+json\">\
+                 {{\"@type\":\"NewsArticle\",\"datePublished\":\"2023-11-09T03:28:35Z\"}}\
+                 </script></head><body><h1>Debate</h1><div class=\"date\">{line}</div>\
+                 <div class=\"story\">{body}</div></body></html>"
+            )
+        };
+        let published = |line: &str| {
+            parsed_article(&page(line), "https://example.com/politics/debate")
+                .published_at
+                .map(|t| t.to_string())
+        };
+        assert_eq!(
+            published("Published Nov. 8, 2023, 10:28 p.m. ET").as_deref(),
+            Some("2023-11-08T22:28:35-05:00")
+        );
+        // A shown time that is not this instant's leaves it in UTC.
+        assert_eq!(
+            published("Updated Nov. 8, 2023, 10:41 p.m. ET").as_deref(),
+            Some("2023-11-09T03:28:35Z")
         );
     }
 
@@ -855,7 +966,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("valid time: {e}"));
         assert_eq!(canada.day_zone(late), None);
         assert_eq!(
-            local_offset(ArticleTime::DateTime(late), &[], canada).to_string(),
+            local_offset(ArticleTime::DateTime(late), &[], canada, &[]).to_string(),
             "2021-11-05T03:00:00Z"
         );
         // A site that shows its UTC day keeps it.
