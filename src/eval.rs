@@ -41,6 +41,8 @@ struct PageScore {
     title_f1: Option<f64>,
     authors_f1: Option<f64>,
     authors_false_positive: Option<bool>,
+    /// The page's record as a JSON line, with its `id` and `is_article` (for `--records`).
+    record: String,
 }
 
 #[derive(Clone)]
@@ -58,6 +60,7 @@ pub fn main(
     split: Option<&str>,
     jobs: Option<usize>,
     worst: usize,
+    records: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     let truth_path = dataset.join("truth.jsonl");
     let file = std::fs::File::open(&truth_path)
@@ -96,6 +99,14 @@ pub fn main(
             .collect()
     });
     let elapsed = started.elapsed();
+    if let Some(path) = records {
+        let mut lines = String::new();
+        for score in &scores {
+            lines.push_str(&score.record);
+            lines.push('\n');
+        }
+        std::fs::write(path, lines).with_context(|| format!("{}: cannot write", path.display()))?;
+    }
 
     let name = dataset
         .file_name()
@@ -199,6 +210,17 @@ fn score_page(parser: &Parser, dataset: &Path, group: &str, truth: &Value) -> Pa
     });
     score.failed = analysis.is_none();
     score.not_article = analysis.as_ref().is_some_and(|a| !a.is_article);
+    score.record = match &analysis {
+        Some(a) => match serde_json::to_value(&a.record) {
+            Ok(Value::Object(mut fields)) => {
+                fields.insert("id".into(), Value::from(id));
+                fields.insert("is_article".into(), Value::from(a.is_article));
+                Value::Object(fields).to_string()
+            }
+            _ => serde_json::json!({ "id": id, "failed": true }).to_string(),
+        },
+        None => serde_json::json!({ "id": id, "failed": true }).to_string(),
+    };
     let record = analysis.map(|a| a.record);
     let text = record
         .as_ref()

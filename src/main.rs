@@ -89,6 +89,10 @@ enum Command {
         /// Also list the N pages with the lowest body F1.
         #[arg(long, default_value_t = 0)]
         worst: usize,
+        /// Also write each page's record (with the page's `id` and `is_article`), one JSON
+        /// line per page, to this file: what a miss is made of.
+        #[arg(long, value_name = "FILE")]
+        records: Option<PathBuf>,
     },
     /// Validate the configuration, print it as the service would use it (paths made
     /// absolute, secrets masked) and warn about what looks unintended.
@@ -162,9 +166,10 @@ fn main() -> ExitCode {
             split,
             jobs,
             worst,
+            records,
         } => {
             logging::init_for_tools();
-            eval::main(&dataset, split.as_deref(), jobs, worst)
+            eval::main(&dataset, split.as_deref(), jobs, worst, records.as_deref())
         }
         Command::CheckConfig => check_config(path),
         Command::IngestWarc { files } => ingest_warc(path, &files),

@@ -1,4 +1,4 @@
-//! The command line: `check-config` and `extract` as a user runs them.
+//! The command line: `check-config`, `extract` and `eval` as a user runs them.
 
 use std::path::Path;
 use std::process::Command;
@@ -630,4 +630,61 @@ fn the_cluster_table_is_checked() {
         err.contains("cluster.partitions must be between 1 and"),
         "{err}"
     );
+}
+
+#[test]
+fn eval_scores_a_dataset_and_writes_each_page_s_record() {
+    // A dataset of two pages in the layout of ../shared/datasets: the VnExpress article,
+    // annotated with its own title and a wrong day, and a listing page.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("html")).unwrap();
+    for (id, name) in [
+        ("a1", "vnexpress-article.html"),
+        ("l1", "listing-page.html"),
+    ] {
+        let gz = std::fs::File::create(dir.path().join(format!("html/{id}.html.gz"))).unwrap();
+        let mut encoder = flate2::write::GzEncoder::new(gz, flate2::Compression::default());
+        std::io::Write::write_all(&mut encoder, &std::fs::read(fixture(name)).unwrap()).unwrap();
+        encoder.finish().unwrap();
+    }
+    std::fs::write(
+        dir.path().join("truth.jsonl"),
+        "{\"id\": \"a1\", \"url\": \"https://vnexpress.net/gia-xang-giam-hon-1-000-dong-moi-lit-4397312.html\", \
+         \"title\": \"Giá xăng giảm hơn 1.000 đồng mỗi lít\", \"published\": \"1999-01-01\"}\n\
+         {\"id\": \"l1\", \"url\": \"https://vnexpress.net/kinh-doanh\"}\n",
+    )
+    .unwrap();
+    let records = dir.path().join("records.jsonl");
+    let report = succeeds(
+        tinstream()
+            .args(["eval", "-j", "1", "--worst", "5", "--records"])
+            .arg(&records)
+            .arg(dir.path()),
+    );
+    assert!(
+        report.contains("| title exact match | 1.000 (1/1) |"),
+        "{report}"
+    );
+    assert!(
+        report.contains("| date accuracy | 0.000 (0/1) |"),
+        "{report}"
+    );
+    assert!(
+        report.contains("| pages judged not an article | 1 |"),
+        "{report}"
+    );
+    assert!(
+        report.contains("| a1 | 1999-01-01 |"),
+        "the miss is listed: {report}"
+    );
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&records)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "one record per page");
+    let by_id = |id: &str| lines.iter().find(|l| l["id"] == id).unwrap();
+    assert_eq!(by_id("a1")["is_article"], true);
+    assert_eq!(by_id("a1")["title"], "Giá xăng giảm hơn 1.000 đồng mỗi lít");
+    assert_eq!(by_id("l1")["is_article"], false);
 }

@@ -203,6 +203,18 @@ pub(crate) fn class_and_id(el: &Element) -> String {
     s
 }
 
+/// Whether `hint` (a case-insensitive pattern) matches one of the element's classes (those
+/// [`class_and_id`] reads) or its id: the same answer as matching `class_and_id`'s text for
+/// a pattern that does not span words, with nothing allocated, for tests run on every
+/// element of a page.
+pub(crate) fn hints_match(el: &Element, hint: &regex::Regex) -> bool {
+    el.attr("class").is_some_and(|c| {
+        c.split_whitespace()
+            .filter(|class| !class.contains([':', '[', '&']))
+            .any(|class| hint.is_match(class))
+    }) || el.attr("id").is_some_and(|id| hint.is_match(id))
+}
+
 pub(crate) fn is_hidden(el: &Element) -> bool {
     if el.attr("hidden").is_some() && !is_streamed_segment(el) {
         return true;

@@ -4,11 +4,16 @@ use crate::meta;
 use scraper::Html;
 
 pub(crate) fn section(html: &Html, meta: &meta::Meta) -> Option<String> {
+    // The trails first, then their links: a selector of links under a trail would test every
+    // link of the page against its ancestors.
     static BREADCRUMB: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
         scraper::Selector::parse(
-            r#"[class*="breadcrumb"] a, [id*="breadcrumb"] a, [class*="bread-crumb"] a, [itemtype*="BreadcrumbList"] a, [class*="detail-cate"] a"#,
+            r#"[class*="breadcrumb"], [id*="breadcrumb"], [class*="bread-crumb"], [itemtype*="BreadcrumbList"], [class*="detail-cate"]"#,
         )
         .expect("static selector is valid")
+    });
+    static LINK: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("a").expect("static selector is valid")
     });
     let is_home = |s: &str| {
         let l = s.to_lowercase();
@@ -21,6 +26,7 @@ pub(crate) fn section(html: &Html, meta: &meta::Meta) -> Option<String> {
         .or_else(|| meta.ld.breadcrumb.iter().find(|b| !is_home(b)).cloned())
         .or_else(|| {
             html.select(&BREADCRUMB)
+                .flat_map(|trail| trail.select(&LINK))
                 .map(meta::text_of)
                 .find(|t| !is_home(t))
         })

@@ -261,7 +261,7 @@ pub(crate) fn date_elements(html: &Html, zone: LocalZone) -> Option<ArticleTime>
 /// comment's, a related item's nor a teaser's, nor a text naming another time.
 pub(crate) fn date_element_texts(html: &Html) -> impl Iterator<Item = String> + '_ {
     static DATE_HINT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"date|time|datum|fecha|ngay|publish|posted|thoigian|thoi-gian")
+        regex::Regex::new(r"(?i)date|time|datum|fecha|ngay|publish|posted|thoigian|thoi-gian")
             .expect("static regex is valid")
     });
     static WITH_CLASS: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
@@ -269,8 +269,7 @@ pub(crate) fn date_element_texts(html: &Html) -> impl Iterator<Item = String> + 
     });
     html.select(&WITH_CLASS)
         .filter(|el| {
-            let hints = dom::class_and_id(el.value());
-            DATE_HINT.is_match(&hints)
+            dom::hints_match(el.value(), &DATE_HINT)
                 && !dom::dated_by_others(html, el.id())
                 && !dom::in_teaser(*el)
         })
