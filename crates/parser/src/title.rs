@@ -50,7 +50,11 @@ pub(crate) fn title(meta: &meta::Meta, site_name: Option<&str>, host: &str) -> O
     // A headline that names the site after itself ("… 2025 – Artlyst") is cut there.
     let headline = h1s
         .iter()
-        .find(|h| h.split_whitespace().count() >= 3 && h.chars().count() <= 300)
+        .find(|h| {
+            h.split_whitespace().count() >= 3
+                && h.chars().count() <= 300
+                && (declared.is_empty() || sentence_breaks(h) < PARAGRAPH_SENTENCE_BREAKS)
+        })
         .map(|h| split_site_name_by(h, site_name, host, false).0.to_string());
     headline
         .or_else(|| {
@@ -59,6 +63,21 @@ pub(crate) fn title(meta: &meta::Meta, site_name: Option<&str>, host: &str) -> O
                 .map(|t| strip_site_suffix(t, site_name, host))
         })
         .or_else(|| meta.h1.first().map(|h| normalize_text(h)))
+}
+
+/// Sentence breaks from which an `<h1>` reads as a paragraph (a standfirst set in the headline's
+/// place: "Learn which … (return on investment)? Get expert tips … ROI. We'll help you …"),
+/// not a headline, when the page declares a title.
+pub(crate) const PARAGRAPH_SENTENCE_BREAKS: usize = 2;
+
+/// The sentence breaks inside a text: a full stop, question or exclamation mark, a space,
+/// then a capital letter.
+pub(crate) fn sentence_breaks(text: &str) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(3)
+        .filter(|w| matches!(w[0], '.' | '?' | '!') && w[1] == ' ' && w[2].is_uppercase())
+        .count()
 }
 
 /// Titles compared without case or spacing differences.
@@ -282,6 +301,41 @@ mod tests {
             title("Sở Y tế vừa triển khai kế hoạch tiêm chủng mở rộng cho năm 2024."),
             "Sở Y tế - Tin tức"
         );
+    }
+
+    #[test]
+    fn an_h1_of_several_sentences_is_a_standfirst_not_the_headline() {
+        let paragraphs = numbered_paragraphs(
+            3,
+            "Paragraph",
+            "a kitchen remodel returns less than a new garage door, and the figures below show \
+             what each project costs and adds to a home's value.",
+        );
+        let title = |h1: &str| {
+            let html = format!(
+                "<html><head><title>The 10 Best Home Improvement ROI Projects | RenoFi</title>\
+                 </head><body><h1>{h1}</h1><div class=\"story\">{paragraphs}</div></body></html>"
+            );
+            parsed_article(&html, "https://example.com/learn/roi/").title
+        };
+        assert_eq!(
+            title(
+                "Learn which home renovations have the best ROI? Get expert tips on how to \
+                 calculate it. We'll help you learn what a project adds."
+            ),
+            "The 10 Best Home Improvement ROI Projects"
+        );
+        // One break is a headline with a subtitle, and stays.
+        assert_eq!(
+            title("What Tutoring Is Not. Choosing a Good, Effective Tutor"),
+            "What Tutoring Is Not. Choosing a Good, Effective Tutor"
+        );
+        // An abbreviation before a name counts too ("Dr. Smith"): one break is allowed.
+        assert_eq!(
+            sentence_breaks("Dr. Smith went home. He slept. Then? Nothing"),
+            4
+        );
+        assert_eq!(sentence_breaks("Dr. Smith Goes Home"), 1);
     }
 
     #[test]
