@@ -126,7 +126,7 @@ impl Meta {
         meta.html_title = html.select(selector!("title")).next().map(text_of);
         meta.h1 = html
             .select(selector!("h1"))
-            .filter(|h| !is_site_logo(*h) && !in_navigation(*h))
+            .filter(|h| !is_site_logo(*h) && !in_navigation(*h) && !is_section_heading(*h))
             .map(headline_text)
             .filter(|t| !t.is_empty())
             .take(5)
@@ -301,6 +301,21 @@ fn is_site_logo(h1: ElementRef<'_>) -> bool {
             || a.value()
                 .attr("rel")
                 .is_some_and(|r| r.split_whitespace().any(|t| t == "home"))
+    })
+}
+
+/// Whether an `<h1>` heads a section of the text rather than the page: it links to itself
+/// (`<h1 id="but-what-they-love"><a class="anchor" href="#but-what-they-love">`), as the
+/// Markdown renderers of blogs and documentation set every heading of a text.
+fn is_section_heading(h1: ElementRef<'_>) -> bool {
+    let Some(id) = h1.value().attr("id").filter(|id| !id.is_empty()) else {
+        return false;
+    };
+    h1.select(selector!("a[href]")).any(|a| {
+        a.value()
+            .attr("href")
+            .and_then(|href| href.strip_prefix('#'))
+            == Some(id)
     })
 }
 

@@ -53,6 +53,9 @@ pub(crate) fn title(meta: &meta::Meta, site_name: Option<&str>, host: &str) -> O
         .find(|h| {
             h.split_whitespace().count() >= 3
                 && h.chars().count() <= 300
+                // "A message from John Furrier, co-founder of SiliconANGLE:": a label over
+                // something else.
+                && !h.ends_with(':')
                 && (declared.is_empty() || sentence_breaks(h) < PARAGRAPH_SENTENCE_BREAKS)
         })
         .map(|h| split_site_name_by(h, site_name, host, false).0.to_string());
@@ -311,13 +314,14 @@ mod tests {
             "a kitchen remodel returns less than a new garage door, and the figures below show \
              what each project costs and adds to a home's value.",
         );
-        let title = |h1: &str| {
+        let title_of = |heading: &str| {
             let html = format!(
                 "<html><head><title>The 10 Best Home Improvement ROI Projects | RenoFi</title>\
-                 </head><body><h1>{h1}</h1><div class=\"story\">{paragraphs}</div></body></html>"
+                 </head><body>{heading}<div class=\"story\">{paragraphs}</div></body></html>"
             );
             parsed_article(&html, "https://example.com/learn/roi/").title
         };
+        let title = |h1: &str| title_of(&format!("<h1>{h1}</h1>"));
         assert_eq!(
             title(
                 "Learn which home renovations have the best ROI? Get expert tips on how to \
@@ -329,6 +333,23 @@ mod tests {
         assert_eq!(
             title("What Tutoring Is Not. Choosing a Good, Effective Tutor"),
             "What Tutoring Is Not. Choosing a Good, Effective Tutor"
+        );
+        // A heading of the text that links to itself (as Markdown renderers set them), and a
+        // label ending in a colon, are not the headline either.
+        let anchored = "<a class=\"anchor\" href=\"#what-they-love\" aria-hidden=\"true\"></a>\
+                        What they love is the sense of empowerment";
+        assert_eq!(
+            title_of(&format!("<h1 id=\"what-they-love\">{anchored}</h1>")),
+            "The 10 Best Home Improvement ROI Projects"
+        );
+        // The same heading with no id of its own is the headline.
+        assert_eq!(
+            title_of(&format!("<h1>{anchored}</h1>")),
+            "What they love is the sense of empowerment"
+        );
+        assert_eq!(
+            title("A message from the co-founder of RenoFi:"),
+            "The 10 Best Home Improvement ROI Projects"
         );
         // An abbreviation before a name counts too ("Dr. Smith"): one break is allowed.
         assert_eq!(
