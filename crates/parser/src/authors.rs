@@ -157,10 +157,11 @@ pub(crate) fn byline_near_title(content: &content::Content) -> Vec<String> {
     content
         .date_lines
         .iter()
+        .map(|line| boilerplate::spaced_by_label(line))
         .filter(|line| {
             boilerplate::opens_byline(line) || boilerplate::opens_with_author_label(line)
         })
-        .find_map(|line| boilerplate::byline_names(line))
+        .find_map(|line| boilerplate::byline_names(&line))
         .unwrap_or_default()
 }
 
@@ -788,6 +789,15 @@ mod tests {
         );
         let record = parsed_article(&labelled, "https://example.com/eat/a-new-grill");
         assert_eq!(record.authors, vec!["Sofia Gonzalez".to_string()]);
+        // The label and the name in elements of their own, spaced by the page's style alone.
+        let glued = page("<span class=\"tChGB\">By</span><span>Sofia Gonzalez</span>");
+        let record = parsed_article(&glued, "https://example.com/eat/a-new-grill");
+        assert_eq!(record.authors, vec!["Sofia Gonzalez".to_string()]);
+        assert_eq!(
+            crate::boilerplate::spaced_by_label("ByteDance opens an office"),
+            "ByteDance opens an office",
+            "a word that opens with the letters is left alone"
+        );
         // Without the word, two capitalised words there may be a section or a place.
         let place = page("Memorial City");
         let record = parsed_article(&place, "https://example.com/eat/a-new-grill");
