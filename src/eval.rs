@@ -41,8 +41,8 @@ struct PageScore {
     title_f1: Option<f64>,
     authors_f1: Option<f64>,
     authors_false_positive: Option<bool>,
-    /// The page's record as a JSON line, with its `id` and `is_article` (for `--records`).
-    record: String,
+    /// The page's record as a JSON line, with its `id` and `is_article`: only for `--records`.
+    record: Option<String>,
 }
 
 #[derive(Clone)]
@@ -95,14 +95,14 @@ pub fn main(
     let scores: Vec<PageScore> = pool.install(|| {
         truths
             .par_iter()
-            .map(|(group, truth)| score_page(&parser, dataset, group, truth))
+            .map(|(group, truth)| score_page(&parser, dataset, group, truth, records.is_some()))
             .collect()
     });
     let elapsed = started.elapsed();
     if let Some(path) = records {
         let mut lines = String::new();
-        for score in &scores {
-            lines.push_str(&score.record);
+        for record in scores.iter().filter_map(|s| s.record.as_deref()) {
+            lines.push_str(record);
             lines.push('\n');
         }
         std::fs::write(path, lines).with_context(|| format!("{}: cannot write", path.display()))?;
@@ -183,7 +183,13 @@ pub fn main(
     }
 }
 
-fn score_page(parser: &Parser, dataset: &Path, group: &str, truth: &Value) -> PageScore {
+fn score_page(
+    parser: &Parser,
+    dataset: &Path,
+    group: &str,
+    truth: &Value,
+    keep_record: bool,
+) -> PageScore {
     let mut score = PageScore {
         id: truth["id"].as_str().unwrap_or("").to_string(),
         group: group.to_string(),
@@ -210,17 +216,20 @@ fn score_page(parser: &Parser, dataset: &Path, group: &str, truth: &Value) -> Pa
     });
     score.failed = analysis.is_none();
     score.not_article = analysis.as_ref().is_some_and(|a| !a.is_article);
-    score.record = match &analysis {
-        Some(a) => match serde_json::to_value(&a.record) {
-            Ok(Value::Object(mut fields)) => {
-                fields.insert("id".into(), Value::from(id));
-                fields.insert("is_article".into(), Value::from(a.is_article));
-                Value::Object(fields).to_string()
-            }
-            _ => serde_json::json!({ "id": id, "failed": true }).to_string(),
-        },
-        None => serde_json::json!({ "id": id, "failed": true }).to_string(),
-    };
+    if keep_record {
+        let record = analysis
+            .as_ref()
+            .and_then(|a| match serde_json::to_value(&a.record) {
+                Ok(Value::Object(mut fields)) => {
+                    fields.insert("id".into(), Value::from(id));
+                    fields.insert("is_article".into(), Value::from(a.is_article));
+                    Some(Value::Object(fields))
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| serde_json::json!({ "id": id, "failed": true }));
+        score.record = Some(record.to_string());
+    }
     let record = analysis.map(|a| a.record);
     let text = record
         .as_ref()

@@ -586,8 +586,6 @@ pub(crate) fn is_byline_label(text: &str) -> bool {
     LABEL.is_match(text)
 }
 
-/// A closing line that only names the writers, such as "Nguyễn Văn An - Minh Hà" or
-/// "Bài và ảnh: Thu Hằng". Returns the names; staff initials and organisations are not names.
 /// A byline whose label and name the page sets in elements of their own, spaced by its style
 /// alone (`<span>By</span><span>Daryl Austin</span>`), reads "ByDaryl Austin": the space put
 /// back. Only a capital "By" before a capitalised word, which no English word opens with.
@@ -597,6 +595,8 @@ pub(crate) fn spaced_by_label(line: &str) -> std::borrow::Cow<'_, str> {
     GLUED.replace(line, "$1 $2")
 }
 
+/// A closing line that only names the writers, such as "Nguyễn Văn An - Minh Hà" or
+/// "Bài và ảnh: Thu Hằng". Returns the names; staff initials and organisations are not names.
 pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
     static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện|text|interview|redaktion)\s*:\s*|(?:bài|ảnh|tác giả|(?:ein\s+|blog\s*)?(?:gast)?beitrag von|written by|posted by|submitted by|geschrieben von|verfasst von|veröffentlicht von|gespeichert von|eingestellt von|erstellt von|autorin|autoren|publié par|écrit par|publicado por|escrito por|by|von|par|por|autor|author|auteur|autore|nhóm phóng viên|phóng viên|pv|theo)\s*:?\s+)")

@@ -181,19 +181,11 @@ pub(crate) fn is_block_tag(name: &str) -> bool {
 /// The class and id of an element, lower-cased, for the hint patterns.
 pub(crate) fn class_and_id(el: &Element) -> String {
     let mut s = String::new();
-    if let Some(c) = el.attr("class") {
-        // Utility classes with variants or arbitrary values ("lg:col-span-8",
-        // "[&_figcaption]:mt-xs") style the element and say nothing of what it holds; read
-        // as hints they would make a whole article a caption.
-        for class in c
-            .split_whitespace()
-            .filter(|class| !class.contains([':', '[', '&']))
-        {
-            if !s.is_empty() {
-                s.push(' ');
-            }
-            s.push_str(class);
+    for class in hint_classes(el) {
+        if !s.is_empty() {
+            s.push(' ');
         }
+        s.push_str(class);
     }
     if let Some(id) = el.attr("id") {
         s.push(' ');
@@ -208,11 +200,18 @@ pub(crate) fn class_and_id(el: &Element) -> String {
 /// a pattern that does not span words, with nothing allocated, for tests run on every
 /// element of a page.
 pub(crate) fn hints_match(el: &Element, hint: &regex::Regex) -> bool {
-    el.attr("class").is_some_and(|c| {
-        c.split_whitespace()
-            .filter(|class| !class.contains([':', '[', '&']))
-            .any(|class| hint.is_match(class))
-    }) || el.attr("id").is_some_and(|id| hint.is_match(id))
+    hint_classes(el).any(|class| hint.is_match(class))
+        || el.attr("id").is_some_and(|id| hint.is_match(id))
+}
+
+/// The element's classes that say what it holds. Utility classes with variants or arbitrary
+/// values ("lg:col-span-8", "[&_figcaption]:mt-xs") style the element and say nothing of
+/// what it holds; read as hints they would make a whole article a caption.
+fn hint_classes(el: &Element) -> impl Iterator<Item = &str> {
+    el.attr("class")
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter(|class| !class.contains([':', '[', '&']))
 }
 
 pub(crate) fn is_hidden(el: &Element) -> bool {
