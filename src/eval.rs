@@ -22,7 +22,7 @@ use std::fmt::Write as _;
 use std::io::{BufRead, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
-use tinstream_parser::{Page, Parser};
+use tinstream_parser::{Expect, Hints, Page, Parser};
 use unicode_normalization::UnicodeNormalization;
 use url::Url;
 
@@ -55,13 +55,31 @@ struct DateOutcome {
     truth: Option<String>,
 }
 
-pub fn main(
-    dataset: &Path,
-    split: Option<&str>,
-    jobs: Option<usize>,
-    worst: usize,
-    records: Option<&Path>,
-) -> anyhow::Result<ExitCode> {
+/// What `eval` was asked for.
+pub struct Request<'a> {
+    /// The dataset's folder.
+    pub dataset: &'a Path,
+    /// `--split`: only this split or subset.
+    pub split: Option<&'a str>,
+    /// `-j`: parsing threads.
+    pub jobs: Option<usize>,
+    /// `--worst`: how many of the lowest pages to list.
+    pub worst: usize,
+    /// `--records`: where to write each page's record.
+    pub records: Option<&'a Path>,
+    /// `--listed-as`: what every page's source is taken to expect.
+    pub expect: Expect,
+}
+
+pub fn main(request: Request<'_>) -> anyhow::Result<ExitCode> {
+    let Request {
+        dataset,
+        split,
+        jobs,
+        worst,
+        records,
+        expect,
+    } = request;
     let truth_path = dataset.join("truth.jsonl");
     let file = std::fs::File::open(&truth_path)
         .with_context(|| format!("{}: cannot open", truth_path.display()))?;
@@ -95,7 +113,9 @@ pub fn main(
     let scores: Vec<PageScore> = pool.install(|| {
         truths
             .par_iter()
-            .map(|(group, truth)| score_page(&parser, dataset, group, truth, records.is_some()))
+            .map(|(group, truth)| {
+                score_page(&parser, dataset, group, truth, records.is_some(), expect)
+            })
             .collect()
     });
     let elapsed = started.elapsed();
@@ -122,6 +142,13 @@ pub fn main(
         scores.len(),
         elapsed.as_secs_f64()
     );
+    if expect != Expect::Unknown {
+        // Not the parser's own figures: say so where they are read.
+        let _ = writeln!(
+            out,
+            "\nEvery page judged as its source would list it: {expect:?} expected."
+        );
+    }
     for group in &groups {
         let of_group: Vec<&PageScore> = scores.iter().filter(|s| &s.group == group).collect();
         report(&mut out, &format!("{name} / {group}"), &of_group);
@@ -189,6 +216,7 @@ fn score_page(
     group: &str,
     truth: &Value,
     keep_record: bool,
+    expect: Expect,
 ) -> PageScore {
     let mut score = PageScore {
         id: truth["id"].as_str().unwrap_or("").to_string(),
@@ -205,14 +233,17 @@ fn score_page(
             .unwrap_or_else(|| {
                 Url::parse("http://unknown.invalid/page").expect("static URL is valid")
             });
-        parser
-            .analyze(Page {
-                bytes: &bytes,
-                url: &url,
-                http_charset: None,
-                fetched_at: chrono::Utc::now(),
-            })
-            .ok()
+        let page = Page {
+            bytes: &bytes,
+            url: &url,
+            http_charset: None,
+            fetched_at: chrono::Utc::now(),
+        };
+        let hints = Hints {
+            expect,
+            ..Hints::default()
+        };
+        parser.analyze_listed(page, hints).ok()
     });
     score.failed = analysis.is_none();
     score.not_article = analysis.as_ref().is_some_and(|a| !a.is_article);

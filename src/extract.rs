@@ -14,7 +14,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tinstream_crawler::{CrawlerConfig, Fetcher};
-use tinstream_parser::{Extraction, Page, Parser, ParserOptions};
+use tinstream_parser::{Expect, Extraction, Hints, Page, Parser, ParserOptions};
 use url::Url;
 
 /// How records are printed.
@@ -24,6 +24,31 @@ pub enum Format {
     Json,
     /// One JSON object per line.
     Jsonl,
+}
+
+/// What the page's source is taken to list it as (`--listed-as`): the service weighs in its
+/// sources' word (a feed's item is expected to be an article, an operator's section page a
+/// listing); this lets a page be judged as one of them would see it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListedAs {
+    /// Nothing known: the page alone decides (an entry of a general sitemap).
+    #[default]
+    Unknown,
+    /// An article: a feed's item, a news sitemap's entry, a `url` or `list` source.
+    Article,
+    /// A listing: a `section` source.
+    Listing,
+}
+
+impl ListedAs {
+    /// The parser's expectation.
+    pub fn expect(self) -> Expect {
+        match self {
+            ListedAs::Unknown => Expect::Unknown,
+            ListedAs::Article => Expect::Article,
+            ListedAs::Listing => Expect::Listing,
+        }
+    }
 }
 
 /// What `extract` was asked for.
@@ -45,6 +70,8 @@ pub struct Request<'a> {
     pub force: bool,
     /// `--allow-private-networks`: fetch non-public addresses too.
     pub allow_private_networks: bool,
+    /// `--listed-as`: what the page's source is taken to list it as.
+    pub listed_as: ListedAs,
 }
 
 enum Input {
@@ -81,6 +108,9 @@ struct Printed<'a, T: Serialize> {
     record: &'a T,
     #[serde(skip_serializing_if = "Option::is_none")]
     is_article: Option<bool>,
+    /// With `--force`: the rule of the verdict, as a refused page's `reason` gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'a str>,
 }
@@ -93,10 +123,15 @@ struct Style<'a> {
 }
 
 impl Style<'_> {
-    fn write<T: Serialize>(&self, record: &T, is_article: Option<bool>) -> Result<String, String> {
+    fn write<T: Serialize>(
+        &self,
+        record: &T,
+        verdict: Option<(bool, &str)>,
+    ) -> Result<String, String> {
         let printed = Printed {
             record,
-            is_article,
+            is_article: verdict.map(|v| v.0),
+            verdict: verdict.map(|v| v.1),
             source: self.source,
         };
         let text = if self.pretty {
@@ -180,7 +215,15 @@ pub fn main(request: Request<'_>) -> anyhow::Result<ExitCode> {
                         Input::Url(_) => prefetched.unwrap_or_else(|| Err("not fetched".into())),
                         Input::Unusable(_, error) => Err(error.clone()),
                     }
-                    .and_then(|loaded| parse(&parser, &loaded, request.force, style));
+                    .and_then(|loaded| {
+                        parse(
+                            &parser,
+                            &loaded,
+                            request.force,
+                            request.listed_as.expect(),
+                            style,
+                        )
+                    });
                     (source, result)
                 })
                 .collect()
@@ -326,6 +369,7 @@ fn parse(
     parser: &Parser,
     loaded: &Loaded,
     force: bool,
+    expect: Expect,
     style: Style<'_>,
 ) -> Result<String, String> {
     let page = Page {
@@ -334,11 +378,23 @@ fn parse(
         http_charset: loaded.charset.as_deref(),
         fetched_at: chrono::Utc::now(),
     };
+    let hints = Hints {
+        expect,
+        ..Hints::default()
+    };
     if force {
-        let analysis = parser.analyze(page).map_err(|e| e.to_string())?;
-        return style.write(&analysis.record, Some(analysis.is_article));
+        let analysis = parser
+            .analyze_listed(page, hints)
+            .map_err(|e| e.to_string())?;
+        return style.write(
+            &analysis.record,
+            Some((analysis.is_article, analysis.verdict)),
+        );
     }
-    match parser.parse(page).map_err(|e| e.to_string())? {
+    match parser
+        .parse_with_hints(page, hints)
+        .map_err(|e| e.to_string())?
+    {
         Extraction::Article(article) => style.write(&*article, None),
         Extraction::NotArticle(page) => style.write(&page, None),
     }

@@ -75,6 +75,10 @@ enum Command {
         /// crawler.allow_private_networks = true does for the service).
         #[arg(long)]
         allow_private_networks: bool,
+        /// Judge each page as the service does when a source lists it so: `article` (a
+        /// feed's item, a news sitemap's entry), `listing` (a section source), `unknown`.
+        #[arg(long, value_enum, default_value_t)]
+        listed_as: extract::ListedAs,
     },
     /// Score the parser on an extraction dataset (truth.jsonl + html/<id>.html.gz).
     Eval {
@@ -93,6 +97,10 @@ enum Command {
         /// line per page, to this file: what a miss is made of.
         #[arg(long, value_name = "FILE")]
         records: Option<PathBuf>,
+        /// Judge each page as the service does when a source lists it so (see `extract`);
+        /// the figures are the parser's alone with the default, `unknown`.
+        #[arg(long, value_enum, default_value_t)]
+        listed_as: extract::ListedAs,
     },
     /// Validate the configuration, print it as the service would use it (paths made
     /// absolute, secrets masked) and warn about what looks unintended.
@@ -148,6 +156,7 @@ fn main() -> ExitCode {
             jobs,
             force,
             allow_private_networks,
+            listed_as,
         } => {
             logging::init_for_tools();
             extract::main(extract::Request {
@@ -159,6 +168,7 @@ fn main() -> ExitCode {
                 jobs,
                 force,
                 allow_private_networks,
+                listed_as,
             })
         }
         Command::Eval {
@@ -167,9 +177,17 @@ fn main() -> ExitCode {
             jobs,
             worst,
             records,
+            listed_as,
         } => {
             logging::init_for_tools();
-            eval::main(&dataset, split.as_deref(), jobs, worst, records.as_deref())
+            eval::main(eval::Request {
+                dataset: &dataset,
+                split: split.as_deref(),
+                jobs,
+                worst,
+                records: records.as_deref(),
+                expect: listed_as.expect(),
+            })
         }
         Command::CheckConfig => check_config(path),
         Command::IngestWarc { files } => ingest_warc(path, &files),

@@ -49,6 +49,13 @@ pub struct NotArticleLabel {
     pub reason: String,
 }
 
+/// The label of counts kept per host.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct HostLabel {
+    /// The host of the page.
+    pub host: String,
+}
+
 /// The label of parse outcomes.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OutcomeLabel {
@@ -102,6 +109,8 @@ pub struct Metrics {
     /// Pages the sources listed as articles that the parser judged not to be, per host and
     /// reason.
     pub not_article_pages: Family<NotArticleLabel, Counter>,
+    /// Section pages given as sources that read as articles on their own, per host.
+    pub listings_read_as_articles: Family<HostLabel, Counter>,
     /// Pages in the frontier: waiting, in flight, or scheduled for a re-check.
     pub frontier: Gauge,
     /// New pages refused because the frontier held `crawler.max_frontier` pages.
@@ -185,6 +194,7 @@ impl Default for Metrics {
             source_failures: Family::default(),
             blocked: Family::default(),
             not_article_pages: Family::default(),
+            listings_read_as_articles: Family::default(),
             frontier: Gauge::default(),
             frontier_refused: Counter::default(),
             state_pages: Gauge::default(),
@@ -266,6 +276,11 @@ impl Metrics {
             "pages_not_article",
             "Pages listed as articles by a source and judged not to be one, per host and reason",
             self.not_article_pages.clone(),
+        );
+        registry.register(
+            "listings_read_as_articles",
+            "Section pages given as sources that read as articles on their own, per host",
+            self.listings_read_as_articles.clone(),
         );
         registry.register(
             "pages_blocked",
@@ -504,6 +519,13 @@ impl Observer for Metrics {
                     .get_or_create(&NotArticleLabel {
                         host: host.to_string(),
                         reason: reason.to_string(),
+                    })
+                    .inc();
+            }
+            Event::ListingReadAsArticle { host } => {
+                self.listings_read_as_articles
+                    .get_or_create(&HostLabel {
+                        host: host.to_string(),
                     })
                     .inc();
             }

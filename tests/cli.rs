@@ -688,3 +688,44 @@ fn eval_scores_a_dataset_and_writes_each_page_s_record() {
     assert_eq!(by_id("a1")["title"], "Giá xăng giảm hơn 1.000 đồng mỗi lít");
     assert_eq!(by_id("l1")["is_article"], false);
 }
+
+#[test]
+fn extract_judges_a_page_as_its_source_would_list_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // A photo story: one caption-long paragraph under its headline.
+    let page = write(
+        dir.path(),
+        "anh.html",
+        "<html lang=\"vi\"><head><title>Chợ nổi buổi sớm</title></head><body><h1>Chợ nổi buổi \
+         sớm</h1><img src=\"/a.jpg\"><p>Sáng sớm, hàng trăm ghe thuyền tụ về chợ nổi, người bán \
+         kẻ mua tấp nập trên sông, giữ nét sinh hoạt quen thuộc của miền Tây.</p></body></html>",
+    );
+    let page = page.display().to_string();
+    let url = "https://bao.example.vn/anh/cho-noi-2001.html";
+    let judged = |listed_as: &str| -> serde_json::Value {
+        let out = succeeds(tinstream().args([
+            "extract",
+            "--force",
+            "--url",
+            url,
+            "--listed-as",
+            listed_as,
+            &page,
+        ]));
+        serde_json::from_str(&out).unwrap()
+    };
+    let alone = judged("unknown");
+    assert_eq!(
+        (&alone["is_article"], &alone["verdict"]),
+        (&false.into(), &"too little body".into())
+    );
+    let item = judged("article");
+    assert_eq!(
+        (&item["is_article"], &item["verdict"]),
+        (&true.into(), &"listed as an article".into())
+    );
+    // Without --force, a refused page prints its reason, and the default is the page alone.
+    let out = succeeds(tinstream().args(["extract", "--url", url, &page]));
+    let refused: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(refused["reason"], "too little body");
+}

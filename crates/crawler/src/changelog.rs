@@ -343,6 +343,7 @@ mod tests {
             hint: Hint {
                 published: Some("2026-11-30T08:00:00+07:00".into()),
                 title: Some("Tin".into()),
+                item: true,
             },
         }
     }

@@ -28,20 +28,35 @@ pub struct Hint {
     /// The title the source gives (`news:title`, a feed item's title).
     #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The source lists the page as one article: an item of a feed, an entry of a news
+    /// sitemap (one with `<news:news>`), a URL the operator gave. The parser's verdict then
+    /// expects an article. Entries of general sitemaps, which list every kind of page, and
+    /// links found on section pages are not.
+    #[serde(rename = "i", default, skip_serializing_if = "std::ops::Not::not")]
+    pub item: bool,
 }
 
 impl Hint {
     /// True when the source said nothing.
     pub fn is_empty(&self) -> bool {
-        self.published.is_none() && self.title.is_none()
+        self.published.is_none() && self.title.is_none() && !self.item
+    }
+
+    /// The hint of a page the operator named: an article, and nothing more is known.
+    pub fn named() -> Hint {
+        Hint {
+            item: true,
+            ..Hint::default()
+        }
     }
 }
 
 impl Listed {
-    fn bare(url: Url) -> Listed {
+    /// A page the operator named (a URL list's line).
+    fn named(url: Url) -> Listed {
         Listed {
             url,
-            hint: Hint::default(),
+            hint: Hint::named(),
         }
     }
 }
@@ -113,6 +128,7 @@ pub fn feed_links(feed_url: &Url, bytes: &[u8]) -> Result<Vec<Listed>, DiscoverE
                         .title
                         .map(|t| t.content.trim().to_string())
                         .filter(|t| !t.is_empty()),
+                    item: true,
                 };
                 out.push(Listed { url, hint });
             }
@@ -160,7 +176,7 @@ pub fn url_list(list_url: &Url, bytes: &[u8]) -> Vec<Listed> {
             continue;
         };
         if matches!(url.scheme(), "http" | "https") && !out.iter().any(|l| l.url == url) {
-            out.push(Listed::bare(url));
+            out.push(Listed::named(url));
         }
     }
     out
@@ -361,7 +377,10 @@ fn parse_sitemap(sitemap_url: &Url, source: impl BufRead) -> Result<Sitemap, Par
                         hint = Hint::default();
                         entry_depth = depth;
                     }
-                    b"news" => in_news = true,
+                    b"news" => {
+                        in_news = true;
+                        hint.item = true;
+                    }
                     b"loc" if depth == entry_depth + 1 => field = Field::Loc,
                     b"publication_date" if in_news => field = Field::Published,
                     b"title" if in_news => field = Field::Title,
@@ -650,6 +669,8 @@ mod tests {
         let links: Vec<&str> = listed.iter().map(|l| l.url.as_str()).collect();
         assert_eq!(links, ["https://ex.vn/a-1.html", "https://ex.vn/b-2.html"]);
         assert_eq!(listed[0].hint.title.as_deref(), Some("A"));
+        // A feed's items are articles, by what a feed is.
+        assert!(listed.iter().all(|l| l.hint.item));
         assert!(feed_links(&base, b"<html>not a feed</html>").is_err());
     }
 
@@ -664,7 +685,9 @@ mod tests {
         assert_eq!(s.urls.len(), 2);
         assert!(s.sitemaps.is_empty());
         assert_eq!(s.urls[0].hint.title.as_deref(), Some("A"));
+        assert!(s.urls[0].hint.item, "a news entry is an article");
         assert_eq!(s.urls[1].url.as_str(), "https://ex.vn/b.html");
+        // A general sitemap lists pages of every kind: nothing is expected of them.
         assert!(s.urls[1].hint.is_empty());
         let index =
             br#"<sitemapindex><sitemap><loc>https://ex.vn/s1.xml</loc></sitemap></sitemapindex>"#;
@@ -706,6 +729,7 @@ mod tests {
             Hint {
                 published: Some("2021-12-01T14:35:00+07:00".into()),
                 title: Some("Họp báo Chính phủ thường kỳ & các vấn đề nóng".into()),
+                item: true,
             }
         );
         // The publication's name is not the article's title, an image's title neither, and
@@ -717,10 +741,10 @@ mod tests {
     fn plain_url_lists() {
         let base = Url::parse("https://ex.vn/lists/today.txt").unwrap();
         let list = b"# today\nhttps://ex.vn/a-1.html\n\n  /b-2.html  \nftp://ex.vn/x\nhttps://ex.vn/a-1.html\n";
-        let urls: Vec<String> = url_list(&base, list)
-            .into_iter()
-            .map(|l| l.url.to_string())
-            .collect();
+        let listed = url_list(&base, list);
+        // The operator's list names articles.
+        assert!(listed.iter().all(|l| l.hint == Hint::named()));
+        let urls: Vec<String> = listed.into_iter().map(|l| l.url.to_string()).collect();
         assert_eq!(urls, ["https://ex.vn/a-1.html", "https://ex.vn/b-2.html"]);
     }
 

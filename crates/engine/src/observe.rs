@@ -28,6 +28,9 @@ pub enum Event<'a> {
     Parsed { outcome: &'static str },
     /// A page listed as an article was judged not to be one, by the verdict's rule `reason`.
     NotArticle { host: &'a str, reason: &'a str },
+    /// A section page the operator gave as a source reads as an article on its own (its
+    /// links are taken all the same).
+    ListingReadAsArticle { host: &'a str },
     /// The same story was delivered already under another URL.
     Duplicate,
     /// A page went back to the frontier after a transient failure.

@@ -14,7 +14,7 @@ use tinstream_crawler::{
     Recheck, StateChange, Validators,
 };
 use tinstream_model::{Article, ArticleTime};
-use tinstream_parser::{Extraction, Hints, Page, ParseError, Parser};
+use tinstream_parser::{Expect, Extraction, Hints, Page, ParseError, Parser};
 use tinstream_sink::Stage;
 use tokio::sync::OwnedSemaphorePermit;
 use tracing::{info, warn};
@@ -349,7 +349,14 @@ async fn parse_counted(
     page: Fetched,
     hint: &discover::Hint,
 ) -> Result<Extraction, String> {
-    let parsed = shared.parse(page, hint.clone()).await;
+    // A page its source lists as an article (a feed's item, a news sitemap's entry, a URL the
+    // operator gave) is expected to be one; other pages are judged on their own.
+    let expect = if hint.item {
+        Expect::Article
+    } else {
+        Expect::Unknown
+    };
+    let parsed = shared.parse(page, hint.clone(), expect).await;
     let outcome = match &parsed {
         Ok(Ok(Extraction::Article(_))) => "article",
         Ok(Ok(Extraction::NotArticle(_))) => "not_article",
@@ -400,6 +407,7 @@ impl Shared {
         &self,
         page: Fetched,
         hint: discover::Hint,
+        expect: Expect,
     ) -> Result<Result<Extraction, ParseError>, tokio::task::JoinError> {
         let parser = self.parser().clone();
         tokio::task::spawn_blocking(move || {
@@ -412,6 +420,7 @@ impl Shared {
             let hints = Hints {
                 published: hint.published.as_deref(),
                 title: hint.title.as_deref(),
+                expect,
             };
             parser.parse_with_hints(page_in, hints)
         })

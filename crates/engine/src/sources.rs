@@ -16,7 +16,7 @@ use tinstream_crawler::changelog::Entry;
 use tinstream_crawler::{
     discover, Conditional, FetchError, Fetched, FrontierEntry, SourceConfig, SourceKind, Validators,
 };
-use tinstream_parser::Extraction;
+use tinstream_parser::{Expect, Extraction};
 use tinstream_sink::Backoff;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -616,7 +616,7 @@ pub(crate) async fn discover_source(
     match source.kind {
         SourceKind::Url => found.urls.push(discover::Listed {
             url: source.url.clone(),
-            hint: Default::default(),
+            hint: discover::Hint::named(),
         }),
         SourceKind::List => {
             let limit = shared.crawler.max_body_bytes;
@@ -641,8 +641,21 @@ pub(crate) async fn discover_source(
             let limit = shared.crawler.max_body_bytes;
             if let Some(page) = found.document(shared, partition, &source.url, limit).await {
                 let section_url = page.url.clone();
-                match shared.parse(page, Default::default()).await {
+                // The operator named a section: whatever its page reads as, its links are
+                // what is wanted.
+                match shared
+                    .parse(page, Default::default(), Expect::Listing)
+                    .await
+                {
                     Ok(Ok(Extraction::NotArticle(listing))) => {
+                        if listing.reads_as_article {
+                            // The same page met through a feed would be delivered: the verdict
+                            // misjudges this site's listings, which is worth a look.
+                            info!("the section page reads as an article on its own");
+                            shared.observe(Event::ListingReadAsArticle {
+                                host: section_url.host_str().unwrap_or_default(),
+                            });
+                        }
                         found.urls = listing
                             .links
                             .iter()
@@ -664,7 +677,8 @@ pub(crate) async fn discover_source(
                             .collect()
                     }
                     Ok(Ok(Extraction::Article(_))) => {
-                        warn!("the section page reads as an article; no links taken");
+                        // Not given by a parser that honours the expectation of a listing.
+                        warn!("the section page was parsed as an article; no links taken");
                         found.problems += 1;
                     }
                     Ok(Err(error)) => {

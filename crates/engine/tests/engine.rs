@@ -959,3 +959,136 @@ async fn a_revoked_partition_hands_over_its_hosts_turns_even_after_failed_reques
     stop.cancel();
     run.await.unwrap().unwrap();
 }
+
+/// A photo story: a caption's worth of text under its photo, too little to be an article on
+/// its own word.
+fn photo_story(title: &str) -> String {
+    format!(
+        r#"<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><nav><a href="/">Trang chủ</a> <a href="/anh/">Ảnh</a></nav>
+<h1>{title}</h1><figure><img src="/anh/cho-noi.jpg"></figure>
+<p>Sáng sớm, hàng trăm ghe thuyền tụ về chợ nổi, người bán kẻ mua tấp nập trên sông, giữ nét sinh hoạt quen thuộc của miền Tây.</p>
+</body></html>"#
+    )
+}
+
+/// A section page whose first teaser runs long, as some sites' do: it reads as an article
+/// on its own.
+fn section_page() -> String {
+    let teaser: String = paragraphs("Chuyên mục Thời sự")
+        .iter()
+        .take(4)
+        .map(|p| format!("<p>{p}</p>"))
+        .collect();
+    let links: String = ARTICLES
+        .iter()
+        .map(|(path, title)| format!("<li><a href=\"{path}\">{title}</a></li>"))
+        .collect();
+    format!(
+        r#"<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Thời sự</title></head>
+<body><h1>Thời sự</h1><div class="lead-story">{teaser}</div><ul>{links}</ul></body></html>"#
+    )
+}
+
+async fn serve_listed(base: State<String>, uri: Uri) -> impl IntoResponse {
+    let html = |body: String| {
+        (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            body,
+        )
+    };
+    let xml = |body: String| {
+        (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/xml")],
+            body,
+        )
+    };
+    let base = base.0;
+    match uri.path() {
+        "/robots.txt" => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/plain")],
+            String::new(),
+        ),
+        "/rss.xml" => xml(format!(
+            r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Ảnh</title>
+<item><title>Chợ nổi buổi sớm</title><link>{base}/anh/cho-noi-buoi-som-2001.html</link></item>
+</channel></rss>"#
+        )),
+        "/sitemap.xml" => xml(format!(
+            r#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>{base}/anh/cho-noi-buoi-chieu-2002.html</loc></url></urlset>"#
+        )),
+        "/anh/cho-noi-buoi-som-2001.html" => html(photo_story("Chợ nổi buổi sớm")),
+        "/anh/cho-noi-buoi-chieu-2002.html" => html(photo_story("Chợ nổi buổi chiều")),
+        "/thoi-su/" => html(section_page()),
+        path => match ARTICLES.iter().find(|(p, _)| *p == path) {
+            Some((_, title)) => html(article_page(title)),
+            None => (
+                StatusCode::NOT_FOUND,
+                [(header::CONTENT_TYPE, "text/plain")],
+                String::new(),
+            ),
+        },
+    }
+}
+
+#[tokio::test]
+async fn what_a_source_lists_a_page_as_weighs_in_its_verdict() {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = Router::new()
+        .fallback(serve_listed)
+        .with_state(base.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(&base, dir.path());
+    config.sources = ["feed /rss.xml", "sitemap /sitemap.xml", "section /thoi-su/"]
+        .iter()
+        .map(|s| {
+            let (kind, path) = s.split_once(' ').unwrap();
+            toml::from_str(&format!("url = \"{base}{path}\"\nkind = \"{kind}\"")).unwrap()
+        })
+        .collect();
+
+    let recorder = Arc::new(Recorder::default());
+    let engine = Engine::open(
+        config,
+        Default::default(),
+        recorder.clone(),
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    engine.ownership().assign(0).await.unwrap();
+    let outcome = engine.run(true, None).await.unwrap();
+    assert!(outcome.is_complete(), "{outcome}");
+
+    let mut titles: Vec<String> = records(dir.path())
+        .iter()
+        .map(|r| r["title"].as_str().unwrap().to_string())
+        .collect();
+    titles.sort();
+    // The feed's photo story is an article, on the feed's word; the same page met in a
+    // general sitemap is not (a sitemap lists pages of every kind). The section's page reads
+    // as an article on its own, but the operator gave it as a section: its links are taken
+    // and its three articles delivered, and it is not delivered itself.
+    let mut expected: Vec<String> = ARTICLES.iter().map(|(_, t)| t.to_string()).collect();
+    expected.push("Chợ nổi buổi sớm".into());
+    expected.sort();
+    assert_eq!(titles, expected);
+    assert_eq!(recorder.count("parsed not_article"), 1);
+    let events = recorder.0.lock().unwrap().clone();
+    assert!(
+        events.contains(&"NotArticle { host: \"127.0.0.1\", reason: \"too little body\" }".into()),
+        "{events:?}"
+    );
+    assert!(
+        events.contains(&"ListingReadAsArticle { host: \"127.0.0.1\" }".into()),
+        "{events:?}"
+    );
+}

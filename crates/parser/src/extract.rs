@@ -185,7 +185,8 @@ impl Parser {
         }
         let body_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
 
-        let (is_article, verdict) = is_article(page.url, &meta, &content, body_chars);
+        let verdict = is_article(page.url, &meta, &content, body_chars, hints.expect);
+        let is_article = verdict.is_article;
         let links = if is_article {
             Vec::new()
         } else {
@@ -311,7 +312,8 @@ impl Parser {
             is_article,
             record,
             links,
-            verdict,
+            verdict: verdict.reason,
+            reads_as_article: verdict.reads_as_article,
         })
     }
 }

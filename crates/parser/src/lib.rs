@@ -119,6 +119,25 @@ pub struct Hints<'a> {
     pub published: Option<&'a str>,
     /// The title the source gives.
     pub title: Option<&'a str>,
+    /// What the source expects the page to be; it weighs in the verdict.
+    pub expect: Expect,
+}
+
+/// What the source that listed a page expects it to be. The page's own evidence decides
+/// when it is clear; the source's word decides the cases the page leaves open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Expect {
+    /// Nothing said (an entry of a general sitemap, a link found on a page): the page alone
+    /// decides.
+    #[default]
+    Unknown,
+    /// One article: an item of a feed, an entry of a news sitemap, a URL the operator gave.
+    /// A short body, or one under menus of links, is then still an article, as long as it
+    /// is not nearly empty and the page is not a site's home page.
+    Article,
+    /// A listing: a section page the operator gave as a source. It is never an article,
+    /// however it reads: its links are what is wanted.
+    Listing,
 }
 
 /// What a page turned out to be.
@@ -140,8 +159,12 @@ pub struct Analysis {
     /// For a non-article, its links; empty for an article.
     pub links: Vec<String>,
     /// The rule that gave the verdict ("body", "declared an article", "too little body",
-    /// "linked headings over little text", "mostly links", "home page").
+    /// "linked headings over little text", "mostly links", "home page", "listed as an
+    /// article", "listed as a listing").
     pub verdict: &'static str,
+    /// What the page alone reads as, before the source's expectation ([`Hints::expect`])
+    /// weighed in; differs from `is_article` when the source's word decided.
+    pub reads_as_article: bool,
 }
 
 /// A page that is not an article: a home, section, tag, search or listing page.
@@ -157,6 +180,10 @@ pub struct NotArticle {
     /// little text", "mostly links", "home page", …).
     #[serde(default)]
     pub reason: String,
+    /// The page alone reads as an article; only its source's expectation (a listing) made
+    /// it none.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reads_as_article: bool,
     /// Absolute http(s) links found on the page, without fragments, in page order, each once.
     pub links: Vec<String>,
 }
@@ -244,6 +271,7 @@ impl Parser {
                 url: page.url.to_string(),
                 title: (!analysis.record.title.is_empty()).then(|| analysis.record.title.clone()),
                 reason: analysis.verdict.to_string(),
+                reads_as_article: analysis.reads_as_article,
                 links: analysis.links,
             }));
         }
@@ -258,5 +286,11 @@ impl Parser {
     /// Evaluation uses this to score metadata on pages of every kind.
     pub fn analyze(&self, page: Page<'_>) -> Result<Analysis, ParseError> {
         self.analyze_with_hints(page, Hints::default())
+    }
+
+    /// [`Parser::analyze`], with what the page's source said of it (as
+    /// [`Parser::parse_with_hints`] takes it).
+    pub fn analyze_listed(&self, page: Page<'_>, hints: Hints<'_>) -> Result<Analysis, ParseError> {
+        self.analyze_with_hints(page, hints)
     }
 }

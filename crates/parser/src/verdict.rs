@@ -1,7 +1,7 @@
 //! The verdict: whether a page is an article, from its body's length and shape, what its
 //! metadata declares and what its URL names; section, tag and home pages are not.
 
-use crate::{content, meta};
+use crate::{content, meta, Expect};
 use url::Url;
 
 /// A page is an article only if its body has at least this many characters.
@@ -15,6 +15,19 @@ pub(crate) const ONE_PARAGRAPH_ARTICLE_CHARS: usize = 1000;
 pub(crate) const FULL_ARTICLE_CHARS: usize = 1500;
 /// Text per linked heading below which a page of linked headings is a listing.
 pub(crate) const LISTING_TEASER_CHARS: usize = 400;
+/// A page its source lists as an article ([`Expect::Article`]) is one from this many
+/// characters of body, as when its own metadata declares it one.
+pub(crate) const MIN_LISTED_ARTICLE_CHARS: usize = MIN_DECLARED_ARTICLE_CHARS;
+
+/// The verdict, once the source's expectation has weighed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Verdict {
+    pub(crate) is_article: bool,
+    /// The rule that decided.
+    pub(crate) reason: &'static str,
+    /// What the page alone reads as.
+    pub(crate) reads_as_article: bool,
+}
 
 /// The verdict and the rule that gave it, logged (at debug) with what it was based on.
 pub(crate) fn is_article(
@@ -22,19 +35,56 @@ pub(crate) fn is_article(
     meta: &meta::Meta,
     content: &content::Content,
     body_chars: usize,
-) -> (bool, &'static str) {
-    let (verdict, reason) = article_verdict(url, meta, content, body_chars);
+    expect: Expect,
+) -> Verdict {
+    let (alone, reason) = article_verdict(url, meta, content, body_chars);
+    let verdict = weigh_source(alone, reason, expect, body_chars);
     // Which rule decided is what explains a wrong verdict.
     tracing::debug!(
-        verdict,
-        reason,
+        verdict = verdict.is_article,
+        reason = verdict.reason,
+        page_alone = reason,
         body_chars,
         paragraphs = content.paragraphs.len(),
         linked_headings = content.linked_headings,
         "article verdict"
     );
-    (verdict, reason)
+    verdict
 }
+
+/// The page's own verdict (`alone`, by rule `reason`) with its source's expectation weighed
+/// in. The source's word settles what the page leaves open: a feed's item with a short body
+/// (a photo or video story, a brief), or under menus of links, is an article; a section page
+/// the operator gave is a listing, however long its first teaser. A site's home page stays
+/// one, and a page with next to no body stays refused: no source makes those articles.
+pub(crate) fn weigh_source(
+    alone: bool,
+    reason: &'static str,
+    expect: Expect,
+    body_chars: usize,
+) -> Verdict {
+    let (is_article, reason) = match expect {
+        Expect::Article
+            if !alone && reason != HOME_PAGE && body_chars >= MIN_LISTED_ARTICLE_CHARS =>
+        {
+            (true, LISTED_ARTICLE)
+        }
+        Expect::Listing if alone => (false, LISTED_LISTING),
+        _ => (alone, reason),
+    };
+    Verdict {
+        is_article,
+        reason,
+        reads_as_article: alone,
+    }
+}
+
+/// The rule for a site's root address.
+const HOME_PAGE: &str = "home page";
+/// The rule when a source's expectation of an article decided.
+const LISTED_ARTICLE: &str = "listed as an article";
+/// The rule when a source's expectation of a listing decided.
+const LISTED_LISTING: &str = "listed as a listing";
 
 /// Whether a site-root address names one post by its query: WordPress's `/?p=5031` and
 /// `/?page_id=12`, or an article number (`/?id=`, `/?newsid=`). Other queries at the root
@@ -82,7 +132,7 @@ pub(crate) fn article_verdict(
     body_chars: usize,
 ) -> (bool, &'static str) {
     if (url.path() == "/" || url.path().is_empty()) && !names_a_post(url) {
-        return (false, "home page");
+        return (false, HOME_PAGE);
     }
     // Headings that are links are a listing's items; a listicle links its headings too, but
     // writes paragraphs under each, where a listing has a line or two of teaser.
@@ -127,6 +177,54 @@ mod tests {
     use super::*;
     use crate::test_pages::*;
     use crate::*;
+
+    #[test]
+    fn the_source_settles_only_what_the_page_leaves_open() {
+        let weigh = |alone, reason, expect, chars| {
+            let v = weigh_source(alone, reason, expect, chars);
+            (v.is_article, v.reason, v.reads_as_article)
+        };
+        // Nothing expected: the page's own verdict.
+        assert_eq!(
+            weigh(false, "mostly links", Expect::Unknown, 900),
+            (false, "mostly links", false)
+        );
+        // A feed's item: a short body, or one under menus of links, is an article ...
+        for reason in [
+            "too little body",
+            "mostly links",
+            "linked headings over little text",
+        ] {
+            assert_eq!(
+                weigh(false, reason, Expect::Article, 200),
+                (true, "listed as an article", false),
+                "{reason}"
+            );
+        }
+        // ... but not next to no body, nor a site's home page.
+        assert_eq!(
+            weigh(false, "too little body", Expect::Article, 119),
+            (false, "too little body", false)
+        );
+        assert_eq!(
+            weigh(false, "home page", Expect::Article, 5000),
+            (false, "home page", false)
+        );
+        // The operator's section page is a listing, however it reads.
+        assert_eq!(
+            weigh(true, "body", Expect::Listing, 5000),
+            (false, "listed as a listing", true)
+        );
+        assert_eq!(
+            weigh(false, "mostly links", Expect::Listing, 900),
+            (false, "mostly links", false)
+        );
+        // An article stays one whatever a source says of it.
+        assert_eq!(
+            weigh(true, "body", Expect::Article, 5000),
+            (true, "body", true)
+        );
+    }
 
     #[test]
     fn a_full_article_under_menus_of_links_is_an_article_a_link_page_is_not() {

@@ -512,7 +512,7 @@ mod tests {
         let published = |html: String| {
             let hints = Hints {
                 published: Some("2021-12-30T08:00:00+07:00"),
-                title: None,
+                ..Hints::default()
             };
             match parse_html(
                 &html,
