@@ -63,10 +63,16 @@ pub(crate) fn weigh_source(
     expect: Expect,
     body_chars: usize,
 ) -> Verdict {
+    // Linked headings over teasers are a listing's own shape: a source's word outweighs them
+    // only for a full article's length of body (a long story with a row of linked
+    // subheadings), not for a listing's teasers.
+    let needed = if reason == LINKED_HEADINGS {
+        FULL_ARTICLE_CHARS
+    } else {
+        MIN_LISTED_ARTICLE_CHARS
+    };
     let (is_article, reason) = match expect {
-        Expect::Article
-            if !alone && reason != HOME_PAGE && body_chars >= MIN_LISTED_ARTICLE_CHARS =>
-        {
+        Expect::Article if !alone && reason != HOME_PAGE && body_chars >= needed => {
             (true, LISTED_ARTICLE)
         }
         Expect::Listing if alone => (false, LISTED_LISTING),
@@ -81,6 +87,8 @@ pub(crate) fn weigh_source(
 
 /// The rule for a site's root address.
 const HOME_PAGE: &str = "home page";
+/// The rule for linked headings over teasers.
+const LINKED_HEADINGS: &str = "linked headings over little text";
 /// The rule when a source's expectation of an article decided.
 const LISTED_ARTICLE: &str = "listed as an article";
 /// The rule when a source's expectation of a listing decided.
@@ -142,7 +150,7 @@ pub(crate) fn article_verdict(
         && body_chars < content.linked_headings * LISTING_TEASER_CHARS
         && !ld_declares_this_page(url, meta)
     {
-        return (false, "linked headings over little text");
+        return (false, LINKED_HEADINGS);
     }
     let declared = meta.ld.is_article
         || meta
@@ -190,17 +198,23 @@ mod tests {
             (false, "mostly links", false)
         );
         // A feed's item: a short body, or one under menus of links, is an article ...
-        for reason in [
-            "too little body",
-            "mostly links",
-            "linked headings over little text",
-        ] {
+        for reason in ["too little body", "mostly links"] {
             assert_eq!(
                 weigh(false, reason, Expect::Article, 200),
                 (true, "listed as an article", false),
                 "{reason}"
             );
         }
+        // ... and a full story under a row of linked subheadings, but not a listing's teasers.
+        let linked = "linked headings over little text";
+        assert_eq!(
+            weigh(false, linked, Expect::Article, 1500),
+            (true, "listed as an article", false)
+        );
+        assert_eq!(
+            weigh(false, linked, Expect::Article, 1499),
+            (false, linked, false)
+        );
         // ... but not next to no body, nor a site's home page.
         assert_eq!(
             weigh(false, "too little body", Expect::Article, 119),
