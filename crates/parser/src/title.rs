@@ -61,12 +61,30 @@ pub(crate) fn title(meta: &meta::Meta, site_name: Option<&str>, host: &str) -> O
         .map(|h| split_site_name_by(h, site_name, host, false).0.to_string());
     headline
         .or_else(|| {
-            declared
-                .first()
+            let first = strip_site_suffix(declared.first()?, site_name, host);
+            // A headline cut at a length limit (JSON-LD's headline is often cut at 110
+            // characters, mid-phrase) is read whole from a declared title that continues it.
+            // A shorter one that another continues is a headline of its own, reworded for
+            // sharing: only one as long as such a limit, or ending in an ellipsis, was cut.
+            let stem = first.trim_end_matches(['…', '.']).trim_end();
+            let cut = first.chars().count() >= CUT_HEADLINE_CHARS || stem.len() < first.len();
+            let stem_key = key(stem);
+            let whole = declared[1..]
+                .iter()
                 .map(|t| strip_site_suffix(t, site_name, host))
+                .filter(|t| {
+                    let k = key(t);
+                    cut && k.len() > stem_key.len() && k.starts_with(&stem_key)
+                })
+                .max_by_key(|t| t.len());
+            Some(whole.unwrap_or(first))
         })
         .or_else(|| meta.h1.first().map(|h| normalize_text(h)))
 }
+
+/// A declared headline this long may have been cut at a length limit (JSON-LD's is often cut
+/// at 110 characters).
+pub(crate) const CUT_HEADLINE_CHARS: usize = 100;
 
 /// Sentence breaks from which an `<h1>` reads as a paragraph (a standfirst set in the headline's
 /// place: "Learn which … (return on investment)? Get expert tips … ROI. We'll help you …"),
@@ -430,6 +448,41 @@ mod tests {
         assert_eq!(
             title(og, "<h1>Python, SQL &amp;#x26; AI for everyone</h1>"),
             "Python, SQL & AI for everyone"
+        );
+    }
+
+    #[test]
+    fn a_declared_headline_cut_at_a_length_limit_is_read_whole() {
+        let paragraphs: String = (1..=3)
+            .map(|n| {
+                format!(
+                    "<p>Paragraph {n}: four readers sent photos of their living rooms, and each                      got a plan for the sofa, the rug and the light that suits the room.</p>"
+                )
+            })
+            .collect();
+        let page = |headline: &str, title: &str| {
+            let html = format!(
+                "<html><head><title>{title} - Studio Journal</title>\
+                 <script type=\"application/ld+json\">{{\"@type\":\"BlogPosting\",\
+                 \"headline\":\"{headline}\"}}</script></head>\
+                 <body><div class=\"story\">{paragraphs}</div></body></html>"
+            );
+            parsed_article(&html, "https://example.com/fix-it-friday/").title
+        };
+        let whole = "Fix It Friday: Struggling With How To Arrange Your Living Room? We Help 4 \
+                     Readers Find Solutions (Including One Universal Trick That Works)";
+        // JSON-LD's headline cut at 110 characters, mid-phrase: the <title> gives it whole.
+        let cut: String = whole.chars().take(110).collect();
+        assert_eq!(page(cut.trim_end(), whole), whole);
+        // ... and one cut with an ellipsis.
+        assert_eq!(
+            page("Fix It Friday: Struggling With How To Arrange…", whole),
+            whole
+        );
+        // A short headline that the <title> continues is a headline of its own.
+        assert_eq!(
+            page("Fix It Friday", "Fix It Friday: Four Living Rooms"),
+            "Fix It Friday"
         );
     }
 
