@@ -11,6 +11,7 @@ pub(crate) fn authors(
     meta: &meta::Meta,
     content: &content::Content,
     site: &SiteNames,
+    title: &str,
 ) -> Vec<String> {
     let declared = meta
         .ld
@@ -50,6 +51,9 @@ pub(crate) fn authors(
     }
     if out.is_empty() {
         out.extend(byline_near_title(content));
+    }
+    if out.is_empty() {
+        out.extend(byline_beside_headline(html, title));
     }
     // A byline's buttons read into the name ("Jane Doe Twitter").
     let out: Vec<String> = out
@@ -158,6 +162,42 @@ pub(crate) fn byline_near_title(content: &content::Content) -> Vec<String> {
         .date_lines
         .iter()
         .map(|line| boilerplate::spaced_by_label(line))
+        .filter(|line| {
+            boilerplate::opens_byline(line) || boilerplate::opens_with_author_label(line)
+        })
+        .find_map(|line| boilerplate::byline_names(&line))
+        .unwrap_or_default()
+}
+
+/// Elements after the headline looked at for its byline.
+const AFTER_HEADLINE: usize = 4;
+/// A byline beside the headline is a short line.
+const MAX_BYLINE_CHARS: usize = 120;
+
+/// A byline set beside the headline, in the element that holds both (an article's
+/// `<header>`: kicker, `<h1>`, standfirst, "By Sofia Gonzalez · December 2, 2025"), which the
+/// text walk leaves out as page furniture. Only a line that says it is a byline.
+pub(crate) fn byline_beside_headline(html: &Html, title: &str) -> Vec<String> {
+    static H1: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("h1").expect("static selector is valid")
+    });
+    let key = crate::title::title_key(title);
+    if key.is_empty() {
+        return Vec::new();
+    }
+    let Some(headline) = html
+        .select(&H1)
+        .find(|h| crate::title::title_key(&meta::visible_text(*h)) == key)
+    else {
+        return Vec::new();
+    };
+    headline
+        .next_siblings()
+        .filter_map(scraper::ElementRef::wrap)
+        .take(AFTER_HEADLINE)
+        .map(meta::visible_line)
+        .filter(|line| line.chars().count() <= MAX_BYLINE_CHARS)
+        .map(|line| boilerplate::spaced_by_label(&line).into_owned())
         .filter(|line| {
             boilerplate::opens_byline(line) || boilerplate::opens_with_author_label(line)
         })
@@ -422,6 +462,37 @@ mod tests {
             &html,
             "https://bao.example.vn/kinh-te/gia-xang-giam-4412345.html",
         )
+    }
+
+    #[test]
+    fn a_byline_in_the_headline_s_header_is_read() {
+        let paragraphs: String = (1..=4)
+            .map(|n| {
+                format!(
+                    "<p>Restaurant {n}: a new outpost has opened in River Oaks, with a menu of \
+                     dumplings, noodles and a long list of teas, open late on weekends.</p>"
+                )
+            })
+            .collect();
+        let page = |header_rest: &str| {
+            let html = format!(
+                "<html><head><title>New Restaurants to Visit This Month</title></head><body>\
+                 <header class=\"story-header\"><div class=\"kicker\">Hit List</div>\
+                 <h1>New Restaurants to Visit This Month</h1>{header_rest}</header>\
+                 <section class=\"c-body\">{paragraphs}</section></body></html>"
+            );
+            parsed_article(&html, "https://example.com/eat/new-restaurants").authors
+        };
+        let byline = "<p class=\"inline-list\"><span>By <a href=\"/producers/sofia-gonzalez\">\
+                      Sofia Gonzalez</a></span> <span>December 2, 2025</span></p>";
+        assert_eq!(page(byline), ["Sofia Gonzalez"]);
+        // After the standfirst too.
+        let standfirst = "<div class=\"subhed\">A new outpost has landed in River Oaks.</div>";
+        assert_eq!(page(&format!("{standfirst}{byline}")), ["Sofia Gonzalez"]);
+        // A line that does not say it is a byline is not read as one.
+        assert!(
+            page("<p><span>Sofia Gonzalez</span> <span>December 2, 2025</span></p>").is_empty()
+        );
     }
 
     #[test]

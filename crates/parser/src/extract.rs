@@ -274,6 +274,19 @@ impl Parser {
             }
         }
 
+        let authors = rule
+            .and_then(|r| r.authors.as_ref())
+            .map(|selector| {
+                // One element per author, read like any byline ("Bài và ảnh: …", names
+                // in capitals); what does not read as names is dropped.
+                html.select(selector)
+                    .map(|e| normalize_text(&e.text().collect::<String>()))
+                    .filter_map(|text| boilerplate::byline_names(&text))
+                    .flatten()
+                    .collect::<Vec<_>>()
+            })
+            .filter(|names| !names.is_empty())
+            .unwrap_or_else(|| authors(&html, &blocks, &meta, &content, &site_names, &title));
         let mut record = Article {
             schema_version: SCHEMA_VERSION,
             id: article_id(canonical.as_str()),
@@ -285,19 +298,7 @@ impl Parser {
             body,
             published_at,
             modified_at,
-            authors: rule
-                .and_then(|r| r.authors.as_ref())
-                .map(|selector| {
-                    // One element per author, read like any byline ("Bài và ảnh: …", names
-                    // in capitals); what does not read as names is dropped.
-                    html.select(selector)
-                        .map(|e| normalize_text(&e.text().collect::<String>()))
-                        .filter_map(|text| boilerplate::byline_names(&text))
-                        .flatten()
-                        .collect::<Vec<_>>()
-                })
-                .filter(|names| !names.is_empty())
-                .unwrap_or_else(|| authors(&html, &blocks, &meta, &content, &site_names)),
+            authors,
             source_agency: content.agency.clone(),
             section: section(&html, &meta),
             tags: tags(&meta),
