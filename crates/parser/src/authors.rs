@@ -365,6 +365,8 @@ pub(crate) struct SiteNames {
     declared: Option<String>,
     /// The longest label of the host, letters and digits only, lower case.
     host_key: String,
+    /// Every label of the host so, but `www`.
+    host_labels: Vec<String>,
 }
 
 impl SiteNames {
@@ -372,6 +374,11 @@ impl SiteNames {
         SiteNames {
             declared: declared.map(str::to_lowercase),
             host_key: host_key(host),
+            host_labels: host
+                .split('.')
+                .filter(|l| *l != "www")
+                .map(name_key)
+                .collect(),
         }
     }
 
@@ -379,8 +386,11 @@ impl SiteNames {
     /// Praxis" on lebensmittelpraxis.de, "La República" on larepublica.pe).
     fn named_by(&self, credit: &str) -> bool {
         let lower = credit.to_lowercase();
-        if self.declared.as_deref().is_some_and(|s| lower.contains(s)) {
-            return true;
+        if let Some(declared) = self.declared.as_deref().filter(|s| lower.contains(s)) {
+            // A personal site is named after the person who signs its posts, as its address
+            // says: "Sam Bossley" on sam.bossley.com, "Cory Dransfeldt" on coryd.dev.
+            let personal = declared == lower.trim() && self.address_names(credit.trim());
+            return !personal;
         }
         // A personal site is named after its author (garymarcus.substack.com): a credit that
         // reads as a person's name stays one.
@@ -391,6 +401,46 @@ impl SiteNames {
         // A domain's label shorter than this matches names by chance ("ard", "taz").
         const MIN_HOST_KEY: usize = 6;
         self.host_key.len() >= MIN_HOST_KEY && !key.is_empty() && key.contains(&self.host_key)
+    }
+}
+
+impl SiteNames {
+    /// Whether `name` is a person's and the site's address carries it as a person's site
+    /// does: a label that is one of the name's words ("bossley"), or its first word with
+    /// the next one's initial ("coryd"). An organisation's name is told by its article
+    /// ("The Economist"), an acronym ("QCY Official") or a label that runs more of it
+    /// together ("happycoffee", "elcomercio").
+    fn address_names(&self, name: &str) -> bool {
+        /// A shorter label matches a name's word by chance.
+        const MIN_LABEL: usize = 3;
+        /// Words a personal name has.
+        const NAME_WORDS: std::ops::RangeInclusive<usize> = 2..=3;
+        const ARTICLES: &[&str] = &["the", "el", "la", "le", "les", "los", "die", "der", "das"];
+        let raw: Vec<&str> = name.split_whitespace().collect();
+        let is_acronym = |w: &&str| {
+            w.chars().filter(|c| c.is_alphabetic()).count() > 1
+                && !w.chars().any(char::is_lowercase)
+        };
+        if !NAME_WORDS.contains(&raw.len())
+            || !boilerplate::looks_like_name(name)
+            || raw.iter().any(is_acronym)
+            || ARTICLES.contains(&raw[0].to_lowercase().as_str())
+        {
+            return false;
+        }
+        let words: Vec<String> = raw.iter().map(|w| name_key(w)).collect();
+        let initialled = format!(
+            "{}{}",
+            words[0],
+            words[1]
+                .chars()
+                .next()
+                .map(String::from)
+                .unwrap_or_default()
+        );
+        self.host_labels.iter().any(|label| {
+            label.len() >= MIN_LABEL && (words.contains(label) || *label == initialled)
+        })
     }
 }
 
@@ -462,6 +512,46 @@ mod tests {
             &html,
             "https://bao.example.vn/kinh-te/gia-xang-giam-4412345.html",
         )
+    }
+
+    #[test]
+    fn a_personal_site_s_name_is_its_author_an_outlet_s_is_not() {
+        let person = |declared: &str, host: &str, credit: &str| {
+            is_person(credit, &SiteNames::new(Some(declared), host))
+        };
+        // Named after the person who signs, as the address says.
+        assert!(person("Sam Bossley", "sam.bossley.com", "Sam Bossley"));
+        assert!(person(
+            "Cory Dransfeldt",
+            "www.coryd.dev",
+            "Cory Dransfeldt"
+        ));
+        assert!(person(
+            "Anil Madhavapeddy",
+            "anil.recoil.org",
+            "Anil Madhavapeddy"
+        ));
+        // Outlets, whatever their names look like.
+        assert!(!person("Dân Trí", "dantri.com.vn", "Dân Trí"));
+        assert!(!person("Người Lao Động", "nld.com.vn", "Người Lao Động"));
+        assert!(!person("The Economist", "economist.com", "The Economist"));
+        assert!(!person("QCY Official", "qcy.com", "QCY Official"));
+        assert!(!person(
+            "El Comercio Perú",
+            "elcomercio.pe",
+            "El Comercio Perú"
+        ));
+        assert!(!person(
+            "Happy Coffee",
+            "de.happycoffee.org",
+            "Happy Coffee Deutschland"
+        ));
+        // A name the address does not carry is the site's.
+        assert!(!person(
+            "Emily Henderson",
+            "stylebyemilyhenderson.com",
+            "Emily Henderson"
+        ));
     }
 
     #[test]
