@@ -877,6 +877,13 @@ mod tests {
             article_with(byline).authors,
             vec!["Edzel Tabing".to_string()]
         );
+        // An author box's heading as the label.
+        let heading = "<div><h2 class=\"text-3xl\">Article by</h2>\
+                       <div class=\"leading-relaxed\">Matias Heikkilä</div></div>";
+        assert_eq!(
+            article_with(heading).authors,
+            vec!["Matias Heikkilä".to_string()]
+        );
         // The same shape in a slide of other posts is theirs.
         let slide = "<div class=\"splide__slide\"><p>Written by</p><p>Anna Berg</p></div>";
         assert_eq!(article_with(slide).authors, Vec::<String>::new());

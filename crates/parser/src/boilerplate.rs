@@ -579,7 +579,7 @@ pub(crate) fn opens_with_author_label(line: &str) -> bool {
 pub(crate) fn is_byline_label(text: &str) -> bool {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(&format!(
-            r"(?i)^\s*(?:{BYLINE_OPENERS}|{AUTHOR_LABELS}|geschrieben von)\s*:?\s*$"
+            r"(?i)^\s*(?:{BYLINE_OPENERS}|{AUTHOR_LABELS}|(?:article|story|words|post) by|geschrieben von)\s*:?\s*$"
         ))
         .expect("static regex is valid")
     });
