@@ -122,6 +122,12 @@ const END_LINES: &[&str] = &[
     "related posts",
     "you might also like",
     "about the author",
+    "read this next",
+    "also in the news",
+    "recent posts",
+    "popular posts",
+    "most popular",
+    "sponsored content",
     // German.
     "ähnliche beiträge",
     "ähnliche artikel",
@@ -950,6 +956,16 @@ mod tests {
         assert!(p.is_end("Các tin khác"));
         assert!(p.is_end("Thông tin người gửi phản hồi"));
         assert!(p.is_end("TIN LIÊN QUAN:"));
+        for heading in [
+            "Read This Next",
+            "ALSO IN THE NEWS",
+            "Recent Posts",
+            "Popular Posts",
+            "Most Popular",
+            "Sponsored Content",
+        ] {
+            assert!(p.is_end(heading), "{heading}");
+        }
         assert!(!p.is_end("Tin liên quan đến vụ việc đã được công bố sau đó ba ngày"));
         let custom = Phrases::new(&["Bấm để nghe".into()], &["Có thể bạn quan tâm".into()]);
         assert!(custom.is_widget("Bấm để nghe"));

@@ -767,6 +767,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_list_of_other_news_after_the_text_ends_the_body() {
+        use crate::test_pages::{numbered_paragraphs, parsed_article};
+        let paragraphs = numbered_paragraphs(
+            3,
+            "Paragraph",
+            "the institute has opened enrolment for its evening language courses, which \
+             run for twelve weeks and are free for residents of the islands.",
+        );
+        let page = format!(
+            "<html><head><title>Enrolment open</title></head><body><h1>Enrolment open</h1>\
+             <div class=\"post\">{paragraphs}<h3>ALSO IN THE NEWS</h3><p>Front Page</p>\
+             <p>Webmaster</p><p>Ministers meet in Kingstown to discuss the budget for the \
+             coming year and the repair of the airport road.</p></div></body></html>"
+        );
+        let record = parsed_article(&page, "https://example.vc/press-release/enrolment-open");
+        assert_eq!(record.body.split("\n\n").count(), 3, "{}", record.body);
+        assert!(!record.body.contains("Ministers"));
+    }
+
+    #[test]
     fn a_body_said_twice_is_kept_once() {
         let long = "Đoạn văn này đủ dài để không thể lặp lại một cách tình cờ trong bài.";
         let second = "Đoạn thứ hai của bài viết, cũng khá dài để được tính.";
