@@ -42,9 +42,18 @@ pub(crate) fn authors(
         .map(|a| normalize_text(&html_escape::decode_html_entities(&a)))
         .filter(|a| is_person(a, site));
     let mut out: Vec<String> = declared.collect();
+    // A declared author that is a login ("andrew.keaveney") is the account that posted the
+    // page: a name the page's byline writes out is the writer.
+    if !out.is_empty() && out.iter().all(|a| is_login(a)) {
+        // Not a picture's credit: the photographer is no writer, and the login may be.
+        let shown = byline_elements(html, true);
+        if !shown.is_empty() && !shown.iter().any(|a| is_login(a)) {
+            out = shown;
+        }
+    }
     out.extend(content.authors.iter().cloned());
     if out.is_empty() {
-        out.extend(byline_elements(html));
+        out.extend(byline_elements(html, false));
     }
     if out.is_empty() {
         out.extend(labelled_byline(html, blocks));
@@ -77,6 +86,13 @@ pub(crate) fn authors(
         }
     }
     unique.into_iter().map(|(_, name)| name).collect()
+}
+
+/// Whether a declared author reads as an account's login rather than a name: one word, in
+/// small letters, or joined by a dot or an underscore ("andrew.keaveney", "q_admin").
+pub(crate) fn is_login(name: &str) -> bool {
+    !name.contains(char::is_whitespace)
+        && (name.contains(['.', '_']) || !name.chars().any(char::is_uppercase))
 }
 
 /// Words of the links a byline sets after the name, to the writer's profiles elsewhere.
@@ -238,8 +254,10 @@ pub(crate) fn labelled_byline(html: &Html, blocks: &dom::Blocks) -> Vec<String> 
 /// Links to an author's page, as a selector list: a byline, whatever its class.
 pub(crate) const AUTHOR_PAGE_LINKS: &str = r#"a[href*="/author/"], a[href*="/authors/"], a[href*="/autor/"], a[href*="/autoren/"], a[href*="/tac-gia/"]"#;
 
-/// Names in elements marked as bylines (`class="author"`, `rel="author"`, `itemprop="author"`).
-pub(crate) fn byline_elements(html: &Html) -> Vec<String> {
+/// Names in elements marked as bylines (`class="author"`, `rel="author"`, `itemprop="author"`);
+/// with `skip_credits`, none in a picture's credit or caption (`<p class="autor">` under
+/// "Foto:"), which is the photographer's.
+pub(crate) fn byline_elements(html: &Html, skip_credits: bool) -> Vec<String> {
     static BYLINE: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
         scraper::Selector::parse(
             &format!(
@@ -254,7 +272,11 @@ pub(crate) fn byline_elements(html: &Html) -> Vec<String> {
     html.select(&BYLINE)
         .take(20)
         // Another article's card names its own author, a comment its commenter.
-        .filter(|element| !dom::in_card(*element) && !dom::in_foreign_box(html, element.id()))
+        .filter(|element| {
+            !dom::in_card(*element)
+                && !dom::in_foreign_box(html, element.id())
+                && !(skip_credits && dom::in_picture_credit(*element))
+        })
         .find_map(|element| {
             // Several authors are often several links side by side, with no separator in
             // the text: each link is one name.
@@ -512,6 +534,37 @@ mod tests {
             &html,
             "https://bao.example.vn/kinh-te/gia-xang-giam-4412345.html",
         )
+    }
+
+    #[test]
+    fn a_declared_login_gives_way_to_the_name_the_byline_writes_out() {
+        assert!(is_login("andrew.keaveney"));
+        assert!(is_login("q_admin"));
+        assert!(is_login("srauturier"));
+        assert!(!is_login("Denise Everheart"));
+        assert!(!is_login("Corti"));
+        let page = |shown: &str| {
+            let html = format!(
+                "<html><head><title>A guide to meditation</title>\
+                 <meta name=\"author\" content=\"andrew.keaveney\"></head><body>\
+                 <h1>A guide to meditation</h1>{shown}<div class=\"entry\">{}</div>\
+                 </body></html>",
+                crate::test_pages::numbered_paragraphs(
+                    3,
+                    "Step",
+                    "sit comfortably, close your eyes and follow your breath for ten minutes, \
+                     letting each thought pass without holding on to it."
+                )
+            );
+            parsed_article(&html, "https://example.org/guide-to-meditation/").authors
+        };
+        let byline = "<div class=\"author-info\"><img src=\"/d.png\" alt=\"\">\
+                      <span>Denise Everheart</span></div>";
+        assert_eq!(page(byline), ["Denise Everheart"]);
+        // A photographer's credit is no byline: the login stays.
+        let credit = "<figure><img src=\"/p.jpg\"><div class=\"credito-image\">\
+                      <strong>Foto:</strong><p class=\"autor\">Jaiver Nieto</p></div></figure>";
+        assert_eq!(page(credit), ["andrew.keaveney"]);
     }
 
     #[test]

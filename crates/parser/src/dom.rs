@@ -811,6 +811,28 @@ pub(crate) fn in_teaser(el: ElementRef<'_>) -> bool {
     })
 }
 
+/// Whether an element is a picture's credit or caption: inside a `<figure>`, or within a few
+/// levels of an element whose class names a caption or a credit ("credito-image",
+/// "photo-credit"). A name there is the photographer's.
+pub(crate) fn in_picture_credit(el: ElementRef<'_>) -> bool {
+    /// Levels of ancestors looked at: a credit's wrapper is close.
+    const LEVELS: usize = 4;
+    static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"credit|credito|photo-?by|foto-?by").expect("static regex is valid")
+    });
+    el.ancestors()
+        .filter_map(ElementRef::wrap)
+        .take(LEVELS)
+        .any(|a| {
+            let v = a.value();
+            if matches!(v.name(), "figure" | "figcaption") {
+                return true;
+            }
+            let hints = class_and_id(v);
+            !hints.is_empty() && (CAPTION.is_match(&hints) || CREDIT.is_match(&hints))
+        })
+}
+
 /// Whether an element sits in a card that leads to another page: inside a link that holds
 /// more than the element (the other page's title and teaser). A byline there is the other
 /// page's.
