@@ -275,7 +275,7 @@ pub(crate) fn byline_elements(html: &Html, skip_credits: bool) -> Vec<String> {
         .filter(|element| {
             !dom::in_card(*element)
                 && !dom::in_foreign_box(html, element.id())
-                && !(skip_credits && dom::in_picture_credit(*element))
+                && (!skip_credits || !dom::in_picture_credit(*element))
         })
         .find_map(|element| {
             // Several authors are often several links side by side, with no separator in
