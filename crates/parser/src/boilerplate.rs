@@ -147,6 +147,13 @@ const END_LINES: &[&str] = &[
     "schreibe einen kommentar",
     "hinterlasse einen kommentar",
     "über den autor",
+    "ähnliche themen",
+    "weitere themen",
+    "topmeldungen",
+    "meistgelesen",
+    "meistgelesene artikel",
+    "meistdiskutierte artikel",
+    "kommentar hinterlassen",
     // French.
     "articles similaires",
     "sur le même sujet",
@@ -154,6 +161,7 @@ const END_LINES: &[&str] = &[
     "lire aussi",
     "commentaires",
     "laisser un commentaire",
+    "audios et vidéos sur le sujet",
     // Spanish and Italian.
     "artículos relacionados",
     "noticias relacionadas",
@@ -963,6 +971,10 @@ mod tests {
             "Popular Posts",
             "Most Popular",
             "Sponsored Content",
+            "Ähnliche Themen",
+            "Meistgelesene Artikel",
+            "Kommentar hinterlassen",
+            "Audios et vidéos sur le sujet",
         ] {
             assert!(p.is_end(heading), "{heading}");
         }
