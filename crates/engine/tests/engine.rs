@@ -216,6 +216,16 @@ fn config_of(bases: &[&str], partitions: u32, dir: &std::path::Path) -> EngineCo
     config
 }
 
+/// The titles of the records delivered, sorted.
+fn delivered_titles(dir: &std::path::Path) -> Vec<String> {
+    let mut titles: Vec<String> = records(dir)
+        .iter()
+        .map(|r| r["title"].as_str().unwrap().to_string())
+        .collect();
+    titles.sort();
+    titles
+}
+
 fn records(dir: &std::path::Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(dir.join("articles.jsonl"))
         .unwrap_or_default()
@@ -242,11 +252,7 @@ async fn a_run_delivers_each_article_once_and_a_second_run_fetches_none_again() 
     let outcome = engine.run(true, None).await.unwrap();
     assert!(outcome.is_complete(), "{outcome}");
 
-    let mut titles: Vec<String> = records(dir.path())
-        .iter()
-        .map(|r| r["title"].as_str().unwrap().to_string())
-        .collect();
-    titles.sort();
+    let titles = delivered_titles(dir.path());
     let mut expected: Vec<String> = ARTICLES.iter().map(|(_, t)| t.to_string()).collect();
     expected.sort();
     assert_eq!(titles, expected);
@@ -389,11 +395,7 @@ async fn partitions_are_taken_and_given_back_while_the_engine_runs() {
     let outcome = run.await.unwrap().unwrap();
     assert_eq!(outcome.pending_pages, 0, "{outcome}");
     assert!(ownership.owned().is_empty());
-    let mut titles: Vec<String> = records(dir.path())
-        .iter()
-        .map(|r| r["title"].as_str().unwrap().to_string())
-        .collect();
-    titles.sort();
+    let titles = delivered_titles(dir.path());
     let mut expected: Vec<String> = ["A", "B"]
         .iter()
         .flat_map(|label| ARTICLES.iter().map(move |(_, t)| titled(label, t)))
@@ -1068,11 +1070,7 @@ async fn what_a_source_lists_a_page_as_weighs_in_its_verdict() {
     let outcome = engine.run(true, None).await.unwrap();
     assert!(outcome.is_complete(), "{outcome}");
 
-    let mut titles: Vec<String> = records(dir.path())
-        .iter()
-        .map(|r| r["title"].as_str().unwrap().to_string())
-        .collect();
-    titles.sort();
+    let titles = delivered_titles(dir.path());
     // The feed's photo story is an article, on the feed's word; the same page met in a
     // general sitemap is not (a sitemap lists pages of every kind). The section's page reads
     // as an article on its own, but the operator gave it as a section: its links are taken
