@@ -1,7 +1,7 @@
 //! Authors: bylines, author boxes and links to author pages, told apart from the site's and
 //! other organisations' names.
 
-use crate::{boilerplate, content, dom, meta};
+use crate::{boilerplate, bylines, content, dom, meta};
 use scraper::Html;
 use tinstream_model::normalize_text;
 
@@ -32,7 +32,7 @@ pub(crate) fn authors(
                 Some(name) => vec![name],
                 None => a
                     .split([',', ';'])
-                    .take_while(|part| !boilerplate::is_not_a_name(part) && !site.named_by(part))
+                    .take_while(|part| !bylines::is_not_a_name(part) && !site.named_by(part))
                     .flat_map(joined_names)
                     .collect::<Vec<_>>(),
             })
@@ -164,8 +164,7 @@ pub(crate) fn surname_first(value: &str) -> Option<String> {
                 .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
     };
     // "Reuters, Berlin" is an agency and its bureau.
-    let credit =
-        |w: &str| boilerplate::classify_credit(w).is_some() || boilerplate::is_not_a_name(w);
+    let credit = |w: &str| boilerplate::classify_credit(w).is_some() || bylines::is_not_a_name(w);
     (one_word(surname) && one_word(given) && !credit(surname) && !credit(given))
         .then(|| format!("{given} {surname}"))
 }
@@ -177,11 +176,9 @@ pub(crate) fn byline_near_title(content: &content::Content) -> Vec<String> {
     content
         .date_lines
         .iter()
-        .map(|line| boilerplate::spaced_by_label(line))
-        .filter(|line| {
-            boilerplate::opens_byline(line) || boilerplate::opens_with_author_label(line)
-        })
-        .find_map(|line| boilerplate::byline_names(&line))
+        .map(|line| bylines::spaced_by_label(line))
+        .filter(|line| bylines::opens_byline(line) || bylines::opens_with_author_label(line))
+        .find_map(|line| bylines::byline_names(&line))
         .unwrap_or_default()
 }
 
@@ -213,11 +210,9 @@ pub(crate) fn byline_beside_headline(html: &Html, title: &str) -> Vec<String> {
         .take(AFTER_HEADLINE)
         .map(meta::visible_line)
         .filter(|line| line.chars().count() <= MAX_BYLINE_CHARS)
-        .map(|line| boilerplate::spaced_by_label(&line).into_owned())
-        .filter(|line| {
-            boilerplate::opens_byline(line) || boilerplate::opens_with_author_label(line)
-        })
-        .find_map(|line| boilerplate::byline_names(&line))
+        .map(|line| bylines::spaced_by_label(&line).into_owned())
+        .filter(|line| bylines::opens_byline(line) || bylines::opens_with_author_label(line))
+        .find_map(|line| bylines::byline_names(&line))
         .unwrap_or_default()
 }
 
@@ -235,17 +230,17 @@ pub(crate) fn labelled_byline(html: &Html, blocks: &dom::Blocks) -> Vec<String> 
                 return None;
             };
             if label.chars <= 60
-                && boilerplate::says_written_by(&label.text)
+                && bylines::says_written_by(&label.text)
                 && !dom::in_foreign_box(html, label.node)
             {
-                if let Some(names) = boilerplate::byline_names(&label.text) {
+                if let Some(names) = bylines::byline_names(&label.text) {
                     return Some(names);
                 }
             }
             (label.chars <= 20
-                && boilerplate::is_byline_label(&label.text)
+                && bylines::is_byline_label(&label.text)
                 && !dom::in_foreign_box(html, label.node))
-            .then(|| boilerplate::byline_names(&next.text))
+            .then(|| bylines::byline_names(&next.text))
             .flatten()
         })
         .unwrap_or_default()
@@ -288,7 +283,7 @@ pub(crate) fn byline_elements(html: &Html, skip_credits: bool) -> Vec<String> {
             if linked.len() >= 2 {
                 let names: Option<Vec<String>> = linked
                     .iter()
-                    .map(|t| boilerplate::byline_names(t).filter(|n| n.len() == 1))
+                    .map(|t| bylines::byline_names(t).filter(|n| n.len() == 1))
                     .map(|n| n.and_then(|mut n| n.pop()))
                     .collect();
                 if let Some(names) = names {
@@ -297,13 +292,13 @@ pub(crate) fn byline_elements(html: &Html, skip_credits: bool) -> Vec<String> {
             }
             let text = meta::visible_text(element);
             (!text.is_empty() && text.chars().count() <= 60)
-                .then(|| boilerplate::byline_names(&text))
+                .then(|| bylines::byline_names(&text))
                 .flatten()
                 // A byline that goes on with the writer's job ("<a>Daniel Burstein</a>,
                 // Senior Director, Content & Marketing, …"): its one link is the name.
                 .or_else(|| match linked.as_slice() {
                     [name] if text.starts_with(name.as_str()) => {
-                        boilerplate::byline_names(name).filter(|n| n.len() == 1)
+                        bylines::byline_names(name).filter(|n| n.len() == 1)
                     }
                     _ => None,
                 })
@@ -345,7 +340,7 @@ pub(crate) fn portrait_name(element: scraper::ElementRef<'_>, text: &str) -> Opt
         .select(&NAMED)
         .take(30)
         .any(|named| meta::visible_text(named) == alt)
-        .then(|| boilerplate::byline_names(&alt).filter(|names| names.len() == 1))
+        .then(|| bylines::byline_names(&alt).filter(|names| names.len() == 1))
         .flatten()
 }
 
@@ -416,7 +411,7 @@ impl SiteNames {
         }
         // A personal site is named after its author (garymarcus.substack.com): a credit that
         // reads as a person's name stays one.
-        if boilerplate::looks_like_name(credit.trim()) {
+        if bylines::looks_like_name(credit.trim()) {
             return false;
         }
         let key = name_key(credit);
@@ -444,7 +439,7 @@ impl SiteNames {
                 && !w.chars().any(char::is_lowercase)
         };
         if !NAME_WORDS.contains(&raw.len())
-            || !boilerplate::looks_like_name(name)
+            || !bylines::looks_like_name(name)
             || raw.iter().any(is_acronym)
             || ARTICLES.contains(&raw[0].to_lowercase().as_str())
         {
@@ -508,7 +503,7 @@ pub(crate) fn could_be_a_name(name: &str) -> bool {
         && !DOMAIN.is_match(name.trim())
         && !name.trim_start().starts_with('@')
         && boilerplate::classify_credit(name).is_none()
-        && !boilerplate::is_not_a_name(name)
+        && !bylines::is_not_a_name(name)
 }
 
 #[cfg(test)]
@@ -1015,7 +1010,7 @@ mod tests {
         let record = parsed_article(&glued, "https://example.com/eat/a-new-grill");
         assert_eq!(record.authors, vec!["Sofia Gonzalez".to_string()]);
         assert_eq!(
-            crate::boilerplate::spaced_by_label("ByteDance opens an office"),
+            crate::bylines::spaced_by_label("ByteDance opens an office"),
             "ByteDance opens an office",
             "a word that opens with the letters is left alone"
         );

@@ -13,6 +13,7 @@
 //! body. Credits and bylines at either end go to their own fields.
 
 use crate::boilerplate::{self, Credit, Phrases};
+use crate::bylines;
 use crate::dates::{self, LocalZone};
 use crate::dom::{Block, Blocks, TOTALS_DEPTH};
 use ego_tree::NodeId;
@@ -247,8 +248,8 @@ const MAX_PROSE_BEFORE_META_LINE: usize = 200;
 /// The names of a line that says it is a byline ("Von Anna Berg", "Written by: Julie
 /// Mollins"), as the text's first lines may be.
 fn opening_byline(line: &str) -> Option<Vec<String>> {
-    (line.chars().count() <= MAX_OPENING_BYLINE_CHARS && boilerplate::opens_byline(line))
-        .then(|| boilerplate::byline_names(line))
+    (line.chars().count() <= MAX_OPENING_BYLINE_CHARS && bylines::opens_byline(line))
+        .then(|| bylines::byline_names(line))
         .flatten()
 }
 
@@ -711,7 +712,7 @@ fn split_credits(paragraphs: &mut Vec<String>, content: &mut Content) {
             replace_last(paragraphs, rest);
             continue;
         }
-        if let Some(names) = boilerplate::byline_names(&last) {
+        if let Some(names) = bylines::byline_names(&last) {
             if paragraphs.len() > 1 {
                 content.authors.extend(names);
                 paragraphs.pop();

@@ -9,7 +9,7 @@ use crate::taxonomy::*;
 use crate::title::*;
 use crate::verdict::*;
 use crate::*;
-use crate::{boilerplate, content, dom, language, meta};
+use crate::{boilerplate, bylines, content, dom, language, meta};
 use scraper::Html;
 use tinstream_model::{normalize_text, urls};
 
@@ -281,7 +281,7 @@ impl Parser {
                 // in capitals); what does not read as names is dropped.
                 html.select(selector)
                     .map(|e| normalize_text(&e.text().collect::<String>()))
-                    .filter_map(|text| boilerplate::byline_names(&text))
+                    .filter_map(|text| bylines::byline_names(&text))
                     .flatten()
                     .collect::<Vec<_>>()
             })

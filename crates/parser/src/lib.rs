@@ -10,7 +10,7 @@
 //! decode the bytes ([`decode`]), clean the document (site rules, `guard`), read its metadata
 //! (`meta`: `<meta>`, JSON-LD), walk the DOM once into text blocks (`dom`), find the body
 //! (`content`, with `boilerplate` for what is not the article), then read each field in a
-//! module of its own: `title`, `authors` (bylines and credits), `published` (publication and
+//! module of its own: `title`, `authors` (bylines and credits, whose words `bylines` reads), `published` (publication and
 //! modification times, over the date parsing of [`dates`]), `verdict` (article or not),
 //! `taxonomy` (section and tags), `links` (canonical URL, links for discovery) and `language`.
 //! Each module keeps its selectors and thresholds, and its tests.
@@ -48,6 +48,7 @@
 
 mod authors;
 mod boilerplate;
+mod bylines;
 mod content;
 pub mod dates;
 pub mod decode;
