@@ -21,10 +21,34 @@ pub fn normalize_text(s: &str) -> String {
         || unicode_normalization::is_nfc_quick(s.chars())
             == unicode_normalization::IsNormalized::Yes
     {
+        // Text read from a page is folded again at each step that takes it (a block, the
+        // body, the record): copied whole when there is nothing to fold.
+        if is_folded(s) {
+            return s.to_string();
+        }
         fold(s.chars(), s.len())
     } else {
         fold(s.nfc(), s.len())
     }
+}
+
+/// Whether [`fold`] would return the text unchanged: no invisible characters, and no white
+/// space other than single spaces between other characters.
+fn is_folded(s: &str) -> bool {
+    let mut after_space = true;
+    for c in s.chars() {
+        if c == ' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+        } else if c.is_whitespace() || is_invisible(c) {
+            return false;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space || s.is_empty()
 }
 
 /// Drops invisible characters and folds white space, from characters already in NFC.
@@ -88,6 +112,22 @@ mod tests {
     #[test]
     fn body_keeps_paragraphs_apart() {
         assert_eq!(normalize_body("a\n \n\n b  c\nd"), "a\n\nb c\n\nd");
+    }
+
+    proptest::proptest! {
+        /// The shortcut for text with nothing to fold answers as folding would.
+        #[test]
+        fn folded_text_is_what_folding_leaves_unchanged(
+            s in "[ a\u{a0}\t\n\u{200b}\u{ad}ế]{0,12}"
+        ) {
+            proptest::prop_assert_eq!(is_folded(&s), fold(s.chars(), s.len()) == s);
+        }
+    }
+
+    #[test]
+    fn text_with_nothing_to_fold_is_copied_whole() {
+        assert_eq!(normalize_text("Hà Nội, 2 giờ"), "Hà Nội, 2 giờ");
+        assert!(is_folded("a b") && !is_folded(" a") && !is_folded("a ") && !is_folded("a  b"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Authors: bylines, author boxes and links to author pages, told apart from the site's and
 //! other organisations' names.
 
+use crate::dom::Attribute;
 use crate::{boilerplate, bylines, content, dom, meta};
 use scraper::Html;
 use tinstream_model::normalize_text;
@@ -264,7 +265,17 @@ pub(crate) fn byline_elements(html: &Html, skip_credits: bool) -> Vec<String> {
     static NAME_LINK: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
         scraper::Selector::parse("a").expect("static selector is valid")
     });
-    html.select(&BYLINE)
+    let could_match = |el: &scraper::node::Element| {
+        el.attrs().any(|(name, value)| match name {
+            "class" => ["author", "byline", "auteur", "autor", "tac-gia"]
+                .iter()
+                .any(|word| value.contains(word)),
+            "rel" | "itemprop" => true,
+            "href" => value.contains("/aut") || value.contains("/tac-gia/"),
+            _ => false,
+        })
+    };
+    dom::select_where(html, &BYLINE, could_match)
         .take(20)
         // Another article's card names its own author, a comment its commenter.
         .filter(|element| {
@@ -333,7 +344,7 @@ pub(crate) fn portrait_name(element: scraper::ElementRef<'_>, text: &str) -> Opt
     });
     let alt = element
         .select(&PORTRAIT)
-        .filter_map(|img| img.value().attr("alt"))
+        .filter_map(|img| img.value().attribute("alt"))
         .map(normalize_text)
         .find(|alt| !alt.is_empty())?;
     element

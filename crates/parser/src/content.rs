@@ -15,11 +15,15 @@
 use crate::boilerplate::{self, Credit, Phrases};
 use crate::bylines;
 use crate::dates::{self, LocalZone};
+use crate::dom::Attribute;
 use crate::dom::{Block, Blocks, TOTALS_DEPTH};
 use ego_tree::NodeId;
 use regex::Regex;
 use scraper::{Html, Node};
-use std::collections::{HashMap, HashSet};
+// Maps keyed by node: the Fx hash is several times cheaper than SipHash on an integer key,
+// and these maps are probed for every block's every ancestor. No key here comes from the
+// page, so there is nothing to flood.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 use tinstream_model::normalize_text;
 use url::Url;
@@ -91,7 +95,7 @@ pub(crate) fn extract(
         |node: NodeId| -> bool { within(html, node, &image_scope, MAX_BODY_DEPTH) };
 
     let captions = caption_holders(html, blocks, &in_image_scope);
-    let mut caption_text: HashMap<NodeId, Vec<String>> = HashMap::new();
+    let mut caption_text: HashMap<NodeId, Vec<String>> = HashMap::default();
     let mut first_body_block: Option<usize> = None;
     let mut paragraphs: Vec<(String, bool)> = Vec::new();
     // Characters of `paragraphs`, kept as they are gathered: asked of every block.
@@ -281,7 +285,7 @@ fn prose_after(blocks: &Blocks, index: usize, in_root: &dyn Fn(NodeId) -> bool) 
 
 /// The elements that hold the article: the best-scoring one and its well-scoring siblings.
 fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
-    let mut scores: HashMap<NodeId, f32> = HashMap::new();
+    let mut scores: HashMap<NodeId, f32> = HashMap::default();
     for block in &blocks.blocks {
         if block.chars < MIN_SCORED_CHARS
             || block.heading.is_some()
@@ -325,7 +329,7 @@ fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
             .map(|el| {
                 let hints = crate::dom::class_and_id(el);
                 let mut bonus = 0.0;
-                if el.name() == "article" || el.attr("itemprop") == Some("articleBody") {
+                if el.name() == "article" || el.attribute("itemprop") == Some("articleBody") {
                     bonus += 5.0;
                 }
                 if !hints.is_empty() && POSITIVE.is_match(&hints) {
@@ -349,7 +353,7 @@ fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
     // Paragraph text under each element: an article split into several containers (one per
     // section, one per "page") has its best-scoring container hold only part of it. Move up
     // while the parent holds markedly more paragraph text and stays free of links.
-    let mut good: HashMap<NodeId, usize> = HashMap::new();
+    let mut good: HashMap<NodeId, usize> = HashMap::default();
     for block in blocks.blocks.iter().filter(|b| {
         b.chars >= MIN_SCORED_CHARS
             && b.heading.is_none()
@@ -394,7 +398,7 @@ fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
         }
         climbing = parent.id();
     }
-    let mut roots = HashSet::from([best]);
+    let mut roots = HashSet::from_iter([best]);
     let best_node = html.tree.get(best)?;
     // A page React streams arrives in segments, one per suspended part, side by side at the
     // end of the document: the article's sections are spread over several of them. Take each
@@ -477,7 +481,7 @@ fn caption_holders(
     blocks: &Blocks,
     in_root: &dyn Fn(NodeId) -> bool,
 ) -> HashMap<NodeId, NodeId> {
-    let mut holders = HashMap::new();
+    let mut holders = HashMap::default();
     for image in &blocks.images {
         if !in_root(image.node) {
             continue;
@@ -511,9 +515,9 @@ fn caption_holders(
     if holders.is_empty() {
         return holders;
     }
-    let mut titled: HashSet<NodeId> = HashSet::new();
-    let mut linked: HashSet<NodeId> = HashSet::new();
-    let mut pieces: HashMap<NodeId, usize> = HashMap::new();
+    let mut titled: HashSet<NodeId> = HashSet::default();
+    let mut linked: HashSet<NodeId> = HashSet::default();
+    let mut pieces: HashMap<NodeId, usize> = HashMap::default();
     for block in &blocks.blocks {
         let Some(holder) = holder_of(html, block, &holders) else {
             continue;
@@ -580,14 +584,14 @@ fn is_decoration(html: &Html, node: NodeId) -> bool {
         return true;
     };
     let small = |attr: &str| {
-        el.attr(attr)
+        el.attribute(attr)
             .and_then(|v| v.trim_end_matches("px").trim().parse::<u32>().ok())
             .is_some_and(|v| v < 50)
     };
     let hints = format!(
         "{} {}",
         crate::dom::class_and_id(el),
-        el.attr("src").unwrap_or("").to_ascii_lowercase()
+        el.attribute("src").unwrap_or("").to_ascii_lowercase()
     );
     small("width")
         || small("height")
@@ -617,7 +621,7 @@ fn is_lead(html: &Html, blocks: &Blocks, roots: &HashSet<NodeId>, block: &Block)
             .is_some_and(|(chars, _)| *chars <= MAX_LEAD_CHARS);
         let holds_body = roots
             .iter()
-            .any(|root| within(html, *root, &HashSet::from([node]), MAX_BODY_DEPTH));
+            .any(|root| within(html, *root, &HashSet::from_iter([node]), MAX_BODY_DEPTH));
         small && !holds_body
     })
 }
@@ -682,7 +686,7 @@ const REPEAT_MIN_CHARS: usize = 40;
 
 /// Drops the second and later copies of long paragraphs.
 fn drop_repeated(paragraphs: &mut Vec<String>) {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     paragraphs.retain(|p| p.chars().count() < REPEAT_MIN_CHARS || seen.insert(p.clone()));
 }
 
@@ -755,7 +759,7 @@ fn links_elsewhere(html: &Html, node: NodeId, page: &Url) -> bool {
         .descendants()
         .filter_map(|d| d.value().as_element())
         .find(|e| e.name() == "a")
-        .and_then(|a| a.attr("href"));
+        .and_then(|a| a.attribute("href"));
     let Some(target) = href.and_then(|h| page.join(h).ok()) else {
         return false;
     };

@@ -7,6 +7,7 @@
 
 use encoding_rs::{Encoding, UTF_8};
 use regex::bytes::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// How far into the page a `<meta>` charset declaration is looked for (the HTML standard's
@@ -19,16 +20,17 @@ static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The text of a page, with the name of the encoding it was decoded from.
-pub struct Decoded {
-    /// The page as text.
-    pub text: String,
+pub struct Decoded<'a> {
+    /// The page as text: borrowed from the bytes when they are already UTF-8, as most
+    /// pages are, so that reading them costs no copy.
+    pub text: Cow<'a, str>,
     /// The encoding used, by its WHATWG name (such as `UTF-8` or `windows-1258`).
     pub encoding: &'static str,
 }
 
 /// Decodes page bytes to text. `http_charset` is the `charset` parameter of the HTTP
 /// `Content-Type` header, when the page came over HTTP with one.
-pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
+pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return finish(encoding, &bytes[bom_len..]);
     }
@@ -80,7 +82,7 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     Encoding::for_label(caps.get(1)?.as_bytes())
 }
 
-fn sniff(bytes: &[u8]) -> Decoded {
+fn sniff(bytes: &[u8]) -> Decoded<'_> {
     if std::str::from_utf8(bytes).is_ok() {
         return finish(UTF_8, bytes);
     }
@@ -90,10 +92,10 @@ fn sniff(bytes: &[u8]) -> Decoded {
     finish(detector.guess(None, true), bytes)
 }
 
-fn finish(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
+fn finish<'a>(encoding: &'static Encoding, bytes: &'a [u8]) -> Decoded<'a> {
     let (text, _) = encoding.decode_without_bom_handling(bytes);
     Decoded {
-        text: text.into_owned(),
+        text,
         encoding: encoding.name(),
     }
 }

@@ -14,7 +14,10 @@ use ego_tree::NodeId;
 use regex::Regex;
 use scraper::node::Element;
 use scraper::{ElementRef, Html, Node};
-use std::collections::{HashMap, HashSet};
+// Maps keyed by node: the Fx hash is several times cheaper than SipHash on an integer key,
+// and these maps are probed for every block's every ancestor. No key here comes from the
+// page, so there is nothing to flood.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 /// A run of text inside one block-level element.
@@ -180,14 +183,18 @@ pub(crate) fn is_block_tag(name: &str) -> bool {
 
 /// The class and id of an element, lower-cased, for the hint patterns.
 pub(crate) fn class_and_id(el: &Element) -> String {
-    let mut s = String::new();
+    let (class, id) = (el.attribute("class"), el.attribute("id"));
+    if class.is_none() && id.is_none() {
+        return String::new();
+    }
+    let mut s = String::with_capacity(class.map_or(0, str::len) + id.map_or(0, str::len) + 1);
     for class in hint_classes(el) {
         if !s.is_empty() {
             s.push(' ');
         }
         s.push_str(class);
     }
-    if let Some(id) = el.attr("id") {
+    if let Some(id) = id {
         s.push(' ');
         s.push_str(id);
     }
@@ -201,32 +208,67 @@ pub(crate) fn class_and_id(el: &Element) -> String {
 /// element of a page.
 pub(crate) fn hints_match(el: &Element, hint: &regex::Regex) -> bool {
     hint_classes(el).any(|class| hint.is_match(class))
-        || el.attr("id").is_some_and(|id| hint.is_match(id))
+        || el.attribute("id").is_some_and(|id| hint.is_match(id))
+}
+
+/// An element's attribute by name, read without interning the name: `Element::attr` turns
+/// the name into an atom (a hash lookup) on every call, which made attribute reads the
+/// largest single cost of the walks that test every element of a page.
+pub(crate) trait Attribute {
+    /// The value of the attribute `name` in no namespace, as `Element::attr` gives it.
+    fn attribute(&self, name: &str) -> Option<&str>;
+}
+
+impl Attribute for Element {
+    fn attribute(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(qualified, _)| &*qualified.local == name && qualified.ns.is_empty())
+            .map(|(_, value)| &**value)
+    }
+}
+
+/// The elements `selector` matches, in the order `Html::select` gives them, with the selector
+/// tried only on those `could_match` lets through. A selector of many alternatives costs
+/// its every alternative on every element of the page; a cheap test of the attributes that
+/// any match must have rules out nearly all of them first. `could_match` must accept every
+/// element the selector matches.
+pub(crate) fn select_where<'a>(
+    html: &'a Html,
+    selector: &'a scraper::Selector,
+    could_match: impl Fn(&Element) -> bool + 'a,
+) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+    html.tree
+        .nodes()
+        .filter_map(ElementRef::wrap)
+        .filter(move |element| could_match(element.value()) && selector.matches(element))
 }
 
 /// The element's classes that say what it holds. Utility classes with variants or arbitrary
 /// values ("lg:col-span-8", "[&_figcaption]:mt-xs") style the element and say nothing of
 /// what it holds; read as hints they would make a whole article a caption.
 fn hint_classes(el: &Element) -> impl Iterator<Item = &str> {
-    el.attr("class")
+    // Classes are separated by ASCII white space only, as the HTML standard splits them.
+    el.attribute("class")
         .unwrap_or_default()
-        .split_whitespace()
+        .split_ascii_whitespace()
         .filter(|class| !class.contains([':', '[', '&']))
 }
 
 pub(crate) fn is_hidden(el: &Element) -> bool {
-    if el.attr("hidden").is_some() && !is_streamed_segment(el) {
+    if el.attribute("hidden").is_some() && !is_streamed_segment(el) {
         return true;
     }
-    if el.attr("aria-hidden") == Some("true") || hidden_by_class(el) {
+    if el.attribute("aria-hidden") == Some("true") || hidden_by_class(el) {
         return true;
     }
-    let hidden_by_style = el.attr("style").is_some_and(|style| {
-        let style: String = style
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_lowercase();
+    let hidden_by_style = el.attribute("style").is_some_and(|style| {
+        // Most styles hide nothing: only those naming either property are read closely.
+        let lower = style.to_ascii_lowercase();
+        if !lower.contains("display") && !lower.contains("visibility") {
+            return false;
+        }
+        let style: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
         style.contains("display:none") || style.contains("visibility:hidden")
     });
     hidden_by_style && !is_collapsed_panel(el)
@@ -235,7 +277,8 @@ pub(crate) fn is_hidden(el: &Element) -> bool {
 /// A panel the reader opens, closed until then (an accordion's section, a tab): ARIA marks
 /// it as a region or tab panel labelled by its header. Its text is the article's.
 fn is_collapsed_panel(el: &Element) -> bool {
-    matches!(el.attr("role"), Some("region" | "tabpanel")) && el.attr("aria-labelledby").is_some()
+    matches!(el.attribute("role"), Some("region" | "tabpanel"))
+        && el.attribute("aria-labelledby").is_some()
 }
 
 /// Whether a utility class hides the element on every screen ("hidden", "d-none", "sr-only")
@@ -257,7 +300,7 @@ fn hidden_by_class(el: &Element) -> bool {
         "spoiler",
         "details",
     ];
-    let Some(classes) = el.attr("class") else {
+    let Some(classes) = el.attribute("class") else {
         return false;
     };
     let hiding = classes.split_ascii_whitespace().any(|class| {
@@ -320,9 +363,6 @@ fn holds_paragraphs(node: ego_tree::NodeRef<'_, Node>) -> bool {
 /// "entry-comments", "binhluan"), not a page that has some ("has-comments", "comments-open",
 /// "comment-count").
 fn names_comment_thread(token: &str) -> bool {
-    // "article_comments" is "article-comments".
-    let token = token.replace('_', "-");
-    let token = token.as_str();
     const THREADS: &[&str] = &[
         "comments",
         "comment-list",
@@ -334,17 +374,27 @@ fn names_comment_thread(token: &str) -> bool {
         "binhluan",
         "binh-luan",
     ];
-    if THREADS.contains(&token) {
+    // "article_comments" is "article-comments": compared byte by byte with '_' read as '-',
+    // so that the test, run on every class of every element, allocates nothing.
+    let same = |a: &[u8], b: &str| {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b.bytes())
+                .all(|(&x, y)| x == y || (x == b'_' && y == b'-'))
+    };
+    let bytes = token.as_bytes();
+    let starts = |prefix: &str| bytes.len() >= prefix.len() && same(&bytes[..prefix.len()], prefix);
+    let ends = |suffix: &str| {
+        bytes.len() >= suffix.len() && same(&bytes[bytes.len() - suffix.len()..], suffix)
+    };
+    if THREADS.iter().any(|t| same(bytes, t)) {
         return true;
     }
     // Vietnamese sites' comment boxes: "box_comment", "box_comment_vne".
-    if token.starts_with("box-comment") {
+    if starts("box-comment") {
         return true;
     }
-    token.ends_with("-comments")
-        && !["has-", "no-", "with-"]
-            .iter()
-            .any(|p| token.starts_with(p))
+    ends("-comments") && !["has-", "no-", "with-"].iter().any(|p| starts(p))
 }
 
 /// A segment of a page that React streams from the server (`<div hidden id="S:0">`): hidden
@@ -352,7 +402,7 @@ fn names_comment_thread(token: &str) -> bool {
 /// (often the whole article).
 pub(crate) fn is_streamed_segment(el: &Element) -> bool {
     el.name() == "div"
-        && el.attr("id").is_some_and(|id| {
+        && el.attribute("id").is_some_and(|id| {
             id.strip_prefix("S:")
                 .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_hexdigit()))
         })
@@ -364,6 +414,7 @@ pub(crate) fn is_streamed_segment(el: &Element) -> bool {
 fn skip_element(
     node: ego_tree::NodeRef<'_, Node>,
     el: &Element,
+    hints: &str,
     by_class: bool,
     main_holders: &HashSet<NodeId>,
 ) -> bool {
@@ -380,7 +431,6 @@ fn skip_element(
     if matches!(name, "html" | "body" | "main" | "article") {
         return false;
     }
-    let hints = class_and_id(el);
     if hints.is_empty() {
         return false;
     }
@@ -393,8 +443,8 @@ fn skip_element(
     // A wrapper named after the menu beside the page ("left-navigation-wrapper") may hold the
     // page's main element: then it is the page, not the menu.
     by_class
-        && NEGATIVE.is_match(&hints)
-        && !CAPTION.is_match(&hints)
+        && NEGATIVE.is_match(hints)
+        && !CAPTION.is_match(hints)
         && !main_holders.contains(&node.id())
 }
 
@@ -402,7 +452,7 @@ fn skip_element(
 /// climbing only until one already found, so that nested `<main>`s cost no more than the
 /// tree's size.
 fn main_holders(html: &Html) -> HashSet<NodeId> {
-    let mut holders = HashSet::new();
+    let mut holders = HashSet::default();
     for node in html.tree.nodes() {
         if node
             .value()
@@ -492,7 +542,7 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
     let mut out = Blocks {
         blocks: Vec::new(),
         images: Vec::new(),
-        totals: HashMap::new(),
+        totals: HashMap::default(),
     };
     let mut ctx = Context::default();
     let mut skipping: Option<NodeId> = None;
@@ -500,7 +550,7 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
     let main_holders = if by_class {
         main_holders(html)
     } else {
-        HashSet::new()
+        HashSet::default()
     };
 
     for edge in html.tree.root().traverse() {
@@ -514,11 +564,18 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                         // Inside preformatted text, classes come from syntax highlighters
                         // ("hljs-comment", "token tag"): they mark code, not page furniture.
                         let by_class = by_class && ctx.preformatted == 0;
-                        if skip_element(node, el, by_class, &main_holders) {
+                        let name = el.name();
+                        // The outermost containers' classes describe the whole page
+                        // ("wp-featherlight-captions" on <body>), never one part of it.
+                        let hints = if matches!(name, "html" | "body" | "main") {
+                            String::new()
+                        } else {
+                            class_and_id(el)
+                        };
+                        if skip_element(node, el, &hints, by_class, &main_holders) {
                             skipping = Some(node.id());
                             continue;
                         }
-                        let name = el.name();
                         let block = is_block_tag(name);
                         if block {
                             current.flush(&ctx, &mut out.blocks);
@@ -535,13 +592,6 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                                 });
                             }
                         }
-                        // The outermost containers' classes describe the whole page
-                        // ("wp-featherlight-captions" on <body>), never one part of it.
-                        let hints = if matches!(name, "html" | "body" | "main") {
-                            String::new()
-                        } else {
-                            class_and_id(el)
-                        };
                         ctx.push(
                             node.id(),
                             Open {
@@ -614,7 +664,7 @@ fn holds_sections(node: ego_tree::NodeRef<'_, Node>) -> bool {
 }
 
 fn totals(html: &Html, blocks: &[Block]) -> HashMap<NodeId, (usize, usize)> {
-    let mut totals: HashMap<NodeId, (usize, usize)> = HashMap::new();
+    let mut totals: HashMap<NodeId, (usize, usize)> = HashMap::default();
     for block in blocks {
         let Some(node) = html.tree.get(block.node) else {
             continue;
@@ -647,7 +697,7 @@ fn heading_level(name: &str) -> Option<u8> {
 pub(crate) fn image_source(el: &Element) -> Option<&str> {
     ["data-src", "data-original", "data-lazy-src", "src"]
         .into_iter()
-        .filter_map(|a| el.attr(a))
+        .filter_map(|a| el.attribute(a))
         .map(str::trim)
         .find(|s| !s.is_empty() && !s.starts_with("data:"))
 }
@@ -802,7 +852,7 @@ pub(crate) fn in_teaser(el: ElementRef<'_>) -> bool {
         return false;
     };
     item.descendants().filter_map(ElementRef::wrap).any(|a| {
-        if a.value().name() != "a" || a.value().attr("href").is_none() {
+        if a.value().name() != "a" || a.value().attribute("href").is_none() {
             return false;
         }
         !rel_author(a)
@@ -846,9 +896,9 @@ pub(crate) fn in_card(el: ElementRef<'_>) -> bool {
     link_holding_more(el, own, TITLE_CHARS).is_some_and(|link| {
         // A link to the page itself or to its author's page, around the name and a line of
         // biography, is the page's own author box.
-        let own_box = link.value().attr("aria-current").is_some()
+        let own_box = link.value().attribute("aria-current").is_some()
             || rel_author(link)
-            || link.value().attr("href").is_some_and(|h| {
+            || link.value().attribute("href").is_some_and(|h| {
                 let h = h.to_ascii_lowercase();
                 ["/author", "/autor", "/auteur", "/tac-gia/"]
                     .iter()
@@ -869,7 +919,7 @@ fn link_holding_more(el: ElementRef<'_>, own: usize, beyond: usize) -> Option<El
 
 /// Whether a link says it leads to the author (`rel="author"`).
 fn rel_author(link: ElementRef<'_>) -> bool {
-    link.value().attr("rel").is_some_and(|r| {
+    link.value().attribute("rel").is_some_and(|r| {
         r.split_whitespace()
             .any(|r| r.eq_ignore_ascii_case("author"))
     })
@@ -907,12 +957,12 @@ pub(crate) fn in_masthead(html: &Html, node: NodeId) -> bool {
         // A breadcrumb trail ends with the page itself ("08.11.2021 | Online-Fachtag").
         let breadcrumb = hints.contains("breadcrumb")
             || el
-                .attr("aria-label")
+                .attribute("aria-label")
                 .is_some_and(|l| l.to_lowercase().contains("breadcrumb"));
-        if breadcrumb || el.attr("aria-current") == Some("page") {
+        if breadcrumb || el.attribute("aria-current") == Some("page") {
             return false;
         }
-        if el.name() == "nav" || matches!(el.attr("role"), Some("navigation" | "banner")) {
+        if el.name() == "nav" || matches!(el.attribute("role"), Some("navigation" | "banner")) {
             return true;
         }
         if el.name() == "header" && !within_article(n) && holds_menu(n) {
@@ -941,12 +991,12 @@ fn names_logo(el: &Element) -> bool {
             .windows(4)
             .any(|w| w.eq_ignore_ascii_case(b"logo"))
     };
-    let by_class = el.attr("class").is_some_and(|c| {
+    let by_class = el.attribute("class").is_some_and(|c| {
         c.split_whitespace()
             .filter(|class| !class.contains([':', '[', '&']))
             .any(mentions)
     });
-    by_class || el.attr("id").is_some_and(mentions)
+    by_class || el.attribute("id").is_some_and(mentions)
 }
 
 /// Whether an element holds a `<nav>` menu or the site's logo (a link home, an element
@@ -956,7 +1006,9 @@ fn holds_menu(node: ego_tree::NodeRef<'_, Node>) -> bool {
         .take(2000)
         .filter_map(|d| d.value().as_element())
         .any(|d| {
-            d.name() == "nav" || (d.name() == "a" && d.attr("href") == Some("/")) || names_logo(d)
+            d.name() == "nav"
+                || (d.name() == "a" && d.attribute("href") == Some("/"))
+                || names_logo(d)
         })
 }
 

@@ -66,7 +66,7 @@ impl Parser {
         page: &Page<'_>,
         hints: Hints<'_>,
     ) -> Result<Analysis, ParseError> {
-        if guard::nesting_within(text, guard::MAX_NESTING).is_none() {
+        if guard::too_deep(text) {
             return Err(ParseError::TooDeep {
                 limit: guard::MAX_NESTING,
             });

@@ -59,6 +59,13 @@ fn counted(name: &[u8]) -> bool {
     )
 }
 
+/// Whether the page nests deeper than [`MAX_NESTING`]. A page with no more tags than that
+/// cannot, and most pages have far fewer: counting `<` is all they cost.
+pub(crate) fn too_deep(text: &str) -> bool {
+    memchr::memchr_iter(b'<', text.as_bytes()).count() > MAX_NESTING
+        && nesting_within(text, MAX_NESTING).is_none()
+}
+
 /// The deepest nesting of counted elements, or `None` as soon as it passes `limit`.
 pub(crate) fn nesting_within(text: &str, limit: usize) -> Option<usize> {
     let bytes = text.as_bytes();
@@ -158,5 +165,13 @@ mod tests {
             Some(0)
         );
         assert_eq!(nesting_within(&"<div>".repeat(20), 10), None);
+    }
+
+    #[test]
+    fn only_deep_pages_are_too_deep() {
+        assert!(too_deep(&"<div>".repeat(MAX_NESTING + 1)));
+        // Many tags, none nested.
+        assert!(!too_deep(&"<br>".repeat(MAX_NESTING * 2)));
+        assert!(!too_deep(&"<div>".repeat(MAX_NESTING)));
     }
 }

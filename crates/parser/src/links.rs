@@ -1,6 +1,7 @@
 //! Addresses: the page's site and canonical URL, and the links a page that is not an article
 //! offers for discovery.
 
+use crate::dom::Attribute;
 use crate::meta;
 use scraper::Html;
 use url::Url;
@@ -38,7 +39,7 @@ pub(crate) fn links(html: &Html, base: &Url) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for a in html.select(&ANCHOR) {
-        let Some(href) = a.value().attr("href") else {
+        let Some(href) = a.value().attribute("href") else {
             continue;
         };
         let Ok(mut url) = base.join(href.trim()) else {

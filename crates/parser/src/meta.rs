@@ -1,6 +1,7 @@
 //! Metadata a page declares about itself: `<meta>` tags (Open Graph, article:*, Dublin Core,
 //! itemprop), JSON-LD objects, `<link rel=canonical>`, `<html lang>`, `<h1>` and `<title>`.
 
+use crate::dom::Attribute;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -98,14 +99,15 @@ impl Meta {
     /// Reads the metadata of a parsed page. Repeated `article:tag` values are joined with commas.
     pub fn read(html: &Html) -> Meta {
         let mut meta = Meta::default();
+        let found = Found::gather(html);
         let mut repeated_tags: Vec<String> = Vec::new();
-        for el in html.select(selector!("meta")) {
+        for el in found.metas {
             let v = el.value();
-            let Some(content) = v.attr("content") else {
+            let Some(content) = v.attribute("content") else {
                 continue;
             };
             for attr in ["property", "name", "itemprop"] {
-                if let Some(key) = v.attr(attr) {
+                if let Some(key) = v.attribute(attr) {
                     let key = key.trim().to_ascii_lowercase();
                     if key == "article:tag" {
                         repeated_tags.push(content.to_string());
@@ -118,26 +120,27 @@ impl Meta {
             meta.tags
                 .insert("article:tag".into(), repeated_tags.join(","));
         }
-        meta.html_lang = html
-            .select(selector!("html[lang]"))
-            .next()
-            .and_then(|e| e.value().attr("lang"))
-            .map(str::to_string);
-        meta.html_title = html.select(selector!("title")).next().map(text_of);
-        meta.h1 = html
-            .select(selector!("h1"))
+        meta.html_lang = found.html_lang.map(str::to_string);
+        meta.html_title = found.title.map(text_of);
+        meta.h1 = found
+            .h1s
+            .iter()
+            .copied()
             .filter(|h| !is_site_logo(*h) && !in_navigation(*h) && !is_section_heading(*h))
             .map(headline_text)
             .filter(|t| !t.is_empty())
             .take(5)
             .collect();
-        meta.logo = html
-            .select(selector!("h1"))
+        meta.logo = found
+            .h1s
+            .iter()
+            .copied()
             .filter(|h| is_site_logo(*h))
             .map(visible_line)
             .find(|t| !t.is_empty() && t.chars().count() <= MAX_LOGO_CHARS);
-        meta.subheadings = html
-            .select(selector!("h2, h3, h4"))
+        meta.subheadings = found
+            .subheadings
+            .into_iter()
             .filter(|h| {
                 h.select(selector!("a")).next().is_none()
                     && !h
@@ -148,19 +151,21 @@ impl Meta {
             .filter(|t| !t.is_empty())
             .take(20)
             .collect();
-        meta.canonical = html
-            .select(selector!("link[rel]"))
+        meta.canonical = found
+            .links
+            .into_iter()
             .find(|l| {
-                l.value().attr("rel").is_some_and(|r| {
+                l.value().attribute("rel").is_some_and(|r| {
                     r.split_whitespace()
                         .any(|r| r.eq_ignore_ascii_case("canonical"))
                 })
             })
-            .and_then(|l| l.value().attr("href"))
+            .and_then(|l| l.value().attribute("href"))
             .map(str::to_string);
-        meta.trackback_date = trackback_date(html);
-        meta.time_datetimes = html
-            .select(selector!("time[datetime]"))
+        meta.trackback_date = trackback_date(&found.comments);
+        meta.time_datetimes = found
+            .times
+            .into_iter()
             // Not a comment's or a related item's time, nor today's in the navigation or the
             // masthead, shown on every page.
             .filter(|t| !crate::dom::dated_by_others(html, t.id()) && !crate::dom::in_teaser(*t))
@@ -171,11 +176,8 @@ impl Meta {
         // when every such element on the page agrees. One walk gathers both properties.
         let mut published: Vec<MicrodataDate> = Vec::new();
         let mut modified: Vec<MicrodataDate> = Vec::new();
-        for el in html.select(selector!("[itemprop]")) {
-            if el.value().name() == "meta" {
-                continue;
-            }
-            let Some(props) = el.value().attr("itemprop") else {
+        for el in found.itemprops {
+            let Some(props) = el.value().attribute("itemprop") else {
                 continue;
             };
             let has = |name: &str| {
@@ -191,8 +193,8 @@ impl Meta {
             // microdata defines it; read no further than a date's length.
             let value = el
                 .value()
-                .attr("datetime")
-                .or_else(|| el.value().attr("content"))
+                .attribute("datetime")
+                .or_else(|| el.value().attribute("content"))
                 .map(|v| MicrodataDate {
                     value: v.trim().to_string(),
                     shown: false,
@@ -220,7 +222,7 @@ impl Meta {
         };
         meta.microdata_published = agreed(&published);
         meta.microdata_modified = agreed(&modified);
-        for script in html.select(selector!(r#"script[type="application/ld+json"]"#)) {
+        for script in found.json_ld {
             let raw: String = script.text().collect();
             // Sites leave raw control characters (newlines inside strings) in their JSON-LD.
             let cleaned: String = raw
@@ -237,6 +239,57 @@ impl Meta {
             }
         }
         meta
+    }
+}
+
+/// The elements the metadata is read from, gathered in one walk of the document (in the
+/// order `Html::select` visits them): a walk per selector cost as much as the rest of the
+/// metadata together.
+#[derive(Default)]
+struct Found<'a> {
+    metas: Vec<ElementRef<'a>>,
+    html_lang: Option<&'a str>,
+    title: Option<ElementRef<'a>>,
+    h1s: Vec<ElementRef<'a>>,
+    subheadings: Vec<ElementRef<'a>>,
+    links: Vec<ElementRef<'a>>,
+    times: Vec<ElementRef<'a>>,
+    /// Elements other than `<meta>` with an `itemprop`.
+    itemprops: Vec<ElementRef<'a>>,
+    json_ld: Vec<ElementRef<'a>>,
+    comments: Vec<&'a str>,
+}
+
+impl<'a> Found<'a> {
+    fn gather(html: &'a Html) -> Found<'a> {
+        let mut found = Found::default();
+        for node in html.tree.nodes() {
+            if let Some(comment) = node.value().as_comment() {
+                found.comments.push(comment);
+                continue;
+            }
+            let Some(el) = ElementRef::wrap(node) else {
+                continue;
+            };
+            let value = el.value();
+            match value.name() {
+                "meta" => found.metas.push(el),
+                "html" if found.html_lang.is_none() => found.html_lang = value.attribute("lang"),
+                "title" if found.title.is_none() => found.title = Some(el),
+                "h1" => found.h1s.push(el),
+                "h2" | "h3" | "h4" => found.subheadings.push(el),
+                "link" if value.attribute("rel").is_some() => found.links.push(el),
+                "time" if value.attribute("datetime").is_some() => found.times.push(el),
+                "script" if selector!(r#"script[type="application/ld+json"]"#).matches(&el) => {
+                    found.json_ld.push(el)
+                }
+                _ => {}
+            }
+            if value.name() != "meta" && value.attribute("itemprop").is_some() {
+                found.itemprops.push(el);
+            }
+        }
+        found
     }
 }
 
@@ -280,7 +333,7 @@ fn headline_text(h1: ElementRef<'_>) -> String {
 fn in_navigation(el: ElementRef<'_>) -> bool {
     el.ancestors()
         .filter_map(|n| n.value().as_element())
-        .any(|a| a.name() == "nav" || a.attr("role") == Some("navigation"))
+        .any(|a| a.name() == "nav" || a.attribute("role") == Some("navigation"))
 }
 
 /// The longest text of an `<h1>` logo read as the site's name.
@@ -297,9 +350,9 @@ fn is_site_logo(h1: ElementRef<'_>) -> bool {
         return true;
     }
     h1.select(selector!("a[href]")).any(|a| {
-        a.value().attr("href").is_some_and(is_home_address)
+        a.value().attribute("href").is_some_and(is_home_address)
             || a.value()
-                .attr("rel")
+                .attribute("rel")
                 .is_some_and(|r| r.split_whitespace().any(|t| t == "home"))
     })
 }
@@ -308,12 +361,12 @@ fn is_site_logo(h1: ElementRef<'_>) -> bool {
 /// (`<h1 id="but-what-they-love"><a class="anchor" href="#but-what-they-love">`), as the
 /// Markdown renderers of blogs and documentation set every heading of a text.
 fn is_section_heading(h1: ElementRef<'_>) -> bool {
-    let Some(id) = h1.value().attr("id").filter(|id| !id.is_empty()) else {
+    let Some(id) = h1.value().attribute("id").filter(|id| !id.is_empty()) else {
         return false;
     };
     h1.select(selector!("a[href]")).any(|a| {
         a.value()
-            .attr("href")
+            .attribute("href")
             .and_then(|href| href.strip_prefix('#'))
             == Some(id)
     })
@@ -335,15 +388,13 @@ fn is_home_address(href: &str) -> bool {
 /// The `dc:date` of the page's RDF trackback description, kept in an HTML comment:
 /// `<!-- <rdf:RDF …><rdf:Description rdf:about="…" dc:date="2020-07-12T22:00:00+09:00" …/>
 /// </rdf:RDF> -->`. A listing carries one per entry; then none is the page's.
-fn trackback_date(html: &Html) -> Option<String> {
+fn trackback_date(comments: &[&str]) -> Option<String> {
     static DC_DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r#"<rdf:Description\b[^>]*?\bdc:date\s*=\s*"([^"]{10,40})""#)
             .expect("static regex is valid")
     });
-    let mut dates = html
-        .tree
-        .nodes()
-        .filter_map(|n| n.value().as_comment())
+    let mut dates = comments
+        .iter()
         .filter(|c| c.contains("dc:date"))
         .flat_map(|c| {
             DC_DATE
@@ -598,7 +649,7 @@ fn images(v: Option<&Value>) -> Vec<String> {
 /// month-first date read day first, not another day.
 fn time_value(time: scraper::ElementRef<'_>) -> Option<String> {
     use chrono::Datelike;
-    let value = time.value().attr("datetime")?;
+    let value = time.value().attribute("datetime")?;
     // Read no further than a date's length: a <time> may wrap a whole page.
     let Some(text) = short_text(time, MAX_TIME_TEXT_CHARS) else {
         return Some(value.to_string());

@@ -25,7 +25,20 @@ pub(crate) fn section(html: &Html, meta: &meta::Meta) -> Option<String> {
         .or_else(|| meta.tag(&["article:section"]).map(str::to_string))
         .or_else(|| meta.ld.breadcrumb.iter().find(|b| !is_home(b)).cloned())
         .or_else(|| {
-            html.select(&BREADCRUMB)
+            // Every alternative of the selector needs one of these attributes to name a trail.
+            let could_match = |el: &scraper::node::Element| {
+                el.attrs().any(|(name, value)| match name {
+                    "class" => {
+                        value.contains("breadcrumb")
+                            || value.contains("bread-crumb")
+                            || value.contains("detail-cate")
+                    }
+                    "id" => value.contains("breadcrumb"),
+                    "itemtype" => value.contains("BreadcrumbList"),
+                    _ => false,
+                })
+            };
+            crate::dom::select_where(html, &BREADCRUMB, could_match)
                 .flat_map(|trail| trail.select(&LINK))
                 .map(meta::text_of)
                 .find(|t| !is_home(t))

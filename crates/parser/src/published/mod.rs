@@ -10,6 +10,7 @@ pub(crate) use url_and_scripts::*;
 pub(crate) use visible::*;
 
 use crate::dates::{self, LocalZone};
+use crate::dom::Attribute;
 use crate::{content, dom, language, meta};
 use chrono::Timelike;
 use scraper::Html;
@@ -70,7 +71,7 @@ pub(crate) fn rule_time(
     let element = html.select(selector).next()?;
     let attribute = ["datetime", "content"]
         .iter()
-        .find_map(|a| element.value().attr(a))
+        .find_map(|a| element.value().attribute(a))
         .and_then(|v| dates::parse_machine(v, zone));
     attribute.or_else(|| dates::parse_visible(&element.text().collect::<String>(), zone))
 }

@@ -3,6 +3,7 @@
 //! and which of these belong to other items (cards, lists, comments, the masthead's clock).
 
 use crate::dates::{self, LocalZone};
+use crate::dom::Attribute;
 use crate::{content, dom, meta};
 use scraper::Html;
 use tinstream_model::{normalize_text, ArticleTime};
@@ -278,7 +279,7 @@ pub(crate) fn date_element_texts(html: &Html) -> impl Iterator<Item = String> + 
             // An empty marker may hold the date it shows in an attribute, drawn by its style
             // (`<div data-date="18. März 2020" class="timeline__arrow">` under the headline).
             let text = meta::text_of(el);
-            match el.value().attr("data-date") {
+            match el.value().attribute("data-date") {
                 Some(shown) if text.is_empty() => normalize_text(shown),
                 _ => text,
             }
