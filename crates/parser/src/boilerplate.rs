@@ -225,20 +225,22 @@ impl Phrases {
     /// imprint.
     pub fn is_widget(&self, line: &str) -> bool {
         let chars = line.chars().count();
-        if chars <= 200 {
-            let lower = line.trim().to_lowercase();
-            if IMPRINT_LINE.is_match(&lower) || (chars <= 120 && LABEL_LINE.is_match(&lower)) {
-                return true;
-            }
+        if chars > 200 {
+            return false;
+        }
+        // Lower-cased once for every test below.
+        let lower = line.trim().to_lowercase();
+        if IMPRINT_LINE.is_match(&lower) || (chars <= 120 && LABEL_LINE.is_match(&lower)) {
+            return true;
         }
         if chars > 80 {
             return false;
         }
-        let k = key(line);
+        let k = key_of_lower(&lower);
         k.is_empty()
             || WIDGET_LINES.contains(&k.as_str())
             || self.extra_widgets.contains(&k)
-            || REFERRAL_PREFIX.is_match(&line.trim().to_lowercase())
+            || REFERRAL_PREFIX.is_match(&lower)
     }
 
     /// A heading that ends the article.
@@ -254,7 +256,11 @@ impl Phrases {
 /// A line lower-cased, with punctuation and symbols at both ends trimmed and inner white space
 /// folded.
 fn key(line: &str) -> String {
-    let lower = line.to_lowercase();
+    key_of_lower(&line.to_lowercase())
+}
+
+/// [`key`] of a line already lower-cased.
+fn key_of_lower(lower: &str) -> String {
     let trimmed = lower.trim_matches(|c: char| !c.is_alphanumeric());
     trimmed.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -298,6 +298,9 @@ pub fn parse_machine(value: &str, zone: LocalZone) -> Option<ArticleTime> {
 /// "ngày 1 tháng 12 năm 2021" or "December 1, 2021". A date must carry its year: "Sáng 8/8" is
 /// not a date line.
 pub fn parse_visible(text: &str, zone: LocalZone) -> Option<ArticleTime> {
+    if !has_year_digits(text) {
+        return None;
+    }
     let lower = text.to_lowercase();
     let date = find_date(&lower)?;
     // "4. November bis 2. Dezember 2023", "du 4 au 6 juin 2021", "June 4 – 6, 2021": the
@@ -428,7 +431,10 @@ const DATE_WORDS: &[&str] = &[
 /// Whether a short line is a date line (a date with at most a few other words: weekday,
 /// "Cập nhật", "GMT+7"), not a sentence that mentions a date.
 pub fn is_date_line(line: &str, zone: LocalZone) -> bool {
-    if line.chars().count() > 80 || names_another_time(line) || parse_visible(line, zone).is_none()
+    if line.chars().count() > 80
+        || !has_year_digits(line)
+        || names_another_time(line)
+        || parse_visible(line, zone).is_none()
     {
         return false;
     }
@@ -526,6 +532,23 @@ pub fn names_revision(text: &str) -> bool {
         .expect("static regex is valid")
     });
     LABEL.is_match(text)
+}
+
+/// Whether a text holds four ASCII digits in a row: every date [`find_date`] reads has its
+/// year so, and most lines of a page have none, so this test spares them the patterns.
+fn has_year_digits(text: &str) -> bool {
+    let mut run = 0;
+    for b in text.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run == 4 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
 }
 
 fn find_date(lower: &str) -> Option<NaiveDate> {

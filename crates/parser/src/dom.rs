@@ -256,13 +256,27 @@ fn hint_classes(el: &Element) -> impl Iterator<Item = &str> {
 }
 
 pub(crate) fn is_hidden(el: &Element) -> bool {
-    if el.attribute("hidden").is_some() && !is_streamed_segment(el) {
+    // One look at each attribute: this runs on every element of every walk.
+    let (mut hidden, mut class, mut style) = (false, None, None);
+    for (name, value) in &el.attrs {
+        if !name.ns.is_empty() {
+            continue;
+        }
+        match &*name.local {
+            "hidden" => hidden = true,
+            "aria-hidden" if &**value == "true" => return true,
+            "class" => class = Some(&**value),
+            "style" => style = Some(&**value),
+            _ => {}
+        }
+    }
+    if hidden && !is_streamed_segment(el) {
         return true;
     }
-    if el.attribute("aria-hidden") == Some("true") || hidden_by_class(el) {
+    if class.is_some_and(hidden_by_class) {
         return true;
     }
-    let hidden_by_style = el.attribute("style").is_some_and(|style| {
+    let hidden_by_style = style.is_some_and(|style| {
         // Most styles hide nothing: only those naming either property are read closely.
         let lower = style.to_ascii_lowercase();
         if !lower.contains("display") && !lower.contains("visibility") {
@@ -285,7 +299,7 @@ fn is_collapsed_panel(el: &Element) -> bool {
 /// with no class that shows it again from some width on ("md:block", "d-lg-flex"). Parts a
 /// reader opens (an accordion's answer, a tab, "read more") are hidden the same way and are
 /// content: those are kept.
-fn hidden_by_class(el: &Element) -> bool {
+fn hidden_by_class(classes: &str) -> bool {
     const OPENED_BY_READER: &[&str] = &[
         "accordion",
         "collapse",
@@ -300,9 +314,6 @@ fn hidden_by_class(el: &Element) -> bool {
         "spoiler",
         "details",
     ];
-    let Some(classes) = el.attribute("class") else {
-        return false;
-    };
     let hiding = classes.split_ascii_whitespace().any(|class| {
         matches!(
             class,
