@@ -95,7 +95,11 @@ pub(crate) fn normalize_body(s: &str) -> String {
 pub fn word_count(s: &str) -> u32 {
     let n = s
         .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
+        // An ASCII letter or digit settles it without decoding the word.
+        .filter(|w| {
+            w.bytes().any(|b| b.is_ascii_alphanumeric())
+                || (!w.is_ascii() && w.chars().any(char::is_alphanumeric))
+        })
         .count();
     u32::try_from(n).unwrap_or(u32::MAX)
 }

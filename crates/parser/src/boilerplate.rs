@@ -248,7 +248,12 @@ impl Phrases {
         if line.chars().count() > 60 {
             return false;
         }
-        let k = key(&TRAILING_COUNT.replace(line, ""));
+        // The count is digits (of any script): a line without any has none to drop.
+        let k = if line.chars().any(char::is_numeric) {
+            key(&TRAILING_COUNT.replace(line, ""))
+        } else {
+            key(line)
+        };
         END_LINES.contains(&k.as_str()) || self.extra_ends.contains(&k)
     }
 }
@@ -262,7 +267,14 @@ fn key(line: &str) -> String {
 /// [`key`] of a line already lower-cased.
 fn key_of_lower(lower: &str) -> String {
     let trimmed = lower.trim_matches(|c: char| !c.is_alphanumeric());
-    trimmed.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut key = String::with_capacity(trimmed.len());
+    for word in trimmed.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(word);
+    }
+    key
 }
 
 /// News agencies whose credit lines appear on Vietnamese and international news pages.

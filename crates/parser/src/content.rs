@@ -176,7 +176,7 @@ pub(crate) fn extract(
                 }
                 continue;
             }
-            if phrases.is_widget(&line) || line.to_lowercase() == title_key {
+            if phrases.is_widget(&line) || is_title_again(&line, &title_key) {
                 continue;
             }
             // A date in a cell of a data table is the table's content, not the page's date
@@ -765,6 +765,15 @@ fn links_elsewhere(html: &Html, node: NodeId, page: &Url) -> bool {
     };
     matches!(target.scheme(), "http" | "https")
         && crate::links::site_host(&target) != crate::links::site_host(page)
+}
+
+/// Whether a line is the title said again (`title_key`: the title lower-cased). Lower-casing
+/// changes a text's length in bytes by less than half, so lines far longer or shorter than
+/// the title, nearly all of them, are told apart without lower-casing them.
+fn is_title_again(line: &str, title_key: &str) -> bool {
+    line.len() <= title_key.len() * 2
+        && line.len() * 2 >= title_key.len()
+        && line.to_lowercase() == title_key
 }
 
 #[cfg(test)]

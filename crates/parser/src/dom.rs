@@ -183,23 +183,30 @@ pub(crate) fn is_block_tag(name: &str) -> bool {
 
 /// The class and id of an element, lower-cased, for the hint patterns.
 pub(crate) fn class_and_id(el: &Element) -> String {
+    let mut s = String::new();
+    write_class_and_id(el, &mut s);
+    s
+}
+
+/// [`class_and_id`] written into `out` (cleared first), so that a walk over every element
+/// reuses one buffer.
+fn write_class_and_id(el: &Element, out: &mut String) {
+    out.clear();
     let (class, id) = (el.attribute("class"), el.attribute("id"));
     if class.is_none() && id.is_none() {
-        return String::new();
+        return;
     }
-    let mut s = String::with_capacity(class.map_or(0, str::len) + id.map_or(0, str::len) + 1);
     for class in hint_classes(el) {
-        if !s.is_empty() {
-            s.push(' ');
+        if !out.is_empty() {
+            out.push(' ');
         }
-        s.push_str(class);
+        out.push_str(class);
     }
     if let Some(id) = id {
-        s.push(' ');
-        s.push_str(id);
+        out.push(' ');
+        out.push_str(id);
     }
-    s.make_ascii_lowercase();
-    s
+    out.make_ascii_lowercase();
 }
 
 /// Whether `hint` (a case-insensitive pattern) matches one of the element's classes (those
@@ -252,7 +259,7 @@ fn hint_classes(el: &Element) -> impl Iterator<Item = &str> {
     el.attribute("class")
         .unwrap_or_default()
         .split_ascii_whitespace()
-        .filter(|class| !class.contains([':', '[', '&']))
+        .filter(|class| !class.bytes().any(|b| matches!(b, b':' | b'[' | b'&')))
 }
 
 pub(crate) fn is_hidden(el: &Element) -> bool {
@@ -448,7 +455,7 @@ fn skip_element(
     // Readers' comments are never the article, in either pass: the pass without class hints
     // is there for main columns with misleading names, not for a thread of comments that
     // outweighs a short article.
-    if hints.split_whitespace().any(names_comment_thread) {
+    if hints.split_ascii_whitespace().any(names_comment_thread) {
         return true;
     }
     // A wrapper named after the menu beside the page ("left-navigation-wrapper") may hold the
@@ -558,6 +565,8 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
     let mut ctx = Context::default();
     let mut skipping: Option<NodeId> = None;
     let mut current = Pending::default();
+    // The class and id of the element being opened.
+    let mut hints = String::new();
     let main_holders = if by_class {
         main_holders(html)
     } else {
@@ -578,11 +587,11 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                         let name = el.name();
                         // The outermost containers' classes describe the whole page
                         // ("wp-featherlight-captions" on <body>), never one part of it.
-                        let hints = if matches!(name, "html" | "body" | "main") {
-                            String::new()
+                        if matches!(name, "html" | "body" | "main") {
+                            hints.clear();
                         } else {
-                            class_and_id(el)
-                        };
+                            write_class_and_id(el, &mut hints);
+                        }
                         if skip_element(node, el, &hints, by_class, &main_holders) {
                             skipping = Some(node.id());
                             continue;
