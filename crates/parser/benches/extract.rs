@@ -2,44 +2,15 @@
 //!
 //! Reads the pages of `../shared/datasets/wcxb-articles` (decompressed once, before timing)
 //! when that folder exists beside the repository, else the fixtures of `tests/fixtures/sites`.
-//! Run with `cargo bench -p tinstream-parser --bench extract`.
+//! Run with `cargo bench -p tinstream-parser --bench extract`. The `passes` bench measures
+//! the same ratio in a way that drifting machine speed does not skew.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use std::io::Read;
-use std::path::Path;
 use tinstream_parser::{Page, Parser};
 use url::Url;
 
-fn pages() -> Vec<Vec<u8>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let dataset = root.join("../shared/datasets/wcxb-articles/html");
-    let mut pages = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(&dataset) {
-        let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.sort();
-        for path in paths.into_iter().take(300) {
-            let mut bytes = Vec::new();
-            if let Ok(file) = std::fs::File::open(&path) {
-                if flate2::read::GzDecoder::new(file)
-                    .read_to_end(&mut bytes)
-                    .is_ok()
-                {
-                    pages.push(bytes);
-                }
-            }
-        }
-    }
-    if pages.is_empty() {
-        let fixtures = root.join("tests/fixtures/sites");
-        for entry in std::fs::read_dir(fixtures).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.extension().is_some_and(|e| e == "html") {
-                pages.push(std::fs::read(path).unwrap_or_default());
-            }
-        }
-    }
-    pages
-}
+mod common;
+use common::pages;
 
 fn extract(c: &mut Criterion) {
     let pages = pages();

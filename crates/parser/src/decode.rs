@@ -34,6 +34,9 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return finish(encoding, &bytes[bom_len..]);
     }
+    // The bytes read as UTF-8, validated at most once whichever branch asks.
+    let utf8 = std::cell::OnceCell::new();
+    let as_utf8 = || *utf8.get_or_init(|| std::str::from_utf8(bytes).ok());
     let declared = http_charset
         .and_then(|label| Encoding::for_label(label.trim().as_bytes()))
         .or_else(|| meta_charset(bytes));
@@ -41,23 +44,35 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
         // A page declared in a legacy encoding whose bytes are valid UTF-8 with non-ASCII text
         // is UTF-8 mislabelled: natural text in a single-byte encoding is practically never
         // valid UTF-8.
-        Some(enc)
-            if enc.is_single_byte() && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() =>
-        {
-            finish(UTF_8, bytes)
-        }
+        Some(enc) if enc.is_single_byte() && !bytes.is_ascii() => match as_utf8() {
+            Some(text) => borrowed(text),
+            None => finish(enc, bytes),
+        },
         // The same for a multi-byte legacy encoding (GB2312, Shift_JIS, Big5, EUC-KR), once
         // there is enough text for chance to be ruled out: their byte pairs line up as UTF-8's
         // lead and continuation bytes only by accident, never over a page.
-        Some(enc) if enc != UTF_8 && utf8_with_text(bytes) => finish(UTF_8, bytes),
+        Some(enc) if enc != UTF_8 && as_utf8().is_some_and(with_text) => {
+            as_utf8().map_or_else(|| finish(UTF_8, bytes), borrowed)
+        }
         // A page declared UTF-8 that is not valid UTF-8 is mislabelled: sniff instead.
-        Some(enc) if enc == UTF_8 && std::str::from_utf8(bytes).is_err() => sniff(bytes),
+        Some(enc) if enc == UTF_8 => match as_utf8() {
+            Some(text) => borrowed(text),
+            None => sniff(bytes, None),
+        },
         // UTF-16 declared in a <meta> is impossible (the meta itself was read as ASCII).
         Some(enc) if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE => {
-            finish(UTF_8, bytes)
+            as_utf8().map_or_else(|| finish(UTF_8, bytes), borrowed)
         }
         Some(enc) => finish(enc, bytes),
-        None => sniff(bytes),
+        None => sniff(bytes, as_utf8()),
+    }
+}
+
+/// Text already validated as UTF-8, taken as it is.
+fn borrowed(text: &str) -> Decoded<'_> {
+    Decoded {
+        text: Cow::Borrowed(text),
+        encoding: UTF_8.name(),
     }
 }
 
@@ -65,15 +80,13 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
 /// label on it is taken for a mistake.
 const UTF8_EVIDENCE_CHARS: usize = 16;
 
-/// Whether the bytes are valid UTF-8 with at least [`UTF8_EVIDENCE_CHARS`] non-ASCII characters.
-fn utf8_with_text(bytes: &[u8]) -> bool {
-    std::str::from_utf8(bytes).is_ok_and(|text| {
-        text.chars()
-            .filter(|c| !c.is_ascii())
-            .take(UTF8_EVIDENCE_CHARS)
-            .count()
-            == UTF8_EVIDENCE_CHARS
-    })
+/// Whether a text has at least [`UTF8_EVIDENCE_CHARS`] non-ASCII characters.
+fn with_text(text: &str) -> bool {
+    text.chars()
+        .filter(|c| !c.is_ascii())
+        .take(UTF8_EVIDENCE_CHARS)
+        .count()
+        == UTF8_EVIDENCE_CHARS
 }
 
 fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
@@ -82,9 +95,10 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     Encoding::for_label(caps.get(1)?.as_bytes())
 }
 
-fn sniff(bytes: &[u8]) -> Decoded<'_> {
-    if std::str::from_utf8(bytes).is_ok() {
-        return finish(UTF_8, bytes);
+/// Guesses the encoding; `utf8` is the bytes as UTF-8 when that is already known to hold.
+fn sniff<'a>(bytes: &'a [u8], utf8: Option<&'a str>) -> Decoded<'a> {
+    if let Some(text) = utf8 {
+        return borrowed(text);
     }
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(bytes, true);
