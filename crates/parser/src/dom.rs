@@ -733,7 +733,14 @@ struct Pending {
 
 impl Pending {
     fn push_text(&mut self, text: &str, ctx: &Context) {
-        let chars = text.chars().filter(|c| !c.is_whitespace()).count();
+        // ASCII text, most of every page, is counted by its bytes, without decoding.
+        let chars = if text.is_ascii() {
+            text.bytes()
+                .filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+                .count()
+        } else {
+            text.chars().filter(|c| !c.is_whitespace()).count()
+        };
         if chars == 0 {
             if !self.text.is_empty() && !self.text.ends_with(char::is_whitespace) {
                 self.text.push(' ');
@@ -745,10 +752,12 @@ impl Pending {
         } else {
             // Outside <pre>, line breaks in the source are only white space; a paragraph
             // break comes from <br> or a block element.
-            self.text.extend(
-                text.chars()
-                    .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
-            );
+            for (index, piece) in text.split(['\n', '\r']).enumerate() {
+                if index > 0 {
+                    self.text.push(' ');
+                }
+                self.text.push_str(piece);
+            }
         }
         self.chars += chars;
         if ctx.links > 0 {
