@@ -65,6 +65,15 @@ pub(crate) fn authors(
     if out.is_empty() {
         out.extend(byline_beside_headline(html, title));
     }
+    // Last, what the Twitter card says: the account that posted the page, when the page
+    // itself names no one (some cards name the account, not the writer).
+    if out.is_empty() {
+        out.extend(
+            written_by_card(meta)
+                .into_iter()
+                .filter(|name| is_person(name, site)),
+        );
+    }
     // A byline's buttons read into the name ("Jane Doe Twitter").
     let out: Vec<String> = out
         .into_iter()
@@ -87,6 +96,23 @@ pub(crate) fn authors(
         }
     }
     unique.into_iter().map(|(_, name)| name).collect()
+}
+
+/// The writers a Twitter card's label names ("twitter:label1" = "Written by",
+/// "twitter:data1" = "Nawaz Dhandala", as Yoast writes them), read as a byline: "Nataly
+/// Birch, Andrian Valeanu" is two names; a login or a handle is none.
+fn written_by_card(meta: &meta::Meta) -> Vec<String> {
+    /// The labelled pairs a card carries.
+    const PAIRS: usize = 4;
+    (1..=PAIRS)
+        .find_map(|n| {
+            let label = meta.tag(&[format!("twitter:label{n}").as_str()])?;
+            bylines::is_byline_label(label)
+                .then(|| meta.tag(&[format!("twitter:data{n}").as_str()]))
+                .flatten()
+        })
+        .and_then(|data| bylines::byline_names(&normalize_text(data)))
+        .unwrap_or_default()
 }
 
 /// Whether a declared author reads as an account's login rather than a name: one word, in
@@ -257,7 +283,7 @@ pub(crate) fn byline_elements(html: &Html, skip_credits: bool) -> Vec<String> {
     static BYLINE: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
         scraper::Selector::parse(
             &format!(
-                r#"[class*="author"], [class*="byline"], [class*="auteur"], [class*="autor"], [class*="tac-gia"], [rel="author"], [itemprop="author"], {AUTHOR_PAGE_LINKS}"#
+                r#"[class*="author" i], [class*="byline" i], [class*="auteur" i], [class*="autor" i], [class*="tac-gia"], [rel="author"], [itemprop="author"], {AUTHOR_PAGE_LINKS}"#
             ),
         )
         .expect("static selector is valid")
@@ -267,9 +293,10 @@ pub(crate) fn byline_elements(html: &Html, skip_credits: bool) -> Vec<String> {
     });
     let could_match = |el: &scraper::node::Element| {
         el.attrs().any(|(name, value)| match name {
+            // Any case: "BlogArticleAuthor__AuthorName", "ArticleByline".
             "class" => ["author", "byline", "auteur", "autor", "tac-gia"]
                 .iter()
-                .any(|word| value.contains(word)),
+                .any(|word| contains_ignore_ascii_case(value, word)),
             "rel" | "itemprop" => true,
             "href" => value.contains("/aut") || value.contains("/tac-gia/"),
             _ => false,
@@ -280,6 +307,7 @@ pub(crate) fn byline_elements(html: &Html, skip_credits: bool) -> Vec<String> {
         // Another article's card names its own author, a comment its commenter.
         .filter(|element| {
             !dom::in_card(*element)
+                && !labelled_reviewer(*element)
                 && !dom::in_foreign_box(html, element.id())
                 && (!skip_credits || !dom::in_picture_credit(*element))
         })
@@ -288,6 +316,8 @@ pub(crate) fn byline_elements(html: &Html, skip_credits: bool) -> Vec<String> {
             // the text: each link is one name.
             let linked: Vec<String> = element
                 .select(&NAME_LINK)
+                // "By <a>Shelby Loos</a>. Reviewed by <a>Molly Price</a>": one writer.
+                .filter(|link| !labelled_reviewer(*link))
                 .map(meta::visible_text)
                 .filter(|t| !t.is_empty())
                 .collect();
@@ -319,6 +349,51 @@ pub(crate) fn byline_elements(html: &Html, skip_credits: bool) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Words that name a reviewer of the page, not its writer ("Reviewed by", "Fact checked
+/// by", "Edited by").
+static REVIEWER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(?:reviewed|fact[- ]checked|edited)\b")
+        .expect("static regex is valid")
+});
+
+/// Whether the text just before an element labels it as a reviewer ("Peer reviewed by"
+/// `<a href="/authors/…">Dr Colin Tidy</a>`): the link to a person's page is not the writer's.
+fn labelled_reviewer(element: scraper::ElementRef<'_>) -> bool {
+    /// Levels of parents whose earlier siblings are looked at for the label.
+    const LEVELS: usize = 2;
+    /// A label is short; what is longer is text of its own.
+    const LABEL_CHARS: usize = 40;
+    let mut node = *element;
+    for _ in 0..LEVELS {
+        for sibling in node.prev_siblings() {
+            let text: String = match sibling.value() {
+                scraper::Node::Text(t) => t.to_string(),
+                scraper::Node::Element(_) => scraper::ElementRef::wrap(sibling)
+                    .map(meta::visible_text)
+                    .unwrap_or_default(),
+                _ => continue,
+            };
+            let text = text.trim();
+            if !text.is_empty() {
+                return text.chars().count() <= LABEL_CHARS && REVIEWER.is_match(text);
+            }
+        }
+        match node.parent() {
+            Some(parent) => node = parent,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// Whether `haystack` holds `needle` (in small ASCII letters) in any case.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 /// The name an author box gives twice: as its portrait's `alt` and as the whole text of one
 /// of its elements (`<img alt="Lauren Vetter">`, `<div>Lauren Vetter</div>`, then the
 /// biography; `text` is the box's visible text). Said twice so, it is the box's person,
@@ -328,10 +403,6 @@ pub(crate) fn byline_elements(html: &Html, skip_credits: bool) -> Vec<String> {
 pub(crate) fn portrait_name(element: scraper::ElementRef<'_>, text: &str) -> Option<Vec<String>> {
     /// The most characters an author box holds.
     const BOX_CHARS: usize = 600;
-    static REVIEWER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(?:reviewed|fact[- ]checked|edited)\b")
-            .expect("static regex is valid")
-    });
     if text.chars().count() > BOX_CHARS || REVIEWER.is_match(text) {
         return None;
     }
@@ -515,6 +586,8 @@ pub(crate) fn could_be_a_name(name: &str) -> bool {
         && !name.trim_start().starts_with('@')
         && boilerplate::classify_credit(name).is_none()
         && !bylines::is_not_a_name(name)
+        // "Marketing and Event Coordinator": a job with no one named.
+        && !bylines::is_job_title(name)
 }
 
 #[cfg(test)]
@@ -757,6 +830,61 @@ mod tests {
         // Without the link, one word in an author slot says nothing.
         let record = article_with("<span class=\"author\">Creeny</span>");
         assert!(record.authors.is_empty(), "{:?}", record.authors);
+    }
+
+    #[test]
+    fn a_reviewer_s_link_does_not_name_the_author() {
+        // As patient.info sets it: the reviewer first, beside the headline; the writer lower.
+        let record = article_with(
+            "<div class=\"Header_by-line-wrapper\"><p><span>Peer reviewed by</span> \
+             <a href=\"/authors/dr-colin-tidy\">Dr Colin Tidy, MRCGP</a></p></div>\
+             <p class=\"ArticleHistory_reviewby\">Authored by:</p>\
+             <a href=\"/authors/victoria\">Victoria Raw</a>",
+        );
+        assert_eq!(record.authors, vec!["Victoria Raw".to_string()]);
+        // Without the label, the same link is the writer's, the degree left out.
+        let record =
+            article_with("<p><a href=\"/authors/dr-colin-tidy\">Dr Colin Tidy, MRCGP</a></p>");
+        assert_eq!(record.authors, vec!["Dr Colin Tidy".to_string()]);
+    }
+
+    #[test]
+    fn a_twitter_card_s_written_by_names_the_author() {
+        let page = |label: &str| {
+            let html = format!(
+                "<html><head><title>Rust ownership</title>\
+                 <meta name=\"twitter:label1\" content=\"{label}\">\
+                 <meta name=\"twitter:data1\" content=\"Nawaz Dhandala\"></head><body>\
+                 <h1>Rust ownership</h1><div class=\"entry\">{}</div></body></html>",
+                crate::test_pages::numbered_paragraphs(
+                    3,
+                    "Rule",
+                    "each value has one owner, and the value is dropped when its owner goes \
+                     out of scope, which frees its memory without a collector."
+                )
+            );
+            parsed_article(&html, "https://example.com/blog/rust-ownership").authors
+        };
+        assert_eq!(page("Written by"), ["Nawaz Dhandala"]);
+        // The card's other labels name no writer.
+        assert!(page("Est. reading time").is_empty());
+    }
+
+    #[test]
+    fn an_author_class_is_read_in_any_case() {
+        // CSS-module classes, as a Next.js blog writes them.
+        let record = article_with(
+            "<div class=\"BlogArticleAuthor_BlogArticleAuthor__yEfs_\">\
+             <span class=\"BlogArticleAuthor_BlogArticleAuthor__AuthorName__QrjbQ\">David Mráz\
+             </span></div>",
+        );
+        assert_eq!(record.authors, vec!["David Mráz".to_string()]);
+        // A byline that goes on with the writer's job in small letters.
+        let record = article_with(
+            "<div class=\"svelte-1inb62h byline\">By&nbsp;<address>Heather Leah</address>\
+             &nbsp;, WRAL multiplatform producer</div>",
+        );
+        assert_eq!(record.authors, vec!["Heather Leah".to_string()]);
     }
 
     #[test]

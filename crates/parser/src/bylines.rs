@@ -90,21 +90,83 @@ pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
     if line.is_empty() || line.chars().count() > 60 || line.ends_with(['.', '?', '!', ':', ';']) {
         return None;
     }
+    let labelled = PREFIX.is_match(line);
     let line = PREFIX.replace(line, "");
     let line = SUFFIX.replace(&line, "");
-    let line = name_case(&line);
+    let line = without_job_in_brackets(&line);
+    let line = name_case(line);
+    // "By Dr. Ang Xiao and Jessica Pan | SandboxAQ": what follows a bar is the writers'
+    // house. Only after a byline's label: a line with none may be a contact's ("Karen
+    // Ehrhardt-Dreier | Springer Nature | Communications" under "Kontakt").
+    let line = match labelled {
+        true => line.split(" | ").next().unwrap_or_default(),
+        false => &line,
+    };
     let mut names = Vec::new();
-    for part in SPLIT.split(&line) {
-        let part = without_job_title(part.trim());
+    // Each part with the separator before it: a comma sets off what describes the writer,
+    // "and" or "&" joins another name.
+    let mut after_comma = false;
+    let mut from = 0;
+    let separators = SPLIT.find_iter(line).map(|m| (m.start(), m.end()));
+    for (end, next) in separators.chain(std::iter::once((line.len(), line.len()))) {
+        let raw = line[from..end].trim();
+        let comma_before = after_comma;
+        after_comma = line[end..next].trim() == ",";
+        from = next;
+        let part = without_job_title(raw);
         if part.is_empty() {
             continue;
         }
-        if !looks_like_name(part) {
-            return None;
+        // "Alex Durán, AMP Project Marketing, Google": a job after the first name, with its
+        // house before it, is the writer's, not another name.
+        let described = !names.is_empty() && comma_before && part.len() < raw.len();
+        if described || !looks_like_name(part) {
+            match names.is_empty() {
+                // "Jane Doe, PhD and John Roe, MPH": a name's letters, and more names after.
+                false if is_credential(part) => continue,
+                // "By Heather Leah, WRAL multiplatform producer", "by Amalia Helen, Nature
+                // Tech Collective": after a byline's label, a name and a comma, what is no
+                // name is the writer's job or house, and ends the byline. In a line with no
+                // label ("Sprüth Magers, Cindy Sherman, consulted …", a footnote) the words
+                // may be anyone's, and the line is no byline.
+                false if described || labelled && comma_before => break,
+                _ => return None,
+            }
         }
         names.push(part.to_string());
     }
     (!names.is_empty()).then_some(names)
+}
+
+/// A byline without the job set after it in brackets: "Lance Ryan (Content Manager)" ->
+/// "Lance Ryan". Other brackets ("(TTXVN)", "(Theo AFP)") are credits, and stay.
+fn without_job_in_brackets(line: &str) -> &str {
+    match line
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|l| l.rsplit_once('('))
+    {
+        Some((name, job)) if is_job_title(job) => name.trim_end(),
+        _ => line,
+    }
+}
+
+/// Letters printed after a name for a degree or a profession's title ("PhD", "MD", "MPH",
+/// "Ph.D.", "CFP®"): one short word with two capitals or more.
+fn is_credential(part: &str) -> bool {
+    /// The longest credential, in letters.
+    const MAX_LETTERS: usize = 6;
+    let letters = part.chars().filter(|c| c.is_alphabetic()).count();
+    !part.contains(char::is_whitespace)
+        && (2..=MAX_LETTERS).contains(&letters)
+        && part.chars().filter(|c| c.is_uppercase()).count() >= 2
+        && part
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '.' | '®'))
+        // "NEWS.am": a site's address.
+        && part
+            .rsplit_once('.')
+            .is_none_or(|(_, tail)| tail.chars().filter(|c| c.is_lowercase()).count() < 2)
 }
 
 /// A byline without the date that opens it: "Posted on September 21, 2020 by Adi Tzlil" ->
@@ -232,6 +294,9 @@ const NOT_NAME_WORDS: &[&str] = &[
     "group",
     "gruppe",
     "company",
+    "collective",
+    "foundation",
+    "institute",
     "corporation",
     "network",
     "publisher",
@@ -342,6 +407,12 @@ fn without_job_title(name: &str) -> &str {
             .trim(),
         None => name,
     }
+}
+
+/// Whether a credit is a job title and nothing more ("Senior Analyst", "Marketing and
+/// Event Coordinator").
+pub(crate) fn is_job_title(credit: &str) -> bool {
+    without_job_title(credit.trim()).is_empty()
 }
 
 /// Whether a credit names people rather than an interface label or a collective.
@@ -457,6 +528,53 @@ mod tests {
         assert_eq!(
             byline_names("Linda Rosencrance Contributing Writer"),
             one("Linda Rosencrance")
+        );
+        // A job in the station's words, after a comma; degrees after each name.
+        assert_eq!(
+            byline_names("By Heather Leah , WRAL multiplatform producer"),
+            one("Heather Leah")
+        );
+        assert_eq!(
+            byline_names("by Dr. Ang Xiao, PhD and Jessica Pan, MPH | SandboxAQ"),
+            Some(vec!["Dr. Ang Xiao".into(), "Jessica Pan".into()])
+        );
+        assert_eq!(byline_names("Paul Deer, CFP®"), one("Paul Deer"));
+        assert_eq!(
+            byline_names("Lance Ryan (Content Manager)"),
+            one("Lance Ryan")
+        );
+        assert!(is_job_title("Marketing and Event Coordinator"));
+        assert!(!is_job_title("Katy McInnes"));
+        assert_eq!(byline_names("Elle Penner, M.P.H., R.D"), one("Elle Penner"));
+        assert_eq!(
+            byline_names("Karen Ehrhardt-Dreier | Springer Nature | Communications"),
+            None
+        );
+        // A site's address is no degree.
+        assert_eq!(byline_names("Lurer Hayastanits - NEWS.am"), None);
+        // Before any name, neither is a byline.
+        assert_eq!(byline_names("PhD, Jane Doe"), None);
+        assert_eq!(byline_names("by the way, Jane Doe"), None);
+        // A capitalised place after the name is no job: the line is not read.
+        assert_eq!(byline_names("Anna Berg, Paris"), None);
+        // After a label and a name, the writer's house ends the byline.
+        assert_eq!(
+            byline_names("by Amalia Helen, Nature Tech Collective"),
+            one("Amalia Helen")
+        );
+        assert_eq!(
+            byline_names("Posted by Alex Durán, AMP Project Marketing, Google"),
+            one("Alex Durán")
+        );
+        // "&" joins names: what it joins to a name is read as one.
+        assert_eq!(
+            byline_names("Written By: Celeste Longacre Gardener & Astrologer"),
+            None
+        );
+        // Without a byline's label, words in small letters end nothing.
+        assert_eq!(
+            byline_names("Sprüth Magers, Cindy Sherman, consulted"),
+            None
         );
     }
 
