@@ -104,10 +104,12 @@ async fn killed_worker(brokers: Brokers, names: &[&str]) {
     // not come back: the group moves its partitions to the others once its session times
     // out, and they restore their state from the state topic.
     let victim: Service = workers.remove(0);
-    // A worker killed before it fetched anything tests nothing. It may not have yet: once a
-    // quarter is committed, the group may still be giving it its share, and a `/metrics`
-    // request can go unanswered on a loaded machine (read as 0). Both pass with time, so the
-    // first fetch is awaited; its log says which when it never comes.
+    // A worker killed before it fetched anything tests nothing. It may not have yet: the
+    // workers join the group one after the other, the first to join holds every partition
+    // until the next join moves a share (cooperative rebalancing), and when the victim is the
+    // later one, a quarter can be committed before it crawled. Its first fetch is awaited;
+    // its log says why when it never comes. (`/metrics` is read only once it answers: an
+    // unanswered request is not a zero.)
     victim
         .wait_until(
             "the worker to kill to fetch a page",

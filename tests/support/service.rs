@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
+/// How long the metrics endpoint may take to answer, a start included.
+const METRICS_ANSWER: Duration = Duration::from_secs(30);
+
 /// A running `tinstream run`.
 pub struct Service {
     child: std::sync::Mutex<tokio::process::Child>,
@@ -118,9 +121,29 @@ impl Service {
     }
 
     /// The service's metrics, by name with labels (`tinstream_pages_failed_total{stage="parse"}`).
+    /// Waits for the endpoint to answer (it listens a moment after the start): a request that
+    /// goes unanswered is never read as an empty page, which would pass any check for zero.
+    /// Fails with the log when the process exits, the endpoint answers other than 200, or it
+    /// does not answer within [`METRICS_ANSWER`].
     pub async fn metrics(&self) -> HashMap<String, f64> {
-        let Some((200, text)) = self.get("/metrics").await else {
-            return HashMap::new();
+        let deadline = Instant::now() + METRICS_ANSWER;
+        let text = loop {
+            match self.get("/metrics").await {
+                Some((200, text)) => break text,
+                Some((status, text)) => {
+                    panic!("/metrics answered {status}: {text}; log:\n{}", self.log())
+                }
+                None => {
+                    self.check_running();
+                    assert!(
+                        Instant::now() < deadline,
+                        "/metrics did not answer in {METRICS_ANSWER:?}; log:\n{}",
+                        self.log()
+                    );
+                    // Waiting for the listener; this only paces the attempts.
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
         };
         text.lines()
             .filter(|l| !l.starts_with('#'))
@@ -131,7 +154,8 @@ impl Service {
             .collect()
     }
 
-    /// One metric; 0 when absent.
+    /// One metric; 0 when the service does not report it (yet): counters appear on their
+    /// first increment.
     pub async fn metric(&self, name: &str) -> f64 {
         self.metrics().await.get(name).copied().unwrap_or(0.0)
     }
