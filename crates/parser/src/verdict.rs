@@ -15,6 +15,11 @@ pub(crate) const ONE_PARAGRAPH_ARTICLE_CHARS: usize = 1000;
 pub(crate) const FULL_ARTICLE_CHARS: usize = 1500;
 /// Text per linked heading below which a page of linked headings is a listing.
 pub(crate) const LISTING_TEASER_CHARS: usize = 400;
+/// Paragraphs per linked heading from which a page of linked headings is a listicle (the
+/// sewing projects or universities of a guide, each heading linked to the site's own page
+/// of it, each followed by a description, its steps and materials), whatever their length:
+/// a listing's item is its heading, a teaser and perhaps a line of date or section.
+pub(crate) const LISTICLE_PARAGRAPHS: usize = 4;
 /// A page its source lists as an article ([`Expect::Article`]) is one from this many
 /// characters of body, as when its own metadata declares it one.
 pub(crate) const MIN_LISTED_ARTICLE_CHARS: usize = MIN_DECLARED_ARTICLE_CHARS;
@@ -148,6 +153,7 @@ pub(crate) fn article_verdict(
     // declares its items, each with its own address).
     if content.linked_headings >= 3
         && body_chars < content.linked_headings * LISTING_TEASER_CHARS
+        && content.paragraphs.len() < content.linked_headings * LISTICLE_PARAGRAPHS
         && !ld_declares_this_page(url, meta)
     {
         return (false, LINKED_HEADINGS);
@@ -316,6 +322,35 @@ mod tests {
             .collect();
         assert!(verdict(&listicle), "a listicle is an article");
         assert!(!verdict(&listing), "a listing is not");
+        // A guide's projects, each linked to its own page on the site and described in short
+        // paragraphs (what it is, its materials, its steps): under 400 characters a heading,
+        // but four paragraphs or more, which no listing's item has.
+        let projects: String = (1..=6)
+            .map(|i| {
+                format!(
+                    "<h3><a href=\"/mau-may-{i}\">Mẫu may số {i}</a></h3>\
+                     <p>Một mẫu may đơn giản số {i} cho người mới.</p>\
+                     <p>Vật liệu: vải cotton, chỉ và kim số {i}.</p>\
+                     <p>Thời gian: khoảng {i} giờ với máy may.</p>\
+                     <p>Cắt vải theo mẫu rồi may các mép lại với nhau, lần {i}.</p>"
+                )
+            })
+            .collect();
+        assert!(
+            verdict(&projects),
+            "a listicle of short paragraphs is an article"
+        );
+        // A section page's items: heading, teaser, date and section, three lines each.
+        let section: String = (1..=6)
+            .map(|i| {
+                format!(
+                    "<h3><a href=\"/tin-{i}-44100{i}.html\">Tin kinh tế số {i} trong ngày\
+                     </a></h3><p>Một đoạn giới thiệu ngắn về tin số {i} trong ngày hôm nay.</p>\
+                     <p>Thị trường</p><p>Tác giả số {i}</p>"
+                )
+            })
+            .collect();
+        assert!(!verdict(&section), "a section page's items are no listicle");
         // A short article with teasers of others below it, which its JSON-LD declares an
         // article: an article. JSON-LD declaring other pages' articles (a listing's teasers
         // as an array) says nothing.
