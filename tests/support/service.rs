@@ -126,25 +126,20 @@ impl Service {
     /// Fails with the log when the process exits, the endpoint answers other than 200, or it
     /// does not answer within [`METRICS_ANSWER`].
     pub async fn metrics(&self) -> HashMap<String, f64> {
-        let deadline = Instant::now() + METRICS_ANSWER;
-        let text = loop {
-            match self.get("/metrics").await {
-                Some((200, text)) => break text,
-                Some((status, text)) => {
-                    panic!("/metrics answered {status}: {text}; log:\n{}", self.log())
-                }
-                None => {
-                    self.check_running();
-                    assert!(
-                        Instant::now() < deadline,
-                        "/metrics did not answer in {METRICS_ANSWER:?}; log:\n{}",
-                        self.log()
-                    );
-                    // Waiting for the listener; this only paces the attempts.
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-            }
-        };
+        let text = self
+            .poll(
+                METRICS_ANSWER,
+                || format!("/metrics did not answer in {METRICS_ANSWER:?}"),
+                || async move {
+                    match self.get("/metrics").await? {
+                        (200, text) => Some(text),
+                        (status, text) => {
+                            panic!("/metrics answered {status}: {text}; log:\n{}", self.log())
+                        }
+                    }
+                },
+            )
+            .await;
         text.lines()
             .filter(|l| !l.starts_with('#'))
             .filter_map(|l| {
@@ -166,15 +161,42 @@ impl Service {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = bool>,
     {
+        self.poll(
+            timeout,
+            || format!("timed out waiting for {what}"),
+            || {
+                let holds = check();
+                async move { holds.await.then_some(()) }
+            },
+        )
+        .await
+    }
+
+    /// Asks `attempt` until it gives a value, every 100 ms; fails with the log when the
+    /// process has exited, or after `timeout` with `what_failed()`.
+    async fn poll<T, F, Fut>(
+        &self,
+        timeout: Duration,
+        what_failed: impl Fn() -> String,
+        mut attempt: F,
+    ) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Option<T>>,
+    {
         let deadline = Instant::now() + timeout;
-        while !check().await {
+        loop {
+            if let Some(value) = attempt().await {
+                return value;
+            }
             self.check_running();
             assert!(
                 Instant::now() < deadline,
-                "timed out waiting for {what}; log:\n{}",
+                "{}; log:\n{}",
+                what_failed(),
                 self.log()
             );
-            // Polling an HTTP endpoint; this only paces the requests.
+            // Polling an HTTP endpoint or a file; this only paces the attempts.
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -182,23 +204,26 @@ impl Service {
     /// Waits until `/readyz` answers `ready` (200) or not (503); returns its body.
     pub async fn wait_readiness(&self, ready: bool, timeout: Duration) -> String {
         let want = if ready { 200 } else { 503 };
-        let mut body = String::new();
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some((status, text)) = self.get("/readyz").await {
+        // The last other answer, for the failure's message.
+        let last = &std::sync::Mutex::new(String::new());
+        self.poll(
+            timeout,
+            || {
+                format!(
+                    "/readyz never answered {want} (last: {:?})",
+                    last.lock().unwrap()
+                )
+            },
+            || async move {
+                let (status, text) = self.get("/readyz").await?;
                 if status == want {
-                    return text;
+                    return Some(text);
                 }
-                body = text;
-            }
-            self.check_running();
-            assert!(
-                Instant::now() < deadline,
-                "/readyz never answered {want} (last: {body:?}); log:\n{}",
-                self.log()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+                *last.lock().unwrap() = text;
+                None
+            },
+        )
+        .await
     }
 
     /// SIGTERM, then waits for the exit.
