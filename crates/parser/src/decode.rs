@@ -4,6 +4,7 @@
 //! `<meta charset>` or `http-equiv` declaration in the first bytes of the page, then statistical
 //! sniffing (chardetng). A declaration that the bytes contradict (a page labelled UTF-8 that is
 //! not valid UTF-8) falls through to sniffing, since mislabelled Vietnamese pages are common.
+//! Text that was encoded twice over ("donâ€™t") is then put back (`mojibake.rs`).
 
 use encoding_rs::{Encoding, UTF_8};
 use regex::bytes::Regex;
@@ -31,6 +32,20 @@ pub struct Decoded<'a> {
 /// Decodes page bytes to text. `http_charset` is the `charset` parameter of the HTTP
 /// `Content-Type` header, when the page came over HTTP with one.
 pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
+    let Decoded { text, encoding } = decode_as_labelled(bytes, http_charset);
+    // A page whose text was encoded twice over is valid in its encoding: repaired once read.
+    let text = match text {
+        Cow::Borrowed(text) => crate::mojibake::repair(text),
+        Cow::Owned(text) => match crate::mojibake::repair(&text) {
+            Cow::Borrowed(_) => Cow::Owned(text),
+            Cow::Owned(repaired) => Cow::Owned(repaired),
+        },
+    };
+    Decoded { text, encoding }
+}
+
+/// The page's text in the encoding the evidence gives.
+fn decode_as_labelled<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return finish(encoding, &bytes[bom_len..]);
     }
@@ -117,6 +132,22 @@ fn finish<'a>(encoding: &'static Encoding, bytes: &'a [u8]) -> Decoded<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_encoded_twice_is_read_as_its_writer_wrote_it() {
+        // "don’t", "we’ll" and "—" as UTF-8, read as Latin-1 and saved as UTF-8 again.
+        let twice = "<meta charset=utf-8><p>We don’t know — we’ll see, they’re here.</p>"
+            .bytes()
+            .map(char::from)
+            .collect::<String>();
+        let d = decode(twice.as_bytes(), None);
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(
+            d.text.contains("We don’t know — we’ll see, they’re here."),
+            "{}",
+            d.text
+        );
+    }
 
     #[test]
     fn http_charset_wins_over_meta() {

@@ -58,6 +58,7 @@ mod guard;
 mod language;
 mod links;
 mod meta;
+mod mojibake;
 mod published;
 pub mod sites;
 mod taxonomy;
