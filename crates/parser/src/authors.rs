@@ -204,7 +204,9 @@ pub(crate) fn byline_near_title(content: &content::Content) -> Vec<String> {
         .date_lines
         .iter()
         .map(|line| bylines::spaced_by_label(line))
-        .filter(|line| bylines::opens_byline(line) || bylines::opens_with_author_label(line))
+        .filter(|line| {
+            bylines::opens_byline_after_date(line) || bylines::opens_with_author_label(line)
+        })
         .find_map(|line| bylines::byline_names(&line))
         .unwrap_or_default()
 }
@@ -238,7 +240,9 @@ pub(crate) fn byline_beside_headline(html: &Html, title: &str) -> Vec<String> {
         .map(meta::visible_line)
         .filter(|line| line.chars().count() <= MAX_BYLINE_CHARS)
         .map(|line| bylines::spaced_by_label(&line).into_owned())
-        .filter(|line| bylines::opens_byline(line) || bylines::opens_with_author_label(line))
+        .filter(|line| {
+            bylines::opens_byline_after_date(line) || bylines::opens_with_author_label(line)
+        })
         .find_map(|line| bylines::byline_names(&line))
         .unwrap_or_default()
 }

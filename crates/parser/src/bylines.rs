@@ -19,6 +19,12 @@ pub(crate) fn opens_byline(line: &str) -> bool {
     OPENS.is_match(line)
 }
 
+/// Whether a line opens with a byline's word, or with a date and then one ("Mar 24, 2025 By
+/// Amy Wilhelm", a line of metadata under the headline).
+pub(crate) fn opens_byline_after_date(line: &str) -> bool {
+    opens_byline(without_leading_date(line))
+}
+
 /// Whether a line says in so many words that it names the writer ("Written by John
 /// Crenshaw", "Geschrieben von …"): unlike "By" or "Von", these words open no other kind of
 /// line, so such a line is a byline wherever it stands.
@@ -71,7 +77,7 @@ pub(crate) fn spaced_by_label(line: &str) -> std::borrow::Cow<'_, str> {
 /// "Bài và ảnh: Thu Hằng". Returns the names; staff initials and organisations are not names.
 pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
     static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện|text|interview|redaktion)\s*:\s*|(?:bài|ảnh|tác giả|(?:ein\s+|blog\s*)?(?:gast)?beitrag von|written by|posted by|submitted by|geschrieben von|verfasst von|veröffentlicht von|gespeichert von|eingestellt von|erstellt von|autorin|autoren|publié par|écrit par|publicado por|escrito por|by|von|par|por|autor|author|auteur|autore|nhóm phóng viên|phóng viên|pv|theo)\s*:?\s+)")
+        Regex::new(r"(?i)^\s*(?:(?:(?:tin|bài|ảnh|video|clip)(?:\s*(?:và|,|\+)\s*(?:tin|bài|ảnh|video|clip))+|tin|video|clip|thực hiện|text|interview|redaktion)\s*:\s*|(?:bài|ảnh|tác giả|(?:ein\s+|blog\s*)?(?:gast)?beitrag von|written by|(?:text|words|story|article|post) by|posted by|submitted by|geschrieben von|verfasst von|veröffentlicht von|gespeichert von|eingestellt von|erstellt von|autorin|autoren|publié par|écrit par|publicado por|escrito por|by|von|par|por|autor|author|auteur|autore|nhóm phóng viên|phóng viên|pv|theo)\s*:?\s+)")
             .expect("static regex is valid")
     });
     static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -529,6 +535,11 @@ mod tests {
             byline_names("Linda Rosencrance Contributing Writer"),
             one("Linda Rosencrance")
         );
+        // "Text by", as a magazine credits its writer.
+        assert_eq!(byline_names("Text by Hunter Dukes"), one("Hunter Dukes"));
+        assert_eq!(byline_names("Words by Anna Berg"), one("Anna Berg"));
+        assert!(opens_byline_after_date("Mar 24, 2025 By Amy Wilhelm"));
+        assert!(!opens_byline_after_date("Mar 24, 2025 Amy Wilhelm"));
         // A job in the station's words, after a comma; degrees after each name.
         assert_eq!(
             byline_names("By Heather Leah , WRAL multiplatform producer"),
