@@ -104,9 +104,10 @@ pub(crate) fn byline_names(line: &str) -> Option<Vec<String>> {
     // "By Dr. Ang Xiao and Jessica Pan | SandboxAQ": what follows a bar is the writers'
     // house. Only after a byline's label: a line with none may be a contact's ("Karen
     // Ehrhardt-Dreier | Springer Nature | Communications" under "Kontakt").
-    let line = match labelled {
-        true => line.split(" | ").next().unwrap_or_default(),
-        false => &line,
+    let line = if labelled {
+        line.split(" | ").next().unwrap_or_default()
+    } else {
+        &line
     };
     let mut names = Vec::new();
     // Each part with the separator before it: a comma sets off what describes the writer,
