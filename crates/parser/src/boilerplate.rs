@@ -417,6 +417,26 @@ pub(crate) fn classify_credit(inner: &str) -> Option<Credit> {
     None
 }
 
+/// A credit that stands bare, without the brackets or the "Theo"/"Nguồn" that mark one:
+/// only what [`classify_credit`] knows by name. An unknown word in capitals there is a
+/// place's dateline ("CAIRO —", "WASHINGTON –"), a kicker ("MIGRATION –") or a label
+/// ("ANZEIGE"), not an agency.
+fn bare_credit(word: &str) -> Option<Credit> {
+    let credit = classify_credit(word)?;
+    let lower = word.trim().to_lowercase();
+    let known = match &credit {
+        Credit::Agency(_) => {
+            AGENCIES.contains(&lower.as_str())
+                || lower.contains("ttxvn")
+                || lower.ends_with(".vn")
+                || is_outlet(word)
+                || word.contains('/')
+        }
+        _ => true,
+    };
+    known.then_some(credit)
+}
+
 /// Whether a source is one of the Vietnamese outlets rather than an agency.
 fn is_outlet(name: &str) -> bool {
     let lower = name.to_lowercase();
@@ -508,7 +528,7 @@ pub(crate) fn trailing_credit(paragraph: &str) -> Option<(String, Credit)> {
     if bare.chars().count() <= 30 && !bare.contains(' ') {
         let credits: Vec<Credit> = bare
             .split('/')
-            .map(classify_credit)
+            .map(bare_credit)
             .collect::<Option<Vec<_>>>()
             .unwrap_or_default();
         if !credits.is_empty() {
@@ -518,7 +538,7 @@ pub(crate) fn trailing_credit(paragraph: &str) -> Option<(String, Credit)> {
     }
     // An outlet's name alone: "Dân Trí".
     if bare.chars().count() <= 30 {
-        if let Some(Credit::Agency(name)) = classify_credit(bare) {
+        if let Some(Credit::Agency(name)) = bare_credit(bare) {
             return Some((String::new(), Credit::Agency(name)));
         }
     }
@@ -550,10 +570,15 @@ pub(crate) fn leading_credit(paragraph: &str) -> Option<(String, Option<String>)
     static BARE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^\s*([\p{Lu}][\p{Lu}\d.+/]{1,20})\s*[-–—]\s+").expect("static regex is valid")
     });
-    for re in [&*PAREN, &*BARE] {
+    for (re, bare) in [(&*PAREN, false), (&*BARE, true)] {
         if let Some(c) = re.captures(paragraph) {
             let rest = paragraph[c.get(0)?.end()..].trim_start().to_string();
             if rest.is_empty() {
+                return None;
+            }
+            // A bare word in capitals that no list knows is the place the story was filed
+            // from ("CAIRO — Gunmen opened fire"): part of the text.
+            if bare && bare_credit(&c[1]).is_none() {
                 return None;
             }
             // An outlet opening a story with its name is the paper's own tag ("(Dân trí) -");
@@ -677,6 +702,37 @@ mod tests {
             Some(("Sáng 1/12, đoàn công tác...".into(), None))
         );
         assert_eq!(leading_credit("Sáng 1/12 - đoàn công tác đến"), None);
+        // A known agency stands bare; an unknown word in capitals there is where the story
+        // was filed from, or its kicker, and stays in the text.
+        assert_eq!(
+            leading_credit("VOV.VN - Sáng 1/12, đoàn công tác..."),
+            Some(("Sáng 1/12, đoàn công tác...".into(), Some("VOV".into())))
+        );
+        assert_eq!(
+            leading_credit("AFP - Sáng 1/12, đoàn công tác..."),
+            Some(("Sáng 1/12, đoàn công tác...".into(), Some("AFP".into())))
+        );
+        for dateline in [
+            "CAIRO — Gunmen opened fire on visitors at the museum on Wednesday.",
+            "WASHINGTON – The next presidential election is less than a year away.",
+            "MIGRATION – Probleme zwischen Einheimischen und Flüchtlingen.",
+        ] {
+            assert_eq!(leading_credit(dateline), None, "{dateline}");
+        }
+        // In brackets, the same word is a credit: "AUSTIN (KXAN) —".
+        assert_eq!(
+            leading_credit("AUSTIN (KXAN) — Texas voters approved an amendment."),
+            Some((
+                "Texas voters approved an amendment.".into(),
+                Some("KXAN".into())
+            ))
+        );
+        // A label in capitals alone on the last line is no signature.
+        assert_eq!(trailing_credit("ANZEIGE"), None);
+        assert_eq!(
+            trailing_credit("PV/VOV"),
+            Some((String::new(), Credit::Agency("VOV".into())))
+        );
     }
 
     #[test]

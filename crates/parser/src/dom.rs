@@ -85,7 +85,7 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)
         \b(share|sharing|social|socials|comments?|comment-?list|related|relate|breadcrumbs?|menu|
         navbar|nav|navigation|sidebar|side-?bar|widget|banner|advert|advertisement|ads|ad-?slot|
-        quang-?cao|qc|popup|modal|cookie|subscribe|newsletter|tags?|tag-?list|keywords?|print|
+        quang-?cao|qc|popup|modal|cookie|disclaimer|disclosures?|promo|subscribe|newsletter|tags?|tag-?list|keywords?|print|
         toolbar|tools?|rating|vote|poll|login|search|pagination|paging|footer|masthead|
         header-?top|top-?bar|most-?read|most-?viewed|trending|hot-?news|readmore|read-?more|
         box-?other|other-?news|more-?news|see-?also|next-?news|pre-?footer|more-?like-?this|
@@ -449,6 +449,9 @@ fn skip_element(
     if matches!(name, "html" | "body" | "main" | "article") {
         return false;
     }
+    if by_class && is_dialog(el, hints) {
+        return true;
+    }
     if hints.is_empty() {
         return false;
     }
@@ -464,6 +467,34 @@ fn skip_element(
         && NEGATIVE.is_match(hints)
         && !CAPTION.is_match(hints)
         && !main_holders.contains(&node.id())
+        && !is_blog_post(hints)
+}
+
+/// Whether an element is a dialog the page opens over itself (a newsletter form, its privacy
+/// policy, a cookie notice): a `<dialog>` not open, an element whose role says so, or one
+/// named "dialog" ("dialog", "dialog__content", "yt-dialog"). Drupal's main wrapper,
+/// "dialog-off-canvas-main-canvas", is the page itself.
+fn is_dialog(el: &Element, hints: &str) -> bool {
+    (el.name() == "dialog" && el.attribute("open").is_none())
+        || el
+            .attribute("role")
+            .is_some_and(|role| matches!(role, "dialog" | "alertdialog"))
+        || (hints.contains("dialog")
+            && hints.split_ascii_whitespace().any(|class| {
+                class == "dialog"
+                    || class.starts_with("dialog__")
+                    || class.ends_with("-dialog")
+                    || class.ends_with("_dialog")
+            }))
+}
+
+/// Whether an element's classes mark it as a blog's post itself: WordPress gives the post's
+/// container `hentry` and `type-post`, beside one class per tag of the post ("tag-abendhimmel"),
+/// which read like a tag list's name but are the article's.
+fn is_blog_post(hints: &str) -> bool {
+    hints
+        .split_ascii_whitespace()
+        .any(|class| matches!(class, "hentry" | "type-post"))
 }
 
 /// The elements that hold a `<main>` element, found in one pass: each `<main>`'s ancestors,

@@ -590,6 +590,48 @@ mod tests {
     }
 
     #[test]
+    fn a_blog_post_classed_by_its_tags_is_the_article_not_a_tag_list() {
+        // The shape of a WordPress theme that wraps the post in a <div>: the post's classes
+        // name each of its tags ("tag-gegenlicht"), and the sidebar beside it holds a longer
+        // disclaimer. Only the tag list's own box is not the article.
+        let disclaimer: String = (1..=2)
+            .map(|i| {
+                format!(
+                    "<p>Hinweis {i}: Auf diesem Blog gibt es gelegentlich Links zu fremden \
+                     Webseiten, auf deren Inhalte ich keinen Einfluss habe, und für die ich \
+                     deshalb auch keine Verantwortung übernehmen kann oder will.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>Scherenschnitt (3)</title></head><body>\
+             <div class=\"content\"><div class=\"post-27529 post type-post status-publish \
+             format-standard hentry category-fotografie tag-abendhimmel tag-gegenlicht \
+             tag-silhouette\" id=\"post-27529\"><h1>Scherenschnitt (3)</h1>\
+             <p>Die Stadt steht schwarz und schweiget, und über ihr zieht ein Flugzeug seinen Streifen.</p>\
+             <p>Für den von der Kamera gewählten ISO-Wert sieht das anständig aus, ist aber verrauscht.</p>\
+             <p>Aufgestützt und mit ISO 80 länger belichtet gefällt es mir besser, auch wenn danach \
+             der Kondensstreifen weg war und das Bild fast nach einem Kalenderspruch aussieht.</p>\
+             <div class=\"tag-list\"><a href=\"/tag/abendhimmel/\" rel=\"tag\">Abendhimmel, \
+             Gegenlicht und Silhouette als Schlagwörter</a></div></div></div>\
+             <div class=\"sidebar-box\"><div class=\"textwidget\">{disclaimer}</div></div>\
+             </body></html>"
+        );
+        let record = parsed_article(
+            &html,
+            "https://blog.example.de/2020/01/05/scherenschnitt-3/",
+        );
+        assert!(
+            record.body.starts_with("Die Stadt steht schwarz"),
+            "{}",
+            record.body
+        );
+        assert!(record.body.contains("ISO-Wert"));
+        assert!(!record.body.contains("Hinweis"), "{}", record.body);
+        assert!(!record.body.contains("Schlagwörter"), "{}", record.body);
+    }
+
+    #[test]
     fn a_header_holding_the_whole_article_is_read_a_page_header_is_not() {
         let paragraphs: String = (1..=20)
             .map(|i| {
