@@ -210,7 +210,9 @@ pub(crate) fn extract(
                 (b.chars <= 80 && b.link_density() < 0.5)
                     || (*near < NEAR_BODY_BLOCKS && b.chars <= 120)
             })
-            .map(|(_, b)| normalize_text(&b.text));
+            .map(|(_, b)| normalize_text(&b.text))
+            // "Video verfügbar bis 28.02.2021" beside the day the video was published.
+            .filter(|line| !dates::names_another_time(line));
         content.date_lines.extend(before);
     }
 

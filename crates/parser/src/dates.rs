@@ -511,11 +511,11 @@ pub fn opens_with_date(text: &str) -> bool {
 
 /// Whether a short text labels its date as something other than the page's publication:
 /// the clock a forum shows ("Aktuelle Zeit: 14.10.2020, 12:18"), a thread's last post, a
-/// member's sign-up day.
+/// member's sign-up day, the day a video goes offline ("Video verfügbar bis 28.02.2021").
 pub fn names_another_time(text: &str) -> bool {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)aktuelle zeit|current time|it is currently|heute ist|today is|letzter beitrag|last post|dernier message|registriert|mitglied seit|member since|joined",
+            r"(?i)aktuelle zeit|current time|it is currently|heute ist|today is|letzter beitrag|last post|dernier message|registriert|mitglied seit|member since|joined|verfügbar bis|gültig bis|available until|valid until|expires|disponible jusqu|disponibile fino",
         )
         .expect("static regex is valid")
     });

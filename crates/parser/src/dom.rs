@@ -449,7 +449,8 @@ fn skip_element(
     if matches!(name, "html" | "body" | "main" | "article") {
         return false;
     }
-    if by_class && is_dialog(el, hints) {
+    // A dialog is hidden until the reader opens it, in either pass: its name is no guess.
+    if is_dialog(el, hints) {
         return true;
     }
     if hints.is_empty() {

@@ -632,6 +632,56 @@ mod tests {
     }
 
     #[test]
+    fn dialogs_and_disclaimers_are_never_the_body() {
+        // The article is spread over sections of a page builder, one step each; the page
+        // also holds, in one piece, a privacy policy its newsletter form opens as a dialog.
+        let policy: String = (1..=8)
+            .map(|i| {
+                format!(
+                    "<p>Policy clause {i}: this website records some information about you, \
+                     your device, your browser and your visit, stores it, protects it, and \
+                     uses it only to improve the quality of the website.</p>"
+                )
+            })
+            .collect();
+        let steps: String = (1..=6)
+            .map(|i| {
+                format!(
+                    "<div class=\"the-content\"><section class=\"columns\"><div class=\"col\">\
+                     <h3>Step {i}</h3><p>Step {i} of growing lemons from seed: keep the paper \
+                     towel moist, warm and dark, and check the seeds, which sprout in weeks.</p>\
+                     <p>Seeds from an organic lemon sprout best; rinse them, peel off the outer \
+                     coat, and plant them about one inch apart in a pot of moist soil.</p>\
+                     </div></section></div>"
+                )
+            })
+            .collect();
+        for dialog in [
+            format!("<div class=\"dialog \" id=\"privacy\"><div class=\"dialog__content\">{policy}</div></div>"),
+            format!("<dialog id=\"privacy\">{policy}</dialog>"),
+            format!("<div role=\"dialog\" aria-modal=\"true\">{policy}</div>"),
+            format!("<div id=\"disclosures\"><div class=\"cmp-richtext--disclaimer\">{policy}</div></div>"),
+        ] {
+            let html = format!(
+                "<html><head><title>How to grow lemon trees</title></head><body>\
+                 <h1>How to grow lemon trees</h1><div class=\"wrapper\">{steps}</div>{dialog}\
+                 </body></html>"
+            );
+            let record = parsed_article(&html, "https://garden.example.com/lemon-trees/");
+            assert!(record.body.contains("Step 6 of growing"), "{}", record.body);
+            assert!(!record.body.contains("Policy clause"), "{dialog}: {}", record.body);
+        }
+        // Drupal wraps every page in "dialog-off-canvas-main-canvas": that is the page.
+        let html = format!(
+            "<html><head><title>How to grow lemon trees</title></head><body>\
+             <div class=\"dialog-off-canvas-main-canvas\"><h1>How to grow lemon trees</h1>\
+             <div class=\"wrapper\">{steps}</div></div></body></html>"
+        );
+        let record = parsed_article(&html, "https://garden.example.com/lemon-trees/");
+        assert!(record.body.contains("Step 6 of growing"), "{}", record.body);
+    }
+
+    #[test]
     fn a_header_holding_the_whole_article_is_read_a_page_header_is_not() {
         let paragraphs: String = (1..=20)
             .map(|i| {

@@ -715,11 +715,14 @@ mod tests {
             date_elements(&datum, LocalZone::Unknown).map(|t| t.to_string()),
             Some("2023-10-31".to_string())
         );
-        // A forum's clock, a thread's last post, a member's sign-up day: other times.
+        // A forum's clock, a thread's last post, a member's sign-up day, the day a video goes
+        // offline: other times.
         for other in [
             "<p class=\"time\">Aktuelle Zeit: 14.10.2020, 12:18</p>",
             "<div class=\"starter\"><span>Letzter Beitrag:</span> 18.10.2010</div>",
             "<div class=\"userinfo\">Registriert seit: 03.03.2011</div>",
+            "<dl><dt class=\"desc-text\">Video verfügbar bis 28.02.2021</dt></dl>",
+            "<p class=\"date\">Available until 28 February 2021</p>",
         ] {
             assert_eq!(published(other), None, "{other}");
         }
@@ -784,6 +787,31 @@ mod tests {
         // The article's own header, menu or not, holds the article's date.
         let own = "<span class=\"date\">1. Mai 2017</span>";
         assert_eq!(published(page("", own)).as_deref(), Some("2017-05-01"));
+    }
+
+    #[test]
+    fn the_day_a_video_goes_offline_is_not_its_publication() {
+        // A broadcaster's video page: the caption under the player gives the video's length,
+        // its day, and the day it goes offline, nearest the text.
+        let html = format!(
+            "<html><head><title>US-Sport in Zeiten von Corona</title></head><body>\
+             <h1>US-Sport in Zeiten von Corona</h1><div class=\"item-caption\">\
+             <p class=\"item-description\">New York ist das Epizentrum der Pandemie.</p>\
+             <dl><dt>2 min</dt><dt>04.04.2020</dt></dl>\
+             <dl><dt class=\"desc-text\">Video verfügbar bis 28.02.2021</dt></dl></div>\
+             <div class=\"text\">{}</div></body></html>",
+            numbered_paragraphs(
+                4,
+                "Absatz",
+                "Die Ligen haben ihre Spiele ausgesetzt, und niemand weiß, wann und wie es \
+                 weitergeht, ob mit Zuschauern oder ohne sie.",
+            )
+        );
+        let record = parsed_article(&html, "https://example.de/sport/us-sport-corona-100.html");
+        assert_eq!(
+            record.published_at.map(|t| t.to_string()).as_deref(),
+            Some("2020-04-04")
+        );
     }
 
     #[test]
