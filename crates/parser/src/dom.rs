@@ -106,11 +106,14 @@ static LEAD: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex is valid")
 });
 
-/// Tags whose subtree is never text of the article.
+/// Tags whose subtree is never text of the article. Ruby annotations (`<rt>`, and the
+/// brackets `<rp>` gives browsers without ruby) are the reading of the text they sit on, as
+/// Japanese pages print furigana above the kanji: the text is the base alone.
 fn is_skipped_tag(name: &str) -> bool {
     matches!(
         name,
-        "script"
+        "rt" | "rp"
+            | "script"
             | "style"
             | "noscript"
             | "template"
@@ -1098,6 +1101,22 @@ mod tests {
         );
         assert_eq!(text_of(&html), "Der Artikel selbst.");
         assert_eq!(main_holders(&Html::parse_document(&html)).len(), depth + 3);
+    }
+
+    #[test]
+    fn ruby_annotations_are_not_text() {
+        // Furigana as NHK's easy-Japanese news sets them, with and without <rp> brackets.
+        let doc = Html::parse_document(
+            "<html><body><p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rp>(</rp>\
+             <rt>ぎゃくたい</rt><rp>)</rp></ruby>をなくすための<ruby>法律<rt>ほうりつ</rt>\
+             </ruby>ができました。</p></body></html>",
+        );
+        let text: Vec<String> = blocks(&doc, true)
+            .blocks
+            .iter()
+            .map(|b| b.text.trim().to_string())
+            .collect();
+        assert_eq!(text, ["子どもへの虐待をなくすための法律ができました。"]);
     }
 
     #[test]
