@@ -275,6 +275,9 @@ pub(crate) fn is_hidden(el: &Element) -> bool {
         match &*name.local {
             "hidden" => hidden = true,
             "aria-hidden" if &**value == "true" => return true,
+            // A modal dialog is hidden until the reader opens it (a newsletter form, the
+            // privacy policy it links to, a cookie notice).
+            "role" if matches!(&**value, "dialog" | "alertdialog") => return true,
             "class" => class = Some(&**value),
             "style" => style = Some(&**value),
             _ => {}
@@ -475,14 +478,11 @@ fn skip_element(
 }
 
 /// Whether an element is a dialog the page opens over itself (a newsletter form, its privacy
-/// policy, a cookie notice): a `<dialog>` not open, an element whose role says so, or one
-/// named "dialog" ("dialog", "dialog__content", "yt-dialog"). Drupal's main wrapper,
-/// "dialog-off-canvas-main-canvas", is the page itself.
+/// policy, a cookie notice): a `<dialog>` not open, or an element named "dialog" ("dialog",
+/// "dialog__content", "yt-dialog"; those whose role says so are hidden, see [`is_hidden`]).
+/// Drupal's main wrapper, "dialog-off-canvas-main-canvas", is the page itself.
 fn is_dialog(el: &Element, hints: &str) -> bool {
     (el.name() == "dialog" && el.attribute("open").is_none())
-        || el
-            .attribute("role")
-            .is_some_and(|role| matches!(role, "dialog" | "alertdialog"))
         || (hints.contains("dialog")
             && hints.split_ascii_whitespace().any(|class| {
                 class == "dialog"
