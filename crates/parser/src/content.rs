@@ -94,6 +94,7 @@ pub(crate) fn extract(
     let in_image_scope =
         |node: NodeId| -> bool { within(html, node, &image_scope, MAX_BODY_DEPTH) };
 
+    let leads = lead_elements(html, blocks, &roots, &in_root);
     let captions = caption_holders(html, blocks, &in_image_scope);
     let mut caption_text: HashMap<NodeId, Vec<String>> = HashMap::default();
     let mut first_body_block: Option<usize> = None;
@@ -142,7 +143,7 @@ pub(crate) fn extract(
             }
             continue;
         }
-        if block.heading == Some(1) || is_lead(html, blocks, &roots, block) {
+        if block.heading == Some(1) || is_lead(&leads, block) {
             continue;
         }
         // Lists of links (related news, tags) inside the body container.
@@ -216,7 +217,7 @@ pub(crate) fn extract(
         content.date_lines.extend(before);
     }
 
-    content.lead = lead(html, blocks, &roots, first_body_block, &in_root);
+    content.lead = lead(blocks, &leads, first_body_block, &in_root);
     if content.lead.is_none() {
         // Vietnamese sites often set the lead apart only by making it bold.
         if let Some((first, true)) = paragraphs.first() {
@@ -613,26 +614,42 @@ fn is_decoration(html: &Html, node: NodeId) -> bool {
 /// A lead is one short passage: an element with a lead class holding at most this much text.
 const MAX_LEAD_CHARS: usize = 600;
 
-/// Whether a block sits in an element that is a lead by class and by size, and that does not
-/// hold the body itself (a short page's whole text in a "text-with-summary" field).
-fn is_lead(html: &Html, blocks: &Blocks, roots: &HashSet<NodeId>, block: &Block) -> bool {
-    block.lead_node.is_some_and(|node| {
+/// The elements that hold the lead: those a lead by class and by size that do not hold the
+/// body itself (a short page's whole text in a "text-with-summary" field). Several of them
+/// inside the body are no lead but the descriptions of a list's items ("10 woodworking
+/// projects", each item's text in an "mv-list-single-description"): those are text.
+fn lead_elements(
+    html: &Html,
+    blocks: &Blocks,
+    roots: &HashSet<NodeId>,
+    in_root: &dyn Fn(NodeId) -> bool,
+) -> HashSet<NodeId> {
+    let mut leads: HashSet<NodeId> = blocks.blocks.iter().filter_map(|b| b.lead_node).collect();
+    leads.retain(|node| {
         let small = blocks
             .totals
-            .get(&node)
+            .get(node)
             .is_some_and(|(chars, _)| *chars <= MAX_LEAD_CHARS);
         let holds_body = roots
             .iter()
-            .any(|root| within(html, *root, &HashSet::from_iter([node]), MAX_BODY_DEPTH));
+            .any(|root| within(html, *root, &HashSet::from_iter([*node]), MAX_BODY_DEPTH));
         small && !holds_body
-    })
+    });
+    if leads.iter().filter(|node| in_root(**node)).count() >= 2 {
+        leads.retain(|node| !in_root(*node));
+    }
+    leads
+}
+
+/// Whether a block sits in one of the [`lead_elements`].
+fn is_lead(leads: &HashSet<NodeId>, block: &Block) -> bool {
+    block.lead_node.is_some_and(|node| leads.contains(&node))
 }
 
 /// The lead: text in an element whose class names a lead, in the body or just before it.
 fn lead(
-    html: &Html,
     blocks: &Blocks,
-    roots: &HashSet<NodeId>,
+    leads: &HashSet<NodeId>,
     first_body_block: Option<usize>,
     in_root: &dyn Fn(NodeId) -> bool,
 ) -> Option<String> {
@@ -642,7 +659,7 @@ fn lead(
         .iter()
         .enumerate()
         .filter(|(i, b)| {
-            is_lead(html, blocks, roots, b)
+            is_lead(leads, b)
                 && b.chars >= 40
                 && b.heading != Some(1)
                 && b.link_density() < 0.3

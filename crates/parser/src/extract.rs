@@ -632,6 +632,57 @@ mod tests {
     }
 
     #[test]
+    fn descriptions_of_a_list_s_items_are_text_the_one_summary_is_the_lead() {
+        // A round-up as a list plugin writes it: each item a title linked to its maker and a
+        // description in a "description" element, the class a lead has on other pages.
+        let items: String = [
+            (
+                "Quick Coat Hooks",
+                "These genius coat hooks are perfect for little kids.",
+            ),
+            (
+                "DIY Plant Stand",
+                "A simple plant stand for your deck, done in two hours.",
+            ),
+            (
+                "DIY Mirror Frame",
+                "Frame a plain mirror with four boards and some stain.",
+            ),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, (title, text))| {
+            format!(
+                "<div class=\"mv-list-single\"><h2><a href=\"https://maker{i}.example.net/\">\
+                 {title}</a></h2><div class=\"mv-list-single-description\"><p>{text} It \
+                 takes basic tools and an afternoon, and the full plans are on the maker's \
+                 own page.</p></div></div>"
+            )
+        })
+        .collect();
+        let html = format!(
+            "<html><head><title>10 woodworking projects for your home</title></head><body>\
+             <article><h1>10 woodworking projects for your home</h1>\
+             <div class=\"summary\"><p>Ten projects for a weekend, most done in two hours.</p></div>\
+             <div class=\"entry-content\"><p>Adding style and function to your home can be \
+             fun, and you can do it yourself with a few tools and some patience.</p>\
+             <p>These are great for beginners: they require some tools but are not so \
+             complicated that you will not be able to complete them.</p>{items}\
+             <p>If you like these projects, save this page for later and share it.</p>\
+             </div></article></body></html>"
+        );
+        let record = parsed_article(&html, "https://blog.example.com/woodworking-projects/");
+        for text in ["genius coat hooks", "simple plant stand", "plain mirror"] {
+            assert!(record.body.contains(text), "{text}: {}", record.body);
+        }
+        // The summary before the body is still the lead: it is not one of the items.
+        assert_eq!(
+            record.lead.as_deref(),
+            Some("Ten projects for a weekend, most done in two hours.")
+        );
+    }
+
+    #[test]
     fn dialogs_and_disclaimers_are_never_the_body() {
         // The article is spread over sections of a page builder, one step each; the page
         // also holds, in one piece, a privacy policy its newsletter form opens as a dialog.
