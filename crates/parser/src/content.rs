@@ -617,7 +617,9 @@ const MAX_LEAD_CHARS: usize = 600;
 /// The elements that hold the lead: those a lead by class and by size that do not hold the
 /// body itself (a short page's whole text in a "text-with-summary" field). Several of them
 /// inside the body are no lead but the descriptions of a list's items ("10 woodworking
-/// projects", each item's text in an "mv-list-single-description"): those are text.
+/// projects", each item's text in an "mv-list-single-description"): those are text when the
+/// body has prose of its own around them. A body of nothing but such descriptions is a
+/// section page's teasers ("sapo_thumb_news"), which are no more its text than a lead.
 fn lead_elements(
     html: &Html,
     blocks: &Blocks,
@@ -635,11 +637,30 @@ fn lead_elements(
             .any(|root| within(html, *root, &HashSet::from_iter([*node]), MAX_BODY_DEPTH));
         small && !holds_body
     });
-    if leads.iter().filter(|node| in_root(**node)).count() >= 2 {
+    if leads.iter().filter(|node| in_root(**node)).count() < 2 {
+        return leads;
+    }
+    let own_prose: usize = blocks
+        .blocks
+        .iter()
+        .filter(|b| {
+            b.heading.is_none()
+                && b.chars >= MIN_SCORED_CHARS
+                && b.link_density() <= 0.5
+                && !b.lead_node.is_some_and(|n| leads.contains(&n))
+                && in_root(b.node)
+        })
+        .map(|b| b.chars)
+        .sum();
+    if own_prose >= MIN_OWN_PROSE_CHARS {
         leads.retain(|node| !in_root(*node));
     }
     leads
 }
+
+/// Prose of the body's own, outside its items' descriptions, that makes those descriptions
+/// items of an article rather than a listing's teasers: as much as an article needs.
+const MIN_OWN_PROSE_CHARS: usize = crate::verdict::MIN_ARTICLE_CHARS;
 
 /// Whether a block sits in one of the [`lead_elements`].
 fn is_lead(leads: &HashSet<NodeId>, block: &Block) -> bool {

@@ -667,7 +667,9 @@ mod tests {
              <div class=\"entry-content\"><p>Adding style and function to your home can be \
              fun, and you can do it yourself with a few tools and some patience.</p>\
              <p>These are great for beginners: they require some tools but are not so \
-             complicated that you will not be able to complete them.</p>{items}\
+             complicated that you will not be able to complete them.</p>\
+             <p>Each month a group of friends shares a new project, and this month I picked \
+             the ones I loved, with a few that have been in use at my house for years.</p>{items}\
              <p>If you like these projects, save this page for later and share it.</p>\
              </div></article></body></html>"
         );
@@ -680,6 +682,35 @@ mod tests {
             record.lead.as_deref(),
             Some("Ten projects for a weekend, most done in two hours.")
         );
+        // A section page is nothing but such cards, their descriptions its stories' leads:
+        // no prose of its own, so no article, whatever its metadata declares.
+        let teasers: String = (1..=8)
+            .map(|i| {
+                format!(
+                    "<article class=\"d-flex\"><a href=\"/tin-{i}-d53890{i}.html\" \
+                     class=\"fs22 fbold\">Tin số {i} về thị trường chứng khoán hôm nay</a>\
+                     <div class=\"sapo_thumb_news\">Thanh khoản giảm đáng kể trong phiên hôm \
+                     nay với áp lực bán chủ động vẫn chiếm ưu thế trên cả hai sàn.</div>\
+                     </article>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>Tài chính - Chứng khoán</title>\
+             <meta property=\"og:type\" content=\"article\"></head><body>\
+             <h1>Tài chính - Chứng khoán</h1><div class=\"list_news\">{teasers}</div>\
+             </body></html>"
+        );
+        let analysis = Parser::default()
+            .analyze(Page {
+                bytes: html.as_bytes(),
+                url: &Url::parse("https://bao.example.vn/tai-chinh-chung-khoan-d6/").unwrap(),
+                http_charset: None,
+                fetched_at: Utc::now(),
+            })
+            .unwrap();
+        assert!(!analysis.is_article, "{}", analysis.record.body);
+        assert!(!analysis.record.body.contains("Thanh khoản"));
     }
 
     #[test]
