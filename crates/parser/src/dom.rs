@@ -257,7 +257,7 @@ pub(crate) fn select_where<'a>(
 /// The element's classes that say what it holds. Utility classes with variants or arbitrary
 /// values ("lg:col-span-8", "[&_figcaption]:mt-xs") style the element and say nothing of
 /// what it holds; read as hints they would make a whole article a caption.
-fn hint_classes(el: &Element) -> impl Iterator<Item = &str> {
+pub(crate) fn hint_classes(el: &Element) -> impl Iterator<Item = &str> {
     // Classes are separated by ASCII white space only, as the HTML standard splits them.
     el.attribute("class")
         .unwrap_or_default()

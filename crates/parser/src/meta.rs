@@ -328,12 +328,31 @@ fn headline_text(h1: ElementRef<'_>) -> String {
     }
 }
 
-/// Whether an element sits in the page's navigation (`<nav>`, `role="navigation"`): a
-/// heading there names the menu ("Menu di navigazione"), not the page.
+/// Whether an element sits in the page's navigation (`<nav>`, `role="navigation"`) or its
+/// footer (`<footer>`, `role="contentinfo"`, an element named a footer, "et_pb_section_0_tb_footer"
+/// as page builders write it): a heading there names the menu ("Menu di navigazione") or a
+/// box of the site ("Contact Us", "Return to Nationwide Website"), not the page. A wrapper
+/// named after the footer that holds the page's `<main>` ("flex-wrap-footer", a layout
+/// that keeps the footer down) is the page.
 fn in_navigation(el: ElementRef<'_>) -> bool {
     el.ancestors()
-        .filter_map(|n| n.value().as_element())
-        .any(|a| a.name() == "nav" || a.attribute("role") == Some("navigation"))
+        .filter_map(ElementRef::wrap)
+        .filter(|a| !matches!(a.value().name(), "html" | "body"))
+        .any(|a| {
+            let value = a.value();
+            let footer = value.name() == "footer"
+                || value.attribute("role") == Some("contentinfo")
+                || crate::dom::hint_classes(value)
+                    .chain(value.attribute("id"))
+                    .any(|hint| {
+                        hint.as_bytes()
+                            .windows(6)
+                            .any(|w| w.eq_ignore_ascii_case(b"footer"))
+                    });
+            value.name() == "nav"
+                || value.attribute("role") == Some("navigation")
+                || (footer && a.select(selector!("main")).next().is_none())
+        })
 }
 
 /// The longest text of an `<h1>` logo read as the site's name.

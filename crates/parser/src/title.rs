@@ -531,6 +531,51 @@ mod tests {
     }
 
     #[test]
+    fn headings_of_the_footer_are_not_the_title() {
+        // A page builder's footer sets its boxes' names in <h1>s, and the article's headline
+        // is given only as declared titles.
+        let paragraphs = numbered_paragraphs(
+            4,
+            "Point",
+            "Smart speakers, cameras and locks each open a door into the home network, and \
+             shoppers ask retailers which of them keep their data safe.",
+        );
+        for footer in [
+            "<div class=\"et_pb_section et_pb_section_0_tb_footer\">",
+            "<footer>",
+            "<div role=\"contentinfo\">",
+        ] {
+            let close = if footer == "<footer>" {
+                "</footer>"
+            } else {
+                "</div>"
+            };
+            let html = format!(
+                "<html><head><title>Cybersecurity Concerns Around the Smart Home – Nationwide\
+                 </title><script type=\"application/ld+json\">{{\"@type\":\"BlogPosting\",\
+                 \"headline\":\"Cybersecurity Concerns Around the Smart Home\"}}</script>\
+                 </head><body><div class=\"post\">{paragraphs}</div>{footer}<div>\
+                 <h1>Contact Us</h1><p>Email: info@example.org</p>\
+                 <h1>Return to Nationwide Website</h1></div>{close}</body></html>"
+            );
+            let record = parsed_article(&html, "https://example.org/smart-home-security/");
+            assert_eq!(
+                record.title, "Cybersecurity Concerns Around the Smart Home",
+                "{footer}"
+            );
+        }
+        // A layout's wrapper named after the footer it keeps down holds the whole page: its
+        // <h1> is the headline.
+        let html = format!(
+            "<html><head><title>Smart Home – Nationwide</title></head><body>\
+             <div class=\"flex-wrap-footer\"><main><h1>Smart homes open new doors to \
+             intruders</h1><div class=\"post\">{paragraphs}</div></main></div></body></html>"
+        );
+        let record = parsed_article(&html, "https://example.org/smart-home-security/");
+        assert_eq!(record.title, "Smart homes open new doors to intruders");
+    }
+
+    #[test]
     fn a_headline_naming_its_site_after_itself_is_cut_there() {
         let body = numbered_paragraphs(
             4,
