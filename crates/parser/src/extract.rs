@@ -185,17 +185,7 @@ impl Parser {
         }
         let body_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
 
-        let verdict = is_article(page.url, &meta, &content, body_chars, hints.expect);
-        let is_article = verdict.is_article;
-        let links = if is_article {
-            Vec::new()
-        } else {
-            links(&html, page.url)
-        };
-        let title = title
-            .or_else(|| hints.title.map(normalize_text).filter(|t| !t.is_empty()))
-            .or_else(|| (!is_article).then(|| meta.html_title.clone()).flatten())
-            .unwrap_or_default();
+        let title = title.or_else(|| hints.title.map(normalize_text).filter(|t| !t.is_empty()));
 
         let site = site_host(&canonical).unwrap_or_default();
         let site_names = SiteNames::new(site_name.as_deref(), &site);
@@ -286,7 +276,24 @@ impl Parser {
                     .collect::<Vec<_>>()
             })
             .filter(|names| !names.is_empty())
-            .unwrap_or_else(|| authors(&html, &blocks, &meta, &content, &site_names, &title));
+            .unwrap_or_else(|| {
+                let headline = title.as_deref().unwrap_or_default();
+                authors(&html, &blocks, &meta, &content, &site_names, headline)
+            });
+
+        // Whether the page names its writer and its day, as a post does and a listing does
+        // not: evidence for a short text.
+        let signed = published_at.is_some() && !authors.is_empty();
+        let verdict = is_article(page.url, &meta, &content, body_chars, signed, hints.expect);
+        let is_article = verdict.is_article;
+        let links = if is_article {
+            Vec::new()
+        } else {
+            links(&html, page.url)
+        };
+        let title = title
+            .or_else(|| (!is_article).then(|| meta.html_title.clone()).flatten())
+            .unwrap_or_default();
         let mut record = Article {
             schema_version: SCHEMA_VERSION,
             id: article_id(canonical.as_str()),

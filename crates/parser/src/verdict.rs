@@ -40,9 +40,10 @@ pub(crate) fn is_article(
     meta: &meta::Meta,
     content: &content::Content,
     body_chars: usize,
+    signed: bool,
     expect: Expect,
 ) -> Verdict {
-    let (alone, reason) = article_verdict(url, meta, content, body_chars);
+    let (alone, reason) = article_verdict(url, meta, content, body_chars, signed);
     let verdict = weigh_source(alone, reason, expect, body_chars);
     // Which rule decided is what explains a wrong verdict.
     tracing::debug!(
@@ -90,6 +91,10 @@ pub(crate) fn weigh_source(
     }
 }
 
+/// The share of a page's text in links from which the page is mostly links.
+const MOSTLY_LINKS: f32 = 0.75;
+/// The rule for one short paragraph that names its writer and its day.
+const SIGNED_POST: &str = "a short post, signed and dated";
 /// The rule for a site's root address.
 const HOME_PAGE: &str = "home page";
 /// The rule for linked headings over teasers.
@@ -137,12 +142,13 @@ pub(crate) fn ld_declares_this_page(url: &Url, meta: &meta::Meta) -> bool {
     same(&declared, url) || canonical.is_some_and(|c| same(&declared, &c))
 }
 
-/// The verdict and the rule that gave it.
+/// The verdict and the rule that gave it. `signed`: the page names its writer and its day.
 pub(crate) fn article_verdict(
     url: &Url,
     meta: &meta::Meta,
     content: &content::Content,
     body_chars: usize,
+    signed: bool,
 ) -> (bool, &'static str) {
     if (url.path() == "/" || url.path().is_empty()) && !names_a_post(url) {
         return (false, HOME_PAGE);
@@ -173,11 +179,18 @@ pub(crate) fn article_verdict(
         } else {
             (false, "declared an article, too little body")
         }
-    } else if body_chars < MIN_ARTICLE_CHARS
-        || (content.paragraphs.len() < 2 && body_chars < ONE_PARAGRAPH_ARTICLE_CHARS)
-    {
+    } else if body_chars < MIN_ARTICLE_CHARS {
         (false, "too little body")
-    } else if page_link_density >= 0.75 && body_chars < FULL_ARTICLE_CHARS {
+    } else if content.paragraphs.len() < 2 && body_chars < ONE_PARAGRAPH_ARTICLE_CHARS {
+        // One short paragraph is a post when the page names who wrote it and when (a blog's
+        // note, a short announcement), among more than menus of links; otherwise it is as
+        // likely a page's blurb.
+        if signed && page_link_density < MOSTLY_LINKS {
+            (true, SIGNED_POST)
+        } else {
+            (false, "too little body")
+        }
+    } else if page_link_density >= MOSTLY_LINKS && body_chars < FULL_ARTICLE_CHARS {
         // A page mostly of links is a link page, unless its body alone is a full article (a
         // government site's article under menus of hundreds of links).
         (false, "mostly links")
@@ -530,5 +543,45 @@ mod tests {
         // 1,330 characters in one block: an article; 665: too little to tell.
         assert!(verdict(10));
         assert!(!verdict(5));
+    }
+
+    #[test]
+    fn a_short_post_that_names_its_writer_and_day_is_an_article() {
+        // A blog's note in one paragraph of 665 characters: its byline and date make it a
+        // post; without them, too little to tell from a page's blurb.
+        let sentence = "The committee met on Tuesday and agreed on a plan for the river banks, \
+                        which will be planted with willows over the next three years. ";
+        let page = |byline: &str| {
+            format!(
+                "<html><head><title>River banks</title></head><body><h1>River banks</h1>\
+                 {byline}<div class=\"text\"><p>{}</p></div></body></html>",
+                sentence.repeat(5)
+            )
+        };
+        let verdict = |html: &str| {
+            matches!(
+                parse_html(
+                    html,
+                    "https://example.org/news/river-banks",
+                    Hints::default()
+                ),
+                Ok(Extraction::Article(_))
+            )
+        };
+        let signed = "<p class=\"byline\">By Anna Berg</p>\
+                      <time datetime=\"2020-01-05T10:00:00+01:00\">5 January 2020</time>";
+        assert!(verdict(&page(signed)));
+        assert!(!verdict(&page("")));
+        // Dated but unsigned, signed but undated: not enough.
+        assert!(!verdict(&page(
+            "<time datetime=\"2020-01-05T10:00:00+01:00\">5 January 2020</time>"
+        )));
+        assert!(!verdict(&page("<p class=\"byline\">By Anna Berg</p>")));
+        // Among menus of links, the same note is a link page's blurb.
+        let menus: String = (1..=200)
+            .map(|i| format!("<li><a href=\"/section-{i}\">Section number {i}</a></li>"))
+            .collect();
+        let linked = page(signed).replace("<body>", &format!("<body><ul>{menus}</ul>"));
+        assert!(!verdict(&linked));
     }
 }
