@@ -478,9 +478,10 @@ fn skip_element(
 }
 
 /// Whether an element is a dialog the page opens over itself (a newsletter form, its privacy
-/// policy, a cookie notice): a `<dialog>` not open, or an element named "dialog" ("dialog",
-/// "dialog__content", "yt-dialog"; those whose role says so are hidden, see [`is_hidden`]).
-/// Drupal's main wrapper, "dialog-off-canvas-main-canvas", is the page itself.
+/// policy, a cookie notice): a `<dialog>` not open, an element named "dialog" ("dialog",
+/// "dialog__content", "yt-dialog"; those whose role says so are hidden, see [`is_hidden`]),
+/// or a consent notice. Drupal's main wrapper, "dialog-off-canvas-main-canvas", is the page
+/// itself.
 fn is_dialog(el: &Element, hints: &str) -> bool {
     (el.name() == "dialog" && el.attribute("open").is_none())
         || (hints.contains("dialog")
@@ -490,7 +491,16 @@ fn is_dialog(el: &Element, hints: &str) -> bool {
                     || class.ends_with("-dialog")
                     || class.ends_with("_dialog")
             }))
+        || OVERLAY.is_match(hints)
 }
+
+/// Classes and ids of the consent notices of cookie and privacy plugins ("moove-gdpr-tab-main",
+/// "eu-cookie-law"). No site names its main column so, unlike a "sidebar-1"; "modal" is left
+/// to the strict pass, as layouts name their states with it ("modal-enabled", "modal-open").
+static OVERLAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bgdpr\b|\bconsent\b|\bcookie-?(?:law|notice|banner|consent|bar|popup|box)\b")
+        .expect("static regex is valid")
+});
 
 /// Whether an element's classes mark it as a blog's post itself: WordPress gives the post's
 /// container `hentry` and `type-post`, beside one class per tag of the post ("tag-abendhimmel"),

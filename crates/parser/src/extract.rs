@@ -771,6 +771,48 @@ mod tests {
     }
 
     #[test]
+    fn a_consent_notice_is_never_the_body_of_a_short_post() {
+        // A short post beside a privacy plugin's notice three times as long: the walk
+        // without class hints, tried for short bodies, must not take the notice either.
+        let notice: String = (1..=6)
+            .map(|i| {
+                format!(
+                    "<p>Hinweis {i}: Diese Website verwendet Cookies, damit wir Dir die \
+                     bestmögliche Benutzererfahrung bieten können; sie werden in deinem Browser \
+                     gespeichert und erkennen Dich wieder, wenn Du zurückkehrst.</p>"
+                )
+            })
+            .collect();
+        for wrapper in [
+            "<div id=\"moove_gdpr_cookie_modal\"><div class=\"moove-gdpr-tab-main\">",
+            "<div class=\"widget_eu_cookie_law_widget\"><div id=\"eu-cookie-law\">",
+        ] {
+            let html = format!(
+                "<html><head><title>Ein Gespräch</title></head><body><h1>Ein Gespräch</h1>\
+                 <div class=\"entry\"><p>„Ich weiß, ich bin betrunken und sollte das vielleicht \
+                 nicht sagen“, sagte er an der Bar, und sie antwortete: „Dann sag es nicht.“</p>\
+                 <p>Er nickte, bestellte noch ein Wasser und schwieg, bis die Musik wieder \
+                 einsetzte und der Abend weiterging, als wäre nichts gewesen.</p></div>\
+                 {wrapper}{notice}</div></div></body></html>"
+            );
+            let analysis = Parser::default()
+                .analyze(Page {
+                    bytes: html.as_bytes(),
+                    url: &Url::parse("https://blog.example.de/2013/06/14/gespraech/").unwrap(),
+                    http_charset: None,
+                    fetched_at: Utc::now(),
+                })
+                .unwrap();
+            assert!(
+                analysis.record.body.starts_with("„Ich weiß"),
+                "{wrapper}: {}",
+                analysis.record.body
+            );
+            assert!(!analysis.record.body.contains("Cookies"), "{wrapper}");
+        }
+    }
+
+    #[test]
     fn a_header_holding_the_whole_article_is_read_a_page_header_is_not() {
         let paragraphs: String = (1..=20)
             .map(|i| {
