@@ -580,14 +580,7 @@ mod tests {
              <div class=\"entry-comments\" id=\"comments\"><ol class=\"comment-list\">{comments}</ol></div>\
              </main></body></html>"
         );
-        let analysis = Parser::default()
-            .analyze(Page {
-                bytes: html.as_bytes(),
-                url: &Url::parse("https://example.com/2015/07/garden-spray.html").unwrap(),
-                http_charset: None,
-                fetched_at: Utc::now(),
-            })
-            .unwrap();
+        let analysis = analyzed(&html, "https://example.com/2015/07/garden-spray.html");
         assert!(analysis.record.body.contains("onion and a garlic bulb"));
         assert!(
             !analysis.record.body.contains("Comment 1:"),
@@ -708,14 +701,7 @@ mod tests {
              <h1>Tài chính - Chứng khoán</h1><div class=\"list_news\">{teasers}</div>\
              </body></html>"
         );
-        let analysis = Parser::default()
-            .analyze(Page {
-                bytes: html.as_bytes(),
-                url: &Url::parse("https://bao.example.vn/tai-chinh-chung-khoan-d6/").unwrap(),
-                http_charset: None,
-                fetched_at: Utc::now(),
-            })
-            .unwrap();
+        let analysis = analyzed(&html, "https://bao.example.vn/tai-chinh-chung-khoan-d6/");
         assert!(!analysis.is_article, "{}", analysis.record.body);
         assert!(!analysis.record.body.contains("Thanh khoản"));
     }
@@ -795,14 +781,7 @@ mod tests {
                  einsetzte und der Abend weiterging, als wäre nichts gewesen.</p></div>\
                  {wrapper}{notice}</div></div></body></html>"
             );
-            let analysis = Parser::default()
-                .analyze(Page {
-                    bytes: html.as_bytes(),
-                    url: &Url::parse("https://blog.example.de/2013/06/14/gespraech/").unwrap(),
-                    http_charset: None,
-                    fetched_at: Utc::now(),
-                })
-                .unwrap();
+            let analysis = analyzed(&html, "https://blog.example.de/2013/06/14/gespraech/");
             assert!(
                 analysis.record.body.starts_with("„Ich weiß"),
                 "{wrapper}: {}",
@@ -1030,16 +1009,9 @@ mod tests {
             <p>Đoạn thứ nhất được viết\ntrên hai dòng trong mã nguồn, nhưng vẫn là một đoạn văn duy nhất của bài.</p>\
             <p>Đoạn thứ hai có dấu ngắt<br>ngay giữa câu, nên phải tách thành hai dòng riêng biệt trong nội dung.</p>\
             <pre>dòng một\ndòng hai</pre></article></body></html>";
-        let url = Url::parse("https://bao.example.vn/bai-viet-4412345.html").unwrap();
-        let analysis = Parser::default()
-            .analyze(Page {
-                bytes: page.as_bytes(),
-                url: &url,
-                http_charset: None,
-                fetched_at: chrono::Utc::now(),
-            })
-            .unwrap();
-        let body = analysis.record.body;
+        let body = analyzed(page, "https://bao.example.vn/bai-viet-4412345.html")
+            .record
+            .body;
         assert!(body.contains("được viết trên hai dòng"), "{body}");
         assert!(body.contains("dấu ngắt\n\nngay giữa câu"), "{body}");
         assert!(body.contains("dòng một\n\ndòng hai"), "{body}");

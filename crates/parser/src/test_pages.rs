@@ -22,6 +22,19 @@ pub(crate) fn parse_html(
     )
 }
 
+/// What the parser makes of a page fetched now from `url`, article or not.
+pub(crate) fn analyzed(html: &str, url: &str) -> Analysis {
+    let url = Url::parse(url).unwrap();
+    Parser::default()
+        .analyze(Page {
+            bytes: html.as_bytes(),
+            url: &url,
+            http_charset: None,
+            fetched_at: Utc::now(),
+        })
+        .unwrap()
+}
+
 /// The article record of a page fetched from `url`; fails the test when it is not one.
 pub(crate) fn parsed_article(html: &str, url: &str) -> Article {
     match parse_html(html, url, Hints::default()) {
