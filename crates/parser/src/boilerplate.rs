@@ -417,6 +417,16 @@ pub(crate) fn classify_credit(inner: &str) -> Option<Credit> {
     None
 }
 
+/// Whether a word is a site's address: a name, a dot and a top-level domain of letters
+/// ("TRIBUNNEWS.COM", "Kompas.com").
+fn names_a_site(word: &str) -> bool {
+    word.rsplit_once('.').is_some_and(|(name, tld)| {
+        !name.is_empty()
+            && (2..=6).contains(&tld.len())
+            && tld.chars().all(|c| c.is_ascii_alphabetic())
+    })
+}
+
 /// A credit that stands bare, without the brackets or the "Theo"/"Nguồn" that mark one:
 /// only what [`classify_credit`] knows by name. An unknown word in capitals there is a
 /// place's dateline ("CAIRO —", "WASHINGTON –"), a kicker ("MIGRATION –") or a label
@@ -577,9 +587,10 @@ pub(crate) fn leading_credit(paragraph: &str) -> Option<(String, Option<String>)
                 return None;
             }
             // A bare word in capitals that no list knows is the place the story was filed
-            // from ("CAIRO — Gunmen opened fire"): part of the text.
+            // from ("CAIRO — Gunmen opened fire"): part of the text. A site's address is the
+            // paper's own tag ("TRIBUNNEWS.COM - "), which names no agency.
             if bare && bare_credit(&c[1]).is_none() {
-                return None;
+                return names_a_site(&c[1]).then_some((rest, None));
             }
             // An outlet opening a story with its name is the paper's own tag ("(Dân trí) -");
             // others' stories are credited at their end ("Theo Dân trí").
@@ -726,6 +737,11 @@ mod tests {
                 "Texas voters approved an amendment.".into(),
                 Some("KXAN".into())
             ))
+        );
+        // A site's address opening the text is the paper's own tag: no agency.
+        assert_eq!(
+            leading_credit("TRIBUNNEWS.COM - Berikut ini kunci jawaban soal."),
+            Some(("Berikut ini kunci jawaban soal.".into(), None))
         );
         // A label in capitals alone on the last line is no signature.
         assert_eq!(trailing_credit("ANZEIGE"), None);
