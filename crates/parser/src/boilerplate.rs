@@ -374,6 +374,26 @@ pub(crate) enum Credit {
 /// Classifies the inside of a credit such as "(TTXVN)", "(PV)" or "(Theo AFP)", or a source
 /// such as "Vietnamnet/Reuters". Never [`Credit::People`]: a name alone is not a credit.
 pub(crate) fn classify_credit(inner: &str) -> Option<Credit> {
+    known_credit(inner).or_else(|| {
+        // An unknown all-capitals word of four letters or more is an agency; several such
+        // words are a name set in capitals ("LEONARDO GARCIA").
+        let inner = inner.trim();
+        let letters: Vec<char> = inner.chars().filter(|c| c.is_alphabetic()).collect();
+        let one_word = !inner.contains(char::is_whitespace);
+        (one_word
+            && inner.chars().count() <= 40
+            && letters.len() >= 4
+            && letters.iter().all(|c| c.is_uppercase()))
+        .then(|| Credit::Agency(inner.to_string()))
+    })
+}
+
+/// What [`classify_credit`] knows by name: an agency, an outlet, a site under `.vn`, sources
+/// one after the other, the newsroom's staff. This is all a credit standing bare, without the
+/// brackets or the "Theo"/"Nguồn" that mark one, may be: an unknown word in capitals there is
+/// a place's dateline ("CAIRO —", "WASHINGTON –"), a kicker ("MIGRATION –") or a label
+/// ("ANZEIGE"), not an agency.
+fn known_credit(inner: &str) -> Option<Credit> {
     let inner = inner.trim();
     // "Theo AFP": the source is what follows.
     if let Some(rest) = strip_theo(inner) {
@@ -390,7 +410,7 @@ pub(crate) fn classify_credit(inner: &str) -> Option<Credit> {
     if AGENCIES.contains(&lower.as_str()) || lower.contains("ttxvn") {
         return Some(Credit::Agency(canonical_agency(inner)));
     }
-    if is_outlet(inner) {
+    if is_outlet(inner) || lower.ends_with(".vn") {
         return Some(Credit::Agency(inner.to_string()));
     }
     // Sources one after the other, "Vietnamnet/Reuters": a source when every part is one.
@@ -405,46 +425,16 @@ pub(crate) fn classify_credit(inner: &str) -> Option<Credit> {
     if STAFF.contains(&lower.as_str()) || is_initials(inner) {
         return Some(Credit::Staff);
     }
-    // An unknown all-capitals word of four letters or more, or a site name, is an agency;
-    // several such words are a name set in capitals ("LEONARDO GARCIA").
-    let letters: Vec<char> = inner.chars().filter(|c| c.is_alphabetic()).collect();
-    let one_word = !inner.contains(char::is_whitespace);
-    if one_word && letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase())
-        || lower.ends_with(".vn")
-    {
-        return Some(Credit::Agency(inner.to_string()));
-    }
     None
 }
 
-/// Whether a word is a site's address: a name, a dot and a top-level domain of letters
-/// ("TRIBUNNEWS.COM", "Kompas.com").
-fn names_a_site(word: &str) -> bool {
-    word.rsplit_once('.').is_some_and(|(name, tld)| {
-        !name.is_empty()
-            && (2..=6).contains(&tld.len())
-            && tld.chars().all(|c| c.is_ascii_alphabetic())
-    })
-}
-
-/// A credit that stands bare, without the brackets or the "Theo"/"Nguồn" that mark one:
-/// only what [`classify_credit`] knows by name. An unknown word in capitals there is a
-/// place's dateline ("CAIRO —", "WASHINGTON –"), a kicker ("MIGRATION –") or a label
-/// ("ANZEIGE"), not an agency.
-fn bare_credit(word: &str) -> Option<Credit> {
-    let credit = classify_credit(word)?;
-    let lower = word.trim().to_lowercase();
-    let known = match &credit {
-        Credit::Agency(_) => {
-            AGENCIES.contains(&lower.as_str())
-                || lower.contains("ttxvn")
-                || lower.ends_with(".vn")
-                || is_outlet(word)
-                || word.contains('/')
-        }
-        _ => true,
-    };
-    known.then_some(credit)
+/// Whether a text is a web address or a site's domain name ("https://…", "www.…",
+/// "TRIBUNNEWS.COM", "coryd.dev").
+pub(crate) fn is_web_address(text: &str) -> bool {
+    static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)https?:|www\.|[\w-]\.[a-z]{2,6}$").expect("static regex is valid")
+    });
+    ADDRESS.is_match(text.trim())
 }
 
 /// Whether a source is one of the Vietnamese outlets rather than an agency.
@@ -538,7 +528,7 @@ pub(crate) fn trailing_credit(paragraph: &str) -> Option<(String, Credit)> {
     if bare.chars().count() <= 30 && !bare.contains(' ') {
         let credits: Vec<Credit> = bare
             .split('/')
-            .map(bare_credit)
+            .map(known_credit)
             .collect::<Option<Vec<_>>>()
             .unwrap_or_default();
         if !credits.is_empty() {
@@ -548,7 +538,7 @@ pub(crate) fn trailing_credit(paragraph: &str) -> Option<(String, Credit)> {
     }
     // An outlet's name alone: "Dân Trí".
     if bare.chars().count() <= 30 {
-        if let Some(Credit::Agency(name)) = bare_credit(bare) {
+        if let Some(Credit::Agency(name)) = known_credit(bare) {
             return Some((String::new(), Credit::Agency(name)));
         }
     }
@@ -589,8 +579,8 @@ pub(crate) fn leading_credit(paragraph: &str) -> Option<(String, Option<String>)
             // A bare word in capitals that no list knows is the place the story was filed
             // from ("CAIRO — Gunmen opened fire"): part of the text. A site's address is the
             // paper's own tag ("TRIBUNNEWS.COM - "), which names no agency.
-            if bare && bare_credit(&c[1]).is_none() {
-                return names_a_site(&c[1]).then_some((rest, None));
+            if bare && known_credit(&c[1]).is_none() {
+                return is_web_address(&c[1]).then_some((rest, None));
             }
             // An outlet opening a story with its name is the paper's own tag ("(Dân trí) -");
             // others' stories are credited at their end ("Theo Dân trí").

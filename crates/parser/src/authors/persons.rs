@@ -122,12 +122,9 @@ pub(crate) fn is_person(name: &str, site: &SiteNames) -> bool {
 /// Whether a credit could name someone: letters, not a web address, a social account
 /// ("@NatGeoUK", often the site's own), an agency, a label or an organisation.
 pub(crate) fn could_be_a_name(name: &str) -> bool {
-    static DOMAIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)https?:|www\.|[\w-]\.[a-z]{2,6}$").expect("static regex is valid")
-    });
     name.chars().any(char::is_alphabetic)
         && name.chars().count() <= 60
-        && !DOMAIN.is_match(name.trim())
+        && !boilerplate::is_web_address(name)
         && !name.trim_start().starts_with('@')
         && boilerplate::classify_credit(name).is_none()
         && !bylines::is_not_a_name(name)
