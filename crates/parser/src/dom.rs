@@ -455,8 +455,9 @@ fn skip_element(
     if matches!(name, "html" | "body" | "main" | "article") {
         return false;
     }
-    // A dialog is hidden until the reader opens it, in either pass: its name is no guess.
-    if is_dialog(el, hints) {
+    // A dialog or a consent notice lies over the page until the reader opens or closes it,
+    // in either pass: its name is no guess.
+    if is_overlay(el, hints) {
         return true;
     }
     if hints.is_empty() {
@@ -477,12 +478,12 @@ fn skip_element(
         && !is_blog_post(hints)
 }
 
-/// Whether an element is a dialog the page opens over itself (a newsletter form, its privacy
-/// policy, a cookie notice): a `<dialog>` not open, an element named "dialog" ("dialog",
+/// Whether an element lies over the page: a dialog the page opens over itself (a newsletter
+/// form, its privacy policy), a `<dialog>` not open, an element named "dialog" ("dialog",
 /// "dialog__content", "yt-dialog"; those whose role says so are hidden, see [`is_hidden`]),
 /// or a consent notice. Drupal's main wrapper, "dialog-off-canvas-main-canvas", is the page
 /// itself.
-fn is_dialog(el: &Element, hints: &str) -> bool {
+fn is_overlay(el: &Element, hints: &str) -> bool {
     (el.name() == "dialog" && el.attribute("open").is_none())
         || (hints.contains("dialog")
             && hints.split_ascii_whitespace().any(|class| {
