@@ -30,6 +30,15 @@ use url::Url;
 
 /// Blocks shorter than this give no points: labels, buttons, dates.
 const MIN_SCORED_CHARS: usize = 25;
+
+/// Whether a block is paragraph text: long enough, not a heading or a caption, mostly not
+/// links. Such blocks score the containers that hold them.
+fn is_prose(block: &Block) -> bool {
+    block.chars >= MIN_SCORED_CHARS
+        && block.heading.is_none()
+        && !block.in_caption
+        && block.link_density() <= 0.5
+}
 /// How deep below a body container a block may sit and still be read as part of it.
 const MAX_BODY_DEPTH: usize = 64;
 /// How many levels the body container may move up to take in the rest of the article.
@@ -289,14 +298,7 @@ fn prose_after(blocks: &Blocks, index: usize, in_root: &dyn Fn(NodeId) -> bool) 
 /// The elements that hold the article: the best-scoring one and its well-scoring siblings.
 fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
     let mut scores: HashMap<NodeId, f32> = HashMap::default();
-    for block in &blocks.blocks {
-        if block.chars < MIN_SCORED_CHARS
-            || block.heading.is_some()
-            || block.in_caption
-            || block.link_density() > 0.5
-        {
-            continue;
-        }
+    for block in blocks.blocks.iter().filter(|b| is_prose(b)) {
         let commas = block.text.matches([',', '，', '、', ';']).count() as f32;
         let mut points = 1.0 + commas + (block.chars as f32 / 100.0).min(3.0);
         // Code listings are full of commas and say little about where the prose is.
@@ -357,12 +359,7 @@ fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
     // section, one per "page") has its best-scoring container hold only part of it. Move up
     // while the parent holds markedly more paragraph text and stays free of links.
     let mut good: HashMap<NodeId, usize> = HashMap::default();
-    for block in blocks.blocks.iter().filter(|b| {
-        b.chars >= MIN_SCORED_CHARS
-            && b.heading.is_none()
-            && !b.in_caption
-            && b.link_density() <= 0.5
-    }) {
+    for block in blocks.blocks.iter().filter(|b| is_prose(b)) {
         if let Some(node) = html.tree.get(block.node) {
             for ancestor in std::iter::once(node)
                 .chain(node.ancestors())
@@ -644,11 +641,7 @@ fn lead_elements(
         .blocks
         .iter()
         .filter(|b| {
-            b.heading.is_none()
-                && b.chars >= MIN_SCORED_CHARS
-                && b.link_density() <= 0.5
-                && !b.lead_node.is_some_and(|n| leads.contains(&n))
-                && in_root(b.node)
+            is_prose(b) && !b.lead_node.is_some_and(|n| leads.contains(&n)) && in_root(b.node)
         })
         .map(|b| b.chars)
         .sum();
