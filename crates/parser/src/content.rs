@@ -50,6 +50,9 @@ const MIN_ITEM_PIECES: usize = 3;
 const MIN_SEGMENT_CHARS: usize = 200;
 /// A text holder around an image with at most this many characters is its caption.
 const MAX_CAPTION_CHARS: usize = 400;
+/// A `<p>` at least this long beside an image, where nothing is marked as its caption, is a
+/// paragraph of the text: captions of this length are marked (`figcaption`, a caption class).
+const MIN_PARAGRAPH_BESIDE_IMAGE: usize = 200;
 
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"article|content|body|detail|main|post|entry|story|text|news|noidung|noi-dung|chitiet|chi-tiet|baiviet|fck|maincontent|cms")
@@ -511,6 +514,9 @@ fn caption_holders(
     // a card of a feature list) is a section of the article, and its text is body.
     // Nor is it several pieces of text outside a marked caption: an image beside a name, a
     // figure and a paragraph is an item of the article (a checklist, a product card).
+    // Nor is it a long paragraph beside the image when nothing there is marked as a caption: a
+    // section of the text under its picture (a list of frameworks, one photo and one
+    // paragraph each).
     // Either way a linked piece makes it a teaser of another page, which stays out.
     if holders.is_empty() {
         return holders;
@@ -518,6 +524,8 @@ fn caption_holders(
     let mut titled: HashSet<NodeId> = HashSet::default();
     let mut linked: HashSet<NodeId> = HashSet::default();
     let mut pieces: HashMap<NodeId, usize> = HashMap::default();
+    let mut marked: HashSet<NodeId> = HashSet::default();
+    let mut paragraph: HashSet<NodeId> = HashSet::default();
     for block in &blocks.blocks {
         let Some(holder) = holder_of(html, block, &holders) else {
             continue;
@@ -530,11 +538,18 @@ fn caption_holders(
         }
         if !block.in_caption {
             *pieces.entry(holder).or_default() += 1;
+        } else {
+            marked.insert(holder);
+        }
+        if block.chars >= MIN_PARAGRAPH_BESIDE_IMAGE && element_name(html, block.node) == Some("p")
+        {
+            paragraph.insert(holder);
         }
     }
     holders.retain(|holder, _| {
-        let item =
-            titled.contains(holder) || pieces.get(holder).copied().unwrap_or(0) >= MIN_ITEM_PIECES;
+        let item = titled.contains(holder)
+            || pieces.get(holder).copied().unwrap_or(0) >= MIN_ITEM_PIECES
+            || (paragraph.contains(holder) && !marked.contains(holder));
         !item || linked.contains(holder)
     });
     holders

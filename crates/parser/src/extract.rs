@@ -427,6 +427,24 @@ mod tests {
         );
         assert!(record.body.contains("Rotate the tyres"), "{}", record.body);
         assert!(record.body.contains("wear evenly"), "{}", record.body);
+        // A photo above a paragraph of the text, in a section of its own (a list of
+        // frameworks, one picture and one paragraph each): the paragraph is body.
+        let paragraph = "TurboGears is an open-source, rapid-development web framework \
+             in Python. It combines the Pylons framework with a Bootstrap-based skin to give a \
+             platform for a project that starts small and has to grow without a rewrite: a \
+             database layer, templates and a widget toolkit come with it.";
+        let record = article_with(&format!(
+            "<div class=\"blog-paragraph\"><p class=\"text-center\"><img src=\"/tg.png\" \
+             alt=\"TurboGears\"></p><p>{paragraph}</p></div>"
+        ));
+        assert!(record.body.contains(paragraph), "{}", record.body);
+        assert_eq!(record.images[0].caption, None);
+        // As long a text marked as the photo's caption stays its caption.
+        let record = article_with(&format!(
+            "<div class=\"photo\"><img src=\"/tg.png\"><p class=\"caption\">{paragraph}</p></div>"
+        ));
+        assert!(!record.body.contains("TurboGears"), "{}", record.body);
+        assert_eq!(record.images[0].caption.as_deref(), Some(paragraph));
         // An icon beside a name, two figures and a paragraph: an item of a checklist.
         let record = article_with(
             "<div class=\"item\"><img src=\"/c.png\"><div>Coolant flush</div>\
