@@ -23,10 +23,10 @@ use scraper::{Html, Node};
 // Maps keyed by node: the Fx hash is several times cheaper than SipHash on an integer key,
 // and these maps are probed for every block's every ancestor. No key here comes from the
 // page, so there is nothing to flood.
+use crate::links::OwnSite;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 use tinstream_model::normalize_text;
-use url::Url;
 
 /// Blocks shorter than this give no points: labels, buttons, dates.
 const MIN_SCORED_CHARS: usize = 25;
@@ -89,7 +89,7 @@ pub(crate) fn extract(
     phrases: &Phrases,
     title: &str,
     zone: LocalZone,
-    page: &Url,
+    site: &OwnSite<'_>,
 ) -> Content {
     let mut content = Content {
         page_chars: blocks.blocks.iter().map(|b| b.chars).sum(),
@@ -150,7 +150,7 @@ pub(crate) fn extract(
         if block.heading.is_some() && block.link_density() > 0.5 {
             // A listing links its headings to the site's own pages; a list of products or
             // sites ("the ten best multimeters") links them elsewhere, and is an article.
-            if !links_elsewhere(html, block.node, page) {
+            if !links_elsewhere(html, block.node, site) {
                 content.linked_headings += 1;
             }
             continue;
@@ -159,7 +159,10 @@ pub(crate) fn extract(
             continue;
         }
         // Lists of links (related news, tags) inside the body container.
-        if block.link_density() > 0.5 && (block.in_list_item || block.chars < 200) {
+        if block.link_density() > 0.5
+            && (block.in_list_item || block.chars < 200)
+            && !cites_other_sites(html, block, site)
+        {
             // Except the writers' line at the top of the text, their names linked ("Von
             // Roland Brockmann und Sebastian Drescher").
             if !block.in_list_item && gathered_chars < MAX_PROSE_BEFORE_META_LINE {
@@ -256,6 +259,37 @@ pub(crate) fn extract(
         &caption_text,
     );
     content
+}
+
+/// Shortest list item read as a piece the article cites rather than a link of the site.
+const MIN_CITED_ITEM_CHARS: usize = 30;
+
+/// Whether a list item that is a link is one of several pieces the article points to on
+/// other sites (a release's changes, a round-up of newsletters, the products of a guide):
+/// text of the article, where a list of the site's own pages is related news. A bare
+/// address is a reference, not a piece, and a lone item a box of its own (an offer).
+fn cites_other_sites(html: &Html, block: &Block, site: &OwnSite<'_>) -> bool {
+    if !block.in_list_item
+        || block.chars < MIN_CITED_ITEM_CHARS
+        || crate::boilerplate::is_web_address(&block.text)
+        || !links_elsewhere(html, block.node, site)
+    {
+        return false;
+    }
+    let Some(list) = html.tree.get(block.node).and_then(|node| {
+        node.ancestors()
+            .find(|a| matches!(a.value().as_element().map(|e| e.name()), Some("ul" | "ol")))
+    }) else {
+        return false;
+    };
+    list.children()
+        .filter(|item| {
+            item.value().as_element().is_some_and(|e| e.name() == "li")
+                && links_elsewhere(html, item.id(), site)
+        })
+        .take(2)
+        .count()
+        >= 2
 }
 
 /// Longest block beside an icon read as a post's line of metadata.
@@ -797,22 +831,17 @@ fn replace_last(paragraphs: &mut Vec<String>, rest: String) {
     }
 }
 
-/// Whether the first link in an element leads to another site than the page's (`www.`
-/// aside).
-fn links_elsewhere(html: &Html, node: NodeId, page: &Url) -> bool {
+/// Whether the first link in an element leads to another site than the page's.
+fn links_elsewhere(html: &Html, node: NodeId, site: &OwnSite<'_>) -> bool {
     let Some(element) = html.tree.get(node) else {
         return false;
     };
-    let href = element
+    element
         .descendants()
         .filter_map(|d| d.value().as_element())
         .find(|e| e.name() == "a")
-        .and_then(|a| a.attribute("href"));
-    let Some(target) = href.and_then(|h| page.join(h).ok()) else {
-        return false;
-    };
-    matches!(target.scheme(), "http" | "https")
-        && crate::links::site_host(&target) != crate::links::site_host(page)
+        .and_then(|a| a.attribute("href"))
+        .is_some_and(|href| site.is_elsewhere(href))
 }
 
 /// Whether a line is the title said again (`title_key`: the title lower-cased). Lower-casing
@@ -846,6 +875,62 @@ mod tests {
         let record = parsed_article(&page, "https://example.vc/press-release/enrolment-open");
         assert_eq!(record.body.split("\n\n").count(), 3, "{}", record.body);
         assert!(!record.body.contains("Ministers"));
+    }
+
+    #[test]
+    fn links_to_pieces_on_other_sites_are_text_and_links_to_the_site_are_not() {
+        use crate::test_pages::article_with;
+        let item = |host: &str, text: &str| {
+            format!("<li><a href=\"https://{host}/pull/1\">{text}</a></li>")
+        };
+        // A release's list of changes, each a link to the code host: text of the post.
+        let changes = [
+            item("github.com", "Allow casts between integers and pointers"),
+            item("github.com", "Add support for the weak variable attribute"),
+        ]
+        .concat();
+        let record = article_with(&format!("<ul>{changes}</ul>"));
+        assert!(
+            record.body.contains("weak variable attribute"),
+            "{}",
+            record.body
+        );
+        // The same list pointing to the site's own pages is related news (www. aside).
+        let related = [
+            item(
+                "www.example.com",
+                "Allow casts between integers and pointers",
+            ),
+            item("example.com", "Add support for the weak variable attribute"),
+        ]
+        .concat();
+        let record = article_with(&format!("<ul>{related}</ul>"));
+        assert!(!record.body.contains("weak variable"), "{}", record.body);
+        // A lone link elsewhere is a box of its own (an offer), and bare addresses are a
+        // reference list.
+        let offer = item(
+            "leasing.example.org",
+            "Compare new car deals with our partner",
+        );
+        let record = article_with(&format!("<ul>{offer}</ul>"));
+        assert!(
+            !record.body.contains("Compare new car deals"),
+            "{}",
+            record.body
+        );
+        let references = [
+            item(
+                "en.wikipedia.org",
+                "https://en.wikipedia.org/wiki/Strategic_planning",
+            ),
+            item(
+                "productive.io",
+                "https://productive.io/blog/strategic-planning/",
+            ),
+        ]
+        .concat();
+        let record = article_with(&format!("<ul>{references}</ul>"));
+        assert!(!record.body.contains("wikipedia"), "{}", record.body);
     }
 
     #[test]

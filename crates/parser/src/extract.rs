@@ -109,6 +109,7 @@ impl Parser {
             .map(|selector| html.select(selector).map(|e| e.html()).collect::<String>())
             .filter(|inner| !inner.is_empty())
             .map(|inner| Html::parse_document(&format!("<html><body>{inner}</body></html>")));
+        let own_site = OwnSite::new(page.url, &canonical);
         let mut content = match &body_only {
             Some(body) => content::extract(
                 body,
@@ -116,9 +117,9 @@ impl Parser {
                 &self.phrases,
                 title_text,
                 zone,
-                &canonical,
+                &own_site,
             ),
-            None => content::extract(&html, &blocks, &self.phrases, title_text, zone, &canonical),
+            None => content::extract(&html, &blocks, &self.phrases, title_text, zone, &own_site),
         };
         if let Some(lead) = rule.and_then(|r| first_text(&html, r.lead.as_ref())) {
             content.paragraphs.retain(|p| *p != lead);
@@ -150,7 +151,7 @@ impl Parser {
                 &self.phrases,
                 title_text,
                 zone,
-                &canonical,
+                &own_site,
             );
             if relaxed.body_chars() > content.body_chars() * 2 {
                 // The strict pass's count of linked headings stands: the relaxed one also

@@ -15,6 +15,36 @@ pub(crate) fn site_host(url: &Url) -> Option<String> {
         .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
 }
 
+/// The site a page belongs to, to tell its own pages from other sites': the hosts of its
+/// address and of its canonical address, `www.` aside. Hosts, not registrable domains: the
+/// subdomains of a large domain are separate sites (a study on `pubmed.ncbi.nlm.nih.gov`
+/// cited by `nccih.nih.gov`).
+pub(crate) struct OwnSite<'a> {
+    page: &'a Url,
+    hosts: [Option<String>; 2],
+}
+
+impl<'a> OwnSite<'a> {
+    pub fn new(page: &'a Url, canonical: &Url) -> Self {
+        OwnSite {
+            page,
+            hosts: [site_host(page), site_host(canonical)],
+        }
+    }
+
+    /// Whether `href`, as written in the page, leads to a page of another site.
+    pub fn is_elsewhere(&self, href: &str) -> bool {
+        let Ok(target) = self.page.join(href.trim()) else {
+            return false;
+        };
+        if !matches!(target.scheme(), "http" | "https") {
+            return false;
+        }
+        let host = site_host(&target);
+        host.is_some() && !self.hosts.contains(&host)
+    }
+}
+
 pub(crate) fn canonical_url(url: &Url, meta: &meta::Meta) -> Url {
     [
         meta.canonical.as_deref(),
