@@ -175,9 +175,19 @@ pub(crate) fn extract(
             continue;
         }
         let bold = block.bold_chars * 10 >= block.chars * 8;
+        // Preformatted text (a listing, a mail quoted whole) is the text as written: its lines
+        // are no headings, date lines or bylines of the page ("Date: Fri, 1 Feb 2002",
+        // "Comments?").
+        let verbatim = element_name(html, block.node) == Some("pre");
         for line in block.text.split('\n') {
             let line = normalize_text(line);
             if line.is_empty() {
+                continue;
+            }
+            if verbatim {
+                first_body_block.get_or_insert(index);
+                gathered_chars += line.chars().count();
+                paragraphs.push((line, false));
                 continue;
             }
             if phrases.is_end(&line) {
@@ -931,6 +941,32 @@ mod tests {
         .concat();
         let record = article_with(&format!("<ul>{references}</ul>"));
         assert!(!record.body.contains("wikipedia"), "{}", record.body);
+    }
+
+    #[test]
+    fn preformatted_text_is_kept_as_written() {
+        use crate::test_pages::article_with;
+        // A mail quoted whole: its header is no date line of the page, its closing question
+        // no heading of a comment section.
+        let record = article_with(
+            "<pre>Date: Fri, 1 Feb 2002 11:53:40 -0500 (EST)\nFrom: Miod Vallat\n\
+             Subject: boot_hppa(8)\n\nThe manual page could be a bit more verbose.\n\n\
+             Comments?\n}</pre>",
+        );
+        for line in [
+            "Date: Fri, 1 Feb 2002 11:53:40 -0500 (EST)",
+            "Comments?",
+            "}",
+        ] {
+            assert!(record.body.contains(line), "{line}: {}", record.body);
+        }
+        // The paragraphs after it are still the text.
+        assert!(
+            record.body.contains("Paragraph 3 of the guide"),
+            "{}",
+            record.body
+        );
+        assert_eq!(record.published_at, None);
     }
 
     #[test]
