@@ -476,6 +476,35 @@ fn skip_element(
         && !CAPTION.is_match(hints)
         && !main_holders.contains(&node.id())
         && !is_blog_post(hints)
+        && !(!hint_classes(el).any(|class| NEGATIVE.is_match(class))
+            && el
+                .attribute("id")
+                .is_some_and(|id| is_heading_anchor(node, id)))
+}
+
+/// Whether an id is the anchor of the section's own heading, the heading's words made into
+/// a slug ("menu-innovation-strategies-building-memorable-dining-experiences" for "Menu
+/// Innovation Strategies: Building …"): a name taken from the text, which says nothing of
+/// what the section is, whatever words it holds.
+/// (A box of related links so named, "Related articles you may like", stays out all the
+/// same: its heading is an end heading, its links the site's own.)
+fn is_heading_anchor(node: ego_tree::NodeRef<'_, Node>, id: &str) -> bool {
+    /// The shortest slug read as a heading's: shorter ids ("menu-main") are names.
+    const MIN_SLUG_CHARS: usize = 20;
+    let letters = |text: &str| -> String {
+        text.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let slug = letters(id);
+    if slug.len() < MIN_SLUG_CHARS {
+        return false;
+    }
+    node.descendants()
+        .filter_map(ElementRef::wrap)
+        .find(|e| heading_level(e.value().name()).is_some())
+        .is_some_and(|heading| letters(&heading.text().collect::<String>()).starts_with(&slug))
 }
 
 /// Whether an element lies over the page: a dialog the page opens over itself (a newsletter
@@ -1090,6 +1119,32 @@ fn holds_menu(node: ego_tree::NodeRef<'_, Node>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_section_named_after_its_heading_is_read_whatever_words_its_name_holds() {
+        use crate::test_pages::article_with;
+        let section = |id: &str, heading: &str| {
+            format!(
+                "<div id=\"{id}\"><h2>{heading}</h2><p>Guests arrive with dietary needs \
+                 that go far beyond the traditional ones, and a flexible menu meets them.</p></div>"
+            )
+        };
+        let record = article_with(&section(
+            "menu-innovation-strategies-building-memorable-dining-experiences",
+            "Menu Innovation Strategies: Building Memorable Dining Experiences",
+        ));
+        assert!(record.body.contains("dietary needs"), "{}", record.body);
+        // A short id is a name: the site's menu.
+        let record = article_with(&section("menu-main", "Menu Main"));
+        assert!(!record.body.contains("dietary needs"), "{}", record.body);
+        // A related box named so is still no text: its heading ends the article.
+        let record = article_with(&format!(
+            "<div id=\"related-articles-you-may-like\"><h2>Related articles you may like</h2>\
+             <ul><li><a href=\"/guides/brakes\">When to change the brake pads of a car</a></li>\
+             <li><a href=\"/guides/tyres\">How to rotate the tyres of a car at home</a></li></ul></div>"
+        ));
+        assert!(!record.body.contains("brake pads"), "{}", record.body);
+    }
 
     #[test]
     fn wrappers_named_as_menus_that_hold_the_main_element_are_read() {
