@@ -476,10 +476,16 @@ fn skip_element(
         && !CAPTION.is_match(hints)
         && !main_holders.contains(&node.id())
         && !is_blog_post(hints)
-        && !(!hint_classes(el).any(|class| NEGATIVE.is_match(class))
-            && el
-                .attribute("id")
-                .is_some_and(|id| is_heading_anchor(node, id)))
+        && !named_after_its_heading(node, el)
+}
+
+/// Whether an element's furniture-like name is only its id, and that id its heading's anchor.
+fn named_after_its_heading(node: ego_tree::NodeRef<'_, Node>, el: &Element) -> bool {
+    let by_classes = hint_classes(el).any(|class| NEGATIVE.is_match(class));
+    !by_classes
+        && el
+            .attribute("id")
+            .is_some_and(|id| is_heading_anchor(node, id))
 }
 
 /// Whether an id is the anchor of the section's own heading, the heading's words made into
@@ -1138,11 +1144,11 @@ mod tests {
         let record = article_with(&section("menu-main", "Menu Main"));
         assert!(!record.body.contains("dietary needs"), "{}", record.body);
         // A related box named so is still no text: its heading ends the article.
-        let record = article_with(&format!(
+        let record = article_with(
             "<div id=\"related-articles-you-may-like\"><h2>Related articles you may like</h2>\
              <ul><li><a href=\"/guides/brakes\">When to change the brake pads of a car</a></li>\
              <li><a href=\"/guides/tyres\">How to rotate the tyres of a car at home</a></li></ul></div>"
-        ));
+        );
         assert!(!record.body.contains("brake pads"), "{}", record.body);
     }
 
