@@ -561,7 +561,9 @@ fn caption_holders(
     // Nor is it a long paragraph beside the image when nothing there is marked as a caption: a
     // section of the text under its picture (a list of frameworks, one photo and one
     // paragraph each).
-    // Either way a linked piece makes it a teaser of another page, which stays out.
+    // Either way a linked piece makes it a teaser of another page, which stays out: a linked
+    // title, or, in an item without a heading, a link after its text (a writer's card and
+    // "See Full Bio"). After a titled item's text a link is its button ("Buy on Amazon").
     if holders.is_empty() {
         return holders;
     }
@@ -570,12 +572,22 @@ fn caption_holders(
     let mut pieces: HashMap<NodeId, usize> = HashMap::default();
     let mut marked: HashSet<NodeId> = HashSet::default();
     let mut paragraph: HashSet<NodeId> = HashSet::default();
+    // Holders where a piece of text not a link has been met: a link after it is a button
+    // of the item ("Buy on Amazon"), not the title of a teaser.
+    let mut described: HashSet<NodeId> = HashSet::default();
+    let mut buttoned: HashSet<NodeId> = HashSet::default();
     for block in &blocks.blocks {
         let Some(holder) = holder_of(html, block, &holders) else {
             continue;
         };
         if block.link_density() > 0.5 {
-            linked.insert(holder);
+            if !described.contains(&holder) {
+                linked.insert(holder);
+            } else {
+                buttoned.insert(holder);
+            }
+        } else if block.chars >= MIN_SCORED_CHARS && block.heading.is_none() {
+            described.insert(holder);
         }
         if block.heading.is_some() {
             titled.insert(holder);
@@ -594,7 +606,7 @@ fn caption_holders(
         let item = titled.contains(holder)
             || pieces.get(holder).copied().unwrap_or(0) >= MIN_ITEM_PIECES
             || (paragraph.contains(holder) && !marked.contains(holder));
-        !item || linked.contains(holder)
+        !item || linked.contains(holder) || (!titled.contains(holder) && buttoned.contains(holder))
     });
     holders
 }

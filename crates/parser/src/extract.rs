@@ -455,6 +455,25 @@ mod tests {
         for piece in ["Coolant flush", "PRICE: $373-$400", "head gaskets"] {
             assert!(record.body.contains(piece), "{piece}: {}", record.body);
         }
+        // A product of a buying guide: its title, its price, its description, and a button
+        // after them that links to a shop. The button makes no teaser of it.
+        let record = article_with(
+            "<div class=\"product\"><img src=\"/lamp.jpg\"><h3>Govee floor lamp</h3><p>$99.99</p>\
+             <p>Tell the speaker what mood you want and watch the room change colour.</p>\
+             <a href=\"/go/30od\">Buy on Amazon</a></div>",
+        );
+        for piece in ["Govee floor lamp", "$99.99", "watch the room change colour"] {
+            assert!(record.body.contains(piece), "{piece}: {}", record.body);
+        }
+        assert!(!record.body.contains("Buy on Amazon"), "{}", record.body);
+        // Without a title, a photo, a name, a line and a link after them is a card of
+        // another page (a writer's bio and the link to it): left out.
+        let record = article_with(
+            "<div class=\"card\"><img src=\"/writer.jpg\"><div>Maureen Salamon</div>\
+             <div>Executive editor of the health letter.</div><div>She writes on mood.</div>\
+             <a href=\"/authors/maureen-salamon\">See Full Bio</a></div>",
+        );
+        assert!(!record.body.contains("Executive editor"), "{}", record.body);
         // The same shape with a linked title is a teaser of another page: left out.
         let record = article_with(
             "<div class=\"item\"><img src=\"/d.jpg\"><h3><a href=\"/guides/brakes\">Brake pads</a></h3>\
