@@ -346,7 +346,14 @@ fn prose_after(blocks: &Blocks, index: usize, in_root: &dyn Fn(NodeId) -> bool) 
 fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
     let mut scores: HashMap<NodeId, f32> = HashMap::default();
     for block in blocks.blocks.iter().filter(|b| is_prose(b)) {
-        let commas = block.text.matches([',', '，', '、', ';']).count() as f32;
+        // A comma is a clause of prose, up to one in 40 characters: beyond that the block is
+        // a list of its own (a footer of office addresses, a dozen commas to a line), which
+        // would outweigh an article of plain sentences.
+        let commas = block
+            .text
+            .matches([',', '，', '、', ';'])
+            .count()
+            .min(block.chars / 40) as f32;
         let mut points = 1.0 + commas + (block.chars as f32 / 100.0).min(3.0);
         // Code listings are full of commas and say little about where the prose is.
         if matches!(element_name(html, block.node), Some("pre" | "code")) {
@@ -979,6 +986,33 @@ mod tests {
             record.body
         );
         assert_eq!(record.published_at, None);
+    }
+
+    #[test]
+    fn addresses_full_of_commas_do_not_outweigh_the_text() {
+        use crate::test_pages::parsed_article;
+        // The article in sections, few commas to a paragraph; the footer lists the offices,
+        // a dozen commas to an address.
+        let section = |n: u32| {
+            format!(
+                "<h2>Part {n}</h2><p>Choosing a university abroad is an investment in a career, \
+                 and the schools on this list give students the chance to learn in advanced \
+                 laboratories with the industry close by. Part {n} looks at what admission asks \
+                 and what it costs.</p>"
+            )
+        };
+        let address = "<p>No. 61, First Floor, 2nd Avenue, Near Roundtana, Opposite the Metro, \
+                       A Block, Anna Nagar East, Chennai, Tamil Nadu, 600102</p>";
+        let page = format!(
+            "<html><head><title>Best universities</title></head><body><h1>Best universities</h1>\
+             <div class=\"limitwidth\">{}</div><div class=\"bottom\"><div class=\"branches\">\
+             <h3>Branches</h3>{}</div></div></body></html>",
+            (1..=8).map(section).collect::<String>(),
+            address.repeat(3)
+        );
+        let record = parsed_article(&page, "https://example.com/blog/best-universities");
+        assert!(record.body.contains("Part 1 looks at"), "{}", record.body);
+        assert!(!record.body.contains("Anna Nagar"), "{}", record.body);
     }
 
     #[test]
