@@ -68,6 +68,10 @@ const WIDGET_LINES: &[&str] = &[
     "noch keine bewertungen",
     "kommentieren",
     "bild anzeigen",
+    // A table of contents' heading (its entries are links, left out as such).
+    "table of contents",
+    "inhaltsverzeichnis",
+    "mục lục",
     "beitragsbild",
     "dieses blog durchsuchen",
     // Video players' chrome, as their markup leaves it in the text.
@@ -83,7 +87,8 @@ const WIDGET_LINES: &[&str] = &[
 ];
 
 /// Headings after which nothing more belongs to the article: related and other news lists,
-/// comment sections, feedback forms (Vietnamese, English, German, French, Spanish, Italian).
+/// comment sections, feedback forms (Vietnamese, English, German, French, Spanish, Italian,
+/// Portuguese).
 const END_LINES: &[&str] = &[
     "các tin khác",
     "tin khác",
@@ -143,6 +148,17 @@ const END_LINES: &[&str] = &[
     "weitere artikel",
     "beliebte beiträge",
     "beliebte beiträge zum thema",
+    "zum weiterlesen",
+    "lesen sie auch",
+    "lesen sie auch die folgenden beiträge",
+    "schon gelesen",
+    "mehr themen",
+    "lust auf mehr",
+    "empfohlene beiträge",
+    "weiterlesen",
+    "siehe auch",
+    "neueste artikel",
+    "artikel und videos zum thema",
     "kommentare",
     "kommentar schreiben",
     "kommentare schreiben",
@@ -167,6 +183,12 @@ const END_LINES: &[&str] = &[
     // Spanish and Italian.
     "artículos relacionados",
     "noticias relacionadas",
+    "notas relacionadas",
+    "mirá también",
+    // Portuguese.
+    "veja também",
+    "leia também",
+    "relacionadas",
     "también te puede interesar",
     "comentarios",
     "deja un comentario",
@@ -655,8 +677,19 @@ mod tests {
             "Meistgelesene Artikel",
             "Kommentar hinterlassen",
             "Audios et vidéos sur le sujet",
+            "Zum Weiterlesen:",
+            "Lesen Sie auch die folgenden Beiträge:",
+            "Schon gelesen?",
+            "Lust auf mehr?",
+            "Siehe auch",
+            "Mirá también",
+            "NOTAS RELACIONADAS",
+            "Veja Também:",
         ] {
             assert!(p.is_end(heading), "{heading}");
+        }
+        for heading in ["Table of contents", "Inhaltsverzeichnis", "Mục lục"] {
+            assert!(p.is_widget(heading), "{heading}");
         }
         assert!(!p.is_end("Tin liên quan đến vụ việc đã được công bố sau đó ba ngày"));
         let custom = Phrases::new(&["Bấm để nghe".into()], &["Có thể bạn quan tâm".into()]);
