@@ -78,11 +78,49 @@ struct Inner {
 
 /// Opens (or creates) the database file, with its tables.
 fn open_database(path: &Path) -> Result<redb::Database, String> {
+    if !path.exists() {
+        create_database(path)?;
+    }
     let db = redb::Builder::new()
         .set_cache_size(CACHE_BYTES)
         .create(path)
         .map_err(|e| e.to_string())?;
-    // Create the tables up front so that reads never meet a missing table.
+    create_tables(&db)?;
+    Ok(db)
+}
+
+/// Creates the database file whole or not at all. redb sizes a new file and writes its header
+/// in steps, the header's magic number last: a process killed between them (a SIGKILL during
+/// the first start) leaves a file that every later open refuses as "invalid data", and a
+/// service that never starts again. So the file is made under a temporary name, its tables
+/// committed, and only then renamed into place; a leftover of an earlier attempt held no
+/// state and is made anew.
+fn create_database(path: &Path) -> Result<(), String> {
+    let partial = path.with_extension("redb.partial");
+    match std::fs::remove_file(&partial) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("{}: {e}", partial.display())),
+    }
+    {
+        let db = redb::Builder::new()
+            .set_cache_size(CACHE_BYTES)
+            .create(&partial)
+            .map_err(|e| format!("{}: {e}", partial.display()))?;
+        create_tables(&db)?;
+    }
+    std::fs::rename(&partial, path).map_err(|e| format!("{}: {e}", partial.display()))?;
+    // The rename is durable once the directory that holds it is.
+    if let Some(dir) = path.parent() {
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Creates the tables up front, so that reads never meet a missing table.
+fn create_tables(db: &redb::Database) -> Result<(), String> {
     let txn = db.begin_write().map_err(|e| e.to_string())?;
     txn.open_table(PAGES).map_err(|e| e.to_string())?;
     txn.open_table(SOURCES).map_err(|e| e.to_string())?;
@@ -94,8 +132,7 @@ fn open_database(path: &Path) -> Result<redb::Database, String> {
         .map_err(|e| e.to_string())?;
     txn.open_table(crate::frontier::CONTENT)
         .map_err(|e| e.to_string())?;
-    txn.commit().map_err(|e| e.to_string())?;
-    Ok(db)
+    txn.commit().map_err(|e| e.to_string())
 }
 
 impl StateStore {
@@ -380,6 +417,32 @@ impl StateStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_first_start_killed_while_creating_the_database_leaves_none_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        // What redb leaves when the process dies after sizing a new file and before writing
+        // its header's magic number: a file of zeros, refused by every later open.
+        let cut_short = vec![0u8; 4096];
+        std::fs::write(dir.path().join("state.redb"), &cut_short).unwrap();
+        let refused = StateStore::open(dir.path())
+            .err()
+            .expect("the file is refused");
+        assert!(
+            refused.to_string().contains("state.redb"),
+            "the error names the file: {refused}"
+        );
+        // With the file made under a temporary name first, such a leftover is the temporary
+        // file, and the next start makes the database anew.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("state.redb.partial"), &cut_short).unwrap();
+        let store = StateStore::open(dir.path()).unwrap();
+        store.record_poll("https://ex.vn/rss", 42, 600).unwrap();
+        drop(store);
+        assert!(!dir.path().join("state.redb.partial").exists());
+        let store = StateStore::open(dir.path()).unwrap();
+        assert_eq!(store.last_poll("https://ex.vn/rss").unwrap(), Some(42));
+    }
 
     #[test]
     fn pages_survive_reopening() {
