@@ -59,6 +59,7 @@ mod language;
 mod links;
 mod meta;
 mod mojibake;
+mod places;
 mod published;
 pub mod sites;
 mod taxonomy;

@@ -168,7 +168,9 @@ impl Meta {
             .into_iter()
             // Not a comment's or a related item's time, nor today's in the navigation or the
             // masthead, shown on every page.
-            .filter(|t| !crate::dom::dated_by_others(html, t.id()) && !crate::dom::in_teaser(*t))
+            .filter(|t| {
+                !crate::places::dated_by_others(html, t.id()) && !crate::places::in_teaser(*t)
+            })
             .filter_map(time_value)
             .take(10)
             .collect();
@@ -207,7 +209,7 @@ impl Meta {
             let Some(value) = value else {
                 continue;
             };
-            if crate::dom::in_foreign_box(html, el.id()) {
+            if crate::places::in_foreign_box(html, el.id()) {
                 continue;
             }
             for (wanted, list) in [(is_published, &mut published), (is_modified, &mut modified)] {

@@ -74,7 +74,7 @@ pub(crate) fn labelled_byline(html: &Html, blocks: &dom::Blocks) -> Vec<String> 
             };
             if label.chars <= 60
                 && bylines::says_written_by(&label.text)
-                && !dom::in_foreign_box(html, label.node)
+                && !crate::places::in_foreign_box(html, label.node)
             {
                 if let Some(names) = bylines::byline_names(&label.text) {
                     return Some(names);
@@ -82,7 +82,7 @@ pub(crate) fn labelled_byline(html: &Html, blocks: &dom::Blocks) -> Vec<String> 
             }
             (label.chars <= 20
                 && bylines::is_byline_label(&label.text)
-                && !dom::in_foreign_box(html, label.node))
+                && !crate::places::in_foreign_box(html, label.node))
             .then(|| bylines::byline_names(&next.text))
             .flatten()
         })
@@ -120,10 +120,10 @@ pub(crate) fn byline_elements(html: &Html, skip_credits: bool) -> Vec<String> {
         .take(20)
         // Another article's card names its own author, a comment its commenter.
         .filter(|element| {
-            !dom::in_card(*element)
+            !crate::places::in_card(*element)
                 && !labelled_reviewer(*element)
-                && !dom::in_foreign_box(html, element.id())
-                && (!skip_credits || !dom::in_picture_credit(*element))
+                && !crate::places::in_foreign_box(html, element.id())
+                && (!skip_credits || !crate::places::in_picture_credit(*element))
         })
         .find_map(|element| {
             // Several authors are often several links side by side, with no separator in

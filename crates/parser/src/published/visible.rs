@@ -44,7 +44,7 @@ pub(crate) fn first_dated_line(
         .filter(|b| b.chars <= 100 && (b.link_density() < 0.5 || b.chars <= 40))
         .take(400)
         // Never a comment's time nor a related item's, nor today's in the masthead.
-        .filter(|b| !dom::dated_by_others(html, b.node))
+        .filter(|b| !crate::places::dated_by_others(html, b.node))
         .find_map(|b| {
             let date = b
                 .text
@@ -141,7 +141,7 @@ pub(crate) fn labelled_publication_line(
             // The date right after the label: a line may hold other dates before it
             // ("Letzte Änderung: 31.10.2023 Erschienen am: 01.11.2023").
             let label = LABEL.find(&b.text)?;
-            if dom::in_foreign_box(html, b.node) {
+            if crate::places::in_foreign_box(html, b.node) {
                 return None;
             }
             let after = window(&b.text, label.start(), label.end(), 0, LABELLED_DATE_CHARS);
@@ -222,7 +222,7 @@ pub(crate) fn publication_sentence(
         .blocks
         .iter()
         .filter(|b| b.link_density() < 0.8 && VERB.is_match(&b.text))
-        .filter(|b| !dom::in_foreign_box(html, b.node))
+        .filter(|b| !crate::places::in_foreign_box(html, b.node))
         .find_map(|b| {
             VERB.find_iter(&b.text).take(3).find_map(|verb| {
                 let reach = PUBLICATION_SENTENCE_REACH;
@@ -271,8 +271,8 @@ pub(crate) fn date_element_texts(html: &Html) -> impl Iterator<Item = String> + 
     html.select(&WITH_CLASS)
         .filter(|el| {
             dom::hints_match(el.value(), &DATE_HINT)
-                && !dom::dated_by_others(html, el.id())
-                && !dom::in_teaser(*el)
+                && !crate::places::dated_by_others(html, el.id())
+                && !crate::places::in_teaser(*el)
         })
         .take(50)
         .map(|el| {
