@@ -81,12 +81,16 @@ fn open_database(path: &Path) -> Result<redb::Database, String> {
     if !path.exists() {
         create_database(path)?;
     }
-    let db = redb::Builder::new()
-        .set_cache_size(CACHE_BYTES)
-        .create(path)
-        .map_err(|e| e.to_string())?;
+    let db = builder().create(path).map_err(|e| e.to_string())?;
     create_tables(&db)?;
     Ok(db)
+}
+
+/// How the database is opened, the same for a new file and an existing one.
+fn builder() -> redb::Builder {
+    let mut builder = redb::Builder::new();
+    builder.set_cache_size(CACHE_BYTES);
+    builder
 }
 
 /// Creates the database file whole or not at all. redb sizes a new file and writes its header
@@ -103,8 +107,7 @@ fn create_database(path: &Path) -> Result<(), String> {
         Err(e) => return Err(format!("{}: {e}", partial.display())),
     }
     {
-        let db = redb::Builder::new()
-            .set_cache_size(CACHE_BYTES)
+        let db = builder()
             .create(&partial)
             .map_err(|e| format!("{}: {e}", partial.display()))?;
         create_tables(&db)?;

@@ -574,48 +574,61 @@ fn caption_holders(
     if holders.is_empty() {
         return holders;
     }
-    let mut titled: HashSet<NodeId> = HashSet::default();
-    let mut linked: HashSet<NodeId> = HashSet::default();
-    let mut pieces: HashMap<NodeId, usize> = HashMap::default();
-    let mut marked: HashSet<NodeId> = HashSet::default();
-    let mut paragraph: HashSet<NodeId> = HashSet::default();
-    // Holders where a piece of text not a link has been met: a link after it is a button
-    // of the item ("Buy on Amazon"), not the title of a teaser.
-    let mut described: HashSet<NodeId> = HashSet::default();
-    let mut buttoned: HashSet<NodeId> = HashSet::default();
+    let mut seen: HashMap<NodeId, BesideImage> = HashMap::default();
     for block in &blocks.blocks {
         let Some(holder) = holder_of(html, block, &holders) else {
             continue;
         };
+        let text = seen.entry(holder).or_default();
         if block.link_density() > 0.5 {
-            if !described.contains(&holder) {
-                linked.insert(holder);
+            // After a piece of text that is not a link, a link is a button of the item ("Buy
+            // on Amazon"); before it, the title of a teaser.
+            if text.described {
+                text.buttoned = true;
             } else {
-                buttoned.insert(holder);
+                text.linked = true;
             }
         } else if block.chars >= MIN_SCORED_CHARS && block.heading.is_none() {
-            described.insert(holder);
+            text.described = true;
         }
-        if block.heading.is_some() {
-            titled.insert(holder);
-        }
-        if !block.in_caption {
-            *pieces.entry(holder).or_default() += 1;
+        text.titled |= block.heading.is_some();
+        if block.in_caption {
+            text.marked = true;
         } else {
-            marked.insert(holder);
+            text.pieces += 1;
         }
-        if block.chars >= MIN_PARAGRAPH_BESIDE_IMAGE && element_name(html, block.node) == Some("p")
-        {
-            paragraph.insert(holder);
-        }
+        text.paragraph |= block.chars >= MIN_PARAGRAPH_BESIDE_IMAGE
+            && element_name(html, block.node) == Some("p");
     }
-    holders.retain(|holder, _| {
-        let item = titled.contains(holder)
-            || pieces.get(holder).copied().unwrap_or(0) >= MIN_ITEM_PIECES
-            || (paragraph.contains(holder) && !marked.contains(holder));
-        !item || linked.contains(holder) || (!titled.contains(holder) && buttoned.contains(holder))
-    });
+    holders.retain(|holder, _| seen.get(holder).is_none_or(BesideImage::is_caption));
     holders
+}
+
+/// What the text beside an image holds, to tell its caption from an item of the article.
+#[derive(Default)]
+struct BesideImage {
+    /// A heading.
+    titled: bool,
+    /// A link before any other text: a teaser's title.
+    linked: bool,
+    /// A link after other text: an item's button.
+    buttoned: bool,
+    /// A piece of text that is not a link.
+    described: bool,
+    /// Text marked as a caption.
+    marked: bool,
+    /// A `<p>` as long as a paragraph of the text.
+    paragraph: bool,
+    /// Pieces of text outside a marked caption.
+    pieces: usize,
+}
+
+impl BesideImage {
+    fn is_caption(&self) -> bool {
+        let item =
+            self.titled || self.pieces >= MIN_ITEM_PIECES || (self.paragraph && !self.marked);
+        !item || self.linked || (!self.titled && self.buttoned)
+    }
 }
 
 /// The caption holder a block belongs to, if any.
