@@ -5,8 +5,8 @@
 //! parent than to its grandparent; the element with the most points, discounted by its own
 //! link density and helped by class hints, is where the article is. From there the container
 //! climbs through wrappers to the ancestor that holds markedly more paragraph text while
-//! staying prose (page builders split one article over many sections), and siblings that
-//! score well join it.
+//! staying prose (page builders split one article over many sections; the summaries of
+//! other pages' teasers beside it do not count), and siblings that score well join it.
 //!
 //! Then, in page order: headings of level 1 (the title), captions (kept for `images`), widget
 //! lines and date lines are dropped, and the first related-news or feedback heading ends the
@@ -96,7 +96,7 @@ pub(crate) fn extract(
         page_link_chars: blocks.blocks.iter().map(|b| b.link_chars).sum(),
         ..Content::default()
     };
-    let Some(roots) = body_roots(html, blocks) else {
+    let Some(roots) = body_roots(html, blocks, site) else {
         return content;
     };
     let in_root = |node: NodeId| -> bool { within(html, node, &roots, MAX_BODY_DEPTH) };
@@ -343,7 +343,7 @@ fn prose_after(blocks: &Blocks, index: usize, in_root: &dyn Fn(NodeId) -> bool) 
 }
 
 /// The elements that hold the article: the best-scoring one and its well-scoring siblings.
-fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
+fn body_roots(html: &Html, blocks: &Blocks, site: &OwnSite<'_>) -> Option<HashSet<NodeId>> {
     let mut scores: HashMap<NodeId, f32> = HashMap::default();
     for block in blocks.blocks.iter().filter(|b| is_prose(b)) {
         // A comma is a clause of prose, up to one in 40 characters: beyond that the block is
@@ -412,8 +412,22 @@ fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
     // Paragraph text under each element: an article split into several containers (one per
     // section, one per "page") has its best-scoring container hold only part of it. Move up
     // while the parent holds markedly more paragraph text and stays free of links.
+    //
+    // The summaries of other pages' teasers beside the article (a column of headlines, each
+    // with its summary) are paragraph text too, but not more of the article: they do not count.
+    // Unless the best container is such an item itself: a guide's venues, each under its
+    // linked name, or an old blog's short post under its own title linked to itself. Not
+    // counting the post's own text there left it too short to be an article (measured on
+    // trafilatura-eval), and a home page of such items grew into one.
+    let teasers = teaser_units(html, blocks, site);
+    let in_teaser = |node: NodeId| within(html, node, &teasers, TEASER_LEVELS);
+    let skip_teasers = !in_teaser(best);
     let mut good: HashMap<NodeId, usize> = HashMap::default();
-    for block in blocks.blocks.iter().filter(|b| is_prose(b)) {
+    for block in blocks
+        .blocks
+        .iter()
+        .filter(|b| is_prose(b) && !(skip_teasers && in_teaser(b.node)))
+    {
         if let Some(node) = html.tree.get(block.node) {
             for ancestor in std::iter::once(node)
                 .chain(node.ancestors())
@@ -487,6 +501,33 @@ fn body_roots(html: &Html, blocks: &Blocks) -> Option<HashSet<NodeId>> {
         }
     }
     Some(roots)
+}
+
+/// How many levels above a linked heading its teaser may be.
+const TEASER_LEVELS: usize = 5;
+/// The most text a teaser holds: a title, a summary, a date.
+const MAX_TEASER_CHARS: usize = 400;
+
+/// Small elements holding a heading that is a link to the site's own page: teasers of other
+/// pages, each a title and a summary. A heading linked to another site names a product or a
+/// brand the article is about.
+fn teaser_units(html: &Html, blocks: &Blocks, site: &OwnSite<'_>) -> HashSet<NodeId> {
+    let mut units = HashSet::default();
+    for block in blocks.blocks.iter().filter(|b| {
+        b.heading.is_some() && b.link_density() > 0.5 && !links_elsewhere(html, b.node, site)
+    }) {
+        let Some(node) = html.tree.get(block.node) else {
+            continue;
+        };
+        for ancestor in node.ancestors().take(TEASER_LEVELS) {
+            let chars = blocks.totals.get(&ancestor.id()).map_or(0, |t| t.0);
+            if chars > MAX_TEASER_CHARS {
+                break;
+            }
+            units.insert(ancestor.id());
+        }
+    }
+    units
 }
 
 fn element_name(html: &Html, id: NodeId) -> Option<&str> {
@@ -1026,6 +1067,69 @@ mod tests {
         let record = parsed_article(&page, "https://example.com/blog/best-universities");
         assert!(record.body.contains("Part 1 looks at"), "{}", record.body);
         assert!(!record.body.contains("Anna Nagar"), "{}", record.body);
+    }
+
+    #[test]
+    fn a_column_of_teasers_beside_the_text_is_not_taken_in() {
+        use crate::test_pages::{numbered_paragraphs, parsed_article};
+        // A news site's layout (a Drupal theme): the right column, a box of other stories
+        // each under its linked title with its summary, comes before the article in the
+        // markup, and both sit in the page's main container.
+        let teaser = |n: u32| {
+            format!(
+                "<div class=\"node node-teaser\"><div class=\"content\"><div class=\"field-title\">\
+                 <div class=\"field-items\"><div class=\"field-item\"><h2><a href=\"/noticias/\
+                 story-{n}\">Other story {n}</a></h2></div></div></div><div class=\"field-body\">\
+                 <p>Summary {n}: the council voted on the new budget for roads and schools \
+                 this week, and more is to come.</p></div></div></div>"
+            )
+        };
+        let article = numbered_paragraphs(
+            4,
+            "Paragraph",
+            "four days after the coach left the national team, its captain broke the \
+             silence with a message to the man who had led the side through two seasons \
+             of qualifiers, thanking him for his trust and wishing him well in whatever \
+             he chooses to do next, and the other senior players are expected to follow \
+             with their own words in the coming days.",
+        );
+        let page = format!(
+            "<html><head><title>The captain speaks</title></head><body><div class=\"t-main\">\
+             <h1>Sport</h1><div class=\"region region-right\"><h2>Most read</h2>{}</div>\
+             <div class=\"t-content\"><div class=\"node node-article\"><h2>The captain speaks\
+             </h2><div class=\"field-name-body\"><div class=\"field-item\">{article}</div>\
+             </div></div></div></div></body></html>",
+            (1..=12).map(teaser).collect::<String>()
+        );
+        let record = parsed_article(&page, "https://example.com.co/noticias/the-captain-speaks");
+        assert_eq!(record.body.split("\n\n").count(), 4, "{}", record.body);
+        assert!(!record.body.contains("Summary"), "{}", record.body);
+
+        // A guide whose every item is a linked name and a few lines (a city's restaurants):
+        // the items are the body, and all of them are kept (whether such a page is an
+        // article is the verdict's to say).
+        let venue = |n: u32| {
+            format!(
+                "<article class=\"venue\"><h2><a href=\"/cities/ny/venue-{n}\">Restaurant {n}\
+                 </a></h2><p>Restaurant {n} serves a tasting menu of the seasons, with a wine \
+                 list that favours small growers.</p></article>"
+            )
+        };
+        let page = format!(
+            "<html><head><title>The winners</title></head><body><h1>The winners</h1>\
+             <div class=\"article\">{}</div></body></html>",
+            (1..=12).map(venue).collect::<String>()
+        );
+        let record =
+            crate::test_pages::analyzed(&page, "https://blog.example.com/2025/11/the-winners/")
+                .record;
+        for n in [1, 6, 12] {
+            assert!(
+                record.body.contains(&format!("Restaurant {n} serves")),
+                "{n}: {}",
+                record.body
+            );
+        }
     }
 
     #[test]
