@@ -96,7 +96,8 @@ pub(crate) fn extract(
         page_link_chars: blocks.blocks.iter().map(|b| b.link_chars).sum(),
         ..Content::default()
     };
-    let Some(roots) = body_roots(html, blocks, site) else {
+    let teasers = teaser_units(html, blocks, site);
+    let Some(roots) = body_roots(html, blocks, &teasers) else {
         return content;
     };
     let in_root = |node: NodeId| -> bool { within(html, node, &roots, MAX_BODY_DEPTH) };
@@ -106,7 +107,7 @@ pub(crate) fn extract(
     let in_image_scope =
         |node: NodeId| -> bool { within(html, node, &image_scope, MAX_BODY_DEPTH) };
 
-    let leads = lead_elements(html, blocks, &roots, &in_root);
+    let leads = lead_elements(html, blocks, &roots, &in_root, &teasers);
     let captions = caption_holders(html, blocks, &in_image_scope);
     let mut caption_text: HashMap<NodeId, Vec<String>> = HashMap::default();
     let mut first_body_block: Option<usize> = None;
@@ -343,7 +344,7 @@ fn prose_after(blocks: &Blocks, index: usize, in_root: &dyn Fn(NodeId) -> bool) 
 }
 
 /// The elements that hold the article: the best-scoring one and its well-scoring siblings.
-fn body_roots(html: &Html, blocks: &Blocks, site: &OwnSite<'_>) -> Option<HashSet<NodeId>> {
+fn body_roots(html: &Html, blocks: &Blocks, teasers: &HashSet<NodeId>) -> Option<HashSet<NodeId>> {
     let mut scores: HashMap<NodeId, f32> = HashMap::default();
     for block in blocks.blocks.iter().filter(|b| is_prose(b)) {
         // A comma is a clause of prose, up to one in 40 characters: beyond that the block is
@@ -419,8 +420,7 @@ fn body_roots(html: &Html, blocks: &Blocks, site: &OwnSite<'_>) -> Option<HashSe
     // linked name, or an old blog's short post under its own title linked to itself. Not
     // counting the post's own text there left it too short to be an article (measured on
     // trafilatura-eval), and a home page of such items grew into one.
-    let teasers = teaser_units(html, blocks, site);
-    let in_teaser = |node: NodeId| within(html, node, &teasers, TEASER_LEVELS);
+    let in_teaser = |node: NodeId| within(html, node, teasers, TEASER_LEVELS);
     let skip_teasers = !in_teaser(best);
     let mut good: HashMap<NodeId, usize> = HashMap::default();
     for block in blocks
@@ -521,7 +521,13 @@ fn teaser_units(html: &Html, blocks: &Blocks, site: &OwnSite<'_>) -> HashSet<Nod
         };
         for ancestor in node.ancestors().take(TEASER_LEVELS) {
             let chars = blocks.totals.get(&ancestor.id()).map_or(0, |t| t.0);
-            if chars > MAX_TEASER_CHARS {
+            // The head of the article itself: its section's name, linked, over the title.
+            let holds_title = || {
+                ancestor
+                    .descendants()
+                    .any(|d| d.value().as_element().is_some_and(|e| e.name() == "h1"))
+            };
+            if chars > MAX_TEASER_CHARS || holds_title() {
                 break;
             }
             units.insert(ancestor.id());
@@ -754,9 +760,15 @@ fn lead_elements(
     blocks: &Blocks,
     roots: &HashSet<NodeId>,
     in_root: &dyn Fn(NodeId) -> bool,
+    teasers: &HashSet<NodeId>,
 ) -> HashSet<NodeId> {
     let mut leads: HashSet<NodeId> = blocks.blocks.iter().filter_map(|b| b.lead_node).collect();
     leads.retain(|node| {
+        // The summary of a teaser outside the body is another page's ("text-with-summary"
+        // names every summary field of a Drupal site).
+        if !in_root(*node) && within(html, *node, teasers, TEASER_LEVELS) {
+            return false;
+        }
         let small = blocks
             .totals
             .get(node)
@@ -1074,12 +1086,13 @@ mod tests {
         use crate::test_pages::{numbered_paragraphs, parsed_article};
         // A news site's layout (a Drupal theme): the right column, a box of other stories
         // each under its linked title with its summary, comes before the article in the
-        // markup, and both sit in the page's main container.
+        // markup, and both sit in the page's main container. The article's head links its
+        // section's name over the title: no teaser.
         let teaser = |n: u32| {
             format!(
                 "<div class=\"node node-teaser\"><div class=\"content\"><div class=\"field-title\">\
                  <div class=\"field-items\"><div class=\"field-item\"><h2><a href=\"/noticias/\
-                 story-{n}\">Other story {n}</a></h2></div></div></div><div class=\"field-body\">\
+                 story-{n}\">Other story of the day, number {n}</a></h2></div></div></div><div class=\"field-type-text-with-summary\">\
                  <p>Summary {n}: the council voted on the new budget for roads and schools \
                  this week, and more is to come.</p></div></div></div>"
             )
@@ -1096,14 +1109,22 @@ mod tests {
         let page = format!(
             "<html><head><title>The captain speaks</title></head><body><div class=\"t-main\">\
              <h1>Sport</h1><div class=\"region region-right\"><h2>Most read</h2>{}</div>\
-             <div class=\"t-content\"><div class=\"node node-article\"><h2>The captain speaks\
-             </h2><div class=\"field-name-body\"><div class=\"field-item\">{article}</div>\
+             <div class=\"t-content\"><div class=\"node node-article\"><div class=\"head\"><h4><a href=\
+             \"/noticias/deportes\">Sport</a></h4><h1>The captain speaks</h1><p class=\"summary\">\
+             The captain of the national team thanks the coach who left it four days ago.</p>\
+             </div><div class=\"field-name-body\"><div class=\"field-item\">{article}</div>\
              </div></div></div></div></body></html>",
             (1..=12).map(teaser).collect::<String>()
         );
         let record = parsed_article(&page, "https://example.com.co/noticias/the-captain-speaks");
         assert_eq!(record.body.split("\n\n").count(), 4, "{}", record.body);
         assert!(!record.body.contains("Summary"), "{}", record.body);
+        // Nor is a teaser's summary the article's lead, whatever its class says: the lead is
+        // the article's own.
+        assert_eq!(
+            record.lead.as_deref(),
+            Some("The captain of the national team thanks the coach who left it four days ago.")
+        );
 
         // A guide whose every item is a linked name and a few lines (a city's restaurants):
         // the items are the body, and all of them are kept (whether such a page is an
