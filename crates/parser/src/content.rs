@@ -410,6 +410,11 @@ fn body_roots(html: &Html, blocks: &Blocks, teasers: &HashSet<NodeId>) -> Option
             !matches!(element_name(html, **id), Some("html" | "body")) || scored.len() == 1
         })
         .max_by(|a, b| a.1.total_cmp(b.1).then_with(|| b.0.cmp(a.0)))?;
+    tracing::trace!(
+        element = ?describe(html, best),
+        score = best_score,
+        "body container, best scoring"
+    );
     // Paragraph text under each element: an article split into several containers (one per
     // section, one per "page") has its best-scoring container hold only part of it. Move up
     // while the parent holds markedly more paragraph text and stays free of links.
@@ -458,6 +463,14 @@ fn body_roots(html: &Html, blocks: &Blocks, teasers: &HashSet<NodeId>) -> Option
         // Mostly paragraph text, few links: the parent is more of the article, not a page
         // region full of teasers.
         let prose = there as f32 / chars.max(1) as f32;
+        tracing::trace!(
+            parent = ?describe(html, parent.id()),
+            here,
+            there,
+            chars,
+            links,
+            "body container, parent weighed"
+        );
         if density >= 0.45 || prose < 0.3 {
             break;
         }
@@ -534,6 +547,12 @@ fn teaser_units(html: &Html, blocks: &Blocks, site: &OwnSite<'_>) -> HashSet<Nod
         }
     }
     units
+}
+
+/// An element as its tag and its class and id, for the trace of how the body was found.
+fn describe(html: &Html, id: NodeId) -> Option<(String, String)> {
+    let el = html.tree.get(id)?.value().as_element()?;
+    Some((el.name().to_string(), crate::dom::class_and_id(el)))
 }
 
 fn element_name(html: &Html, id: NodeId) -> Option<&str> {
