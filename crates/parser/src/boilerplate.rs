@@ -222,6 +222,20 @@ static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex is valid")
 });
 
+/// A paywall's or a registration wall's prompt, where the text stops for readers who have not
+/// paid ("Subscribe now to our e-edition for the full story.", "Already a subscriber? Log in",
+/// "Kostenlos registrieren und weiterlesen", "Pour lire la suite, abonnez-vous"). Asked only of
+/// short lines ([`MAX_PAYWALL_LINE_CHARS`]): an article may well speak of subscriptions.
+static PAYWALL_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"subscri.{0,80}(?:full story|continue reading|full access|unlimited access|full article)|(?:full story|continue reading|read the full|keep reading).{0,60}subscri|already (?:a )?(?:subscriber|member)\W{1,3}(?:\w+ ){0,3}(?:log|sign) ?in|registrieren und weiterlesen|(?:abonnieren|abo abschließen) und weiterlesen|^pour (?:lire la suite|accéder en illimité)",
+    )
+    .expect("static regex is valid")
+});
+
+/// The longest line read as a paywall's prompt.
+const MAX_PAYWALL_LINE_CHARS: usize = 150;
+
 /// A heading's count of what follows it, "(12)" or ": 12", which says nothing of what it is.
 static TRAILING_COUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s*(?:\(\s*\d+\s*\)|\[\s*\d+\s*\]|:\s*\d+)\s*$").expect("static regex is valid")
@@ -252,7 +266,10 @@ impl Phrases {
         }
         // Lower-cased once for every test below.
         let lower = line.trim().to_lowercase();
-        if IMPRINT_LINE.is_match(&lower) || (chars <= 120 && LABEL_LINE.is_match(&lower)) {
+        if IMPRINT_LINE.is_match(&lower)
+            || (chars <= 120 && LABEL_LINE.is_match(&lower))
+            || (chars <= MAX_PAYWALL_LINE_CHARS && PAYWALL_LINE.is_match(&lower))
+        {
             return true;
         }
         if chars > 80 {
@@ -647,6 +664,26 @@ mod tests {
             "Tổng biên tập báo Nhân Dân phát biểu tại hội nghị sáng nay.",
             "Theo giấy phép được cấp, doanh nghiệp được khai thác mỏ đến năm 2030.",
             "Điện thoại thông minh chiếm 80% doanh số của hãng trong quý.",
+        ] {
+            assert!(!p.is_widget(line), "{line}");
+        }
+        // A paywall's prompts, and article sentences about subscriptions.
+        for line in [
+            "Subscribe now to our e-edition for the full story.",
+            "To view the full story, please subscribe to The Island Times.",
+            "If you're seeing this message but you're already a subscriber, you can log in for \
+             immediate access to this story.",
+            "Already a member? Sign in to stop seeing this",
+            "Kostenlos registrieren und weiterlesen",
+            "Pour lire la suite de cet article, abonnez-vous.",
+        ] {
+            assert!(p.is_widget(line), "{line}");
+        }
+        for line in [
+            "The subscription costs $12.99 monthly or $79.99 annually for unlimited access, and \
+             I use it most mornings with coffee, usually getting through two or three pieces.",
+            "Already a subscriber? View your reports here",
+            "Readers who subscribe to the print edition pay twice what they did in 2019.",
         ] {
             assert!(!p.is_widget(line), "{line}");
         }
