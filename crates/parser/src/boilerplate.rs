@@ -145,6 +145,7 @@ const END_LINES: &[&str] = &[
     "sie könnten auch an folgenden artikeln interessiert sein",
     "auch interessant",
     "mehr zum thema",
+    "zum thema",
     "weitere artikel",
     "beliebte beiträge",
     "beliebte beiträge zum thema",
@@ -172,6 +173,15 @@ const END_LINES: &[&str] = &[
     "meistgelesene artikel",
     "meistdiskutierte artikel",
     "kommentar hinterlassen",
+    // A German press release's closing block: its contacts and further information, links
+    // and addresses. (English "Sources", "References", "More information" were measured too:
+    // wcxb-articles annotates what follows them as text.)
+    "weitere informationen",
+    "weiterführende informationen",
+    "zusatzinformationen",
+    "kontakt",
+    "pressekontakt",
+    "ansprechpartner",
     // French.
     "articles similaires",
     "sur le même sujet",
@@ -687,6 +697,18 @@ mod tests {
         ] {
             assert!(!p.is_widget(line), "{line}");
         }
+        // A German press release's closing block, and a sentence that opens the same way.
+        for line in [
+            "Weitere Informationen:",
+            "Kontakt",
+            "Pressekontakt",
+            "Zum Thema",
+        ] {
+            assert!(p.is_end(line), "{line}");
+        }
+        assert!(
+            !p.is_end("Weitere Informationen zum Projekt gibt es auf der Website des Instituts.")
+        );
         assert!(p.is_end("Ý kiến bạn đọc (12)"));
         assert!(p.is_end("Bình luận: 5"));
         assert!(!p.is_end("Năm 2021"));
