@@ -702,12 +702,14 @@ mod tests {
         ] {
             assert!(!p.is_widget(line), "{line}");
         }
-        // A German press release's closing block, and a sentence that opens the same way.
+        // A German press release's closing block, other news, and a sentence that opens the
+        // same way.
         for line in [
             "Weitere Informationen:",
             "Kontakt",
             "Pressekontakt",
             "Zum Thema",
+            "Weitere Meldungen",
         ] {
             assert!(p.is_end(line), "{line}");
         }
