@@ -284,8 +284,18 @@ impl Parser {
 
         // Whether the page names its writer and its day, as a post does and a listing does
         // not: evidence for a short text.
-        let signed = published_at.is_some() && !authors.is_empty();
-        let verdict = is_article(page.url, &meta, &content, body_chars, signed, hints.expect);
+        let signature = crate::verdict::Signature {
+            named: !authors.is_empty(),
+            dated: published_at.is_some(),
+        };
+        let verdict = is_article(
+            page.url,
+            &meta,
+            &content,
+            body_chars,
+            signature,
+            hints.expect,
+        );
         let is_article = verdict.is_article;
         let links = if is_article {
             Vec::new()

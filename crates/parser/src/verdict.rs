@@ -40,10 +40,10 @@ pub(crate) fn is_article(
     meta: &meta::Meta,
     content: &content::Content,
     body_chars: usize,
-    signed: bool,
+    signature: Signature,
     expect: Expect,
 ) -> Verdict {
-    let (alone, reason) = article_verdict(url, meta, content, body_chars, signed);
+    let (alone, reason) = article_verdict(url, meta, content, body_chars, signature);
     let verdict = weigh_source(alone, reason, expect, body_chars);
     // Which rule decided is what explains a wrong verdict.
     tracing::debug!(
@@ -95,6 +95,22 @@ pub(crate) fn weigh_source(
 const MOSTLY_LINKS: f32 = 0.75;
 /// The rule for one short paragraph that names its writer and its day.
 const SIGNED_POST: &str = "a short post, signed and dated";
+/// The rule for one paragraph, dated and long enough for a news item.
+const DATED_ITEM: &str = "a dated news item in one paragraph";
+/// The shortest paragraph that, dated but unsigned, makes a news item. Set below the
+/// one-paragraph articles that were refused on htmldate-eval and trafilatura-eval (695 to 785
+/// characters) and above a listing's teaser (the listing pages of `tests/verdict.rs` stay
+/// refused).
+const DATED_PARAGRAPH_CHARS: usize = 600;
+
+/// What a page says of its own writing, which a short text needs to be an article.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Signature {
+    /// The page names its writer.
+    pub(crate) named: bool,
+    /// The page gives its day.
+    pub(crate) dated: bool,
+}
 /// The rule for a site's root address.
 const HOME_PAGE: &str = "home page";
 /// The rule for linked headings over teasers.
@@ -142,13 +158,13 @@ pub(crate) fn ld_declares_this_page(url: &Url, meta: &meta::Meta) -> bool {
     same(&declared, url) || canonical.is_some_and(|c| same(&declared, &c))
 }
 
-/// The verdict and the rule that gave it. `signed`: the page names its writer and its day.
+/// The verdict and the rule that gave it.
 pub(crate) fn article_verdict(
     url: &Url,
     meta: &meta::Meta,
     content: &content::Content,
     body_chars: usize,
-    signed: bool,
+    signature: Signature,
 ) -> (bool, &'static str) {
     if (url.path() == "/" || url.path().is_empty()) && !names_a_post(url) {
         return (false, HOME_PAGE);
@@ -183,10 +199,15 @@ pub(crate) fn article_verdict(
         (false, "too little body")
     } else if content.paragraphs.len() < 2 && body_chars < ONE_PARAGRAPH_ARTICLE_CHARS {
         // One short paragraph is a post when the page names who wrote it and when (a blog's
-        // note, a short announcement), among more than menus of links; otherwise it is as
-        // likely a page's blurb.
+        // note, a short announcement), or when it is dated and long enough for a news item of
+        // its own (an agency's brief, a radio show's note, unsigned), among more than menus of
+        // links; otherwise it is as likely a page's blurb.
+        let signed = signature.named && signature.dated;
+        let dated_item = signature.dated && body_chars >= DATED_PARAGRAPH_CHARS;
         if signed && page_link_density < MOSTLY_LINKS {
             (true, SIGNED_POST)
+        } else if dated_item && page_link_density < MOSTLY_LINKS {
+            (true, DATED_ITEM)
         } else {
             (false, "too little body")
         }
@@ -548,7 +569,8 @@ mod tests {
     #[test]
     fn a_short_post_that_names_its_writer_and_day_is_an_article() {
         // A blog's note in one paragraph of 665 characters: its byline and date make it a
-        // post; without them, too little to tell from a page's blurb.
+        // post, and so does its date alone (a news item of that length); without either, too
+        // little to tell from a page's blurb.
         let sentence = "The committee met on Tuesday and agreed on a plan for the river banks, \
                         which will be planted with willows over the next three years. ";
         let page = |byline: &str| {
@@ -572,11 +594,13 @@ mod tests {
                       <time datetime=\"2020-01-05T10:00:00+01:00\">5 January 2020</time>";
         assert!(verdict(&page(signed)));
         assert!(!verdict(&page("")));
-        // Dated but unsigned, signed but undated: not enough.
-        assert!(!verdict(&page(
-            "<time datetime=\"2020-01-05T10:00:00+01:00\">5 January 2020</time>"
-        )));
+        // Dated but unsigned: a news item of its own. Signed but undated: not enough.
+        let dated = "<time datetime=\"2020-01-05T10:00:00+01:00\">5 January 2020</time>";
+        assert!(verdict(&page(dated)));
         assert!(!verdict(&page("<p class=\"byline\">By Anna Berg</p>")));
+        // Dated, unsigned and shorter (532 characters): not enough.
+        let short = page(dated).replace(&sentence.repeat(5), &sentence.repeat(4));
+        assert!(!verdict(&short), "{short}");
         // Among menus of links, the same note is a link page's blurb.
         let menus: String = (1..=200)
             .map(|i| format!("<li><a href=\"/section-{i}\">Section number {i}</a></li>"))
