@@ -337,6 +337,7 @@ const NOT_NAME_WORDS: &[&str] = &[
     "anonimo",
     "user",
     "ähnliche",
+    "thema",
     "themen",
     "veja",
     "também",

@@ -564,6 +564,7 @@ mod tests {
             "262588213843476",
             "Alle Beiträge",
             "Gesponserte Inhalte",
+            "Zum Thema",
             "Peter Amende und Fuchsy designed",
             "@NatGeoUK",
         ] {
