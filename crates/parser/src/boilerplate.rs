@@ -251,6 +251,17 @@ static PAYWALL_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// The longest line read as a paywall's prompt.
 const MAX_PAYWALL_LINE_CHARS: usize = 150;
 
+/// A line that asks the reader to sign up or follow, the whole line and nothing more: "Join
+/// our newsletter", "Sign up for the Replay newsletter", "Subscribe to our weekly newsletter",
+/// "Pin this for later!", "Follow us on Facebook", "Article continues below". Checked against
+/// the datasets' annotated text: no line of an article's own reads so.
+static PROMPT_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:(?:join|subscribe to|sign up (?:for|to)|get) (?:our |the |my )?.{0,40}(?:newsletter|mailing list)|pin (?:this )?for later|follow us on (?:social media|facebook|instagram|twitter|x)|article continues below|stay connected with (?:me|us))\W*$|subscribe to (?:the|our) (?:monthly |weekly |daily )?newsletter\W*$",
+    )
+    .expect("static regex is valid")
+});
+
 /// A heading's count of what follows it, "(12)" or ": 12", which says nothing of what it is.
 static TRAILING_COUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s*(?:\(\s*\d+\s*\)|\[\s*\d+\s*\]|:\s*\d+)\s*$").expect("static regex is valid")
@@ -293,6 +304,7 @@ impl Phrases {
         let k = key_of_lower(&lower);
         k.is_empty()
             || WIDGET_LINES.contains(&k.as_str())
+            || PROMPT_LINE.is_match(&lower)
             || self.extra_widgets.contains(&k)
             || REFERRAL_PREFIX.is_match(&lower)
     }
@@ -679,6 +691,23 @@ mod tests {
             "Tổng biên tập báo Nhân Dân phát biểu tại hội nghị sáng nay.",
             "Theo giấy phép được cấp, doanh nghiệp được khai thác mỏ đến năm 2030.",
             "Điện thoại thông minh chiếm 80% doanh số của hãng trong quý.",
+        ] {
+            assert!(!p.is_widget(line), "{line}");
+        }
+        // Prompts to sign up or follow, and sentences that speak of newsletters.
+        for line in [
+            "Join Our Newsletter",
+            "Sign up for The Replay newsletter",
+            "Like What You're Reading? Subscribe To The Monthly Newsletter!",
+            "Pin this for later!",
+            "Follow us on Facebook",
+            "Article Continues Below",
+        ] {
+            assert!(p.is_widget(line), "{line}");
+        }
+        for line in [
+            "Join our newsletter editor as she walks through the archive.",
+            "We sent the newsletter to 40,000 readers.",
         ] {
             assert!(!p.is_widget(line), "{line}");
         }
