@@ -128,6 +128,12 @@ const END_LINES: &[&str] = &[
     "leave a reply",
     "related posts",
     "you might also like",
+    "you might like",
+    "other posts you may enjoy",
+    "posts you may enjoy",
+    "what to read next",
+    "good articles to read together",
+    "you may be interested in the following topics as well",
     "about the author",
     "read this next",
     "also in the news",
@@ -739,6 +745,8 @@ mod tests {
             "Pressekontakt",
             "Zum Thema",
             "Weitere Meldungen",
+            "You might like",
+            "Other Posts You May Enjoy",
         ] {
             assert!(p.is_end(line), "{line}");
         }
