@@ -51,6 +51,24 @@ const WIDGET_LINES: &[&str] = &[
     "share on twitter",
     "teilen",
     "teilen sie dies mit",
+    "diesen artikel teilen",
+    "diesen beitrag teilen",
+    "artikel teilen",
+    "beitrag teilen",
+    "seite teilen",
+    "share this post",
+    "share this story",
+    "share this page",
+    "drucken",
+    "pdf herunterladen",
+    "als pdf herunterladen",
+    "keine kommentare",
+    "noch keine kommentare",
+    "no comments",
+    "no comments yet",
+    // The placeholder of an embed that waits for the reader's consent.
+    "externer inhalt",
+    "externe inhalte",
     "sharen mit",
     "bewerten",
     "gefällt mir",
@@ -678,6 +696,9 @@ mod tests {
         assert!(p.is_widget("Xem thêm: Giá vàng hôm nay tăng mạnh"));
         assert!(!p.is_widget("Người dân chia sẻ rằng giá cả đã tăng."));
         assert!(p.is_widget("War der Artikel nützlich?"));
+        assert!(p.is_widget("Diesen Artikel teilen"));
+        assert!(p.is_widget("Keine Kommentare"));
+        assert!(p.is_widget("Externer Inhalt"));
         assert!(p.is_widget("(Noch keine Bewertungen)"));
         assert!(!p.is_widget("War der Artikel nützlich für die Leser, die ihn bestellten?"));
         // A paper's imprint, wherever it lands, and the article sentences that name the same.
