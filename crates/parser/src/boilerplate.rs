@@ -286,6 +286,16 @@ static PROMPT_LINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex is valid")
 });
 
+/// An advertisement's or a sponsor's label opening a short line ("Anzeige:", "Werbung. Dieser
+/// Beitrag enthält Werbung für …", "Advertisement: New AI Book"), and a pager's label ("Page 1
+/// of 8", "Seite 2 von 5").
+static LABEL_OF_ADS_OR_PAGES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:\*?anzeige|\*?werbung|advertisement|sponsored|gesponsert)\s*[:.,|]|^(?:page|seite) \d+ (?:of|von) \d+\W*$",
+    )
+    .expect("static regex is valid")
+});
+
 /// A heading's count of what follows it, "(12)" or ": 12", which says nothing of what it is.
 static TRAILING_COUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s*(?:\(\s*\d+\s*\)|\[\s*\d+\s*\]|:\s*\d+)\s*$").expect("static regex is valid")
@@ -329,6 +339,7 @@ impl Phrases {
         k.is_empty()
             || WIDGET_LINES.contains(&k.as_str())
             || PROMPT_LINE.is_match(&lower)
+            || LABEL_OF_ADS_OR_PAGES.is_match(&lower)
             || self.extra_widgets.contains(&k)
             || REFERRAL_PREFIX.is_match(&lower)
     }
@@ -699,6 +710,12 @@ mod tests {
         assert!(p.is_widget("Diesen Artikel teilen"));
         assert!(p.is_widget("Keine Kommentare"));
         assert!(p.is_widget("Externer Inhalt"));
+        assert!(p.is_widget("Anzeige, enthält Affiliate Links"));
+        assert!(p.is_widget("*Werbung. Dieser Beitrag enthält Werbung für Marini."));
+        assert!(p.is_widget("Advertisement: New AI Book"));
+        assert!(p.is_widget("Page 1 of 8"));
+        assert!(!p.is_widget("Anzeigen gegen Unbekannt wurden erstattet."));
+        assert!(!p.is_widget("Page 1 of the report lists the findings."));
         assert!(p.is_widget("(Noch keine Bewertungen)"));
         assert!(!p.is_widget("War der Artikel nützlich für die Leser, die ihn bestellten?"));
         // A paper's imprint, wherever it lands, and the article sentences that name the same.
