@@ -1173,6 +1173,30 @@ mod tests {
     }
 
     #[test]
+    fn a_lead_is_named_in_german_and_as_an_abstract() {
+        use crate::test_pages::{numbered_paragraphs, parsed_article};
+        let lead = "Am vergangenen Freitag hat die Regierung den Entwurf beschlossen, und die \
+                    Branche protestiert.";
+        let body = numbered_paragraphs(
+            4,
+            "Absatz",
+            "Mehrfach und vehement hatte die Branche die Nachteile des Gesetzes dargelegt und \
+             Vorschläge zu seiner Änderung gemacht, die bisher ohne Antwort geblieben sind.",
+        );
+        // An introduction ("Einleitung", "Vorspann") or an abstract, before the text.
+        for class in ["DefaultEinleitung", "artikel-vorspann", "article-abstract"] {
+            let page = format!(
+                "<html><head><title>Strompreisbremse</title></head><body><h1>Strompreisbremse\
+                 </h1><p class=\"{class}\">{lead}</p><div class=\"content\"><div class=\"frame\">\
+                 {body}</div></div></body></html>"
+            );
+            let record = parsed_article(&page, "https://example.eu/energie/strompreisbremse/");
+            assert_eq!(record.lead.as_deref(), Some(lead), "{class}");
+            assert!(!record.body.contains("Am vergangenen"), "{class}");
+        }
+    }
+
+    #[test]
     fn a_body_said_twice_is_kept_once() {
         let long = "Đoạn văn này đủ dài để không thể lặp lại một cách tình cờ trong bài.";
         let second = "Đoạn thứ hai của bài viết, cũng khá dài để được tính.";

@@ -102,7 +102,7 @@ pub(crate) static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(sapo|lead|summary|description|chapeau|chappeau|standfirst|article-?sapo|detail-?sapo|tomtat|tom-tat|intro)\b|sapo")
+    Regex::new(r"\b(sapo|lead|summary|description|chapeau|chappeau|standfirst|article-?sapo|detail-?sapo|tomtat|tom-tat|intro|abstract)\b|sapo|einleitung|vorspann")
         .expect("static regex is valid")
 });
 
