@@ -702,6 +702,11 @@ mod tests {
     #[test]
     fn widget_and_end_lines() {
         let p = Phrases::default();
+        let widgets = |lines: &[&str], expected: bool| {
+            for line in lines {
+                assert_eq!(p.is_widget(line), expected, "{line}");
+            }
+        };
         assert!(p.is_widget("Gửi cho bạn bè"));
         assert!(p.is_widget(" Phản hồi "));
         assert!(p.is_widget("Xem thêm: Giá vàng hôm nay tăng mạnh"));
@@ -719,62 +724,68 @@ mod tests {
         assert!(p.is_widget("(Noch keine Bewertungen)"));
         assert!(!p.is_widget("War der Artikel nützlich für die Leser, die ihn bestellten?"));
         // A paper's imprint, wherever it lands, and the article sentences that name the same.
-        for line in [
-            "Giấy phép số: 1/GP-BC ngày 8 tháng 1 năm 2026 của Cục Báo chí.",
-            "Tổng biên tập: Phạm Văn Hoành",
-            "Phó tổng biên tập: Lê Trọng Minh; Đinh Hùng",
-            "Tòa soạn: 34 Tuệ Tĩnh, Hai Bà Trưng, Hà Nội",
-            "ĐT: 0243.845.0537 - Fax: 0243.823.5281",
-            "Báo Tài chính - Đầu tư giữ bản quyền nội dung trên website này.",
-            "© Bản quyền thuộc Báo Ví Dụ. Ghi rõ nguồn khi phát hành lại.",
-            "Ấn phẩm thuộc Báo Tài chính - Đầu tư (Bộ Tài chính)",
-        ] {
-            assert!(p.is_widget(line), "{line}");
-        }
-        for line in [
-            "Tổng biên tập báo Nhân Dân phát biểu tại hội nghị sáng nay.",
-            "Theo giấy phép được cấp, doanh nghiệp được khai thác mỏ đến năm 2030.",
-            "Điện thoại thông minh chiếm 80% doanh số của hãng trong quý.",
-        ] {
-            assert!(!p.is_widget(line), "{line}");
-        }
+        widgets(
+            &[
+                "Giấy phép số: 1/GP-BC ngày 8 tháng 1 năm 2026 của Cục Báo chí.",
+                "Tổng biên tập: Phạm Văn Hoành",
+                "Phó tổng biên tập: Lê Trọng Minh; Đinh Hùng",
+                "Tòa soạn: 34 Tuệ Tĩnh, Hai Bà Trưng, Hà Nội",
+                "ĐT: 0243.845.0537 - Fax: 0243.823.5281",
+                "Báo Tài chính - Đầu tư giữ bản quyền nội dung trên website này.",
+                "© Bản quyền thuộc Báo Ví Dụ. Ghi rõ nguồn khi phát hành lại.",
+                "Ấn phẩm thuộc Báo Tài chính - Đầu tư (Bộ Tài chính)",
+            ],
+            true,
+        );
+        widgets(
+            &[
+                "Tổng biên tập báo Nhân Dân phát biểu tại hội nghị sáng nay.",
+                "Theo giấy phép được cấp, doanh nghiệp được khai thác mỏ đến năm 2030.",
+                "Điện thoại thông minh chiếm 80% doanh số của hãng trong quý.",
+            ],
+            false,
+        );
         // Prompts to sign up or follow, and sentences that speak of newsletters.
-        for line in [
-            "Join Our Newsletter",
-            "Sign up for The Replay newsletter",
-            "Like What You're Reading? Subscribe To The Monthly Newsletter!",
-            "Pin this for later!",
-            "Follow us on Facebook",
-            "Article Continues Below",
-        ] {
-            assert!(p.is_widget(line), "{line}");
-        }
-        for line in [
-            "Join our newsletter editor as she walks through the archive.",
-            "We sent the newsletter to 40,000 readers.",
-        ] {
-            assert!(!p.is_widget(line), "{line}");
-        }
+        widgets(
+            &[
+                "Join Our Newsletter",
+                "Sign up for The Replay newsletter",
+                "Like What You're Reading? Subscribe To The Monthly Newsletter!",
+                "Pin this for later!",
+                "Follow us on Facebook",
+                "Article Continues Below",
+            ],
+            true,
+        );
+        widgets(
+            &[
+                "Join our newsletter editor as she walks through the archive.",
+                "We sent the newsletter to 40,000 readers.",
+            ],
+            false,
+        );
         // A paywall's prompts, and article sentences about subscriptions.
-        for line in [
-            "Subscribe now to our e-edition for the full story.",
-            "To view the full story, please subscribe to The Island Times.",
-            "If you're seeing this message but you're already a subscriber, you can log in for \
-             immediate access to this story.",
-            "Already a member? Sign in to stop seeing this",
-            "Kostenlos registrieren und weiterlesen",
-            "Pour lire la suite de cet article, abonnez-vous.",
-        ] {
-            assert!(p.is_widget(line), "{line}");
-        }
-        for line in [
-            "The subscription costs $12.99 monthly or $79.99 annually for unlimited access, and \
-             I use it most mornings with coffee, usually getting through two or three pieces.",
-            "Already a subscriber? View your reports here",
-            "Readers who subscribe to the print edition pay twice what they did in 2019.",
-        ] {
-            assert!(!p.is_widget(line), "{line}");
-        }
+        widgets(
+            &[
+                "Subscribe now to our e-edition for the full story.",
+                "To view the full story, please subscribe to The Island Times.",
+                "If you're seeing this message but you're already a subscriber, you can log in for \
+                 immediate access to this story.",
+                "Already a member? Sign in to stop seeing this",
+                "Kostenlos registrieren und weiterlesen",
+                "Pour lire la suite de cet article, abonnez-vous.",
+            ],
+            true,
+        );
+        widgets(
+            &[
+                "The subscription costs $12.99 monthly or $79.99 annually for unlimited access, and \
+                 I use it most mornings with coffee, usually getting through two or three pieces.",
+                "Already a subscriber? View your reports here",
+                "Readers who subscribe to the print edition pay twice what they did in 2019.",
+            ],
+            false,
+        );
         // A German press release's closing block, other news, and a sentence that opens the
         // same way.
         for line in [
@@ -794,15 +805,16 @@ mod tests {
         assert!(p.is_end("Ý kiến bạn đọc (12)"));
         assert!(p.is_end("Bình luận: 5"));
         assert!(!p.is_end("Năm 2021"));
-        for line in [
-            "Dòng sự kiện: Giá xăng dầu",
-            "Từ khóa: xăng dầu, giá cả",
-            "Video is loading...",
-            "Trình phát Video",
-            "Xem thêm ý kiến",
-        ] {
-            assert!(p.is_widget(line), "{line}");
-        }
+        widgets(
+            &[
+                "Dòng sự kiện: Giá xăng dầu",
+                "Từ khóa: xăng dầu, giá cả",
+                "Video is loading...",
+                "Trình phát Video",
+                "Xem thêm ý kiến",
+            ],
+            true,
+        );
         assert!(!p.is_widget("Sự kiện diễn ra tại Hà Nội: hàng nghìn người tham dự."));
         assert!(p.is_end("Các tin khác"));
         assert!(p.is_end("Thông tin người gửi phản hồi"));
