@@ -235,7 +235,9 @@ pub(crate) fn extract(
         content.date_lines.extend(before);
     }
 
-    content.lead = lead(blocks, &leads, first_body_block, &in_root);
+    // A writer's biography named like a lead stays out of the body, and is no lead either.
+    let not_lead = |node: NodeId| html.tree.get(node).is_some_and(crate::dom::in_not_lead_box);
+    content.lead = lead(blocks, &leads, first_body_block, &in_root, &not_lead);
     if content.lead.is_none() {
         // Vietnamese sites often set the lead apart only by making it bold.
         if let Some((first, true)) = paragraphs.first() {
@@ -572,12 +574,28 @@ fn lead_elements(
             .totals
             .get(node)
             .is_some_and(|(chars, _)| *chars <= MAX_LEAD_CHARS);
-        let holds_body = roots
-            .iter()
-            .any(|root| within(html, *root, &HashSet::from_iter([*node]), MAX_BODY_DEPTH));
+        // (One of several containers of the body may be the lead alone: a lead in its own
+        // `<div>` beside the text's.)
+        let holds_body = roots.iter().any(|root| {
+            within(html, *root, &HashSet::from_iter([*node]), MAX_BODY_DEPTH)
+                && (root != node || roots.len() == 1)
+        });
         small && !holds_body
     });
-    if leads.iter().filter(|node| in_root(**node)).count() < 2 {
+    // A summary that is a link is a teaser's, not a description of the body's own items
+    // ("OtherTop_Lead" in a box of other news set in the article's column).
+    let linked = |node: &NodeId| {
+        blocks
+            .totals
+            .get(node)
+            .is_some_and(|(chars, link_chars)| link_chars * 2 > *chars)
+    };
+    if leads
+        .iter()
+        .filter(|node| in_root(**node) && !linked(node))
+        .count()
+        < 2
+    {
         return leads;
     }
     let own_prose: usize = blocks
@@ -609,6 +627,7 @@ fn lead(
     leads: &HashSet<NodeId>,
     first_body_block: Option<usize>,
     in_root: &dyn Fn(NodeId) -> bool,
+    not_lead: &dyn Fn(NodeId) -> bool,
 ) -> Option<String> {
     let first = first_body_block?;
     blocks
@@ -617,6 +636,8 @@ fn lead(
         .enumerate()
         .filter(|(i, b)| {
             is_lead(leads, b)
+                && !b.in_caption
+                && !b.lead_node.is_some_and(not_lead)
                 && b.chars >= 40
                 && b.heading != Some(1)
                 && b.link_density() < 0.3
@@ -973,6 +994,112 @@ mod tests {
             let record = parsed_article(&page, "https://example.eu/energie/strompreisbremse/");
             assert_eq!(record.lead.as_deref(), Some(lead), "{class}");
             assert!(!record.body.contains("Am vergangenen"), "{class}");
+        }
+    }
+
+    /// An article whose page wraps the text in `wrapper`, the lead in `lead_markup`
+    /// (`{lead}` stands for the lead's text) and sets `extra` after the text.
+    fn page_with_lead(wrapper: (&str, &str), lead_markup: &str, extra: &str) -> String {
+        let body = crate::test_pages::numbered_paragraphs(
+            4,
+            "Paragraph",
+            "The council voted on Tuesday to close the old bridge to cars, after two years of \
+             studies that found its steel worn beyond repair.",
+        );
+        let lead_markup = lead_markup.replace("{lead}", LEAD_TEXT);
+        format!(
+            "<html><head><title>Bridge to close</title></head><body><header class=\"site-header\">\
+             <p class=\"site-description\">The daily news of the river towns and the hills around \
+             them</p></header>{}{lead_markup}<div class=\"text\">{body}</div>{extra}{}</body></html>",
+            wrapper.0, wrapper.1
+        )
+    }
+
+    const LEAD_TEXT: &str = "The old bridge closes to cars next month; walkers and cyclists may \
+                             still cross it.";
+
+    #[test]
+    fn the_lead_in_an_articles_header_is_read() {
+        use crate::test_pages::parsed_article;
+        let url = "https://news.example.com/2025/05/bridge-to-close/";
+        // The article's own header is skipped but for its lead: not the kicker, the title,
+        // the byline or the date; the page's header, with the site's tagline, is no article's.
+        let header = "<header class=\"article-header\"><span class=\"kicker\">Town council\
+                      </span><h1>Bridge to close</h1><p class=\"ts-intro\">{lead}</p><div>By \
+                      Anna Berg, 12 May 2025</div></header>";
+        for wrapper in [("<article>", "</article>"), ("<main>", "</main>")] {
+            let record = parsed_article(&page_with_lead(wrapper, header, ""), url);
+            assert_eq!(record.lead.as_deref(), Some(LEAD_TEXT), "{wrapper:?}");
+            for furniture in ["Town council", "Anna Berg", "river towns"] {
+                assert!(
+                    !record.body.contains(furniture),
+                    "{furniture}: {}",
+                    record.body
+                );
+            }
+        }
+        let record = parsed_article(&page_with_lead(("<div>", "</div>"), header, ""), url);
+        assert_eq!(record.lead, None);
+    }
+
+    #[test]
+    fn a_lead_is_named_in_the_words_of_themes() {
+        use crate::test_pages::parsed_article;
+        let url = "https://news.example.com/2025/05/bridge-to-close/";
+        let article = ("<article>", "</article>");
+        // Words of a class end at an underscore too ("block__element" naming), and the
+        // subtitle, the dek and the French "chapo" are leads.
+        for class in [
+            "content__intro",
+            "article__abstract",
+            "article-subtitle",
+            "entry-dek",
+            "chapo",
+            "teaser-text",
+        ] {
+            let markup = format!("<div class=\"{class}\"><p>{{lead}}</p></div>");
+            let record = parsed_article(&page_with_lead(article, &markup, ""), url);
+            assert_eq!(record.lead.as_deref(), Some(LEAD_TEXT), "{class}");
+            assert!(!record.body.contains("walkers"), "{class}");
+        }
+        // Not: a size of type, a word inside another, a teaser's "teaser-text-…" box.
+        for class in [
+            "subtitle-2",
+            "leading-relaxed",
+            "intros",
+            "txt-teaser-text-on-photo",
+        ] {
+            let markup = format!("<p class=\"{class}\">{{lead}}</p>");
+            let record = parsed_article(&page_with_lead(article, &markup, ""), url);
+            assert_eq!(record.lead, None, "{class}");
+        }
+    }
+
+    #[test]
+    fn captions_biographies_and_calls_to_subscribe_are_no_lead() {
+        use crate::test_pages::parsed_article;
+        let url = "https://news.example.com/2025/05/bridge-to-close/";
+        let article = ("<article>", "</article>");
+        let caption = "<figure class=\"article-header__lead\"><img src=\"/bridge.jpg\">\
+                       <figcaption>The old bridge at dusk, seen from the northern bank of the \
+                       river</figcaption></figure>";
+        let record = parsed_article(&page_with_lead(article, caption, ""), url);
+        assert_eq!(record.lead, None, "{:?}", record.lead);
+        let boxes = [
+            "<div class=\"abh_box\"><section class=\"vcard author\"><div class=\"description\">\
+             Anna is a writer and teacher who has covered the river towns for twenty years.\
+             </div></section></div>",
+            "<div class=\"author-box\"><p class=\"author-description\">Anna is a writer and \
+             teacher who has covered the river towns for twenty years.</p></div>",
+            "<div class=\"marketing-inline\"><p class=\"hermes-cta-description\">The trusted \
+             destination for professionals, students and lifelong learners.</p></div>",
+        ];
+        for writer_box in boxes {
+            let record = parsed_article(&page_with_lead(article, "", writer_box), url);
+            assert_eq!(record.lead, None, "{writer_box}");
+            for text in ["twenty years", "trusted destination"] {
+                assert!(!record.body.contains(text), "{writer_box}: {}", record.body);
+            }
         }
     }
 

@@ -101,10 +101,53 @@ pub(crate) static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex is valid")
 });
 
+/// Classes and ids of a lead: the words of several languages for it ("sapo", "chapo",
+/// "standfirst", "sommario", "dek", "Vorspann"), as a whole word of a class, where a word
+/// ends at any sign, an underscore too ("content__intro", "article__abstract" in the
+/// block-element naming many themes use). A word followed by a number is a size of type
+/// ("subtitle-2"), not a part of the page. TYPO3's news pages name their lead "teaser-text",
+/// as the whole class (in other names "teaser-text" is a teaser's).
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(sapo|lead|summary|description|chapeau|chappeau|standfirst|article-?sapo|detail-?sapo|tomtat|tom-tat|intro|abstract)\b|sapo|einleitung|vorspann")
+    Regex::new(
+        r"(?xi)
+        (?:^|[^a-z0-9])
+        (lead|summary|description|chapeau|chappeau|chapo|standfirst|tomtat|tom-tat|intro|
+         introduction|abstract|subtitle|sub-?headline|sommario|dek)
+        (?:$|[^a-z0-9-]|-[a-z-])
+        |(?:^|\s)teaser-text(?:$|\s)
+        |sapo|einleitung|vorspann",
+    )
+    .expect("static regex is valid")
+});
+
+/// Classes of a box whose "description" or "subtitle" is no lead: a writer's (the writer's
+/// biography) or a call to subscribe ("hermes-cta-description").
+static NOT_LEAD_BOX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)author|profile|\bbio\b|byline|avatar|vcard|\bcta\b|paywall|marketing")
         .expect("static regex is valid")
 });
+
+/// Whether an element's class and id (in lower case) name a lead.
+fn names_lead(hints: &str) -> bool {
+    !hints.is_empty() && LEAD.is_match(hints)
+}
+
+/// Whether an element, or one of the few around it, is named as a box whose text is no
+/// lead however the element itself is named: a writer's box ("author-description",
+/// "mini-profile__subtitle", a "description" in a "vcard author" section), a call to
+/// subscribe ("hermes-cta-description").
+pub(crate) fn in_not_lead_box(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    /// Levels looked at: the element and its parents up to the box's own.
+    const LEVELS: usize = 4;
+    std::iter::once(node)
+        .chain(node.ancestors())
+        .take(LEVELS)
+        .filter_map(|n| n.value().as_element())
+        // An article's own classes name its writer and its paywall ("author-article",
+        // "steady-paywall-container"): they say nothing of the parts inside it.
+        .take_while(|el| !matches!(el.name(), "article" | "main" | "body"))
+        .any(|el| hints_match(el, &NOT_LEAD_BOX))
+}
 
 /// Tags whose subtree is never text of the article. Ruby annotations (`<rt>`, and the
 /// brackets `<rp>` gives browsers without ruby) are the reading of the text they sit on, as
@@ -356,6 +399,50 @@ fn hidden_by_class(classes: &str) -> bool {
             || class.starts_with("d-") && !class.ends_with("-none")
     });
     !shown_again
+}
+
+/// The lead of an article's own `<header>`, which is otherwise skipped (its title, byline,
+/// date and picture are read by their own steps): the outermost elements in it named as a
+/// lead ([`LEAD`]; "ts-intro", "article-subheadline") that hold a lead's worth of text and
+/// no title, outside a writer's box. A header is an article's when it sits in an
+/// `<article>` or `<main>`; the header of the page around them holds the site's tagline
+/// ("site-description"), never a lead.
+fn leads_of_article_header(header: ego_tree::NodeRef<'_, Node>) -> Vec<NodeId> {
+    /// Text a lead holds, in characters: less is a kicker or a label, more is no header's.
+    const LEAD_CHARS: std::ops::RangeInclusive<usize> = 40..=600;
+    let in_article = header.ancestors().any(|a| {
+        a.value().as_element().is_some_and(|e| {
+            matches!(e.name(), "article" | "main") || e.attr("role") == Some("main")
+        })
+    });
+    if !in_article {
+        return Vec::new();
+    }
+    let mut leads = Vec::new();
+    for node in header.descendants().skip(1) {
+        let Some(el) = node.value().as_element() else {
+            continue;
+        };
+        if !names_lead(&class_and_id(el))
+            || in_not_lead_box(node)
+            || leads.iter().any(|l| node.ancestors().any(|a| a.id() == *l))
+        {
+            continue;
+        }
+        let holds_title = node
+            .descendants()
+            .filter_map(|n| n.value().as_element())
+            .any(|e| e.name() == "h1");
+        let chars: usize = node
+            .descendants()
+            .filter_map(|n| n.value().as_text())
+            .map(|t| t.chars().filter(|c| !c.is_whitespace()).count())
+            .sum();
+        if !holds_title && LEAD_CHARS.contains(&chars) {
+            leads.push(node.id());
+        }
+    }
+    leads
 }
 
 /// Paragraph text in a `<header>` beyond which it is the article, not its furniture (site
@@ -654,11 +741,27 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
         HashSet::default()
     };
 
+    // An article's own `<header>` is skipped like a page's (its title, byline, date and
+    // picture are read elsewhere), all but its lead: the elements of `header_leads`, read as
+    // if the header were not there.
+    let mut header: Option<NodeId> = None;
+    let mut header_leads: Vec<NodeId> = Vec::new();
+    let mut in_header_lead: Option<NodeId> = None;
+
     for edge in html.tree.root().traverse() {
         match edge {
             Edge::Open(node) => {
                 if skipping.is_some() {
                     continue;
+                }
+                let opens_header_lead = header.is_some()
+                    && in_header_lead.is_none()
+                    && header_leads.contains(&node.id());
+                if header.is_some() && in_header_lead.is_none() && !opens_header_lead {
+                    continue;
+                }
+                if opens_header_lead {
+                    in_header_lead = Some(node.id());
                 }
                 match node.value() {
                     Node::Element(el) => {
@@ -673,11 +776,23 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                         } else {
                             write_class_and_id(el, &mut hints);
                         }
-                        if skip_element(node, el, &hints, by_class, &main_holders) {
-                            skipping = Some(node.id());
+                        if !opens_header_lead
+                            && skip_element(node, el, &hints, by_class, &main_holders)
+                        {
+                            let leads = if name == "header" && by_class {
+                                leads_of_article_header(node)
+                            } else {
+                                Vec::new()
+                            };
+                            if leads.is_empty() {
+                                skipping = Some(node.id());
+                            } else {
+                                header = Some(node.id());
+                                header_leads = leads;
+                            }
                             continue;
                         }
-                        let block = is_block_tag(name);
+                        let block = is_block_tag(name) || opens_header_lead;
                         if block {
                             current.flush(&ctx, &mut out.blocks);
                         }
@@ -705,7 +820,7 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                                     || (!hints.is_empty()
                                         && CAPTION.is_match(&hints)
                                         && !holds_sections(node)),
-                                lead: !hints.is_empty() && LEAD.is_match(&hints),
+                                lead: opens_header_lead || names_lead(&hints),
                                 list_item: name == "li",
                             },
                         );
@@ -721,11 +836,23 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                     }
                     continue;
                 }
+                if let Some(id) = header {
+                    if in_header_lead.is_none() {
+                        if id == node.id() {
+                            header = None;
+                        }
+                        continue;
+                    }
+                }
+                let closes_header_lead = in_header_lead == Some(node.id());
                 if let Node::Element(el) = node.value() {
-                    if is_block_tag(el.name()) {
+                    if is_block_tag(el.name()) || closes_header_lead {
                         current.flush(&ctx, &mut out.blocks);
                     }
                     ctx.pop();
+                }
+                if closes_header_lead {
+                    in_header_lead = None;
                 }
             }
         }
