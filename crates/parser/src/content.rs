@@ -1040,6 +1040,29 @@ mod tests {
         }
         let record = parsed_article(&page_with_lead(("<div>", "</div>"), header, ""), url);
         assert_eq!(record.lead, None);
+        // Inside an article's header a teaser or an excerpt is its own, and the second
+        // heading of the title's group its subtitle; not a paragraph without a name, as
+        // often a disclosure.
+        for (lead, expected) in [
+            (
+                "<div class=\"artikel-teaser\"><p>{lead}</p></div>",
+                Some(LEAD_TEXT),
+            ),
+            (
+                "<div class=\"entry-excerpt\"><p>{lead}</p></div>",
+                Some(LEAD_TEXT),
+            ),
+            (
+                "<hgroup><h1>Bridge to close</h1><h2>{lead}</h2></hgroup>",
+                Some(LEAD_TEXT),
+            ),
+            ("<h1>Bridge to close</h1><p>{lead}</p>", None),
+        ] {
+            let header = format!("<header><span>Town council</span>{lead}</header>");
+            let page = page_with_lead(("<article>", "</article>"), &header, "");
+            let record = parsed_article(&page, url);
+            assert_eq!(record.lead.as_deref(), expected, "{lead}");
+        }
     }
 
     #[test]
@@ -1055,6 +1078,7 @@ mod tests {
             "article-subtitle",
             "entry-dek",
             "chapo",
+            "bajada",
             "teaser-text",
         ] {
             let markup = format!("<div class=\"{class}\"><p>{{lead}}</p></div>");

@@ -112,12 +112,20 @@ static LEAD: LazyLock<Regex> = LazyLock::new(|| {
         r"(?xi)
         (?:^|[^a-z0-9])
         (lead|summary|description|chapeau|chappeau|chapo|standfirst|tomtat|tom-tat|intro|
-         introduction|abstract|subtitle|sub-?headline|sommario|dek)
+         introduction|abstract|subtitle|sub-?headline|sommario|dek|bajada|entradilla|copete|
+         catenaccio|linha-?fina|preface)
         (?:$|[^a-z0-9-]|-[a-z-])
         |(?:^|\s)teaser-text(?:$|\s)
         |sapo|einleitung|vorspann",
     )
     .expect("static regex is valid")
+});
+
+/// Classes that name a lead inside an article's own header, and elsewhere name other
+/// things: "teaser" (another page's, in a list), "excerpt" (a list's, or a writer's box's).
+static HEADER_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[^a-z0-9])(teaser|excerpt)(?:$|[^a-z0-9-]|-[a-z-])")
+        .expect("static regex is valid")
 });
 
 /// Classes of a box whose "description" or "subtitle" is no lead: a writer's (the writer's
@@ -410,6 +418,8 @@ fn hidden_by_class(classes: &str) -> bool {
 fn leads_of_article_header(header: ego_tree::NodeRef<'_, Node>) -> Vec<NodeId> {
     /// Text a lead holds, in characters: less is a kicker or a label, more is no header's.
     const LEAD_CHARS: std::ops::RangeInclusive<usize> = 40..=600;
+    /// Text of a subtitle not named as a lead: a sentence, not a kicker.
+    const MIN_PLAIN_LEAD_CHARS: usize = 60;
     let in_article = header.ancestors().any(|a| {
         a.value().as_element().is_some_and(|e| {
             matches!(e.name(), "article" | "main") || e.attr("role") == Some("main")
@@ -423,7 +433,16 @@ fn leads_of_article_header(header: ego_tree::NodeRef<'_, Node>) -> Vec<NodeId> {
         let Some(el) = node.value().as_element() else {
             continue;
         };
-        if !names_lead(&class_and_id(el))
+        let hints = class_and_id(el);
+        let named = names_lead(&hints) || HEADER_LEAD.is_match(&hints);
+        // A second heading in the title's group (`<hgroup>`) is the subtitle. (A paragraph
+        // in the header without a name is as often a disclosure or a reviewer's note.)
+        let plain = heading_level(el.name()).is_some_and(|level| level > 1)
+            && node
+                .parent()
+                .and_then(|p| p.value().as_element())
+                .is_some_and(|p| p.name() == "hgroup");
+        if !(named || plain)
             || in_not_lead_box(node)
             || leads.iter().any(|l| node.ancestors().any(|a| a.id() == *l))
         {
@@ -438,7 +457,12 @@ fn leads_of_article_header(header: ego_tree::NodeRef<'_, Node>) -> Vec<NodeId> {
             .filter_map(|n| n.value().as_text())
             .map(|t| t.chars().filter(|c| !c.is_whitespace()).count())
             .sum();
-        if !holds_title && LEAD_CHARS.contains(&chars) {
+        let min_chars = if named {
+            *LEAD_CHARS.start()
+        } else {
+            MIN_PLAIN_LEAD_CHARS
+        };
+        if !holds_title && chars >= min_chars && chars <= *LEAD_CHARS.end() {
             leads.push(node.id());
         }
     }
