@@ -1038,7 +1038,17 @@ mod tests {
                 );
             }
         }
+        // Outside them, a header is the article's when it holds the title and nothing of the
+        // site's: no menu, no logo, no tagline.
         let record = parsed_article(&page_with_lead(("<div>", "</div>"), header, ""), url);
+        assert_eq!(record.lead.as_deref(), Some(LEAD_TEXT));
+        let site_header = "<header class=\"site-header\"><h1>Bridge to close</h1>\
+                           <p class=\"site-description\">{lead}</p></header>";
+        let record = parsed_article(&page_with_lead(("<div>", "</div>"), site_header, ""), url);
+        assert_eq!(record.lead, None);
+        let with_menu = "<header><h1>Bridge to close</h1><p class=\"intro\">{lead}</p><ul>\
+                         <li><a href=\"/\">Home</a></li></ul></header>";
+        let record = parsed_article(&page_with_lead(("<div>", "</div>"), with_menu, ""), url);
         assert_eq!(record.lead, None);
         // Inside an article's header a teaser or an excerpt is its own, and the second
         // heading of the title's group its subtitle; not a paragraph without a name, as
@@ -1080,18 +1090,22 @@ mod tests {
             "chapo",
             "bajada",
             "teaser-text",
+            "entry-excerpt",
+            "article-single__excerpt",
         ] {
             let markup = format!("<div class=\"{class}\"><p>{{lead}}</p></div>");
             let record = parsed_article(&page_with_lead(article, &markup, ""), url);
             assert_eq!(record.lead.as_deref(), Some(LEAD_TEXT), "{class}");
             assert!(!record.body.contains("walkers"), "{class}");
         }
-        // Not: a size of type, a word inside another, a teaser's "teaser-text-…" box.
+        // Not: a size of type, a word inside another, a teaser's "teaser-text-…" box, an
+        // excerpt that is not the article's.
         for class in [
             "subtitle-2",
             "leading-relaxed",
             "intros",
             "txt-teaser-text-on-photo",
+            "with-excerpt",
         ] {
             let markup = format!("<p class=\"{class}\">{{lead}}</p>");
             let record = parsed_article(&page_with_lead(article, &markup, ""), url);

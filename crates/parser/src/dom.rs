@@ -106,7 +106,9 @@ pub(crate) static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
 /// ends at any sign, an underscore too ("content__intro", "article__abstract" in the
 /// block-element naming many themes use). A word followed by a number is a size of type
 /// ("subtitle-2"), not a part of the page. TYPO3's news pages name their lead "teaser-text",
-/// as the whole class (in other names "teaser-text" is a teaser's).
+/// as the whole class (in other names "teaser-text" is a teaser's). An excerpt or a teaser is
+/// the lead when the article's: "entry-excerpt", "article-single__excerpt", "article-teaser"
+/// (a writer's box is "with-excerpt"; a list's are "card-teaser").
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?xi)
@@ -116,6 +118,7 @@ static LEAD: LazyLock<Regex> = LazyLock::new(|| {
          catenaccio|linha-?fina|preface)
         (?:$|[^a-z0-9-]|-[a-z-])
         |(?:^|\s)teaser-text(?:$|\s)
+        |(?:^|\s)(?:article|entry|post|story)[a-z0-9_-]*[-_](?:excerpt|teaser)(?:$|\s|[-_])
         |sapo|einleitung|vorspann",
     )
     .expect("static regex is valid")
@@ -425,7 +428,7 @@ fn leads_of_article_header(header: ego_tree::NodeRef<'_, Node>) -> Vec<NodeId> {
             matches!(e.name(), "article" | "main") || e.attr("role") == Some("main")
         })
     });
-    if !in_article {
+    if !in_article && !is_title_header(header) {
         return Vec::new();
     }
     let mut leads = Vec::new();
@@ -467,6 +470,26 @@ fn leads_of_article_header(header: ego_tree::NodeRef<'_, Node>) -> Vec<NodeId> {
         }
     }
     leads
+}
+
+/// Whether a header is the head of the article wherever it sits: it holds the page's `<h1>`
+/// and nothing of a site's header (a menu, a logo, a search form, the site's tagline).
+fn is_title_header(header: ego_tree::NodeRef<'_, Node>) -> bool {
+    static SITE_PARTS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)logo|menu|\bnav|search|brand|\bsite\b|masthead|tagline")
+            .expect("static regex is valid")
+    });
+    let mut title = false;
+    // The header itself too: a blog's "site-header" holds the blog's name as its `<h1>`.
+    for el in header.descendants().filter_map(|n| n.value().as_element()) {
+        match el.name() {
+            "h1" => title = true,
+            "nav" | "form" | "ul" => return false,
+            _ if hints_match(el, &SITE_PARTS) => return false,
+            _ => {}
+        }
+    }
+    title
 }
 
 /// Paragraph text in a `<header>` beyond which it is the article, not its furniture (site
