@@ -108,10 +108,11 @@ pub(crate) static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
 /// ("subtitle-2"), not a part of the page. TYPO3's news pages name their lead "teaser-text",
 /// as the whole class (in other names "teaser-text" is a teaser's). An excerpt or a teaser is
 /// the lead when the article's: "entry-excerpt", "article-single__excerpt", "article-teaser"
-/// (a writer's box is "with-excerpt"; a list's are "card-teaser").
+/// (a writer's box is "with-excerpt"; a list's are "card-teaser"). Matched against
+/// [`class_and_id`], which is in lower case.
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?xi)
+        r"(?x)
         (?:^|[^a-z0-9])
         (lead|summary|description|chapeau|chappeau|chapo|standfirst|tomtat|tom-tat|intro|
          introduction|abstract|subtitle|sub-?headline|sommario|dek|bajada|entradilla|copete|
@@ -126,8 +127,9 @@ static LEAD: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Classes that name a lead inside an article's own header, and elsewhere name other
 /// things: "teaser" (another page's, in a list), "excerpt" (a list's, or a writer's box's).
+/// In lower case, as [`LEAD`].
 static HEADER_LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|[^a-z0-9])(teaser|excerpt)(?:$|[^a-z0-9-]|-[a-z-])")
+    Regex::new(r"(?:^|[^a-z0-9])(teaser|excerpt)(?:$|[^a-z0-9-]|-[a-z-])")
         .expect("static regex is valid")
 });
 
