@@ -277,14 +277,37 @@ const MAX_PAYWALL_LINE_CHARS: usize = 150;
 
 /// A line that asks the reader to sign up or follow, the whole line and nothing more: "Join
 /// our newsletter", "Sign up for the Replay newsletter", "Subscribe to our weekly newsletter",
-/// "Pin this for later!", "Follow us on Facebook", "Article continues below". Checked against
-/// the datasets' annotated text: no line of an article's own reads so.
+/// "Pin this for later!", "Follow us on Facebook", "Article continues below", "Sign up to get
+/// the best content of the week"; the label "Advertising Disclosure" (and a newsletter's name,
+/// see [`names_a_newsletter`]). Checked against the datasets' annotated text: no line of an
+/// article's own reads so.
 static PROMPT_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:(?:join|subscribe to|sign up (?:for|to)|get) (?:our |the |my )?.{0,40}(?:newsletter|mailing list)|pin (?:this )?for later|follow us on (?:social media|facebook|instagram|twitter|x)|article continues below|stay connected with (?:me|us))\W*$|subscribe to (?:the|our) (?:monthly |weekly |daily )?newsletter\W*$",
+        r"^(?:(?:join|subscribe to|sign up (?:for|to)|get) (?:our |the |my )?.{0,40}(?:newsletter|mailing list)|pin (?:this )?for later|follow us on (?:social media|facebook|instagram|twitter|x)|article continues below|stay connected with (?:me|us)|sign up (?:to|for) (?:get|receive) .{0,60}|advertising disclosure)\W*$|subscribe to (?:the|our) (?:monthly |weekly |daily )?newsletter\W*$",
     )
     .expect("static regex is valid")
 });
+
+/// Whether a line is a newsletter's name and nothing more ("PC Gamer Newsletter", "The Quanta
+/// Newsletter"): one to three words of a name before "newsletter", none of them a word of a
+/// sentence ("Why I started a newsletter", "The newsletter").
+fn names_a_newsletter(lower: &str) -> bool {
+    const SENTENCE_WORDS: &[&str] = &[
+        "the", "a", "an", "our", "my", "your", "this", "that", "why", "how", "what", "i", "we",
+        "to", "of", "about", "new",
+    ];
+    let line = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let Some(name) = line.strip_suffix("newsletter") else {
+        return false;
+    };
+    let name = name.strip_prefix("the ").unwrap_or(name);
+    let words: Vec<&str> = name.split_whitespace().collect();
+    (1..=3).contains(&words.len())
+        && name.ends_with(' ')
+        && words
+            .iter()
+            .all(|w| !SENTENCE_WORDS.contains(w) && w.chars().all(char::is_alphanumeric))
+}
 
 /// An advertisement's or a sponsor's label opening a short line ("Anzeige:", "Werbung. Dieser
 /// Beitrag enthält Werbung für …", "Advertisement: New AI Book"), and a pager's label ("Page 1
@@ -339,6 +362,7 @@ impl Phrases {
         k.is_empty()
             || WIDGET_LINES.contains(&k.as_str())
             || PROMPT_LINE.is_match(&lower)
+            || names_a_newsletter(&lower)
             || LABEL_OF_ADS_OR_PAGES.is_match(&lower)
             || self.extra_widgets.contains(&k)
             || REFERRAL_PREFIX.is_match(&lower)
@@ -754,6 +778,9 @@ mod tests {
                 "Pin this for later!",
                 "Follow us on Facebook",
                 "Article Continues Below",
+                "PC Gamer Newsletter",
+                "Sign up to get the best content of the week, and great gaming deals",
+                "Advertising Disclosure",
             ],
             true,
         );
@@ -761,6 +788,9 @@ mod tests {
             &[
                 "Join our newsletter editor as she walks through the archive.",
                 "We sent the newsletter to 40,000 readers.",
+                "Welcome to the State of AI newsletter",
+                "The newsletter",
+                "Why I started a newsletter",
             ],
             false,
         );
