@@ -263,11 +263,13 @@ static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A paywall's or a registration wall's prompt, where the text stops for readers who have not
 /// paid ("Subscribe now to our e-edition for the full story.", "Already a subscriber? Log in",
-/// "Kostenlos registrieren und weiterlesen", "Pour lire la suite, abonnez-vous"). Asked only of
-/// short lines ([`MAX_PAYWALL_LINE_CHARS`]): an article may well speak of subscriptions.
+/// "Kostenlos registrieren und weiterlesen", "Pour lire la suite, abonnez-vous"), and the
+/// prompt of a sign-up form set in the text ("Sign up to get the best content of the week,
+/// and great gaming deals, as picked by the editors."). Asked only of short lines
+/// ([`MAX_PAYWALL_LINE_CHARS`]): an article may well speak of subscriptions.
 static PAYWALL_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"subscri.{0,80}(?:full story|continue reading|full access|unlimited access|full article)|(?:full story|continue reading|read the full|keep reading).{0,60}subscri|already (?:a )?(?:subscriber|member)\W{1,3}(?:\w+ ){0,3}(?:log|sign) ?in|registrieren und weiterlesen|(?:abonnieren|abo abschließen) und weiterlesen|^pour (?:lire la suite|accéder en illimité)",
+        r"subscri.{0,80}(?:full story|continue reading|full access|unlimited access|full article)|(?:full story|continue reading|read the full|keep reading).{0,60}subscri|already (?:a )?(?:subscriber|member)\W{1,3}(?:\w+ ){0,3}(?:log|sign) ?in|registrieren und weiterlesen|(?:abonnieren|abo abschließen) und weiterlesen|^pour (?:lire la suite|accéder en illimité)|^sign up (?:to|for) (?:get|receive) ",
     )
     .expect("static regex is valid")
 });
@@ -277,13 +279,12 @@ const MAX_PAYWALL_LINE_CHARS: usize = 150;
 
 /// A line that asks the reader to sign up or follow, the whole line and nothing more: "Join
 /// our newsletter", "Sign up for the Replay newsletter", "Subscribe to our weekly newsletter",
-/// "Pin this for later!", "Follow us on Facebook", "Article continues below", "Sign up to get
-/// the best content of the week"; the label "Advertising Disclosure" (and a newsletter's name,
-/// see [`names_a_newsletter`]). Checked against the datasets' annotated text: no line of an
-/// article's own reads so.
+/// "Pin this for later!", "Follow us on Facebook", "Article continues below"; the label
+/// "Advertising Disclosure" (and a newsletter's name, see [`names_a_newsletter`]). Checked
+/// against the datasets' annotated text: no line of an article's own reads so.
 static PROMPT_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:(?:join|subscribe to|sign up (?:for|to)|get) (?:our |the |my )?.{0,40}(?:newsletter|mailing list)|pin (?:this )?for later|follow us on (?:social media|facebook|instagram|twitter|x)|article continues below|stay connected with (?:me|us)|sign up (?:to|for) (?:get|receive) .{0,60}|advertising disclosure)\W*$|subscribe to (?:the|our) (?:monthly |weekly |daily )?newsletter\W*$",
+        r"^(?:(?:join|subscribe to|sign up (?:for|to)|get) (?:our |the |my )?.{0,40}(?:newsletter|mailing list)|pin (?:this )?for later|follow us on (?:social media|facebook|instagram|twitter|x)|article continues below|stay connected with (?:me|us)|advertising disclosure)\W*$|subscribe to (?:the|our) (?:monthly |weekly |daily )?newsletter\W*$",
     )
     .expect("static regex is valid")
 });
@@ -779,7 +780,8 @@ mod tests {
                 "Follow us on Facebook",
                 "Article Continues Below",
                 "PC Gamer Newsletter",
-                "Sign up to get the best content of the week, and great gaming deals",
+                "Sign up to get the best content of the week, and great gaming deals, as picked by \
+                 the editors.",
                 "Advertising Disclosure",
             ],
             true,
