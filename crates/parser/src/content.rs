@@ -1081,8 +1081,10 @@ mod tests {
         let url = "https://news.example.com/2025/05/bridge-to-close/";
         let article = ("<article>", "</article>");
         // Words of a class end at an underscore too ("block__element" naming), and the
-        // subtitle, the dek and the French "chapo" are leads.
-        for class in [
+        // subtitle, the dek and the French "chapo" are leads. Not: a size of type, a word
+        // inside another, a teaser's "teaser-text-…" box, an excerpt that is not the
+        // article's.
+        let leads = [
             "content__intro",
             "article__abstract",
             "article-subtitle",
@@ -1092,24 +1094,21 @@ mod tests {
             "teaser-text",
             "entry-excerpt",
             "article-single__excerpt",
-        ] {
-            let markup = format!("<div class=\"{class}\"><p>{{lead}}</p></div>");
-            let record = parsed_article(&page_with_lead(article, &markup, ""), url);
-            assert_eq!(record.lead.as_deref(), Some(LEAD_TEXT), "{class}");
-            assert!(!record.body.contains("walkers"), "{class}");
-        }
-        // Not: a size of type, a word inside another, a teaser's "teaser-text-…" box, an
-        // excerpt that is not the article's.
-        for class in [
+        ];
+        let not_leads = [
             "subtitle-2",
             "leading-relaxed",
             "intros",
             "txt-teaser-text-on-photo",
             "with-excerpt",
-        ] {
-            let markup = format!("<p class=\"{class}\">{{lead}}</p>");
+        ];
+        let cases = leads.iter().map(|c| (c, true));
+        for (class, is_lead) in cases.chain(not_leads.iter().map(|c| (c, false))) {
+            let markup = format!("<div class=\"{class}\"><p>{{lead}}</p></div>");
             let record = parsed_article(&page_with_lead(article, &markup, ""), url);
-            assert_eq!(record.lead, None, "{class}");
+            let expected = is_lead.then_some(LEAD_TEXT);
+            assert_eq!(record.lead.as_deref(), expected, "{class}");
+            assert!(!is_lead || !record.body.contains("walkers"), "{class}");
         }
     }
 
