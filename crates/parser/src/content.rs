@@ -109,7 +109,12 @@ pub(crate) fn extract(
     let title_key = normalize_text(title).to_lowercase();
 
     'blocks: for (index, block) in blocks.blocks.iter().enumerate() {
-        if let Some(holder) = holder_of(html, block, &captions) {
+        // A lead beside the article's picture (a header set over its hero image) is the
+        // lead, not the picture's caption; one in a caption's element is a caption, and so
+        // is a credit ("Foto: …") in an element named as a description.
+        let lead_text =
+            is_lead(&leads, block) && !block.in_caption && block.chars >= MIN_LEAD_CHARS;
+        if let Some(holder) = holder_of(html, block, &captions).filter(|_| !lead_text) {
             // Text beside an icon, before the prose begins, is the post's line of metadata
             // ("· November 22, 2011 · [mail icon] Email this post · [printer] Print"), whose
             // date is the page's, rather than a caption.
@@ -550,6 +555,9 @@ fn is_decoration(html: &Html, node: NodeId) -> bool {
 /// A lead is one short passage: an element with a lead class holding at most this much text.
 const MAX_LEAD_CHARS: usize = 600;
 
+/// The shortest lead: less is a label or a credit.
+const MIN_LEAD_CHARS: usize = 40;
+
 /// The elements that hold the lead: those a lead by class and by size that do not hold the
 /// body itself (a short page's whole text in a "text-with-summary" field). Several of them
 /// inside the body are no lead but the descriptions of a list's items ("10 woodworking
@@ -638,7 +646,7 @@ fn lead(
             is_lead(leads, b)
                 && !b.in_caption
                 && !b.lead_node.is_some_and(not_lead)
-                && b.chars >= 40
+                && b.chars >= MIN_LEAD_CHARS
                 && b.heading != Some(1)
                 && b.link_density() < 0.3
                 && (*i < first || in_root(b.node))
@@ -1122,6 +1130,23 @@ mod tests {
                        river</figcaption></figure>";
         let record = parsed_article(&page_with_lead(article, caption, ""), url);
         assert_eq!(record.lead, None, "{:?}", record.lead);
+        // Nor is a lead the caption of the picture its header is set over; a credit in an
+        // element named as a description is a caption.
+        let hero = "<div class=\"article__hero\"><img src=\"/bridge.jpg\"><header><h1>Bridge \
+                    to close</h1><div class=\"article__header_description\">{lead}</div>\
+                    </header></div>";
+        let record = parsed_article(&page_with_lead(article, hero, ""), url);
+        assert_eq!(record.lead.as_deref(), Some(LEAD_TEXT));
+        assert_eq!(
+            record.images.first().map(|i| i.caption.as_deref()),
+            Some(None)
+        );
+        let credit =
+            "<div class=\"media\"><img src=\"/bridge.jpg\"><p class=\"media__description\">\
+                      Foto: Anna Berg</p></div>";
+        let record = parsed_article(&page_with_lead(article, credit, ""), url);
+        let captions: Vec<_> = record.images.iter().map(|i| i.caption.as_deref()).collect();
+        assert_eq!(captions, [Some("Foto: Anna Berg")]);
         let boxes = [
             "<div class=\"abh_box\"><section class=\"vcard author\"><div class=\"description\">\
              Anna is a writer and teacher who has covered the river towns for twenty years.\
