@@ -211,6 +211,11 @@ const END_LINES: &[&str] = &[
     "kontakt",
     "pressekontakt",
     "ansprechpartner",
+    // A German article's list of sources ("Literatur" was measured too: one annotated as
+    // text follows it).
+    "quellen",
+    "quellenangaben",
+    "quellenverzeichnis",
     // French.
     "articles similaires",
     "sur le même sujet",
@@ -255,9 +260,11 @@ static IMPRINT_LINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Labels that open a line of the page's furniture rather than its text: the thread a story
 /// belongs to ("Dòng sự kiện: Giá xăng dầu"), its topics and keywords (Vietnamese labels;
-/// English "Tags:" lines were tried and cost body text on wcxb-articles).
+/// English "Tags:" lines were tried and cost body text on wcxb-articles), and the credit of the
+/// article's picture under a German label ("Titelbild: …", "Beitragsbild: …"; English "Photo
+/// credit:" lines are annotated as text on wcxb-articles).
 static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:dòng sự kiện|sự kiện|chủ đề|từ khóa|từ khoá)\s*:")
+    Regex::new(r"^(?:dòng sự kiện|sự kiện|chủ đề|từ khóa|từ khoá|titelbild|beitragsbild|aufmacherbild|bildnachweis)\s*:")
         .expect("static regex is valid")
 });
 
@@ -824,6 +831,7 @@ mod tests {
             "Weitere Informationen:",
             "Kontakt",
             "Pressekontakt",
+            "Quellenangaben:",
             "Zum Thema",
             "Weitere Meldungen",
             "You might like",
@@ -844,10 +852,13 @@ mod tests {
                 "Video is loading...",
                 "Trình phát Video",
                 "Xem thêm ý kiến",
+                "Titelbild: Geyres Christophe/ABACA/picture-alliance",
+                "Beitragsbild: Titelseite der FAZ vom 2.4.2019, Ausriss.",
             ],
             true,
         );
         assert!(!p.is_widget("Sự kiện diễn ra tại Hà Nội: hàng nghìn người tham dự."));
+        assert!(!p.is_widget("Das Titelbild der Ausgabe zeigt den Kanzler: ein Foto von 1990."));
         assert!(p.is_end("Các tin khác"));
         assert!(p.is_end("Thông tin người gửi phản hồi"));
         assert!(p.is_end("TIN LIÊN QUAN:"));
