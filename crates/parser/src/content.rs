@@ -112,8 +112,7 @@ pub(crate) fn extract(
         // A lead beside the article's picture (a header set over its hero image) is the
         // lead, not the picture's caption; one in a caption's element is a caption, and so
         // is a credit ("Foto: …") in an element named as a description.
-        let lead_text =
-            is_lead(&leads, block) && !block.in_caption && block.chars >= MIN_LEAD_CHARS;
+        let lead_text = may_be_lead(&leads, block);
         if let Some(holder) = holder_of(html, block, &captions).filter(|_| !lead_text) {
             // Text beside an icon, before the prose begins, is the post's line of metadata
             // ("· November 22, 2011 · [mail icon] Email this post · [printer] Print"), whose
@@ -629,6 +628,12 @@ fn is_lead(leads: &HashSet<NodeId>, block: &Block) -> bool {
     block.lead_node.is_some_and(|node| leads.contains(&node))
 }
 
+/// Whether a block may be the lead: in one of the [`lead_elements`], outside a caption, and
+/// long enough not to be a label or a credit.
+fn may_be_lead(leads: &HashSet<NodeId>, block: &Block) -> bool {
+    is_lead(leads, block) && !block.in_caption && block.chars >= MIN_LEAD_CHARS
+}
+
 /// The lead: text in an element whose class names a lead, in the body or just before it.
 fn lead(
     blocks: &Blocks,
@@ -643,10 +648,8 @@ fn lead(
         .iter()
         .enumerate()
         .filter(|(i, b)| {
-            is_lead(leads, b)
-                && !b.in_caption
+            may_be_lead(leads, b)
                 && !b.lead_node.is_some_and(not_lead)
-                && b.chars >= MIN_LEAD_CHARS
                 && b.heading != Some(1)
                 && b.link_density() < 0.3
                 && (*i < first || in_root(b.node))

@@ -418,8 +418,8 @@ fn hidden_by_class(classes: &str) -> bool {
 /// date and picture are read by their own steps): the outermost elements in it named as a
 /// lead ([`LEAD`]; "ts-intro", "article-subheadline") that hold a lead's worth of text and
 /// no title, outside a writer's box. A header is an article's when it sits in an
-/// `<article>` or `<main>`; the header of the page around them holds the site's tagline
-/// ("site-description"), never a lead.
+/// `<article>` or `<main>`, or when it is a [title header](is_title_header); the header of
+/// the page around them holds the site's tagline ("site-description"), never a lead.
 fn leads_of_article_header(header: ego_tree::NodeRef<'_, Node>) -> Vec<NodeId> {
     /// Text a lead holds, in characters: less is a kicker or a label, more is no header's.
     const LEAD_CHARS: std::ops::RangeInclusive<usize> = 40..=600;
@@ -704,6 +704,15 @@ fn main_holders(html: &Html) -> HashSet<NodeId> {
     holders
 }
 
+/// An article's header being skipped all but its lead ([`leads_of_article_header`]).
+struct HeaderSkip {
+    header: NodeId,
+    /// The lead's elements, read as if the header were not there.
+    leads: Vec<NodeId>,
+    /// The lead element being read, if the walk is inside one.
+    open: Option<NodeId>,
+}
+
 /// Per-element state kept on the walk's stack.
 struct Open {
     block: bool,
@@ -791,11 +800,8 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
     };
 
     // An article's own `<header>` is skipped like a page's (its title, byline, date and
-    // picture are read elsewhere), all but its lead: the elements of `header_leads`, read as
-    // if the header were not there.
-    let mut header: Option<NodeId> = None;
-    let mut header_leads: Vec<NodeId> = Vec::new();
-    let mut in_header_lead: Option<NodeId> = None;
+    // picture are read elsewhere), all but its lead, read as if the header were not there.
+    let mut header: Option<HeaderSkip> = None;
 
     for edge in html.tree.root().traverse() {
         match edge {
@@ -803,15 +809,16 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                 if skipping.is_some() {
                     continue;
                 }
-                let opens_header_lead = header.is_some()
-                    && in_header_lead.is_none()
-                    && header_leads.contains(&node.id());
-                if header.is_some() && in_header_lead.is_none() && !opens_header_lead {
-                    continue;
-                }
-                if opens_header_lead {
-                    in_header_lead = Some(node.id());
-                }
+                let opens_header_lead = match &mut header {
+                    Some(skip) if skip.open.is_none() => {
+                        if !skip.leads.contains(&node.id()) {
+                            continue;
+                        }
+                        skip.open = Some(node.id());
+                        true
+                    }
+                    _ => false,
+                };
                 match node.value() {
                     Node::Element(el) => {
                         // Inside preformatted text, classes come from syntax highlighters
@@ -836,8 +843,11 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                             if leads.is_empty() {
                                 skipping = Some(node.id());
                             } else {
-                                header = Some(node.id());
-                                header_leads = leads;
+                                header = Some(HeaderSkip {
+                                    header: node.id(),
+                                    leads,
+                                    open: None,
+                                });
                             }
                             continue;
                         }
@@ -885,15 +895,17 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                     }
                     continue;
                 }
-                if let Some(id) = header {
-                    if in_header_lead.is_none() {
-                        if id == node.id() {
+                if let Some(skip) = &header {
+                    if skip.open.is_none() {
+                        if skip.header == node.id() {
                             header = None;
                         }
                         continue;
                     }
                 }
-                let closes_header_lead = in_header_lead == Some(node.id());
+                let closes_header_lead = header
+                    .as_ref()
+                    .is_some_and(|skip| skip.open == Some(node.id()));
                 if let Node::Element(el) = node.value() {
                     if is_block_tag(el.name()) || closes_header_lead {
                         current.flush(&ctx, &mut out.blocks);
@@ -901,7 +913,9 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                     ctx.pop();
                 }
                 if closes_header_lead {
-                    in_header_lead = None;
+                    if let Some(skip) = &mut header {
+                        skip.open = None;
+                    }
                 }
             }
         }
