@@ -8,6 +8,30 @@ use tinstream_model::normalize_text;
 /// The headline: the page's `<h1>` when it agrees with the declared titles, else the declared
 /// title with the site's name cut off.
 pub(crate) fn title(meta: &meta::Meta, site_name: Option<&str>, host: &str) -> Option<String> {
+    chosen(meta, site_name, host).map(|t| cut_label(&t).to_string())
+}
+
+/// Words a headline must have before a `" | "` for what follows to be cut as its label.
+pub(crate) const MIN_LABELLED_HEADLINE_WORDS: usize = 3;
+
+/// A headline followed by `" | "` and something no longer than itself: the bar sets a label
+/// beside the headline, never inside it ("How We Paid Off $113k in 28 Months | Our Debt-Free
+/// Journey", "My Debt-Free Journey | Part 1", "… physical health | Opinion", "… iOS 13 ? |
+/// iPhone | Forum"). The label is a series, a section or a site the other rules did not know.
+pub(crate) fn cut_label(title: &str) -> &str {
+    match title.split_once(" | ") {
+        Some((head, tail))
+            if head.split_whitespace().count() >= MIN_LABELLED_HEADLINE_WORDS
+                && head.chars().count() >= tail.chars().count() =>
+        {
+            head.trim()
+        }
+        _ => title,
+    }
+}
+
+/// The headline before its label is cut ([`cut_label`]).
+fn chosen(meta: &meta::Meta, site_name: Option<&str>, host: &str) -> Option<String> {
     let declared: Vec<String> = [
         meta.ld.headline.clone(),
         meta.tag(&["og:title", "twitter:title"]).map(str::to_string),
@@ -48,9 +72,9 @@ pub(crate) fn title(meta: &meta::Meta, site_name: Option<&str>, host: &str) -> O
     // Otherwise the visible headline wins over what the page declares for sharing (often a
     // reworded teaser): the first <h1> that reads like a headline, not a logo or site name.
     // A headline that names the site after itself ("… 2025 – Artlyst") is cut there.
-    let headline = h1s
+    let headlines: Vec<&String> = h1s
         .iter()
-        .find(|h| {
+        .filter(|h| {
             h.split_whitespace().count() >= 3
                 && h.chars().count() <= 300
                 // "A message from John Furrier, co-founder of SiliconANGLE:": a label over
@@ -58,6 +82,9 @@ pub(crate) fn title(meta: &meta::Meta, site_name: Option<&str>, host: &str) -> O
                 && !h.ends_with(':')
                 && (declared.is_empty() || sentence_breaks(h) < PARAGRAPH_SENTENCE_BREAKS)
         })
+        .collect();
+    let headline = headlines
+        .first()
         .map(|h| split_site_name_by(h, site_name, host, false).0.to_string());
     headline
         .or_else(|| {
@@ -667,6 +694,50 @@ mod tests {
         assert_eq!(
             title("<span>Zoonosen</span><span>Wie Umweltzerstörung Epidemien begünstigt</span>"),
             "Zoonosen Wie Umweltzerstörung Epidemien begünstigt"
+        );
+    }
+
+    #[test]
+    fn a_label_after_a_bar_is_not_the_headline() {
+        let body = numbered_paragraphs(
+            4,
+            "Month",
+            "we paid the smallest loan first, then rolled its payment into the next one \
+             until every balance on the list was gone.",
+        );
+        let title = |h1: &str| {
+            let html = format!(
+                "<html><head><title>{h1} - Example Blog</title></head><body><h1>{h1}</h1>\
+                 <div class=\"story\">{body}</div></body></html>"
+            );
+            parsed_article(&html, "https://example.com/debt-free/").title
+        };
+        // A series, a part, a section after the bar.
+        assert_eq!(
+            title("How We Paid Off $113k in 28 Months | Our Debt-Free Journey"),
+            "How We Paid Off $113k in 28 Months"
+        );
+        assert_eq!(
+            title("My Debt-Free Journey | Part 1"),
+            "My Debt-Free Journey"
+        );
+        assert_eq!(
+            title("How meditation improves physical health | Opinion"),
+            "How meditation improves physical health"
+        );
+        // A label longer than what stands before the bar, or two words before it: no headline
+        // and label, the bar is left.
+        assert_eq!(
+            title("Our Journey | How We Paid Off $113k in 28 Months"),
+            "Our Journey | How We Paid Off $113k in 28 Months"
+        );
+        assert_eq!(
+            title("Debt-free living | Part 1 of a series"),
+            "Debt-free living | Part 1 of a series"
+        );
+        assert_eq!(
+            title("How we did it: paid off, no pipes"),
+            "How we did it: paid off, no pipes"
         );
     }
 }
