@@ -4,9 +4,12 @@
 //! are our own pages in each site's markup, so the truth is known). Every page must give its
 //! record both with no site rule and with the rules shipped in `config/sites`.
 
+mod rules;
+
+use rules::shipped_rules;
 use serde_json::Value;
 use std::path::Path;
-use tinstream_parser::{Extraction, Page, Parser, SiteRule, SiteRuleConfig, SiteRules};
+use tinstream_parser::{Extraction, Page, Parser};
 use url::Url;
 
 fn fixtures() -> Vec<(String, Value)> {
@@ -14,24 +17,6 @@ fn fixtures() -> Vec<(String, Value)> {
     let text = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
     let map: serde_json::Map<String, Value> = serde_json::from_str(&text).expect("valid JSON");
     map.into_iter().collect()
-}
-
-/// The rules shipped in `config/sites`, loaded as the service loads them.
-fn shipped_rules() -> SiteRules {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/sites");
-    let mut rules = Vec::new();
-    for entry in std::fs::read_dir(&dir).expect("config/sites") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            let text = std::fs::read_to_string(&path).expect("rule file");
-            let config: SiteRuleConfig =
-                toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            rules.push(
-                SiteRule::compile(&config).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
-            );
-        }
-    }
-    SiteRules::new(rules)
 }
 
 fn parse(file: &str, url: &str) -> Extraction {

@@ -4,8 +4,9 @@
 //! ratchet: a page that becomes right, or one that goes wrong, fails the test until the list
 //! says so.
 
+mod real_pages;
+
 use std::io::Read;
-use std::path::PathBuf;
 use tinstream_parser::{Expect, Hints, Page, Parser};
 use url::Url;
 
@@ -17,49 +18,23 @@ const KNOWN_MISSES: &[(&str, &str)] = &[
     ("html/ngoisao-01.html", "article"),
 ];
 
-fn dataset() -> PathBuf {
-    let shared = std::env::var_os("TINSTREAM_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    let dir = shared.join("datasets/vn-real-dev");
-    assert!(
-        dir.join("pages.jsonl").exists(),
-        "{} is missing: the project's shared datasets sit beside the checkout (or set TINSTREAM_SHARED)",
-        dir.display()
-    );
-    dir
-}
-
 #[test]
 fn real_pages_are_judged_as_their_kind_says() {
-    let dir = dataset();
-    let pages = std::fs::read_to_string(dir.join("pages.jsonl")).unwrap();
     let parser = Parser::default();
     let mut misses = Vec::new();
     let mut counted = 0;
-    for line in pages.lines().filter(|l| !l.trim().is_empty()) {
-        let page: serde_json::Value = serde_json::from_str(line).unwrap();
-        let file = page["file"].as_str().unwrap();
-        let kind = page["kind"].as_str().unwrap();
-        let url = page["url"]
-            .as_str()
-            .map(|u| Url::parse(u).unwrap())
-            .unwrap_or_else(|| Url::parse("https://example.vn/page").unwrap());
-        let bytes = std::fs::read(dir.join(file)).unwrap();
+    for page in real_pages::pages() {
         let analysis = parser
             .analyze(Page {
-                bytes: &bytes,
-                url: &url,
+                bytes: &page.bytes,
+                url: &page.url,
                 http_charset: None,
-                fetched_at: page["saved"]
-                    .as_str()
-                    .and_then(|d| format!("{d}T12:00:00Z").parse().ok())
-                    .unwrap_or_else(chrono::Utc::now),
+                fetched_at: page.fetched_at,
             })
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
+            .unwrap_or_else(|e| panic!("{}: {e}", page.file));
         counted += 1;
-        if analysis.is_article != (kind == "article") {
-            misses.push((file.to_string(), kind.to_string()));
+        if analysis.is_article != (page.kind == "article") {
+            misses.push((page.file, page.kind));
         }
     }
     assert!(counted >= 29, "only {counted} pages read");
@@ -95,22 +70,14 @@ fn verdicts(parser: &Parser, bytes: &[u8], url: &Url) -> [(bool, &'static str); 
 
 #[test]
 fn what_the_source_expects_settles_what_the_page_leaves_open() {
-    let dir = dataset();
-    let pages = std::fs::read_to_string(dir.join("pages.jsonl")).unwrap();
     let parser = Parser::default();
     let mut as_feed_items = Vec::new();
-    for line in pages.lines().filter(|l| !l.trim().is_empty()) {
-        let page: serde_json::Value = serde_json::from_str(line).unwrap();
-        let file = page["file"].as_str().unwrap();
-        let url = page["url"]
-            .as_str()
-            .map(|u| Url::parse(u).unwrap())
-            .unwrap_or_else(|| Url::parse("https://example.vn/page").unwrap());
-        let bytes = std::fs::read(dir.join(file)).unwrap();
-        let [alone, item, listing] = verdicts(&parser, &bytes, &url);
+    for page in real_pages::pages() {
+        let file = &page.file;
+        let [alone, item, listing] = verdicts(&parser, &page.bytes, &page.url);
         // A section page given as a source is never an article.
         assert!(!listing.0, "{file}: {listing:?}");
-        if page["kind"] == "listing" {
+        if page.kind == "listing" {
             // Every listing keeps its own verdict, even listed as an article: home pages,
             // linked headings and next to no body are not left to a source's word.
             assert_eq!(item, alone, "{file}");
@@ -141,7 +108,7 @@ fn what_the_source_expects_settles_what_the_page_leaves_open() {
 fn an_article_under_menus_of_links_is_kept_when_its_source_lists_it() {
     // A real sports-news article (trafilatura's evaluation set): four paragraphs, about a
     // thousand characters, under a site's menus of hundreds of links.
-    let file = dataset()
+    let file = real_pages::dataset()
         .join("../trafilatura-eval/html/football.ua.podolski.html.gz")
         .canonicalize()
         .unwrap();

@@ -44,6 +44,9 @@ const WIDGET_LINES: &[&str] = &[
     "advertisement",
     "xem thêm",
     "đọc thêm",
+    // The label of a box of links set inside the text (baochinhphu.vn), when the link's
+    // title has gone with the link.
+    "tham khảo thêm",
     "đọc tiếp",
     "video",
     "like this",
@@ -122,6 +125,13 @@ const END_LINES: &[&str] = &[
     "đọc nhiều nhất",
     "xem nhiều nhất",
     "tin nổi bật",
+    "tin tức gần đây",
+    // The tags' label: what follows it is the page's, no longer the article's.
+    "từ khóa",
+    "từ khoá",
+    // "Follow the story": the topic's other articles (VnExpress's older sites).
+    "theo dòng sự kiện",
+    "dòng sự kiện",
     "thông tin người gửi phản hồi",
     "ý kiến của bạn đọc",
     "bạn đọc bình luận",
@@ -242,9 +252,10 @@ const END_LINES: &[&str] = &[
     "lascia un commento",
 ];
 
-/// Prefixes of link lines that point elsewhere ("Xem thêm: ...").
+/// Prefixes of link lines that point elsewhere ("Xem thêm: ...", and the bare ">> " before
+/// each of the other stories older Vietnamese papers list under the text).
 static REFERRAL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:>>\s*)?(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|read more|see also|related)\s*(?::|>>|»)")
+    Regex::new(r"^(?:>>\s*)?(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|read more|see also|related)\s*(?::|>>|»)|^>>\s*\S")
         .expect("static regex is valid")
 });
 
@@ -318,11 +329,11 @@ fn names_a_newsletter(lower: &str) -> bool {
 }
 
 /// An advertisement's or a sponsor's label opening a short line ("Anzeige:", "Werbung. Dieser
-/// Beitrag enthält Werbung für …", "Advertisement: New AI Book"), and a pager's label ("Page 1
-/// of 8", "Seite 2 von 5").
+/// Beitrag enthält Werbung für …", "Advertisement: New AI Book"), a pager's label ("Page 1
+/// of 8", "Seite 2 von 5"), and a text-size control ("Cỡ chữ : A- A A+").
 static LABEL_OF_ADS_OR_PAGES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:\*?anzeige|\*?werbung|advertisement|sponsored|gesponsert)\s*[:.,|]|^(?:page|seite) \d+ (?:of|von) \d+\W*$",
+        r"^(?:\*?anzeige|\*?werbung|advertisement|sponsored|gesponsert)\s*[:.,|]|^(?:page|seite) \d+ (?:of|von) \d+\W*$|^cỡ chữ\s*:?\s*a-",
     )
     .expect("static regex is valid")
 });
@@ -669,15 +680,20 @@ pub(crate) fn trailing_credit(paragraph: &str) -> Option<(String, Credit)> {
             return Some((String::new(), agency.unwrap_or(Credit::Staff)));
         }
     }
-    // An outlet's name alone: "Dân Trí".
+    // An outlet's name alone ("Dân Trí"), or the newsroom's staff ("Nhóm PV").
     if bare.chars().count() <= 30 {
-        if let Some(Credit::Agency(name)) = known_credit(bare) {
-            return Some((String::new(), Credit::Agency(name)));
+        if let Some(credit) = known_credit(bare) {
+            return Some((String::new(), credit));
         }
     }
     if paragraph.chars().count() <= 70 {
         if let Some(c) = SOURCE_LINE.captures(paragraph) {
             let name = c[1].trim();
+            // "Theo dòng sự kiện:" ("follow the story:"): a label over what follows, no
+            // source.
+            if name.ends_with(':') {
+                return None;
+            }
             // A source is an agency or outlet; "Theo Hồ Hương" names the writer instead.
             let credit = match classify_credit(name) {
                 Some(credit) => credit,
@@ -742,6 +758,15 @@ mod tests {
         assert!(p.is_widget("Gửi cho bạn bè"));
         assert!(p.is_widget(" Phản hồi "));
         assert!(p.is_widget("Xem thêm: Giá vàng hôm nay tăng mạnh"));
+        // An older paper's links to its other stories, a text-size control, a box's label.
+        assert!(p.is_widget(">> Doanh nhân buôn ma túy xuyên quốc gia lãnh án chung thân"));
+        assert!(p.is_widget("Cỡ chữ : A- A A+"));
+        assert!(p.is_widget("Tham khảo thêm"));
+        assert!(!p.is_widget("Cỡ chữ trên bảng hiệu phải đủ lớn để người đi đường đọc được."));
+        assert!(p.is_end("Tin tức gần đây"));
+        assert!(p.is_end("Theo dòng sự kiện:"));
+        assert!(p.is_end("Từ khóa"));
+        assert!(!p.is_end("Từ khóa của năm là chuyển đổi số"));
         assert!(!p.is_widget("Người dân chia sẻ rằng giá cả đã tăng."));
         assert!(p.is_widget("War der Artikel nützlich?"));
         assert!(p.is_widget("Diesen Artikel teilen"));
@@ -915,6 +940,13 @@ mod tests {
             Some(("Hết giờ.".into(), Credit::Staff))
         );
         assert_eq!(trailing_credit("Giá tăng 5% (so với năm ngoái)"), None);
+        // "Nhóm PV": the newsroom's reporters, nobody to name, and the line goes.
+        assert_eq!(
+            trailing_credit("Nhóm PV"),
+            Some((String::new(), Credit::Staff))
+        );
+        // "Theo dòng sự kiện:" ("follow the story:") labels a list: no source.
+        assert_eq!(trailing_credit("Theo dòng sự kiện:"), None);
         assert_eq!(
             leading_credit("(ĐCSVN) - Sáng nay, hội nghị khai mạc."),
             Some(("Sáng nay, hội nghị khai mạc.".into(), Some("ĐCSVN".into())))

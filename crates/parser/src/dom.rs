@@ -91,7 +91,10 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
         box-?other|other-?news|more-?news|see-?also|next-?news|pre-?footer|more-?like-?this|
         read-?next|also-?read)\b
         |tinlienquan|lienquan|tinkhac|tin-khac|tin-lien-quan|binhluan|binh-luan|quangcao|
-        chiase|chia-se|guibai|phan-?hoi|phanhoi|tin-?cung-?chuyen-?muc|xemthem|xem-them",
+        chiase|chia-se|guibai|phan-?hoi|phanhoi|tin-?cung-?chuyen-?muc|xemthem|xem-them
+        # VnExpress's place stamp before the lead ('TP HCM'), set apart by style alone: in
+        # the text it would run into the lead's first word.
+        |location-?stamp",
     )
     .expect("static regex is valid")
 });

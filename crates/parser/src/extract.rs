@@ -92,15 +92,17 @@ impl Parser {
             .tag(&["og:site_name", "application-name"])
             .map(str::to_string)
             .or_else(|| meta.logo.clone());
-        let title = rule
-            .and_then(|r| first_text(&html, r.title.as_ref()))
-            .or_else(|| {
-                title(
-                    &meta,
-                    site_name.as_deref(),
-                    canonical.host_str().unwrap_or(""),
-                )
-            });
+        let rule_title = rule.and_then(|r| first_text(&html, r.title.as_ref()));
+        // Whether the site's rule found the headline (a rule's selector may find nothing on
+        // the site's older pages).
+        let by_rule = rule_title.is_some();
+        let title = rule_title.or_else(|| {
+            title(
+                &meta,
+                site_name.as_deref(),
+                canonical.host_str().unwrap_or(""),
+            )
+        });
         let title_text = title.as_deref().unwrap_or("");
         // The site's body element, when its rule names one: the generic cleaning runs inside
         // it only.
@@ -163,9 +165,8 @@ impl Parser {
             }
         }
 
-        let rule_title = rule.and_then(|r| r.title.as_ref()).is_some();
         let title = match portal_headline(&meta, title_text, &content.paragraphs) {
-            Some(headline) if !rule_title => {
+            Some(headline) if !by_rule => {
                 content.paragraphs.remove(0);
                 Some(headline)
             }
@@ -305,6 +306,7 @@ impl Parser {
         let title = title
             .or_else(|| (!is_article).then(|| meta.html_title.clone()).flatten())
             .unwrap_or_default();
+        let section = section(&html, &meta, &title);
         let mut record = Article {
             schema_version: SCHEMA_VERSION,
             id: article_id(canonical.as_str()),
@@ -318,7 +320,7 @@ impl Parser {
             modified_at,
             authors,
             source_agency: content.agency.clone(),
-            section: section(&html, &meta),
+            section,
             tags: tags(&meta),
             images,
             language,

@@ -625,9 +625,17 @@ fn type_names(v: Option<&Value>) -> Vec<String> {
     }
 }
 
+/// A JSON-LD string as text. Some sites write HTML's entities into it ("Ch&#237;nh s&#225;ch
+/// v&#224; cuộc sống", baochinhphu.vn's breadcrumb), which JSON does not decode: they are.
+fn ld_text(s: &str) -> String {
+    html_escape::decode_html_entities(s.trim())
+        .trim()
+        .to_string()
+}
+
 fn string(v: Option<&Value>) -> Option<String> {
     match v? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::String(s) => Some(ld_text(s)).filter(|t| !t.is_empty()),
         Value::Array(a) => a.iter().find_map(|x| string(Some(x))),
         _ => None,
     }
@@ -635,7 +643,7 @@ fn string(v: Option<&Value>) -> Option<String> {
 
 fn list(v: Option<&Value>) -> Vec<String> {
     match v {
-        Some(Value::String(s)) => s
+        Some(Value::String(s)) => ld_text(s)
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
@@ -648,7 +656,7 @@ fn list(v: Option<&Value>) -> Vec<String> {
 
 fn names(v: Option<&Value>) -> Vec<String> {
     match v {
-        Some(Value::String(s)) => vec![s.trim().to_string()],
+        Some(Value::String(s)) => vec![ld_text(s)],
         Some(Value::Object(o)) => string(o.get("name")).into_iter().collect(),
         Some(Value::Array(a)) => a.iter().flat_map(|x| names(Some(x))).collect(),
         _ => vec![],

@@ -155,7 +155,19 @@ pub(crate) fn portal_headline(
     let agrees = declared.contains(&heading) || heading.contains(&declared);
     // A heading that ends as a sentence ends is a lead set in bold, not a headline.
     let sentence = first.ends_with('.') && !first.ends_with("...");
-    (is_heading && (5..=40).contains(&words) && !agrees && !sentence && paragraphs.len() > 1)
+    // The title may be the heading with the page's section or site after it ("Những người
+    // khổ hạnh vì bớt lạ - Ảnh | Trang thông tin …" over the heading "Những người khổ hạnh vì
+    // bớt lạ"): the heading is the headline then too.
+    let labelled = declared.strip_prefix(&heading).is_some_and(|rest| {
+        [" - ", " – ", " — ", " | "]
+            .iter()
+            .any(|sep| rest.starts_with(sep))
+    });
+    (is_heading
+        && (5..=40).contains(&words)
+        && (!agrees || labelled)
+        && !sentence
+        && paragraphs.len() > 1)
         .then(|| first.clone())
 }
 
@@ -349,6 +361,16 @@ mod tests {
             title("Sở Y tế vừa triển khai kế hoạch tiêm chủng mở rộng cho năm 2024."),
             "Sở Y tế - Tin tức"
         );
+        // A <title> that is the heading with the section and the site after it: the heading,
+        // which leaves the body.
+        let html = format!(
+            "<html><head><title>Những người khổ hạnh vì bớt lạ - Ảnh | Trang thông tin dành \
+             cho giới trẻ</title></head><body><div class=\"content\"><h3>Những người khổ \
+             hạnh vì bớt lạ</h3>{paragraphs}</div></body></html>"
+        );
+        let record = parsed_article(&html, "https://soyte.example.gov.vn/tin-tuc/124");
+        assert_eq!(record.title, "Những người khổ hạnh vì bớt lạ");
+        assert!(record.body.starts_with("Đoạn 1:"), "{}", record.body);
     }
 
     #[test]

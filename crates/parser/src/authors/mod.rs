@@ -25,7 +25,7 @@ pub(crate) fn authors(
         .ld
         .authors
         .iter()
-        .flat_map(|a| joined_names(a))
+        .flat_map(|a| signed_names(a).unwrap_or_else(|| listed_names(a)))
         .chain(
             meta.tag(&[
                 "author",
@@ -36,9 +36,10 @@ pub(crate) fn authors(
             ])
             // "Olympia-Verlag GmbH, Nürnberg, Germany": what follows an organisation (or the
             // site itself) is its address, not more people.
-            .map(|a| match surname_first(a) {
-                Some(name) => vec![name],
-                None => a
+            .map(|a| match (signed_names(a), surname_first(a)) {
+                (Some(names), _) => names,
+                (None, Some(name)) => vec![name],
+                (None, None) => a
                     .split([',', ';'])
                     .take_while(|part| !bylines::is_not_a_name(part) && !site.named_by(part))
                     .flat_map(joined_names)
@@ -183,6 +184,28 @@ pub(crate) fn joined_names(value: &str) -> Vec<String> {
     } else {
         vec![value.trim().to_string()]
     }
+}
+
+/// The writers of a declared author value written as a closing signature: "Theo Sầm Hoa
+/// (Vietnamnet/Reuters)" (24h.com.vn's meta author) is Sầm Hoa, credited to a source, which
+/// the body's own signature gives the record; "PV/VOV" is the staff, nobody to name.
+fn signed_names(value: &str) -> Option<Vec<String>> {
+    boilerplate::signature(value).map(|(names, _source)| names)
+}
+
+/// The names of a structured-data author value: each name a conjunction joins
+/// ([`joined_names`]), or each name a comma sets apart when every part is a name of two words
+/// or more ("THUẬN VĂN, LÊ ÁNH", as plo.vn declares its two writers as one person). A comma
+/// before a credential or a job ("Genevieve Carlton, Ph.D.") or between a surname and a given
+/// name leaves one name.
+fn listed_names(value: &str) -> Vec<String> {
+    let parts = value.split(',').count();
+    if parts > 1 && value.split(',').all(|p| p.split_whitespace().count() >= 2) {
+        if let Some(names) = bylines::byline_names(value).filter(|n| n.len() == parts) {
+            return names;
+        }
+    }
+    joined_names(value)
 }
 
 /// "Hansen, Ola" (surname first, as library catalogues and some sites write it) as "Ola
@@ -804,6 +827,51 @@ mod tests {
             record.body.contains("Author: Helena Parry"),
             "{}",
             record.body
+        );
+    }
+
+    #[test]
+    fn declared_authors_are_read_as_bylines_are() {
+        let body = numbered_paragraphs(
+            3,
+            "Đoạn",
+            "các đoàn đại biểu đến dâng hoa, thắp hương tưởng niệm các anh hùng liệt sĩ tại \
+             nghĩa trang của tỉnh trong buổi sáng.",
+        );
+        let authors = |head: &str| {
+            let html = format!(
+                "<html lang=\"vi\"><head><title>Dâng hoa tưởng niệm</title>{head}</head>\
+                 <body><h1>Dâng hoa tưởng niệm</h1><div class=\"story\">{body}</div>\
+                 </body></html>"
+            );
+            parsed_article(&html, "https://bao.example.vn/dang-hoa-post874982.html").authors
+        };
+        let person = |name: &str| {
+            format!(
+                "<script type=\"application/ld+json\">{{\"@type\": \"NewsArticle\", \
+                 \"headline\": \"Dâng hoa tưởng niệm\", \"author\": {{\"@type\": \
+                 \"Person\", \"name\": \"{name}\"}}}}</script>"
+            )
+        };
+        // Two writers declared as one person, a comma between names of two words each.
+        assert_eq!(
+            authors(&person("THUẬN VĂN, LÊ ÁNH")),
+            ["Thuận Văn", "Lê Ánh"]
+        );
+        // A credential or a job after the comma, a surname before it: one name.
+        assert_eq!(
+            authors(&person("Genevieve Carlton, Ph.D.")),
+            ["Genevieve Carlton, Ph.D."]
+        );
+        assert_eq!(authors(&person("Hansen, Ola")), ["Hansen, Ola"]);
+        // A meta author written as a closing signature: the writer, not the source.
+        assert_eq!(
+            authors("<meta name=\"author\" content=\"Theo Sầm Hoa (Vietnamnet/Reuters)\">"),
+            ["Sầm Hoa"]
+        );
+        assert_eq!(
+            authors("<meta name=\"author\" content=\"Quang Minh/VOV.VN\">"),
+            ["Quang Minh"]
         );
     }
 }

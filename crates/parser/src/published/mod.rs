@@ -211,6 +211,22 @@ pub(crate) fn published_at(
         {
             found("url over metadata", Some(day))
         }
+        // A day in the URL and no metadata: the time of day the page shows on that day
+        // ("19/12/2012 17:41" under /pages/20121219/) completes it.
+        (Some(ArticleTime::Date(day)), None) => {
+            let shown = [
+                labelled_publication_line(html, blocks, zone),
+                date_elements(html, zone),
+                date_line(content, zone),
+            ]
+            .into_iter()
+            .flatten()
+            .find(|t| matches!(t, ArticleTime::DateTime(_)) && t.date() == day);
+            match shown {
+                Some(time) => found("url, with the time the page shows", Some(time)),
+                None => found("url", Some(ArticleTime::Date(day))),
+            }
+        }
         (day, None) => found("url", day),
         (_, stated) => match stated
             .and_then(|p| shown_revision(html, content, meta, p, zone, month_first_day.is_some()))
@@ -491,6 +507,36 @@ mod tests {
         assert_eq!(record("2031-01-14T03:00:00Z"), fetched_then);
         // Fetched years before the date it shows: that date cannot be its publication.
         assert_eq!(record("2026-12-02T03:00:00Z").published_at, None);
+    }
+
+    #[test]
+    fn the_day_in_the_address_takes_the_time_the_page_shows_on_it() {
+        let paragraphs = numbered_paragraphs(
+            4,
+            "Đoạn",
+            "Tòa án nhân dân thành phố mở phiên xét xử sơ thẩm vụ án mua bán trái phép chất \
+             ma túy với năm bị cáo.",
+        );
+        let published = |date_line: &str| {
+            let html = format!(
+                "<html><head><title>Năm bị cáo lãnh án</title></head><body>\
+                 <h1>Năm bị cáo lãnh án</h1><span class=\"date-line\">{date_line}</span>\
+                 <div class=\"noi-dung\">{paragraphs}</div></body></html>"
+            );
+            parsed_article(
+                &html,
+                "http://bao.example.vn/pages/20121219/nam-bi-cao.aspx",
+            )
+            .published_at
+            .map(|t| t.to_string())
+        };
+        // The address gives the day, the date line the time of day on it.
+        assert_eq!(
+            published("19/12/2012 17:41").as_deref(),
+            Some("2012-12-19T17:41:00+07:00")
+        );
+        // A time shown on another day is not the address's day's: the day alone stays.
+        assert_eq!(published("20/12/2012 08:00").as_deref(), Some("2012-12-19"));
     }
 
     #[test]

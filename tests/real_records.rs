@@ -1,0 +1,231 @@
+//! Records of real saved pages of Vietnamese news sites (`../shared/datasets/vn-real-dev`),
+//! parsed as the service parses them (with the rules of `config/sites`), against what each
+//! page shows: its headline, writers, source, publication time, section, where its text opens
+//! and ends, and the furniture that must stay out of it. Every expected value was read off the
+//! page's markup by hand (the `<h1>`, the byline, the date line, the breadcrumb); none is
+//! copied from the parser's output.
+
+mod real_pages;
+mod rules;
+
+use tinstream_parser::{Extraction, Page, Parser};
+
+/// What one page's record must hold.
+struct Expected {
+    file: &'static str,
+    title: &'static str,
+    /// How the lead opens, when the page sets one apart.
+    lead: Option<&'static str>,
+    /// As RFC 3339 with the page's offset, or a day; `None`: the page shows no date.
+    published_at: Option<&'static str>,
+    authors: &'static [&'static str],
+    agency: Option<&'static str>,
+    /// The section, when the page names one.
+    section: Option<&'static str>,
+    body_opens: &'static str,
+    body_ends: &'static str,
+    /// Furniture of the page that is not the article.
+    not_in_body: &'static [&'static str],
+}
+
+const EXPECTED: &[Expected] = &[
+    // plo.vn, 2025: two writers declared in JSON-LD as one person, "THUẬN VĂN, LÊ ÁNH" (the
+    // byline shows them as two links); the paper's "(PLO)-" opens the lead.
+    Expected {
+        file: "html/plo-01.html",
+        title: "Đoàn đại biểu TP.HCM dâng hoa, tưởng niệm các anh hùng liệt sĩ tại Bình Dương, \
+                Bà Rịa - Vũng Tàu (cũ)",
+        lead: Some("Phó Bí thư Thành ủy, Chủ tịch Ủy ban MTTQ Việt Nam TP.HCM Nguyễn Phước Lộc"),
+        published_at: Some("2025-10-11T10:02:08+07:00"),
+        authors: &["Thuận Văn", "Lê Ánh"],
+        agency: None,
+        section: None,
+        body_opens: "Sáng 11-10, các đoàn đại biểu tham dự Đại hội đại biểu Đảng bộ TP.HCM",
+        body_ends: "Chủ tịch Tôn Đức Thắng tại bảo tàng Tôn Đức Thắng.",
+        not_in_body: &["(PLO)", "THUẬN VĂN"],
+    },
+    // 24h.com.vn, 2012: "Theo Sầm Hoa (Vietnamnet/Reuters)" under the text and as the meta
+    // author: the writer, and the source the story was taken from. A photo story: the last
+    // line is its last picture's caption, set as a paragraph.
+    Expected {
+        file: "html/24h-01.html",
+        title: "Đột nhập lò luyện thi công chức Hàn Quốc",
+        lead: None,
+        published_at: Some("2012-12-23T14:02:00+07:00"),
+        authors: &["Sầm Hoa"],
+        agency: Some("Vietnamnet/Reuters"),
+        section: None,
+        body_opens: "Làng Thi cử hay còn gọi là Goshiwon",
+        body_ends: "Những sĩ tử tại Goshiwon đi bỏ phiếu sớm hôm 13/12.",
+        not_in_body: &["Theo Sầm Hoa", "bình chọn"],
+    },
+    // thanhnien.com.vn, 2012 (a SharePoint page): a text-size control above the text, the
+    // byline "Tin, ảnh: Vũ Phương Thảo" followed by ">> " links to other stories, the tags
+    // ("Từ khóa") and a readers' feedback form. The date line shows "19/12/2012 17:41", the
+    // address only the day. (Not checked: the lead, set as an <h2> at the top of the text, and
+    // the section's name "Chính trị - Xã hội" over the text, both read as the body's.)
+    Expected {
+        file: "html/thanhnien-01.html",
+        title: "5 \"bóng hồng\" buôn ma túy lãnh án",
+        lead: None,
+        published_at: Some("2012-12-19T17:41:00+07:00"),
+        authors: &["Vũ Phương Thảo"],
+        agency: None,
+        section: None,
+        body_opens: "Chính trị - Xã hội",
+        body_ends: "thu giữ của ba người này 2,654 gram ma túy tổng hợp.",
+        not_in_body: &[
+            "Cỡ chữ",
+            ">>",
+            "Doanh nhân buôn ma túy xuyên quốc gia",
+            "Từ khóa",
+            "Tên của bạn",
+            "hoan nghênh ý kiến",
+            "Tin, ảnh",
+        ],
+    },
+    // VnExpress, 2022: the place stamp "TP HCM" before the lead, set apart by style alone;
+    // the writer's name right-aligned under the text; the breadcrumb "Thời sự > Dân sinh".
+    Expected {
+        file: "html/vnexpress-06.html",
+        title: "Công nhân mất việc chật vật lo Tết",
+        lead: Some("Nếu có ít tiền, chị Huyền sẽ nấu nồi thịt kho cho 3 ngày Tết"),
+        published_at: Some("2022-01-25T06:00:00+07:00"),
+        authors: &["Lê Tuyết"],
+        agency: None,
+        section: Some("Thời sự"),
+        body_opens: "Chị Nguyễn Thị Huyền, 36 tuổi, thuê trọ trên đường TL16",
+        body_ends: "tổ chức tiệc tất niên cho công nhân ở lại ăn Tết...",
+        not_in_body: &["TP HCMNếu", "Lê Tuyết"],
+    },
+    // VnExpress's iOne, 2012: no <h1>; the headline is an <h3> over the text, the <title>
+    // adds " - Ảnh | Trang thông tin dành cho giới trẻ - VnExpress iOne". The text is
+    // followed by "Theo dòng sự kiện:" ("follow the story") and the topic's other stories.
+    // (Not checked: the writer's pen name, "Papai", a one-word line kept as the text's last.)
+    Expected {
+        file: "html/vnexpress-09.html",
+        title: "Những người khổ hạnh vì bớt lạ",
+        lead: Some("Vết bớt khác thường, lông mọc phủ kín người..."),
+        published_at: Some("2012-12-21T15:20:00+07:00"),
+        authors: &[],
+        agency: None,
+        section: None,
+        body_opens: "1. Anh Zhang Hongming mắc hội chứng Nevus bẩm sinh",
+        body_ends: "Papai",
+        not_in_body: &["dòng sự kiện", "Đôi 'chân voi' nặng ngót tạ"],
+    },
+    // Zing News, 2012: "Nhóm PV" (the newsroom's reporters) and "Theo Infonet" under the
+    // text, then "Tin tức gần đây" over other stories. The saved page shows no date.
+    Expected {
+        file: "html/zingnews-01.html",
+        title: "Mọi ngả đường về nhà thờ tắc nghẽn đêm Giáng sinh",
+        lead: None,
+        published_at: None,
+        authors: &[],
+        agency: Some("Infonet"),
+        section: None,
+        body_opens: "Đêm Giáng sinh, 24/12, người dân khắp Việt Nam",
+        body_ends: "Mỗi nhà đều có một hang đá, cây thông.",
+        not_in_body: &[
+            "Nhóm PV",
+            "Theo Infonet",
+            "Tin tức gần đây",
+            "Cảnh đời thai phụ",
+        ],
+    },
+    // baochinhphu.vn, 2026: the breadcrumb in JSON-LD with HTML's entities in its names
+    // ("Ch&#237;nh s&#225;ch"); boxes of links inside the text, each labelled "Tham khảo
+    // thêm"; "(Chinhphu.vn) - " opens the lead.
+    Expected {
+        file: "html/baochinhphu-01.html",
+        title: "Chính sách mới có hiệu lực từ tháng 3/2026",
+        lead: Some("Tháng 3/2026 có nhiều chính sách mới có hiệu lực"),
+        published_at: Some("2026-03-01T09:51:00+07:00"),
+        authors: &[],
+        agency: Some("Chinhphu.vn"),
+        section: Some("Chính sách và cuộc sống"),
+        body_opens: "3 hình thức khai thác, sử dụng thông tin về nhà ở",
+        body_ends:
+            "Đồng bào dân tộc thiểu số ở các xã đặc biệt khó khăn theo quy định của pháp luật.",
+        not_in_body: &["Tham khảo thêm", "&#"],
+    },
+];
+
+#[test]
+fn real_pages_give_the_records_their_pages_show() {
+    let parser = Parser::default().with_sites(rules::shipped_rules());
+    let pages = real_pages::pages();
+    let mut failures = Vec::new();
+    for want in EXPECTED {
+        let page = pages
+            .iter()
+            .find(|p| p.file == want.file)
+            .unwrap_or_else(|| panic!("{} is not in the dataset", want.file));
+        assert_eq!(page.kind, "article", "{}", want.file);
+        let extraction = parser
+            .parse(Page {
+                bytes: &page.bytes,
+                url: &page.url,
+                http_charset: None,
+                fetched_at: page.fetched_at,
+            })
+            .unwrap_or_else(|e| panic!("{}: {e}", want.file));
+        let Extraction::Article(record) = extraction else {
+            failures.push(format!("{}: not read as an article", want.file));
+            continue;
+        };
+        let mut check = |field: &str, ok: bool, got: String| {
+            if !ok {
+                failures.push(format!("{}: {field}: got {got}", want.file));
+            }
+        };
+        check("title", record.title == want.title, record.title.clone());
+        if let Some(lead) = want.lead {
+            let got = record.lead.clone().unwrap_or_default();
+            check("lead", got.starts_with(lead), got);
+        }
+        let published = record.published_at.map(|t| t.to_string());
+        check(
+            "published_at",
+            published.as_deref() == want.published_at,
+            format!("{published:?}"),
+        );
+        check(
+            "authors",
+            record.authors == want.authors,
+            format!("{:?}", record.authors),
+        );
+        check(
+            "source_agency",
+            record.source_agency.as_deref() == want.agency,
+            format!("{:?}", record.source_agency),
+        );
+        if want.section.is_some() {
+            check(
+                "section",
+                record.section.as_deref() == want.section,
+                format!("{:?}", record.section),
+            );
+        }
+        let first = record.body.split("\n\n").next().unwrap_or_default();
+        let last = record.body.split("\n\n").last().unwrap_or_default();
+        check(
+            "body's start",
+            first.starts_with(want.body_opens),
+            first.to_string(),
+        );
+        check(
+            "body's end",
+            last.ends_with(want.body_ends),
+            last.to_string(),
+        );
+        for phrase in want.not_in_body {
+            check(
+                "body",
+                !record.body.contains(phrase),
+                format!("{phrase:?} in it"),
+            );
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
