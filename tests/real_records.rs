@@ -44,6 +44,33 @@ const EXPECTED: &[Expected] = &[
         body_ends: "Chủ tịch Tôn Đức Thắng tại bảo tàng Tôn Đức Thắng.",
         not_in_body: &["(PLO)", "THUẬN VĂN"],
     },
+    // plo.vn, 2025: the writer declared in capitals ("SONG MAI"), as the byline shows it.
+    Expected {
+        file: "html/plo-02.html",
+        title: "Vụ vay ngân hàng mua biệt thự: VKS kháng nghị theo hướng hủy án sơ thẩm",
+        lead: Some("VKSND khu vực 7 - TP.HCM đã kháng nghị tòa bộ bản án sơ thẩm"),
+        published_at: Some("2025-10-09T17:55:47+07:00"),
+        authors: &["Song Mai"],
+        agency: None,
+        section: Some("Pháp luật"),
+        body_opens: "Ngày 9-10, VKSND khu vực 7 - TP.HCM đã ban hành kháng nghị",
+        body_ends: "cùng lập ngày 25-11-2020 là không đúng.",
+        not_in_body: &["(PLO)"],
+    },
+    // VietNamNet, 2019: "Ca Tiếu (theo online-tech-tips)" closes the text, a box of another
+    // story follows it; the breadcrumb opens with the site's name.
+    Expected {
+        file: "html/vietnamnet-03.html",
+        title: "Cách sử dụng Google Maps để giám sát vị trí của trẻ nhỏ",
+        lead: None,
+        published_at: Some("2019-03-24T07:50:00+07:00"),
+        authors: &["Ca Tiếu"],
+        agency: Some("online-tech-tips"),
+        section: Some("Công nghệ"),
+        body_opens: "Cho dù bạn sở hữu thiết bị Android hay iOS",
+        body_ends: "trong trình đơn Location sharing (Chia sẻ vị trí).",
+        not_in_body: &["Ca Tiếu", "Cách tăng âm lượng chỉ đường"],
+    },
     // 24h.com.vn, 2012: "Theo Sầm Hoa (Vietnamnet/Reuters)" under the text and as the meta
     // author: the writer, and the source the story was taken from. A photo story: the last
     // line is its last picture's caption, set as a paragraph.

@@ -208,7 +208,7 @@ fn without_trailing_date(line: &str) -> &str {
 }
 
 /// Names written in capitals ("NGỌC AN", as some sites print bylines) in title case.
-fn name_case(s: &str) -> String {
+pub(crate) fn name_case(s: &str) -> String {
     let letters = s.chars().filter(|c| c.is_alphabetic());
     if letters.clone().count() < 4 || !letters.clone().all(char::is_uppercase) {
         return s.to_string();

@@ -521,16 +521,25 @@ fn images(
     out
 }
 
-/// Icons, spacers, logos and avatars are not article images.
+/// Below this many pixels on a side, an image is an icon or a spacer.
+const MIN_IMAGE_SIDE: u32 = 50;
+
+/// At most this many pixels on both sides, an image is a thumbnail: a teaser's or a card's
+/// (24h.com.vn's 75 by 75 "THÔNG TIN DOANH NGHIỆP" under the text), not the article's.
+const MAX_THUMBNAIL_SIDE: u32 = 100;
+
+/// Icons, spacers, thumbnails, logos and avatars are not article images.
 fn is_decoration(html: &Html, node: NodeId) -> bool {
     let Some(el) = html.tree.get(node).and_then(|n| n.value().as_element()) else {
         return true;
     };
-    let small = |attr: &str| {
+    let side = |attr: &str| {
         el.attribute(attr)
             .and_then(|v| v.trim_end_matches("px").trim().parse::<u32>().ok())
-            .is_some_and(|v| v < 50)
     };
+    let small = |attr: &str| side(attr).is_some_and(|v| v < MIN_IMAGE_SIDE);
+    let thumbnail = side("width").is_some_and(|w| w <= MAX_THUMBNAIL_SIDE)
+        && side("height").is_some_and(|h| h <= MAX_THUMBNAIL_SIDE);
     let hints = format!(
         "{} {}",
         crate::dom::class_and_id(el),
@@ -538,6 +547,7 @@ fn is_decoration(html: &Html, node: NodeId) -> bool {
     );
     small("width")
         || small("height")
+        || thumbnail
         || [
             "logo",
             "icon",

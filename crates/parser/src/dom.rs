@@ -94,7 +94,10 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
         chiase|chia-se|guibai|phan-?hoi|phanhoi|tin-?cung-?chuyen-?muc|xemthem|xem-them
         # VnExpress's place stamp before the lead ('TP HCM'), set apart by style alone: in
         # the text it would run into the lead's first word.
-        |location-?stamp",
+        |location-?stamp
+        # A box of links to other stories set inside the text, named as one word
+        # ('kbwscwl-relatedbox' on baochinhphu.vn).
+        |relatedbox|relatednews",
     )
     .expect("static regex is valid")
 });

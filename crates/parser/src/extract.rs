@@ -282,6 +282,13 @@ impl Parser {
                 let headline = title.as_deref().unwrap_or_default();
                 authors(&html, &blocks, &meta, &content, &site_names, headline)
             });
+        // A writer's name alone on the text's first or last line (thesaigontimes.vn's
+        // "SGTOAuthor" paragraph under the headline) is the byline the authors hold.
+        let body = if drop_name_lines(&mut paragraphs, &authors) {
+            paragraphs.join("\n\n")
+        } else {
+            body
+        };
 
         // Whether the page names its writer and its day, as a post does and a listing does
         // not: evidence for a short text.
@@ -306,7 +313,7 @@ impl Parser {
         let title = title
             .or_else(|| (!is_article).then(|| meta.html_title.clone()).flatten())
             .unwrap_or_default();
-        let section = section(&html, &meta, &title);
+        let section = section(&html, &meta, &title, &site_names);
         let mut record = Article {
             schema_version: SCHEMA_VERSION,
             id: article_id(canonical.as_str()),
@@ -356,6 +363,24 @@ pub(crate) fn remove_elements(html: &mut Html, selectors: &[scraper::Selector]) 
 pub(crate) fn first_text(html: &Html, selector: Option<&scraper::Selector>) -> Option<String> {
     let element = html.select(selector?).next()?;
     Some(normalize_text(&element.text().collect::<String>())).filter(|t| !t.is_empty())
+}
+
+/// Drops the paragraphs at the start and at the end of the text that are only a writer's
+/// name each ("Luana Patriolino" / "Raphael Felice" over the text), as long as the text keeps
+/// two more; whether it dropped any.
+fn drop_name_lines(paragraphs: &mut Vec<String>, authors: &[String]) -> bool {
+    let is_name = |p: &str| authors.iter().any(|a| a.to_lowercase() == p.to_lowercase());
+    let before = paragraphs.len();
+    while paragraphs.len() > 2 && paragraphs.last().is_some_and(|p| is_name(p)) {
+        paragraphs.pop();
+    }
+    let opening = paragraphs
+        .iter()
+        .take(paragraphs.len().saturating_sub(2))
+        .take_while(|p| is_name(p))
+        .count();
+    paragraphs.drain(..opening);
+    paragraphs.len() != before
 }
 
 /// More than a few NUL or control bytes at the start: not a text document.
@@ -1112,5 +1137,52 @@ mod tests {
             record.images.first().and_then(|i| i.caption.as_deref()),
             None
         );
+    }
+
+    #[test]
+    fn the_writers_names_around_the_text_are_its_byline() {
+        let body = numbered_paragraphs(
+            3,
+            "Đoạn",
+            "tôi thích cái cảm giác cầm trong tay tờ báo mới vào mỗi thứ Năm hàng tuần với \
+             nhiều thông tin thú vị.",
+        );
+        let record = |text: &str| {
+            let html = format!(
+                "<html lang=\"vi\"><head><title>Báo giấy vẫn thú vị!</title>\
+                 <meta name=\"author\" content=\"Lê Ngọc Quỳnh\"></head><body>\
+                 <h1>Báo giấy vẫn thú vị!</h1><div class=\"content\">{text}</div></body></html>"
+            );
+            parsed_article(&html, "https://bao.example.vn/bao-giay-274113.html")
+        };
+        // The writer's name over the text, as a paragraph of its own.
+        let named = record(&format!("<p>Lê Ngọc Quỳnh</p>{body}"));
+        assert_eq!(named.authors, ["Lê Ngọc Quỳnh"]);
+        assert!(named.body.starts_with("Đoạn 1:"), "{}", named.body);
+        // A name in the text that is no writer's stays.
+        let other = record(&format!("<p>Nguyễn Văn An</p>{body}"));
+        assert!(other.body.starts_with("Nguyễn Văn An"), "{}", other.body);
+    }
+
+    #[test]
+    fn thumbnails_and_boxes_of_other_stories_give_no_images() {
+        let body = numbered_paragraphs(
+            3,
+            "Đoạn",
+            "học viên đổ xô tới ôn luyện trước kỳ thi công chức tại những ký túc xá tư nhân \
+             quanh trường.",
+        );
+        let html = format!(
+            "<html lang=\"vi\"><head><title>Lò luyện thi</title></head><body>\
+             <h1>Lò luyện thi</h1><div class=\"content\"><p><img src=\"/anh/lop-hoc.jpg\" \
+             width=\"450\" height=\"300\"></p>{body}\
+             <div class=\"kbwscwl-relatedbox\"><img src=\"/anh/tin-khac.jpg\">\
+             <a href=\"/tin-khac.html\">Chính sách mới có hiệu lực từ tháng 2</a></div>\
+             <div class=\"doanhNghiepItem\"><img src=\"/anh/fce-ava.jpg\" width=\"75\" \
+             height=\"75\"><a href=\"/fce.html\">Chứng chỉ FCE</a></div></div></body></html>"
+        );
+        let record = parsed_article(&html, "https://bao.example.vn/lo-luyen-thi-508182.html");
+        let images: Vec<&str> = record.images.iter().map(|i| i.url.as_str()).collect();
+        assert_eq!(images, ["https://bao.example.vn/anh/lop-hoc.jpg"]);
     }
 }

@@ -1,5 +1,6 @@
 //! Section and tags, from the breadcrumb and the page's metadata.
 
+use crate::authors::SiteNames;
 use crate::meta;
 use scraper::Html;
 
@@ -9,8 +10,14 @@ use scraper::Html;
 const MIN_TITLE_LIKE_CHARS: usize = 25;
 
 /// The page's section: declared, or the first item of its breadcrumb trail that is neither
-/// the home page nor the page itself (a trail "Home > {the title}" names no section).
-pub(crate) fn section(html: &Html, meta: &meta::Meta, title: &str) -> Option<String> {
+/// the home page (or the site's name) nor the page itself (a trail "Home > {the title}" names
+/// no section).
+pub(crate) fn section(
+    html: &Html,
+    meta: &meta::Meta,
+    title: &str,
+    site: &SiteNames,
+) -> Option<String> {
     // The trails first, then their links: a selector of links under a trail would test every
     // link of the page against its ancestors.
     static BREADCRUMB: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
@@ -47,12 +54,13 @@ pub(crate) fn section(html: &Html, meta: &meta::Meta, title: &str) -> Option<Str
                 && !title.is_empty()
                 && (title.contains(&l) || l.contains(&title))
     };
-    let names_no_section = |s: &str| is_home(s) || is_title(s);
+    // The site's own name is its home's.
+    let names_no_section = |s: &str| is_home(s) || is_title(s) || site.is_exactly(s);
     meta.ld
         .section
         .clone()
         .or_else(|| meta.tag(&["article:section"]).map(str::to_string))
-        .filter(|s| !is_title(s))
+        .filter(|s| !is_title(s) && !site.is_exactly(s))
         .or_else(|| {
             meta.ld
                 .breadcrumb
@@ -146,6 +154,11 @@ mod tests {
         // Home in German, then the section.
         assert_eq!(
             section(&ld(&["Startseite", "Politik", "Neue Regeln ab März"]), ""),
+            Some("Politik".into())
+        );
+        // The site's name is its home's ("Example" on example.de).
+        assert_eq!(
+            section(&ld(&["Example", "Politik", "Neue Regeln ab März"]), ""),
             Some("Politik".into())
         );
         // A trail of home and the page itself names no section.

@@ -82,10 +82,11 @@ pub(crate) fn authors(
                 .filter(|name| is_person(name, site)),
         );
     }
-    // A byline's buttons read into the name ("Jane Doe Twitter").
+    // A byline's buttons read into the name ("Jane Doe Twitter"); a name set in capitals
+    // ("SONG MAI", as plo.vn declares its writers) is written as the bylines' are.
     let out: Vec<String> = out
         .into_iter()
-        .map(|name| without_social_links(&name).to_string())
+        .map(|name| bylines::name_case(without_social_links(&name)))
         .filter(|name| !name.is_empty())
         .collect();
     // One person given twice, as a handle and as a name ("arianschlichenmayer", "Arian
@@ -873,5 +874,7 @@ mod tests {
             authors("<meta name=\"author\" content=\"Quang Minh/VOV.VN\">"),
             ["Quang Minh"]
         );
+        // A name declared in capitals is written as the bylines' are.
+        assert_eq!(authors(&person("SONG MAI")), ["Song Mai"]);
     }
 }

@@ -49,6 +49,16 @@ impl SiteNames {
 }
 
 impl SiteNames {
+    /// Whether a text is the site's name and nothing more: its declared name, or its
+    /// domain's label ("Vietnamnet" on vietnamnet.vn, "DATEV magazin" on datev-magazin.de).
+    pub(crate) fn is_exactly(&self, text: &str) -> bool {
+        let text = text.trim();
+        self.declared
+            .as_deref()
+            .is_some_and(|d| d.trim() == text.to_lowercase())
+            || !self.host_key.is_empty() && name_key(text) == self.host_key
+    }
+
     /// Whether `name` is a person's and the site's address carries it as a person's site
     /// does: a label that is one of the name's words ("bossley"), or its first word with
     /// the next one's initial ("coryd"). An organisation's name is told by its article
