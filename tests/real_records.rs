@@ -86,22 +86,23 @@ const EXPECTED: &[Expected] = &[
         body_ends: "Những sĩ tử tại Goshiwon đi bỏ phiếu sớm hôm 13/12.",
         not_in_body: &["Theo Sầm Hoa", "bình chọn"],
     },
-    // thanhnien.com.vn, 2012 (a SharePoint page): a text-size control above the text, the
-    // byline "Tin, ảnh: Vũ Phương Thảo" followed by ">> " links to other stories, the tags
-    // ("Từ khóa") and a readers' feedback form. The date line shows "19/12/2012 17:41", the
-    // address only the day. (Not checked: the lead, set as an <h2> at the top of the text, and
-    // the section's name "Chính trị - Xã hội" over the text, both read as the body's.)
+    // thanhnien.com.vn, 2012 (a SharePoint page): the section's name and a text-size control
+    // over the text, its lead set as an <h2> at its top, the byline "Tin, ảnh: Vũ Phương Thảo"
+    // followed by ">> " links to other stories, the tags ("Từ khóa") and a readers' feedback
+    // form. The date line shows "19/12/2012 17:41", the address only the day.
     Expected {
         file: "html/thanhnien-01.html",
         title: "5 \"bóng hồng\" buôn ma túy lãnh án",
-        lead: None,
+        lead: Some("(TNO) TAND TP.Đà Nẵng ngày 19.12 xét xử sơ thẩm, tuyên phạt"),
         published_at: Some("2012-12-19T17:41:00+07:00"),
         authors: &["Vũ Phương Thảo"],
         agency: None,
         section: None,
-        body_opens: "Chính trị - Xã hội",
+        body_opens: "Theo cáo trạng, khoảng 16 giờ ngày 8.6.2012",
         body_ends: "thu giữ của ba người này 2,654 gram ma túy tổng hợp.",
         not_in_body: &[
+            "Chính trị - Xã hội",
+            "TAND TP.Đà Nẵng ngày 19.12",
             "Cỡ chữ",
             ">>",
             "Doanh nhân buôn ma túy xuyên quốc gia",
@@ -141,17 +142,18 @@ const EXPECTED: &[Expected] = &[
         body_ends: "Papai",
         not_in_body: &["dòng sự kiện", "Đôi 'chân voi' nặng ngót tạ"],
     },
-    // Zing News, 2012: "Nhóm PV" (the newsroom's reporters) and "Theo Infonet" under the
-    // text, then "Tin tức gần đây" over other stories. The saved page shows no date.
+    // Zing News, 2012: the lead set as an <h2 class="pHead">; "Nhóm PV" (the newsroom's
+    // reporters) and "Theo Infonet" under the text, then "Tin tức gần đây" over other
+    // stories. The saved page shows no date.
     Expected {
         file: "html/zingnews-01.html",
         title: "Mọi ngả đường về nhà thờ tắc nghẽn đêm Giáng sinh",
-        lead: None,
+        lead: Some("Đêm Giáng sinh, 24/12, người dân khắp Việt Nam"),
         published_at: None,
         authors: &[],
         agency: Some("Infonet"),
         section: None,
-        body_opens: "Đêm Giáng sinh, 24/12, người dân khắp Việt Nam",
+        body_opens: "Khu vực nhà thờ Lớn Hà Nội sôi động trong đêm lạnh",
         body_ends: "Mỗi nhà đều có một hang đá, cây thông.",
         not_in_body: &[
             "Nhóm PV",
