@@ -125,17 +125,7 @@ impl Parser {
         };
         if let Some(lead) = rule.and_then(|r| first_text(&html, r.lead.as_ref())) {
             content.paragraphs.retain(|p| *p != lead);
-            // The rule's lead gets the same cleaning as a found one: "TTO - ", "(Dân trí) - "
-            // and agency credits at its start.
-            let lead = match boilerplate::leading_credit(&lead) {
-                Some((rest, agency)) => {
-                    if let Some(agency) = agency {
-                        content.agency.get_or_insert(agency);
-                    }
-                    rest
-                }
-                None => lead,
-            };
+            let lead = without_leading_credit(lead, &mut content);
             content.paragraphs.retain(|p| *p != lead);
             content.lead = Some(lead);
         }
@@ -177,16 +167,7 @@ impl Parser {
             let walked = relaxed_blocks.as_ref().unwrap_or(&blocks);
             if let Some((lead, at)) = heading_lead(&html, walked, &content.paragraphs) {
                 content.paragraphs.drain(..=at);
-                let lead = match boilerplate::leading_credit(&lead) {
-                    Some((rest, agency)) => {
-                        if let Some(agency) = agency {
-                            content.agency.get_or_insert(agency);
-                        }
-                        rest
-                    }
-                    None => lead,
-                };
-                content.lead = Some(lead);
+                content.lead = Some(without_leading_credit(lead, &mut content));
             }
         }
 
@@ -380,6 +361,21 @@ pub(crate) fn remove_elements(html: &mut Html, selectors: &[scraper::Selector]) 
 pub(crate) fn first_text(html: &Html, selector: Option<&scraper::Selector>) -> Option<String> {
     let element = html.select(selector?).next()?;
     Some(normalize_text(&element.text().collect::<String>())).filter(|t| !t.is_empty())
+}
+
+/// A lead found outside the body walk (a site rule's, a heading's), cleaned as a found one
+/// is: without the "TTO - ", "(Dân trí) - " or agency credit at its start, whose agency the
+/// content takes when it has none.
+fn without_leading_credit(lead: String, content: &mut content::Content) -> String {
+    match boilerplate::leading_credit(&lead) {
+        Some((rest, agency)) => {
+            if let Some(agency) = agency {
+                content.agency.get_or_insert(agency);
+            }
+            rest
+        }
+        None => lead,
+    }
 }
 
 /// The words from which a heading opening the text reads as its lead, ending as a sentence.
