@@ -9,7 +9,7 @@ use crate::taxonomy::*;
 use crate::title::*;
 use crate::verdict::*;
 use crate::*;
-use crate::{boilerplate, bylines, content, dom, language, meta};
+use crate::{bylines, content, dom, language, meta};
 use scraper::Html;
 use tinstream_model::{normalize_text, urls};
 
@@ -125,7 +125,7 @@ impl Parser {
         };
         if let Some(lead) = rule.and_then(|r| first_text(&html, r.lead.as_ref())) {
             content.paragraphs.retain(|p| *p != lead);
-            let lead = without_leading_credit(lead, &mut content);
+            let lead = crate::lead::without_leading_credit(lead, &mut content);
             content.paragraphs.retain(|p| *p != lead);
             content.lead = Some(lead);
         }
@@ -165,9 +165,10 @@ impl Parser {
         if content.lead.is_none() {
             // The blocks the body came from: the relaxed pass's when it ran.
             let walked = relaxed_blocks.as_ref().unwrap_or(&blocks);
-            if let Some((lead, at)) = heading_lead(&html, walked, &content.paragraphs) {
+            if let Some((lead, at)) = crate::lead::heading_lead(&html, walked, &content.paragraphs)
+            {
                 content.paragraphs.drain(..=at);
-                content.lead = Some(without_leading_credit(lead, &mut content));
+                content.lead = Some(crate::lead::without_leading_credit(lead, &mut content));
             }
         }
 
@@ -282,7 +283,7 @@ impl Parser {
             });
         // A writer's name alone on the text's first or last line (thesaigontimes.vn's
         // "SGTOAuthor" paragraph under the headline) is the byline the authors hold.
-        let body = if drop_name_lines(&mut paragraphs, &authors) {
+        let body = if crate::authors::drop_name_lines(&mut paragraphs, &authors) {
             paragraphs.join("\n\n")
         } else {
             body
@@ -361,86 +362,6 @@ pub(crate) fn remove_elements(html: &mut Html, selectors: &[scraper::Selector]) 
 pub(crate) fn first_text(html: &Html, selector: Option<&scraper::Selector>) -> Option<String> {
     let element = html.select(selector?).next()?;
     Some(normalize_text(&element.text().collect::<String>())).filter(|t| !t.is_empty())
-}
-
-/// A lead found outside the body walk (a site rule's, a heading's), cleaned as a found one
-/// is: without the "TTO - ", "(Dân trí) - " or agency credit at its start, whose agency the
-/// content takes when it has none.
-fn without_leading_credit(lead: String, content: &mut content::Content) -> String {
-    match boilerplate::leading_credit(&lead) {
-        Some((rest, agency)) => {
-            if let Some(agency) = agency {
-                content.agency.get_or_insert(agency);
-            }
-            rest
-        }
-        None => lead,
-    }
-}
-
-/// The words from which a heading opening the text reads as its lead, ending as a sentence.
-const MIN_HEADING_LEAD_WORDS: usize = 15;
-
-/// The most words of a label (a section's name, "Chính trị - Xã hội") over a lead set as a
-/// heading.
-const MAX_LABEL_WORDS: usize = 6;
-
-/// A lead set as a heading at the top of the text, as older Vietnamese papers set it (Thanh
-/// Niên's `<h2 class="ms-rteElement-H2">`, Zing's `<h2 class="pHead">`): the text's first
-/// paragraph, or its second under a label of a few words, that is a heading of the page of a
-/// sentence's length and ends as a sentence does, with more text after it. Returns the lead
-/// and its place: it and what stands over it leave the body.
-fn heading_lead(
-    html: &Html,
-    blocks: &dom::Blocks,
-    paragraphs: &[String],
-) -> Option<(String, usize)> {
-    // The block's own element: a block that long is no heading to the walk
-    // (`dom::MAX_HEADING_CHARS`), whatever its element.
-    let is_heading = |p: &String| {
-        let chars = p.chars().filter(|c| !c.is_whitespace()).count();
-        blocks.blocks.iter().any(|b| {
-            b.chars == chars
-                && html
-                    .tree
-                    .get(b.node)
-                    .and_then(|n| n.value().as_element())
-                    .is_some_and(|e| matches!(e.name(), "h2" | "h3" | "h4"))
-                && normalize_text(&b.text) == *p
-        })
-    };
-    let is_lead = |p: &String| {
-        p.split_whitespace().count() >= MIN_HEADING_LEAD_WORDS
-            && p.ends_with(['.', '…'])
-            && is_heading(p)
-    };
-    let is_label = |p: &String| {
-        p.split_whitespace().count() <= MAX_LABEL_WORDS && !p.ends_with(['.', '!', '?', ':', '…'])
-    };
-    let at = match paragraphs {
-        [first, _, _, ..] if is_lead(first) => 0,
-        [label, second, _, _, ..] if is_label(label) && is_lead(second) => 1,
-        _ => return None,
-    };
-    Some((paragraphs[at].clone(), at))
-}
-
-/// Drops the paragraphs at the start and at the end of the text that are only a writer's
-/// name each ("Luana Patriolino" / "Raphael Felice" over the text), as long as the text keeps
-/// two more; whether it dropped any.
-fn drop_name_lines(paragraphs: &mut Vec<String>, authors: &[String]) -> bool {
-    let is_name = |p: &str| authors.iter().any(|a| a.to_lowercase() == p.to_lowercase());
-    let before = paragraphs.len();
-    while paragraphs.len() > 2 && paragraphs.last().is_some_and(|p| is_name(p)) {
-        paragraphs.pop();
-    }
-    let opening = paragraphs
-        .iter()
-        .take(paragraphs.len().saturating_sub(2))
-        .take_while(|p| is_name(p))
-        .count();
-    paragraphs.drain(..opening);
-    paragraphs.len() != before
 }
 
 /// More than a few NUL or control bytes at the start: not a text document.
@@ -1200,31 +1121,6 @@ mod tests {
     }
 
     #[test]
-    fn the_writers_names_around_the_text_are_its_byline() {
-        let body = numbered_paragraphs(
-            3,
-            "Đoạn",
-            "tôi thích cái cảm giác cầm trong tay tờ báo mới vào mỗi thứ Năm hàng tuần với \
-             nhiều thông tin thú vị.",
-        );
-        let record = |text: &str| {
-            let html = format!(
-                "<html lang=\"vi\"><head><title>Báo giấy vẫn thú vị!</title>\
-                 <meta name=\"author\" content=\"Lê Ngọc Quỳnh\"></head><body>\
-                 <h1>Báo giấy vẫn thú vị!</h1><div class=\"content\">{text}</div></body></html>"
-            );
-            parsed_article(&html, "https://bao.example.vn/bao-giay-274113.html")
-        };
-        // The writer's name over the text, as a paragraph of its own.
-        let named = record(&format!("<p>Lê Ngọc Quỳnh</p>{body}"));
-        assert_eq!(named.authors, ["Lê Ngọc Quỳnh"]);
-        assert!(named.body.starts_with("Đoạn 1:"), "{}", named.body);
-        // A name in the text that is no writer's stays.
-        let other = record(&format!("<p>Nguyễn Văn An</p>{body}"));
-        assert!(other.body.starts_with("Nguyễn Văn An"), "{}", other.body);
-    }
-
-    #[test]
     fn thumbnails_and_boxes_of_other_stories_give_no_images() {
         let body = numbered_paragraphs(
             3,
@@ -1244,40 +1140,5 @@ mod tests {
         let record = parsed_article(&html, "https://bao.example.vn/lo-luyen-thi-508182.html");
         let images: Vec<&str> = record.images.iter().map(|i| i.url.as_str()).collect();
         assert_eq!(images, ["https://bao.example.vn/anh/lop-hoc.jpg"]);
-    }
-
-    #[test]
-    fn a_lead_set_as_a_heading_over_the_text_is_the_lead() {
-        let body = numbered_paragraphs(
-            3,
-            "Đoạn",
-            "theo cáo trạng, công an thành phố đã bắt quả tang các bị cáo đang mua bán trái \
-             phép chất ma túy tại một quán cà phê.",
-        );
-        let record = |top: &str| {
-            let html = format!(
-                "<html lang=\"vi\"><head><title>Năm bị cáo lãnh án</title></head><body>\
-                 <h1>Năm bị cáo lãnh án</h1><div class=\"content\">{top}{body}</div>\
-                 </body></html>"
-            );
-            parsed_article(
-                &html,
-                "https://bao.example.vn/nam-bi-cao-lanh-an-4412345.html",
-            )
-        };
-        let lead = "Tòa án nhân dân thành phố hôm qua xét xử sơ thẩm và tuyên phạt năm bị cáo \
-                    tổng cộng 40 năm tù về tội mua bán trái phép chất ma túy.";
-        // Under the section's name, as Thanh Niên set it.
-        let heading = record(&format!(
-            "<span class=\"categories\">Chính trị - Xã hội</span><h2>{lead}</h2>"
-        ));
-        assert_eq!(heading.lead.as_deref(), Some(lead));
-        assert!(heading.body.starts_with("Đoạn 1:"), "{}", heading.body);
-        // A heading that is a heading (short, or not ending as a sentence) stays in the text.
-        let question = "Vì sao các bị cáo lại chọn quán cà phê này làm nơi mua bán trong \
-                        suốt nhiều tháng liền mà không bị phát hiện?";
-        let kept = record(&format!("<h2>{question}</h2>"));
-        assert_eq!(kept.lead, None);
-        assert!(kept.body.starts_with(question), "{}", kept.body);
     }
 }

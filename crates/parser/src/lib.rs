@@ -56,6 +56,7 @@ mod dom;
 mod extract;
 mod guard;
 mod language;
+mod lead;
 mod links;
 mod meta;
 mod mojibake;

@@ -227,6 +227,24 @@ pub(crate) fn surname_first(value: &str) -> Option<String> {
         .then(|| format!("{given} {surname}"))
 }
 
+/// Drops the paragraphs at the start and at the end of the text that are only a writer's
+/// name each ("Luana Patriolino" / "Raphael Felice" over the text), as long as the text keeps
+/// two more; whether it dropped any.
+pub(crate) fn drop_name_lines(paragraphs: &mut Vec<String>, authors: &[String]) -> bool {
+    let is_name = |p: &str| authors.iter().any(|a| a.to_lowercase() == p.to_lowercase());
+    let before = paragraphs.len();
+    while paragraphs.len() > 2 && paragraphs.last().is_some_and(|p| is_name(p)) {
+        paragraphs.pop();
+    }
+    let opening = paragraphs
+        .iter()
+        .take(paragraphs.len().saturating_sub(2))
+        .take_while(|p| is_name(p))
+        .count();
+    paragraphs.drain(..opening);
+    paragraphs.len() != before
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -876,5 +894,30 @@ mod tests {
         );
         // A name declared in capitals is written as the bylines' are.
         assert_eq!(authors(&person("SONG MAI")), ["Song Mai"]);
+    }
+
+    #[test]
+    fn the_writers_names_around_the_text_are_its_byline() {
+        let body = numbered_paragraphs(
+            3,
+            "Đoạn",
+            "tôi thích cái cảm giác cầm trong tay tờ báo mới vào mỗi thứ Năm hàng tuần với \
+             nhiều thông tin thú vị.",
+        );
+        let record = |text: &str| {
+            let html = format!(
+                "<html lang=\"vi\"><head><title>Báo giấy vẫn thú vị!</title>\
+                 <meta name=\"author\" content=\"Lê Ngọc Quỳnh\"></head><body>\
+                 <h1>Báo giấy vẫn thú vị!</h1><div class=\"content\">{text}</div></body></html>"
+            );
+            parsed_article(&html, "https://bao.example.vn/bao-giay-274113.html")
+        };
+        // The writer's name over the text, as a paragraph of its own.
+        let named = record(&format!("<p>Lê Ngọc Quỳnh</p>{body}"));
+        assert_eq!(named.authors, ["Lê Ngọc Quỳnh"]);
+        assert!(named.body.starts_with("Đoạn 1:"), "{}", named.body);
+        // A name in the text that is no writer's stays.
+        let other = record(&format!("<p>Nguyễn Văn An</p>{body}"));
+        assert!(other.body.starts_with("Nguyễn Văn An"), "{}", other.body);
     }
 }

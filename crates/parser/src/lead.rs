@@ -1,0 +1,108 @@
+//! The lead when the body walk found none by name: a site rule's, or a heading of a
+//! sentence's length opening the text; either cleaned of the paper's opening credit.
+
+use crate::{boilerplate, content, dom};
+use scraper::Html;
+use tinstream_model::normalize_text;
+
+/// A lead found outside the body walk (a site rule's, a heading's), cleaned as a found one
+/// is: without the "TTO - ", "(Dân trí) - " or agency credit at its start, whose agency the
+/// content takes when it has none.
+pub(crate) fn without_leading_credit(lead: String, content: &mut content::Content) -> String {
+    match boilerplate::leading_credit(&lead) {
+        Some((rest, agency)) => {
+            if let Some(agency) = agency {
+                content.agency.get_or_insert(agency);
+            }
+            rest
+        }
+        None => lead,
+    }
+}
+
+/// The words from which a heading opening the text reads as its lead, ending as a sentence.
+const MIN_HEADING_LEAD_WORDS: usize = 15;
+
+/// The most words of a label (a section's name, "Chính trị - Xã hội") over a lead set as a
+/// heading.
+const MAX_LABEL_WORDS: usize = 6;
+
+/// A lead set as a heading at the top of the text, as older Vietnamese papers set it (Thanh
+/// Niên's `<h2 class="ms-rteElement-H2">`, Zing's `<h2 class="pHead">`): the text's first
+/// paragraph, or its second under a label of a few words, that is a heading of the page of a
+/// sentence's length and ends as a sentence does, with more text after it. Returns the lead
+/// and its place: it and what stands over it leave the body.
+pub(crate) fn heading_lead(
+    html: &Html,
+    blocks: &dom::Blocks,
+    paragraphs: &[String],
+) -> Option<(String, usize)> {
+    // The block's own element: a block that long is no heading to the walk
+    // (`dom::MAX_HEADING_CHARS`), whatever its element.
+    let is_heading = |p: &String| {
+        let chars = p.chars().filter(|c| !c.is_whitespace()).count();
+        blocks.blocks.iter().any(|b| {
+            b.chars == chars
+                && html
+                    .tree
+                    .get(b.node)
+                    .and_then(|n| n.value().as_element())
+                    .is_some_and(|e| matches!(e.name(), "h2" | "h3" | "h4"))
+                && normalize_text(&b.text) == *p
+        })
+    };
+    let is_lead = |p: &String| {
+        p.split_whitespace().count() >= MIN_HEADING_LEAD_WORDS
+            && p.ends_with(['.', '…'])
+            && is_heading(p)
+    };
+    let is_label = |p: &String| {
+        p.split_whitespace().count() <= MAX_LABEL_WORDS && !p.ends_with(['.', '!', '?', ':', '…'])
+    };
+    let at = match paragraphs {
+        [first, _, _, ..] if is_lead(first) => 0,
+        [label, second, _, _, ..] if is_label(label) && is_lead(second) => 1,
+        _ => return None,
+    };
+    Some((paragraphs[at].clone(), at))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_pages::*;
+
+    #[test]
+    fn a_lead_set_as_a_heading_over_the_text_is_the_lead() {
+        let body = numbered_paragraphs(
+            3,
+            "Đoạn",
+            "theo cáo trạng, công an thành phố đã bắt quả tang các bị cáo đang mua bán trái \
+             phép chất ma túy tại một quán cà phê.",
+        );
+        let record = |top: &str| {
+            let html = format!(
+                "<html lang=\"vi\"><head><title>Năm bị cáo lãnh án</title></head><body>\
+                 <h1>Năm bị cáo lãnh án</h1><div class=\"content\">{top}{body}</div>\
+                 </body></html>"
+            );
+            parsed_article(
+                &html,
+                "https://bao.example.vn/nam-bi-cao-lanh-an-4412345.html",
+            )
+        };
+        let lead = "Tòa án nhân dân thành phố hôm qua xét xử sơ thẩm và tuyên phạt năm bị cáo \
+                    tổng cộng 40 năm tù về tội mua bán trái phép chất ma túy.";
+        // Under the section's name, as Thanh Niên set it.
+        let heading = record(&format!(
+            "<span class=\"categories\">Chính trị - Xã hội</span><h2>{lead}</h2>"
+        ));
+        assert_eq!(heading.lead.as_deref(), Some(lead));
+        assert!(heading.body.starts_with("Đoạn 1:"), "{}", heading.body);
+        // A heading that is a heading (short, or not ending as a sentence) stays in the text.
+        let question = "Vì sao các bị cáo lại chọn quán cà phê này làm nơi mua bán trong \
+                        suốt nhiều tháng liền mà không bị phát hiện?";
+        let kept = record(&format!("<h2>{question}</h2>"));
+        assert_eq!(kept.lead, None);
+        assert!(kept.body.starts_with(question), "{}", kept.body);
+    }
+}
