@@ -6,6 +6,7 @@ use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::LazyLock;
+use tinstream_model::normalize_text;
 
 macro_rules! selector {
     ($s:expr) => {{
@@ -53,6 +54,10 @@ pub(crate) struct Meta {
     /// itemprop=datePublished content=…>`, or the element's text when it has neither).
     pub microdata_published: Option<MicrodataDate>,
     pub microdata_modified: Option<MicrodataDate>,
+    /// The page's microdata `headline`: a `<meta itemprop="headline">`'s, else the text of
+    /// the element that carries it (`<h2 itemprop="headline">`) when the page has one such
+    /// value (a listing's cards carry one each).
+    pub microdata_headline: Option<String>,
     /// The `dc:date` of the RDF trackback description blog engines (Movable Type, TypePad,
     /// goo, livedoor) leave in a comment, when the page holds exactly one.
     pub trackback_date: Option<String>,
@@ -178,6 +183,7 @@ impl Meta {
         // when every such element on the page agrees. One walk gathers both properties.
         let mut published: Vec<MicrodataDate> = Vec::new();
         let mut modified: Vec<MicrodataDate> = Vec::new();
+        let mut headlines: Vec<String> = Vec::new();
         for el in found.itemprops {
             let Some(props) = el.value().attribute("itemprop") else {
                 continue;
@@ -187,6 +193,14 @@ impl Meta {
                     .split_whitespace()
                     .any(|p| p.eq_ignore_ascii_case(name))
             };
+            if has("headline") {
+                if let Some(text) = short_text(el, MAX_HEADLINE_CHARS).map(|t| normalize_text(&t)) {
+                    if !text.is_empty() && !headlines.contains(&text) {
+                        headlines.push(text);
+                    }
+                }
+                continue;
+            }
             let (is_published, is_modified) = (has("datePublished"), has("dateModified"));
             if !is_published && !is_modified {
                 continue;
@@ -224,6 +238,13 @@ impl Meta {
         };
         meta.microdata_published = agreed(&published);
         meta.microdata_modified = agreed(&modified);
+        // A `<meta itemprop=headline>` holds the headline alone; an element's text may carry
+        // more ("<h2 itemprop=headline><time>Jun 17</time> Das vielleicht schönste Ende…").
+        meta.microdata_headline = match (meta.tags.get("headline"), headlines.as_slice()) {
+            (Some(declared), _) => Some(normalize_text(declared)),
+            (None, [one]) => Some(one.clone()),
+            _ => None,
+        };
         for script in found.json_ld {
             let raw: String = script.text().collect();
             // Sites leave raw control characters (newlines inside strings) in their JSON-LD.
@@ -712,6 +733,10 @@ fn short_text(el: ElementRef<'_>, limit: usize) -> Option<String> {
     }
     Some(text.trim().to_string())
 }
+
+/// Longest text of an element read as a microdata headline: a longer one wraps more than
+/// the headline.
+const MAX_HEADLINE_CHARS: usize = 300;
 
 /// Longest text of a `<time>` element read as the day it shows.
 const MAX_TIME_TEXT_CHARS: usize = 80;

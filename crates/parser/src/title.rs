@@ -34,6 +34,7 @@ pub(crate) fn cut_label(title: &str) -> &str {
 fn chosen(meta: &meta::Meta, site_name: Option<&str>, host: &str) -> Option<String> {
     let declared: Vec<String> = [
         meta.ld.headline.clone(),
+        meta.microdata_headline.clone(),
         meta.tag(&["og:title", "twitter:title"]).map(str::to_string),
         meta.html_title.clone(),
     ]
@@ -68,6 +69,25 @@ fn chosen(meta: &meta::Meta, site_name: Option<&str>, host: &str) -> Option<Stri
         if k.chars().count() >= 5 && declared.iter().any(|d| key(d).contains(&k)) {
             return Some(split_site_name_by(h1, site_name, host, false).0.to_string());
         }
+    }
+    // A declared title the page also shows as a heading is its headline, seen and declared:
+    // the <h1> that differs from it is then a blog's or a section's name over the post
+    // ("Stephen Bay's Photography Blog" over "<h2>My Creative Process for Landscape
+    // Photography"), or a label.
+    let declared_keys: Vec<String> = declared
+        .iter()
+        .flat_map(|d| [key(d), key(&strip_site_suffix(d, site_name, host))])
+        .collect();
+    let shown = meta
+        .subheadings
+        .iter()
+        .map(|h| normalize_text(&html_escape::decode_html_entities(h)))
+        .find(|h| {
+            h.split_whitespace().count() >= MIN_LABELLED_HEADLINE_WORDS
+                && declared_keys.contains(&key(h))
+        });
+    if shown.is_some() {
+        return shown;
     }
     // Otherwise the visible headline wins over what the page declares for sharing (often a
     // reworded teaser): the first <h1> that reads like a headline, not a logo or site name.
@@ -498,6 +518,76 @@ mod tests {
             title(og, "<h1>Python, SQL &amp;#x26; AI for everyone</h1>"),
             "Python, SQL & AI for everyone"
         );
+    }
+
+    #[test]
+    fn a_declared_title_the_page_shows_as_a_heading_is_the_headline() {
+        let paragraphs = numbered_paragraphs(
+            3,
+            "Paragraph",
+            "scouting a place in every light and season comes first, long before the camera \
+             is set up, and most of the work is walking.",
+        );
+        let title = |head: &str, top: &str| {
+            let html = format!(
+                "<html><head>{head}</head><body>{top}<div class=\"story\">{paragraphs}</div>\
+                 </body></html>"
+            );
+            parsed_article(&html, "https://example.com/blog/creative-process/").title
+        };
+        let og = "<meta property=\"og:title\" content=\"My Creative Process for Landscape \
+                  Photography\">";
+        // A blog's <h1>s are its sections; the post's title is the <h2> that repeats the
+        // declared one.
+        let post = "<h1>Process #1 - Scouting and Exploration</h1>\
+                    <h2 class=\"blog-post-title\">My Creative Process for Landscape Photography</h2>";
+        assert_eq!(
+            title(og, post),
+            "My Creative Process for Landscape Photography"
+        );
+        // Without it, the <h1> stays the headline, as the visible one.
+        assert_eq!(
+            title(
+                og,
+                "<h1>Process #1 - Scouting and Exploration</h1><h2>Planning</h2>"
+            ),
+            "Process #1 - Scouting and Exploration"
+        );
+        // A heading that only shares words with the declared title is not it.
+        assert_eq!(
+            title(
+                og,
+                "<h1>Process #1 - Scouting and Exploration</h1><h2>Landscape Photography</h2>"
+            ),
+            "Process #1 - Scouting and Exploration"
+        );
+        // A microdata headline is declared as Open Graph's is: it is read beside a
+        // <title> that carries the site's names before the headline.
+        let microdata = "<h1>Pulse!</h1><h2 itemprop=\"headline\"> The Five Best \
+                         Noise-Canceling Headphones (According to Me) </h2>";
+        let named = "<title>SoundStage! Xperience | SoundStageXperience.com - The Five Best \
+                     Noise-Canceling Headphones (According to Me)</title>";
+        assert_eq!(
+            title(named, microdata),
+            "The Five Best Noise-Canceling Headphones (According to Me)"
+        );
+        // ... as the <meta> a template sets beside it, whose text has the post's day too.
+        assert_eq!(
+            title(
+                "<title>BeFifty - Der Blog für Frauen über 40</title>",
+                "<meta itemprop=\"headline\" content=\"Das schönste Ende der Welt: Montauk\">\
+                 <h2 itemprop=\"headline\"><time>Jun 17</time> Das schönste Ende der Welt: \
+                 Montauk</h2>"
+            ),
+            "Das schönste Ende der Welt: Montauk"
+        );
+        // A listing's cards each carry a headline: none of them is the page's.
+        let cards = title(
+            named,
+            "<h1>Pulse!</h1><h2 itemprop=\"headline\">First Story of the Week</h2>\
+             <h2 itemprop=\"headline\">Second Story of the Week</h2>",
+        );
+        assert!(!cards.contains("Story of the Week"), "{cards}");
     }
 
     #[test]
