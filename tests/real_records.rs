@@ -86,14 +86,15 @@ const EXPECTED: &[Expected] = &[
         body_ends: "Những sĩ tử tại Goshiwon đi bỏ phiếu sớm hôm 13/12.",
         not_in_body: &["Theo Sầm Hoa", "bình chọn"],
     },
-    // thanhnien.com.vn, 2012 (a SharePoint page): the section's name and a text-size control
+    // thanhnien.com.vn, 2012 (a SharePoint page): the paper's tag "(TNO)" opens the lead with
+    // no dash after it; the section's name and a text-size control
     // over the text, its lead set as an <h2> at its top, the byline "Tin, ảnh: Vũ Phương Thảo"
     // followed by ">> " links to other stories, the tags ("Từ khóa") and a readers' feedback
     // form. The date line shows "19/12/2012 17:41", the address only the day.
     Expected {
         file: "html/thanhnien-01.html",
         title: "5 \"bóng hồng\" buôn ma túy lãnh án",
-        lead: Some("(TNO) TAND TP.Đà Nẵng ngày 19.12 xét xử sơ thẩm, tuyên phạt"),
+        lead: Some("TAND TP.Đà Nẵng ngày 19.12 xét xử sơ thẩm, tuyên phạt"),
         published_at: Some("2012-12-19T17:41:00+07:00"),
         authors: &["Vũ Phương Thảo"],
         agency: None,
@@ -177,6 +178,21 @@ const EXPECTED: &[Expected] = &[
         body_ends:
             "Đồng bào dân tộc thiểu số ở các xã đặc biệt khó khăn theo quy định của pháp luật.",
         not_in_body: &["Tham khảo thêm", "&#"],
+    },
+    // thesaigontimes.vn, 2018: the writer's name alone in a paragraph over the text (its
+    // "SGTOAuthor"), then the paper's own tag "(TBKTSG) - " opening the first paragraph; the
+    // date line "Thứ Năm, 21/6/2018, 10:20"; no address saved with the page.
+    Expected {
+        file: "html/thesaigontimes-01.html",
+        title: "Báo giấy vẫn thú vị!",
+        lead: None,
+        published_at: Some("2018-06-21T10:20:00+07:00"),
+        authors: &["Lê Ngọc Quỳnh"],
+        agency: None,
+        section: None,
+        body_opens: "Tôi là “fan” của Thời báo Kinh tế Sài Gòn.",
+        body_ends: "báo giấy của tôi vẫn “còn đất sống”!",
+        not_in_body: &["(TBKTSG)", "Lê Ngọc Quỳnh", "adsbygoogle", "facebook"],
     },
 ];
 

@@ -490,6 +490,21 @@ const OUTLETS: &[&str] = &[
     "hà nội mới",
     "đài tiếng nói việt nam",
     "báo điện tử chính phủ",
+    // The tags the papers' online editions open their own stories with ("(TNO)", "TTO -",
+    // "(NLĐO)-", "(TBKTSG) -").
+    "tno",
+    "tto",
+    "nlđo",
+    "nldo",
+    "plo",
+    "sggpo",
+    "tbktsg",
+    "antđ",
+    "antd",
+    "qđnd",
+    "qdnd",
+    "vtc",
+    "infonet",
 ];
 
 /// Credits that name the newsroom's own staff, not an agency nor an author.
@@ -719,6 +734,23 @@ pub(crate) fn leading_credit(paragraph: &str) -> Option<(String, Option<String>)
     static BARE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^\s*([\p{Lu}][\p{Lu}\d.+/]{1,20})\s*[-–—]\s+").expect("static regex is valid")
     });
+    // A paper's own tag in brackets needs no dash after it: "(TNO) TAND TP.Đà Nẵng ngày
+    // 19.12 xét xử …" (Thanh Niên, 2012).
+    static TAG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*\(\s*([^()]{2,30}?)\s*\)\s+\p{Lu}").expect("static regex is valid")
+    });
+    // So does an agency's name; other words in brackets there are the text's own.
+    if let Some(c) = TAG
+        .captures(paragraph)
+        .filter(|_| !PAREN.is_match(paragraph))
+    {
+        let tag = c.get(1)?;
+        if let Some(Credit::Agency(name)) = known_credit(tag.as_str()) {
+            let close = paragraph[tag.end()..].find(')')? + tag.end() + 1;
+            let agency = (!is_outlet(&name)).then_some(name);
+            return Some((paragraph[close..].trim_start().to_string(), agency));
+        }
+    }
     for (re, bare) in [(&*PAREN, false), (&*BARE, true)] {
         if let Some(c) = re.captures(paragraph) {
             let rest = paragraph[c.get(0)?.end()..].trim_start().to_string();
@@ -964,6 +996,27 @@ mod tests {
             Some(("Sáng 1/12, đoàn công tác...".into(), None))
         );
         assert_eq!(leading_credit("Sáng 1/12 - đoàn công tác đến"), None);
+        // A paper's own tag in brackets, with or without a dash after it, names no agency.
+        assert_eq!(
+            leading_credit("(TNO) TAND TP.Đà Nẵng ngày 19.12 xét xử sơ thẩm"),
+            Some(("TAND TP.Đà Nẵng ngày 19.12 xét xử sơ thẩm".into(), None))
+        );
+        assert_eq!(
+            leading_credit("(TBKTSG) - Tôi là “fan” của Thời báo Kinh tế Sài Gòn."),
+            Some(("Tôi là “fan” của Thời báo Kinh tế Sài Gòn.".into(), None))
+        );
+        // Without a dash, an agency is one too; other words in brackets are the text's.
+        assert_eq!(
+            leading_credit("(TTXVN) Sáng nay, hội nghị khai mạc."),
+            Some(("Sáng nay, hội nghị khai mạc.".into(), Some("TTXVN".into())))
+        );
+        for text in [
+            "(Ảnh minh họa) Người dân xếp hàng chờ mua xăng.",
+            "(Nguyễn Văn A) Người dân xếp hàng chờ mua xăng.",
+            "(HCM) Người dân xếp hàng chờ mua xăng.",
+        ] {
+            assert_eq!(leading_credit(text), None, "{text}");
+        }
         // A known agency stands bare; an unknown word in capitals there is where the story
         // was filed from, or its kicker, and stays in the text.
         assert_eq!(

@@ -284,6 +284,14 @@ impl Parser {
         // A writer's name alone on the text's first or last line (thesaigontimes.vn's
         // "SGTOAuthor" paragraph under the headline) is the byline the authors hold.
         let body = if crate::authors::drop_name_lines(&mut paragraphs, &authors) {
+            // The paper's tag that opened the text under the name ("(TBKTSG) - Tôi là …")
+            // opens it now, and leaves it as it would have.
+            if content.lead.is_none() {
+                if let Some(first) = paragraphs.first_mut() {
+                    *first =
+                        crate::lead::without_leading_credit(std::mem::take(first), &mut content);
+                }
+            }
             paragraphs.join("\n\n")
         } else {
             body
