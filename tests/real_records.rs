@@ -130,18 +130,19 @@ const EXPECTED: &[Expected] = &[
     // VnExpress's iOne, 2012: no <h1>; the headline is an <h3> over the text, the <title>
     // adds " - Ảnh | Trang thông tin dành cho giới trẻ - VnExpress iOne". The text is
     // followed by "Theo dòng sự kiện:" ("follow the story") and the topic's other stories.
-    // (Not checked: the writer's pen name, "Papai", a one-word line kept as the text's last.)
+    // The writer signs with a one-word pen name, "Papai", under the text, aligned right in
+    // bold.
     Expected {
         file: "html/vnexpress-09.html",
         title: "Những người khổ hạnh vì bớt lạ",
         lead: Some("Vết bớt khác thường, lông mọc phủ kín người..."),
         published_at: Some("2012-12-21T15:20:00+07:00"),
-        authors: &[],
+        authors: &["Papai"],
         agency: None,
         section: None,
         body_opens: "1. Anh Zhang Hongming mắc hội chứng Nevus bẩm sinh",
-        body_ends: "Papai",
-        not_in_body: &["dòng sự kiện", "Đôi 'chân voi' nặng ngót tạ"],
+        body_ends: "đã đồng ý điều trị miễn phí cho cậu bé vào tháng 7 vừa qua.",
+        not_in_body: &["dòng sự kiện", "Đôi 'chân voi' nặng ngót tạ", "Papai"],
     },
     // Zing News, 2012: the lead set as an <h2 class="pHead">; "Nhóm PV" (the newsroom's
     // reporters) and "Theo Infonet" under the text, then "Tin tức gần đây" over other

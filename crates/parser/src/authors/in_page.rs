@@ -280,3 +280,42 @@ pub(crate) fn author_handle(element: scraper::ElementRef<'_>) -> Option<String> 
         && could_be_a_name(handle);
     plausible.then(|| handle.to_string())
 }
+
+/// The most words of a name signed under the text ([`signed_under_text`]).
+const MAX_SIGNED_WORDS: usize = 4;
+
+/// The writer's name signed under the text as older Vietnamese papers set it: the text's last
+/// paragraph aligned right and all in bold (VnExpress 2012's `<P class=Normal align=right>
+/// <STRONG>Papai</STRONG></P>`). Set so, a pen name of one word is a name, where a word alone
+/// elsewhere is not; initials are the newsroom's staff ("H.V."), and a sentence is no name.
+pub(crate) fn signed_under_text(html: &Html, blocks: &dom::Blocks, last: &str) -> Option<String> {
+    let words: Vec<&str> = last.split_whitespace().collect();
+    let name_like = (1..=MAX_SIGNED_WORDS).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().all(|c| c.is_alphabetic() || c == '-')
+        })
+        && could_be_a_name(last);
+    if !name_like {
+        return None;
+    }
+    let block = blocks
+        .blocks
+        .iter()
+        .rev()
+        .find(|b| normalize_text(&b.text) == last)?;
+    let element = scraper::ElementRef::wrap(html.tree.get(block.node)?)?;
+    let value = element.value();
+    let style: String = value
+        .attr("style")
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let right = value
+        .attr("align")
+        .is_some_and(|a| a.trim().eq_ignore_ascii_case("right"))
+        || style.contains("text-align:right");
+    (right && block.bold_chars == block.chars).then(|| last.to_string())
+}

@@ -73,6 +73,11 @@ pub(crate) fn authors(
     if out.is_empty() {
         out.extend(byline_beside_headline(html, title));
     }
+    if out.is_empty() {
+        if let Some(last) = content.paragraphs.last() {
+            out.extend(signed_under_text(html, blocks, last));
+        }
+    }
     // Last, what the Twitter card says: the account that posted the page, when the page
     // itself names no one (some cards name the account, not the writer).
     if out.is_empty() {
@@ -919,5 +924,69 @@ mod tests {
         // A name in the text that is no writer's stays.
         let other = record(&format!("<p>Nguyễn Văn An</p>{body}"));
         assert!(other.body.starts_with("Nguyễn Văn An"), "{}", other.body);
+        // The paper's tag under that name leaves the text with it.
+        let tagged = record(&format!(
+            "<p>Lê Ngọc Quỳnh</p><p>(TBKTSG) - Tôi là độc giả.</p>{body}"
+        ));
+        assert!(
+            tagged.body.starts_with("Tôi là độc giả."),
+            "{}",
+            tagged.body
+        );
+        assert_eq!(tagged.source_agency, None);
+    }
+
+    #[test]
+    fn a_name_signed_under_the_text_aligned_right_in_bold_is_its_writer() {
+        let body = numbered_paragraphs(
+            3,
+            "Đoạn",
+            "cậu bé đã ở trong tình trạng tóc mọc quá nhiều bên má phải, và càng ngày nó càng \
+             phát triển dài hơn.",
+        );
+        let record = |signature: &str| {
+            let html = format!(
+                "<html lang=\"vi\"><head><title>Những người khổ hạnh vì bớt lạ</title></head>\
+                 <body><h1>Những người khổ hạnh vì bớt lạ</h1><div class=\"content\">{body}\
+                 {signature}</div></body></html>"
+            );
+            parsed_article(
+                &html,
+                "https://ione.example.vn/nhung-nguoi-kho-hanh-41584.html",
+            )
+        };
+        // VnExpress 2012: a one-word pen name, as a name of several words.
+        for (signature, name) in [
+            (
+                "<P class=Normal align=right><STRONG>Papai</STRONG></P>",
+                "Papai",
+            ),
+            (
+                "<p style=\"text-align: right;\"><b>Lê Tuyết</b></p>",
+                "Lê Tuyết",
+            ),
+        ] {
+            let signed = record(signature);
+            assert_eq!(signed.authors, [name], "{signature}");
+            assert!(
+                signed.body.ends_with("phát triển dài hơn."),
+                "{}",
+                signed.body
+            );
+        }
+        // Not aligned right, or not in bold, a word alone is no one's name; nor are staff
+        // initials, or a line that is not a name.
+        for signature in [
+            "<p><strong>Papai</strong></p>",
+            "<p align=\"right\">Papai</p>",
+            "<p align=\"right\"><strong>H.V.</strong></p>",
+            "<p align=\"right\"><strong>Xem tiếp</strong></p>",
+        ] {
+            assert_eq!(
+                record(signature).authors,
+                Vec::<String>::new(),
+                "{signature}"
+            );
+        }
     }
 }
