@@ -30,7 +30,8 @@ struct Expected {
 
 const EXPECTED: &[Expected] = &[
     // plo.vn, 2025: two writers declared in JSON-LD as one person, "THUẬN VĂN, LÊ ÁNH" (the
-    // byline shows them as two links); the paper's "(PLO)-" opens the lead.
+    // byline shows them as two links); the paper's "(PLO)-" opens the lead. The page shows
+    // its section, "Thời sự", over the headline, and declares it as "Thời sự,Chính trị".
     Expected {
         file: "html/plo-01.html",
         title: "Đoàn đại biểu TP.HCM dâng hoa, tưởng niệm các anh hùng liệt sĩ tại Bình Dương, \
@@ -39,7 +40,7 @@ const EXPECTED: &[Expected] = &[
         published_at: Some("2025-10-11T10:02:08+07:00"),
         authors: &["Thuận Văn", "Lê Ánh"],
         agency: None,
-        section: None,
+        section: Some("Thời sự"),
         body_opens: "Sáng 11-10, các đoàn đại biểu tham dự Đại hội đại biểu Đảng bộ TP.HCM",
         body_ends: "Chủ tịch Tôn Đức Thắng tại bảo tàng Tôn Đức Thắng.",
         not_in_body: &["(PLO)", "THUẬN VĂN"],

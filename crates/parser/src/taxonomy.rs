@@ -3,6 +3,7 @@
 use crate::authors::SiteNames;
 use crate::meta;
 use scraper::Html;
+use tinstream_model::normalize_text;
 
 /// The shortest section read as a title when the title holds it or it holds the title ("Blog:
 /// Best Social Media Advertising Agencies …" for "Best Social Media Advertising Agencies …");
@@ -38,6 +39,7 @@ pub(crate) fn section(
         "home",
         "homepage",
         "home page",
+        "start",
         "startseite",
         "accueil",
         "inicio",
@@ -56,11 +58,14 @@ pub(crate) fn section(
     };
     // The site's own name is its home's.
     let names_no_section = |s: &str| is_home(s) || is_title(s) || site.is_exactly(s);
+    let declares_section =
+        |s: &str| !s.is_empty() && !is_title(s) && !site.is_exactly(s) && !is_placeholder(s);
     meta.ld
         .section
         .clone()
         .or_else(|| meta.tag(&["article:section"]).map(str::to_string))
-        .filter(|s| !is_title(s) && !site.is_exactly(s))
+        .map(|s| first_of_list(&s))
+        .filter(|s| declares_section(s))
         .or_else(|| {
             meta.ld
                 .breadcrumb
@@ -92,11 +97,63 @@ pub(crate) fn section(
                 .map(meta::text_of)
                 .find(|t| !names_no_section(t))
         })
+        // Last, microdata's: VnExpress gives its subsection there ("Vĩ mô" under "Kinh
+        // doanh", the trail's first step).
+        .or_else(|| {
+            meta.tag(&["articlesection"])
+                .map(first_of_list)
+                .filter(|s| declares_section(s))
+        })
+}
+
+/// A section declared as the steps of its trail joined by bare commas (plo.vn's "Thời
+/// sự,Chính trị") is the first of them; a comma followed by a space may be the name's own.
+fn first_of_list(section: &str) -> String {
+    let section = normalize_text(section);
+    match section.split_once(',') {
+        Some((first, rest))
+            if !first.trim().is_empty() && rest.chars().next().is_some_and(char::is_alphabetic) =>
+        {
+            first.trim().to_string()
+        }
+        _ => section,
+    }
+}
+
+/// Sections a publishing system gives a post filed under none.
+fn is_placeholder(section: &str) -> bool {
+    const NONE: &[&str] = &[
+        "uncategorized",
+        "uncategorised",
+        "non classé",
+        "sin categoría",
+        "senza categoria",
+        "sem categoria",
+        "chưa phân loại",
+    ];
+    NONE.contains(&section.to_lowercase().as_str())
 }
 
 pub(crate) fn tags(meta: &meta::Meta) -> Vec<String> {
+    // Keywords that repeat the page's description, when it is a sentence, are its text split
+    // at its commas, not tags (Tuổi Trẻ 2015: "TT - Trao đổi với Tuổi Trẻ, ông Hoàng Nam Sơn,
+    // phó giám đốc … nói "chúng tôi sẽ kiểm điểm nghiêm túc"."). A description that copies
+    // the keywords ("Halloween Verkleidung, Halloween Ideen, …") leaves them tags.
+    let description = meta
+        .tag(&["description", "og:description"])
+        .map(|d| normalize_text(&html_escape::decode_html_entities(d)).to_lowercase())
+        .filter(|d| {
+            d.trim_end_matches(['"', '”', '»', '\'', ')'])
+                .ends_with(['.', '…', '!', '?'])
+        });
+    let copies_description = |v: &str| {
+        description.as_deref().is_some_and(|d| {
+            normalize_text(&html_escape::decode_html_entities(v)).to_lowercase() == d
+        })
+    };
     let from_meta = |keys: &[&str]| -> Vec<String> {
         meta.tag(keys)
+            .filter(|v| !copies_description(v))
             .map(|v| {
                 v.split([',', ';'])
                     .map(str::trim)
@@ -107,6 +164,9 @@ pub(crate) fn tags(meta: &meta::Meta) -> Vec<String> {
             .unwrap_or_default()
     };
     let mut tags = meta.ld.keywords.clone();
+    if copies_description(&tags.join(", ")) {
+        tags.clear();
+    }
     if tags.is_empty() {
         tags = from_meta(&["article:tag", "news_keywords"]);
     }
@@ -187,6 +247,77 @@ mod tests {
                 "<a href=\"#content\">Zum Inhalt springen</a><a href=\"/\">Blog</a>"
             ),
             None
+        );
+        // "Start" is home too.
+        assert_eq!(
+            section(&ld(&["Start", "Aktuelles", "Neue Regeln ab März"]), ""),
+            Some("Aktuelles".into())
+        );
+    }
+
+    #[test]
+    fn a_declared_section_is_read_as_a_trail_is() {
+        let og = |value: &str| format!("<meta property=\"article:section\" content=\"{value}\">");
+        // Steps joined by bare commas (plo.vn): the first; a comma and a space may be the
+        // name's own.
+        assert_eq!(
+            section(&og("Thời sự,Chính trị"), ""),
+            Some("Thời sự".into())
+        );
+        assert_eq!(
+            section(&og("Food, Drink & Travel"), ""),
+            Some("Food, Drink & Travel".into())
+        );
+        // What a publishing system files a post under when it is filed under nothing.
+        let trail = "<nav class=\"breadcrumb\"><a href=\"/\">Startseite</a> \
+                     <a href=\"/politik/\">Politik</a></nav>";
+        assert_eq!(section(&og("Uncategorized"), trail), Some("Politik".into()));
+        assert_eq!(section(&og("Uncategorized"), ""), None);
+        // Microdata's comes after the trail: VnExpress gives its subsection there.
+        let microdata = "<meta itemprop=\"articleSection\" content=\"Vĩ mô\">";
+        assert_eq!(
+            section(
+                microdata,
+                "<ul class=\"breadcrumb\"><li><a href=\"/kinh-doanh\">Kinh doanh</a></li>\
+                 <li><a href=\"/kinh-doanh/vi-mo\">Vĩ mô</a></li></ul>"
+            ),
+            Some("Kinh doanh".into())
+        );
+        assert_eq!(section(microdata, ""), Some("Vĩ mô".into()));
+    }
+
+    #[test]
+    fn keywords_that_repeat_a_sentence_of_description_are_no_tags() {
+        let tags = |head: &str| {
+            let body = numbered_paragraphs(
+                3,
+                "Đoạn",
+                "thành phố sẽ kiểm điểm việc chặt hạ, thay thế cây xanh trên các tuyến phố \
+                 thời gian gần đây.",
+            );
+            let html = format!(
+                "<html><head><title>Chặt cây xanh Hà Nội</title>{head}</head><body>\
+                 <h1>Chặt cây xanh Hà Nội</h1><div class=\"story\">{body}</div></body></html>"
+            );
+            parsed_article(&html, "https://bao.example.vn/chat-cay-xanh/724115.html").tags
+        };
+        let sentence = "TT - Trao đổi với Tuổi Trẻ, ông Hoàng Nam Sơn, phó giám đốc Sở Xây dựng \
+                        Hà Nội nói &quot;chúng tôi sẽ kiểm điểm nghiêm túc&quot;.";
+        assert_eq!(
+            tags(&format!(
+                "<meta name=\"keywords\" content=\"{sentence}\">\
+                 <meta name=\"description\" content=\"{sentence}\">"
+            )),
+            Vec::<String>::new()
+        );
+        // Tags that the description copies stay tags.
+        let list = "cây xanh, Hà Nội, Sở Xây dựng";
+        assert_eq!(
+            tags(&format!(
+                "<meta name=\"keywords\" content=\"{list}\">\
+                 <meta name=\"description\" content=\"{list}\">"
+            )),
+            ["cây xanh", "Hà Nội", "Sở Xây dựng"]
         );
     }
 }
