@@ -26,6 +26,8 @@ struct Expected {
     body_ends: &'static str,
     /// Furniture of the page that is not the article.
     not_in_body: &'static [&'static str],
+    /// Pictures, by how their address ends, and how their caption opens (`None`: it has none).
+    captions: &'static [(&'static str, Option<&'static str>)],
 }
 
 const EXPECTED: &[Expected] = &[
@@ -44,6 +46,7 @@ const EXPECTED: &[Expected] = &[
         body_opens: "Sáng 11-10, các đoàn đại biểu tham dự Đại hội đại biểu Đảng bộ TP.HCM",
         body_ends: "Chủ tịch Tôn Đức Thắng tại bảo tàng Tôn Đức Thắng.",
         not_in_body: &["(PLO)", "THUẬN VĂN"],
+        captions: &[],
     },
     // plo.vn, 2025: the writer declared in capitals ("SONG MAI"), as the byline shows it.
     Expected {
@@ -57,6 +60,7 @@ const EXPECTED: &[Expected] = &[
         body_opens: "Ngày 9-10, VKSND khu vực 7 - TP.HCM đã ban hành kháng nghị",
         body_ends: "cùng lập ngày 25-11-2020 là không đúng.",
         not_in_body: &["(PLO)"],
+        captions: &[],
     },
     // VietNamNet, 2019: "Ca Tiếu (theo online-tech-tips)" closes the text, a box of another
     // story follows it; the breadcrumb opens with the site's name.
@@ -71,10 +75,12 @@ const EXPECTED: &[Expected] = &[
         body_opens: "Cho dù bạn sở hữu thiết bị Android hay iOS",
         body_ends: "trong trình đơn Location sharing (Chia sẻ vị trí).",
         not_in_body: &["Ca Tiếu", "Cách tăng âm lượng chỉ đường"],
+        captions: &[],
     },
     // 24h.com.vn, 2012: "Theo Sầm Hoa (Vietnamnet/Reuters)" under the text and as the meta
-    // author: the writer, and the source the story was taken from. A photo story: the last
-    // line is its last picture's caption, set as a paragraph.
+    // author: the writer, and the source the story was taken from. A photo story: each
+    // picture in a centred paragraph of its own, its caption the centred paragraph in italics
+    // under it; some pictures have none.
     Expected {
         file: "html/24h-01.html",
         title: "Đột nhập lò luyện thi công chức Hàn Quốc",
@@ -84,8 +90,28 @@ const EXPECTED: &[Expected] = &[
         agency: Some("Vietnamnet/Reuters"),
         section: None,
         body_opens: "Làng Thi cử hay còn gọi là Goshiwon",
-        body_ends: "Những sĩ tử tại Goshiwon đi bỏ phiếu sớm hôm 13/12.",
-        not_in_body: &["Theo Sầm Hoa", "bình chọn"],
+        body_ends: "ôn luyện trước kỳ thi tuyển công chức tại Seoul.",
+        not_in_body: &["Theo Sầm Hoa", "bình chọn", "Căng-tin ở Làng Thi cử."],
+        captions: &[
+            (
+                "1356251511_lang-thi-cu-13.jpg",
+                Some("Tại một lớp học ở Goshiwon."),
+            ),
+            (
+                "1356245967-lang-thi-cu-1.jpg",
+                Some("Có khoảng 30.000 cư dân"),
+            ),
+            ("1356245967-lang-thi-cu-3.jpg", None),
+            (
+                "1356245967-lang-thi-cu-10.jpg",
+                Some("Căng-tin ở Làng Thi cử."),
+            ),
+            ("1356245967-lang-thi-cu-11.jpg", None),
+            (
+                "1356245967-lang-thi-cu-12.jpg",
+                Some("Những sĩ tử tại Goshiwon đi bỏ phiếu sớm hôm 13/12."),
+            ),
+        ],
     },
     // thanhnien.com.vn, 2012 (a SharePoint page): the paper's tag "(TNO)" opens the lead with
     // no dash after it; the section's name and a text-size control
@@ -113,6 +139,7 @@ const EXPECTED: &[Expected] = &[
             "hoan nghênh ý kiến",
             "Tin, ảnh",
         ],
+        captions: &[],
     },
     // VnExpress, 2022: the place stamp "TP HCM" before the lead, set apart by style alone;
     // the writer's name right-aligned under the text; the breadcrumb "Thời sự > Dân sinh".
@@ -127,6 +154,7 @@ const EXPECTED: &[Expected] = &[
         body_opens: "Chị Nguyễn Thị Huyền, 36 tuổi, thuê trọ trên đường TL16",
         body_ends: "tổ chức tiệc tất niên cho công nhân ở lại ăn Tết...",
         not_in_body: &["TP HCMNếu", "Lê Tuyết"],
+        captions: &[],
     },
     // VnExpress's iOne, 2012: no <h1>; the headline is an <h3> over the text, the <title>
     // adds " - Ảnh | Trang thông tin dành cho giới trẻ - VnExpress iOne". The text is
@@ -144,6 +172,7 @@ const EXPECTED: &[Expected] = &[
         body_opens: "1. Anh Zhang Hongming mắc hội chứng Nevus bẩm sinh",
         body_ends: "đã đồng ý điều trị miễn phí cho cậu bé vào tháng 7 vừa qua.",
         not_in_body: &["dòng sự kiện", "Đôi 'chân voi' nặng ngót tạ", "Papai"],
+        captions: &[],
     },
     // Zing News, 2012: the lead set as an <h2 class="pHead">; "Nhóm PV" (the newsroom's
     // reporters) and "Theo Infonet" under the text, then "Tin tức gần đây" over other
@@ -164,6 +193,7 @@ const EXPECTED: &[Expected] = &[
             "Tin tức gần đây",
             "Cảnh đời thai phụ",
         ],
+        captions: &[],
     },
     // baochinhphu.vn, 2026: the breadcrumb in JSON-LD with HTML's entities in its names
     // ("Ch&#237;nh s&#225;ch"); boxes of links inside the text, each labelled "Tham khảo
@@ -180,6 +210,7 @@ const EXPECTED: &[Expected] = &[
         body_ends:
             "Đồng bào dân tộc thiểu số ở các xã đặc biệt khó khăn theo quy định của pháp luật.",
         not_in_body: &["Tham khảo thêm", "&#"],
+        captions: &[],
     },
     // thesaigontimes.vn, 2018: the writer's name alone in a paragraph over the text (its
     // "SGTOAuthor"), then the paper's own tag "(TBKTSG) - " opening the first paragraph; the
@@ -195,6 +226,7 @@ const EXPECTED: &[Expected] = &[
         body_opens: "Tôi là “fan” của Thời báo Kinh tế Sài Gòn.",
         body_ends: "báo giấy của tôi vẫn “còn đất sống”!",
         not_in_body: &["(TBKTSG)", "Lê Ngọc Quỳnh", "adsbygoogle", "facebook"],
+        captions: &[],
     },
 ];
 
@@ -272,6 +304,16 @@ fn real_pages_give_the_records_their_pages_show() {
                 !record.body.contains(phrase),
                 format!("{phrase:?} in it"),
             );
+        }
+        for (ending, caption) in want.captions {
+            let image = record.images.iter().find(|i| i.url.ends_with(ending));
+            let got = image.map(|i| i.caption.as_deref());
+            let ok = match (got, caption) {
+                (Some(Some(got)), Some(want)) => got.starts_with(want),
+                (Some(None), None) => true,
+                _ => false,
+            };
+            check(&format!("caption of {ending}"), ok, format!("{got:?}"));
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));

@@ -423,11 +423,14 @@ fn caption_holders(
     // Either way a linked piece makes it a teaser of another page, which stays out: a linked
     // title, or, in an item without a heading, a link after its text (a writer's card and
     // "See Full Bio"). After a titled item's text a link is its button ("Buy on Amazon").
-    if holders.is_empty() {
-        return holders;
-    }
     let mut seen: HashMap<NodeId, BesideImage> = HashMap::default();
-    for block in &blocks.blocks {
+    // With no picture beside its text, no block is looked at.
+    let beside: &[Block] = if holders.is_empty() {
+        &[]
+    } else {
+        &blocks.blocks
+    };
+    for block in beside {
         let Some(holder) = holder_of(html, block, &holders) else {
             continue;
         };
@@ -453,7 +456,136 @@ fn caption_holders(
             && element_name(html, block.node) == Some("p");
     }
     holders.retain(|holder, _| seen.get(holder).is_none_or(BesideImage::is_caption));
+    // Then the captions set as the paragraph under a picture that stands alone.
+    let under: Vec<(NodeId, NodeId)> = captions_set_under(html, blocks, in_root)
+        .into_iter()
+        .filter(|(_, image)| !holders.values().any(|i| i == image))
+        .collect();
+    holders.extend(under);
     holders
+}
+
+/// The most characters of a caption set as the paragraph under its picture.
+const MAX_CAPTION_UNDER_CHARS: usize = 300;
+
+/// Captions set as a paragraph of their own under a paragraph holding the picture alone, as
+/// Vietnamese papers' editors set them: `<DIV align=center><IMG …></DIV><DIV
+/// align=center>Hoa đào đem không khí Tết đến mọi nhà</DIV>` (Dân trí, 2012), or centred in
+/// italics (24h). The paragraph under is the picture's caption when it says what the picture's
+/// `alt` says, or when both are centred and it is short and links nowhere: the text's own
+/// paragraphs are not set so. Returns each caption's element and its picture.
+fn captions_set_under(
+    html: &Html,
+    blocks: &Blocks,
+    in_root: &dyn Fn(NodeId) -> bool,
+) -> Vec<(NodeId, NodeId)> {
+    let chars_of = |id: NodeId| blocks.totals.get(&id).copied().unwrap_or((0, 0));
+    let mut found = Vec::new();
+    for image in &blocks.images {
+        if !in_root(image.node) {
+            continue;
+        }
+        let Some(node) = html.tree.get(image.node) else {
+            continue;
+        };
+        // The paragraph that holds the picture and nothing else (through a link to its
+        // larger version).
+        let Some(frame) = node.ancestors().take(3).find(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "p" | "div" | "center"))
+        }) else {
+            continue;
+        };
+        if chars_of(frame.id()).0 > 0 {
+            continue;
+        }
+        let Some(under) = frame.next_siblings().find_map(scraper::ElementRef::wrap) else {
+            continue;
+        };
+        if !matches!(under.value().name(), "p" | "div" | "center") {
+            continue;
+        }
+        let (chars, link_chars) = chars_of(under.id());
+        if chars == 0 || chars > MAX_CAPTION_UNDER_CHARS || link_chars > 0 {
+            continue;
+        }
+        let text = normalize_text(&under.text().collect::<String>());
+        let says_alt = node
+            .value()
+            .as_element()
+            .and_then(|e| e.attr("alt"))
+            .is_some_and(|alt| normalize_text(alt) == text);
+        // Centring sets a caption apart only from text that is not centred: on a page that
+        // centres every paragraph (a photo blog) the one under a picture is the text's. A
+        // caption in italics is set apart either way.
+        let frame_centred = scraper::ElementRef::wrap(frame).is_some_and(is_centred);
+        let next_text = under
+            .next_siblings()
+            .filter_map(scraper::ElementRef::wrap)
+            .find(|e| chars_of(e.id()).0 > 0);
+        let apart = is_italic(under) || next_text.is_none_or(|e| !is_centred(e));
+        if says_alt || frame_centred && is_centred(under) && apart {
+            found.push((under.id(), image.node));
+        }
+    }
+    found
+}
+
+/// Whether an element sets its text in italics: a style's `font-style: italic`, or all its
+/// text inside `<em>` or `<i>`.
+fn is_italic(el: scraper::ElementRef<'_>) -> bool {
+    let styled = el.value().attr("style").is_some_and(|style| {
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        style.contains("font-style:italic")
+    });
+    let emphasised = || {
+        el.descendants()
+            .filter_map(|n| n.value().as_text().map(|t| (n, t)))
+            .filter(|(_, t)| !t.trim().is_empty())
+            .all(|(n, _)| {
+                n.ancestors().take_while(|a| a.id() != el.id()).any(|a| {
+                    a.value()
+                        .as_element()
+                        .is_some_and(|e| matches!(e.name(), "em" | "i"))
+                })
+            })
+    };
+    styled || emphasised()
+}
+
+/// Whether an element sets its text in the middle of the line: `<center>`, `align=center`,
+/// or a style's `text-align: center`, on it or on the one element it wraps.
+fn is_centred(el: scraper::ElementRef<'_>) -> bool {
+    // A style's alignment overrides the older attribute's (`<p style="text-align: left;"
+    // align="center">` is set left).
+    let centred = |e: &scraper::node::Element| {
+        let style: String = e
+            .attr("style")
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match style.split_once("text-align:") {
+            Some((_, value)) => value.starts_with("center"),
+            None => {
+                e.name() == "center"
+                    || e.attr("align")
+                        .is_some_and(|a| a.trim().eq_ignore_ascii_case("center"))
+            }
+        }
+    };
+    let mut children = el.children().filter_map(scraper::ElementRef::wrap);
+    centred(el.value())
+        || match (children.next(), children.next()) {
+            (Some(only), None) => centred(only.value()),
+            _ => false,
+        }
 }
 
 /// What the text beside an image holds, to tell its caption from an item of the article.
@@ -506,7 +638,7 @@ fn images(
     for image in &blocks.images {
         // Outside the body proper, an image in a link is a teaser of another article.
         let wanted = in_root(image.node) || (in_scope(image.node) && !image.in_link);
-        if !wanted || is_decoration(html, image.node) {
+        if !wanted || is_decoration(html, image.node) || is_theme_asset(&image.src) {
             continue;
         }
         let caption = by_image
@@ -519,6 +651,16 @@ fn images(
         }
     }
     out
+}
+
+/// A picture of the site's theme: its buttons and badges ("App_Themes/Default/Images/
+/// video2.png" beside a link to a video), never the article's. Read from the source the image
+/// shows, not a lazy loader's placeholder (which themes keep in the same place).
+fn is_theme_asset(src: &str) -> bool {
+    let src = src.to_ascii_lowercase();
+    ["/app_themes/", "/wp-content/themes/"]
+        .iter()
+        .any(|dir| src.contains(dir))
 }
 
 /// Below this many pixels on a side, an image is an icon or a spacer.

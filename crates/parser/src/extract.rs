@@ -1149,4 +1149,75 @@ mod tests {
         let images: Vec<&str> = record.images.iter().map(|i| i.url.as_str()).collect();
         assert_eq!(images, ["https://bao.example.vn/anh/lop-hoc.jpg"]);
     }
+
+    #[test]
+    fn a_caption_set_as_the_paragraph_under_its_picture_is_the_caption() {
+        let body = numbered_paragraphs(
+            3,
+            "Đoạn",
+            "công chức, viên chức sẽ được nghỉ 4 ngày liên tục, từ ngày 29/12/2012 đến hết \
+             ngày 1/1/2013 theo lịch của thành phố.",
+        );
+        let record = |figure: &str| {
+            let html = format!(
+                "<html lang=\"vi\"><head><title>Chốt lịch nghỉ Tết</title></head><body>\
+                 <h1>Chốt lịch nghỉ Tết</h1><div class=\"content\">{body}{figure}\
+                 <p>Dịp Tết Âm lịch năm 2013, công chức, viên chức sẽ được nghỉ 9 ngày liên \
+                 tục, từ ngày 9/2/2013 đến hết ngày 17/2/2013.</p></div></body></html>"
+            );
+            parsed_article(
+                &html,
+                "https://bao.example.vn/chot-lich-nghi-tet-677789.htm",
+            )
+        };
+        let caption = "Hoa đào đem không khí Tết đến mọi nhà";
+        let picture = |attrs: &str| format!("<img src=\"/anh/hoa-dao.jpg\" width=\"450\" {attrs}>");
+        // Dân trí, 2012: both centred; 24h: in italics; or saying what the picture's alt says.
+        for figure in [
+            format!(
+                "<DIV align=center>{}</DIV><DIV align=center><SPAN>{caption}</SPAN></DIV>",
+                picture("")
+            ),
+            format!(
+                "<p style=\"text-align: center\">{}</p><p style=\"text-align: center; \
+                 font-style: italic\">{caption}</p>",
+                picture("")
+            ),
+            format!(
+                "<p>{}</p><p>{caption}</p>",
+                picture(&format!("alt=\"{caption}\""))
+            ),
+        ] {
+            let got = record(&figure);
+            assert_eq!(got.images.len(), 1, "{figure}");
+            assert_eq!(got.images[0].caption.as_deref(), Some(caption), "{figure}");
+            assert!(!got.body.contains(caption), "{figure}");
+        }
+        // A paragraph under a picture that is set as the text is, or that goes on as the
+        // text does on a page centring every paragraph, is the text's.
+        for figure in [
+            format!("<p>{}</p><p>{caption}</p>", picture("")),
+            // A style's alignment wins over the older attribute's.
+            format!(
+                "<p align=\"center\">{}</p><p style=\"text-align: left;\" align=\"center\">\
+                 {caption}</p>",
+                picture("")
+            ),
+            format!(
+                "<p align=center>{}</p><p align=center>{caption}</p><p align=center>Mùa xuân \
+                 về trên mọi nẻo đường, người người đi chợ hoa.</p>",
+                picture("")
+            ),
+        ] {
+            let got = record(&figure);
+            assert_eq!(got.images[0].caption, None, "{figure}");
+            assert!(got.body.contains(caption), "{figure}");
+        }
+        // The theme's buttons beside a link to a video are no pictures of the article.
+        let got = record(
+            "<p><img src=\"/App_Themes/Default/Images/video2.png\"><a href=\"/video.htm\">\
+             Video: Chuyện về thị trấn</a></p>",
+        );
+        assert!(got.images.is_empty(), "{:?}", got.images);
+    }
 }
