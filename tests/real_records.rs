@@ -28,6 +28,8 @@ struct Expected {
     not_in_body: &'static [&'static str],
     /// Pictures, by how their address ends, and how their caption opens (`None`: it has none).
     captions: &'static [(&'static str, Option<&'static str>)],
+    /// How many pictures the article has, when counted.
+    images: Option<usize>,
 }
 
 const EXPECTED: &[Expected] = &[
@@ -47,6 +49,7 @@ const EXPECTED: &[Expected] = &[
         body_ends: "Chủ tịch Tôn Đức Thắng tại bảo tàng Tôn Đức Thắng.",
         not_in_body: &["(PLO)", "THUẬN VĂN"],
         captions: &[],
+        images: None,
     },
     // plo.vn, 2025: the writer declared in capitals ("SONG MAI"), as the byline shows it.
     Expected {
@@ -61,9 +64,12 @@ const EXPECTED: &[Expected] = &[
         body_ends: "cùng lập ngày 25-11-2020 là không đúng.",
         not_in_body: &["(PLO)"],
         captions: &[],
+        images: None,
     },
     // VietNamNet, 2019: "Ca Tiếu (theo online-tech-tips)" closes the text, a box of another
-    // story follows it; the breadcrumb opens with the site's name.
+    // story follows it; the breadcrumb opens with the site's name. Eight pictures in the
+    // text; under it, "Không thể bỏ lỡ" and more boxes of other stories, each with its
+    // picture linked to the story.
     Expected {
         file: "html/vietnamnet-03.html",
         title: "Cách sử dụng Google Maps để giám sát vị trí của trẻ nhỏ",
@@ -76,6 +82,7 @@ const EXPECTED: &[Expected] = &[
         body_ends: "trong trình đơn Location sharing (Chia sẻ vị trí).",
         not_in_body: &["Ca Tiếu", "Cách tăng âm lượng chỉ đường"],
         captions: &[],
+        images: Some(8),
     },
     // 24h.com.vn, 2012: "Theo Sầm Hoa (Vietnamnet/Reuters)" under the text and as the meta
     // author: the writer, and the source the story was taken from. A photo story: each
@@ -112,6 +119,7 @@ const EXPECTED: &[Expected] = &[
                 Some("Những sĩ tử tại Goshiwon đi bỏ phiếu sớm hôm 13/12."),
             ),
         ],
+        images: None,
     },
     // thanhnien.com.vn, 2012 (a SharePoint page): the paper's tag "(TNO)" opens the lead with
     // no dash after it; the section's name and a text-size control
@@ -140,6 +148,7 @@ const EXPECTED: &[Expected] = &[
             "Tin, ảnh",
         ],
         captions: &[],
+        images: None,
     },
     // VnExpress, 2022: the place stamp "TP HCM" before the lead, set apart by style alone;
     // the writer's name right-aligned under the text; the breadcrumb "Thời sự > Dân sinh".
@@ -155,6 +164,7 @@ const EXPECTED: &[Expected] = &[
         body_ends: "tổ chức tiệc tất niên cho công nhân ở lại ăn Tết...",
         not_in_body: &["TP HCMNếu", "Lê Tuyết"],
         captions: &[],
+        images: None,
     },
     // VnExpress's iOne, 2012: no <h1>; the headline is an <h3> over the text, the <title>
     // adds " - Ảnh | Trang thông tin dành cho giới trẻ - VnExpress iOne". The text is
@@ -173,6 +183,7 @@ const EXPECTED: &[Expected] = &[
         body_ends: "đã đồng ý điều trị miễn phí cho cậu bé vào tháng 7 vừa qua.",
         not_in_body: &["dòng sự kiện", "Đôi 'chân voi' nặng ngót tạ", "Papai"],
         captions: &[],
+        images: None,
     },
     // Zing News, 2012: the lead set as an <h2 class="pHead">; "Nhóm PV" (the newsroom's
     // reporters) and "Theo Infonet" under the text, then "Tin tức gần đây" over other
@@ -194,6 +205,7 @@ const EXPECTED: &[Expected] = &[
             "Cảnh đời thai phụ",
         ],
         captions: &[],
+        images: None,
     },
     // baochinhphu.vn, 2026: the breadcrumb in JSON-LD with HTML's entities in its names
     // ("Ch&#237;nh s&#225;ch"); boxes of links inside the text, each labelled "Tham khảo
@@ -211,6 +223,7 @@ const EXPECTED: &[Expected] = &[
             "Đồng bào dân tộc thiểu số ở các xã đặc biệt khó khăn theo quy định của pháp luật.",
         not_in_body: &["Tham khảo thêm", "&#"],
         captions: &[],
+        images: None,
     },
     // thesaigontimes.vn, 2018: the writer's name alone in a paragraph over the text (its
     // "SGTOAuthor"), then the paper's own tag "(TBKTSG) - " opening the first paragraph; the
@@ -227,6 +240,7 @@ const EXPECTED: &[Expected] = &[
         body_ends: "báo giấy của tôi vẫn “còn đất sống”!",
         not_in_body: &["(TBKTSG)", "Lê Ngọc Quỳnh", "adsbygoogle", "facebook"],
         captions: &[],
+        images: None,
     },
 ];
 
@@ -303,6 +317,13 @@ fn real_pages_give_the_records_their_pages_show() {
                 "body",
                 !record.body.contains(phrase),
                 format!("{phrase:?} in it"),
+            );
+        }
+        if let Some(count) = want.images {
+            check(
+                "images",
+                record.images.len() == count,
+                format!("{} of them", record.images.len()),
             );
         }
         for (ending, caption) in want.captions {

@@ -103,6 +103,7 @@ pub(crate) fn extract(
     let captions = caption_holders(html, blocks, &in_image_scope);
     let mut caption_text: HashMap<NodeId, Vec<String>> = HashMap::default();
     let mut first_body_block: Option<usize> = None;
+    let mut last_body_block: Option<usize> = None;
     let mut paragraphs: Vec<(String, bool)> = Vec::new();
     // Characters of `paragraphs`, kept as they are gathered: asked of every block.
     let mut gathered_chars = 0usize;
@@ -183,6 +184,7 @@ pub(crate) fn extract(
             }
             if verbatim {
                 first_body_block.get_or_insert(index);
+                last_body_block = Some(index);
                 gathered_chars += line.chars().count();
                 paragraphs.push((line, false));
                 continue;
@@ -215,6 +217,7 @@ pub(crate) fn extract(
                 }
             }
             first_body_block.get_or_insert(index);
+            last_body_block = Some(index);
             gathered_chars += line.chars().count();
             paragraphs.push((line, bold && block.heading.is_none()));
         }
@@ -266,6 +269,10 @@ pub(crate) fn extract(
         &in_image_scope,
         &captions,
         &caption_text,
+        Teasers {
+            site,
+            text_span: first_body_block.zip(last_body_block),
+        },
     );
     content
 }
@@ -632,14 +639,32 @@ fn images(
     in_scope: &dyn Fn(NodeId) -> bool,
     holders: &HashMap<NodeId, NodeId>,
     caption_text: &HashMap<NodeId, Vec<String>>,
+    teasers: Teasers<'_, '_>,
 ) -> Vec<(String, Option<String>)> {
     let by_image: HashMap<NodeId, NodeId> = holders.iter().map(|(h, i)| (*i, *h)).collect();
     let mut out: Vec<(String, Option<String>)> = Vec::new();
+    // The pages the document links to by a title, gathered the first time a linked picture
+    // asks.
+    let mut titled: Option<std::collections::HashSet<&str>> = None;
     for image in &blocks.images {
         // Outside the body proper, an image in a link is a teaser of another article.
         let wanted = in_root(image.node) || (in_scope(image.node) && !image.in_link);
         if !wanted || is_decoration(html, image.node) || is_theme_asset(&image.src) {
             continue;
+        }
+        // Inside it but before or after the text, a picture linking to another page of the
+        // site that the document also links to by a title is that page's teaser card ("Không
+        // thể bỏ lỡ" under VietNamNet's text); one linking to its larger version, an
+        // attachment's page or a shop is the article's, and so is one among the text's
+        // paragraphs (a list of products, each linked to its page).
+        if image.in_link && teasers.outside_text(image.blocks_before) {
+            let target = teaser_target(html, image.node, teasers.site);
+            if let Some(target) = target {
+                let titled = titled.get_or_insert_with(|| titled_targets(html));
+                if titled.contains(target) {
+                    continue;
+                }
+            }
         }
         let caption = by_image
             .get(&image.node)
@@ -651,6 +676,67 @@ fn images(
         }
     }
     out
+}
+
+/// What tells a teaser card's picture from the article's: the site, and the blocks the text
+/// runs over (the first and the last that gave it a paragraph).
+struct Teasers<'s, 'u> {
+    site: &'s OwnSite<'u>,
+    text_span: Option<(usize, usize)>,
+}
+
+impl Teasers<'_, '_> {
+    /// Whether a picture with this many blocks before it stands before or after the text.
+    fn outside_text(&self, blocks_before: usize) -> bool {
+        self.text_span
+            .is_none_or(|(first, last)| blocks_before <= first || blocks_before > last)
+    }
+}
+
+/// Where the link around a picture leads, without its fragment, when that is another page of
+/// the site (not a picture file, nor the page itself).
+fn teaser_target<'h>(html: &'h Html, image: NodeId, site: &OwnSite<'_>) -> Option<&'h str> {
+    let link = html
+        .tree
+        .get(image)?
+        .ancestors()
+        .take(4)
+        .filter_map(|a| a.value().as_element())
+        .find(|e| e.name() == "a")?;
+    let href = link.attr("href")?.trim();
+    let target = href.split('#').next().unwrap_or_default().trim();
+    let lower = target.to_ascii_lowercase();
+    let picture = [".jpg", ".jpeg", ".png", ".gif", ".webp"]
+        .iter()
+        .any(|ext| lower.split('?').next().unwrap_or_default().ends_with(ext));
+    (!target.is_empty() && !picture && !site.is_elsewhere(target) && !site.is_this_page(target))
+        .then_some(target)
+}
+
+/// Characters of a link's text from which it names the page it leads to.
+const MIN_TITLE_LINK_CHARS: usize = 15;
+
+/// The targets, without fragments, of the document's links that carry a title's worth of text
+/// and no picture (a picture's own link may carry its credit: "vergrößern (Bildquelle: …)").
+fn titled_targets(html: &Html) -> std::collections::HashSet<&str> {
+    static LINK: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("a[href]").expect("static selector is valid")
+    });
+    html.select(&LINK)
+        .filter(|a| {
+            !a.descendants()
+                .any(|n| n.value().as_element().is_some_and(|e| e.name() == "img"))
+        })
+        .filter(|a| {
+            a.text()
+                .map(|t| t.chars().filter(|c| !c.is_whitespace()).count())
+                .sum::<usize>()
+                >= MIN_TITLE_LINK_CHARS
+        })
+        .filter_map(|a| a.value().attr("href"))
+        .map(|href| href.trim().split('#').next().unwrap_or_default().trim())
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 /// A picture of the site's theme: its buttons and badges ("App_Themes/Default/Images/

@@ -61,6 +61,8 @@ pub(crate) struct ImageRef {
     pub src: String,
     /// Inside a link: a teaser thumbnail rather than an article image.
     pub in_link: bool,
+    /// How many blocks come before the image in the document: where it stands in the text.
+    pub blocks_before: usize,
 }
 
 /// The blocks of a page, in document order, and per-element text totals.
@@ -870,6 +872,7 @@ pub(crate) fn blocks(html: &Html, by_class: bool) -> Blocks {
                                     node: node.id(),
                                     src: src.to_string(),
                                     in_link: ctx.links > 0,
+                                    blocks_before: out.blocks.len(),
                                 });
                             }
                         }

@@ -1220,4 +1220,52 @@ mod tests {
         );
         assert!(got.images.is_empty(), "{:?}", got.images);
     }
+
+    #[test]
+    fn pictures_of_the_teaser_cards_around_the_text_are_not_the_article_s() {
+        let paragraph = |n: usize| {
+            format!(
+                "<p>Đoạn {n}: bạn có thể chia sẻ vị trí của mình với người thân, bạn bè và \
+                 ngược lại, ngay trong ứng dụng bản đồ trên điện thoại.</p>"
+            )
+        };
+        let card = |slug: &str, title: &str| {
+            format!(
+                "<div class=\"item\"><a href=\"/vn/cong-nghe/{slug}.html\"><img \
+                 src=\"/anh/{slug}-400x266.jpg\"></a><a href=\"/vn/cong-nghe/{slug}.html\">\
+                 {title}</a></div>"
+            )
+        };
+        let html = format!(
+            "<html lang=\"vi\"><head><title>Giám sát vị trí</title></head><body>\
+             <h1>Giám sát vị trí</h1><p class=\"permalink\"><a \
+             href=\"/giam-sat-vi-tri-514378.html\">Giám sát vị trí của trẻ nhỏ</a></p>\
+             <div class=\"content\"><p><a href=\"/giam-sat-vi-tri-514378.html#top\"><img \
+             src=\"/anh/chinh.jpg\"></a></p>{}\
+             <p><a href=\"/anh/ban-do-lon.jpg\"><img src=\"/anh/ban-do.jpg\"></a></p>{}\
+             <p><a href=\"/vn/cong-nghe/ung-dung-ban-do.html\"><img src=\"/anh/ung-dung.jpg\">\
+             </a></p><p><a href=\"/vn/cong-nghe/ung-dung-ban-do.html\">Ứng dụng bản đồ cho \
+             gia đình</a> là một lựa chọn khác cho cha mẹ.</p>{}\
+             {}<div class=\"box\"><h3>Không thể bỏ lỡ</h3>{}{}</div></div></body></html>",
+            paragraph(1),
+            paragraph(2),
+            paragraph(3),
+            paragraph(4),
+            card("tra-loi-cuoc-goi", "Mẹo hay: tự động trả lời cuộc gọi"),
+            card("sao-luu-anh", "Sao lưu ảnh nhanh chóng hơn"),
+        );
+        let record = parsed_article(&html, "https://bao.example.vn/giam-sat-vi-tri-514378.html");
+        let images: Vec<&str> = record.images.iter().map(|i| i.url.as_str()).collect();
+        // A picture over the text linked to the page itself, one linked to its larger version,
+        // one among the paragraphs linked to the page it is about are the article's; the
+        // cards' under the text are not.
+        assert_eq!(
+            images,
+            [
+                "https://bao.example.vn/anh/chinh.jpg",
+                "https://bao.example.vn/anh/ban-do.jpg",
+                "https://bao.example.vn/anh/ung-dung.jpg",
+            ]
+        );
+    }
 }

@@ -21,6 +21,7 @@ pub(crate) fn site_host(url: &Url) -> Option<String> {
 /// cited by `nccih.nih.gov`).
 pub(crate) struct OwnSite<'a> {
     page: &'a Url,
+    canonical: Url,
     hosts: [Option<String>; 2],
 }
 
@@ -28,8 +29,24 @@ impl<'a> OwnSite<'a> {
     pub fn new(page: &'a Url, canonical: &Url) -> Self {
         OwnSite {
             page,
+            canonical: canonical.clone(),
             hosts: [site_host(page), site_host(canonical)],
         }
+    }
+
+    /// Whether `href`, as written in the page, leads to the page itself (its address or its
+    /// canonical one, whatever the fragment).
+    pub fn is_this_page(&self, href: &str) -> bool {
+        let Ok(mut target) = self.page.join(href.trim()) else {
+            return false;
+        };
+        target.set_fragment(None);
+        let same = |url: &Url| {
+            let mut url = url.clone();
+            url.set_fragment(None);
+            url == target
+        };
+        same(self.page) || same(&self.canonical)
     }
 
     /// Whether `href`, as written in the page, leads to a page of another site.
