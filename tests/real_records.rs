@@ -242,6 +242,27 @@ const EXPECTED: &[Expected] = &[
         captions: &[],
         images: None,
     },
+    // tuoitre.vn, 2015: the sapo in <p class="txt-head"> opened by the paper's tag "TT - ",
+    // the date line "23/03/2015 08:06 GMT+7", the writer in capitals under the text beside the
+    // share buttons, a picture in a table with its caption in "ck_legend", and keywords that
+    // only repeat the sapo.
+    Expected {
+        file: "html/tuoitre-03.html",
+        title: "Thanh tra vụ chặt cây xanh Hà Nội trong 30 ngày",
+        lead: Some("Trao đổi với Tuổi Trẻ, ông Hoàng Nam Sơn, phó giám đốc Sở Xây dựng Hà Nội"),
+        published_at: Some("2015-03-23T08:06:00+07:00"),
+        authors: &["Xuân Long"],
+        agency: None,
+        section: Some("Chính trị - Xã hội"),
+        body_opens: "Ngày 22-3, Chủ tịch UBND TP Hà Nội Nguyễn Thế Thảo",
+        body_ends: "Chậm nhất trong 30 ngày phải báo cáo kết quả cho UBND TP.",
+        not_in_body: &["XUÂN LONG", "TT - ", "Ảnh: V.D"],
+        captions: &[(
+            "i26h1kAQ.jpg",
+            Some("Chủ tịch UBND TP giao chánh thanh tra TP chủ trì thanh tra vụ chặt cây xanh"),
+        )],
+        images: Some(1),
+    },
 ];
 
 #[test]

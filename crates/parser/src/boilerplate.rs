@@ -493,6 +493,7 @@ const OUTLETS: &[&str] = &[
     // The tags the papers' online editions open their own stories with ("(TNO)", "TTO -",
     // "(NLĐO)-", "(TBKTSG) -").
     "tno",
+    "tt",
     "tto",
     "nlđo",
     "nldo",
