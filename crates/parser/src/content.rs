@@ -542,14 +542,6 @@ fn captions_set_under(
 /// Whether an element sets its text in italics: a style's `font-style: italic`, or all its
 /// text inside `<em>` or `<i>`.
 fn is_italic(el: scraper::ElementRef<'_>) -> bool {
-    let styled = el.value().attr("style").is_some_and(|style| {
-        let style: String = style
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        style.contains("font-style:italic")
-    });
     let emphasised = || {
         el.descendants()
             .filter_map(|n| n.value().as_text().map(|t| (n, t)))
@@ -562,31 +554,15 @@ fn is_italic(el: scraper::ElementRef<'_>) -> bool {
                 })
             })
     };
-    styled || emphasised()
+    crate::dom::style_property(el.value(), "font-style").as_deref() == Some("italic")
+        || emphasised()
 }
 
-/// Whether an element sets its text in the middle of the line: `<center>`, `align=center`,
-/// or a style's `text-align: center`, on it or on the one element it wraps.
+/// Whether an element sets its text in the middle of the line ([`crate::dom::alignment`]),
+/// itself or the one element it wraps.
 fn is_centred(el: scraper::ElementRef<'_>) -> bool {
-    // A style's alignment overrides the older attribute's (`<p style="text-align: left;"
-    // align="center">` is set left).
-    let centred = |e: &scraper::node::Element| {
-        let style: String = e
-            .attr("style")
-            .unwrap_or_default()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        match style.split_once("text-align:") {
-            Some((_, value)) => value.starts_with("center"),
-            None => {
-                e.name() == "center"
-                    || e.attr("align")
-                        .is_some_and(|a| a.trim().eq_ignore_ascii_case("center"))
-            }
-        }
-    };
+    let centred =
+        |e: &scraper::node::Element| crate::dom::alignment(e).as_deref() == Some("center");
     let mut children = el.children().filter_map(scraper::ElementRef::wrap);
     centred(el.value())
         || match (children.next(), children.next()) {

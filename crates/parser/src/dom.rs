@@ -365,6 +365,29 @@ pub(crate) fn is_hidden(el: &Element) -> bool {
     hidden_by_style && !is_collapsed_panel(el)
 }
 
+/// The value of a property of an element's `style` (`font-style: italic;` gives "italic"),
+/// lower case, the last one written winning as in CSS.
+pub(crate) fn style_property(el: &Element, property: &str) -> Option<String> {
+    el.attr("style")?
+        .split(';')
+        .filter_map(|declaration| declaration.split_once(':'))
+        .filter(|(name, _)| name.trim().eq_ignore_ascii_case(property))
+        .map(|(_, value)| {
+            let value = value.trim().to_ascii_lowercase();
+            value.trim_end_matches("!important").trim_end().to_string()
+        })
+        .next_back()
+}
+
+/// How an element aligns its text: its style's `text-align`, which overrides the older
+/// `align` attribute (`<p style="text-align: left;" align="center">` is set left), else that
+/// attribute; `<center>` centres.
+pub(crate) fn alignment(el: &Element) -> Option<String> {
+    style_property(el, "text-align")
+        .or_else(|| el.attr("align").map(|a| a.trim().to_ascii_lowercase()))
+        .or_else(|| (el.name() == "center").then(|| "center".to_string()))
+}
+
 /// A panel the reader opens, closed until then (an accordion's section, a tab): ARIA marks
 /// it as a region or tab panel labelled by its header. Its text is the article's.
 fn is_collapsed_panel(el: &Element) -> bool {
@@ -1132,6 +1155,35 @@ mod tests {
         );
         assert_eq!(text_of(&html), "Der Artikel selbst.");
         assert_eq!(main_holders(&Html::parse_document(&html)).len(), depth + 3);
+    }
+
+    #[test]
+    fn a_style_s_alignment_wins_over_the_align_attribute() {
+        let first = |markup: &str| {
+            let html = Html::parse_fragment(markup);
+            let el = html
+                .root_element()
+                .children()
+                .find_map(scraper::ElementRef::wrap)
+                .expect("the markup holds an element");
+            (
+                alignment(el.value()),
+                style_property(el.value(), "font-style"),
+            )
+        };
+        assert_eq!(
+            first("<p style=\"text-align: left;\" align=\"center\">x</p>")
+                .0
+                .as_deref(),
+            Some("left")
+        );
+        assert_eq!(first("<P align=CENTER>x</P>").0.as_deref(), Some("center"));
+        assert_eq!(first("<center>x</center>").0.as_deref(), Some("center"));
+        assert_eq!(first("<p>x</p>").0, None);
+        assert_eq!(
+            first("<p style=\"TEXT-ALIGN:Right !important; font-style : Italic\">x</p>"),
+            (Some("right".into()), Some("italic".into()))
+        );
     }
 
     #[test]

@@ -305,17 +305,6 @@ pub(crate) fn signed_under_text(html: &Html, blocks: &dom::Blocks, last: &str) -
         .rev()
         .find(|b| normalize_text(&b.text) == last)?;
     let element = scraper::ElementRef::wrap(html.tree.get(block.node)?)?;
-    let value = element.value();
-    let style: String = value
-        .attr("style")
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let right = value
-        .attr("align")
-        .is_some_and(|a| a.trim().eq_ignore_ascii_case("right"))
-        || style.contains("text-align:right");
+    let right = dom::alignment(element.value()).as_deref() == Some("right");
     (right && block.bold_chars == block.chars).then(|| last.to_string())
 }
