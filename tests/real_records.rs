@@ -87,7 +87,8 @@ const EXPECTED: &[Expected] = &[
     // 24h.com.vn, 2012: "Theo Sầm Hoa (Vietnamnet/Reuters)" under the text and as the meta
     // author: the writer, and the source the story was taken from. A photo story: each
     // picture in a centred paragraph of its own, its caption the centred paragraph in italics
-    // under it; some pictures have none.
+    // under it (some pictures have none); one paragraph of introduction, then the captions
+    // tell the story.
     Expected {
         file: "html/24h-01.html",
         title: "Đột nhập lò luyện thi công chức Hàn Quốc",
@@ -97,8 +98,8 @@ const EXPECTED: &[Expected] = &[
         agency: Some("Vietnamnet/Reuters"),
         section: None,
         body_opens: "Làng Thi cử hay còn gọi là Goshiwon",
-        body_ends: "ôn luyện trước kỳ thi tuyển công chức tại Seoul.",
-        not_in_body: &["Theo Sầm Hoa", "bình chọn", "Căng-tin ở Làng Thi cử."],
+        body_ends: "Những sĩ tử tại Goshiwon đi bỏ phiếu sớm hôm 13/12.",
+        not_in_body: &["Theo Sầm Hoa", "bình chọn"],
         captions: &[
             (
                 "1356251511_lang-thi-cu-13.jpg",

@@ -51,12 +51,19 @@ const MAX_CAPTION_CHARS: usize = 400;
 /// paragraph of the text: captions of this length are marked (`figcaption`, a caption class).
 const MIN_PARAGRAPH_BESIDE_IMAGE: usize = 200;
 
+/// A picture inside the text's own element: how many blocks come before it, and its caption.
+pub(crate) type PictureInText = (usize, Option<String>);
+
 /// The article part of a page.
 #[derive(Debug, Default)]
 pub(crate) struct Content {
     pub paragraphs: Vec<String>,
     pub lead: Option<String>,
     pub images: Vec<(String, Option<String>)>,
+    /// The pictures inside the text's own element, in order: a photo story's text.
+    pub pictures_in_text: Vec<PictureInText>,
+    /// The block the text starts at, if it has any.
+    pub text_starts_at: Option<usize>,
     pub authors: Vec<String>,
     pub agency: Option<String>,
     /// Date lines seen in or just before the body, nearest the title first.
@@ -262,7 +269,8 @@ pub(crate) fn extract(
     }
     split_credits(&mut paragraphs, &mut content);
     content.paragraphs = paragraphs;
-    content.images = images(
+    content.text_starts_at = first_body_block;
+    (content.images, content.pictures_in_text) = images(
         html,
         blocks,
         &in_root,
@@ -616,9 +624,10 @@ fn images(
     holders: &HashMap<NodeId, NodeId>,
     caption_text: &HashMap<NodeId, Vec<String>>,
     teasers: Teasers<'_, '_>,
-) -> Vec<(String, Option<String>)> {
+) -> (Vec<(String, Option<String>)>, Vec<PictureInText>) {
     let by_image: HashMap<NodeId, NodeId> = holders.iter().map(|(h, i)| (*i, *h)).collect();
     let mut out: Vec<(String, Option<String>)> = Vec::new();
+    let mut in_text: Vec<PictureInText> = Vec::new();
     // The pages the document links to by a title, gathered the first time a linked picture
     // asks.
     let mut titled: Option<std::collections::HashSet<&str>> = None;
@@ -648,10 +657,13 @@ fn images(
             .map(|lines| lines.join(" "))
             .filter(|c| !c.is_empty());
         if !out.iter().any(|(src, _)| *src == image.src) {
+            if in_root(image.node) {
+                in_text.push((image.blocks_before, caption.clone()));
+            }
             out.push((image.src.clone(), caption));
         }
     }
-    out
+    (out, in_text)
 }
 
 /// What tells a teaser card's picture from the article's: the site, and the blocks the text

@@ -184,6 +184,11 @@ impl Parser {
                     .collect();
             }
         }
+        if let Some(told) = crate::photo_story::told_in_captions(&content, &paragraphs) {
+            // The verdict counts them as the text's paragraphs too.
+            content.paragraphs.clone_from(&told);
+            paragraphs = told;
+        }
         let body_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
 
         let title = title.or_else(|| hints.title.map(normalize_text).filter(|t| !t.is_empty()));

@@ -60,6 +60,7 @@ mod lead;
 mod links;
 mod meta;
 mod mojibake;
+mod photo_story;
 mod places;
 mod published;
 pub mod sites;
