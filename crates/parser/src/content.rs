@@ -12,6 +12,7 @@
 //! lines and date lines are dropped, and the first related-news or feedback heading ends the
 //! body. Credits and bylines at either end go to their own fields.
 
+mod pictures;
 mod roots;
 
 use crate::boilerplate::{self, Credit, Phrases};
@@ -25,12 +26,13 @@ use scraper::{Html, Node};
 // and these maps are probed for every block's every ancestor. No key here comes from the
 // page, so there is nothing to flood.
 use crate::links::OwnSite;
+use pictures::{caption_holders, holder_of, image_scope, images, is_decoration, Teasers};
 use roots::{body_roots, teaser_units, TEASER_LEVELS};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use tinstream_model::normalize_text;
 
 /// Blocks shorter than this give no points: labels, buttons, dates.
-const MIN_SCORED_CHARS: usize = 25;
+pub(super) const MIN_SCORED_CHARS: usize = 25;
 
 /// Whether a block is paragraph text: long enough, not a heading or a caption, mostly not
 /// links. Such blocks score the containers that hold them.
@@ -42,14 +44,6 @@ fn is_prose(block: &Block) -> bool {
 }
 /// How deep below a body container a block may sit and still be read as part of it.
 const MAX_BODY_DEPTH: usize = 64;
-/// Pieces of text (outside a marked caption) that make the text beside an image an item of the
-/// article rather than its caption.
-const MIN_ITEM_PIECES: usize = 3;
-/// A text holder around an image with at most this many characters is its caption.
-const MAX_CAPTION_CHARS: usize = 400;
-/// A `<p>` at least this long beside an image, where nothing is marked as its caption, is a
-/// paragraph of the text: captions of this length are marked (`figcaption`, a caption class).
-const MIN_PARAGRAPH_BESIDE_IMAGE: usize = 200;
 
 /// A picture inside the text's own element: how many blocks come before it, and its caption.
 pub(crate) type PictureInText = (usize, Option<String>);
@@ -356,7 +350,7 @@ fn prose_after(blocks: &Blocks, index: usize, in_root: &dyn Fn(NodeId) -> bool) 
         .sum()
 }
 
-fn element_name(html: &Html, id: NodeId) -> Option<&str> {
+pub(super) fn element_name(html: &Html, id: NodeId) -> Option<&str> {
     match html.tree.get(id)?.value() {
         Node::Element(el) => Some(el.name()),
         _ => None,
@@ -364,7 +358,7 @@ fn element_name(html: &Html, id: NodeId) -> Option<&str> {
 }
 
 /// Whether `node` is one of `set` or lies within `depth` levels below one.
-fn within(html: &Html, node: NodeId, set: &HashSet<NodeId>, depth: usize) -> bool {
+pub(super) fn within(html: &Html, node: NodeId, set: &HashSet<NodeId>, depth: usize) -> bool {
     let Some(n) = html.tree.get(node) else {
         return false;
     };
@@ -372,409 +366,6 @@ fn within(html: &Html, node: NodeId, set: &HashSet<NodeId>, depth: usize) -> boo
         .chain(n.ancestors())
         .take(depth + 1)
         .any(|a| set.contains(&a.id()))
-}
-
-/// The elements images of the article are looked for in: the body's containers and the
-/// element up to three levels above the first of them (not the whole page).
-fn image_scope(html: &Html, roots: &HashSet<NodeId>) -> HashSet<NodeId> {
-    let mut scope = roots.clone();
-    if let Some(node) = roots.iter().min().and_then(|id| html.tree.get(*id)) {
-        if let Some(up) = node
-            .ancestors()
-            .take(3)
-            .take_while(|a| {
-                !matches!(
-                    a.value().as_element().map(|e| e.name()),
-                    Some("body" | "html")
-                )
-            })
-            .last()
-        {
-            scope.insert(up.id());
-        }
-    }
-    scope
-}
-
-/// For each image inside the body, the small element around it that holds its caption.
-fn caption_holders(
-    html: &Html,
-    blocks: &Blocks,
-    in_root: &dyn Fn(NodeId) -> bool,
-) -> HashMap<NodeId, NodeId> {
-    let mut holders = HashMap::default();
-    for image in &blocks.images {
-        if !in_root(image.node) {
-            continue;
-        }
-        let Some(node) = html.tree.get(image.node) else {
-            continue;
-        };
-        for ancestor in node.ancestors().take(5) {
-            let chars = blocks.totals.get(&ancestor.id()).map_or(0, |t| t.0);
-            if chars == 0 {
-                continue;
-            }
-            // A whole `<article>` around a photo and a short text is the article, however
-            // short (a news agency's brief of three lines).
-            if chars <= MAX_CAPTION_CHARS
-                && !matches!(
-                    element_name(html, ancestor.id()),
-                    Some("p" | "body" | "html" | "article" | "main")
-                )
-            {
-                holders.insert(ancestor.id(), image.node);
-            }
-            break;
-        }
-    }
-    // A caption has no headings: an image beside a titled piece of text (a step of a how-to,
-    // a card of a feature list) is a section of the article, and its text is body.
-    // Nor is it several pieces of text outside a marked caption: an image beside a name, a
-    // figure and a paragraph is an item of the article (a checklist, a product card).
-    // Nor is it a long paragraph beside the image when nothing there is marked as a caption: a
-    // section of the text under its picture (a list of frameworks, one photo and one
-    // paragraph each).
-    // Either way a linked piece makes it a teaser of another page, which stays out: a linked
-    // title, or, in an item without a heading, a link after its text (a writer's card and
-    // "See Full Bio"). After a titled item's text a link is its button ("Buy on Amazon").
-    let mut seen: HashMap<NodeId, BesideImage> = HashMap::default();
-    // With no picture beside its text, no block is looked at.
-    let beside: &[Block] = if holders.is_empty() {
-        &[]
-    } else {
-        &blocks.blocks
-    };
-    for block in beside {
-        let Some(holder) = holder_of(html, block, &holders) else {
-            continue;
-        };
-        let text = seen.entry(holder).or_default();
-        if block.link_density() > 0.5 {
-            // After a piece of text that is not a link, a link is a button of the item ("Buy
-            // on Amazon"); before it, the title of a teaser.
-            if text.described {
-                text.buttoned = true;
-            } else {
-                text.linked = true;
-            }
-        } else if block.chars >= MIN_SCORED_CHARS && block.heading.is_none() {
-            text.described = true;
-        }
-        text.titled |= block.heading.is_some();
-        if block.in_caption {
-            text.marked = true;
-        } else {
-            text.pieces += 1;
-        }
-        text.paragraph |= block.chars >= MIN_PARAGRAPH_BESIDE_IMAGE
-            && element_name(html, block.node) == Some("p");
-    }
-    holders.retain(|holder, _| seen.get(holder).is_none_or(BesideImage::is_caption));
-    // Then the captions set as the paragraph under a picture that stands alone.
-    let under: Vec<(NodeId, NodeId)> = captions_set_under(html, blocks, in_root)
-        .into_iter()
-        .filter(|(_, image)| !holders.values().any(|i| i == image))
-        .collect();
-    holders.extend(under);
-    holders
-}
-
-/// The most characters of a caption set as the paragraph under its picture.
-const MAX_CAPTION_UNDER_CHARS: usize = 300;
-
-/// Captions set as a paragraph of their own under a paragraph holding the picture alone, as
-/// Vietnamese papers' editors set them: `<DIV align=center><IMG …></DIV><DIV
-/// align=center>Hoa đào đem không khí Tết đến mọi nhà</DIV>` (Dân trí, 2012), or centred in
-/// italics (24h). The paragraph under is the picture's caption when it says what the picture's
-/// `alt` says, or when both are centred and it is short and links nowhere: the text's own
-/// paragraphs are not set so. Returns each caption's element and its picture.
-fn captions_set_under(
-    html: &Html,
-    blocks: &Blocks,
-    in_root: &dyn Fn(NodeId) -> bool,
-) -> Vec<(NodeId, NodeId)> {
-    let chars_of = |id: NodeId| blocks.totals.get(&id).copied().unwrap_or((0, 0));
-    let mut found = Vec::new();
-    for image in &blocks.images {
-        if !in_root(image.node) {
-            continue;
-        }
-        let Some(node) = html.tree.get(image.node) else {
-            continue;
-        };
-        // The paragraph that holds the picture and nothing else (through a link to its
-        // larger version).
-        let Some(frame) = node.ancestors().take(3).find(|a| {
-            a.value()
-                .as_element()
-                .is_some_and(|e| matches!(e.name(), "p" | "div" | "center"))
-        }) else {
-            continue;
-        };
-        if chars_of(frame.id()).0 > 0 {
-            continue;
-        }
-        let Some(under) = frame.next_siblings().find_map(scraper::ElementRef::wrap) else {
-            continue;
-        };
-        if !matches!(under.value().name(), "p" | "div" | "center") {
-            continue;
-        }
-        let (chars, link_chars) = chars_of(under.id());
-        if chars == 0 || chars > MAX_CAPTION_UNDER_CHARS || link_chars > 0 {
-            continue;
-        }
-        let text = normalize_text(&under.text().collect::<String>());
-        let says_alt = node
-            .value()
-            .as_element()
-            .and_then(|e| e.attr("alt"))
-            .is_some_and(|alt| normalize_text(alt) == text);
-        // Centring sets a caption apart only from text that is not centred: on a page that
-        // centres every paragraph (a photo blog) the one under a picture is the text's. A
-        // caption in italics is set apart either way.
-        let frame_centred = scraper::ElementRef::wrap(frame).is_some_and(is_centred);
-        let next_text = under
-            .next_siblings()
-            .filter_map(scraper::ElementRef::wrap)
-            .find(|e| chars_of(e.id()).0 > 0);
-        let apart = is_italic(under) || next_text.is_none_or(|e| !is_centred(e));
-        if says_alt || frame_centred && is_centred(under) && apart {
-            found.push((under.id(), image.node));
-        }
-    }
-    found
-}
-
-/// Whether an element sets its text in italics: a style's `font-style: italic`, or all its
-/// text inside `<em>` or `<i>`.
-fn is_italic(el: scraper::ElementRef<'_>) -> bool {
-    let emphasised = || {
-        el.descendants()
-            .filter_map(|n| n.value().as_text().map(|t| (n, t)))
-            .filter(|(_, t)| !t.trim().is_empty())
-            .all(|(n, _)| {
-                n.ancestors().take_while(|a| a.id() != el.id()).any(|a| {
-                    a.value()
-                        .as_element()
-                        .is_some_and(|e| matches!(e.name(), "em" | "i"))
-                })
-            })
-    };
-    crate::dom::style_property(el.value(), "font-style").as_deref() == Some("italic")
-        || emphasised()
-}
-
-/// Whether an element sets its text in the middle of the line ([`crate::dom::alignment`]),
-/// itself or the one element it wraps.
-fn is_centred(el: scraper::ElementRef<'_>) -> bool {
-    let centred =
-        |e: &scraper::node::Element| crate::dom::alignment(e).as_deref() == Some("center");
-    let mut children = el.children().filter_map(scraper::ElementRef::wrap);
-    centred(el.value())
-        || match (children.next(), children.next()) {
-            (Some(only), None) => centred(only.value()),
-            _ => false,
-        }
-}
-
-/// What the text beside an image holds, to tell its caption from an item of the article.
-#[derive(Default)]
-struct BesideImage {
-    /// A heading.
-    titled: bool,
-    /// A link before any other text: a teaser's title.
-    linked: bool,
-    /// A link after other text: an item's button.
-    buttoned: bool,
-    /// A piece of text that is not a link.
-    described: bool,
-    /// Text marked as a caption.
-    marked: bool,
-    /// A `<p>` as long as a paragraph of the text.
-    paragraph: bool,
-    /// Pieces of text outside a marked caption.
-    pieces: usize,
-}
-
-impl BesideImage {
-    fn is_caption(&self) -> bool {
-        let item =
-            self.titled || self.pieces >= MIN_ITEM_PIECES || (self.paragraph && !self.marked);
-        !item || self.linked || (!self.titled && self.buttoned)
-    }
-}
-
-/// The caption holder a block belongs to, if any.
-fn holder_of(html: &Html, block: &Block, holders: &HashMap<NodeId, NodeId>) -> Option<NodeId> {
-    let node = html.tree.get(block.node)?;
-    std::iter::once(node)
-        .chain(node.ancestors())
-        .take(6)
-        .find(|a| holders.contains_key(&a.id()))
-        .map(|a| a.id())
-}
-
-fn images(
-    html: &Html,
-    blocks: &Blocks,
-    in_root: &dyn Fn(NodeId) -> bool,
-    in_scope: &dyn Fn(NodeId) -> bool,
-    holders: &HashMap<NodeId, NodeId>,
-    caption_text: &HashMap<NodeId, Vec<String>>,
-    teasers: Teasers<'_, '_>,
-) -> (Vec<(String, Option<String>)>, Vec<PictureInText>) {
-    let by_image: HashMap<NodeId, NodeId> = holders.iter().map(|(h, i)| (*i, *h)).collect();
-    let mut out: Vec<(String, Option<String>)> = Vec::new();
-    let mut in_text: Vec<PictureInText> = Vec::new();
-    // The pages the document links to by a title, gathered the first time a linked picture
-    // asks.
-    let mut titled: Option<std::collections::HashSet<&str>> = None;
-    for image in &blocks.images {
-        // Outside the body proper, an image in a link is a teaser of another article.
-        let wanted = in_root(image.node) || (in_scope(image.node) && !image.in_link);
-        if !wanted || is_decoration(html, image.node) || is_theme_asset(&image.src) {
-            continue;
-        }
-        // Inside it but before or after the text, a picture linking to another page of the
-        // site that the document also links to by a title is that page's teaser card ("Không
-        // thể bỏ lỡ" under VietNamNet's text); one linking to its larger version, an
-        // attachment's page or a shop is the article's, and so is one among the text's
-        // paragraphs (a list of products, each linked to its page).
-        if image.in_link && teasers.outside_text(image.blocks_before) {
-            let target = teaser_target(html, image.node, teasers.site);
-            if let Some(target) = target {
-                let titled = titled.get_or_insert_with(|| titled_targets(html));
-                if titled.contains(target) {
-                    continue;
-                }
-            }
-        }
-        let caption = by_image
-            .get(&image.node)
-            .and_then(|h| caption_text.get(h))
-            .map(|lines| lines.join(" "))
-            .filter(|c| !c.is_empty());
-        if !out.iter().any(|(src, _)| *src == image.src) {
-            if in_root(image.node) {
-                in_text.push((image.blocks_before, caption.clone()));
-            }
-            out.push((image.src.clone(), caption));
-        }
-    }
-    (out, in_text)
-}
-
-/// What tells a teaser card's picture from the article's: the site, and the blocks the text
-/// runs over (the first and the last that gave it a paragraph).
-struct Teasers<'s, 'u> {
-    site: &'s OwnSite<'u>,
-    text_span: Option<(usize, usize)>,
-}
-
-impl Teasers<'_, '_> {
-    /// Whether a picture with this many blocks before it stands before or after the text.
-    fn outside_text(&self, blocks_before: usize) -> bool {
-        self.text_span
-            .is_none_or(|(first, last)| blocks_before <= first || blocks_before > last)
-    }
-}
-
-/// Where the link around a picture leads, without its fragment, when that is another page of
-/// the site (not a picture file, nor the page itself).
-fn teaser_target<'h>(html: &'h Html, image: NodeId, site: &OwnSite<'_>) -> Option<&'h str> {
-    let link = html
-        .tree
-        .get(image)?
-        .ancestors()
-        .take(4)
-        .filter_map(|a| a.value().as_element())
-        .find(|e| e.name() == "a")?;
-    let href = link.attr("href")?.trim();
-    let target = href.split('#').next().unwrap_or_default().trim();
-    let lower = target.to_ascii_lowercase();
-    let picture = [".jpg", ".jpeg", ".png", ".gif", ".webp"]
-        .iter()
-        .any(|ext| lower.split('?').next().unwrap_or_default().ends_with(ext));
-    (!target.is_empty() && !picture && !site.is_elsewhere(target) && !site.is_this_page(target))
-        .then_some(target)
-}
-
-/// Characters of a link's text from which it names the page it leads to.
-const MIN_TITLE_LINK_CHARS: usize = 15;
-
-/// The targets, without fragments, of the document's links that carry a title's worth of text
-/// and no picture (a picture's own link may carry its credit: "vergrößern (Bildquelle: …)").
-fn titled_targets(html: &Html) -> std::collections::HashSet<&str> {
-    static LINK: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
-        scraper::Selector::parse("a[href]").expect("static selector is valid")
-    });
-    html.select(&LINK)
-        .filter(|a| {
-            !a.descendants()
-                .any(|n| n.value().as_element().is_some_and(|e| e.name() == "img"))
-        })
-        .filter(|a| {
-            a.text()
-                .map(|t| t.chars().filter(|c| !c.is_whitespace()).count())
-                .sum::<usize>()
-                >= MIN_TITLE_LINK_CHARS
-        })
-        .filter_map(|a| a.value().attr("href"))
-        .map(|href| href.trim().split('#').next().unwrap_or_default().trim())
-        .filter(|t| !t.is_empty())
-        .collect()
-}
-
-/// A picture of the site's theme: its buttons and badges ("App_Themes/Default/Images/
-/// video2.png" beside a link to a video), never the article's. Read from the source the image
-/// shows, not a lazy loader's placeholder (which themes keep in the same place).
-fn is_theme_asset(src: &str) -> bool {
-    let src = src.to_ascii_lowercase();
-    ["/app_themes/", "/wp-content/themes/"]
-        .iter()
-        .any(|dir| src.contains(dir))
-}
-
-/// Below this many pixels on a side, an image is an icon or a spacer.
-const MIN_IMAGE_SIDE: u32 = 50;
-
-/// At most this many pixels on both sides, an image is a thumbnail: a teaser's or a card's
-/// (24h.com.vn's 75 by 75 "THÔNG TIN DOANH NGHIỆP" under the text), not the article's.
-const MAX_THUMBNAIL_SIDE: u32 = 100;
-
-/// Icons, spacers, thumbnails, logos and avatars are not article images.
-fn is_decoration(html: &Html, node: NodeId) -> bool {
-    let Some(el) = html.tree.get(node).and_then(|n| n.value().as_element()) else {
-        return true;
-    };
-    let side = |attr: &str| {
-        el.attribute(attr)
-            .and_then(|v| v.trim_end_matches("px").trim().parse::<u32>().ok())
-    };
-    let small = |attr: &str| side(attr).is_some_and(|v| v < MIN_IMAGE_SIDE);
-    let thumbnail = side("width").is_some_and(|w| w <= MAX_THUMBNAIL_SIDE)
-        && side("height").is_some_and(|h| h <= MAX_THUMBNAIL_SIDE);
-    let hints = format!(
-        "{} {}",
-        crate::dom::class_and_id(el),
-        el.attribute("src").unwrap_or("").to_ascii_lowercase()
-    );
-    small("width")
-        || small("height")
-        || thumbnail
-        || [
-            "logo",
-            "icon",
-            "avatar",
-            "spacer",
-            "blank.gif",
-            "pixel",
-            "banner",
-        ]
-        .iter()
-        .any(|w| hints.contains(w))
 }
 
 /// A lead is one short passage: an element with a lead class holding at most this much text.
