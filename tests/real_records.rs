@@ -186,6 +186,29 @@ const EXPECTED: &[Expected] = &[
         captions: &[],
         images: None,
     },
+    // VnExpress 2012, a reader's letter ("Tâm sự"): the writer signs "Trung" under it,
+    // aligned right in bold; the trail is a `<div class="breadCrumb">` naming "Tâm sự". Under
+    // the letter, "Ý kiến bạn đọc ( 33 )" and readers' answers, each comment in a
+    // `<div class="comment_ct_fb">` whose text is set in `<P class=Normal>` as the letter's.
+    Expected {
+        file: "html/vnexpress-07.html",
+        title: "Vợ ngoại tình sau những lần bị tôi đánh đập dã man",
+        lead: Some("Những gì tôi làm cho vợ trong lúc tức giận"),
+        published_at: Some("2012-12-20T10:18:00+07:00"),
+        authors: &["Trung"],
+        agency: None,
+        section: Some("Tâm sự"),
+        body_opens: "Tôi năm nay 29 tuổi, đã lấy vợ được 5 năm",
+        body_ends: "Tôi xin chân thành cảm ơn!",
+        not_in_body: &[
+            "Nếu tôi là vợ của bạn",
+            "Tôi rất ghét những người chồng vũ phu",
+            "Gửi Trung!",
+            "Ý kiến bạn đọc",
+        ],
+        captions: &[],
+        images: None,
+    },
     // Zing News, 2012: the lead set as an <h2 class="pHead">; "Nhóm PV" (the newsroom's
     // reporters) and "Theo Infonet" under the text, then "Tin tức gần đây" over other
     // stories. The saved page shows no date.

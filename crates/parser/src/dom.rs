@@ -318,6 +318,16 @@ pub(crate) fn select_where<'a>(
         .filter(move |element| could_match(element.value()) && selector.matches(element))
 }
 
+/// Whether `value` holds `word`, ASCII letters compared without case ("breadCrumb" names a
+/// breadcrumb as "breadcrumb" does): class names are written in every case, and this is asked
+/// of many elements, so it allocates nothing.
+pub(crate) fn mentions(value: &str, word: &str) -> bool {
+    value
+        .as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+}
+
 /// The element's classes that say what it holds. Utility classes with variants or arbitrary
 /// values ("lg:col-span-8", "[&_figcaption]:mt-xs") style the element and say nothing of
 /// what it holds; read as hints they would make a whole article a caption.
@@ -583,6 +593,15 @@ fn names_comment_thread(token: &str) -> bool {
     }
     // Vietnamese sites' comment boxes: "box_comment", "box_comment_vne".
     if starts("box-comment") {
+        return true;
+    }
+    // One comment, or a part of one: "comment-body", "comment-content", VnExpress 2012's
+    // "comment_ct_fb". Not the page's own line that counts them or links to them.
+    if starts("comment-")
+        && !["count", "number", "link", "status", "open", "closed"]
+            .iter()
+            .any(|w| token.contains(w))
+    {
         return true;
     }
     ends("-comments") && !["has-", "no-", "with-"].iter().any(|p| starts(p))
@@ -1209,6 +1228,9 @@ mod tests {
             "entry-comments",
             "article_comments",
             "comment_list",
+            // One comment's parts (VnExpress 2012's "comment_ct_fb").
+            "comment-body",
+            "comment_ct_fb",
         ] {
             assert!(names_comment_thread(thread), "{thread}");
         }
@@ -1217,6 +1239,8 @@ mod tests {
             "has_comments",
             "comments-open",
             "comment-count",
+            "comment-status-open",
+            "comment-link",
         ] {
             assert!(!names_comment_thread(page), "{page}");
         }

@@ -262,7 +262,12 @@ impl Parser {
                 .tag(&["og:image", "twitter:image"])
                 .map(str::to_string)
                 .or_else(|| meta.ld.images.first().cloned());
-            if let Some(url) = fallback.and_then(|src| page.url.join(&src).ok()) {
+            // A site's root names no picture (an og:image left as the home page's address).
+            // Other addresses ending in a slash may: image services end their resize paths so.
+            let picture = fallback
+                .and_then(|src| page.url.join(&src).ok())
+                .filter(|url| url.path() != "/" || url.query().is_some());
+            if let Some(url) = picture {
                 images.push(Image {
                     url: url.to_string(),
                     caption: None,
@@ -416,6 +421,31 @@ pub(crate) fn unwrap_templates(text: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::test_pages::*;
+
+    #[test]
+    fn the_declared_picture_stands_in_only_when_it_names_one() {
+        let with_og_image = |address: &str| {
+            let body = numbered_paragraphs(
+                3,
+                "Paragraph",
+                "the council voted on the new budget after a long debate about the roads.",
+            );
+            let html = format!(
+                "<html><head><title>Budget</title><meta property=\"og:image\" \
+                 content=\"{address}\"></head><body><h1>Budget</h1>\
+                 <div class=\"story\">{body}</div></body></html>"
+            );
+            let record = parsed_article(&html, "https://example.com/news/budget");
+            record.images.into_iter().map(|i| i.url).collect::<Vec<_>>()
+        };
+        // The site's root, left where the page has no picture: none.
+        assert!(with_og_image("https://example.com/").is_empty());
+        // An image service's address, ending in a slash or at its root with a query: one.
+        let resized = "https://cms.example.com/images/332174/fill-1200x650/";
+        assert_eq!(with_og_image(resized), [resized]);
+        let served = "https://img.example.com/?url=https%3A%2F%2Fexample.com%2Fa.jpg";
+        assert_eq!(with_og_image(served), [served]);
+    }
 
     #[test]
     fn utility_classes_are_not_read_as_hints() {

@@ -367,11 +367,7 @@ fn in_navigation(el: ElementRef<'_>) -> bool {
                 || value.attribute("role") == Some("contentinfo")
                 || crate::dom::hint_classes(value)
                     .chain(value.attribute("id"))
-                    .any(|hint| {
-                        hint.as_bytes()
-                            .windows(6)
-                            .any(|w| w.eq_ignore_ascii_case(b"footer"))
-                    });
+                    .any(|hint| crate::dom::mentions(hint, "footer"));
             value.name() == "nav"
                 || value.attribute("role") == Some("navigation")
                 || (footer && a.select(selector!("main")).next().is_none())

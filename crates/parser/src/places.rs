@@ -225,11 +225,7 @@ fn within_article(node: ego_tree::NodeRef<'_, Node>) -> bool {
 /// Whether an element's class or id names a logo, read as [`class_and_id`] reads them but
 /// without building the string: a header's every descendant is asked.
 fn names_logo(el: &Element) -> bool {
-    let mentions = |v: &str| {
-        v.as_bytes()
-            .windows(4)
-            .any(|w| w.eq_ignore_ascii_case(b"logo"))
-    };
+    let mentions = |v: &str| crate::dom::mentions(v, "logo");
     let by_class = el.attribute("class").is_some_and(|c| {
         c.split_whitespace()
             .filter(|class| !class.contains([':', '[', '&']))

@@ -1,6 +1,7 @@
 //! Section and tags, from the breadcrumb and the page's metadata.
 
 use crate::authors::SiteNames;
+use crate::dom::mentions;
 use crate::meta;
 use scraper::Html;
 use tinstream_model::normalize_text;
@@ -23,7 +24,7 @@ pub(crate) fn section(
     // link of the page against its ancestors.
     static BREADCRUMB: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
         scraper::Selector::parse(
-            r#"[class*="breadcrumb"], [id*="breadcrumb"], [class*="bread-crumb"], [itemtype*="BreadcrumbList"], [class*="detail-cate"]"#,
+            r#"[class*="breadcrumb" i], [id*="breadcrumb" i], [class*="bread-crumb" i], [itemtype*="BreadcrumbList"], [class*="detail-cate"]"#,
         )
         .expect("static selector is valid")
     });
@@ -36,6 +37,7 @@ pub(crate) fn section(
     const HOME: &[&str] = &[
         "trang chủ",
         "trang chu",
+        "trang nhất",
         "home",
         "homepage",
         "home page",
@@ -44,6 +46,9 @@ pub(crate) fn section(
         "accueil",
         "inicio",
         "início",
+        "首页",
+        "主页",
+        "ホーム",
     ];
     let is_home = |s: &str| {
         let l = s.trim().to_lowercase();
@@ -79,12 +84,13 @@ pub(crate) fn section(
             let could_match = |el: &scraper::node::Element| {
                 !matches!(el.name(), "html" | "body")
                     && el.attrs().any(|(name, value)| match name {
+                        // Written in any case: VnExpress 2012's "breadCrumb".
                         "class" => {
-                            value.contains("breadcrumb")
-                                || value.contains("bread-crumb")
+                            mentions(value, "breadcrumb")
+                                || mentions(value, "bread-crumb")
                                 || value.contains("detail-cate")
                         }
-                        "id" => value.contains("breadcrumb"),
+                        "id" => mentions(value, "breadcrumb"),
                         "itemtype" => value.contains("BreadcrumbList"),
                         _ => false,
                     })
@@ -252,6 +258,23 @@ mod tests {
         assert_eq!(
             section(&ld(&["Start", "Aktuelles", "Neue Regeln ab März"]), ""),
             Some("Aktuelles".into())
+        );
+        // A trail named in another case (VnExpress 2012's "breadCrumb"), and a front page
+        // ("Trang nhất", "首页") as its first step.
+        assert_eq!(
+            section(
+                "",
+                "<div class=\"breadCrumb\"><a href=\"/\">Trang nhất</a>\
+                 <a href=\"/gl/ban-doc-viet/tam-su/\">Tâm sự</a></div>"
+            ),
+            Some("Tâm sự".into())
+        );
+        assert_eq!(
+            section(
+                "",
+                "<div id=\"BreadCrumb\"><a href=\"/\">首页</a><a href=\"/tech/\">科技</a></div>"
+            ),
+            Some("科技".into())
         );
     }
 
