@@ -209,6 +209,36 @@ const EXPECTED: &[Expected] = &[
         captions: &[],
         images: None,
     },
+    // Ngôi Sao, 2012 (VnExpress's entertainment site): a photo story, its text in its
+    // thirteen pictures' nine captions, then "H.V." (initials, no name) and "Ảnh: Misso" set
+    // right. The date is written by a script into the empty `<span id="pDateTime">`:
+    // "Thứ năm, 20/12/2012, 16:10 GMT+7". Its trail ("Trang chủ › Hậu trường › Hollywood")
+    // sits in a `<div class="navigationDetail">`, which names no trail: not checked.
+    Expected {
+        file: "html/ngoisao-01.html",
+        title: "Hoa hậu Hoàn vũ 2011 gây sốc với hình ảnh xấu xí",
+        lead: Some("Leila Lopes gây thất vọng với vẻ ngoài già và xấu"),
+        published_at: Some("2012-12-20T16:10:00+07:00"),
+        authors: &[],
+        agency: None,
+        section: None,
+        body_opens: "Nhiều người không thể nhận ra Leila Lopes, người đẹp Angola",
+        body_ends: "Ảnh: Misso",
+        not_in_body: &[
+            "Người đẹp Mỹ đăng quang Hoa hậu Hoàn vũ 2012",
+            "Xem tiếp",
+            "Bạn nghĩ gì",
+            "Nhập ý kiến của bạn",
+        ],
+        captions: &[
+            (
+                "leila18.jpg",
+                Some("Nhiều người không thể nhận ra Leila Lopes"),
+            ),
+            ("leila14.jpg", None),
+        ],
+        images: Some(13),
+    },
     // Zing News, 2012: the lead set as an <h2 class="pHead">; "Nhóm PV" (the newsroom's
     // reporters) and "Theo Infonet" under the text, then "Tin tức gần đây" over other
     // stories. The saved page shows no date.

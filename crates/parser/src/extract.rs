@@ -225,6 +225,7 @@ impl Parser {
                 found("listing source", hinted)
             })
             .or_else(|| found("script data", script_date(&html, zone)))
+            .or_else(|| found("scripted date line", scripted_date_line(&html, zone)))
             // A wiki page states no publication, only its revision: the page as shown was
             // published then, and the dates in its text are its subject's.
             .or_else(|| found("wiki revision", wiki_revision(&html, &meta, zone)))

@@ -18,6 +18,39 @@ pub(crate) fn script_date(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
     script_value(html, &KEY, 5, zone)
 }
 
+/// The date line a script writes into the page's date element
+/// (`document.getElementById("pDateTime").innerHTML="Thứ năm, 20/12/2012, 16:10 GMT+7"` on
+/// VnExpress's sites of 2012): what the page shows its readers, though its markup holds only
+/// the empty element. The element's id must name a date or a time; the line is read as any
+/// date line is, its character references decoded as the browser decodes them.
+pub(crate) fn scripted_date_line(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
+    static WRITE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"getElementById\(\s*["']([\w-]{1,40})["']\s*\)\.innerHTML\s*=\s*["']([^"'<]{6,120})["']"#,
+        )
+        .expect("static regex is valid")
+    });
+    static SCRIPT: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("script").expect("static selector is valid")
+    });
+    html.select(&SCRIPT)
+        .flat_map(|script| script.text().collect::<Vec<_>>())
+        .filter(|text| text.contains("innerHTML"))
+        .find_map(|text| {
+            WRITE.captures_iter(text).find_map(|c| {
+                let id = c[1].to_ascii_lowercase();
+                if !(id.contains("date") || id.contains("time")) {
+                    return None;
+                }
+                let line = Html::parse_fragment(&c[2])
+                    .root_element()
+                    .text()
+                    .collect::<String>();
+                dates::parse_visible(&line, zone)
+            })
+        })
+}
+
 /// The creation time a page's script data gives its document ("createdAt" in an app's
 /// state), the last resort: it names when the record was made, most often the article's.
 pub(crate) fn script_created(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
@@ -119,6 +152,28 @@ mod tests {
         );
         let none = Html::parse_document(r#"<script>var a = {"created_at":"2013-02-16"};</script>"#);
         assert_eq!(script_date(&none, LocalZone::Unknown), None);
+    }
+
+    #[test]
+    fn a_date_line_a_script_writes_into_the_date_element_is_the_page_s() {
+        let page = |id: &str, line: &str| {
+            Html::parse_document(&format!(
+                "<html><body><h1>Hoa hậu</h1><p id=\"{id}\"></p>\
+                 <script>document.getElementById(\"{id}\").innerHTML=\"{line}\";</script>\
+                 </body></html>"
+            ))
+        };
+        // As ngoisao.net wrote it in 2012: character references in the script's string.
+        let written = page("pDateTime", "Th&#7913; n&#259;m, 20/12/2012, 16:10 GMT+7");
+        assert_eq!(
+            scripted_date_line(&written, LocalZone::Vietnam)
+                .map(|t| t.to_string())
+                .as_deref(),
+            Some("2012-12-20T16:10:00+07:00")
+        );
+        // Written into an element that is not the date's: a counter, a title.
+        let elsewhere = page("pViews", "Thứ năm, 20/12/2012, 16:10 GMT+7");
+        assert_eq!(scripted_date_line(&elsewhere, LocalZone::Vietnam), None);
     }
 
     #[test]
