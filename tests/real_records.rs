@@ -209,6 +209,27 @@ const EXPECTED: &[Expected] = &[
         captions: &[],
         images: None,
     },
+    // Tuổi Trẻ, 2015, the mobile page of tuoitre-03's story: the section over the headline
+    // (`<div class="catego-title">`, read by the site rule), the date in the toolbar, the
+    // sapo set as a bold paragraph under the headline, opening with the paper's "TT - ", and
+    // the writer's name under the text.
+    Expected {
+        file: "html/tuoitre-04.html",
+        title: "Thanh tra vụ chặt cây xanh Hà Nội trong 30 ngày",
+        lead: Some("Trao đổi với Tuổi Trẻ, ông Hoàng Nam Sơn, phó giám đốc Sở Xây dựng"),
+        published_at: Some("2015-03-23T08:06:00+07:00"),
+        authors: &["Xuân Long"],
+        agency: None,
+        section: Some("Chính trị - Xã hội"),
+        body_opens: "Ngày 22-3, Chủ tịch UBND TP Hà Nội Nguyễn Thế Thảo",
+        body_ends: "Chậm nhất trong 30 ngày phải báo cáo kết quả cho UBND TP.",
+        not_in_body: &["TT - ", "Xuân Long", "Thời sự - Suy nghĩ"],
+        captions: &[(
+            "i26h1kAQ.jpg",
+            Some("Chủ tịch UBND TP giao chánh thanh tra TP chủ trì"),
+        )],
+        images: Some(1),
+    },
     // Ngôi Sao, 2012 (VnExpress's entertainment site): a photo story, its text in its
     // thirteen pictures' nine captions, then "H.V." (initials, no name) and "Ảnh: Misso" set
     // right. The date is written by a script into the empty `<span id="pDateTime">`:

@@ -331,7 +331,9 @@ impl Parser {
         let title = title
             .or_else(|| (!is_article).then(|| meta.html_title.clone()).flatten())
             .unwrap_or_default();
-        let section = section(&html, &meta, &title, &site_names);
+        let section = rule
+            .and_then(|r| first_text(&html, r.section.as_ref()))
+            .or_else(|| section(&html, &meta, &title, &site_names));
         let mut record = Article {
             schema_version: SCHEMA_VERSION,
             id: article_id(canonical.as_str()),

@@ -1,10 +1,10 @@
 //! Per-site rules: what a site's own markup says, for the places where generic extraction
 //! needs help. One rule per site, written as data (`config/sites/<domain>.toml`), never as code.
 //!
-//! A rule may name CSS selectors for the title, lead, body, publication time and authors,
-//! selectors of elements to remove before anything is extracted, and regular expressions of
-//! the site's article URLs (used when reading section pages). Everything left out is found by
-//! the generic extraction as on any other site.
+//! A rule may name CSS selectors for the title, lead, body, publication time, authors and
+//! section, selectors of elements to remove before anything is extracted, and regular
+//! expressions of the site's article URLs (used when reading section pages). Everything left
+//! out is found by the generic extraction as on any other site.
 
 use regex::Regex;
 use scraper::Selector;
@@ -29,6 +29,9 @@ pub struct SiteRuleConfig {
     pub published: Option<String>,
     /// One element per author.
     pub authors: Option<String>,
+    /// The section the article is filed under (the trail's step, a label over the headline):
+    /// the first element's text.
+    pub section: Option<String>,
     /// Elements removed before extraction (widgets, related lists, ads).
     pub remove: Vec<String>,
     /// Regular expressions matched against the whole URL of links on section pages: a link
@@ -60,6 +63,7 @@ pub struct SiteRule {
     pub(crate) body: Option<Selector>,
     pub(crate) published: Option<Selector>,
     pub(crate) authors: Option<Selector>,
+    pub(crate) section: Option<Selector>,
     pub(crate) remove: Vec<Selector>,
     article_urls: Vec<Regex>,
     drop_params: Vec<String>,
@@ -113,6 +117,7 @@ impl SiteRule {
             body: optional("body", &config.body)?,
             published: optional("published", &config.published)?,
             authors: optional("authors", &config.authors)?,
+            section: optional("section", &config.section)?,
             remove,
             article_urls,
             drop_params: config

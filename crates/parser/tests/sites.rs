@@ -1,6 +1,7 @@
 //! Per-site rules on a page whose markup misleads the generic extraction: no `<h1>`, a
 //! generic `<title>`, a long "more from this section" box inside the article column with a
-//! class the boilerplate hints do not know, the date and the byline in site-specific elements.
+//! class the boilerplate hints do not know, the date, the byline and the section in
+//! site-specific elements.
 
 use tinstream_parser::{Extraction, Page, Parser, SiteRule, SiteRuleConfig, SiteRules};
 use url::Url;
@@ -8,6 +9,7 @@ use url::Url;
 const PAGE: &str = r#"<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
 <title>Báo Ví Dụ - Tin tức 24h</title></head><body>
 <div class="khung">
+ <a class="chuyen-muc" href="/giao-thong/">Giao thông</a>
  <h2 class="tieu-de-bai">Mở rộng mạng lưới xe buýt điện tại Thủ đô</h2>
  <p class="thoi-gian">Cập nhật lúc 08:30, ngày 12/03/2024</p>
  <div class="tom-tat">Hà Nội sẽ bổ sung 20 tuyến xe buýt điện trong năm nay.</div>
@@ -50,6 +52,7 @@ lead = ".tom-tat"
 body = ".noi-dung"
 published = ".thoi-gian"
 authors = ".ten-tac-gia"
+section = ".chuyen-muc"
 remove = [".hop-doc-them"]
 "#,
     )
@@ -72,12 +75,14 @@ Dự kiến đến cuối năm, tỷ lệ xe buýt sử dụng năng lượng s�
         "2024-03-12T08:30:00+07:00"
     );
     assert_eq!(record.authors, vec!["Minh Anh"]);
+    assert_eq!(record.section.as_deref(), Some("Giao thông"));
 }
 
 #[test]
 fn without_the_rule_the_same_page_loses_its_title_and_keeps_the_box() {
     let record = parse(&Parser::default());
     assert_ne!(record.title, "Mở rộng mạng lưới xe buýt điện tại Thủ đô");
+    assert_eq!(record.section, None);
     assert!(
         record.body.contains("Người dân phản ánh"),
         "{}",
