@@ -230,6 +230,29 @@ const EXPECTED: &[Expected] = &[
         )],
         images: Some(1),
     },
+    // Người Lao Động, 2012: under the headline the date line and the lead, an `<h3>` opening
+    // with the paper's "(NLĐO) - ", both outside the text's `<div class="content">`; under
+    // that element the writer signs "K. Miên" in a `<div>` aligned right and bold by its
+    // style, then "[Quay lại]". The page declares `article:section` "News", its system's
+    // default, where it shows "Pháp luật" over the headline: the record keeps the declared
+    // one, and the section is not checked.
+    Expected {
+        file: "html/nld-01.html",
+        title: "Thiếu tiền hụi, xách dao đi “nói chuyện” với chủ nợ",
+        lead: Some("Cho rằng chủ hụi \"méc\" mẹ vợ chuyện mình thiếu nợ"),
+        published_at: Some("2012-12-26T17:14:00+07:00"),
+        authors: &["K. Miên"],
+        agency: None,
+        section: None,
+        body_opens: "Chiều ngày 26-12, Tòa Phúc thẩm TAND Tối cao tại TPHCM",
+        body_ends: "Sau khi gây án, Trung thuê xe ôm đến Công an đầu thú.",
+        not_in_body: &["(NLĐO)", "K. Miên", "Quay lại"],
+        captions: &[(
+            "Trung_fe174.gif",
+            Some("Đặng Văn Trung trong phiên phúc thẩm"),
+        )],
+        images: Some(1),
+    },
     // Ngôi Sao, 2012 (VnExpress's entertainment site): a photo story, its text in its
     // thirteen pictures' nine captions, then "H.V." (initials, no name) and "Ảnh: Misso" set
     // right. The date is written by a script into the empty `<span id="pDateTime">`:

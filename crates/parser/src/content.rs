@@ -58,6 +58,8 @@ pub(crate) struct Content {
     pub pictures_in_text: Vec<PictureInText>,
     /// The block the text starts at, if it has any.
     pub text_starts_at: Option<usize>,
+    /// The block the text ends at, if it has any.
+    pub text_ends_at: Option<usize>,
     pub authors: Vec<String>,
     pub agency: Option<String>,
     /// Date lines seen in or just before the body, nearest the title first.
@@ -264,6 +266,7 @@ pub(crate) fn extract(
     split_credits(&mut paragraphs, &mut content);
     content.paragraphs = paragraphs;
     content.text_starts_at = first_body_block;
+    content.text_ends_at = last_body_block;
     (content.images, content.pictures_in_text) = images(
         html,
         blocks,

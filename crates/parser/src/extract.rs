@@ -132,6 +132,8 @@ impl Parser {
         // The blocks of the pass without class hints, made at most once: the relaxed body
         // pass and the last-resort date scan both read them.
         let mut relaxed_blocks: Option<dom::Blocks> = None;
+        // Whether the text was found by the relaxed pass, in its blocks.
+        let mut from_relaxed = false;
         if body_only.is_none() && content.body_chars() < RELAXED_PASS_BELOW_CHARS {
             // Class hints can be wrong (a main column named "sidebar-1", article cards in a
             // "page-footer"): try again without them, and keep that body if it is more than
@@ -152,6 +154,7 @@ impl Parser {
                 let linked_headings = content.linked_headings;
                 content = relaxed;
                 content.linked_headings = linked_headings;
+                from_relaxed = true;
             }
         }
 
@@ -168,6 +171,19 @@ impl Parser {
             if let Some((lead, at)) = crate::lead::heading_lead(&html, walked, &content.paragraphs)
             {
                 content.paragraphs.drain(..=at);
+                content.lead = Some(crate::lead::without_leading_credit(lead, &mut content));
+            }
+        }
+        if content.lead.is_none() && body_only.is_none() {
+            // The blocks the text's place was counted in.
+            let walked = match &relaxed_blocks {
+                Some(relaxed) if from_relaxed => relaxed,
+                _ => &blocks,
+            };
+            let over_text = content
+                .text_starts_at
+                .and_then(|at| crate::lead::heading_over_text(&html, walked, at));
+            if let Some(lead) = over_text {
                 content.lead = Some(crate::lead::without_leading_credit(lead, &mut content));
             }
         }

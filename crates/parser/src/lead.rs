@@ -67,6 +67,40 @@ pub(crate) fn heading_lead(
     Some((paragraphs[at].clone(), at))
 }
 
+/// How many blocks may stand between the headline and the text: a date line, a lead, a
+/// line of sharing buttons.
+const MAX_BLOCKS_UNDER_HEADLINE: usize = 5;
+
+/// A lead set as a heading between the headline and the text's element, outside it (Người
+/// Lao Động 2012: `<h1>`, the date line, `<h3>(NLĐO) - Cho rằng …</h3>`, then
+/// `<div class="content">`): a heading of a sentence's length ending as a sentence, not a
+/// link, with the page's `<h1>` a few blocks above it. `starts_at` is the block the text
+/// starts at among `blocks`, those the text was found in.
+pub(crate) fn heading_over_text(
+    html: &Html,
+    blocks: &dom::Blocks,
+    starts_at: usize,
+) -> Option<String> {
+    let element = |b: &dom::Block| {
+        html.tree
+            .get(b.node)
+            .and_then(|n| n.value().as_element())
+            .map(|e| e.name())
+    };
+    let above = blocks
+        .blocks
+        .get(starts_at.saturating_sub(MAX_BLOCKS_UNDER_HEADLINE)..starts_at)?;
+    let headline = above.iter().rposition(|b| b.heading == Some(1))?;
+    above[headline + 1..].iter().rev().find_map(|b| {
+        let text = normalize_text(&b.text);
+        let reads_as_lead = matches!(element(b), Some("h2" | "h3" | "h4"))
+            && b.link_density() < 0.5
+            && text.split_whitespace().count() >= MIN_HEADING_LEAD_WORDS
+            && text.ends_with(['.', '…']);
+        reads_as_lead.then_some(text)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::test_pages::*;
@@ -104,5 +138,38 @@ mod tests {
         let kept = record(&format!("<h2>{question}</h2>"));
         assert_eq!(kept.lead, None);
         assert!(kept.body.starts_with(question), "{}", kept.body);
+    }
+
+    #[test]
+    fn a_lead_set_as_a_heading_between_the_headline_and_the_text_is_the_lead() {
+        let body = numbered_paragraphs(
+            3,
+            "Đoạn",
+            "tòa phúc thẩm đã tuyên bác kháng cáo, y án mười tám năm tù giam đối với bị cáo về \
+             tội giết người.",
+        );
+        let lead = "Cho rằng chủ hụi mách mẹ vợ chuyện mình thiếu nợ, bị cáo đã xách dao đi nói \
+                    chuyện khiến một người vô can chết oan...";
+        let record = |top: &str| {
+            let html = format!(
+                "<html lang=\"vi\"><head><title>Thiếu tiền hụi</title></head><body>\
+                 {top}<div class=\"content\">{body}</div></body></html>"
+            );
+            parsed_article(&html, "https://bao.example.vn/thieu-tien-hui-20121226.htm")
+        };
+        // Người Lao Động 2012: the headline, the date line, the lead with the paper's tag,
+        // then the text's element.
+        let under_headline = record(&format!(
+            "<h1>Thiếu tiền hụi</h1><p class=\"time\">Thứ Tư, 26/12/2012 17:14</p>\
+             <h3>(NLĐO) - {lead}</h3>"
+        ));
+        assert_eq!(under_headline.lead.as_deref(), Some(lead));
+        assert!(under_headline.body.starts_with("Đoạn 1:"));
+        // With no headline above it, a sentence set as a heading is the site's (a tagline);
+        // a heading that is no sentence is a label.
+        let no_headline = record(&format!("<h3>{lead}</h3>"));
+        assert_eq!(no_headline.lead, None);
+        let label = record("<h1>Thiếu tiền hụi</h1><h3>Pháp luật - Tin nhanh</h3>");
+        assert_eq!(label.lead, None);
     }
 }

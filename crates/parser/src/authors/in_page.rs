@@ -285,26 +285,68 @@ pub(crate) fn author_handle(element: scraper::ElementRef<'_>) -> Option<String> 
 const MAX_SIGNED_WORDS: usize = 4;
 
 /// The writer's name signed under the text as older Vietnamese papers set it: the text's last
-/// paragraph aligned right and all in bold (VnExpress 2012's `<P class=Normal align=right>
-/// <STRONG>Papai</STRONG></P>`). Set so, a pen name of one word is a name, where a word alone
-/// elsewhere is not; initials are the newsroom's staff ("H.V."), and a sentence is no name.
-pub(crate) fn signed_under_text(html: &Html, blocks: &dom::Blocks, last: &str) -> Option<String> {
-    let words: Vec<&str> = last.split_whitespace().collect();
+/// paragraph, or the line just under the text's element, aligned right and all in bold
+/// (VnExpress 2012's `<P class=Normal align=right><STRONG>Papai</STRONG></P>`, Người Lao
+/// Động 2012's `<div style="text-align:right;…;font-weight:bold">K. Miên</div>`). Set so, a
+/// pen name of one word is a name, where a word alone elsewhere is not, and so is a given
+/// name under an initial; initials alone are the newsroom's staff ("H.V."), and a sentence is
+/// no name.
+pub(crate) fn signed_under_text(
+    html: &Html,
+    blocks: &dom::Blocks,
+    content: &content::Content,
+) -> Option<String> {
+    let under_text = content
+        .text_ends_at
+        .and_then(|end| blocks.blocks.get(end + 1..))
+        .and_then(|after| after.iter().find(|b| b.chars > 0))
+        .map(|b| normalize_text(&b.text));
+    content
+        .paragraphs
+        .last()
+        .cloned()
+        .into_iter()
+        .chain(under_text)
+        .find(|line| is_signature(html, blocks, line))
+}
+
+/// Whether `line` is a name that a block of `blocks` sets alone, aligned right, in bold.
+fn is_signature(html: &Html, blocks: &dom::Blocks, line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let initial = |w: &str| {
+        w.ends_with('.')
+            && w.split('.')
+                .filter(|part| !part.is_empty())
+                .all(|part| part.chars().count() == 1)
+    };
     let name_like = (1..=MAX_SIGNED_WORDS).contains(&words.len())
         && words.iter().all(|w| {
             w.chars().next().is_some_and(char::is_uppercase)
-                && w.chars().all(|c| c.is_alphabetic() || c == '-')
+                && (initial(w) || w.chars().all(|c| c.is_alphabetic() || c == '-'))
         })
-        && could_be_a_name(last);
+        && words.iter().any(|w| !initial(w))
+        && could_be_a_name(line);
     if !name_like {
-        return None;
+        return false;
     }
-    let block = blocks
+    let Some(block) = blocks
         .blocks
         .iter()
         .rev()
-        .find(|b| normalize_text(&b.text) == last)?;
-    let element = scraper::ElementRef::wrap(html.tree.get(block.node)?)?;
+        .find(|b| normalize_text(&b.text) == line)
+    else {
+        return false;
+    };
+    let Some(element) = html
+        .tree
+        .get(block.node)
+        .and_then(scraper::ElementRef::wrap)
+    else {
+        return false;
+    };
     let right = dom::alignment(element.value()).as_deref() == Some("right");
-    (right && block.bold_chars == block.chars).then(|| last.to_string())
+    let bold = block.bold_chars == block.chars
+        || dom::style_property(element.value(), "font-weight")
+            .is_some_and(|w| matches!(w.as_str(), "bold" | "bolder" | "700" | "800" | "900"));
+    right && bold
 }

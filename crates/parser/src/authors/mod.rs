@@ -74,9 +74,7 @@ pub(crate) fn authors(
         out.extend(byline_beside_headline(html, title));
     }
     if out.is_empty() {
-        if let Some(last) = content.paragraphs.last() {
-            out.extend(signed_under_text(html, blocks, last));
-        }
+        out.extend(signed_under_text(html, blocks, content));
     }
     // Last, what the Twitter card says: the account that posted the page, when the page
     // itself names no one (some cards name the account, not the writer).
@@ -944,17 +942,34 @@ mod tests {
             "cậu bé đã ở trong tình trạng tóc mọc quá nhiều bên má phải, và càng ngày nó càng \
              phát triển dài hơn.",
         );
-        let record = |signature: &str| {
+        let page = |inside: &str, under: &str| {
             let html = format!(
                 "<html lang=\"vi\"><head><title>Những người khổ hạnh vì bớt lạ</title></head>\
                  <body><h1>Những người khổ hạnh vì bớt lạ</h1><div class=\"content\">{body}\
-                 {signature}</div></body></html>"
+                 {inside}</div>{under}<a href=\"javascript:history.go(-1)\">[Quay lại]</a>\
+                 </body></html>"
             );
             parsed_article(
                 &html,
                 "https://ione.example.vn/nhung-nguoi-kho-hanh-41584.html",
             )
         };
+        let record = |signature: &str| page(signature, "");
+        // Người Lao Động 2012: under the text's element, in bold by its style, a given name
+        // under an initial.
+        let under = |signature: &str| page("", signature).authors;
+        assert_eq!(
+            under("<div style=\"text-align:right;font-weight:bold\">K. Miên</div>"),
+            ["K. Miên"]
+        );
+        assert_eq!(
+            under("<div style=\"text-align:right\">K. Miên</div>"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            under("<div style=\"text-align:right;font-weight:bold\">T.T.</div>"),
+            Vec::<String>::new()
+        );
         // VnExpress 2012: a one-word pen name, as a name of several words.
         for (signature, name) in [
             (
