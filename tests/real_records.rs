@@ -230,6 +230,41 @@ const EXPECTED: &[Expected] = &[
         )],
         images: Some(1),
     },
+    // Dân trí, 2012: the lead an `<h2>` between the headline and the text, opening with the
+    // paper's "(Dân trí) - " and followed, after a line break, by a link to a related story
+    // (">> Công chức, viên chức được nghỉ 9 ngày dịp Tết Âm lịch"). Microdata gives the day
+    // alone ("2012-12-25"), the line over the headline its time ("Thứ Ba, 25/12/2012 -
+    // 10:03"). Two writers sign under the text, aligned right in bold. Each picture's caption
+    // is the centred line under it. The declared section is the system's default "News"
+    // (the trail shows "Sự kiện"): not checked.
+    Expected {
+        file: "html/dantri-03.html",
+        title: "Chốt lịch nghỉ lễ Tết 2013 của công chức, viên chức",
+        lead: Some("UBND Hà Nội vừa thông báo về việc hoán đổi ngày nghỉ hàng tuần"),
+        published_at: Some("2012-12-25T10:03:00+07:00"),
+        authors: &["Quang Phong", "Tùng Nguyên"],
+        agency: None,
+        section: None,
+        body_opens: "Cụ thể, trong dịp nghỉ Tết Dương lịch cán bộ, công chức, viên chức",
+        body_ends: "phục vụ suốt 2/24 trong 4 ngày nghỉ Tết Dương lịch.",
+        not_in_body: &[
+            "Công chức, viên chức được nghỉ 9 ngày dịp Tết Âm lịch",
+            "(Dân trí)",
+            "Quang Phong",
+            "Hoa đào đem không khí Tết đến mọi nhà",
+        ],
+        captions: &[
+            (
+                "Hoa-dao-2-bd433.jpg",
+                Some("Hoa đào đem không khí Tết đến mọi nhà"),
+            ),
+            (
+                "tetduonglich_20.12.2012-b49e9.JPG",
+                Some("Tết Dương lịch năm nay, hầu hết cán bộ viên chức"),
+            ),
+        ],
+        images: Some(2),
+    },
     // Người Lao Động, 2012: under the headline the date line and the lead, an `<h3>` opening
     // with the paper's "(NLĐO) - ", both outside the text's `<div class="content">`; under
     // that element the writer signs "K. Miên" in a `<div>` aligned right and bold by its

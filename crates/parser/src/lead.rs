@@ -92,7 +92,18 @@ pub(crate) fn heading_over_text(
         .get(starts_at.saturating_sub(MAX_BLOCKS_UNDER_HEADLINE)..starts_at)?;
     let headline = above.iter().rposition(|b| b.heading == Some(1))?;
     above[headline + 1..].iter().rev().find_map(|b| {
-        let text = normalize_text(&b.text);
+        // Without the links to related stories set under it, each on a line of its own
+        // ("<br><a>>> Công chức, viên chức được nghỉ 9 ngày …</a>", Dân trí 2012).
+        let mut lines: Vec<&str> = b
+            .text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        while lines.len() > 1 && lines.last().is_some_and(|l| l.starts_with(['>', '»'])) {
+            lines.pop();
+        }
+        let text = normalize_text(&lines.join(" "));
         let reads_as_lead = matches!(element(b), Some("h2" | "h3" | "h4"))
             && b.link_density() < 0.5
             && text.split_whitespace().count() >= MIN_HEADING_LEAD_WORDS
@@ -165,6 +176,17 @@ mod tests {
         ));
         assert_eq!(under_headline.lead.as_deref(), Some(lead));
         assert!(under_headline.body.starts_with("Đoạn 1:"));
+        // Dân trí 2012: a link to a related story on a line of its own under the lead.
+        let with_link = record(&format!(
+            "<h1>Thiếu tiền hụi</h1><h2>(Dân trí) - {lead}<br><a href=\"/xa-hoi/vu-an-666258.htm\">\
+             <b> >> Những vụ án vì nợ hụi</b></a></h2>"
+        ));
+        assert_eq!(with_link.lead.as_deref(), Some(lead));
+        assert!(
+            !with_link.body.contains("Những vụ án"),
+            "{}",
+            with_link.body
+        );
         // With no headline above it, a sentence set as a heading is the site's (a tagline);
         // a heading that is no sentence is a label.
         let no_headline = record(&format!("<h3>{lead}</h3>"));

@@ -214,15 +214,7 @@ pub(crate) fn published_at(
         // A day in the URL and no metadata: the time of day the page shows on that day
         // ("19/12/2012 17:41" under /pages/20121219/) completes it.
         (Some(ArticleTime::Date(day)), None) => {
-            let shown = [
-                labelled_publication_line(html, blocks, zone),
-                date_elements(html, zone),
-                date_line(content, zone),
-            ]
-            .into_iter()
-            .flatten()
-            .find(|t| matches!(t, ArticleTime::DateTime(_)) && t.date() == day);
-            match shown {
+            match shown_time_on(html, blocks, content, zone, day) {
                 Some(time) => found("url, with the time the page shows", Some(time)),
                 None => found("url", Some(ArticleTime::Date(day))),
             }
@@ -232,7 +224,19 @@ pub(crate) fn published_at(
             .and_then(|p| shown_revision(html, content, meta, p, zone, month_first_day.is_some()))
         {
             Some(revision) => found("revision the page shows", Some(revision)),
-            None => found("metadata", stated),
+            // A day alone in the metadata (Dân trí 2012's `itemprop="datePublished"`
+            // "2012-12-25" over "Thứ Ba, 25/12/2012 - 10:03"): the time the page shows on it.
+            None => match stated {
+                Some(ArticleTime::Date(day)) => {
+                    match shown_time_on(html, blocks, content, zone, day) {
+                        Some(time) => {
+                            found("metadata's day, with the time the page shows", Some(time))
+                        }
+                        None => found("metadata", stated),
+                    }
+                }
+                _ => found("metadata", stated),
+            },
         },
     };
     filed
@@ -245,6 +249,24 @@ pub(crate) fn published_at(
         .or_else(|| found("date element", date_elements(html, zone)))
         .or_else(|| found("date line", date_line(content, zone)))
         .or_else(|| found("generic date meta", generic.first().copied()))
+}
+
+/// A time of day the page shows on `day`: in a line labelled as the publication, an element
+/// named as a date, or a date line around the title.
+fn shown_time_on(
+    html: &Html,
+    blocks: &dom::Blocks,
+    content: &content::Content,
+    zone: LocalZone,
+    day: chrono::NaiveDate,
+) -> Option<ArticleTime> {
+    // Each looked for only when the one before gives no time on that day: the elements are
+    // found by walking the whole page.
+    let on_day = |t: &ArticleTime| matches!(t, ArticleTime::DateTime(_)) && t.date() == day;
+    labelled_publication_line(html, blocks, zone)
+        .filter(on_day)
+        .or_else(|| date_elements(html, zone).filter(on_day))
+        .or_else(|| date_line(content, zone).filter(on_day))
 }
 
 /// The values that name themselves the publication time, as written, in order of trust.
@@ -537,6 +559,40 @@ mod tests {
         );
         // A time shown on another day is not the address's day's: the day alone stays.
         assert_eq!(published("20/12/2012 08:00").as_deref(), Some("2012-12-19"));
+    }
+
+    #[test]
+    fn a_day_alone_in_the_metadata_takes_the_time_the_page_shows_on_it() {
+        let body = numbered_paragraphs(
+            3,
+            "Đoạn",
+            "công chức, viên chức sẽ được nghỉ chín ngày liên tục trong dịp Tết Âm lịch năm \
+             nay theo thông báo mới của thành phố.",
+        );
+        let published = |line: &str| {
+            let html = format!(
+                "<html lang=\"vi\"><head><title>Chốt lịch nghỉ Tết</title>\
+                 <meta itemprop=\"datePublished\" content=\"2012-12-25\"></head><body>\
+                 <span class=\"time\">{line}</span><h1>Chốt lịch nghỉ Tết</h1>\
+                 <div class=\"content\">{body}</div></body></html>"
+            );
+            parsed_article(
+                &html,
+                "https://bao.example.vn/chot-lich-nghi-tet-677792.htm",
+            )
+            .published_at
+            .map(|t| t.to_string())
+        };
+        // Dân trí 2012: the day in microdata, its time in the line over the headline.
+        assert_eq!(
+            published("Thứ Ba, 25/12/2012 - 10:03").as_deref(),
+            Some("2012-12-25T10:03:00+07:00")
+        );
+        // A time shown on another day is another time: the day stands alone.
+        assert_eq!(
+            published("Thứ Hai, 24/12/2012 - 10:03").as_deref(),
+            Some("2012-12-25")
+        );
     }
 
     #[test]
