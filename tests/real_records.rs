@@ -318,14 +318,41 @@ const EXPECTED: &[Expected] = &[
         ],
         images: Some(13),
     },
+    // Zing News, 2012, a story taken from Thanh Niên ("Theo Thanh Niên" under it): the lead an
+    // `<h2 class="pHead">`, the date line "Cập nhật thứ sáu, ngày 30/11/12 04:00 chiều"
+    // (afternoon), a subheading "Học tập theo..." opening the text under its one picture, a
+    // box of opinions closing it. The section links beside the date sit in a
+    // `<div class="subheader">`, which names no trail: not checked.
+    Expected {
+        file: "html/zingnews-02.html",
+        title: "'Kêu trời' vì văn tả 'mũi con lợn bẹp gí như mũi bố'",
+        lead: Some("Một ông bố kêu trời vì bài văn của con"),
+        published_at: Some("2012-11-30T16:00:00+07:00"),
+        authors: &[],
+        agency: Some("Thanh Niên"),
+        section: None,
+        body_opens: "Học tập theo...",
+        body_ends: "Cô Lê Ngọc Diệp - Trưởng phòng GD tiểu học Sở GD-ĐT TP.HCM",
+        not_in_body: &[
+            "Theo Thanh Niên",
+            "Loạn chuẩn tiếng Việt",
+            "Ngay từ bậc tiểu học đến THPT",
+        ],
+        captions: &[(
+            "2012/11/30/1-28.jpg",
+            Some("Ngay từ bậc tiểu học đến THPT, học sinh đã phải làm quen"),
+        )],
+        images: Some(1),
+    },
     // Zing News, 2012: the lead set as an <h2 class="pHead">; "Nhóm PV" (the newsroom's
     // reporters) and "Theo Infonet" under the text, then "Tin tức gần đây" over other
-    // stories. The saved page shows no date.
+    // stories. Its one date is the line under the headline, "Cập nhật thứ hai, ngày
+    // 24/12/12 11:05 tối": a year of two digits, "tối" for the evening.
     Expected {
         file: "html/zingnews-01.html",
         title: "Mọi ngả đường về nhà thờ tắc nghẽn đêm Giáng sinh",
         lead: Some("Đêm Giáng sinh, 24/12, người dân khắp Việt Nam"),
-        published_at: None,
+        published_at: Some("2012-12-24T23:05:00+07:00"),
         authors: &[],
         agency: Some("Infonet"),
         section: None,

@@ -298,7 +298,7 @@ pub fn parse_machine(value: &str, zone: LocalZone) -> Option<ArticleTime> {
 /// "ngày 1 tháng 12 năm 2021" or "December 1, 2021". A date must carry its year: "Sáng 8/8" is
 /// not a date line.
 pub fn parse_visible(text: &str, zone: LocalZone) -> Option<ArticleTime> {
-    if !has_year_digits(text) {
+    if !has_year_digits(text) && !text.contains("ngày") {
         return None;
     }
     let lower = text.to_lowercase();
@@ -556,6 +556,11 @@ fn find_date(lower: &str) -> Option<NaiveDate> {
     if let Some(c) = words.captures(lower) {
         return ymd(&c[3], &c[2], &c[1]);
     }
+    // "ngày 24/12/12" (Zing 2012): a year of two digits, said to be a date by "ngày" (day).
+    let short_year = regex!(r"ngày\s+(\d{1,2})/(\d{1,2})/(\d{2})(?:[^\d/]|$)");
+    if let Some(c) = short_year.captures(lower) {
+        return ymd(&format!("20{}", &c[3]), &c[2], &c[1]);
+    }
     let dmy =
         regex!(r"(?:^|[^\d/.\-])(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?:[^\d]|$)");
     if let Some(c) = dmy.captures(lower) {
@@ -611,15 +616,16 @@ fn is_range(lower: &str) -> bool {
 
 fn find_time(lower: &str) -> Option<NaiveTime> {
     let re = regex!(
-        r"(?:^|[^\d])(\d{1,2})\s*(?::|h)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(am\b|pm\b|a\.\s?m\.|p\.\s?m\.|sa\b|ch\b))?"
+        r"(?:^|[^\d])(\d{1,2})\s*(?::|h)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(am\b|pm\b|a\.\s?m\.|p\.\s?m\.|sa\b|ch\b|sáng|chiều|tối))?"
     );
     let c = re.captures(lower)?;
     let mut hour: u32 = c[1].parse().ok()?;
-    // "10:28 pm", "10:28 p.m." (as American papers write it), "10:28 CH" (chiều).
+    // "10:28 pm", "10:28 p.m." (as American papers write it), "10:28 CH" (chiều), "04:00
+    // chiều" (afternoon) and "11:05 tối" (evening) as Zing wrote them in 2012.
     let part = c.get(4).map(|m| m.as_str().replace(['.', ' '], ""));
     match part.as_deref() {
-        Some("pm" | "ch") if hour < 12 => hour += 12,
-        Some("am" | "sa") if hour == 12 => hour = 0,
+        Some("pm" | "ch" | "chiều" | "tối") if hour < 12 => hour += 12,
+        Some("am" | "sa" | "sáng") if hour == 12 => hour = 0,
         _ => {}
     }
     hms(&hour.to_string(), &c[2], c.get(3).map(|m| m.as_str()))
@@ -1024,11 +1030,27 @@ mod tests {
             vn("Cập nhật: 08h05 ngày 2/1/2022").as_deref(),
             Some("2022-01-02T08:05:00+07:00")
         );
+        // Zing 2012: a year of two digits after "ngày", the time with the part of the day.
+        assert_eq!(
+            vn("Cập nhật thứ hai, ngày 24/12/12 11:05 tối").as_deref(),
+            Some("2012-12-24T23:05:00+07:00")
+        );
+        assert_eq!(
+            vn("Cập nhật thứ sáu, ngày 30/11/12 04:00 chiều").as_deref(),
+            Some("2012-11-30T16:00:00+07:00")
+        );
+        assert_eq!(
+            vn("ngày 30/11/12 09:15 sáng").as_deref(),
+            Some("2012-11-30T09:15:00+07:00")
+        );
     }
 
     #[test]
     fn leads_without_a_year_are_not_dates() {
         assert_eq!(vn("Sáng 8/8, Thủ tướng đã chủ trì hội nghị"), None);
+        // Two digits of year are a year only after "ngày": a score or a ratio is not.
+        assert_eq!(vn("Tỷ số 24/12/12 sau ba hiệp"), None);
+        assert_eq!(vn("Trong ngày 8/8, giá vàng tăng"), None);
     }
 
     #[test]
