@@ -230,6 +230,121 @@ const EXPECTED: &[Expected] = &[
         )],
         images: Some(1),
     },
+    // VnExpress, 2023: the trail "Kinh doanh › Vĩ mô" and the date line over the headline, the
+    // lead a `<p class="description">`, the writer's name in a line of its own under the
+    // text, then "Trở lại Kinh doanh".
+    Expected {
+        file: "html/vnexpress-03.html",
+        title: "Ông Hồ Đức Phớc: Sẽ nâng mức giảm trừ gia cảnh tính thuế cá nhân khi sửa luật",
+        lead: Some("Bộ trưởng Tài chính Hồ Đức Phớc thừa nhận mức giảm trừ gia cảnh"),
+        published_at: Some("2023-11-02T19:20:45+07:00"),
+        authors: &["Anh Minh"],
+        agency: None,
+        section: Some("Kinh doanh"),
+        body_opens: "Thông tin trên được Bộ trưởng Tài chính Hồ Đức Phớc chia sẻ bên hành lang",
+        body_ends: "lớn hơn nhiều so với tỷ lệ 40% mà Bộ Tài chính xác định.",
+        not_in_body: &["Anh Minh", "Trở lại Kinh doanh", "Chia sẻ"],
+        captions: &[(
+            "Ho-Duc-Phoc-jpeg-2845-1698924505.jpg",
+            Some("Ông Hồ Đức Phớc, Bộ trưởng Tài chính."),
+        )],
+        images: Some(1),
+    },
+    // VnExpress, 2025: as vnexpress-03; the text opens with its day ("Ngày 22/10"), which is
+    // no date line of the page.
+    Expected {
+        file: "html/vnexpress-04.html",
+        title: "Đau bụng kéo dài, phát hiện ung thư lymphoma ruột non",
+        lead: Some("Người đàn ông 63 tuổi đau bụng kéo dài"),
+        published_at: Some("2025-10-22T19:25:52+07:00"),
+        authors: &["Lê Phương"],
+        agency: None,
+        section: Some("Sức khỏe"),
+        body_opens: "Ngày 22/10, BS.CK2 Cao Thị Hồng, Trưởng Trung tâm Kiểm tra sức khỏe",
+        body_ends: "có thể phẫu thuật, hóa trị hoặc xạ trị.",
+        not_in_body: &["Lê Phương", "Trở lại Sức khỏe"],
+        captions: &[(
+            "s=0dkY6HxMQ296HEwQI6B7ug",
+            Some("Y bác sĩ nội soi cho bệnh nhân."),
+        )],
+        images: Some(1),
+    },
+    // VnExpress, 2022: as vnexpress-03, with a box of four related stories under the text
+    // (`<ul class="list-news hidden">`) before the writer's name.
+    Expected {
+        file: "html/vnexpress-05.html",
+        title: "Việt Nam dự kiến mở lại toàn bộ đường bay quốc tế từ 15/2",
+        lead: Some("Cục Hàng không Việt Nam đã thông báo đến nhà chức trách các nước"),
+        published_at: Some("2022-02-13T16:08:35+07:00"),
+        authors: &["Đoàn Loan"],
+        agency: None,
+        section: Some("Thời sự"),
+        body_opens: "Ông Đinh Việt Sơn, Phó cục trưởng Hàng không Việt Nam",
+        body_ends: "đón đầu nhu cầu đi lại khi đại dịch đang từng bước được kiểm soát.",
+        not_in_body: &[
+            "Khách quốc tế đến Việt Nam không phải xét nghiệm nhanh",
+            "Đoàn Loan",
+            "Trở lại Thời sự",
+        ],
+        captions: &[(
+            "s=9OX9EX45mSaOB5cnuSJI8Q",
+            Some("Máy bay tại Tân Sơn Nhất."),
+        )],
+        images: Some(1),
+    },
+    // Báo Đầu tư, 2026: no JSON-LD and no trail; the section a label over the
+    // headline (not a trail: not checked), the writer and the time on one line under it, the
+    // sapo, then a box "TIN LIÊN QUAN" before the text and a related story and the tags
+    // after it.
+    Expected {
+        file: "html/baodautu-01.html",
+        title: "Xử phạt Giám đốc tài chính Tập đoàn Tiên Sơn Thanh Hoá vì thao túng cổ phiếu",
+        lead: Some("Ông Tống Anh Linh - Giám đốc tài chính của CTCP Tập đoàn Tiên Sơn"),
+        published_at: Some("2026-03-07T08:47:00+07:00"),
+        authors: &["Nguyên Minh"],
+        agency: None,
+        section: None,
+        body_opens: "Uỷ ban Chứng khoán Nhà nước vừa có quyết định xử phạt vi phạm hành chính",
+        body_ends:
+            "ý kiến ngoại trừ đối với báo cáo tài chính của công ty này trong vòng 2 năm trước.",
+        not_in_body: &[
+            "TIN LIÊN QUAN",
+            "Một cá nhân bị xử phạt vì dùng 19 tài khoản",
+            "Xử phạt hai cá nhân thao túng cổ phiếu SJS",
+            "#xử phạt",
+        ],
+        captions: &[(
+            "anh-man-hinh-2026-03-06-luc-231256png1772814568.png",
+            Some("Diễn biến cổ phiếu AAT trong giai đoạn 2021 - 2023"),
+        )],
+        images: Some(1),
+    },
+    // Người Lao Động, 2026: the section in a `detail-cate` over the headline, the writer and
+    // the time under it, the sapo opening with the paper's "(NLĐO)- ", two pictures with
+    // their captions in the text.
+    Expected {
+        file: "html/nld-02.html",
+        title: "Những sai sót hộ kinh doanh thường gặp khi thực hiện quy định mới về thuế",
+        lead: Some("Không ít hộ kinh doanh chưa quen với việc quản lý dữ liệu"),
+        published_at: Some("2026-03-07T08:06:00+07:00"),
+        authors: &["Minh Chiến"],
+        agency: None,
+        section: Some("Kinh tế"),
+        body_opens: "Chính phủ vừa ban hành Nghị định 68/2026/NĐ-CP",
+        body_ends: "nhưng tổng mức trừ không vượt quá 500 triệu đồng/năm.",
+        not_in_body: &["(NLĐO)", "Chèn ads", "Minh Chiến"],
+        captions: &[
+            (
+                "hkd-17728420216891004424574.jpg",
+                Some("Chuyên gia về thuế đã nêu một số sai sót phổ biến"),
+            ),
+            (
+                "88e33d4384b50aeb53a4-1772842116527832222816.jpg",
+                Some("TS Nguyễn Hồng Trang, Giám đốc Đại lý thuế Linh Phong"),
+            ),
+        ],
+        images: Some(2),
+    },
     // Dân trí, 2012: the lead an `<h2>` between the headline and the text, opening with the
     // paper's "(Dân trí) - " and followed, after a line break, by a link to a related story
     // (">> Công chức, viên chức được nghỉ 9 ngày dịp Tết Âm lịch"). Microdata gives the day
