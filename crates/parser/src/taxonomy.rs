@@ -84,13 +84,15 @@ pub(crate) fn section(
             let could_match = |el: &scraper::node::Element| {
                 !matches!(el.name(), "html" | "body")
                     && el.attrs().any(|(name, value)| match name {
-                        // Written in any case: VnExpress 2012's "breadCrumb".
+                        // Written in any case: VnExpress 2012's "breadCrumb". Every element
+                        // is asked, so the case-blind search runs only where "crumb" is.
                         "class" => {
-                            mentions(value, "breadcrumb")
-                                || mentions(value, "bread-crumb")
-                                || value.contains("detail-cate")
+                            value.contains("detail-cate")
+                                || (names_crumb(value)
+                                    && (mentions(value, "breadcrumb")
+                                        || mentions(value, "bread-crumb")))
                         }
-                        "id" => mentions(value, "breadcrumb"),
+                        "id" => names_crumb(value) && mentions(value, "breadcrumb"),
                         "itemtype" => value.contains("BreadcrumbList"),
                         _ => false,
                     })
@@ -110,6 +112,18 @@ pub(crate) fn section(
                 .map(first_of_list)
                 .filter(|s| declares_section(s))
         })
+}
+
+/// Whether a class or id may name a breadcrumb, in any case: it holds "crumb". One pass over
+/// its bytes, for every element of the page is asked.
+fn names_crumb(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b.eq_ignore_ascii_case(&b'c')
+            && bytes
+                .get(i..i + 5)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"crumb"))
+    })
 }
 
 /// A section declared as the steps of its trail joined by bare commas (plo.vn's "Thời

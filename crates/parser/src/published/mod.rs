@@ -214,7 +214,7 @@ pub(crate) fn published_at(
         // A day in the URL and no metadata: the time of day the page shows on that day
         // ("19/12/2012 17:41" under /pages/20121219/) completes it.
         (Some(ArticleTime::Date(day)), None) => {
-            match shown_time_on(html, blocks, content, zone, day) {
+            match shown_time_on(html, blocks, content, zone, day, true) {
                 Some(time) => found("url, with the time the page shows", Some(time)),
                 None => found("url", Some(ArticleTime::Date(day))),
             }
@@ -225,10 +225,12 @@ pub(crate) fn published_at(
         {
             Some(revision) => found("revision the page shows", Some(revision)),
             // A day alone in the metadata (Dân trí 2012's `itemprop="datePublished"`
-            // "2012-12-25" over "Thứ Ba, 25/12/2012 - 10:03"): the time the page shows on it.
+            // "2012-12-25" over "Thứ Ba, 25/12/2012 - 10:03"): the time the page shows on it
+            // in its lines. Not in the elements named as dates: walking the page for them
+            // would cost every such page for the few that show their time only there.
             None => match stated {
                 Some(ArticleTime::Date(day)) => {
-                    match shown_time_on(html, blocks, content, zone, day) {
+                    match shown_time_on(html, blocks, content, zone, day, false) {
                         Some(time) => {
                             found("metadata's day, with the time the page shows", Some(time))
                         }
@@ -251,22 +253,28 @@ pub(crate) fn published_at(
         .or_else(|| found("generic date meta", generic.first().copied()))
 }
 
-/// A time of day the page shows on `day`: in a line labelled as the publication, an element
-/// named as a date, or a date line around the title.
+/// A time of day the page shows on `day`: in a line labelled as the publication or a date line
+/// around the title; with `elements`, also in an element named as a date, which is found by
+/// walking the whole page.
 fn shown_time_on(
     html: &Html,
     blocks: &dom::Blocks,
     content: &content::Content,
     zone: LocalZone,
     day: chrono::NaiveDate,
+    elements: bool,
 ) -> Option<ArticleTime> {
-    // Each looked for only when the one before gives no time on that day: the elements are
-    // found by walking the whole page.
+    // Each looked for only when the one before gives no time on that day.
     let on_day = |t: &ArticleTime| matches!(t, ArticleTime::DateTime(_)) && t.date() == day;
     labelled_publication_line(html, blocks, zone)
         .filter(on_day)
-        .or_else(|| date_elements(html, zone).filter(on_day))
         .or_else(|| date_line(content, zone).filter(on_day))
+        .or_else(|| {
+            elements
+                .then(|| date_elements(html, zone))
+                .flatten()
+                .filter(on_day)
+        })
 }
 
 /// The values that name themselves the publication time, as written, in order of trust.

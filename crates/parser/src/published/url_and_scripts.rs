@@ -26,7 +26,7 @@ pub(crate) fn script_date(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
 pub(crate) fn scripted_date_line(html: &Html, zone: LocalZone) -> Option<ArticleTime> {
     static WRITE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r#"getElementById\(\s*["']([\w-]{1,40})["']\s*\)\.innerHTML\s*=\s*["']([^"'<]{6,120})["']"#,
+            r#"getElementById\(\s*["']([A-Za-z0-9_-]{1,40})["']\s*\)\.innerHTML\s*=\s*["']([^"'<]{6,120})["']"#,
         )
         .expect("static regex is valid")
     });
@@ -34,6 +34,7 @@ pub(crate) fn scripted_date_line(html: &Html, zone: LocalZone) -> Option<Article
         scraper::Selector::parse("script").expect("static selector is valid")
     });
     html.select(&SCRIPT)
+        .take(50)
         .flat_map(|script| script.text().collect::<Vec<_>>())
         .filter(|text| text.contains("innerHTML"))
         .find_map(|text| {
