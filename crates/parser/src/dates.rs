@@ -19,6 +19,9 @@ use std::cell::Cell;
 use std::sync::LazyLock;
 use tinstream_model::ArticleTime;
 
+mod months;
+use months::{month, month_alternation};
+
 thread_local! {
     /// The day the page being parsed on this thread was fetched.
     static REFERENCE_DAY: Cell<Option<NaiveDate>> = const { Cell::new(None) };
@@ -356,23 +359,27 @@ pub fn month_first_reading(value: &str) -> Option<NaiveDate> {
 
 /// A day written with a two-digit year, "02.12.19" or "28.09.19 12:44" (day first, dots
 /// only): too ambiguous for everyday use, but a last resort for a page that gives no other
-/// date. The century is the one that puts the year no later than the year after the reference
-/// day's ([`ReferenceDay`]); without one, 00–68 are 2000–2068 and 69–99 are 1969–1999, as
-/// POSIX `strptime` reads them.
+/// date. The century is [`full_year`]'s.
 pub fn parse_short_year(text: &str, zone: LocalZone) -> Option<ArticleTime> {
     let lower = text.to_lowercase();
     let c = regex!(r"(?:^|[^\d.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?:[^\d.]|$)").captures(&lower)?;
-    let short: i32 = c[3].parse().ok()?;
-    let next_year = reference_day().map_or(2068, |day| day.year() + 1);
-    let century = if 2000 + short <= next_year {
-        2000
-    } else {
-        1900
-    };
-    let date = NaiveDate::from_ymd_opt(century + short, c[2].parse().ok()?, c[1].parse().ok()?)?;
+    let date = NaiveDate::from_ymd_opt(full_year(&c[3])?, c[2].parse().ok()?, c[1].parse().ok()?)?;
     plausible(match find_time(&lower) {
         Some(time) => zone.resolve(date.and_time(time)),
         None => ArticleTime::Date(date),
+    })
+}
+
+/// A year written with two digits, in the century that puts it no later than the year after
+/// the reference day's ([`ReferenceDay`]); without one, 00–68 are 2000–2068 and 69–99 are
+/// 1969–1999, as POSIX `strptime` reads them.
+fn full_year(two_digits: &str) -> Option<i32> {
+    let short: i32 = two_digits.parse().ok()?;
+    let next_year = reference_day().map_or(2068, |day| day.year() + 1);
+    Some(if 2000 + short <= next_year {
+        2000 + short
+    } else {
+        1900 + short
     })
 }
 
@@ -559,7 +566,7 @@ fn find_date(lower: &str) -> Option<NaiveDate> {
     // "ngày 24/12/12" (Zing 2012): a year of two digits, said to be a date by "ngày" (day).
     let short_year = regex!(r"ngày\s+(\d{1,2})/(\d{1,2})/(\d{2})(?:[^\d/]|$)");
     if let Some(c) = short_year.captures(lower) {
-        return ymd(&format!("20{}", &c[3]), &c[2], &c[1]);
+        return NaiveDate::from_ymd_opt(full_year(&c[3])?, c[2].parse().ok()?, c[1].parse().ok()?);
     }
     let dmy =
         regex!(r"(?:^|[^\d/.\-])(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?:[^\d]|$)");
@@ -629,254 +636,6 @@ fn find_time(lower: &str) -> Option<NaiveTime> {
         _ => {}
     }
     hms(&hour.to_string(), &c[2], c.get(3).map(|m| m.as_str()))
-}
-
-/// Month names and abbreviations, lower case: English, German, French, Spanish, Italian,
-/// Portuguese, Dutch, then the names (in the form a date uses, often the genitive) of the
-/// Scandinavian languages, Romanian, Catalan, Polish, Czech, Russian, Ukrainian, Turkish,
-/// Indonesian and Arabic. A name counts only between a day and a four-digit year (or before
-/// a day and a year), so short words shared with other languages do little harm.
-const MONTH_NAMES: &[(&str, u32)] = &[
-    // Swedish, Danish, Norwegian (those not listed below under another language).
-    ("marts", 3),
-    ("maj", 5),
-    ("augusti", 8),
-    ("desember", 12),
-    // Romanian.
-    ("ianuarie", 1),
-    ("februarie", 2),
-    ("martie", 3),
-    ("aprilie", 4),
-    ("iunie", 6),
-    ("iulie", 7),
-    ("septembrie", 9),
-    ("octombrie", 10),
-    ("noiembrie", 11),
-    ("decembrie", 12),
-    // Catalan.
-    ("gener", 1),
-    ("febrer", 2),
-    ("març", 3),
-    ("maig", 5),
-    ("juny", 6),
-    ("juliol", 7),
-    ("agost", 8),
-    ("setembre", 9),
-    // Polish (genitive).
-    ("stycznia", 1),
-    ("lutego", 2),
-    ("marca", 3),
-    ("kwietnia", 4),
-    ("maja", 5),
-    ("czerwca", 6),
-    ("lipca", 7),
-    ("sierpnia", 8),
-    ("września", 9),
-    ("października", 10),
-    ("listopada", 11),
-    ("grudnia", 12),
-    // Czech (genitive).
-    ("ledna", 1),
-    ("února", 2),
-    ("března", 3),
-    ("dubna", 4),
-    ("května", 5),
-    ("června", 6),
-    ("července", 7),
-    ("srpna", 8),
-    ("září", 9),
-    ("října", 10),
-    ("listopadu", 11),
-    ("prosince", 12),
-    // Russian (genitive).
-    ("января", 1),
-    ("февраля", 2),
-    ("марта", 3),
-    ("апреля", 4),
-    ("мая", 5),
-    ("июня", 6),
-    ("июля", 7),
-    ("августа", 8),
-    ("сентября", 9),
-    ("октября", 10),
-    ("ноября", 11),
-    ("декабря", 12),
-    // Ukrainian (genitive).
-    ("січня", 1),
-    ("лютого", 2),
-    ("березня", 3),
-    ("квітня", 4),
-    ("травня", 5),
-    ("червня", 6),
-    ("липня", 7),
-    ("серпня", 8),
-    ("вересня", 9),
-    ("жовтня", 10),
-    ("листопада", 11),
-    ("грудня", 12),
-    // Turkish.
-    ("ocak", 1),
-    ("şubat", 2),
-    ("mart", 3),
-    ("nisan", 4),
-    ("mayıs", 5),
-    ("haziran", 6),
-    ("temmuz", 7),
-    ("ağustos", 8),
-    ("eylül", 9),
-    ("ekim", 10),
-    ("kasım", 11),
-    ("aralık", 12),
-    // Indonesian and Malay (those not listed under another language).
-    ("maret", 3),
-    ("agustus", 8),
-    // Arabic (Egyptian and Levantine spellings of the Latin months).
-    ("يناير", 1),
-    ("فبراير", 2),
-    ("مارس", 3),
-    ("أبريل", 4),
-    ("ابريل", 4),
-    ("مايو", 5),
-    ("يونيو", 6),
-    ("يونيه", 6),
-    ("يوليو", 7),
-    ("يوليه", 7),
-    ("أغسطس", 8),
-    ("اغسطس", 8),
-    ("سبتمبر", 9),
-    ("أكتوبر", 10),
-    ("اكتوبر", 10),
-    ("نوفمبر", 11),
-    ("ديسمبر", 12),
-    // Arabic, the Syriac names of the Levant and Iraq, often written beside the Latin
-    // ones ("24 نيسان / أبريل 2020").
-    ("كانون الثاني", 1),
-    ("شباط", 2),
-    ("آذار", 3),
-    ("اذار", 3),
-    ("نيسان", 4),
-    ("أيار", 5),
-    ("ايار", 5),
-    ("حزيران", 6),
-    ("تموز", 7),
-    ("آب", 8),
-    ("اب", 8),
-    ("أيلول", 9),
-    ("ايلول", 9),
-    ("تشرين الأول", 10),
-    ("تشرين الاول", 10),
-    ("تشرين الثاني", 11),
-    ("كانون الأول", 12),
-    ("كانون الاول", 12),
-    // English, German, French, Spanish, Italian, Portuguese, Dutch.
-    ("january", 1),
-    ("jan", 1),
-    ("januar", 1),
-    ("jänner", 1),
-    ("janvier", 1),
-    ("enero", 1),
-    ("gennaio", 1),
-    ("janeiro", 1),
-    ("januari", 1),
-    ("february", 2),
-    ("feb", 2),
-    ("februar", 2),
-    ("février", 2),
-    ("fevrier", 2),
-    ("febrero", 2),
-    ("febbraio", 2),
-    ("fevereiro", 2),
-    ("februari", 2),
-    ("févr", 2),
-    ("march", 3),
-    ("mar", 3),
-    ("märz", 3),
-    ("maerz", 3),
-    ("mars", 3),
-    ("marzo", 3),
-    ("março", 3),
-    ("maart", 3),
-    ("mär", 3),
-    ("april", 4),
-    ("apr", 4),
-    ("avril", 4),
-    ("abril", 4),
-    ("aprile", 4),
-    ("avr", 4),
-    ("may", 5),
-    ("mai", 5),
-    ("mayo", 5),
-    ("maggio", 5),
-    ("maio", 5),
-    ("mei", 5),
-    ("june", 6),
-    ("jun", 6),
-    ("juni", 6),
-    ("juin", 6),
-    ("junio", 6),
-    ("giugno", 6),
-    ("junho", 6),
-    ("july", 7),
-    ("jul", 7),
-    ("juli", 7),
-    ("juillet", 7),
-    ("julio", 7),
-    ("luglio", 7),
-    ("julho", 7),
-    ("juil", 7),
-    ("august", 8),
-    ("aug", 8),
-    ("août", 8),
-    ("aout", 8),
-    ("agosto", 8),
-    ("augustus", 8),
-    ("september", 9),
-    ("sep", 9),
-    ("sept", 9),
-    ("septembre", 9),
-    ("septiembre", 9),
-    ("settembre", 9),
-    ("setembro", 9),
-    ("october", 10),
-    ("oct", 10),
-    ("oktober", 10),
-    ("okt", 10),
-    ("octobre", 10),
-    ("octubre", 10),
-    ("ottobre", 10),
-    ("outubro", 10),
-    ("november", 11),
-    ("nov", 11),
-    ("novembre", 11),
-    ("noviembre", 11),
-    ("novembro", 11),
-    ("december", 12),
-    ("dec", 12),
-    ("dezember", 12),
-    ("dez", 12),
-    ("décembre", 12),
-    ("decembre", 12),
-    ("diciembre", 12),
-    ("dicembre", 12),
-    ("dezembro", 12),
-];
-
-/// The month names as a regex alternation, longest first so that "juni" wins over "jun".
-fn month_alternation() -> String {
-    let mut names: Vec<&str> = MONTH_NAMES.iter().map(|(n, _)| *n).collect();
-    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
-    names
-        .iter()
-        .map(|n| regex::escape(n))
-        .collect::<Vec<_>>()
-        .join("|")
-}
-
-fn month(name: &str) -> Option<u32> {
-    MONTH_NAMES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, m)| *m)
 }
 
 fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {

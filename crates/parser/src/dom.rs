@@ -322,10 +322,11 @@ pub(crate) fn select_where<'a>(
 /// breadcrumb as "breadcrumb" does): class names are written in every case, and this is asked
 /// of many elements, so it allocates nothing.
 pub(crate) fn mentions(value: &str, word: &str) -> bool {
-    value
-        .as_bytes()
-        .windows(word.len())
-        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    !word.is_empty()
+        && value
+            .as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 /// The element's classes that say what it holds. Utility classes with variants or arbitrary

@@ -165,9 +165,12 @@ impl Parser {
             }
             _ => title,
         };
+        // The blocks the text was found in: the relaxed pass's when its text was kept.
+        let walked = match &relaxed_blocks {
+            Some(relaxed) if from_relaxed => relaxed,
+            _ => &blocks,
+        };
         if content.lead.is_none() {
-            // The blocks the body came from: the relaxed pass's when it ran.
-            let walked = relaxed_blocks.as_ref().unwrap_or(&blocks);
             if let Some((lead, at)) = crate::lead::heading_lead(&html, walked, &content.paragraphs)
             {
                 content.paragraphs.drain(..=at);
@@ -175,11 +178,7 @@ impl Parser {
             }
         }
         if content.lead.is_none() && body_only.is_none() {
-            // The blocks the text's place was counted in.
-            let walked = match &relaxed_blocks {
-                Some(relaxed) if from_relaxed => relaxed,
-                _ => &blocks,
-            };
+            // Places among `walked` count from the text's start.
             let over_text = content
                 .text_starts_at
                 .and_then(|at| crate::lead::heading_over_text(&html, walked, at));

@@ -30,12 +30,7 @@ pub(crate) fn scripted_date_line(html: &Html, zone: LocalZone) -> Option<Article
         )
         .expect("static regex is valid")
     });
-    static SCRIPT: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
-        scraper::Selector::parse("script").expect("static selector is valid")
-    });
-    html.select(&SCRIPT)
-        .take(50)
-        .flat_map(|script| script.text().collect::<Vec<_>>())
+    script_texts(html)
         .filter(|text| text.contains("innerHTML"))
         .find_map(|text| {
             WRITE.captures_iter(text).find_map(|c| {
@@ -62,6 +57,16 @@ pub(crate) fn script_created(html: &Html, zone: LocalZone) -> Option<ArticleTime
     script_value(html, &KEY, 1, zone)
 }
 
+/// The texts of the page's first 50 scripts, where the rules above look for dates.
+fn script_texts(html: &Html) -> impl Iterator<Item = &str> {
+    static SCRIPT: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+        scraper::Selector::parse("script").expect("static selector is valid")
+    });
+    html.select(&SCRIPT)
+        .take(50)
+        .flat_map(|script| script.text().collect::<Vec<_>>())
+}
+
 /// The first time among the first `per_script` values `key` captures in each of the page's
 /// first scripts.
 pub(crate) fn script_value(
@@ -70,17 +75,11 @@ pub(crate) fn script_value(
     per_script: usize,
     zone: LocalZone,
 ) -> Option<ArticleTime> {
-    static SCRIPT: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
-        scraper::Selector::parse("script").expect("static selector is valid")
-    });
-    html.select(&SCRIPT)
-        .take(50)
-        .flat_map(|script| script.text().collect::<Vec<_>>())
-        .find_map(|text| {
-            key.captures_iter(text)
-                .take(per_script)
-                .find_map(|c| dates::parse_machine(&c[1], zone))
-        })
+    script_texts(html).find_map(|text| {
+        key.captures_iter(text)
+            .take(per_script)
+            .find_map(|c| dates::parse_machine(&c[1], zone))
+    })
 }
 
 /// A day written day first in the URL's path ("/meldungen/29-10-2021"), or month first when
